@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { BraidError } from './errors.js';
+
+const portName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, 'port names are environment variable names like PORT');
+const relPath = z
+  .string()
+  .min(1)
+  .refine(
+    (p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'),
+    'must be a path inside the repository (no "/" at the start, no "..")',
+  );
+
+const agentSchema = z
+  .object({
+    command: z.array(z.string()).min(1).optional(),
+    headless_command: z.array(z.string()).min(1).optional(),
+    status: z.enum(['hooks', 'screen', 'process']).optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    base: z.string().min(1).optional(),
+    worktrees: z.string().min(1).default('../{repo}.braid/{task}'),
+    agent: z.string().min(1).default('claude'),
+    agents: z.record(z.string(), agentSchema).default({}),
+    include: z.array(relPath).default([]),
+    setup: z.array(z.string().min(1)).default([]),
+    setup_timeout: z.number().int().positive().default(900),
+    deps: z.enum(['auto', 'clone', 'install', 'none']).default('auto'),
+    ports: z
+      .object({
+        names: z.array(portName).min(1).default(['PORT']),
+        range: z
+          .tuple([z.number().int().min(1024).max(65535), z.number().int().min(1024).max(65535)])
+          .default([3100, 3999]),
+        block: z.number().int().min(1).max(1000).default(10),
+      })
+      .strict()
+      .default({ names: ['PORT'], range: [3100, 3999], block: 10 })
+      .refine((p) => p.range[0] <= p.range[1], {
+        message: 'range must be [low, high] with low ≤ high',
+        path: ['range'],
+      })
+      .refine((p) => p.names.length <= p.block, {
+        message: 'more port names than ports in a block',
+        path: ['names'],
+      }),
+    database: z
+      .discriminatedUnion('kind', [
+        z
+          .object({ kind: z.literal('sqlite'), path: relPath, env: z.string().default('DATABASE_URL') })
+          .strict(),
+        z
+          .object({
+            kind: z.literal('postgres'),
+            template: z.string().min(1),
+            url: z.string().default('postgresql://localhost/{db}'),
+            env: z.string().default('DATABASE_URL'),
+          })
+          .strict(),
+      ])
+      .optional(),
+    migrations: z
+      .object({ glob: z.string().min(1), lock: z.string().default('migrations') })
+      .strict()
+      .optional(),
+    gate: z.string().min(1).optional(),
+    gate_timeout: z.number().int().positive().default(1800),
+    land: z
+      .object({
+        strategy: z.enum(['squash', 'rebase', 'merge']).default('squash'),
+        cleanup: z.boolean().default(false),
+        commit_uncommitted: z.boolean().default(true),
+      })
+      .strict()
+      .default({ strategy: 'squash', cleanup: false, commit_uncommitted: true }),
+    layout: z.enum(['windows', 'tiled']).default('windows'),
+    max_parallel: z.number().int().min(1).max(64).default(3),
+    budget: z
+      .object({
+        task_usd: z.number().positive().optional(),
+        run_usd: z.number().positive().optional(),
+        task_tokens: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    sandbox: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            network: z.union([z.enum(['none', 'all']), z.array(z.string())]).default('all'),
+            writable: z.array(z.string()).default([]),
+          })
+          .strict(),
+      ])
+      .default(false),
+    limits: z
+      .object({
+        memory: z
+          .string()
+          .regex(/^\d+(\.\d+)?[KMGT]?$/i, 'memory like 4G or 512M')
+          .optional(),
+        cpu: z.number().positive().optional(),
+        pids: z.number().int().positive().optional(),
+        required: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type BraidConfig = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Every problem of a config, one line each with its key path, so the user fixes them all at once. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((i) => {
+    const where = i.path.length ? i.path.join('.') : '(top level)';
+    if (i.code === 'unrecognized_keys')
+      return `${where}: unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}`;
+    return `${where}: ${i.message}`;
+  });
+}
+
+/** Validates parsed YAML; throws E_CONFIG listing every problem. */
+export function parseConfig(raw: unknown, source: string): BraidConfig {
+  const res = configSchema.safeParse(raw ?? {});
+  if (!res.success) {
+    const lines = formatIssues(res.error.issues);
+    throw new BraidError(
+      'E_CONFIG',
+      `${source} has ${lines.length} problem${lines.length > 1 ? 's' : ''}:\n  ${lines.join('\n  ')}`,
+      'Fix the keys above; see docs/config.md for every key.',
+    );
+  }
+  return res.data;
+}
+
+export function defaultConfig(): BraidConfig {
+  return configSchema.parse({});
+}

@@ -1,0 +1,145 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { BraidError } from '../core/errors.js';
+
+export interface RunOptions {
+  /** Always explicit: nothing in braid relies on process.cwd(). */
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  /** Replaces the inherited environment instead of extending it. */
+  replaceEnv?: boolean;
+  input?: string | Buffer;
+  timeoutMs?: number;
+  /** Resolve with the exit code instead of throwing when the command fails. */
+  allowFailure?: boolean;
+  /** Called for each line of combined output as it arrives (progress, logs). */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Keep raw stdout bytes (binary-safe) in `stdoutBuffer`. */
+  binary?: boolean;
+}
+
+export interface RunResult {
+  command: string;
+  args: string[];
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  stdoutBuffer?: Buffer;
+}
+
+/** A command that ran and failed: carries what is needed to explain it. */
+export class ProcessError extends BraidError {
+  readonly result: RunResult;
+  constructor(result: RunResult, hint?: string) {
+    const shown = [result.command, ...result.args].map(quoteForDisplay).join(' ');
+    const why = result.signal ? `was killed by ${result.signal}` : `exited with ${result.code}`;
+    const tail = result.stderr.trim().split('\n').slice(-5).join('\n');
+    super('E_PROCESS', `${shown} ${why}${tail ? `:\n${tail}` : ''}`, hint, result);
+    this.result = result;
+  }
+}
+
+/** For messages only: never used to build a command. */
+export function quoteForDisplay(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+
+/** The one way braid spawns a process: argument array, explicit cwd, a timeout, typed errors. */
+export function run(command: string, args: string[], options: RunOptions): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    let child: ChildProcess;
+    const env = options.replaceEnv ? options.env : { ...process.env, ...options.env };
+    try {
+      child = spawn(command, args, { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (err) {
+      reject(spawnFailure(command, err));
+      return;
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    if (options.onLine) {
+      splitLines(child.stdout!, (l) => options.onLine!(l, 'stdout'));
+      splitLines(child.stderr!, (l) => options.onLine!(l, 'stderr'));
+    }
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(spawnFailure(command, e));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const stdoutBuffer = Buffer.concat(out);
+      const result: RunResult = {
+        command,
+        args,
+        code,
+        signal,
+        stdout: stdoutBuffer.toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        stdoutBuffer: options.binary ? stdoutBuffer : undefined,
+      };
+      if (timedOut) {
+        reject(
+          new BraidError(
+            'E_TIMEOUT',
+            `${command} ${args.join(' ')} did not finish within ${Math.round(timeoutMs / 1000)} s`,
+            'Raise the timeout or check what the command waits for.',
+            result,
+          ),
+        );
+      } else if (code !== 0 && !options.allowFailure) {
+        reject(new ProcessError(result));
+      } else {
+        resolve(result);
+      }
+    });
+    child.stdin!.on('error', () => {}); // a command that exits without reading its input is not an error
+    child.stdin!.end(options.input ?? '');
+  });
+}
+
+function spawnFailure(command: string, err: unknown): BraidError {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOENT') {
+    return new BraidError(
+      'E_TOOL_MISSING',
+      `${command} is not installed (or not on PATH)`,
+      toolHint(command),
+    );
+  }
+  return new BraidError('E_PROCESS', `could not start ${command}: ${e?.message ?? String(err)}`);
+}
+
+const TOOL_HINTS: Record<string, string> = {
+  git: 'Install git 2.38 or newer (Debian: apt-get install git).',
+  tmux: 'Install tmux (Debian: apt-get install tmux), or start the task with --headless.',
+  bwrap: 'Install bubblewrap (Debian: apt-get install bubblewrap).',
+  claude: 'Install Claude Code: npm install -g @anthropic-ai/claude-code',
+  codex: 'Install Codex: npm install -g @openai/codex',
+  aider: 'Install aider: pipx install aider-chat',
+};
+
+export function toolHint(command: string): string {
+  return TOOL_HINTS[command] ?? `Install ${command} or put it on PATH.`;
+}
+
+function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let rest = '';
+  stream.on('data', (d: Buffer) => {
+    const parts = (rest + d.toString('utf8')).split('\n');
+    rest = parts.pop() ?? '';
+    for (const p of parts) onLine(p.replace(/\r$/, ''));
+  });
+  stream.on('end', () => {
+    if (rest) onLine(rest);
+  });
+}

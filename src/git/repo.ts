@@ -1,0 +1,67 @@
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import { BraidError } from '../core/errors.js';
+import { git, gitOk, requireGit } from './git.js';
+
+export interface RepoInfo {
+  /** Top of the worktree braid was called from. */
+  toplevel: string;
+  /** The main worktree (the original checkout), where braid.yaml lives. */
+  root: string;
+  /** The shared .git directory, where braid keeps its state. */
+  commonDir: string;
+  /** The repository's folder name, used in tmux session names and worktree paths. */
+  name: string;
+}
+
+/** Finds the repository around `cwd`; every worktree of one repository yields the same root and commonDir. */
+export async function findRepo(cwd: string): Promise<RepoInfo> {
+  await requireGit(cwd);
+  let out: string;
+  try {
+    out = await git(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], { cwd });
+  } catch {
+    throw new BraidError(
+      'E_NOT_A_REPO',
+      `${cwd} is not inside a git repository`,
+      'cd into your project, or run git init first.',
+    );
+  }
+  const [toplevel, commonDirRaw] = out.split('\n');
+  const commonDir = realpathSync(commonDirRaw);
+  // The main worktree is the first entry of `worktree list`; for a normal repo it is commonDir's parent.
+  const list = await git(['worktree', 'list', '--porcelain'], { cwd });
+  const first = /^worktree (.+)$/m.exec(list)?.[1];
+  const root = realpathSync(first ?? path.dirname(commonDir));
+  return { toplevel: realpathSync(toplevel), root, commonDir, name: path.basename(root) };
+}
+
+/** The branch checked out in the main worktree, or null when its HEAD is detached. */
+export async function currentBranch(root: string): Promise<string | null> {
+  const res = await git(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: root, allowFailure: true });
+  return res || null;
+}
+
+export async function hasCommits(cwd: string): Promise<boolean> {
+  return gitOk(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd });
+}
+
+/** Resolves a ref to a commit id, or throws E_BAD_REF with the name the user gave. */
+export async function resolveCommit(cwd: string, ref: string): Promise<string> {
+  if (ref.startsWith('-')) throw new BraidError('E_BAD_REF', `'${ref}' is not a valid ref`);
+  const out = await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
+    cwd,
+    allowFailure: true,
+  });
+  if (!out)
+    throw new BraidError(
+      'E_BAD_REF',
+      `'${ref}' is not a branch or commit in this repository`,
+      'Check the name with git branch -a.',
+    );
+  return out;
+}
+
+export async function refExists(cwd: string, ref: string): Promise<boolean> {
+  return gitOk(['show-ref', '--verify', '--quiet', ref], { cwd });
+}

@@ -1,0 +1,68 @@
+/**
+ * Schema migrations, applied in order by user_version. Append new entries; never edit a shipped one.
+ */
+export const MIGRATIONS: string[] = [
+  // 1: tasks, port leases, named locks, the intent journal, the event log.
+  `
+  CREATE TABLE tasks (
+    name TEXT PRIMARY KEY,
+    branch TEXT NOT NULL,
+    worktree TEXT NOT NULL,
+    base TEXT NOT NULL,
+    base_commit TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    prompt TEXT,
+    runtime TEXT NOT NULL DEFAULT 'tmux',
+    status TEXT NOT NULL,
+    status_source TEXT NOT NULL DEFAULT 'process',
+    status_since INTEGER NOT NULL,
+    status_detail TEXT,
+    exit_code INTEGER,
+    pid INTEGER,
+    agent_session_id TEXT,
+    transcript_path TEXT,
+    log_path TEXT,
+    needs TEXT NOT NULL DEFAULT '[]',
+    run_id TEXT,
+    landed_commit TEXT,
+    options TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE port_leases (
+    port INTEGER PRIMARY KEY,
+    task TEXT NOT NULL,
+    name TEXT,
+    leased_at INTEGER NOT NULL
+  );
+  CREATE INDEX port_leases_task ON port_leases(task);
+  CREATE TABLE locks (
+    name TEXT PRIMARY KEY,
+    pid INTEGER NOT NULL,
+    pid_start TEXT,
+    holder TEXT NOT NULL,
+    acquired_at INTEGER NOT NULL
+  );
+  CREATE TABLE operations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    task TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    done_steps TEXT NOT NULL DEFAULT '[]',
+    data TEXT NOT NULL DEFAULT '{}',
+    pid INTEGER NOT NULL,
+    pid_start TEXT,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    outcome TEXT
+  );
+  CREATE INDEX operations_open ON operations(task) WHERE finished_at IS NULL;
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    task TEXT,
+    kind TEXT NOT NULL,
+    data TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX events_task ON events(task, id);
+  `,
+];

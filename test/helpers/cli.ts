@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from '../../src/exec/run.js';
+import { GIT_TEST_ENV } from './repo.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = path.join(ROOT, 'dist/cli/main.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built braid CLI as a real process (npm test builds first). */
+export async function runCli(
+  cwd: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const res = await run(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { ...GIT_TEST_ENV, NO_COLOR: '1', BRAID_TMUX_SOCKET: 'braid-test-unused', ...options.env },
+    input: options.input,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    allowFailure: true,
+  });
+  return { code: res.code, stdout: res.stdout, stderr: res.stderr };
+}
+
+/** Runs braid with --json and parses stdout, failing loudly with stderr when it is not JSON. */
+export async function cliJson<T = unknown>(cwd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<T> {
+  const res = await runCli(cwd, [...args, '--json'], { env });
+  try {
+    return JSON.parse(res.stdout) as T;
+  } catch {
+    throw new Error(
+      `braid ${args.join(' ')} --json did not print JSON (exit ${res.code}):\n${res.stdout}\n${res.stderr}`,
+    );
+  }
+}

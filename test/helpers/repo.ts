@@ -1,0 +1,70 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { run } from '../../src/exec/run.js';
+
+/** Identity and settings every test repository gets: forced main, inline identity, no background gc. */
+export const GIT_TEST_ENV = {
+  GIT_AUTHOR_NAME: 'Braid Test',
+  GIT_AUTHOR_EMAIL: 'test@braid.invalid',
+  GIT_COMMITTER_NAME: 'Braid Test',
+  GIT_COMMITTER_EMAIL: 'test@braid.invalid',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
+
+export async function g(cwd: string, ...args: string[]): Promise<string> {
+  const res = await run('git', args, { cwd, env: GIT_TEST_ENV });
+  return res.stdout.trim();
+}
+
+export interface TempRepo {
+  /** The repository's main worktree (realpath). */
+  dir: string;
+  /** The temp folder holding it; worktrees land beside the repository inside it. */
+  parent: string;
+  write(rel: string, content: string): void;
+  commit(message: string, files?: Record<string, string>): Promise<string>;
+  git(...args: string[]): Promise<string>;
+  cleanup(): void;
+}
+
+export interface TempRepoOptions {
+  /** Folder name of the repository (spaces allowed). */
+  name?: string;
+  /** Files of the first commit; none means an empty repository with no commits. */
+  files?: Record<string, string>;
+  empty?: boolean;
+}
+
+/** A real git repository in a temp folder, with `main` checked out and one commit unless `empty`. */
+export async function tempRepo(options: TempRepoOptions = {}): Promise<TempRepo> {
+  const parent = realpathSync(mkdtempSync(path.join(tmpdir(), 'braid-test-')));
+  const dir = path.join(parent, options.name ?? 'repo');
+  mkdirSync(dir, { recursive: true });
+  await g(dir, 'init', '-q', '-b', 'main');
+  await g(dir, 'config', 'user.name', 'Braid Test');
+  await g(dir, 'config', 'user.email', 'test@braid.invalid');
+  await g(dir, 'config', 'gc.auto', '0');
+  await g(dir, 'config', 'commit.gpgsign', 'false');
+  const repo: TempRepo = {
+    dir,
+    parent,
+    write(rel, content) {
+      const file = path.join(dir, rel);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, content);
+    },
+    async commit(message, files = {}) {
+      for (const [rel, content] of Object.entries(files)) repo.write(rel, content);
+      await g(dir, 'add', '-A');
+      await g(dir, 'commit', '-q', '--allow-empty', '-m', message);
+      return g(dir, 'rev-parse', 'HEAD');
+    },
+    git: (...args) => g(dir, ...args),
+    cleanup() {
+      rmSync(parent, { recursive: true, force: true });
+    },
+  };
+  if (!options.empty) await repo.commit('initial', options.files ?? { 'README.md': '# sample\n' });
+  return repo;
+}
