@@ -1,0 +1,64 @@
+/** The task record as the rest of braid sees it (the store maps rows to this). */
+
+export const TASK_STATUSES = [
+  'provisioning',
+  'starting',
+  'working',
+  'waiting',
+  'idle',
+  'exited',
+  'failed',
+  'queued',
+  'landing',
+  'landed',
+  'conflict',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export type StatusSource = 'hook' | 'process' | 'screen';
+export type RuntimeKind = 'tmux' | 'headless';
+
+export interface TokenCounts {
+  input: number;
+  output: number;
+  cacheCreation: number;
+  cacheRead: number;
+}
+
+export interface TaskOptions {
+  headless?: boolean;
+  sandbox?: boolean;
+  readonly?: boolean;
+  /** Setup log, provisioning notes and similar per-task facts. */
+  [key: string]: unknown;
+}
+
+export interface Task {
+  name: string;
+  branch: string;
+  worktree: string;
+  base: string;
+  baseCommit: string;
+  agent: string;
+  prompt: string | null;
+  runtime: RuntimeKind;
+  status: TaskStatus;
+  statusSource: StatusSource;
+  statusSince: number;
+  /** For `waiting`, what the agent asks; for `failed`, why. */
+  statusDetail: string | null;
+  exitCode: number | null;
+  pid: number | null;
+  agentSessionId: string | null;
+  transcriptPath: string | null;
+  logPath: string | null;
+  needs: string[];
+  runId: string | null;
+  landedCommit: string | null;
+  options: TaskOptions;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Statuses in which an agent process may be alive. */
+export const LIVE_STATUSES: readonly TaskStatus[] = ['starting', 'working', 'waiting', 'idle'];
