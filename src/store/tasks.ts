@@ -1,0 +1,198 @@
+import type { StatusSource, Task, TaskOptions, TaskStatus } from '../core/task.js';
+import type { Db } from './db.js';
+
+interface TaskRow {
+  name: string;
+  branch: string;
+  worktree: string;
+  base: string;
+  base_commit: string;
+  agent: string;
+  prompt: string | null;
+  runtime: string;
+  status: string;
+  status_source: string;
+  status_since: number;
+  status_detail: string | null;
+  exit_code: number | null;
+  pid: number | null;
+  agent_session_id: string | null;
+  transcript_path: string | null;
+  log_path: string | null;
+  needs: string;
+  run_id: string | null;
+  landed_commit: string | null;
+  options: string;
+  created_at: number;
+  updated_at: number;
+}
+
+function fromRow(r: TaskRow): Task {
+  return {
+    name: r.name,
+    branch: r.branch,
+    worktree: r.worktree,
+    base: r.base,
+    baseCommit: r.base_commit,
+    agent: r.agent,
+    prompt: r.prompt,
+    runtime: r.runtime as Task['runtime'],
+    status: r.status as TaskStatus,
+    statusSource: r.status_source as StatusSource,
+    statusSince: r.status_since,
+    statusDetail: r.status_detail,
+    exitCode: r.exit_code,
+    pid: r.pid,
+    agentSessionId: r.agent_session_id,
+    transcriptPath: r.transcript_path,
+    logPath: r.log_path,
+    needs: JSON.parse(r.needs) as string[],
+    runId: r.run_id,
+    landedCommit: r.landed_commit,
+    options: JSON.parse(r.options) as TaskOptions,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Column for each updatable field: the one place where camelCase meets the schema. */
+const COLUMNS: Record<keyof Omit<Task, 'name'>, string> = {
+  branch: 'branch',
+  worktree: 'worktree',
+  base: 'base',
+  baseCommit: 'base_commit',
+  agent: 'agent',
+  prompt: 'prompt',
+  runtime: 'runtime',
+  status: 'status',
+  statusSource: 'status_source',
+  statusSince: 'status_since',
+  statusDetail: 'status_detail',
+  exitCode: 'exit_code',
+  pid: 'pid',
+  agentSessionId: 'agent_session_id',
+  transcriptPath: 'transcript_path',
+  logPath: 'log_path',
+  needs: 'needs',
+  runId: 'run_id',
+  landedCommit: 'landed_commit',
+  options: 'options',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+
+function toDb(key: keyof Task, value: unknown): unknown {
+  if (key === 'needs' || key === 'options') return JSON.stringify(value ?? (key === 'needs' ? [] : {}));
+  return value ?? null;
+}
+
+export type NewTask = Pick<Task, 'name' | 'branch' | 'worktree' | 'base' | 'baseCommit' | 'agent'> &
+  Partial<Omit<Task, 'name' | 'branch' | 'worktree' | 'base' | 'baseCommit' | 'agent'>>;
+
+export function insertTask(db: Db, task: NewTask): Task {
+  const now = Date.now();
+  const full: Task = {
+    prompt: null,
+    runtime: 'tmux',
+    status: 'provisioning',
+    statusSource: 'process',
+    statusSince: now,
+    statusDetail: null,
+    exitCode: null,
+    pid: null,
+    agentSessionId: null,
+    transcriptPath: null,
+    logPath: null,
+    needs: [],
+    runId: null,
+    landedCommit: null,
+    options: {},
+    createdAt: now,
+    updatedAt: now,
+    ...task,
+  };
+  const keys = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
+  const cols = ['name', ...keys.map((k) => COLUMNS[k])];
+  const values = [full.name, ...keys.map((k) => toDb(k, full[k]))];
+  db.prepare(`INSERT INTO tasks (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
+    ...values,
+  );
+  return full;
+}
+
+export function getTask(db: Db, name: string): Task | null {
+  const row = db.prepare('SELECT * FROM tasks WHERE name = ?').get(name) as TaskRow | undefined;
+  return row ? fromRow(row) : null;
+}
+
+export function listTasks(db: Db): Task[] {
+  return (db.prepare('SELECT * FROM tasks ORDER BY created_at, name').all() as TaskRow[]).map(fromRow);
+}
+
+/** The task whose worktree contains `dir` (hooks report their cwd, which may be a subfolder). */
+export function findTaskByPath(db: Db, dir: string): Task | null {
+  const tasks = listTasks(db).filter((t) => dir === t.worktree || dir.startsWith(`${t.worktree}/`));
+  tasks.sort((a, b) => b.worktree.length - a.worktree.length);
+  return tasks[0] ?? null;
+}
+
+/** Updates the given fields; a status change also stamps statusSince. */
+export function updateTask(db: Db, name: string, patch: Partial<Omit<Task, 'name'>>): void {
+  const now = Date.now();
+  const fields: Partial<Omit<Task, 'name'>> = { ...patch, updatedAt: now };
+  if (patch.status !== undefined && patch.statusSince === undefined) {
+    const current = db.prepare('SELECT status FROM tasks WHERE name = ?').get(name) as
+      | { status: string }
+      | undefined;
+    if (current && current.status !== patch.status) fields.statusSince = now;
+  }
+  const keys = Object.keys(fields) as (keyof typeof COLUMNS)[];
+  const sets = keys.map((k) => `${COLUMNS[k]} = ?`).join(', ');
+  db.prepare(`UPDATE tasks SET ${sets} WHERE name = ?`).run(...keys.map((k) => toDb(k, fields[k])), name);
+}
+
+export function mergeTaskOptions(db: Db, name: string, extra: TaskOptions): void {
+  const task = getTask(db, name);
+  if (task) updateTask(db, name, { options: { ...task.options, ...extra } });
+}
+
+export function deleteTask(db: Db, name: string): void {
+  db.prepare('DELETE FROM tasks WHERE name = ?').run(name);
+}
+
+export interface StoredEvent {
+  id: number;
+  at: number;
+  task: string | null;
+  kind: string;
+  data: Record<string, unknown>;
+}
+
+/** Appends to the event log (hook events, status changes, landings): the store keeps every one. */
+export function appendEvent(
+  db: Db,
+  task: string | null,
+  kind: string,
+  data: Record<string, unknown> = {},
+): number {
+  const res = db
+    .prepare('INSERT INTO events (at, task, kind, data) VALUES (?, ?, ?, ?)')
+    .run(Date.now(), task, kind, JSON.stringify(data));
+  return Number(res.lastInsertRowid);
+}
+
+export function listEvents(
+  db: Db,
+  opts: { task?: string; afterId?: number; limit?: number } = {},
+): StoredEvent[] {
+  const rows = db
+    .prepare(`SELECT * FROM events WHERE (? IS NULL OR task = ?) AND id > ? ORDER BY id LIMIT ?`)
+    .all(opts.task ?? null, opts.task ?? null, opts.afterId ?? 0, opts.limit ?? 10_000) as Array<{
+    id: number;
+    at: number;
+    task: string | null;
+    kind: string;
+    data: string;
+  }>;
+  return rows.map((r) => ({ ...r, data: JSON.parse(r.data) }));
+}
