@@ -1,9 +1,18 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PRICING } from '../src/core/pricing-table.js';
+import type { Task } from '../src/core/task.js';
 import { parseUsageLine, totalsByDay, totalsOf, UsageLedger } from '../src/core/usage.js';
 import { parseCodexJsonLog, parseStreamJsonLog } from '../src/monitor/stream-json.js';
 import {
@@ -13,6 +22,7 @@ import {
   sessionIdOfFile,
   UsageReader,
 } from '../src/monitor/transcripts.js';
+import { TaskUsageTracker } from '../src/monitor/usage-of-task.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/transcripts');
 const CLAUDE_DIR = path.join(FIXTURES, 'claude');
@@ -216,5 +226,39 @@ describe('transcript locations', () => {
   it('finds the session of nested subagent files', () => {
     expect(sessionIdOfFile('/c/projects/p/s1.jsonl')).toBe('s1');
     expect(sessionIdOfFile('/c/projects/p/s1/subagents/agent-1.jsonl')).toBe('s1');
+  });
+});
+
+describe('usage of a task', () => {
+  it('ignores transcripts older than the task in its worktree folder and keeps reading incrementally', () => {
+    const cfg = mkdtempSync(path.join(tmpdir(), 'braid-claude-'));
+    temps.push(cfg);
+    const worktree = '/tmp/braid-nowhere/wt';
+    const dir = projectDirFor(worktree, { CLAUDE_CONFIG_DIR: cfg });
+    mkdirSync(dir, { recursive: true });
+    const line = (id: string) =>
+      `${JSON.stringify({ timestamp: '2026-01-01T00:00:00.000Z', requestId: id, message: { id, model: 'claude-haiku-4-5', usage: { input_tokens: 1, output_tokens: 1 } } })}\n`;
+    const old = path.join(dir, 'old.jsonl');
+    writeFileSync(old, line('o'));
+    utimesSync(old, new Date('2025-01-01'), new Date('2025-01-01'));
+    const task = {
+      name: 't',
+      worktree,
+      createdAt: Date.parse('2025-06-01'),
+      updatedAt: 0,
+      transcriptPath: null,
+      logPath: null,
+      agent: 'claude',
+    } as unknown as Task;
+    const tracker = new TaskUsageTracker({ env: { CLAUDE_CONFIG_DIR: cfg } });
+    expect(tracker.usage(task)).toMatchObject({ source: 'none', totals: null });
+    const current = path.join(dir, 'new.jsonl');
+    writeFileSync(current, line('a'));
+    expect(tracker.usage(task).totals?.tokens.input).toBe(1);
+    appendFileSync(current, line('b'));
+    const u = tracker.usage(task);
+    expect(u.source).toBe('transcript');
+    expect(u.totals?.tokens.input).toBe(2);
+    expect([...u.byDay.keys()]).toHaveLength(1);
   });
 });
