@@ -89,6 +89,7 @@ export class UsageReader {
   private ledger = new UsageLedger();
   private cursors = new Map<string, FileCursor>();
   private readonly files: () => string[];
+  private listed = 0;
 
   constructor(
     files: string[] | (() => string[]),
@@ -108,8 +109,14 @@ export class UsageReader {
     return this.ledger.entries();
   }
 
+  /** How many transcript files the last read found (a session may exist before its first reply). */
+  get fileCount(): number {
+    return this.listed;
+  }
+
   private update(): void {
     const files = this.files();
+    this.listed = files.length;
     for (const file of files) {
       const size = sizeOf(file);
       const cursor = this.cursors.get(file);

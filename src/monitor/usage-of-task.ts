@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { PricingTable } from '../core/pricing.js';
 import { DEFAULT_PRICING } from '../core/pricing-table.js';
 import type { Task } from '../core/task.js';
-import { totalsByDay, type UsageTotals } from '../core/usage.js';
+import { totalsByDay, totalsOf, type UsageTotals } from '../core/usage.js';
 import { type HeadlessUsage, parseCodexJsonLog, parseStreamJsonLog } from './stream-json.js';
 import { jsonlFilesUnder, projectDirFor, UsageReader } from './transcripts.js';
 
@@ -68,10 +68,10 @@ export class TaskUsageTracker {
   usage(task: Task): TaskUsage {
     const reader = this.readerFor(task);
     const entries = reader.entries();
-    if (entries.length > 0 || transcriptFilesForTask(task, this.env).length > 0) {
+    if (entries.length > 0 || reader.fileCount > 0) {
       return {
         source: 'transcript',
-        totals: reader.read(),
+        totals: totalsOf(entries, this.pricing),
         byDay: totalsByDay(entries, this.pricing, localDay),
       };
     }
