@@ -1,0 +1,150 @@
+/** `scanRadar`: snapshot live tasks, merge-tree the pairs whose sides changed, cache and report findings. */
+import { BraidError } from '../core/errors.js';
+import {
+  baseSide,
+  classifyPair,
+  isBaseSide,
+  type PairFinding,
+  pairsToRecompute,
+  type SideState,
+  withLines,
+} from '../core/radar.js';
+import { gitRun } from '../git/git.js';
+import { mergeTrees } from '../git/merge-tree.js';
+import { currentBranch } from '../git/repo.js';
+import type { Project } from '../project/project.js';
+import { listCachedPairs, listFindings, pruneRadar, savePair } from './cache.js';
+import { SideDiffs } from './diffs.js';
+import { currentSnapshot, liveTasks } from './snapshots.js';
+
+export interface RadarReport {
+  /** The base branch the tasks are compared against. */
+  base: string;
+  /** Live tasks, in creation order. */
+  tasks: string[];
+  /** Task × task findings. */
+  pairs: PairFinding[];
+  /** Task × base-branch findings (`b` is the branch name). */
+  vsMain: PairFinding[];
+  /** How many pairs this scan recomputed (the rest came from the cache). */
+  recomputed: number;
+}
+
+interface Side {
+  name: string;
+  commit: string;
+  tree: string;
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight (the machine's git processes are the bottleneck). */
+async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export async function radarBaseBranch(project: Project): Promise<string> {
+  return project.config.base ?? (await currentBranch(project.repo.root)) ?? 'main';
+}
+
+async function baseBranchSide(cwd: string, branch: string): Promise<Side | null> {
+  const res = await gitRun(
+    ['rev-parse', '--verify', '--end-of-options', `${branch}^{commit}`, `${branch}^{tree}`],
+    {
+      cwd,
+      allowFailure: true,
+    },
+  );
+  if (res.code !== 0) return null;
+  const [commit, tree] = res.stdout.trim().split('\n');
+  return { name: baseSide(branch), commit, tree };
+}
+
+async function computePair(
+  cwd: string,
+  a: Side,
+  b: Side,
+  diffs: SideDiffs,
+  glob?: string,
+): Promise<PairFinding[]> {
+  const base = await diffs.mergeBase(a.commit, b.commit);
+  if (!base) return []; // unrelated histories cannot be landed together anyway
+  const [merge, aChanges, bChanges] = await Promise.all([
+    mergeTrees(cwd, a.commit, b.commit),
+    diffs.changes(base, a.commit),
+    diffs.changes(base, b.commit),
+  ]);
+  const findings = classifyPair({ a: a.name, b: b.name, merge, aChanges, bChanges, migrationsGlob: glob });
+  const lineFiles = findings.filter((f) => f.kind !== 'migration').flatMap((f) => f.files);
+  if (!lineFiles.length) return findings;
+  const [aRanges, bRanges] = await Promise.all([
+    diffs.ranges(base, a.commit, lineFiles),
+    diffs.ranges(base, b.commit, lineFiles),
+  ]);
+  return withLines(findings, aRanges, bRanges);
+}
+
+/**
+ * Brings the radar up to date and reports every current finding among live tasks. With `tasks`,
+ * only those tasks are re-snapshotted and only their pairs recomputed (what each edit hook asks for).
+ */
+export async function scanRadar(project: Project, options: { tasks?: string[] } = {}): Promise<RadarReport> {
+  const db = project.store.db;
+  const cwd = project.repo.root;
+  const live = liveTasks(db);
+  for (const name of options.tasks ?? []) {
+    if (!live.some((t) => t.name === name))
+      throw new BraidError('E_NO_TASK', `no live task named '${name}'`, 'See the live tasks with braid ls.');
+  }
+  const rescan = (name: string) => !options.tasks || options.tasks.includes(name);
+  const snaps = await pool(live, 3, (t) => currentSnapshot(db, t, rescan(t.name)));
+  const sides: Side[] = snaps.map((s) => ({ name: s.task, commit: s.commit, tree: s.tree }));
+  const branch = await radarBaseBranch(project);
+  const mainSide = await baseBranchSide(cwd, branch);
+  if (mainSide) sides.push(mainSide);
+  project.store.tx(() =>
+    pruneRadar(
+      db,
+      sides.map((s) => s.name),
+    ),
+  );
+
+  const byName = new Map(sides.map((s) => [s.name, s]));
+  const stateOf: SideState[] = sides.map((s) => ({ name: s.name, tree: s.tree }));
+  const todo = pairsToRecompute(stateOf, listCachedPairs(db), options.tasks);
+  const diffs = new SideDiffs(cwd);
+  const glob = project.config.migrations?.glob;
+  await pool(todo, 3, async ([a, b]) => {
+    const sa = byName.get(a)!;
+    const sb = byName.get(b)!;
+    const findings = await computePair(cwd, sa, sb, diffs, glob);
+    project.store.tx(() => savePair(db, { a, b, aTree: sa.tree, bTree: sb.tree }, findings));
+  });
+
+  const liveNames = new Set(sides.map((s) => s.name));
+  const all = listFindings(db).filter((f) => liveNames.has(f.a) && liveNames.has(f.b));
+  const label = (f: PairFinding): PairFinding => (isBaseSide(f.b) ? { ...f, b: f.b.slice(1) } : f);
+  return {
+    base: branch,
+    tasks: live.map((t) => t.name),
+    pairs: all.filter((f) => !isBaseSide(f.b)),
+    vsMain: all.filter((f) => isBaseSide(f.b)).map(label),
+    recomputed: todo.length,
+  };
+}
+
+/** The commit a task's radar snapshot points at (for callers that want to inspect it). */
+export async function radarSnapshotCommit(cwd: string, task: string): Promise<string | null> {
+  const res = await gitRun(['rev-parse', '--verify', '--quiet', `refs/braid/radar/${task}^{commit}`], {
+    cwd,
+    allowFailure: true,
+  });
+  return res.code === 0 ? res.stdout.trim() : null;
+}
