@@ -121,22 +121,19 @@ export function migrationCollisions(
 }
 
 /**
- * What one pair amounts to, without line numbers yet: a textual conflict (merge-tree conflicts),
- * else an overlap (shared files, clean merge); a migration collision is reported beside either.
+ * What one pair amounts to, without line numbers yet: a textual conflict (the files merge-tree
+ * conflicts on), an overlap (other files both touch, merging cleanly), a migration collision.
  */
 export function classifyPair(input: PairInput): PairFinding[] {
   const { a, b } = input;
   const findings: PairFinding[] = [];
-  if (!input.merge.clean) {
-    // merge-tree can fail on a clean-looking file list (e.g. a directory/file clash); name something.
-    const files = input.merge.conflictFiles.length
-      ? input.merge.conflictFiles
-      : sharedFiles(input.aChanges, input.bChanges);
-    findings.push({ a, b, kind: 'textual', files });
-  } else {
-    const shared = sharedFiles(input.aChanges, input.bChanges);
-    if (shared.length) findings.push({ a, b, kind: 'overlap', files: shared });
-  }
+  const shared = sharedFiles(input.aChanges, input.bChanges);
+  let conflicted = input.merge.conflictFiles;
+  // merge-tree can fail without naming a file (e.g. a directory/file clash); name the shared ones then.
+  if (!input.merge.clean && !conflicted.length) conflicted = shared;
+  if (!input.merge.clean) findings.push({ a, b, kind: 'textual', files: conflicted });
+  const overlap = shared.filter((f) => !conflicted.includes(f));
+  if (overlap.length) findings.push({ a, b, kind: 'overlap', files: overlap });
   if (input.migrationsGlob) {
     const collisions = migrationCollisions(input.aChanges, input.bChanges, input.migrationsGlob);
     if (collisions.length) {

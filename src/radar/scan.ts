@@ -26,8 +26,8 @@ export interface RadarReport {
   pairs: PairFinding[];
   /** Task × base-branch findings (`b` is the branch name). */
   vsMain: PairFinding[];
-  /** How many pairs this scan recomputed (the rest came from the cache). */
-  recomputed: number;
+  /** The pairs this scan recomputed (the rest came from the cache); the base branch side is `@<branch>`. */
+  recomputed: Array<[string, string]>;
 }
 
 interface Side {
@@ -55,13 +55,12 @@ export async function radarBaseBranch(project: Project): Promise<string> {
 }
 
 async function baseBranchSide(cwd: string, branch: string): Promise<Side | null> {
-  const res = await gitRun(
-    ['rev-parse', '--verify', '--end-of-options', `${branch}^{commit}`, `${branch}^{tree}`],
-    {
-      cwd,
-      allowFailure: true,
-    },
-  );
+  if (branch.startsWith('-')) return null; // never let a configured name read as an option
+  // rev-parse in git 2.39 has no --end-of-options; the trailing `--` keeps both arguments revisions.
+  const res = await gitRun(['rev-parse', `${branch}^{commit}`, `${branch}^{tree}`, '--'], {
+    cwd,
+    allowFailure: true,
+  });
   if (res.code !== 0) return null;
   const [commit, tree] = res.stdout.trim().split('\n');
   return { name: baseSide(branch), commit, tree };
@@ -136,15 +135,6 @@ export async function scanRadar(project: Project, options: { tasks?: string[] } 
     tasks: live.map((t) => t.name),
     pairs: all.filter((f) => !isBaseSide(f.b)),
     vsMain: all.filter((f) => isBaseSide(f.b)).map(label),
-    recomputed: todo.length,
+    recomputed: todo,
   };
-}
-
-/** The commit a task's radar snapshot points at (for callers that want to inspect it). */
-export async function radarSnapshotCommit(cwd: string, task: string): Promise<string | null> {
-  const res = await gitRun(['rev-parse', '--verify', '--quiet', `refs/braid/radar/${task}^{commit}`], {
-    cwd,
-    allowFailure: true,
-  });
-  return res.code === 0 ? res.stdout.trim() : null;
 }
