@@ -1,12 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { run } from '../src/exec/run.js';
 import { openProject, type Project } from '../src/project/project.js';
 import { listCachedPairs } from '../src/radar/cache.js';
 import { pendingRadarMessages } from '../src/radar/notify.js';
 import { scanRadar } from '../src/radar/scan.js';
 import { insertTask } from '../src/store/tasks.js';
-import { g, type TempRepo, tempRepo } from './helpers/repo.js';
+import { cliJson, runCli } from './helpers/cli.js';
+import { GIT_TEST_ENV, g, type TempRepo, tempRepo } from './helpers/repo.js';
 
 let repo: TempRepo;
 let project: Project;
@@ -21,13 +23,7 @@ const lines = (n: number, tag = 'line') =>
 function editLine(file: string, lineNo: number, text: string): void {
   const all = readFileSync(file, 'utf8').split('\n');
   all[lineNo - 1] = text;
-  require_write(file, all.join('\n'));
-}
-
-import { writeFileSync } from 'node:fs';
-
-function require_write(file: string, content: string): void {
-  writeFileSync(file, content);
+  writeFileSync(file, all.join('\n'));
 }
 
 async function setup(
@@ -217,5 +213,112 @@ describe('radar cache and messages', () => {
     const second = pendingRadarMessages(project.store, 't2');
     expect(second).toContain('task t1 also changes b.txt line 3 (no conflict yet)');
     expect(second).not.toContain('a.txt');
+  });
+});
+
+describe('braid radar', () => {
+  it('prints a matrix and the findings, and --json the pairs', async () => {
+    await setup();
+    const t1 = await addTask('t1');
+    const t2 = await addTask('t2');
+    await addTask('t3');
+    editLine(path.join(t1, 'a.txt'), 4, 'one');
+    editLine(path.join(t2, 'a.txt'), 4, 'two');
+    editLine(path.join(t2, 'b.txt'), 4, 'two');
+    editLine(path.join(t1, 'b.txt'), 24, 'one');
+    project.close();
+    const json = await cliJson<{ pairs: Array<Record<string, unknown>>; vsMain: unknown[] }>(repo.dir, [
+      'radar',
+    ]);
+    expect(json.pairs.map((p) => [p.a, p.b, p.kind, p.files])).toEqual([
+      ['t1', 't2', 'textual', ['a.txt']],
+      ['t1', 't2', 'overlap', ['b.txt']],
+    ]);
+    expect(json.vsMain).toEqual([]);
+    const text = await runCli(repo.dir, ['radar', '--task', 't1']);
+    expect(text.code).toBe(0);
+    const rows = text.stdout.split('\n');
+    expect(rows[0].split(/\s+/).filter(Boolean)).toEqual(['t1', 't2', 't3', 'main']);
+    expect(rows[1].split(/\s+/)).toEqual(['t1', '-', 'X', '.', '.']);
+    expect(rows[2].split(/\s+/)).toEqual(['t2', 'X', '-', '.', '.']);
+    expect(text.stdout).toContain('t1 × t2  textual  a.txt [t1:4 t2:4]');
+    const missing = await runCli(repo.dir, ['radar', '--task', 'nope']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("no live task named 'nope'");
+    project = await openProject(repo.dir);
+  });
+});
+
+/** A small deterministic PRNG so a failing scenario can be replayed from its seed. */
+function prng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+/** What `git merge` really does with two committed task branches, in a throwaway worktree. */
+async function realConflicts(scratch: string, a: string, b: string): Promise<string[]> {
+  await g(scratch, 'checkout', '-q', '--detach', `braid/${a}`);
+  const merge = await run('git', ['merge', '-q', '--no-edit', '--no-ff', `braid/${b}`], {
+    cwd: scratch,
+    env: GIT_TEST_ENV,
+    allowFailure: true,
+  });
+  if (merge.code === 0) return [];
+  const files = (await g(scratch, 'diff', '--name-only', '--diff-filter=U')).split('\n').filter(Boolean);
+  await g(scratch, 'merge', '--abort');
+  return files.sort();
+}
+
+describe('radar on generated scenarios', () => {
+  it('finds exactly the textual conflicts that git merge meets', async () => {
+    const FILES = ['f0.txt', 'f1.txt', 'f2.txt'];
+    await setup(Object.fromEntries(FILES.map((f) => [f, lines(12, f)])));
+    const names = ['t1', 't2', 't3'];
+    const dirs = await Promise.all(names.map((n) => addTask(n)));
+    const scratch = path.join(repo.parent, 'scratch');
+    await repo.git('worktree', 'add', '-q', '--detach', scratch, 'main');
+    let conflictsSeen = 0;
+    for (let seed = 1; seed <= 10; seed++) {
+      const rand = prng(seed * 7919);
+      for (const dir of dirs) await g(dir, 'reset', '-q', '--hard', 'main');
+      names.forEach((name, i) => {
+        const files = FILES.filter(() => rand() < 0.5);
+        for (const file of files) {
+          const edits = 1 + Math.floor(rand() * 3);
+          for (let e = 0; e < edits; e++)
+            editLine(path.join(dirs[i], file), 1 + Math.floor(rand() * 12), `${name} s${seed}`);
+        }
+        if (rand() < 0.3) writeFileSync(path.join(dirs[i], `new-${Math.floor(rand() * 2)}.txt`), `${name}\n`);
+      });
+      // Some tasks commit part of their work; the radar must see committed and uncommitted alike.
+      for (const dir of dirs) if (rand() < 0.5) await g(dir, 'commit', '-qam', 'partial', '--allow-empty');
+
+      const report = await scanRadar(project);
+      const predicted = report.pairs
+        .filter((p) => p.kind === 'textual')
+        .map((p) => `${p.a}×${p.b}:${[...p.files].sort().join(',')}`)
+        .sort();
+
+      for (const dir of dirs) {
+        await g(dir, 'add', '-A');
+        await g(dir, 'commit', '-qm', 'everything', '--allow-empty');
+      }
+      const actual: string[] = [];
+      for (let i = 0; i < names.length; i++) {
+        for (let j = i + 1; j < names.length; j++) {
+          const files = await realConflicts(scratch, names[i], names[j]);
+          if (files.length) actual.push(`${names[i]}×${names[j]}:${files.join(',')}`);
+        }
+      }
+      conflictsSeen += actual.length;
+      expect(predicted, `scenario seed ${seed}`).toEqual(actual.sort());
+    }
+    // The generator must actually produce conflicts, or the comparison proves nothing.
+    expect(conflictsSeen).toBeGreaterThan(3);
   });
 });

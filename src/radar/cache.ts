@@ -85,13 +85,18 @@ function toFinding(r: PairRow): PairFinding {
   return finding;
 }
 
+/** Strongest first within a pair: textual, migration, overlap. */
+const BY_STRENGTH = "CASE kind WHEN 'textual' THEN 0 WHEN 'migration' THEN 1 ELSE 2 END";
+
 /** Cached findings, optionally only those involving `side`. */
 export function listFindings(db: Db, side?: string): PairFinding[] {
   const rows = (
     side === undefined
-      ? db.prepare("SELECT * FROM radar_pairs WHERE kind != 'none' ORDER BY a, b, kind").all()
+      ? db.prepare(`SELECT * FROM radar_pairs WHERE kind != 'none' ORDER BY a, b, ${BY_STRENGTH}`).all()
       : db
-          .prepare("SELECT * FROM radar_pairs WHERE kind != 'none' AND (a = ? OR b = ?) ORDER BY a, b, kind")
+          .prepare(
+            `SELECT * FROM radar_pairs WHERE kind != 'none' AND (a = ? OR b = ?) ORDER BY a, b, ${BY_STRENGTH}`,
+          )
           .all(side, side)
   ) as PairRow[];
   return rows.map(toFinding);
