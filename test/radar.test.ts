@@ -6,7 +6,7 @@ import { openProject, type Project } from '../src/project/project.js';
 import { listCachedPairs } from '../src/radar/cache.js';
 import { pendingRadarMessages } from '../src/radar/notify.js';
 import { scanRadar } from '../src/radar/scan.js';
-import { insertTask } from '../src/store/tasks.js';
+import { insertTask, updateTask } from '../src/store/tasks.js';
 import { cliJson, runCli } from './helpers/cli.js';
 import { GIT_TEST_ENV, g, type TempRepo, tempRepo } from './helpers/repo.js';
 
@@ -213,6 +213,25 @@ describe('radar cache and messages', () => {
     const second = pendingRadarMessages(project.store, 't2');
     expect(second).toContain('task t1 also changes b.txt line 3 (no conflict yet)');
     expect(second).not.toContain('a.txt');
+  });
+});
+
+describe('radar and finished tasks', () => {
+  it('forgets a landed task: no findings, no snapshot ref', async () => {
+    await setup();
+    const t1 = await addTask('t1');
+    const t2 = await addTask('t2');
+    editLine(path.join(t1, 'a.txt'), 1, 'one');
+    editLine(path.join(t2, 'a.txt'), 1, 'two');
+    expect((await scanRadar(project)).pairs).toHaveLength(1);
+    updateTask(project.store.db, 't1', { status: 'landed' });
+    const report = await scanRadar(project);
+    expect(report.tasks).toEqual(['t2']);
+    expect(report.pairs).toEqual([]);
+    expect(await repo.git('for-each-ref', '--format=%(refname)', 'refs/braid/radar/')).toBe(
+      'refs/braid/radar/t2',
+    );
+    expect(pendingRadarMessages(project.store, 't2')).toBeNull();
   });
 });
 

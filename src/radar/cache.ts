@@ -102,13 +102,15 @@ export function listFindings(db: Db, side?: string): PairFinding[] {
   return rows.map(toFinding);
 }
 
-/** Forgets pairs and snapshots of sides that are no longer live (landed, removed, another base branch). */
-export function pruneRadar(db: Db, liveSides: string[]): void {
+/** Forgets pairs and snapshots of sides that are no longer live (landed, removed, another base branch); returns the tasks dropped. */
+export function pruneRadar(db: Db, liveSides: string[]): string[] {
   const live = new Set(liveSides);
   const pairs = db.prepare('SELECT DISTINCT a, b FROM radar_pairs').all() as Array<{ a: string; b: string }>;
   const drop = db.prepare('DELETE FROM radar_pairs WHERE a = ? AND b = ?');
   for (const p of pairs) if (!live.has(p.a) || !live.has(p.b)) drop.run(p.a, p.b);
   const snaps = db.prepare('SELECT task FROM radar_snapshots').all() as Array<{ task: string }>;
   const dropSnap = db.prepare('DELETE FROM radar_snapshots WHERE task = ?');
-  for (const s of snaps) if (!live.has(s.task)) dropSnap.run(s.task);
+  const dropped = snaps.filter((s) => !live.has(s.task)).map((s) => s.task);
+  for (const task of dropped) dropSnap.run(task);
+  return dropped;
 }

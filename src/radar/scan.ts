@@ -9,13 +9,14 @@ import {
   type SideState,
   withLines,
 } from '../core/radar.js';
+import type { Task } from '../core/task.js';
 import { gitRun } from '../git/git.js';
 import { mergeTrees } from '../git/merge-tree.js';
 import { currentBranch } from '../git/repo.js';
 import type { Project } from '../project/project.js';
 import { listCachedPairs, listFindings, pruneRadar, savePair } from './cache.js';
 import { SideDiffs } from './diffs.js';
-import { currentSnapshot, liveTasks } from './snapshots.js';
+import { currentSnapshot, liveTasks, radarRef } from './snapshots.js';
 
 export interface RadarReport {
   /** The base branch the tasks are compared against. */
@@ -50,8 +51,9 @@ async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>
   return out;
 }
 
-export async function radarBaseBranch(project: Project): Promise<string> {
-  return project.config.base ?? (await currentBranch(project.repo.root)) ?? 'main';
+/** The branch tasks land on: configured, else the one the tasks were started from, else the main checkout's. */
+export async function radarBaseBranch(project: Project, live: Task[]): Promise<string> {
+  return project.config.base ?? live[0]?.base ?? (await currentBranch(project.repo.root)) ?? 'main';
 }
 
 async function baseBranchSide(cwd: string, branch: string): Promise<Side | null> {
@@ -105,15 +107,17 @@ export async function scanRadar(project: Project, options: { tasks?: string[] } 
   const rescan = (name: string) => !options.tasks || options.tasks.includes(name);
   const snaps = await pool(live, 3, (t) => currentSnapshot(db, t, rescan(t.name)));
   const sides: Side[] = snaps.map((s) => ({ name: s.task, commit: s.commit, tree: s.tree }));
-  const branch = await radarBaseBranch(project);
+  const branch = await radarBaseBranch(project, live);
   const mainSide = await baseBranchSide(cwd, branch);
   if (mainSide) sides.push(mainSide);
-  project.store.tx(() =>
+  const dropped = project.store.tx(() =>
     pruneRadar(
       db,
       sides.map((s) => s.name),
     ),
   );
+  // A finished task's snapshot ref would only keep its objects alive.
+  for (const task of dropped) await gitRun(['update-ref', '-d', radarRef(task)], { cwd, allowFailure: true });
 
   const byName = new Map(sides.map((s) => [s.name, s]));
   const stateOf: SideState[] = sides.map((s) => ({ name: s.name, tree: s.tree }));

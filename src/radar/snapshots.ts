@@ -49,7 +49,8 @@ export interface RadarSnapshot extends StoredSnapshot {
 /** Snapshots one task's worktree unless its fingerprint matches the last snapshot (and its ref still exists). */
 export async function refreshSnapshot(db: Db, task: Task): Promise<RadarSnapshot> {
   const ref = radarRef(task.name);
-  const [fingerprint, stored] = [await worktreeFingerprint(task.worktree), getSnapshot(db, task.name)];
+  const fingerprint = await worktreeFingerprint(task.worktree);
+  const stored = getSnapshot(db, task.name);
   if (stored && stored.fingerprint === fingerprint) {
     const refOk = await gitOk(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
       cwd: task.worktree,
