@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
+import { register as radar } from './radar.js';
 import { register as stats } from './stats.js';
 
 /** Each command module registers itself; one line here per command keeps merges trivial. */
-export const COMMANDS: Array<(program: Command) => void> = [stats];
+export const COMMANDS: Array<(program: Command) => void> = [
+  radar,
+  stats,
+];
