@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerHook } from './hook.js';
 
 /** Each command module registers itself; one line here per command keeps merges trivial. */
-export const COMMANDS: Array<(program: Command) => void> = [];
+export const COMMANDS: Array<(program: Command) => void> = [registerHook];
