@@ -51,7 +51,8 @@ export async function receiveHook(
   try {
     commonDir = await findCommonDir(dir);
     if (!commonDir) return skip(null, `not inside a git repository: ${dir}`);
-    if (!existsSync(storePath(commonDir))) return skip(commonDir, 'no braid state in this repository');
+    // Not a braid repository: leave no trace in it.
+    if (!existsSync(storePath(commonDir))) return skip(null, `no braid state in ${commonDir}`);
     store = openStore(commonDir, { busyTimeoutMs: HOOK_BUSY_TIMEOUT_MS });
     const s = store;
     const recorded = s.tx(() => record(s, input, payload, dir));
