@@ -96,7 +96,7 @@ function record(
   if (sessionId && sessionId !== task.agentSessionId) patch.agentSessionId = sessionId;
   if (transcript && transcript !== task.transcriptPath) patch.transcriptPath = transcript;
   if (Object.keys(patch).length) updateTask(db, task.name, patch);
-  if (change) {
+  if (change && (change.status !== task.status || change.detail !== task.statusDetail)) {
     appendEvent(db, task.name, 'status', {
       from: task.status,
       to: change.status,
