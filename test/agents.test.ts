@@ -155,11 +155,13 @@ describe('claude hook settings', () => {
     expect(Object.keys(s.hooks).sort()).toEqual(
       [
         'Notification',
+        'PermissionRequest',
         'PostToolUse',
         'PreToolUse',
         'SessionEnd',
         'SessionStart',
         'Stop',
+        'StopFailure',
         'UserPromptSubmit',
       ].sort(),
     );

@@ -156,6 +156,7 @@ describe('fake-claude with braid settings', () => {
       'SessionStart',
       'UserPromptSubmit',
       'PreToolUse',
+      'PermissionRequest',
       'Notification',
       'PostToolUse',
       'PreToolUse',
@@ -170,6 +171,7 @@ describe('fake-claude with braid settings', () => {
     const statuses = listEvents(store.db, { task: 't1' })
       .filter((e) => e.kind === 'status')
       .map((e) => [e.data.to, e.data.detail]);
+    expect(statuses).toContainEqual(['waiting', 'permission to use AskUserQuestion']);
     expect(statuses).toContainEqual(['waiting', 'May I edit a.txt?']);
     expect(statuses.at(-1)).toEqual(['exited', 'prompt_input_exit']);
     expect(readFileSync(path.join(worktree, 'a.txt'), 'utf8')).toBe('yes\nagain\n');

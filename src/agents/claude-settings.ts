@@ -8,8 +8,12 @@ export const CLAUDE_HOOK_EVENTS = [
   'UserPromptSubmit',
   'PreToolUse',
   'PostToolUse',
+  // Fires the moment a permission dialog opens (Notification permission_prompt comes ~6 s later).
+  'PermissionRequest',
   'Notification',
   'Stop',
+  // A turn that ended in an API error (e.g. authentication_failed) fires this instead of Stop.
+  'StopFailure',
   'SessionEnd',
 ] as const;
 
