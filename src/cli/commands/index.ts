@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerHook } from './hook.js';
 import { register as radar } from './radar.js';
 import { register as stats } from './stats.js';
 
@@ -6,4 +7,5 @@ import { register as stats } from './stats.js';
 export const COMMANDS: Array<(program: Command) => void> = [
   radar,
   stats,
+  registerHook,
 ];
