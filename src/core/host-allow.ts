@@ -13,7 +13,11 @@ export function isHostAllowed(host: string, allow: readonly string[]): boolean {
 }
 
 function normalize(host: string): string {
-  return host.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  return host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
 }
 
 /** `host:port` of a CONNECT request target (IPv6 in brackets); null when malformed. */

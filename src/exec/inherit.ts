@@ -37,7 +37,11 @@ export function runInherited(
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
       reject(
         missing
-          ? new BraidError('E_TOOL_MISSING', `${command} is not installed (or not on PATH)`, toolHint(command))
+          ? new BraidError(
+              'E_TOOL_MISSING',
+              `${command} is not installed (or not on PATH)`,
+              toolHint(command),
+            )
           : new BraidError('E_PROCESS', `could not start ${command}: ${err.message}`),
       );
     });

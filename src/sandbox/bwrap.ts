@@ -81,7 +81,8 @@ export function sandboxArgv(argv: readonly string[], policy: SandboxPolicy): San
   const inner = ['sh', '-c', BRIDGE_THEN_EXEC, 'sh', 'socat', String(INNER_PROXY_PORT), INNER_SOCKET];
   const launcher = [process.execPath, proxyLauncherScript(), '--socket', socket];
   for (const domain of policy.network.allow) launcher.push('--allow', domain);
-  for (const [host, addr] of Object.entries(policy.resolve ?? {})) launcher.push('--resolve', `${host}=${addr}`);
+  for (const [host, addr] of Object.entries(policy.resolve ?? {}))
+    launcher.push('--resolve', `${host}=${addr}`);
   const url = `http://127.0.0.1:${INNER_PROXY_PORT}`;
   return {
     argv: [...launcher, '--', ...bw, '--', ...inner, ...argv],
