@@ -25,3 +25,32 @@ export function taskDatabaseUrl(urlTemplate: string, database: string): string {
   url.pathname = `/${database}`;
   return url.toString();
 }
+
+export type PgEnv = Partial<Record<'PGHOST' | 'PGPORT' | 'PGUSER' | 'PGPASSWORD', string>>;
+
+/** libpq variables for the client tools (createdb, dropdb) from a server URL with `{db}` in it. */
+export function pgEnvFromUrl(urlTemplate: string): PgEnv {
+  const url = new URL(urlTemplate.replaceAll('{db}', 'postgres'));
+  const env: PgEnv = {};
+  const host = url.searchParams.get('host') ?? decodeURIComponent(url.hostname);
+  if (host) env.PGHOST = host.replace(/^\[|\]$/g, '');
+  if (url.port) env.PGPORT = url.port;
+  if (url.username) env.PGUSER = decodeURIComponent(url.username);
+  if (url.password) env.PGPASSWORD = decodeURIComponent(url.password);
+  return env;
+}
+
+/** A task's URL when the config names no server: the libpq variables the tools used, spelled as a URL. */
+export function pgUrlFromEnv(env: PgEnv, database: string): string {
+  const host = env.PGHOST || 'localhost';
+  const user = env.PGUSER ? encodeURIComponent(env.PGUSER) : '';
+  const pass = env.PGPASSWORD ? `:${encodeURIComponent(env.PGPASSWORD)}` : '';
+  const auth = user ? `${user}${pass}@` : '';
+  const port = env.PGPORT ? `:${env.PGPORT}` : '';
+  // A socket folder cannot sit in the authority part; libpq reads it from ?host=.
+  if (host.startsWith('/')) {
+    return `postgresql://${auth}${port ? `localhost${port}` : ''}/${database}?host=${encodeURIComponent(host)}`;
+  }
+  const h = host.includes(':') ? `[${host}]` : host;
+  return `postgresql://${auth}${h}${port}/${database}`;
+}
