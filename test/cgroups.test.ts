@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCgroupMounts, parseProcCgroup } from '../src/core/cgroup-layout.js';
+import { parseSize } from '../src/core/size.js';
 import { isProcessAlive } from '../src/exec/pid.js';
 import { run } from '../src/exec/run.js';
+import { sandboxArgv } from '../src/sandbox/bwrap.js';
+import { detectCapabilities } from '../src/sandbox/capabilities.js';
 import { probeCgroups } from '../src/sandbox/cgroup-probe.js';
 import { createTaskCgroup, openTaskCgroup, type TaskCgroup } from '../src/sandbox/cgroups.js';
 import { execInCgroupArgv } from '../src/sandbox/exec-in-cgroup.js';
@@ -38,6 +41,17 @@ async function until(check: () => boolean, what: string, ms = 15_000): Promise<v
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+describe('sizes', () => {
+  it('parses binary sizes and refuses nonsense', () => {
+    expect(parseSize('4G')).toBe(4 * 1024 ** 3);
+    expect(parseSize('512m')).toBe(512 * 1024 ** 2);
+    expect(parseSize('1.5G')).toBe(Math.floor(1.5 * 1024 ** 3));
+    expect(parseSize('100')).toBe(100);
+    expect(() => parseSize('4 gigs')).toThrow(/not a size/);
+    expect(() => parseSize('0')).toThrow(/positive/);
+  });
+});
 
 describe('cgroup layout parsing', () => {
   it('reads v1 and v2 lines and mounts', () => {
@@ -129,5 +143,26 @@ describe.skipIf(!!skipReason)('task cgroups (real kernel)', () => {
     } else {
       await expect(createTaskCgroup(repo, 'x', fake)).rejects.toMatchObject({ code: 'E_LIMITS' });
     }
+  });
+
+  it('a sandboxed session in its cgroup dies whole with killAll', async () => {
+    const caps = await detectCapabilities();
+    if (!caps.bwrap.ok) return console.warn(`skipped: ${caps.bwrap.reason}`);
+    const g = await group('boxed', has('pids') ? { pids: 64 } : {});
+    const launch = sandboxArgv(['sh', '-c', 'sleep 300 & sleep 300'], {
+      worktree: '/',
+      gitCommonDir: '/nonexistent-git',
+      writable: [],
+      network: 'none',
+      home: '/nonexistent-home',
+      readonlyAll: true,
+    });
+    const session = inCgroup(g.procsFiles, launch.argv, { cwd: '/', allowFailure: true });
+    // bwrap, its init, sh and two sleeps
+    await until(() => g.pids().length >= 4, 'the sandboxed processes');
+    await g.killAll();
+    const res = await session;
+    expect(res.signal).toBe('SIGKILL');
+    expect(g.pids()).toEqual([]);
   });
 });
