@@ -5,6 +5,7 @@
  * removes S and exits with COMMAND's status. One process per sandboxed session, no daemon to reap.
  */
 import { rmSync } from 'node:fs';
+import { constants } from 'node:os';
 import path from 'node:path';
 import { runInherited } from '../exec/inherit.js';
 import { PROXY_DIR_PREFIX, startNetworkProxy } from './network-proxy.js';
@@ -50,7 +51,8 @@ async function main(): Promise<number> {
   try {
     const [command, ...rest] = args.command;
     const exit = await runInherited(command, rest, { cwd: process.cwd() });
-    return exit.code ?? 128 + (exit.signal === 'SIGKILL' ? 9 : 15);
+    // A shell's convention for "killed by signal N".
+    return exit.code ?? 128 + (exit.signal ? constants.signals[exit.signal] : 0);
   } finally {
     await proxy.close();
     // sandboxArgv makes a private folder per session for the socket; never remove anything else.
