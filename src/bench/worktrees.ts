@@ -12,7 +12,7 @@ import { provisionTask } from '../workspace/provision.js';
 
 const TASKS = 10;
 /** A few hundred packages: what a small TypeScript service pulls in. */
-const DEPENDENCIES = { vitest: '^4.1.0', typescript: '^5.9.3', zod: '^4.1.0', commander: '^14.0.0', yaml: '^2.8.0' };
+const DEPENDENCIES = { jest: '^30.0.0', eslint: '^9.0.0', vitest: '^4.1.0', typescript: '^5.9.3', zod: '^4.1.0', commander: '^14.0.0', yaml: '^2.8.0' };
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();

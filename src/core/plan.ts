@@ -37,7 +37,9 @@ export type PlanTask = Plan['tasks'][number];
 
 /** Finds one dependency cycle (as a list of names, first repeated at the end), or null. */
 export function findCycle(tasks: Pick<PlanTask, 'name' | 'needs'>[]): string[] | null {
-  const needs = new Map(tasks.map((t) => [t.name, t.needs]));
+  const needs = new Map<string, string[]>();
+  // Duplicated names are reported on their own; their needs still count towards cycles.
+  for (const t of tasks) needs.set(t.name, [...(needs.get(t.name) ?? []), ...t.needs]);
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
   const visit = (name: string): string[] | null => {
