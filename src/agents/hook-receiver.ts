@@ -150,7 +150,7 @@ function respond(
   const texts: string[] = [];
   for (const responder of responders) {
     try {
-      const text = responder(task, event, payload, { db: store.db, commonDir });
+      const text = responder(task, event, payload, { db: store.db, store, commonDir });
       if (text) texts.push(text);
     } catch (err) {
       logHookError(commonDir, event, `responder failed: ${(err as Error)?.stack ?? String(err)}`);

@@ -1,5 +1,5 @@
 import type { Task } from '../core/task.js';
-import type { Db } from '../store/db.js';
+import type { Db, Store } from '../store/db.js';
 
 /** A hook's stdin JSON as Claude Code sends it; fields beyond the common four depend on the event. */
 export interface HookPayload {
@@ -12,6 +12,7 @@ export interface HookPayload {
 
 export interface ResponderContext {
   db: Db;
+  store: Store;
   commonDir: string;
 }
 
