@@ -50,8 +50,10 @@ export class HeadlessRuntime implements Runtime {
   }
 
   async state(handle: SessionHandle, exitPath: string): Promise<SessionState> {
-    const alive = isProcessAlive(handle.pid, handle.pidStart);
-    const record = alive ? null : readExitRecord(exitPath);
+    // The runner writes the record as its last act: once it exists the session is over,
+    // even while the runner's zombie waits for its parent.
+    const record = readExitRecord(exitPath);
+    const alive = !record && isProcessAlive(handle.pid, handle.pidStart);
     return { alive, exitCode: record?.exitCode ?? null, pid: handle.pid };
   }
 

@@ -1,11 +1,37 @@
-/** True while any process of the group led by `pgid` exists. */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** True while any process of the group led by `pgid` exists (zombies waiting to be reaped do not count). */
 export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  const live = liveMembersFromProc(pgid);
+  return live === null ? true : live > 0;
+}
+
+/** Counts non-zombie members of a group from /proc; null where /proc is unavailable. */
+function liveMembersFromProc(pgid: number): number | null {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  let live = 0;
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name: state, ppid, pgrp, …
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') live++;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return live;
 }
 
 /** Signals a whole process group; a group that is already gone is not an error. */
