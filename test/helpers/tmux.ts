@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { run } from '../../src/exec/run.js';
 
 export interface TmuxServer {
@@ -25,12 +27,11 @@ export function tmuxServer(): TmuxServer {
       return res.stdout.trim();
     },
     async kill() {
-      await run('tmux', ['-L', socket, 'kill-server'], {
-        cwd: '/',
-        env,
-        replaceEnv: true,
-        allowFailure: true,
-      });
+      const opts = { cwd: '/', env, replaceEnv: true, allowFailure: true };
+      await run('tmux', ['-L', socket, 'kill-server'], opts);
+      // tmux leaves the socket file behind; it lives where `-L` puts it.
+      const socketDir = path.join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`);
+      for (const file of [socket, `${socket}.lock`]) rmSync(path.join(socketDir, file), { force: true });
     },
   };
 }
