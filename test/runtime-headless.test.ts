@@ -66,7 +66,8 @@ describe('headless runtime', () => {
 
   it('stop ends the whole process group, grandchildren that ignore SIGTERM included', async () => {
     const rt = getRuntime('headless');
-    const script = '(trap "" TERM; while :; do sleep 0.1; done) & echo $! > gc.pid; wait';
+    const script =
+      '(trap "" TERM; while :; do sleep 0.1; done) & echo $! > gc.pid.tmp && mv gc.pid.tmp gc.pid; wait';
     const s = spec('group', ['sh', '-c', script]);
     const handle = await rt.start(s);
     const gcPid = Number(await eventually(() => read(path.join(s.cwd, 'gc.pid'))?.trim()));

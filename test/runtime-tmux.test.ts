@@ -48,7 +48,7 @@ const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : 
 describe('tmux runtime', () => {
   it('starts three tasks at once as three windows with their own cwd and env', async () => {
     const rt = getRuntime('tmux', { socket: server.socket });
-    const script = 'echo "$PORT $BRAID_TASK $PWD" > out.txt; exec sleep 30';
+    const script = 'echo "$PORT $BRAID_TASK $PWD" > out.txt.tmp && mv out.txt.tmp out.txt; exec sleep 30';
     const specs = ['a', 'b #1', 'c'].map((task, i) =>
       spec('my.repo:x', task, ['sh', '-c', script], { env: { BRAID_TASK: task, PORT: String(4000 + i) } }),
     );
@@ -88,13 +88,20 @@ describe('tmux runtime', () => {
     const rt = getRuntime('tmux', { socket: server.socket });
     const marker = path.join(dir, 'must-not-exist');
     const tricky = ['a b', `it's "q"`, `$(touch ${marker})`, 'end;', ';', '#{pane_id}'];
-    const s = spec('argv', 'args', ['sh', '-c', 'printf "%s\\n" "$@" > args.txt', 'sh', ...tricky]);
-    await rt.start(s);
+    const odd = `x y;'$(touch ${marker})`;
+    const s = spec('argv', 'args', [
+      'sh',
+      '-c',
+      'printf "%s\\n" "$ODD" "$@" > args.txt.tmp && mv args.txt.tmp args.txt',
+      'sh',
+      ...tricky,
+    ]);
+    await rt.start({ ...s, env: { ODD: odd } });
     const got = await eventually(() => read(path.join(s.cwd, 'args.txt')), 10_000, 'args.txt');
-    expect(got).toBe(`${tricky.join('\n')}\n`);
+    expect(got).toBe(`${[odd, ...tricky].join('\n')}\n`);
     const single = spec('argv', 'single', []);
     const program = path.join(single.cwd, 'my prog $(x).sh');
-    writeFileSync(program, '#!/bin/sh\necho ran > ran.txt\n');
+    writeFileSync(program, '#!/bin/sh\necho ran > ran.txt.tmp && mv ran.txt.tmp ran.txt\n');
     chmodSync(program, 0o755);
     await rt.start({ ...single, argv: [program] });
     expect(await eventually(() => read(path.join(single.cwd, 'ran.txt')), 10_000, 'ran.txt')).toBe('ran\n');
@@ -103,7 +110,11 @@ describe('tmux runtime', () => {
 
   it('sends text literally, then Enter', async () => {
     const rt = getRuntime('tmux', { socket: server.socket });
-    const s = spec('send', 'reader', ['sh', '-c', 'IFS= read -r line; printf "%s" "$line" > got.txt']);
+    const s = spec('send', 'reader', [
+      'sh',
+      '-c',
+      'IFS= read -r line; printf "%s" "$line" > got.txt.tmp && mv got.txt.tmp got.txt',
+    ]);
     const h = await rt.start(s);
     const text = `C-c echo $(touch ${path.join(dir, 'nope')}) 'q' Enter;`;
     await rt.send(h, text);
@@ -146,5 +157,19 @@ describe('tmux runtime', () => {
     expect(rt.attachArgv(h, false)).toEqual(['tmux', '-L', server.socket, 'attach-session', '-t', h.target]);
     await rt.remove(h);
     expect((await server.tmux(['list-panes', '-a', '-F', '#{pane_id}'])).split('\n')).not.toContain(h.target);
+  });
+
+  it('stops a program that honours the grace keys without signals', async () => {
+    const rt = getRuntime('tmux', { socket: server.socket });
+    const s = spec('stop', 'polite', [
+      'sh',
+      '-c',
+      'trap "echo bye > bye.txt; exit 0" INT; echo ready; while :; do sleep 0.1; done',
+    ]);
+    const h = await rt.start(s);
+    await eventually(async () => (await rt.capture(h)).includes('ready'));
+    await rt.stop(h, { graceKeys: ['C-c'], graceMs: 5_000, termMs: 300 });
+    expect(await rt.state(h, s.exitPath)).toMatchObject({ alive: false, exitCode: 0 });
+    expect(read(path.join(s.cwd, 'bye.txt'))).toBe('bye\n');
   });
 });
