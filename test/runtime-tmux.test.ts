@@ -172,4 +172,31 @@ describe('tmux runtime', () => {
     expect(await rt.state(h, s.exitPath)).toMatchObject({ alive: false, exitCode: 0 });
     expect(read(path.join(s.cwd, 'bye.txt'))).toBe('bye\n');
   });
+
+  it('sees a pane whose process was killed as not alive', async () => {
+    const rt = getRuntime('tmux', { socket: server.socket });
+    const s = spec('kill', 'victim', ['sleep', '30']);
+    const h = await rt.start(s);
+    const st = await rt.state(h, s.exitPath);
+    expect(st.alive).toBe(true);
+    process.kill(st.pid as number, 'SIGKILL');
+    await eventually(async () => !(await rt.state(h, s.exitPath)).alive, 10_000, 'pane to die');
+    expect(JSON.parse(read(s.exitPath) ?? '{}')).toMatchObject({ exitCode: null });
+  });
+
+  it('sends text without Enter when asked, and stop ends leftovers of a dead pane', async () => {
+    const rt = getRuntime('tmux', { socket: server.socket });
+    const script =
+      'sleep 30 & echo $! > bg.pid.tmp && mv bg.pid.tmp bg.pid; IFS= read -r l; echo "$l" > l.txt';
+    const s = spec('leftover', 'bg', ['sh', '-c', script]);
+    const h = await rt.start(s);
+    const bgPid = Number(await eventually(() => read(path.join(s.cwd, 'bg.pid'))?.trim()));
+    await rt.send(h, 'part1 ', { enter: false });
+    await rt.send(h, 'part2');
+    expect(await eventually(() => read(path.join(s.cwd, 'l.txt')))).toBe('part1 part2\n');
+    await eventually(async () => !(await rt.state(h, s.exitPath)).alive, 10_000, 'pane to die');
+    expect(existsSync(`/proc/${bgPid}`)).toBe(true);
+    await rt.stop(h, { termMs: 1_000 });
+    await eventually(() => !existsSync(`/proc/${bgPid}`) || undefined, 10_000, 'leftover to end');
+  });
 });

@@ -8,6 +8,7 @@ export type {
   LaunchSpec,
   Runtime,
   RuntimeKind,
+  SendOptions,
   SessionHandle,
   SessionState,
   StopOptions,

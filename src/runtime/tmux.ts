@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { BraidError } from '../core/errors.js';
-import { processStartTime } from '../exec/pid.js';
+import { isProcessAlive, processStartTime } from '../exec/pid.js';
 import { ProcessError } from '../exec/run.js';
 import { readExitRecord, writeExitRecord } from './exit-record.js';
 import { terminateGroup, waitUntil } from './process-group.js';
 import { escapeTmuxFormat, TmuxClient, tmuxBase } from './tmux-client.js';
-import type { LaunchSpec, Runtime, SessionHandle, SessionState, StopOptions } from './types.js';
+import type { LaunchSpec, Runtime, SendOptions, SessionHandle, SessionState, StopOptions } from './types.js';
 
 export interface TmuxOptions {
   /** Socket name (`tmux -L`); defaults to BRAID_TMUX_SOCKET, else tmux's default server. */
@@ -146,10 +146,11 @@ export class TmuxRuntime implements Runtime {
     return handle.target;
   }
 
-  async send(handle: SessionHandle, text: string): Promise<void> {
+  async send(handle: SessionHandle, text: string, opts: SendOptions = {}): Promise<void> {
     const pane = this.target(handle);
-    await this.client.run(['send-keys', '-l', '-t', pane, '--', text]);
-    await this.client.run(['send-keys', '-t', pane, 'Enter']);
+    if (!(await this.paneInfo(pane))) throw new BraidError('E_SESSION', `tmux pane ${pane} is gone`);
+    if (text) await this.client.run(['send-keys', '-l', '-t', pane, '--', text]);
+    if (opts.enter !== false) await this.client.run(['send-keys', '-t', pane, 'Enter']);
   }
 
   async sendKeys(handle: SessionHandle, keys: string[]): Promise<void> {
@@ -169,7 +170,13 @@ export class TmuxRuntime implements Runtime {
     const pane = this.target(handle);
     const gone = async () => (await this.paneInfo(pane))?.dead ?? true;
     const info = await this.paneInfo(pane);
-    if (!info || info.dead) return;
+    if (!info) return;
+    if (info.dead) {
+      // Leftover background children keep the dead leader's group (and so its number) alive;
+      // a live process under that pid is a newcomer, not ours.
+      if (info.pid && !isProcessAlive(info.pid)) await terminateGroup(info.pid, opts.termMs ?? 5_000);
+      return;
+    }
     if (opts.graceKeys?.length) {
       await this.sendKeys(handle, opts.graceKeys);
       if (await waitUntil(gone, opts.graceMs ?? 3_000)) return;

@@ -48,12 +48,17 @@ export interface StopOptions {
   termMs?: number;
 }
 
+export interface SendOptions {
+  /** Press Enter after the text (default true). */
+  enter?: boolean;
+}
+
 export interface Runtime {
   kind: RuntimeKind;
   start(spec: LaunchSpec): Promise<SessionHandle>;
   state(handle: SessionHandle, exitPath: string): Promise<SessionState>;
-  /** Literal text followed by Enter. */
-  send(handle: SessionHandle, text: string): Promise<void>;
+  /** Literal text (key names stay text), then Enter unless `enter: false`. */
+  send(handle: SessionHandle, text: string, opts?: SendOptions): Promise<void>;
   /** tmux key names, e.g. ['C-c'] or ['Escape']. */
   sendKeys(handle: SessionHandle, keys: string[]): Promise<void>;
   /** Screen text (tmux) or the log's tail (headless). */
