@@ -54,7 +54,7 @@ describe('tmux runtime', () => {
     );
     const handles = await Promise.all(specs.map((s) => rt.start(s)));
     const session = tmuxSessionName('my.repo:x');
-    const windows = (await server.tmux(['list-windows', '-t', `=${session}`, '-F', '#{window_name}'])).split(
+    const windows = (await server.run(['list-windows', '-t', `=${session}`, '-F', '#{window_name}'])).split(
       '\n',
     );
     expect(windows.sort()).toEqual(['a', 'b #1', 'c']);
@@ -72,8 +72,8 @@ describe('tmux runtime', () => {
     const specs = ['t1', 't2', 't3'].map((t) => spec('tiled', t, ['sleep', '30'], { layout: 'tiled' }));
     const handles = await Promise.all(specs.map((s) => rt.start(s)));
     const session = tmuxSessionName('tiled');
-    expect(await server.tmux(['list-windows', '-t', `=${session}`, '-F', '#{window_name}'])).toBe('tasks');
-    const panes = await server.tmux([
+    expect(await server.run(['list-windows', '-t', `=${session}`, '-F', '#{window_name}'])).toBe('tasks');
+    const panes = await server.run([
       'list-panes',
       '-t',
       `=${session}:tasks`,
@@ -152,11 +152,11 @@ describe('tmux runtime', () => {
     await eventually(async () => (await rt.capture(h)).includes('ready'));
     await rt.stop(h, { graceKeys: ['C-c'], graceMs: 300, termMs: 300 });
     expect((await rt.state(h, s.exitPath)).alive).toBe(false);
-    const panes = await server.tmux(['list-panes', '-a', '-F', '#{pane_id}']);
+    const panes = await server.run(['list-panes', '-a', '-F', '#{pane_id}']);
     expect(panes.split('\n')).toContain(h.target);
     expect(rt.attachArgv(h, false)).toEqual(['tmux', '-L', server.socket, 'attach-session', '-t', h.target]);
     await rt.remove(h);
-    expect((await server.tmux(['list-panes', '-a', '-F', '#{pane_id}'])).split('\n')).not.toContain(h.target);
+    expect((await server.run(['list-panes', '-a', '-F', '#{pane_id}'])).split('\n')).not.toContain(h.target);
   });
 
   it('stops a program that honours the grace keys without signals', async () => {

@@ -9,7 +9,7 @@ export interface TmuxServer {
   /** Environment for braid: BRAID_TMUX_SOCKET set, TMUX removed. */
   env: NodeJS.ProcessEnv;
   /** Runs one tmux command on this server and returns its trimmed stdout. */
-  tmux(args: string[]): Promise<string>;
+  run(args: string[]): Promise<string>;
   kill(): Promise<void>;
 }
 
@@ -22,7 +22,7 @@ export function tmuxServer(): TmuxServer {
   return {
     socket,
     env,
-    async tmux(args) {
+    async run(args) {
       const res = await run('tmux', ['-L', socket, ...args], { cwd: '/', env, replaceEnv: true });
       return res.stdout.trim();
     },
