@@ -1,0 +1,65 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** True while any process of the group led by `pgid` exists (zombies waiting to be reaped do not count). */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  const live = liveMembersFromProc(pgid);
+  return live === null ? true : live > 0;
+}
+
+/** Counts non-zombie members of a group from /proc; null where /proc is unavailable. */
+function liveMembersFromProc(pgid: number): number | null {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  let live = 0;
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name: state, ppid, pgrp, …
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') live++;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return live;
+}
+
+/** Signals a whole process group; a group that is already gone is not an error. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls `done` until it holds or `ms` pass; resolves with the last answer. */
+export async function waitUntil(done: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await done()) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
+  }
+}
+
+/** SIGTERM, wait, SIGKILL: ends a group whether or not it cooperates. */
+export async function terminateGroup(pgid: number, termMs: number): Promise<void> {
+  if (!groupAlive(pgid)) return;
+  signalGroup(pgid, 'SIGTERM');
+  if (await waitUntil(() => !groupAlive(pgid), termMs)) return;
+  signalGroup(pgid, 'SIGKILL');
+  await waitUntil(() => !groupAlive(pgid), 5_000);
+}

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { run } from '../../src/exec/run.js';
+
+export interface TmuxServer {
+  /** Socket name, as `tmux -L`. */
+  socket: string;
+  /** Environment for braid: BRAID_TMUX_SOCKET set, TMUX removed. */
+  env: NodeJS.ProcessEnv;
+  /** Runs one tmux command on this server and returns its trimmed stdout. */
+  run(args: string[]): Promise<string>;
+  kill(): Promise<void>;
+}
+
+/** A private tmux server per test file, never the user's: unique socket, TMUX unset. */
+export function tmuxServer(): TmuxServer {
+  const socket = `braid-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, BRAID_TMUX_SOCKET: socket };
+  delete env.TMUX;
+  delete env.TMUX_PANE;
+  return {
+    socket,
+    env,
+    async run(args) {
+      const res = await run('tmux', ['-L', socket, ...args], { cwd: '/', env, replaceEnv: true });
+      return res.stdout.trim();
+    },
+    async kill() {
+      const opts = { cwd: '/', env, replaceEnv: true, allowFailure: true };
+      await run('tmux', ['-L', socket, 'kill-server'], opts);
+      // tmux leaves the socket file behind; it lives where `-L` puts it.
+      const socketDir = path.join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`);
+      for (const file of [socket, `${socket}.lock`]) rmSync(path.join(socketDir, file), { force: true });
+    },
+  };
+}
+
+/** Polls until `check` returns a value other than undefined/false, or fails after `ms`. */
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  ms = 10_000,
+  what = 'condition',
+): Promise<Exclude<T, undefined | false>> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

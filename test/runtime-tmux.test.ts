@@ -1,0 +1,202 @@
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getRuntime, type LaunchSpec, tmuxSessionName } from '../src/runtime/index.js';
+import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
+
+let server: TmuxServer;
+let dir: string;
+
+beforeAll(() => {
+  delete process.env.TMUX;
+  server = tmuxServer();
+  dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'braid-tmux-')));
+});
+
+afterAll(async () => {
+  await server.kill();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function spec(repoName: string, task: string, argv: string[], extra: Partial<LaunchSpec> = {}): LaunchSpec {
+  const cwd = path.join(dir, repoName, task);
+  mkdirSync(cwd, { recursive: true });
+  return {
+    task,
+    repoName,
+    cwd,
+    argv,
+    env: { BRAID_TASK: task },
+    logPath: path.join(dir, 'logs', repoName, `${task}.log`),
+    exitPath: path.join(dir, 'logs', repoName, `${task}.exit.json`),
+    ...extra,
+  };
+}
+
+const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+
+describe('tmux runtime', () => {
+  it('starts three tasks at once as three windows with their own cwd and env', async () => {
+    const rt = getRuntime('tmux', { socket: server.socket });
+    const script = 'echo "$PORT $BRAID_TASK $PWD" > out.txt.tmp && mv out.txt.tmp out.txt; exec sleep 30';
+    const specs = ['a', 'b #1', 'c'].map((task, i) =>
+      spec('my.repo:x', task, ['sh', '-c', script], { env: { BRAID_TASK: task, PORT: String(4000 + i) } }),
+    );
+    const handles = await Promise.all(specs.map((s) => rt.start(s)));
+    const session = tmuxSessionName('my.repo:x');
+    const windows = (await server.run(['list-windows', '-t', `=${session}`, '-F', '#{window_name}'])).split(
+      '\n',
+    );
+    expect(windows.sort()).toEqual(['a', 'b #1', 'c']);
+    for (const [i, s] of specs.entries()) {
+      const out = await eventually(() => read(path.join(s.cwd, 'out.txt')), 10_000, 'out.txt');
+      expect(out).toBe(`${4000 + i} ${s.task} ${s.cwd}\n`);
+    }
+    const states = await Promise.all(handles.map((h, i) => rt.state(h, specs[i].exitPath)));
+    expect(states.every((s) => s.alive && s.pid)).toBe(true);
+    await Promise.all(handles.map((h) => rt.stop(h, { termMs: 2_000 })));
+  });
+
+  it('puts every task in one tiled window with the tiled layout', async () => {
+    const rt = getRuntime('tmux', { socket: server.socket });
+    const specs = ['t1', 't2', 't3'].map((t) => spec('tiled', t, ['sleep', '30'], { layout: 'tiled' }));
+    const handles = await Promise.all(specs.map((s) => rt.start(s)));
+    const session = tmuxSessionName('tiled');
+    expect(await server.run(['list-windows', '-t', `=${session}`, '-F', '#{window_name}'])).toBe('tasks');
+    const panes = await server.run([
+      'list-panes',
+      '-t',
+      `=${session}:tasks`,
+      '-F',
+      '#{pane_id} #{pane_title}',
+    ]);
+    expect(panes.split('\n').sort()).toEqual(handles.map((h, i) => `${h.target} t${i + 1}`).sort());
+    await Promise.all(handles.map((h) => rt.stop(h, { termMs: 2_000 })));
+  });
+
+  it('executes argv without a shell, also a single-word command', async () => {
+    const rt = getRuntime('tmux', { socket: server.socket });
+    const marker = path.join(dir, 'must-not-exist');
+    const tricky = ['a b', `it's "q"`, `$(touch ${marker})`, 'end;', ';', '#{pane_id}'];
+    const odd = `x y;'$(touch ${marker})`;
+    const s = spec('argv', 'args', [
+      'sh',
+      '-c',
+      'printf "%s\\n" "$ODD" "$@" > args.txt.tmp && mv args.txt.tmp args.txt',
+      'sh',
+      ...tricky,
+    ]);
+    await rt.start({ ...s, env: { ODD: odd } });
+    const got = await eventually(() => read(path.join(s.cwd, 'args.txt')), 10_000, 'args.txt');
+    expect(got).toBe(`${[odd, ...tricky].join('\n')}\n`);
+    const single = spec('argv', 'single', []);
+    const program = path.join(single.cwd, 'my prog $(x).sh');
+    writeFileSync(program, '#!/bin/sh\necho ran > ran.txt.tmp && mv ran.txt.tmp ran.txt\n');
+    chmodSync(program, 0o755);
+    await rt.start({ ...single, argv: [program] });
+    expect(await eventually(() => read(path.join(single.cwd, 'ran.txt')), 10_000, 'ran.txt')).toBe('ran\n');
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('sends text literally, then Enter', async () => {
+    const rt = getRuntime('tmux', { socket: server.socket });
+    const s = spec('send', 'reader', [
+      'sh',
+      '-c',
+      'IFS= read -r line; printf "%s" "$line" > got.txt.tmp && mv got.txt.tmp got.txt',
+    ]);
+    const h = await rt.start(s);
+    const text = `C-c echo $(touch ${path.join(dir, 'nope')}) 'q' Enter;`;
+    await rt.send(h, text);
+    expect(await eventually(() => read(path.join(s.cwd, 'got.txt')), 10_000, 'got.txt')).toBe(text);
+    expect(existsSync(path.join(dir, 'nope'))).toBe(false);
+  });
+
+  it('reports a dead pane with its exit code, logs output, and keeps the record after remove', async () => {
+    const rt = getRuntime('tmux', { socket: server.socket });
+    const s = spec('exit', 'three', ['sh', '-c', 'echo log-marker-out; echo log-marker-err >&2; exit 3']);
+    const h = await rt.start(s);
+    const st = await eventually(async () => {
+      const x = await rt.state(h, s.exitPath);
+      return x.alive ? undefined : x;
+    });
+    expect(st.exitCode).toBe(3);
+    const log = await eventually(() => {
+      const text = read(s.logPath);
+      return text?.includes('log-marker-err') ? text : undefined;
+    });
+    expect(log).toContain('log-marker-out');
+    expect(await rt.capture(h)).toContain('log-marker-out');
+    await rt.remove(h);
+    expect(await rt.state(h, s.exitPath)).toMatchObject({ alive: false, exitCode: 3 });
+  });
+
+  it('stops a program that ignores the grace keys and SIGTERM, keeping the window', async () => {
+    const rt = getRuntime('tmux', { socket: server.socket });
+    const s = spec('stop', 'stubborn', [
+      'sh',
+      '-c',
+      'trap "" INT TERM; echo ready; while :; do sleep 0.1; done',
+    ]);
+    const h = await rt.start(s);
+    await eventually(async () => (await rt.capture(h)).includes('ready'));
+    await rt.stop(h, { graceKeys: ['C-c'], graceMs: 300, termMs: 300 });
+    expect((await rt.state(h, s.exitPath)).alive).toBe(false);
+    const panes = await server.run(['list-panes', '-a', '-F', '#{pane_id}']);
+    expect(panes.split('\n')).toContain(h.target);
+    expect(rt.attachArgv(h, false)).toEqual(['tmux', '-L', server.socket, 'attach-session', '-t', h.target]);
+    await rt.remove(h);
+    expect((await server.run(['list-panes', '-a', '-F', '#{pane_id}'])).split('\n')).not.toContain(h.target);
+  });
+
+  it('stops a program that honours the grace keys without signals', async () => {
+    const rt = getRuntime('tmux', { socket: server.socket });
+    const s = spec('stop', 'polite', [
+      'sh',
+      '-c',
+      'trap "echo bye > bye.txt; exit 0" INT; echo ready; while :; do sleep 0.1; done',
+    ]);
+    const h = await rt.start(s);
+    await eventually(async () => (await rt.capture(h)).includes('ready'));
+    await rt.stop(h, { graceKeys: ['C-c'], graceMs: 5_000, termMs: 300 });
+    expect(await rt.state(h, s.exitPath)).toMatchObject({ alive: false, exitCode: 0 });
+    expect(read(path.join(s.cwd, 'bye.txt'))).toBe('bye\n');
+  });
+
+  it('sees a pane whose process was killed as not alive', async () => {
+    const rt = getRuntime('tmux', { socket: server.socket });
+    const s = spec('kill', 'victim', ['sleep', '30']);
+    const h = await rt.start(s);
+    const st = await rt.state(h, s.exitPath);
+    expect(st.alive).toBe(true);
+    process.kill(st.pid as number, 'SIGKILL');
+    await eventually(async () => !(await rt.state(h, s.exitPath)).alive, 10_000, 'pane to die');
+    expect(JSON.parse(read(s.exitPath) ?? '{}')).toMatchObject({ exitCode: null });
+  });
+
+  it('sends text without Enter when asked, and stop ends leftovers of a dead pane', async () => {
+    const rt = getRuntime('tmux', { socket: server.socket });
+    const script =
+      'sleep 30 & echo $! > bg.pid.tmp && mv bg.pid.tmp bg.pid; IFS= read -r l; echo "$l" > l.txt';
+    const s = spec('leftover', 'bg', ['sh', '-c', script]);
+    const h = await rt.start(s);
+    const bgPid = Number(await eventually(() => read(path.join(s.cwd, 'bg.pid'))?.trim()));
+    await rt.send(h, 'part1 ', { enter: false });
+    await rt.send(h, 'part2');
+    expect(await eventually(() => read(path.join(s.cwd, 'l.txt')))).toBe('part1 part2\n');
+    await eventually(async () => !(await rt.state(h, s.exitPath)).alive, 10_000, 'pane to die');
+    expect(existsSync(`/proc/${bgPid}`)).toBe(true);
+    await rt.stop(h, { termMs: 1_000 });
+    await eventually(() => !existsSync(`/proc/${bgPid}`) || undefined, 10_000, 'leftover to end');
+  });
+});
