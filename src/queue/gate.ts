@@ -45,13 +45,15 @@ export async function gateCandidate(
   main: string,
 ): Promise<GateOutcome> {
   const runs: GateRun[] = [];
+  const onCandidate: GateRun[] = [];
   let mainPassed: boolean | undefined;
   for (;;) {
-    const last = runs.at(-1);
-    const verdict = last ? gateVerdict({ passed: last.passed, attempt: runs.length, mainPassed }) : 'retry';
+    const last = onCandidate.at(-1);
+    const verdict = last
+      ? gateVerdict({ passed: last.passed, attempt: onCandidate.length, mainPassed })
+      : 'retry';
     if (verdict === 'pass' || verdict === 'task-red' || verdict === 'main-red') {
-      const log = [...runs].reverse().find((r) => r.commit === candidate)?.log ?? null;
-      return { verdict, runs, log };
+      return { verdict, runs, log: last?.log ?? null };
     }
     if (verdict === 'check-main') {
       settings.onProgress?.(`gate failed twice for ${task}; checking main alone`);
@@ -61,7 +63,9 @@ export async function gateCandidate(
       continue;
     }
     if (last) settings.onProgress?.(`gate failed for ${task}; retrying once`);
-    runs.push(await runGate(settings, task, candidate, 'candidate'));
+    const run = await runGate(settings, task, candidate, 'candidate');
+    runs.push(run);
+    onCandidate.push(run);
   }
 }
 
