@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enqueueTasks, processQueue } from '../src/queue/land.js';
-import { listQueue } from '../src/store/queue.js';
+import { listQueue, updateEntry } from '../src/store/queue.js';
 import { getTask } from '../src/store/tasks.js';
 import { type LandFixture, landedTrees, landFixture } from './helpers/land.js';
 
@@ -114,5 +114,25 @@ describe('the merge queue', () => {
       state: 'rejected',
       reason: 'nothing to land: no commits and no changes',
     });
+  });
+
+  it('records a landing that a crashed holder completed after its CAS, and brings the checkout along', async () => {
+    fx = await landFixture();
+    await fx.addTask('half', { 'h.txt': 'h\n' });
+    const [entry] = enqueueTasks(fx.ctx, ['half']);
+    const before = await fx.repo.git('rev-parse', 'main');
+    // What the dead holder did: a gated candidate, main moved by CAS, then the crash.
+    const tree = await fx.repo.git('rev-parse', 'braid/half^{tree}');
+    const candidate = await fx.repo.git('commit-tree', tree, '-p', before, '-m', 'Do half');
+    await fx.repo.git('update-ref', 'refs/heads/main', candidate, before);
+    updateEntry(fx.ctx.store.db, entry.id, { state: 'gating', candidate, mainBefore: before });
+
+    const res = await processQueue(fx.ctx);
+
+    expect(res.ran && res.outcomes[0]).toMatchObject({ task: 'half', state: 'landed', commit: candidate });
+    expect(await fx.repo.git('rev-parse', 'main')).toBe(candidate);
+    expect(existsSync(path.join(fx.repo.dir, 'h.txt'))).toBe(true);
+    expect(await fx.repo.git('status', '--porcelain')).toBe('');
+    expect(getTask(fx.ctx.store.db, 'half')!.landedCommit).toBe(candidate);
   });
 });

@@ -121,7 +121,9 @@ export function squashMessage(task: string, prompt: string | null, subjects: str
   const subject = first.trim() ? truncate(first.trim(), 72) : `braid task ${task}`;
   const body: string[] = [];
   const restText = rest.join('\n').trim();
-  if (first.trim().length > 72 || restText) body.push(text);
+  // The subject already says the first line unless it had to be cut.
+  if (first.trim().length > 72) body.push(text);
+  else if (restText) body.push(restText);
   if (subjects.length) body.push(subjects.map((s) => `* ${s}`).join('\n'));
   return `${[subject, ...body, `Braid-Task: ${task}`].join('\n\n')}\n`;
 }
