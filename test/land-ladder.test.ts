@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enqueueTasks, processQueue } from '../src/queue/land.js';
@@ -169,5 +169,41 @@ fi`,
 
     expect(again).toMatchObject({ task: 'second', state: 'landed' });
     expect(await fx.repo.git('show', 'main:shared.txt')).toBe('first and second');
+  });
+
+  it('uses mergiraf when it is on PATH (a stand-in that unions both sides), then gates the result', async () => {
+    fx = await landFixture({ files: { 'list.txt': 'one\n' } });
+    const bin = path.join(fx.repo.parent, 'bin');
+    mkdirSync(bin);
+    const fake = path.join(bin, 'mergiraf');
+    // Same calling convention as mergiraf: merge BASE LEFT RIGHT -o OUT.
+    writeFileSync(
+      fake,
+      '#!/bin/sh\nif [ "$1" = --version ]; then echo fake; exit 0; fi\ngit merge-file -p --union "$3" "$2" "$4" > "$6"\n',
+    );
+    chmodSync(fake, 0o755);
+    await fx.addTask('x', { 'list.txt': 'one\nx\n' });
+    await fx.addTask('y', { 'list.txt': 'one\ny\n' });
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}:${savedPath}`;
+    try {
+      const outcomes = await land('x', 'y');
+      expect(outcomes.map((o) => o.state)).toEqual(['landed', 'landed']);
+    } finally {
+      process.env.PATH = savedPath;
+    }
+    expect(await fx.repo.git('show', 'main:list.txt')).toBe('one\nx\ny');
+    expect(fx.lines.some((l) => /mergiraf resolved list\.txt/.test(l))).toBe(true);
+  });
+
+  it('removes a landed task through the injected removal when land.cleanup is set', async () => {
+    fx = await landFixture({ config: { land: { cleanup: true } } });
+    await fx.addTask('tidy', { 't.txt': 't\n' });
+    const removed: string[] = [];
+    fx.ctx.removeTask = async (name) => {
+      removed.push(name);
+    };
+    await land('tidy');
+    expect(removed).toEqual(['tidy']);
   });
 });
