@@ -4,6 +4,12 @@ import { BraidError } from './errors.js';
 const portName = z
   .string()
   .regex(/^[A-Z_][A-Z0-9_]*$/, 'port names are environment variable names like PORT');
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name like DATABASE_URL');
+const pgIdentifier = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a PostgreSQL database name: letters, digits, "_", up to 63');
 const relPath = z
   .string()
   .min(1)
@@ -48,17 +54,33 @@ export const configSchema = z
         message: 'more port names than ports in a block',
         path: ['names'],
       }),
+    /**
+     * A database per task. sqlite: the file at `path` (relative to the repository) is copied from the
+     * main checkout into the task's worktree; `url` ({path} = the copy's absolute path) goes into `env`.
+     * postgres: `createdb -T <template> <name>_<task>` (name defaults to the template), dropped on
+     * `braid rm`; the server comes from `url` ({db} = the task's database) or else from PGHOST,
+     * PGPORT, PGUSER, PGPASSWORD.
+     */
     database: z
       .discriminatedUnion('kind', [
         z
-          .object({ kind: z.literal('sqlite'), path: relPath, env: z.string().default('DATABASE_URL') })
+          .object({
+            kind: z.literal('sqlite'),
+            path: relPath,
+            url: z.string().includes('{path}', { message: 'must contain {path}' }).default('file:{path}'),
+            env: envName.default('DATABASE_URL'),
+          })
           .strict(),
         z
           .object({
             kind: z.literal('postgres'),
-            template: z.string().min(1),
-            url: z.string().default('postgresql://localhost/{db}'),
-            env: z.string().default('DATABASE_URL'),
+            template: pgIdentifier,
+            name: pgIdentifier.optional(),
+            url: z
+              .string()
+              .regex(/^postgres(ql)?:\/\//, 'a postgresql:// URL, e.g. postgresql://user@localhost:5432/{db}')
+              .optional(),
+            env: envName.default('DATABASE_URL'),
           })
           .strict(),
       ])

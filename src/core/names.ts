@@ -32,3 +32,16 @@ export function assertTaskName(name: string): void {
 export function taskBranch(name: string): string {
   return `braid/${name}`;
 }
+
+/** Where a task's worktree goes: the `worktrees` template, relative to the main checkout. */
+export function worktreeLocation(template: string, repoName: string, task: string): string {
+  return template.replaceAll('{repo}', repoName).replaceAll('{task}', task);
+}
+
+export function backupRef(task: string, at: Date): string {
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `refs/braid/backup/${task}/${stamp}`;
+}

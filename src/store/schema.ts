@@ -65,7 +65,36 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX events_task ON events(task, id);
   `,
-  // 2: the merge queue: one row per landing attempt of a task, processed in id order.
+  // 2: the conflict radar: last snapshot per task, cached pair results, findings already told to agents.
+  `
+  CREATE TABLE radar_snapshots (
+    task TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    commit_id TEXT NOT NULL,
+    tree TEXT NOT NULL,
+    head TEXT NOT NULL,
+    taken_at INTEGER NOT NULL
+  );
+  CREATE TABLE radar_pairs (
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    a_tree TEXT NOT NULL,
+    b_tree TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    files TEXT NOT NULL DEFAULT '[]',
+    lines TEXT,
+    computed_at INTEGER NOT NULL,
+    PRIMARY KEY (a, b, kind)
+  );
+  CREATE INDEX radar_pairs_b ON radar_pairs(b);
+  CREATE TABLE radar_notified (
+    task TEXT NOT NULL,
+    finding_key TEXT NOT NULL,
+    notified_at INTEGER NOT NULL,
+    PRIMARY KEY (task, finding_key)
+  );
+  `,
+  // 3: the merge queue: one row per landing attempt of a task, processed in id order.
   `
   CREATE TABLE queue (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -1,0 +1,40 @@
+/** What braid needs to know to launch and watch one kind of agent. */
+
+export interface LaunchContext {
+  /** The task's prompt: always passed as one argument, never through a shell. */
+  prompt: string;
+  /** The task's worktree, where the agent runs. */
+  worktree: string;
+  /** Hook settings written for this task (Claude Code), or null. */
+  settingsPath: string | null;
+  /** The agent's own session id to use or resume, when known. */
+  sessionId?: string | null;
+  /** Spending cap for headless runs, where the agent supports one. */
+  maxBudgetUsd?: number;
+}
+
+/** hooks: the agent reports through `braid hook`; screen: braid reads activity from the pane; process: liveness only. */
+export type StatusMode = 'hooks' | 'screen' | 'process';
+
+export interface AgentAdapter {
+  name: string;
+  /** The executable (argv[0] of every command below). */
+  binary: string;
+  /** How to install the binary, shown when it is missing. */
+  installHint: string;
+  statusMode: StatusMode;
+  /** argv for an interactive session (in tmux). */
+  interactive(ctx: LaunchContext): string[];
+  /** argv for a headless run that works on the prompt and exits. */
+  headless(ctx: LaunchContext): string[];
+  /** argv resuming an earlier interactive session by the agent's own id. */
+  resume?(ctx: LaunchContext, sessionId: string): string[];
+  /** How to ask the agent to stop: tmux keys sent in order, then a signal if it is still alive. */
+  gracefulStop?: { keys?: string[]; signal?: NodeJS.Signals };
+}
+
+/** A prompt that starts with '-' would be read as an option: end the options first. */
+export function promptArgs(prompt: string): string[] {
+  if (!prompt) return [];
+  return prompt.startsWith('-') ? ['--', prompt] : [prompt];
+}

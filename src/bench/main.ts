@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+import os from 'node:os';
+import { benchRadar } from './radar.js';
+import { benchWorktrees } from './worktrees.js';
+
+/** `npm run bench`: the figures recorded in docs/benchmarks.md. */
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  process.stdout.write(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}\n`);
+  if (!only || only === 'worktrees') {
+    const w = await benchWorktrees();
+    process.stdout.write(
+      [
+        `worktrees: 10 ready worktrees, node_modules of ${w.packages} packages (${w.nodeModulesMb} MB)`,
+        `  braid new (deps auto):        ${(w.braidMs / 1000).toFixed(1)} s`,
+        `  naive (worktree add + npm ci): ${(w.naiveMs / 1000).toFixed(1)} s  -> braid is ${(w.naiveMs / w.braidMs).toFixed(1)}x faster`,
+        `  plain cp -a of node_modules:  ${(w.copyMs / 1000).toFixed(1)} s  -> braid / cp = ${(w.braidMs / w.copyMs).toFixed(2)}`,
+        `  git worktree add alone:       ${(w.gitOnlyMs / 1000).toFixed(1)} s`,
+        `  braid's own overhead:         ${w.braidOverheadPerTaskMs.toFixed(0)} ms per task`,
+        '',
+      ].join('\n'),
+    );
+  }
+  if (!only || only === 'radar') {
+    const r = await benchRadar();
+    process.stdout.write(`radar: one hook re-scan with 5 live tasks, 2000 files: median ${r.medianMs.toFixed(0)} ms, p95 ${r.p95Ms.toFixed(0)} ms\n`);
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { receiveHook } from '../../agents/hook-receiver.js';
+import { HOOK_RESPONDERS } from '../../agents/hook-responders.js';
+import { editsFiles, radarResponder, rescanAfterEdit } from '../../radar/hook.js';
+
+if (!HOOK_RESPONDERS.includes(radarResponder)) HOOK_RESPONDERS.push(radarResponder);
+
+/** Give up on a payload that never ends: the agent waits for this hook. */
+const STDIN_TIMEOUT_MS = 2_000;
+
+export function registerHook(program: Command): void {
+  program
+    .command('hook')
+    .argument('<event>', 'the hook event name, e.g. PostToolUse')
+    .description(
+      'internal: receives an agent hook payload (JSON on stdin), records it and updates the task status; always exits 0',
+    )
+    .action(async (event: string) => {
+      const stdin = await readStdin(STDIN_TIMEOUT_MS);
+      const outcome = await receiveHook({ event, stdin, env: process.env, cwd: process.cwd() });
+      if (outcome.output) process.stdout.write(`${outcome.output}\n`);
+      const payload = parseJson(stdin);
+      if (outcome.task && editsFiles(event, payload)) {
+        // Findings go out on the agent's next hook; a radar failure must never reach the agent.
+        await rescanAfterEdit(typeof payload.cwd === 'string' ? payload.cwd : process.cwd(), outcome.task).catch(() => {});
+      }
+      // Whatever happened, the agent must carry on.
+      process.exitCode = 0;
+    });
+}
+
+function readStdin(timeoutMs: number): Promise<string> {
+  if (process.stdin.isTTY) return Promise.resolve('');
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const done = () => {
+      clearTimeout(timer);
+      process.stdin.removeAllListeners();
+      process.stdin.destroy();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const timer = setTimeout(done, timeoutMs);
+    process.stdin.on('data', (d: Buffer) => chunks.push(d));
+    process.stdin.on('end', done);
+    process.stdin.on('error', done);
+  });
+}
+
+function parseJson(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text);
+    return value && typeof value === 'object' ? value : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { withProject } from '../../project/project.js';
+import { startSession } from '../../session/lifecycle.js';
+import { taskPorts } from '../../workspace/ports.js';
+import { provisionTask } from '../../workspace/provision.js';
+import { dim, printJson, progress } from '../output.js';
+
+interface NewOptions {
+  prompt?: string;
+  agent?: string;
+  base?: string;
+  headless?: boolean;
+  sandbox?: boolean;
+  needs?: string[];
+  start?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('new')
+    .description(
+      'Create a task: its own worktree, branch, dependencies, .env files and ports; then start its agent',
+    )
+    .argument('<name>', 'task name: lowercase letters, digits, "-" and "_", at most 40 characters')
+    .option('-p, --prompt <text>', 'what the agent should do')
+    .option(
+      '--agent <agent>',
+      'claude, codex, aider, shell, or one from braid.yaml (default: agent in braid.yaml)',
+    )
+    .option(
+      '--base <ref>',
+      'branch or commit to start from (default: base in braid.yaml, else the checked-out branch)',
+    )
+    .option('--headless', 'run the agent detached with its output in a log, instead of a tmux window')
+    .option('--sandbox', 'run the agent in a sandbox (bubblewrap)')
+    .option('--needs <names...>', 'tasks this one depends on (recorded for the plan runner)')
+    .option('--no-start', 'only provision the workspace; start the agent later with braid start')
+    .option('--json', 'print the task as JSON')
+    .action(async (name: string, opts: NewOptions) => {
+      await withProject(process.cwd(), async (project) => {
+        let task = await provisionTask(project, {
+          name,
+          base: opts.base,
+          agent: opts.agent,
+          prompt: opts.prompt,
+          headless: opts.headless,
+          needs: opts.needs,
+          options: { sandbox: !!opts.sandbox },
+          onProgress: opts.json ? undefined : (m) => progress(dim(`${name}: ${m}`)),
+        });
+        if (opts.start !== false) task = await startSession(project, name);
+        const ports = taskPorts(project.store, name);
+        if (opts.json) return printJson({ task: { ...task, ports } });
+        process.stdout.write(`created ${name} in ${task.worktree}\n`);
+        process.stdout.write(
+          dim(`  branch ${task.branch} from ${task.base}; ports ${JSON.stringify(ports)}\n`),
+        );
+        if (opts.start === false) process.stdout.write(dim(`  start its agent with: braid start ${name}\n`));
+      });
+    });
+}

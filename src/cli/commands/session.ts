@@ -1,0 +1,134 @@
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { BraidError } from '../../core/errors.js';
+import type { Task } from '../../core/task.js';
+import { runInherited } from '../../exec/inherit.js';
+import { git } from '../../git/git.js';
+import { refExists } from '../../git/repo.js';
+import { snapshotWorktree } from '../../git/snapshot.js';
+import { type Project, withProject } from '../../project/project.js';
+import { getRuntime } from '../../runtime/index.js';
+import { handleOf, refreshSession, startSession, stopSession } from '../../session/lifecycle.js';
+import { getTask } from '../../store/tasks.js';
+
+function requireTask(project: Project, name: string): Task {
+  const task = getTask(project.store.db, name);
+  if (!task) throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
+  return task;
+}
+
+function requireSession(task: Task) {
+  const handle = handleOf(task);
+  if (!handle) throw new BraidError('E_SESSION', `task '${task.name}' has no session yet`, `Start it with braid start ${task.name}.`);
+  return handle;
+}
+
+/** Prints a file from `offset`, returning the new offset; the file may still be growing. */
+function printFrom(file: string, offset: number): number {
+  if (!existsSync(file)) return offset;
+  const size = statSync(file).size;
+  if (size <= offset) return size < offset ? 0 : offset;
+  const fd = openSync(file, 'r');
+  const buf = Buffer.alloc(size - offset);
+  readSync(fd, buf, 0, buf.length, offset);
+  closeSync(fd);
+  process.stdout.write(buf);
+  return size;
+}
+
+async function followLog(project: Project, name: string, file: string, follow: boolean): Promise<void> {
+  let offset = printFrom(file, 0);
+  while (follow) {
+    await new Promise((r) => setTimeout(r, 300));
+    offset = printFrom(file, offset);
+    const task = await refreshSession(project, name);
+    if (!task || !['starting', 'working', 'waiting', 'idle'].includes(task.status)) {
+      printFrom(file, offset);
+      return;
+    }
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('start')
+    .description("Start or resume a task's agent (Claude Code resumes its recorded session)")
+    .argument('<name>', 'task name')
+    .option('--headless', 'run detached with output to a log instead of in tmux')
+    .option('--fresh', 'start a new agent session instead of resuming the last one')
+    .action(async (name: string, opts: { headless?: boolean; fresh?: boolean }) => {
+      await withProject(process.cwd(), async (project) => {
+        const task = await startSession(project, name, { headless: opts.headless, resume: !opts.fresh });
+        process.stdout.write(`started ${name} (${task.runtime}${task.pid ? `, pid ${task.pid}` : ''})\n`);
+      });
+    });
+
+  program
+    .command('stop')
+    .description("Stop a task's agent: its own quit keys, then SIGTERM, then SIGKILL; the worktree stays")
+    .argument('<name>', 'task name')
+    .action(async (name: string) => {
+      await withProject(process.cwd(), async (project) => {
+        await stopSession(project, requireTask(project, name));
+        process.stdout.write(`stopped ${name}\n`);
+      });
+    });
+
+  program
+    .command('attach')
+    .description("Attach to a task's tmux window (switches client inside tmux); for headless, follow its log")
+    .argument('<name>', 'task name')
+    .action(async (name: string) => {
+      await withProject(process.cwd(), async (project) => {
+        const task = requireTask(project, name);
+        const handle = requireSession(task);
+        const argv = getRuntime(handle.runtime).attachArgv(handle, !!process.env.TMUX);
+        if (!argv) return followLog(project, name, task.logPath ?? '', true);
+        const res = await runInherited(argv[0], argv.slice(1), { cwd: task.worktree });
+        process.exitCode = res.code ?? 1;
+      });
+    });
+
+  program
+    .command('send')
+    .description('Type text into a session, literally (never read as tmux keys), then Enter')
+    .argument('<name>', 'task name')
+    .argument('<text...>', 'the text to type')
+    .action(async (name: string, text: string[]) => {
+      await withProject(process.cwd(), async (project) => {
+        const handle = requireSession(requireTask(project, name));
+        await getRuntime(handle.runtime).send(handle, text.join(' '));
+      });
+    });
+
+  program
+    .command('logs')
+    .description("Print a session's output (the pane log for tmux, stdout+stderr for headless)")
+    .argument('<name>', 'task name')
+    .option('-f, --follow', 'keep printing as output arrives, until the session ends')
+    .action(async (name: string, opts: { follow?: boolean }) => {
+      await withProject(process.cwd(), async (project) => {
+        const task = requireTask(project, name);
+        requireSession(task);
+        await followLog(project, name, task.logPath ?? '', !!opts.follow);
+      });
+    });
+
+  program
+    .command('diff')
+    .description("What the task changed against its base: commits, uncommitted and untracked files")
+    .argument('<name>', 'task name')
+    .option('--stat', 'a summary per file instead of the full diff')
+    .action(async (name: string, opts: { stat?: boolean }) => {
+      await withProject(process.cwd(), async (project) => {
+        const task = requireTask(project, name);
+        if (!existsSync(task.worktree)) throw new BraidError('E_NO_TASK', `the worktree of '${name}' is gone`, 'Run braid gc.');
+        const base = (await refExists(project.repo.root, `refs/heads/${task.base}`)) ? `refs/heads/${task.base}` : task.baseCommit;
+        const fork = await git(['merge-base', base, 'HEAD'], { cwd: task.worktree });
+        // A snapshot through a temporary index shows untracked files too, without touching the agent's index.
+        const snap = await snapshotWorktree(task.worktree, { message: 'braid diff' });
+        const out = await git(['diff', opts.stat ? '--stat' : '--patch', fork, snap.commit], { cwd: task.worktree });
+        process.stdout.write(out ? `${out}\n` : '');
+      });
+    });
+}

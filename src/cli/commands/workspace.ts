@@ -1,0 +1,109 @@
+import type { Command } from 'commander';
+import { BraidError } from '../../core/errors.js';
+import { withProject } from '../../project/project.js';
+import { taskViews } from '../../project/task-view.js';
+import { stopSessionForRemoval } from '../../session/lifecycle.js';
+import { getTask } from '../../store/tasks.js';
+import { exportLines, taskEnvironment } from '../../workspace/env.js';
+import { collectGarbage } from '../../workspace/gc.js';
+import { taskPorts } from '../../workspace/ports.js';
+import { removeTask } from '../../workspace/remove.js';
+import { bold, dim, formatDuration, green, printJson, red, table, yellow } from '../output.js';
+
+function statusColor(status: string): string {
+  if (status === 'failed' || status === 'conflict') return red(status);
+  if (status === 'waiting') return yellow(status);
+  if (status === 'landed' || status === 'exited') return green(status);
+  return status;
+}
+
+export function register(program: Command): void {
+  program
+    .command('ls')
+    .description('One row per task: status, ports, changes, memory, tokens and cost')
+    .option('--json', 'print {"tasks":[…]} with the fields of DESIGN.md')
+    .action(async (opts: { json?: boolean }) => {
+      await withProject(process.cwd(), async (project) => {
+        const views = await taskViews(project);
+        if (opts.json) return printJson({ tasks: views });
+        if (!views.length)
+          return void process.stdout.write('No tasks. Create one with: braid new <name> -p "…"\n');
+        const rows = views.map((v) => [
+          bold(v.name),
+          statusColor(v.status) +
+            (v.statusDetail && v.status === 'waiting' ? ` (${v.statusDetail.slice(0, 40)})` : ''),
+          formatDuration(Date.now() - v.statusSince),
+          v.agent,
+          Object.entries(v.ports)
+            .map(([k, p]) => `${k}=${p}`)
+            .join(' ') || '-',
+          v.changedFiles === null ? '-' : String(v.changedFiles),
+          v.ahead === null ? '-' : `+${v.ahead}/-${v.behind}`,
+          v.tokens
+            ? String(v.tokens.input + v.tokens.output + v.tokens.cacheCreation + v.tokens.cacheRead)
+            : '-',
+          v.costUsd === null ? '-' : `$${v.costUsd.toFixed(2)}`,
+        ]);
+        process.stdout.write(
+          `${table(['TASK', 'STATUS', 'FOR', 'AGENT', 'PORTS', 'FILES', 'AHEAD', 'TOKENS', 'COST'], rows)}\n`,
+        );
+      });
+    });
+
+  program
+    .command('env')
+    .description("Print a task's environment (ports, database, names) as export lines")
+    .argument('<name>', 'task name')
+    .option('--json', 'print the variables as one JSON object')
+    .action(async (name: string, opts: { json?: boolean }) => {
+      await withProject(process.cwd(), async (project) => {
+        const task = getTask(project.store.db, name);
+        if (!task)
+          throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
+        const dbEnv = (task.options.databaseEnv as Record<string, string> | undefined) ?? {};
+        const env = taskEnvironment(project.repo, task, taskPorts(project.store, name), dbEnv);
+        if (opts.json) printJson(env);
+        else process.stdout.write(`${exportLines(env)}\n`);
+      });
+    });
+
+  program
+    .command('rm')
+    .description(
+      'Remove a task: session, worktree, branch, ports, database (backed up first, never losing work)',
+    )
+    .argument('<name...>', 'task name(s)')
+    .option('-f, --force', 'remove even with uncommitted or unlanded work (a backup is still made)')
+    .option('--json', 'print {"removed":[{"name","backupRef"}]}')
+    .action(async (names: string[], opts: { force?: boolean; json?: boolean }) => {
+      await withProject(process.cwd(), async (project) => {
+        const removed = [];
+        for (const name of names) {
+          const res = await removeTask(project, name, {
+            force: opts.force,
+            stopSession: (task) => stopSessionForRemoval(project, task),
+          });
+          removed.push(res);
+          if (!opts.json) {
+            process.stdout.write(`removed ${name}\n`);
+            if (res.backupRef)
+              process.stdout.write(dim(`  backup: ${res.backupRef}\n  restore: ${res.restoreHint}\n`));
+          }
+        }
+        if (opts.json) printJson({ removed: removed.map((r) => ({ name: r.name, backupRef: r.backupRef })) });
+      });
+    });
+
+  program
+    .command('gc')
+    .description('Repair orphans: half-finished operations, deleted worktrees, stale ports and locks')
+    .option('--json', 'print {"actions":[{"kind","target","detail"}]}')
+    .action(async (opts: { json?: boolean }) => {
+      await withProject(process.cwd(), async (project) => {
+        const actions = await collectGarbage(project);
+        if (opts.json) return printJson({ actions });
+        if (!actions.length) return void process.stdout.write('Nothing to repair.\n');
+        for (const a of actions) process.stdout.write(`${a.kind}: ${a.target}: ${a.detail}\n`);
+      });
+    });
+}

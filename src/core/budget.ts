@@ -1,0 +1,57 @@
+/** Budgets from braid.yaml (`budget:`): dollars per task and per run, tokens per task. */
+export interface Budget {
+  task_usd?: number;
+  run_usd?: number;
+  task_tokens?: number;
+}
+
+export interface Spent {
+  /** Dollars spent by the task (a known lower bound is fine); null when unknown. */
+  spentUsd: number | null;
+  /** All tokens of the task (input + output + cache); null when unknown. */
+  tokens: number | null;
+  /** Dollars spent by the whole run the task belongs to, for `run_usd`. */
+  runSpentUsd?: number | null;
+}
+
+export type BudgetLevel = 'ok' | 'warn' | 'exceeded';
+
+export interface BudgetCheck {
+  level: BudgetLevel;
+  /** Human sentence naming the limit, e.g. "task spent $4.10 of $5.00 (82 %)"; empty when ok. */
+  reason: string;
+  /** The highest share of any limit used (0.82 = 82 %), null when nothing could be checked. */
+  ratio: number | null;
+}
+
+export const WARN_RATIO = 0.8;
+
+const RANK: Record<BudgetLevel, number> = { ok: 0, warn: 1, exceeded: 2 };
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+const tok = (n: number) => n.toLocaleString('en-US');
+
+/** Compares what was spent with every configured limit and reports the worst one. */
+export function checkBudget(spent: Spent, budget: Budget | undefined, warnRatio = WARN_RATIO): BudgetCheck {
+  const checks: Array<{
+    used: number | null | undefined;
+    limit: number | undefined;
+    what: string;
+    fmt: (n: number) => string;
+  }> = [
+    { used: spent.spentUsd, limit: budget?.task_usd, what: 'task spent', fmt: usd },
+    { used: spent.tokens, limit: budget?.task_tokens, what: 'task used', fmt: (n) => `${tok(n)} tokens` },
+    { used: spent.runSpentUsd, limit: budget?.run_usd, what: 'run spent', fmt: usd },
+  ];
+  let worst: BudgetCheck = { level: 'ok', reason: '', ratio: null };
+  for (const c of checks) {
+    if (c.limit === undefined || c.limit <= 0 || c.used === null || c.used === undefined) continue;
+    const ratio = c.used / c.limit;
+    const level: BudgetLevel = ratio >= 1 ? 'exceeded' : ratio >= warnRatio ? 'warn' : 'ok';
+    const pct = Math.floor(ratio * 100);
+    const reason = level === 'ok' ? '' : `${c.what} ${c.fmt(c.used)} of ${c.fmt(c.limit)} (${pct} %)`;
+    if (RANK[level] > RANK[worst.level] || (level === worst.level && ratio > (worst.ratio ?? -1)))
+      worst = { level, reason, ratio };
+  }
+  return worst;
+}

@@ -1,0 +1,155 @@
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { formatIssues } from './config.js';
+import { BraidError } from './errors.js';
+import { taskNameProblem } from './names.js';
+
+const planTaskSchema = z
+  .object({
+    name: z.string(),
+    prompt: z.string().min(1),
+    agent: z.string().min(1).optional(),
+    needs: z.array(z.string()).default([]),
+    base: z.string().min(1).optional(),
+    /** Start from the branches of the tasks it needs instead of waiting for them to land. */
+    stack: z.boolean().default(false),
+  })
+  .strict();
+
+export const planSchema = z
+  .object({
+    tasks: z.array(planTaskSchema).min(1),
+    max_parallel: z.number().int().min(1).max(64).optional(),
+    land: z.enum(['auto', 'manual']).default('auto'),
+    budget: z
+      .object({
+        task_usd: z.number().positive().optional(),
+        run_usd: z.number().positive().optional(),
+        task_tokens: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type Plan = z.infer<typeof planSchema>;
+export type PlanTask = Plan['tasks'][number];
+
+/** Finds one dependency cycle (as a list of names, first repeated at the end), or null. */
+export function findCycle(tasks: Pick<PlanTask, 'name' | 'needs'>[]): string[] | null {
+  const needs = new Map<string, string[]>();
+  // Duplicated names are reported on their own; their needs still count towards cycles.
+  for (const t of tasks) needs.set(t.name, [...(needs.get(t.name) ?? []), ...t.needs]);
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (name: string): string[] | null => {
+    if (state.get(name) === 'done') return null;
+    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
+    state.set(name, 'visiting');
+    stack.push(name);
+    for (const dep of needs.get(name) ?? []) {
+      if (!needs.has(dep)) continue;
+      const cycle = visit(dep);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(name, 'done');
+    return null;
+  };
+  for (const t of tasks) {
+    const cycle = visit(t.name);
+    if (cycle) return cycle;
+  }
+  return null;
+}
+
+/** Every problem of a plan at once: schema, names, duplicates, unknown needs, cycles. */
+export function planProblems(raw: unknown): { plan: Plan | null; problems: string[] } {
+  const res = planSchema.safeParse(raw ?? {});
+  if (!res.success) return { plan: null, problems: formatIssues(res.error.issues) };
+  const plan = res.data;
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  plan.tasks.forEach((t, i) => {
+    const problem = taskNameProblem(t.name);
+    if (problem) problems.push(`tasks.${i}.name: '${t.name}' is not a valid task name: ${problem}`);
+    if (seen.has(t.name)) problems.push(`tasks.${i}.name: duplicate task name '${t.name}'`);
+    seen.add(t.name);
+  });
+  plan.tasks.forEach((t, i) => {
+    for (const dep of t.needs) {
+      if (!seen.has(dep)) problems.push(`tasks.${i}.needs: '${t.name}' needs unknown task '${dep}'`);
+      if (dep === t.name) problems.push(`tasks.${i}.needs: '${t.name}' needs itself`);
+    }
+  });
+  const cycle = findCycle(plan.tasks.map((t) => ({ ...t, needs: t.needs.filter((d) => d !== t.name) })));
+  if (cycle) problems.push(`tasks: dependency cycle ${cycle.join(' -> ')}`);
+  return { plan, problems };
+}
+
+export function parsePlan(text: string, source: string): Plan {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new BraidError('E_PLAN', `${source} is not valid YAML: ${(err as Error).message}`, 'Fix the YAML syntax.');
+  }
+  const { plan, problems } = planProblems(raw);
+  if (!plan || problems.length) {
+    throw new BraidError(
+      'E_PLAN',
+      `${source} has ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n  ${problems.join('\n  ')}`,
+      'Fix the plan; nothing was started.',
+    );
+  }
+  return plan;
+}
+
+export type PlanTaskState = 'pending' | 'running' | 'done' | 'landing' | 'landed' | 'failed' | 'rejected' | 'skipped';
+
+export interface PlanDecision {
+  start: string[];
+  skip: { name: string; reason: string }[];
+}
+
+/**
+ * What to do next: tasks whose needs are met start while slots are free, in plan order; tasks that
+ * need a failed, rejected or skipped task are skipped with the reason.
+ */
+export function nextPlanActions(
+  plan: Pick<Plan, 'tasks'>,
+  states: ReadonlyMap<string, PlanTaskState>,
+  maxParallel: number,
+): PlanDecision {
+  const skip: PlanDecision['skip'] = [];
+  const effective = new Map(states);
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const t of plan.tasks) {
+      if (effective.get(t.name) !== 'pending') continue;
+      const dead = t.needs.find((d) => ['failed', 'rejected', 'skipped'].includes(effective.get(d) ?? ''));
+      if (dead) {
+        skip.push({ name: t.name, reason: `needs '${dead}', which ${effective.get(dead)}` });
+        effective.set(t.name, 'skipped');
+        changed = true;
+      }
+    }
+  }
+  const busy = [...effective.values()].filter((s) => s === 'running').length;
+  const start: string[] = [];
+  for (const t of plan.tasks) {
+    if (busy + start.length >= maxParallel) break;
+    if (effective.get(t.name) !== 'pending') continue;
+    const ready = t.needs.every((d) => {
+      const s = effective.get(d);
+      return t.stack ? s === 'done' || s === 'landing' || s === 'landed' : s === 'landed';
+    });
+    if (ready) start.push(t.name);
+  }
+  return { start, skip };
+}
+
+export function isPlanFinished(states: ReadonlyMap<string, PlanTaskState>): boolean {
+  return [...states.values()].every((s) => ['landed', 'failed', 'rejected', 'skipped', 'done'].includes(s));
+}

@@ -1,0 +1,215 @@
+/**
+ * The conflict radar's decisions, pure: which pairs need recomputing, what a pair's merge and
+ * changes mean (textual conflict, overlap, migration collision), and what to tell each agent.
+ */
+import { type FileChange, globToRegExp, type LineRange, migrationNumber } from './radar-parse.js';
+
+export type { FileChange, LineRange } from './radar-parse.js';
+
+export type FindingKind = 'textual' | 'overlap' | 'migration';
+
+/** The base branch takes part in pairs as a side named `@<branch>` (never a valid task name). */
+export const BASE_SIDE_PREFIX = '@';
+export const baseSide = (branch: string): string => `${BASE_SIDE_PREFIX}${branch}`;
+export const isBaseSide = (side: string): boolean => side.startsWith(BASE_SIDE_PREFIX);
+export const sideLabel = (side: string): string => (isBaseSide(side) ? side.slice(1) : side);
+
+export interface FileLines {
+  a: LineRange[];
+  b: LineRange[];
+}
+
+export interface MigrationCollision {
+  number: string;
+  a: string;
+  b: string;
+}
+
+export interface PairFinding {
+  a: string;
+  b: string;
+  kind: FindingKind;
+  files: string[];
+  /** For textual and overlap: each side's changed lines (merge-base numbering) per file. */
+  lines?: Record<string, FileLines>;
+  /** For migration: the colliding files of each side. */
+  collisions?: MigrationCollision[];
+}
+
+export interface SideState {
+  name: string;
+  tree: string;
+}
+
+export interface CachedPair {
+  a: string;
+  b: string;
+  aTree: string;
+  bTree: string;
+}
+
+/** Pairs are stored once, ordered: tasks by name, the base branch always second. */
+export function orderPair(x: string, y: string): [string, string] {
+  if (isBaseSide(x)) return [y, x];
+  if (isBaseSide(y)) return [x, y];
+  return x < y ? [x, y] : [y, x];
+}
+
+/**
+ * Every pair of sides (task × task, task × base; never base × base) whose cached result is missing
+ * or was computed on another tree of either side; with `scope`, only pairs involving those tasks.
+ */
+export function pairsToRecompute(
+  sides: SideState[],
+  cached: CachedPair[],
+  scope?: readonly string[],
+): Array<[string, string]> {
+  const tree = new Map(sides.map((s) => [s.name, s.tree]));
+  const known = new Map(cached.map((c) => [`${c.a}\0${c.b}`, c]));
+  const todo: Array<[string, string]> = [];
+  for (let i = 0; i < sides.length; i++) {
+    for (let j = i + 1; j < sides.length; j++) {
+      const [a, b] = orderPair(sides[i].name, sides[j].name);
+      if (isBaseSide(a) && isBaseSide(b)) continue;
+      if (scope && !scope.includes(a) && !scope.includes(b)) continue;
+      const hit = known.get(`${a}\0${b}`);
+      if (hit && hit.aTree === tree.get(a) && hit.bTree === tree.get(b)) continue;
+      todo.push([a, b]);
+    }
+  }
+  return todo;
+}
+
+export interface PairInput {
+  a: string;
+  b: string;
+  /** merge-tree's verdict on the two snapshots. */
+  merge: { clean: boolean; conflictFiles: string[] };
+  /** Each side's changes against the pair's merge base. */
+  aChanges: FileChange[];
+  bChanges: FileChange[];
+  migrationsGlob?: string;
+}
+
+/** Files both sides touch, in order. */
+export function sharedFiles(aChanges: FileChange[], bChanges: FileChange[]): string[] {
+  const inB = new Set(bChanges.map((c) => c.path));
+  return aChanges.map((c) => c.path).filter((p) => inB.has(p));
+}
+
+/** Migrations both sides add under the configured glob whose numbers are equal but whose files differ. */
+export function migrationCollisions(
+  aChanges: FileChange[],
+  bChanges: FileChange[],
+  glob: string,
+): MigrationCollision[] {
+  const re = globToRegExp(glob);
+  const added = (changes: FileChange[]) =>
+    changes
+      .filter((c) => c.status === 'A' && re.test(c.path))
+      .map((c) => ({ path: c.path, number: migrationNumber(c.path) }))
+      .filter((m): m is { path: string; number: string } => m.number !== null);
+  const bAdded = added(bChanges);
+  const out: MigrationCollision[] = [];
+  for (const ma of added(aChanges)) {
+    for (const mb of bAdded) {
+      if (ma.number === mb.number && ma.path !== mb.path)
+        out.push({ number: ma.number, a: ma.path, b: mb.path });
+    }
+  }
+  return out;
+}
+
+/**
+ * What one pair amounts to, without line numbers yet: a textual conflict (the files merge-tree
+ * conflicts on), an overlap (other files both touch, merging cleanly), a migration collision.
+ */
+export function classifyPair(input: PairInput): PairFinding[] {
+  const { a, b } = input;
+  const findings: PairFinding[] = [];
+  const shared = sharedFiles(input.aChanges, input.bChanges);
+  let conflicted = input.merge.conflictFiles;
+  // merge-tree can fail without naming a file (e.g. a directory/file clash); name the shared ones then.
+  if (!input.merge.clean && !conflicted.length) conflicted = shared;
+  if (!input.merge.clean) findings.push({ a, b, kind: 'textual', files: conflicted });
+  const overlap = shared.filter((f) => !conflicted.includes(f));
+  if (overlap.length) findings.push({ a, b, kind: 'overlap', files: overlap });
+  if (input.migrationsGlob) {
+    const collisions = migrationCollisions(input.aChanges, input.bChanges, input.migrationsGlob);
+    if (collisions.length) {
+      const files = collisions.flatMap((c) => [c.a, c.b]);
+      findings.push({ a, b, kind: 'migration', files: [...new Set(files)], collisions });
+    }
+  }
+  return findings;
+}
+
+/** Attaches both sides' line ranges to textual and overlap findings. */
+export function withLines(
+  findings: PairFinding[],
+  aRanges: Map<string, LineRange[]>,
+  bRanges: Map<string, LineRange[]>,
+): PairFinding[] {
+  return findings.map((f) => {
+    if (f.kind === 'migration') return f;
+    const lines: Record<string, FileLines> = {};
+    for (const file of f.files) lines[file] = { a: aRanges.get(file) ?? [], b: bRanges.get(file) ?? [] };
+    return { ...f, lines };
+  });
+}
+
+/** Merges touching or overlapping ranges and prints them as `10-40, 52`. */
+export function formatRanges(ranges: LineRange[]): string {
+  const sorted = [...ranges].sort((x, y) => x[0] - y[0]);
+  const merged: LineRange[] = [];
+  for (const r of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  return merged.map(([s, e]) => (s === e ? `${s}` : `${s}-${e}`)).join(', ');
+}
+
+export interface RadarMessage {
+  /** Stable identity of the finding from this task's point of view, for once-per-finding delivery. */
+  key: string;
+  text: string;
+}
+
+function linesPart(ranges: LineRange[] | undefined): string {
+  if (!ranges?.length) return '';
+  const shown = formatRanges(ranges);
+  return ` ${shown.includes(',') || shown.includes('-') ? 'lines' : 'line'} ${shown}`;
+}
+
+/** The messages `task` should get about `findings`: one per finding and file. */
+export function messagesFor(task: string, findings: PairFinding[]): RadarMessage[] {
+  const out: RadarMessage[] = [];
+  for (const f of findings) {
+    if (f.a !== task && f.b !== task) continue;
+    const mine: 'a' | 'b' = f.a === task ? 'a' : 'b';
+    const other = mine === 'a' ? f.b : f.a;
+    const who = isBaseSide(other) ? `${sideLabel(other)} (moved since your base)` : `task ${other}`;
+    if (f.kind === 'migration') {
+      for (const c of f.collisions ?? []) {
+        const theirs = mine === 'a' ? c.b : c.a;
+        const yours = mine === 'a' ? c.a : c.b;
+        out.push({
+          key: `migration|${other}|${theirs}|${yours}`,
+          text: `${who} also adds migration ${theirs}, numbered like your ${yours}; renumber yours or coordinate`,
+        });
+      }
+      continue;
+    }
+    const advice = isBaseSide(other) ? 'rebase onto it or stay out' : 'coordinate or stay out';
+    const why = f.kind === 'textual' ? 'your changes conflict with it' : 'no conflict yet';
+    for (const file of f.files) {
+      const theirLines = f.lines?.[file]?.[mine === 'a' ? 'b' : 'a'];
+      out.push({
+        key: `${f.kind}|${other}|${file}`,
+        text: `${who} also changes ${file}${linesPart(theirLines)} (${why}); ${advice}`,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runInherited } from '../exec/inherit.js';
+import { run } from '../exec/run.js';
+import { DEMO_PLAN, demoConfig } from './plan.js';
+import { createSampleRepo } from './sample.js';
+
+/** `npm run demo`: braid's main job on a built-in sample with a scripted agent, then a look at the result. */
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = path.join(ROOT, 'dist/cli/main.js');
+const AGENT = path.join(ROOT, 'test/fixtures/fake-claude');
+
+function banner(text: string): void {
+  process.stdout.write(`\n\x1b[1m== ${text}\x1b[0m\n`);
+}
+
+async function main(): Promise<void> {
+  const keep = process.argv.includes('--keep');
+  const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'braid-demo-')));
+  const repo = path.join(work, 'sample shop');
+  mkdirSync(repo);
+  const env = {
+    ...process.env,
+    CLAUDE_CONFIG_DIR: path.join(work, 'claude'),
+    BRAID_TMUX_SOCKET: `braid-demo-${process.pid}`,
+    NO_COLOR: process.env.NO_COLOR,
+  };
+  const braid = (...args: string[]) => runInherited(process.execPath, [CLI, ...args], { cwd: repo, env });
+  try {
+    banner(`sample repository: ${repo}`);
+    await createSampleRepo(repo, demoConfig(AGENT));
+    writeFileSync(path.join(repo, 'plan.yaml'), DEMO_PLAN);
+    process.stdout.write(DEMO_PLAN);
+
+    banner('braid run plan.yaml  (4 tasks, 3 at a time, each in its own worktree, landed through the queue)');
+    const res = await braid('run', 'plan.yaml');
+
+    banner('braid ls');
+    await braid('ls');
+    banner('git log --oneline main  (every commit passed the gate on its exact tree)');
+    const log = await run('git', ['log', '--oneline', '--decorate=no', 'main'], { cwd: repo });
+    process.stdout.write(log.stdout);
+    banner('cleaning up: braid rm (backs up first, refuses to lose work)');
+    const ls = await run(process.execPath, [CLI, 'ls', '--json'], { cwd: repo, env });
+    for (const t of (JSON.parse(ls.stdout) as { tasks: { name: string }[] }).tasks) await braid('rm', '--force', t.name);
+    process.exitCode = res.code ?? 1;
+  } finally {
+    if (keep) process.stdout.write(`\nkept ${work}\n`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`demo failed: ${(err as Error).stack ?? err}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import type { Task, TokenCounts } from '../core/task.js';
+import { git } from '../git/git.js';
+import { refExists } from '../git/repo.js';
+import { worktreeChanges } from '../git/snapshot.js';
+import { collectStats } from '../monitor/stats-report.js';
+import { listTasks } from '../store/tasks.js';
+import { taskPorts } from '../workspace/ports.js';
+import type { Project } from './project.js';
+
+/** One row of `braid ls --json`: the contract in DESIGN.md. */
+export interface TaskView {
+  name: string;
+  branch: string;
+  worktree: string;
+  status: Task['status'];
+  statusSource: Task['statusSource'];
+  statusSince: number;
+  statusDetail: string | null;
+  exitCode: number | null;
+  agent: string;
+  agentSessionId: string | null;
+  runtime: Task['runtime'];
+  base: string;
+  ports: Record<string, number>;
+  pid: number | null;
+  changedFiles: number | null;
+  ahead: number | null;
+  behind: number | null;
+  rssBytes: number | null;
+  cpuPercent: number | null;
+  tokens: TokenCounts | null;
+  costUsd: number | null;
+  landedCommit: string | null;
+  prompt: string | null;
+  needs: string[];
+}
+
+/** Files the task changed against where it forked from base: committed, uncommitted and untracked. */
+async function changes(
+  root: string,
+  task: Task,
+): Promise<{ changed: number; ahead: number; behind: number } | null> {
+  if (!existsSync(task.worktree)) return null;
+  const baseRef = (await refExists(root, `refs/heads/${task.base}`))
+    ? `refs/heads/${task.base}`
+    : task.baseCommit;
+  const counts = await git(['rev-list', '--left-right', '--count', `${baseRef}...HEAD`], {
+    cwd: task.worktree,
+  });
+  const [behind, ahead] = counts.split(/\s+/).map(Number);
+  const forkPoint = await git(['merge-base', baseRef, 'HEAD'], { cwd: task.worktree, allowFailure: true });
+  const files = new Set<string>(await worktreeChanges(task.worktree));
+  if (forkPoint) {
+    const diff = await git(['diff', '--name-only', '-z', forkPoint, 'HEAD'], { cwd: task.worktree });
+    for (const f of diff.split('\0')) if (f) files.add(f);
+  }
+  return { changed: files.size, ahead, behind };
+}
+
+export async function taskViews(project: Project, options: { usage?: boolean } = {}): Promise<TaskView[]> {
+  const tasks = listTasks(project.store.db);
+  const stats =
+    options.usage === false
+      ? null
+      : await collectStats(tasks, { budget: project.config.budget, cpuWindowMs: 100 });
+  return Promise.all(
+    tasks.map(async (task): Promise<TaskView> => {
+      const s = stats?.tasks.find((t) => t.name === task.name);
+      const c = await changes(project.repo.root, task).catch(() => null);
+      return {
+        name: task.name,
+        branch: task.branch,
+        worktree: task.worktree,
+        status: task.status,
+        statusSource: task.statusSource,
+        statusSince: task.statusSince,
+        statusDetail: task.statusDetail,
+        exitCode: task.exitCode,
+        agent: task.agent,
+        agentSessionId: task.agentSessionId,
+        runtime: task.runtime,
+        base: task.base,
+        ports: taskPorts(project.store, task.name),
+        pid: task.pid,
+        changedFiles: c?.changed ?? null,
+        ahead: c?.ahead ?? null,
+        behind: c?.behind ?? null,
+        rssBytes: s?.rssBytes ?? null,
+        cpuPercent: s?.cpuPercent ?? null,
+        tokens: s?.tokens ?? null,
+        costUsd: s?.costUsd ?? null,
+        landedCommit: task.landedCommit,
+        prompt: task.prompt,
+        needs: task.needs,
+      };
+    }),
+  );
+}

@@ -1,0 +1,23 @@
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * What `git commit` in a linked worktree writes: new objects, the branch ref (+ its lock file),
+ * reflogs, and the worktree's own admin folder (index, HEAD). Not `config` or `hooks/`: a sandbox
+ * that could write those would run code outside itself at the next git command.
+ */
+export function gitWritablePaths(worktree: string, gitCommonDir: string): string[] {
+  const common = path.resolve(gitCommonDir);
+  const shared = ['objects', 'refs', 'logs'].map((d) => path.join(common, d));
+  for (const dir of shared) mkdirSync(dir, { recursive: true }); // a bind needs an existing source
+  const admin = worktreeAdminDir(worktree);
+  return admin && admin !== common ? [...shared, admin] : shared;
+}
+
+/** `<common>/worktrees/<name>` from the worktree's `.git` file; null for a main checkout. */
+export function worktreeAdminDir(worktree: string): string | null {
+  const dotGit = path.join(worktree, '.git');
+  if (!existsSync(dotGit) || statSync(dotGit).isDirectory()) return null;
+  const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+  return m ? path.resolve(worktree, m[1].trim()) : null;
+}

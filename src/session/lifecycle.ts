@@ -1,0 +1,169 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeClaudeSettings } from '../agents/claude-settings.js';
+import { checkInstalled, getAgent } from '../agents/registry.js';
+import type { AgentAdapter } from '../agents/types.js';
+import { BraidError } from '../core/errors.js';
+import { LIVE_STATUSES, type Task } from '../core/task.js';
+import type { Project } from '../project/project.js';
+import { getRuntime } from '../runtime/index.js';
+import type { SessionHandle } from '../runtime/types.js';
+import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../store/tasks.js';
+import { taskEnvironment } from '../workspace/env.js';
+import { braidDir, taskLogDir } from '../workspace/paths.js';
+import { taskPorts } from '../workspace/ports.js';
+
+/** The argv that runs this very braid, for hooks and detached helpers (braid need not be on PATH). */
+export function braidCommand(): string[] {
+  const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
+  return [process.execPath, main];
+}
+
+export function sessionPaths(project: Project, name: string): { logPath: string; exitPath: string } {
+  const dir = taskLogDir(project.repo.commonDir, name);
+  return { logPath: path.join(dir, 'session.log'), exitPath: path.join(dir, 'session.exit.json') };
+}
+
+export function handleOf(task: Task): SessionHandle | null {
+  const h = task.options.session as SessionHandle | undefined;
+  return h ?? null;
+}
+
+export interface StartOptions {
+  headless?: boolean;
+  /** Resume the agent's earlier session (Claude Code: --resume with the recorded id). */
+  resume?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Starts (or resumes) the task's agent in tmux or headless, with the task's environment and hooks. */
+export async function startSession(
+  project: Project,
+  name: string,
+  options: StartOptions = {},
+): Promise<Task> {
+  const { store, repo, config } = project;
+  const task = getTask(store.db, name);
+  if (!task) throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
+  if (task.status === 'provisioning' || (task.status === 'failed' && task.options.deps === undefined)) {
+    throw new BraidError(
+      'E_SESSION',
+      `task '${name}' is not provisioned`,
+      `Remove it (braid rm ${name}) and create it again.`,
+    );
+  }
+  const handle = handleOf(task);
+  const runtimeKind = options.headless === undefined ? task.runtime : options.headless ? 'headless' : 'tmux';
+  if (handle && LIVE_STATUSES.includes(task.status)) {
+    const state = await getRuntime(handle.runtime).state(handle, sessionPaths(project, name).exitPath);
+    if (state.alive)
+      throw new BraidError(
+        'E_SESSION',
+        `task '${name}' already has a running session`,
+        `Attach with braid attach ${name}.`,
+      );
+  }
+  const agent = getAgent(task.agent, config);
+  await checkInstalled(agent, options.env ?? process.env);
+  const settingsPath =
+    agent.statusMode === 'hooks'
+      ? await writeClaudeSettings({
+          dir: path.join(braidDir(repo.commonDir), 'agents', name),
+          task: name,
+          braidCommand: braidCommand(),
+        })
+      : null;
+  const argv = launchArgv(agent, task, runtimeKind, settingsPath, options.resume, config.budget?.task_usd);
+  const dbEnv = (task.options.databaseEnv as Record<string, string> | undefined) ?? {};
+  const env = taskEnvironment(repo, task, taskPorts(store, name), dbEnv);
+  const paths = sessionPaths(project, name);
+  const runtime = getRuntime(runtimeKind, { layout: config.layout });
+  if (handle) await runtime.remove(handle).catch(() => {});
+  const started = await runtime.start({
+    task: name,
+    repoName: repo.name,
+    cwd: task.worktree,
+    argv,
+    env,
+    ...paths,
+    layout: config.layout,
+  });
+  updateTask(store.db, name, {
+    runtime: runtimeKind,
+    status: 'starting',
+    statusSource: 'process',
+    statusDetail: null,
+    exitCode: null,
+    pid: started.pid,
+    logPath: paths.logPath,
+  });
+  mergeTaskOptions(store.db, name, { session: started });
+  appendEvent(store.db, name, 'session-started', {
+    runtime: runtimeKind,
+    argv0: argv[0],
+    resume: !!options.resume,
+  });
+  return getTask(store.db, name) as Task;
+}
+
+function launchArgv(
+  agent: AgentAdapter,
+  task: Task,
+  runtime: 'tmux' | 'headless',
+  settingsPath: string | null,
+  resume: boolean | undefined,
+  maxBudgetUsd: number | undefined,
+): string[] {
+  const ctx = {
+    prompt: task.prompt ?? '',
+    worktree: task.worktree,
+    settingsPath,
+    sessionId: task.agentSessionId,
+    maxBudgetUsd,
+  };
+  if (resume && task.agentSessionId && agent.resume && runtime === 'tmux')
+    return agent.resume(ctx, task.agentSessionId);
+  return runtime === 'headless' ? agent.headless(ctx) : agent.interactive(ctx);
+}
+
+/** Stops the agent gracefully (its own keys), then SIGTERM, then SIGKILL; the worktree stays. */
+export async function stopSession(project: Project, task: Task): Promise<void> {
+  const handle = handleOf(task);
+  if (!handle) return;
+  const runtime = getRuntime(handle.runtime);
+  let graceKeys: string[] | undefined;
+  try {
+    graceKeys = getAgent(task.agent, project.config).gracefulStop?.keys;
+  } catch {
+    graceKeys = undefined;
+  }
+  await runtime.stop(handle, { graceKeys, graceMs: 3000, termMs: 3000 });
+  await refreshSession(project, task.name);
+}
+
+/** Reads the session's liveness and exit code into the task (the process source of status). */
+export async function refreshSession(project: Project, name: string): Promise<Task | null> {
+  const task = getTask(project.store.db, name);
+  if (!task) return null;
+  const handle = handleOf(task);
+  if (!handle || !LIVE_STATUSES.includes(task.status)) return task;
+  const state = await getRuntime(handle.runtime).state(handle, sessionPaths(project, name).exitPath);
+  if (!state.alive) {
+    const exitCode = state.exitCode;
+    updateTask(project.store.db, name, {
+      status: exitCode === 0 ? 'exited' : 'failed',
+      statusSource: 'process',
+      exitCode,
+      statusDetail: exitCode === 0 ? null : `the agent exited with ${exitCode ?? 'an unknown code'}`,
+    });
+  }
+  return getTask(project.store.db, name);
+}
+
+/** Before a task's worktree goes: its session is stopped and its tmux window closed. */
+export async function stopSessionForRemoval(project: Project, task: Task): Promise<void> {
+  const handle = handleOf(task);
+  if (!handle) return;
+  await stopSession(project, task);
+  await getRuntime(handle.runtime).remove(handle);
+}

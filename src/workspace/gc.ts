@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { backupRef, taskBranch } from '../core/names.js';
+import { isProcessAlive } from '../exec/pid.js';
+import { git } from '../git/git.js';
+import { snapshotWorktree } from '../git/snapshot.js';
+import type { Project } from '../project/project.js';
+import { isAbandoned, openOperations } from '../store/journal.js';
+import { listTasks } from '../store/tasks.js';
+import { recoverTask } from './recover.js';
+import { removeTask, removeWorktree } from './remove.js';
+
+export interface GcAction {
+  kind: 'operation' | 'missing-worktree' | 'orphan-worktree' | 'stale-lease' | 'stale-lock';
+  target: string;
+  detail: string;
+}
+
+interface WorktreeEntry {
+  path: string;
+  branch: string | null;
+}
+
+async function listWorktrees(root: string): Promise<WorktreeEntry[]> {
+  const out = await git(['worktree', 'list', '--porcelain', '-z'], { cwd: root });
+  const entries: WorktreeEntry[] = [];
+  let current: WorktreeEntry | null = null;
+  for (const field of out.split('\0')) {
+    if (field.startsWith('worktree ')) {
+      current = { path: field.slice('worktree '.length), branch: null };
+      entries.push(current);
+    } else if (field.startsWith('branch ') && current)
+      current.branch = field.slice('branch refs/heads/'.length);
+  }
+  return entries;
+}
+
+/** Repairs what crashes and hand-deleted folders leave behind; every removal is backed up first. */
+export async function collectGarbage(project: Project): Promise<GcAction[]> {
+  const { store, repo } = project;
+  const actions: GcAction[] = [];
+  const opTasks = new Set(
+    openOperations(store)
+      .filter(isAbandoned)
+      .map((op) => op.task),
+  );
+  for (const name of opTasks) {
+    const done = await recoverTask(project, name);
+    if (done) actions.push({ kind: 'operation', target: name, detail: done });
+  }
+  for (const task of listTasks(store.db)) {
+    if (task.status === 'landed' || existsSync(task.worktree)) continue;
+    // The folder was deleted by hand: the branch still holds the commits, so back it up and forget the task.
+    const result = await removeTask(project, task.name, { force: true });
+    actions.push({
+      kind: 'missing-worktree',
+      target: task.name,
+      detail: `worktree folder was gone; task removed${result.backupRef ? `, branch backed up at ${result.backupRef}` : ''}`,
+    });
+  }
+  const known = new Set(listTasks(store.db).map((t) => taskBranch(t.name)));
+  for (const wt of await listWorktrees(repo.root)) {
+    if (!wt.branch?.startsWith('braid/') || known.has(wt.branch) || wt.path === repo.root) continue;
+    if (!existsSync(wt.path)) continue;
+    const ref = backupRef(wt.branch.slice('braid/'.length), new Date());
+    await snapshotWorktree(wt.path, { ref, message: `braid gc backup of ${wt.path}` });
+    await removeWorktree(repo.root, wt.path);
+    actions.push({
+      kind: 'orphan-worktree',
+      target: wt.path,
+      detail: `no task owned it; backed up at ${ref}`,
+    });
+  }
+  await git(['worktree', 'prune'], { cwd: repo.root });
+  const names = new Set(listTasks(store.db).map((t) => t.name));
+  const leases = store.db.prepare('SELECT DISTINCT task FROM port_leases').all() as { task: string }[];
+  for (const { task } of leases) {
+    if (names.has(task)) continue;
+    store.db.prepare('DELETE FROM port_leases WHERE task = ?').run(task);
+    actions.push({
+      kind: 'stale-lease',
+      target: task,
+      detail: 'released the ports of a task that no longer exists',
+    });
+  }
+  const locks = store.db.prepare('SELECT name, pid, pid_start FROM locks').all() as {
+    name: string;
+    pid: number;
+    pid_start: string | null;
+  }[];
+  for (const lock of locks) {
+    if (isProcessAlive(lock.pid, lock.pid_start)) continue;
+    store.db.prepare('DELETE FROM locks WHERE name = ? AND pid = ?').run(lock.name, lock.pid);
+    actions.push({ kind: 'stale-lock', target: lock.name, detail: `holder pid ${lock.pid} is gone` });
+  }
+  return actions;
+}

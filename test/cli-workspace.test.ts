@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, cliJson, runCli } from './helpers/cli.js';
+import { GIT_TEST_ENV, type TempRepo, tempRepo } from './helpers/repo.js';
+
+let repo: TempRepo;
+afterEach(() => repo?.cleanup());
+
+interface LsJson {
+  tasks: { name: string; status: string; ports: Record<string, number>; worktree: string; changedFiles: number }[];
+}
+
+describe('braid new / ls / env / rm / gc from the command line', () => {
+  it('ten braid new at once get distinct ports and no store errors', async () => {
+    repo = await tempRepo({ name: 'repo with spaces' });
+    writeFileSync(path.join(repo.dir, 'braid.yaml'), 'ports: { names: [PORT, API_PORT], range: [4500, 4699], block: 4 }\n');
+    const names = Array.from({ length: 10 }, (_, i) => `t${i}`);
+    const results = await Promise.all(names.map((n) => runCli(repo.dir, ['new', n, '--no-start'])));
+    for (const r of results) expect(r.stderr).not.toMatch(/SQLITE|busy|unexpected/i);
+    expect(results.map((r) => r.code)).toEqual(names.map(() => 0));
+    const ls = await cliJson<LsJson>(repo.dir, ['ls']);
+    expect(ls.tasks.map((t) => t.name).sort()).toEqual(names);
+    const ports = ls.tasks.flatMap((t) => Object.values(t.ports));
+    expect(new Set(ports).size).toBe(20);
+    expect(ls.tasks.every((t) => t.status === 'idle' && existsSync(t.worktree))).toBe(true);
+    const env = await runCli(repo.dir, ['env', 't3']);
+    expect(env.stdout).toContain("export BRAID_TASK='t3'");
+    expect(env.stdout).toMatch(/export PORT='45\d\d'/);
+    expect(env.stdout).toContain("export COMPOSE_PROJECT_NAME='repo-with-spaces-t3'");
+  });
+
+  it('a broken braid.yaml lists every problem with its key path and exits 2', async () => {
+    repo = await tempRepo();
+    writeFileSync(path.join(repo.dir, 'braid.yaml'), 'deps: sometimes\nports: { block: 0 }\ncolour: red\n');
+    const res = await runCli(repo.dir, ['new', 'x', '--no-start']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('deps:');
+    expect(res.stderr).toContain('ports.block:');
+    expect(res.stderr).toContain("unknown key 'colour'");
+  });
+
+  it('bad names exit 2 with the rule; a missing git is a clear error', async () => {
+    repo = await tempRepo();
+    const bad = await runCli(repo.dir, ['new', 'no spaces; rm -rf', '--no-start']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('not a valid task name');
+    const noGit = await runCli(repo.dir, ['ls'], { env: { PATH: path.dirname(process.execPath) } });
+    expect(noGit.code).toBe(1);
+    expect(noGit.stderr).toMatch(/git.*not (installed|found)/i);
+  });
+
+  it('a provision killed with SIGKILL at random points is repaired by gc or by running it again', async () => {
+    repo = await tempRepo({ files: { 'package.json': '{}\n' } });
+    writeFileSync(path.join(repo.dir, 'braid.yaml'), 'setup: ["sleep 3"]\n');
+    for (const [i, delay] of [120, 350, 700, 1200].entries()) {
+      const name = `k${i}`;
+      const child = spawn(process.execPath, [CLI, 'new', name, '--no-start'], {
+        cwd: repo.dir,
+        env: { ...process.env, ...GIT_TEST_ENV },
+        stdio: 'ignore',
+      });
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      if (i % 2 === 0) {
+        const gc = await runCli(repo.dir, ['gc', '--json']);
+        expect(gc.code).toBe(0);
+      }
+      writeFileSync(path.join(repo.dir, 'braid.yaml'), 'setup: ["true"]\n');
+      const again = await runCli(repo.dir, ['new', name, '--no-start']);
+      expect(again.stderr).toBe(again.code === 0 ? again.stderr : '');
+      expect(again.code).toBe(0);
+      writeFileSync(path.join(repo.dir, 'braid.yaml'), 'setup: ["sleep 3"]\n');
+    }
+    const ls = await cliJson<LsJson>(repo.dir, ['ls']);
+    expect(ls.tasks.map((t) => [t.name, t.status])).toEqual([
+      ['k0', 'idle'],
+      ['k1', 'idle'],
+      ['k2', 'idle'],
+      ['k3', 'idle'],
+    ]);
+    const worktrees = await repo.git('worktree', 'list', '--porcelain');
+    expect(worktrees.match(/^worktree /gm)?.length).toBe(5);
+  });
+
+  it('rm refuses unlanded work with exit 1 and prints how to restore the backup', async () => {
+    repo = await tempRepo();
+    expect((await runCli(repo.dir, ['new', 'w', '--no-start'])).code).toBe(0);
+    const ls = await cliJson<LsJson>(repo.dir, ['ls']);
+    writeFileSync(path.join(ls.tasks[0].worktree, 'notes.txt'), 'precious\n');
+    const refused = await runCli(repo.dir, ['rm', 'w']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('notes.txt');
+    const forced = await runCli(repo.dir, ['rm', 'w', '--force']);
+    expect(forced.code).toBe(0);
+    const restore = forced.stdout.match(/restore: (git branch \S+ (\S+))/);
+    expect(restore).not.toBeNull();
+    expect(await repo.git('show', `${restore?.[2]}:notes.txt`)).toBe('precious');
+  });
+
+  it('gc repairs a worktree folder deleted by hand, keeping its commits in a backup', async () => {
+    repo = await tempRepo();
+    await runCli(repo.dir, ['new', 'gone', '--no-start']);
+    const ls = await cliJson<LsJson>(repo.dir, ['ls']);
+    const wt = ls.tasks[0].worktree;
+    writeFileSync(path.join(wt, 'f.txt'), 'work\n');
+    await repo.git('-C', wt, 'add', '-A');
+    await repo.git('-C', wt, 'commit', '-q', '-m', 'work');
+    await repo.git('-C', repo.parent, 'status').catch(() => {});
+    const { rmSync } = await import('node:fs');
+    rmSync(wt, { recursive: true, force: true });
+    const gc = await cliJson<{ actions: { kind: string; target: string; detail: string }[] }>(repo.dir, ['gc']);
+    expect(gc.actions.map((a) => a.kind)).toContain('missing-worktree');
+    const ref = gc.actions[0].detail.match(/refs\/braid\/backup\/\S+/)?.[0];
+    expect(await repo.git('show', `${ref}:f.txt`)).toBe('work');
+    expect((await cliJson<LsJson>(repo.dir, ['ls'])).tasks).toEqual([]);
+  });
+});

@@ -1,0 +1,194 @@
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isHostAllowed } from '../src/core/host-allow.js';
+import { run } from '../src/exec/run.js';
+import { type SandboxPolicy, sandboxArgv } from '../src/sandbox/bwrap.js';
+import { detectCapabilities } from '../src/sandbox/capabilities.js';
+import { startNetworkProxy } from '../src/sandbox/network-proxy.js';
+import { GIT_TEST_ENV, g } from './helpers/repo.js';
+
+const caps = await detectCapabilities();
+const skipReason = caps.bwrap.ok ? '' : `bubblewrap unusable here: ${caps.bwrap.reason}`;
+if (skipReason) console.warn(`sandbox tests skipped: ${skipReason}`);
+
+// Outside /tmp on purpose: the sandbox's private /tmp would hide a /tmp repository entirely,
+// and these tests must show that sibling worktrees stay visible yet read-only.
+let root = '';
+let main = '';
+let wtA = '';
+let wtB = '';
+let server: http.Server;
+let port = 0;
+
+beforeAll(async () => {
+  if (skipReason) return;
+  root = realpathSync(mkdtempSync('/var/tmp/braid-sandbox-'));
+  main = path.join(root, 'repo');
+  await run('git', ['init', '-q', '-b', 'main', main], { cwd: root, env: GIT_TEST_ENV });
+  await run('sh', ['-c', 'echo hello > README.md'], { cwd: main });
+  await g(main, 'add', '-A');
+  await g(main, 'commit', '-qm', 'initial');
+  wtA = path.join(root, 'wt-a');
+  wtB = path.join(root, 'wt-b');
+  await g(main, 'worktree', 'add', '-q', '-b', 'braid/a', wtA);
+  await g(main, 'worktree', 'add', '-q', '-b', 'braid/b', wtB);
+  server = http.createServer((req, res) => res.end(`reached ${req.headers.host}\n`));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as { port: number }).port;
+  // The allow-list launcher runs compiled: build so dist matches these sources.
+  await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: path.resolve(import.meta.dirname, '..') });
+});
+
+afterAll(() => {
+  server?.close();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+function policy(over: Partial<SandboxPolicy> = {}): SandboxPolicy {
+  return {
+    worktree: wtA,
+    gitCommonDir: path.join(main, '.git'),
+    writable: [],
+    network: 'none',
+    home: homedir(),
+    ...over,
+  };
+}
+
+/** Runs a fixed shell snippet in the sandbox; paths reach it as positional arguments. */
+async function inSandbox(script: string, args: string[] = [], over: Partial<SandboxPolicy> = {}) {
+  const p = policy(over);
+  const launch = sandboxArgv(['sh', '-c', script, 'sh', ...args], p);
+  try {
+    const [command, ...rest] = launch.argv;
+    return await run(command, rest, {
+      cwd: p.worktree,
+      env: { ...GIT_TEST_ENV, ...launch.env },
+      allowFailure: true,
+      timeoutMs: 30_000,
+    });
+  } finally {
+    launch.cleanup?.();
+  }
+}
+
+describe('allow-list matching', () => {
+  it('matches exact names and *.subdomains only', () => {
+    expect(isHostAllowed('API.github.com.', ['api.github.com'])).toBe(true);
+    expect(isHostAllowed('evil-github.com', ['*.github.com'])).toBe(false);
+    expect(isHostAllowed('x.github.com', ['*.github.com'])).toBe(true);
+    expect(isHostAllowed('github.com', ['*.github.com'])).toBe(false);
+  });
+});
+
+describe.skipIf(!!skipReason)('bubblewrap sandbox (real bwrap)', () => {
+  it('writes and commits in its worktree, and nowhere else', async () => {
+    const res = await inSandbox(
+      'echo work > "$1/work.txt" && git add work.txt && git commit -qm "from the sandbox" && echo committed',
+      [wtA],
+    );
+    expect(res.stdout).toContain('committed');
+    expect(readFileSync(path.join(wtA, 'work.txt'), 'utf8')).toBe('work\n');
+    expect(await g(main, 'log', '-1', '--format=%s', 'braid/a')).toBe('from the sandbox');
+
+    const targets = {
+      sibling: path.join(wtB, 'evil.txt'),
+      main: path.join(main, 'evil.txt'),
+      gitConfig: path.join(main, '.git', 'config'),
+      hook: path.join(main, '.git', 'hooks', 'post-checkout'),
+      outside: path.join(root, 'evil.txt'),
+      etc: '/etc/braid-evil',
+    };
+    const configBefore = readFileSync(targets.gitConfig, 'utf8');
+    for (const [what, file] of Object.entries(targets)) {
+      const r = await inSandbox('echo evil >> "$1"', [file]);
+      expect(r.code, `${what} should not be writable`).not.toBe(0);
+      expect(r.stderr).toMatch(/Read-only file system|Permission denied/);
+    }
+    for (const f of [targets.sibling, targets.main, targets.outside, targets.etc, targets.hook]) {
+      expect(existsSync(f)).toBe(false);
+    }
+    expect(readFileSync(targets.gitConfig, 'utf8')).toBe(configBefore);
+    // Sibling worktrees stay readable: only writing is refused.
+    expect((await inSandbox('cat "$1"', [path.join(wtB, 'README.md')])).stdout).toBe('hello\n');
+  });
+
+  it('has a private /tmp', async () => {
+    const marker = `/tmp/braid-private-${process.pid}`;
+    const res = await inSandbox('echo x > "$1" && cat "$1"', [marker]);
+    expect(res.stdout).toBe('x\n');
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('--readonly: nothing in the main checkout is writable, reading works', async () => {
+    const over = { worktree: main, readonlyAll: true };
+    const w = await inSandbox('echo x > "$1/new.txt"', [main], over);
+    expect(w.code).not.toBe(0);
+    expect(existsSync(path.join(main, 'new.txt'))).toBe(false);
+    const c = await inSandbox('git commit -q --allow-empty -m sneaky', [], over);
+    expect(c.code).not.toBe(0);
+    expect(await g(main, 'log', '-1', '--format=%s')).toBe('initial');
+    expect((await inSandbox('cat README.md', [], over)).stdout).toBe('hello\n');
+  });
+
+  it('network none cannot reach the host; network all can', async () => {
+    const fetch = 'curl -sS --noproxy "*" --max-time 5 "http://127.0.0.1:$1/"';
+    const none = await inSandbox(fetch, [String(port)], { network: 'none' });
+    expect(none.code).not.toBe(0);
+    expect(none.stdout).not.toContain('reached');
+    const all = await inSandbox(fetch, [String(port)], { network: 'all' });
+    expect(all.stdout).toContain('reached 127.0.0.1');
+  });
+
+  it.skipIf(!caps.socat.ok)(
+    'allow-list lets the listed host through the proxy and blocks another',
+    async () => {
+      const over: Partial<SandboxPolicy> = {
+        network: { allow: ['allowed.test'] },
+        resolve: { 'allowed.test': '127.0.0.1', 'blocked.test': '127.0.0.1' },
+      };
+      // Plain HTTP through the proxy, and a CONNECT tunnel (what HTTPS uses).
+      const fetch = 'curl -sS --max-time 10 $2 "http://$1/"';
+      const plain = await inSandbox(fetch, [`allowed.test:${port}`, '-s'], over);
+      expect(plain.stdout).toContain(`reached allowed.test:${port}`);
+      const tunnel = await inSandbox(fetch, [`allowed.test:${port}`, '--proxytunnel'], over);
+      expect(tunnel.stdout).toContain(`reached allowed.test:${port}`);
+
+      const blocked = await inSandbox(fetch, [`blocked.test:${port}`, '-s'], over);
+      expect(blocked.stdout).toContain('not on this sandbox');
+      const blockedTunnel = await inSandbox(fetch, [`blocked.test:${port}`, '--proxytunnel'], over);
+      expect(blockedTunnel.code).not.toBe(0);
+      expect(blockedTunnel.stdout).not.toContain('reached');
+      // Going around the proxy fails: there is no route out.
+      const direct = await inSandbox(
+        'curl -sS --noproxy "*" --max-time 5 "http://127.0.0.1:$1/"',
+        [String(port)],
+        over,
+      );
+      expect(direct.stdout).not.toContain('reached');
+    },
+  );
+
+  it('the proxy also serves plain TCP for tools that take a proxy URL', async () => {
+    const proxy = await startNetworkProxy({ allow: ['localhost'] });
+    try {
+      const ok = await run(
+        'curl',
+        ['-sS', '-x', `http://127.0.0.1:${proxy.port}`, `http://localhost:${port}/`],
+        { cwd: '/' },
+      );
+      expect(ok.stdout).toContain('reached localhost');
+      const no = await run(
+        'curl',
+        ['-sS', '-x', `http://127.0.0.1:${proxy.port}`, `http://127.0.0.1:${port}/`],
+        { cwd: '/' },
+      );
+      expect(no.stdout).toContain('not on this sandbox');
+    } finally {
+      await proxy.close();
+    }
+  });
+});

@@ -1,0 +1,135 @@
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Project } from '../src/project/project.js';
+import { getTask, listTasks } from '../src/store/tasks.js';
+import { taskPorts } from '../src/workspace/ports.js';
+import { provisionTask } from '../src/workspace/provision.js';
+import { removeTask } from '../src/workspace/remove.js';
+import { projectFor } from './helpers/project.js';
+import { type TempRepo, tempRepo } from './helpers/repo.js';
+
+let repo: TempRepo;
+let project: Project | undefined;
+afterEach(() => {
+  project?.close();
+  project = undefined;
+  repo?.cleanup();
+});
+
+const CONFIG =
+  'include: [".env", "config/*.local.json"]\nports: { names: [PORT, API_PORT], range: [4100, 4199], block: 5 }\n';
+
+describe('provisionTask', () => {
+  it('gives a task its worktree, branch, includes and ports, in a path with spaces', async () => {
+    repo = await tempRepo({
+      name: 'my repo',
+      files: { 'a.txt': 'a\n', '.gitignore': '.env\n*.local.json\n' },
+    });
+    repo.write('.env', 'SECRET=1\n');
+    repo.write('config/dev.local.json', '{}\n');
+    project = await projectFor(repo.dir, CONFIG);
+    const task = await provisionTask(project, { name: 'fix-login', prompt: 'do it' });
+
+    expect(task.status).toBe('idle');
+    expect(task.worktree).toBe(path.join(repo.parent, 'my repo.braid', 'fix-login'));
+    expect(readFileSync(path.join(task.worktree, '.env'), 'utf8')).toBe('SECRET=1\n');
+    expect(existsSync(path.join(task.worktree, 'config/dev.local.json'))).toBe(true);
+    expect(await repo.git('-C', task.worktree, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('braid/fix-login');
+    const ports = taskPorts(project.store, 'fix-login');
+    expect(ports).toEqual({ PORT: 4100, API_PORT: 4101 });
+  });
+
+  it('refuses bad names, taken names, a detached HEAD without --base, and an empty repository', async () => {
+    repo = await tempRepo();
+    project = await projectFor(repo.dir);
+    await expect(provisionTask(project, { name: 'Bad Name' })).rejects.toMatchObject({ code: 'E_BAD_NAME' });
+    await provisionTask(project, { name: 'one' });
+    await expect(provisionTask(project, { name: 'one' })).rejects.toMatchObject({ code: 'E_TASK_EXISTS' });
+    await repo.git('checkout', '-q', '--detach');
+    await expect(provisionTask(project, { name: 'two' })).rejects.toMatchObject({ code: 'E_DETACHED_HEAD' });
+    expect((await provisionTask(project, { name: 'two', base: 'main' })).base).toBe('main');
+    project.close();
+    repo.cleanup();
+    repo = await tempRepo({ empty: true });
+    project = await projectFor(repo.dir);
+    await expect(provisionTask(project, { name: 'x' })).rejects.toMatchObject({ code: 'E_NO_COMMITS' });
+  });
+
+  it('refuses an include that links outside the repository', async () => {
+    repo = await tempRepo();
+    const outside = path.join(repo.parent, 'outside.txt');
+    writeFileSync(outside, 'secret');
+    symlinkSync(outside, path.join(repo.dir, '.env'));
+    project = await projectFor(repo.dir, 'include: [".env"]\n');
+    await expect(provisionTask(project, { name: 'esc' })).rejects.toMatchObject({ code: 'E_PATH_ESCAPE' });
+    expect(getTask(project.store.db, 'esc')?.status).toBe('failed');
+    await removeTask(project, 'esc', { force: true });
+    expect(getTask(project.store.db, 'esc')).toBeNull();
+  });
+
+  it('a failing setup leaves the task failed with its log, and rm still works', async () => {
+    repo = await tempRepo({ files: { 'package.json': '{}\n' } });
+    project = await projectFor(repo.dir, 'setup: ["echo installing; exit 7"]\n');
+    await expect(provisionTask(project, { name: 'bad-setup' })).rejects.toMatchObject({
+      code: 'E_SETUP_FAILED',
+    });
+    const task = getTask(project.store.db, 'bad-setup');
+    expect(task?.status).toBe('failed');
+    expect(readFileSync(task?.logPath as string, 'utf8')).toContain('installing');
+    await removeTask(project, 'bad-setup');
+    expect(existsSync(task?.worktree as string)).toBe(false);
+  });
+
+  it('clones node_modules as real files when the lockfile matches', async () => {
+    repo = await tempRepo({
+      files: { 'package.json': '{}\n', 'package-lock.json': '{"v":1}\n', '.gitignore': 'node_modules/\n' },
+    });
+    mkdirSync(path.join(repo.dir, 'node_modules/pkg'), { recursive: true });
+    writeFileSync(path.join(repo.dir, 'node_modules/pkg/index.js'), 'x');
+    project = await projectFor(repo.dir, 'setup: ["false"]\n');
+    const task = await provisionTask(project, { name: 'deps' });
+    expect(task.options.deps).toBe('clone');
+    const copy = path.join(task.worktree, 'node_modules/pkg/index.js');
+    expect(readFileSync(copy, 'utf8')).toBe('x');
+    writeFileSync(copy, 'changed');
+    expect(readFileSync(path.join(repo.dir, 'node_modules/pkg/index.js'), 'utf8')).toBe('x');
+  });
+});
+
+describe('removeTask', () => {
+  it('refuses to lose work, backs up first, and the backup restores the exact tree', async () => {
+    repo = await tempRepo({ files: { 'a.txt': 'a\n' } });
+    project = await projectFor(repo.dir);
+    const task = await provisionTask(project, { name: 'work' });
+    writeFileSync(path.join(task.worktree, 'a.txt'), 'edited\n');
+    writeFileSync(path.join(task.worktree, 'new.txt'), 'new\n');
+
+    const refused = await removeTask(project, 'work').catch((e) => e);
+    expect(refused.code).toBe('E_UNLANDED_WORK');
+    expect(refused.message).toContain('new.txt');
+    expect(existsSync(task.worktree)).toBe(true);
+
+    const res = await removeTask(project, 'work', { force: true });
+    expect(existsSync(task.worktree)).toBe(false);
+    expect(listTasks(project.store.db)).toEqual([]);
+    expect(await repo.git('branch', '--list', 'braid/work')).toBe('');
+    expect(await repo.git('show', `${res.backupRef}:a.txt`)).toBe('edited');
+    expect(await repo.git('show', `${res.backupRef}:new.txt`)).toBe('new');
+    expect(taskPorts(project.store, 'work')).toEqual({});
+  });
+
+  it('refuses commits not on the base, and accepts squash-landed ones', async () => {
+    repo = await tempRepo({ files: { 'a.txt': 'a\n' } });
+    project = await projectFor(repo.dir);
+    const task = await provisionTask(project, { name: 'feat' });
+    writeFileSync(path.join(task.worktree, 'b.txt'), 'b\n');
+    await repo.git('-C', task.worktree, 'add', '-A');
+    await repo.git('-C', task.worktree, 'commit', '-q', '-m', 'b');
+    await expect(removeTask(project, 'feat')).rejects.toMatchObject({ code: 'E_UNLANDED_WORK' });
+    await repo.git('merge', '-q', '--squash', 'braid/feat');
+    await repo.git('commit', '-q', '-m', 'squashed feat');
+    const res = await removeTask(project, 'feat');
+    expect(res.backupRef).toMatch(/^refs\/braid\/backup\/feat\//);
+  });
+});
