@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enqueueTasks, processQueue } from '../src/queue/land.js';
@@ -104,6 +104,31 @@ describe('the merge queue', () => {
     expect(await fx.repo.git('show', 'main:d.txt')).toBe('uncommitted');
     expect(await fx.repo.git('-C', dir, 'status', '--porcelain')).toBe('');
     expect(listQueue(fx.ctx.store.db).map((e) => e.state)).toEqual(['landed']);
+  });
+
+  it('prepares the pooled gate worktree through the injected callback; its node_modules survive between runs', async () => {
+    fx = await landFixture({
+      files: { '.gitignore': 'node_modules\n', 'README.md': '# sample\n' },
+      gateExtra: 'test -e node_modules/.prepared || exit 1',
+    });
+    const dirs: string[] = [];
+    fx.ctx.prepareGate = async (dir) => {
+      dirs.push(dir);
+      const marker = path.join(dir, 'node_modules', '.prepared');
+      if (existsSync(marker)) return;
+      mkdirSync(path.dirname(marker), { recursive: true });
+      writeFileSync(marker, String(dirs.length));
+    };
+    await fx.addTask('one', { 'one.txt': 'one\n' });
+    await fx.addTask('two', { 'two.txt': 'two\n' });
+
+    const outcomes = await land('one', 'two');
+
+    expect(outcomes.map((o) => o.state)).toEqual(['landed', 'landed']);
+    const scratch = path.join(fx.ctx.repo.commonDir, 'braid', 'scratch', 'gate-0');
+    expect(dirs).toEqual([scratch, scratch]);
+    // Installed once, by the first run: the second run found it still there.
+    expect(readFileSync(path.join(scratch, 'node_modules', '.prepared'), 'utf8')).toBe('1');
   });
 
   it('refuses a task with nothing to land', async () => {

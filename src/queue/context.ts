@@ -16,6 +16,8 @@ export interface LandContext {
   handBack?: (task: Task, message: string) => Promise<boolean>;
   /** Environment (ports…) for the gate run of a task. */
   leaseEnv?: (task: string) => Promise<Record<string, string>>;
+  /** Prepares the gate's scratch worktree (dependencies) before each gate run. */
+  prepareGate?: (dir: string) => Promise<void>;
   onProgress?: (line: string) => void;
 }
 

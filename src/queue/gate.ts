@@ -15,6 +15,8 @@ export interface GateSettings {
   timeoutSec: number;
   /** Ports and similar for the task, as environment variables (none by default). */
   leaseEnv?: (task: string) => Promise<Record<string, string>>;
+  /** Installs dependencies in the scratch worktree before each run (node_modules survives between runs). */
+  prepare?: (dir: string) => Promise<void>;
   onProgress?: (line: string) => void;
 }
 
@@ -79,6 +81,7 @@ export async function runGate(
   const tree = await git(['rev-parse', `${commit}^{tree}`], { cwd: settings.repoDir });
   if (!settings.command) return { passed: true, commit, tree, exitCode: 0, timedOut: false, log: null };
   const dir = await prepareScratch(settings.repoDir, settings.commonDir, commit);
+  if (settings.prepare) await settings.prepare(dir);
   const log = nextLogPath(settings.commonDir, task);
   const out = createWriteStream(log);
   out.write(

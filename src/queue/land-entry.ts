@@ -165,6 +165,7 @@ function gateSettings(ctx: LandContext) {
     command: ctx.config.gate,
     timeoutSec: ctx.config.gate_timeout,
     leaseEnv: ctx.leaseEnv,
+    prepare: ctx.prepareGate,
     onProgress: ctx.onProgress,
   };
 }

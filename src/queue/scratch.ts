@@ -4,7 +4,7 @@ import { git, gitRun } from '../git/git.js';
 
 /** Where the pooled scratch worktrees live: inside .git, out of the user's way, shared by every worktree. */
 export function scratchDir(commonDir: string, slot: number): string {
-  return path.join(commonDir, 'braid', 'scratch', String(slot));
+  return path.join(commonDir, 'braid', 'scratch', `gate-${slot}`);
 }
 
 /**
