@@ -94,4 +94,23 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (task, finding_key)
   );
   `,
+  // 3: the merge queue: one row per landing attempt of a task, processed in id order.
+  `
+  CREATE TABLE queue (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    task TEXT NOT NULL,
+    enqueued_at INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued',
+    attempt INTEGER NOT NULL DEFAULT 0,
+    candidate TEXT,
+    main_before TEXT,
+    tip TEXT,
+    gate_log TEXT,
+    reason TEXT,
+    conflict_files TEXT NOT NULL DEFAULT '[]',
+    prev_status TEXT,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX queue_task ON queue(task, id);
+  `,
 ];

@@ -1,0 +1,51 @@
+import { git, gitRun } from './git.js';
+
+/**
+ * Moves `ref` from `oldOid` to `newOid` only if it still points at `oldOid` (compare-and-swap).
+ * Returns false when someone else moved it first; throws for any other failure.
+ */
+export async function casUpdateRef(
+  cwd: string,
+  ref: string,
+  newOid: string,
+  oldOid: string,
+  reason: string,
+): Promise<boolean> {
+  const res = await gitRun(['update-ref', '-m', reason, ref, newOid, oldOid], { cwd, allowFailure: true });
+  if (res.code === 0) return true;
+  const now = await readRef(cwd, ref);
+  if (now !== oldOid) return false;
+  // The ref is where we expected, so the failure was something else (permissions, a stale lock): say so.
+  await gitRun(['update-ref', '-m', reason, ref, newOid, oldOid], { cwd });
+  return true;
+}
+
+/** The commit a ref points at, or null when it does not exist. */
+export async function readRef(cwd: string, ref: string): Promise<string | null> {
+  const out = await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
+    cwd,
+    allowFailure: true,
+  });
+  return out || null;
+}
+
+/** True when `ancestor` is reachable from `descendant` (equal counts). */
+export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {
+  const res = await gitRun(['merge-base', '--is-ancestor', ancestor, descendant], {
+    cwd,
+    allowFailure: true,
+  });
+  return res.code === 0;
+}
+
+/** Worktrees that have `ref` checked out (normally the main checkout for refs/heads/main). */
+export async function worktreesOnBranch(cwd: string, ref: string): Promise<string[]> {
+  const out = await git(['worktree', 'list', '--porcelain'], { cwd });
+  const dirs: string[] = [];
+  let current: string | null = null;
+  for (const line of out.split('\n')) {
+    if (line.startsWith('worktree ')) current = line.slice('worktree '.length);
+    else if (line === `branch ${ref}` && current) dirs.push(current);
+  }
+  return dirs;
+}

@@ -1,0 +1,124 @@
+import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { isBraidError } from '../core/errors.js';
+import { gateVerdict } from '../core/queue-plan.js';
+import { run } from '../exec/run.js';
+import { git } from '../git/git.js';
+import { prepareScratch } from './scratch.js';
+
+export interface GateSettings {
+  /** Any worktree of the repository (git commands run there). */
+  repoDir: string;
+  commonDir: string;
+  /** The user's own gate command from braid.yaml; none means every candidate passes. */
+  command: string | undefined;
+  timeoutSec: number;
+  /** Ports and similar for the task, as environment variables (none by default). */
+  leaseEnv?: (task: string) => Promise<Record<string, string>>;
+  /** Installs dependencies in the scratch worktree before each run (node_modules survives between runs). */
+  prepare?: (dir: string) => Promise<void>;
+  onProgress?: (line: string) => void;
+}
+
+export interface GateRun {
+  passed: boolean;
+  commit: string;
+  tree: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  log: string | null;
+}
+
+export interface GateOutcome {
+  verdict: 'pass' | 'task-red' | 'main-red';
+  runs: GateRun[];
+  /** The log of the last run on the candidate. */
+  log: string | null;
+}
+
+/**
+ * Gates a candidate: retried once when it fails (flaky tests); after two failures the gate runs
+ * on main alone, so a red main is reported as such instead of blaming the task.
+ */
+export async function gateCandidate(
+  settings: GateSettings,
+  task: string,
+  candidate: string,
+  main: string,
+): Promise<GateOutcome> {
+  const runs: GateRun[] = [];
+  const onCandidate: GateRun[] = [];
+  let mainPassed: boolean | undefined;
+  for (;;) {
+    const last = onCandidate.at(-1);
+    const verdict = last
+      ? gateVerdict({ passed: last.passed, attempt: onCandidate.length, mainPassed })
+      : 'retry';
+    if (verdict === 'pass' || verdict === 'task-red' || verdict === 'main-red') {
+      return { verdict, runs, log: last?.log ?? null };
+    }
+    if (verdict === 'check-main') {
+      settings.onProgress?.(`gate failed twice for ${task}; checking main alone`);
+      const onMain = await runGate(settings, task, main, 'main');
+      runs.push(onMain);
+      mainPassed = onMain.passed;
+      continue;
+    }
+    if (last) settings.onProgress?.(`gate failed for ${task}; retrying once`);
+    const run = await runGate(settings, task, candidate, 'candidate');
+    runs.push(run);
+    onCandidate.push(run);
+  }
+}
+
+/** One gate run on exactly `commit`'s tree in the pooled scratch worktree, its output kept in a log file. */
+export async function runGate(
+  settings: GateSettings,
+  task: string,
+  commit: string,
+  label: 'candidate' | 'main',
+): Promise<GateRun> {
+  const tree = await git(['rev-parse', `${commit}^{tree}`], { cwd: settings.repoDir });
+  if (!settings.command) return { passed: true, commit, tree, exitCode: 0, timedOut: false, log: null };
+  const dir = await prepareScratch(settings.repoDir, settings.commonDir, commit);
+  if (settings.prepare) await settings.prepare(dir);
+  const log = nextLogPath(settings.commonDir, task);
+  const out = createWriteStream(log);
+  out.write(
+    `# braid gate (${label}) for ${task}\n# commit ${commit} tree ${tree}\n# $ ${settings.command}\n`,
+  );
+  const leased = settings.leaseEnv ? await settings.leaseEnv(task) : {};
+  const env = { ...leased, BRAID_TASK: task, BRAID_GATE: '1', BRAID_GATE_COMMIT: commit };
+  let exitCode: number | null = null;
+  let timedOut = false;
+  try {
+    const res = await run('sh', ['-c', settings.command], {
+      cwd: dir,
+      env,
+      allowFailure: true,
+      timeoutMs: settings.timeoutSec * 1000,
+      onLine: (line) => out.write(`${line}\n`),
+    });
+    exitCode = res.code;
+  } catch (err) {
+    if (!isBraidError(err, 'E_TIMEOUT')) throw err;
+    timedOut = true;
+  }
+  out.write(timedOut ? `# timed out after ${settings.timeoutSec} s\n` : `# exit ${exitCode}\n`);
+  await new Promise<void>((resolve) => out.end(resolve));
+  return { passed: exitCode === 0 && !timedOut, commit, tree, exitCode, timedOut, log };
+}
+
+/** gate-<task>-<n>.log with n one past the highest kept, so every run's log survives. */
+function nextLogPath(commonDir: string, task: string): string {
+  const dir = path.join(commonDir, 'braid', 'logs');
+  mkdirSync(dir, { recursive: true });
+  const prefix = `gate-${task}-`;
+  let n = 0;
+  for (const f of readdirSync(dir)) {
+    if (!f.startsWith(prefix) || !f.endsWith('.log')) continue;
+    const k = Number(f.slice(prefix.length, -4));
+    if (Number.isInteger(k) && k >= n) n = k + 1;
+  }
+  return path.join(dir, `${prefix}${n}.log`);
+}

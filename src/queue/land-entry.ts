@@ -1,0 +1,199 @@
+import { existsSync } from 'node:fs';
+import { afterCasFailure, type QueueEntry } from '../core/queue-plan.js';
+import type { Task, TaskStatus } from '../core/task.js';
+import {
+  buildCandidate,
+  type Candidate,
+  commitResolvedTree,
+  squashMessage,
+  userIdentityEnv,
+} from '../git/candidate.js';
+import { git } from '../git/git.js';
+import { casUpdateRef, readRef } from '../git/refs.js';
+import { worktreeChanges } from '../git/snapshot.js';
+import { updateEntry } from '../store/queue.js';
+import { appendEvent, getTask, updateTask } from '../store/tasks.js';
+import { bringCheckoutsForward, checkoutBlockers } from './checkout.js';
+import { type LandContext, type LandOutcome, outcomeOf, targetBranch } from './context.js';
+import { gateCandidate } from './gate.js';
+import { climbLadder } from './ladder.js';
+
+/** Builds, gates and lands one queue entry, rebuilding while main moves under it. */
+export async function landEntry(ctx: LandContext, entry: QueueEntry): Promise<LandOutcome> {
+  const db = ctx.store.db;
+  const say = (line: string) => ctx.onProgress?.(line);
+  const task = getTask(db, entry.task);
+  if (!task) return reject(ctx, entry, null, 'the task no longer exists');
+  updateTask(db, task.name, { status: 'landing', statusDetail: null });
+  const base = await targetBranch(ctx, task);
+  const mainRef = `refs/heads/${base}`;
+  const cwd = ctx.repo.root;
+  if (ctx.config.land.commit_uncommitted) await commitUncommitted(ctx, task);
+  const tip = await readRef(cwd, `refs/heads/${task.branch}`);
+  if (!tip) return reject(ctx, entry, task, `its branch ${task.branch} does not exist`);
+  if (tip === task.baseCommit) return reject(ctx, entry, task, 'nothing to land: no commits and no changes');
+
+  for (let attempt = entry.attempt; ; attempt++) {
+    const main = await readRef(cwd, mainRef);
+    if (!main) return reject(ctx, entry, task, `the target branch ${base} does not exist`);
+    entry = updateEntry(db, entry.id, { state: 'building', attempt, mainBefore: main, tip, candidate: null });
+    say(`${task.name}: building candidate on ${base} (${main.slice(0, 8)})`);
+    const input = {
+      cwd,
+      main,
+      tip,
+      strategy: ctx.config.land.strategy,
+      message: await messageFor(cwd, task, main, tip),
+    };
+    let cand: Candidate = await buildCandidate(input);
+    if (!cand.ok) {
+      say(`${task.name}: conflicts in ${cand.conflictFiles.join(', ')}; trying to resolve`);
+      const ladder = await climbLadder({
+        repoDir: cwd,
+        commonDir: ctx.repo.commonDir,
+        base,
+        main,
+        tip,
+        task,
+        conflictFiles: cand.conflictFiles,
+        promptOf: (name) => getTask(db, name)?.prompt ?? null,
+        handBack: ctx.handBack,
+        onProgress: say,
+      });
+      if (ladder.kind === 'handed-back') {
+        entry = updateEntry(db, entry.id, {
+          state: 'waiting_agent',
+          reason: ladder.message,
+          conflictFiles: cand.conflictFiles,
+        });
+        updateTask(db, task.name, {
+          status: restoreStatus(entry),
+          statusDetail: `conflict handed back: ${cand.conflictFiles.join(', ')}`,
+        });
+        appendEvent(db, task.name, 'land.handed-back', { files: cand.conflictFiles });
+        return outcomeOf(entry);
+      }
+      if (ladder.kind === 'conflict') {
+        const reason = `conflicts with ${base} in ${ladder.files.join(', ')}: merge ${base} into ${task.branch}, resolve, commit, then braid land ${task.name}`;
+        entry = updateEntry(db, entry.id, { state: 'conflict', reason, conflictFiles: ladder.files });
+        updateTask(db, task.name, { status: 'conflict', statusDetail: reason });
+        appendEvent(db, task.name, 'land.conflict', { files: ladder.files });
+        return outcomeOf(entry);
+      }
+      cand = await commitResolvedTree(
+        { ...input, strategy: input.strategy === 'merge' ? 'merge' : 'squash' },
+        ladder.tree,
+      );
+      if (!cand.ok) throw new Error('unreachable: a resolved tree always commits');
+    }
+    if (cand.empty) return finishLanded(ctx, entry, task, main, main, 'its changes are already on main');
+
+    entry = updateEntry(db, entry.id, { state: 'gating', candidate: cand.commit });
+    say(`${task.name}: gating ${cand.commit.slice(0, 8)}`);
+    const gate = await gateCandidate(gateSettings(ctx), task.name, cand.commit, main);
+    if (gate.verdict !== 'pass') {
+      const reason =
+        gate.verdict === 'main-red'
+          ? `${base} itself is red: the gate fails on ${base} alone (log: ${gate.runs.at(-1)?.log}); fix ${base} first`
+          : `the gate failed twice on the candidate (log: ${gate.log})`;
+      return reject(ctx, updateEntry(db, entry.id, { gateLog: gate.log }), task, reason);
+    }
+    entry = updateEntry(db, entry.id, { gateLog: gate.log });
+
+    const blockers = await checkoutBlockers(cwd, mainRef, main, cand.commit);
+    if (blockers.length) {
+      const b = blockers[0];
+      const reason = `the checkout of ${base} at ${b.dir} has local changes to ${b.files.join(', ')}; commit or stash them, then braid land again`;
+      entry = updateEntry(db, entry.id, { state: 'queued', candidate: null, reason });
+      updateTask(db, task.name, { status: 'queued', statusDetail: reason });
+      say(`${task.name}: left queued: ${reason}`);
+      return outcomeOf(entry);
+    }
+    if (await casUpdateRef(cwd, mainRef, cand.commit, main, `braid land ${task.name}`)) {
+      return finishLanded(ctx, entry, task, main, cand.commit, null);
+    }
+    if (afterCasFailure(attempt) === 'give-up')
+      return reject(ctx, entry, task, `${base} kept moving while the gate ran; try again`);
+    say(`${task.name}: ${base} moved during the gate; rebuilding`);
+  }
+}
+
+/** Records a landing (also used by crash recovery): brings checkouts forward, events, cleanup. */
+export async function finishLanded(
+  ctx: LandContext,
+  entry: QueueEntry,
+  task: Task | null,
+  from: string,
+  commit: string,
+  note: string | null,
+): Promise<LandOutcome> {
+  const db = ctx.store.db;
+  const base = task ? await targetBranch(ctx, task) : (ctx.config.base ?? 'main');
+  if (from !== commit) {
+    for (const w of await bringCheckoutsForward(ctx.repo.root, `refs/heads/${base}`, from, commit))
+      ctx.onProgress?.(`warning: ${w}`);
+  }
+  entry = updateEntry(db, entry.id, { state: 'landed', candidate: commit, reason: note });
+  if (task) updateTask(db, task.name, { status: 'landed', statusDetail: note, landedCommit: commit });
+  appendEvent(db, entry.task, 'land.landed', { commit, mainBefore: from });
+  if (from !== commit)
+    appendEvent(db, null, 'main.moved', { branch: base, from, to: commit, task: entry.task });
+  ctx.onProgress?.(`${entry.task}: landed ${commit.slice(0, 8)}${note ? ` (${note})` : ''}`);
+  if (task && ctx.config.land.cleanup && ctx.removeTask) await ctx.removeTask(task.name);
+  return outcomeOf(entry, commit);
+}
+
+function reject(ctx: LandContext, entry: QueueEntry, task: Task | null, reason: string): LandOutcome {
+  const db = ctx.store.db;
+  entry = updateEntry(db, entry.id, { state: 'rejected', reason });
+  if (task)
+    updateTask(db, task.name, { status: restoreStatus(entry), statusDetail: `not landed: ${reason}` });
+  appendEvent(db, entry.task, 'land.rejected', { reason });
+  ctx.onProgress?.(`${entry.task}: not landed: ${reason}`);
+  return outcomeOf(entry);
+}
+
+function restoreStatus(entry: QueueEntry): TaskStatus {
+  const prev = entry.prevStatus as TaskStatus | null;
+  return prev && !['queued', 'landing', 'landed', 'conflict'].includes(prev) ? prev : 'exited';
+}
+
+function gateSettings(ctx: LandContext) {
+  return {
+    repoDir: ctx.repo.root,
+    commonDir: ctx.repo.commonDir,
+    command: ctx.config.gate,
+    timeoutSec: ctx.config.gate_timeout,
+    leaseEnv: ctx.leaseEnv,
+    prepare: ctx.prepareGate,
+    onProgress: ctx.onProgress,
+  };
+}
+
+/** Squash and merge commits say what the task was for, and list the commits they stand for. */
+async function messageFor(cwd: string, task: Task, main: string, tip: string): Promise<string> {
+  const subjects = await git(['log', '--reverse', '--format=%s', `${main}..${tip}`], { cwd });
+  return squashMessage(task.name, task.prompt, subjects ? subjects.split('\n') : []);
+}
+
+/** The agent's unfinished edits are part of its work: commit them on its branch before landing. */
+async function commitUncommitted(ctx: LandContext, task: Task): Promise<void> {
+  if (!existsSync(task.worktree)) return;
+  if ((await worktreeChanges(task.worktree)).length === 0) return;
+  const head = await git(['symbolic-ref', '--quiet', 'HEAD'], { cwd: task.worktree, allowFailure: true });
+  if (head !== `refs/heads/${task.branch}`) {
+    ctx.onProgress?.(
+      `${task.name}: worktree is not on ${task.branch}; its uncommitted changes are not landed`,
+    );
+    return;
+  }
+  const env = await userIdentityEnv(task.worktree);
+  await git(['add', '-A', '--', '.'], { cwd: task.worktree, env });
+  await git(['commit', '-q', '--no-verify', '-F', '-'], {
+    cwd: task.worktree,
+    env,
+    input: squashMessage(task.name, task.prompt),
+  });
+  appendEvent(ctx.store.db, task.name, 'land.committed-uncommitted', {});
+  ctx.onProgress?.(`${task.name}: committed uncommitted work in ${task.worktree}`);
+}

@@ -1,0 +1,101 @@
+import { planNextStep, type QueueEntry } from '../core/queue-plan.js';
+import type { TaskStatus } from '../core/task.js';
+import { isAncestor, readRef } from '../git/refs.js';
+import { activeEntries, enqueue, updateEntry } from '../store/queue.js';
+import { appendEvent, getTask, updateTask } from '../store/tasks.js';
+import { type LandContext, type LandOutcome, targetBranch } from './context.js';
+import { finishLanded, landEntry } from './land-entry.js';
+import { type LockHolder, withQueueLock } from './lock.js';
+
+export type { LandContext, LandOutcome } from './context.js';
+
+/** Puts tasks at the end of the queue in the order given (a task already queued keeps its place). */
+export function enqueueTasks(ctx: LandContext, names: readonly string[]): QueueEntry[] {
+  const db = ctx.store.db;
+  return ctx.store.tx(() =>
+    names.map((name) => {
+      const task = getTask(db, name);
+      const prev: TaskStatus | null = task?.status ?? null;
+      const entry = enqueue(db, name, prev);
+      if (task && entry.state === 'queued' && task.status !== 'queued') {
+        updateTask(db, name, { status: 'queued' });
+        appendEvent(db, name, 'land.queued', { entry: entry.id });
+      }
+      return entry;
+    }),
+  );
+}
+
+export type ProcessResult =
+  | { ran: true; outcomes: LandOutcome[] }
+  | { ran: false; holder: LockHolder | null };
+
+/**
+ * Works through the queue while holding the repo's `queue` lock: finishes what a crashed holder
+ * left, re-queues conflicts whose agent committed, then lands entries one at a time.
+ * Returns ran=false when another live process holds the queue (it will process the entries).
+ */
+export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
+  const res = await withQueueLock(ctx.store, `braid land (pid ${process.pid})`, async () => {
+    const outcomes: LandOutcome[] = [];
+    const skip = new Set<number>();
+    for (;;) {
+      const entries = activeEntries(ctx.store.db);
+      const step = planNextStep({ entries, tips: await waitingTips(ctx, entries), skip });
+      if (step.kind === 'idle') return outcomes;
+      if (step.kind === 'recover') {
+        const done = await recover(ctx, step.entry);
+        if (done) outcomes.push(done);
+      } else if (step.kind === 'requeue') {
+        updateEntry(ctx.store.db, step.entry.id, {
+          state: 'queued',
+          attempt: 0,
+          reason: null,
+          conflictFiles: [],
+        });
+        ctx.onProgress?.(`${step.entry.task}: new commit after the hand-back; re-queued`);
+      } else {
+        for (const entry of step.entries) {
+          const outcome = await landEntry(ctx, entry);
+          if (outcome.state === 'queued') skip.add(entry.id);
+          outcomes.push(outcome);
+        }
+      }
+    }
+  });
+  return res.ran ? { ran: true, outcomes: res.value } : res;
+}
+
+async function waitingTips(ctx: LandContext, entries: QueueEntry[]): Promise<Record<string, string | null>> {
+  const tips: Record<string, string | null> = {};
+  for (const e of entries) {
+    if (e.state !== 'waiting_agent') continue;
+    const task = getTask(ctx.store.db, e.task);
+    tips[e.task] = task ? await readRef(ctx.repo.root, `refs/heads/${task.branch}`) : null;
+  }
+  return tips;
+}
+
+/**
+ * An entry left mid-way by a holder that died: if its candidate reached the target branch the
+ * landing happened (record it); otherwise nothing moved and it simply goes back to queued.
+ */
+async function recover(ctx: LandContext, entry: QueueEntry): Promise<LandOutcome | null> {
+  const db = ctx.store.db;
+  const task = getTask(db, entry.task);
+  const base = task ? await targetBranch(ctx, task) : (ctx.config.base ?? 'main');
+  const main = await readRef(ctx.repo.root, `refs/heads/${base}`);
+  const landed =
+    entry.candidate && entry.mainBefore && main && entry.candidate !== entry.mainBefore
+      ? await isAncestor(ctx.repo.root, entry.candidate, main)
+      : false;
+  if (landed && entry.candidate && entry.mainBefore) {
+    ctx.onProgress?.(`${entry.task}: an interrupted landing had reached ${base}; recording it`);
+    // Only a checkout still at exactly the candidate can be brought along safely.
+    const from = main === entry.candidate ? entry.mainBefore : entry.candidate;
+    return finishLanded(ctx, entry, task, from, entry.candidate, null);
+  }
+  updateEntry(db, entry.id, { state: 'queued', candidate: null, reason: 'interrupted; rebuilding' });
+  ctx.onProgress?.(`${entry.task}: an interrupted landing left ${base} untouched; retrying`);
+  return null;
+}

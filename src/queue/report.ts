@@ -1,0 +1,94 @@
+import { BraidError } from '../core/errors.js';
+import type { QueueEntry } from '../core/queue-plan.js';
+import type { TaskStatus } from '../core/task.js';
+import type { Project } from '../project/project.js';
+import { activeEntryFor, getEntry } from '../store/queue.js';
+import { getTask, listTasks } from '../store/tasks.js';
+import { enqueueTasks, type LandContext, processQueue } from './land.js';
+
+/** Tasks `--all` picks: finished or paused ones, never a session mid-work or one not yet provisioned. */
+const LANDABLE: readonly TaskStatus[] = ['idle', 'waiting', 'exited', 'queued', 'conflict', 'landing'];
+
+export interface LandReport {
+  landed: Array<{ name: string; commit: string | null }>;
+  rejected: Array<{ name: string; reason: string | null; conflictFiles: string[] }>;
+}
+
+export interface LandTasksOptions {
+  /** Also enqueue every task that is idle, waiting or exited. */
+  all?: boolean;
+  onProgress?: (line: string) => void;
+  /** Callbacks owned by other parts of braid (cleanup, conflict hand-back, gate dependencies). */
+  hooks?: Pick<LandContext, 'removeTask' | 'handBack' | 'leaseEnv' | 'prepareGate'>;
+}
+
+/**
+ * Enqueues `names` (and with `all` every landable task) and processes the queue, or waits while
+ * another braid process does; reports what happened to this call's entries (`braid land`, `braid run --land`).
+ */
+export async function landTasks(
+  project: Project,
+  names: string[],
+  opts: LandTasksOptions = {},
+): Promise<LandReport> {
+  const progress = opts.onProgress ?? (() => {});
+  const db = project.store.db;
+  for (const name of names) {
+    if (!getTask(db, name))
+      throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
+  }
+  const chosen = [...names];
+  if (opts.all) {
+    for (const t of listTasks(db)) {
+      if (LANDABLE.includes(t.status) && !chosen.includes(t.name)) chosen.push(t.name);
+    }
+  }
+  const ctx: LandContext = {
+    ...opts.hooks,
+    repo: project.repo,
+    config: project.config,
+    store: project.store,
+    onProgress: progress,
+  };
+  if (!project.config.gate)
+    progress('note: no gate configured (braid.yaml `gate`), so candidates land untested');
+  const mine = enqueueTasks(ctx, chosen).map((e) => e.id);
+  const seen = new Map<number, string | null>();
+  for (;;) {
+    const res = await processQueue(ctx);
+    if (res.ran) {
+      for (const o of res.outcomes) seen.set(o.entryId, o.commit);
+      break;
+    }
+    // Another braid process holds the queue: it lands our entries too; wait for them or for the lock.
+    if (mine.every((id) => !isActive(getEntry(db, id)))) break;
+    progress(`waiting: the queue is being processed by pid ${res.holder?.pid ?? '?'}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  for (const id of mine) if (!seen.has(id)) seen.set(id, null);
+  return buildReport(project, seen);
+}
+
+function isActive(entry: QueueEntry | null): boolean {
+  return entry !== null && ['queued', 'building', 'gating'].includes(entry.state);
+}
+
+function buildReport(project: Project, seen: Map<number, string | null>): LandReport {
+  const db = project.store.db;
+  const report: LandReport = { landed: [], rejected: [] };
+  const latest = new Map<string, QueueEntry>();
+  for (const id of seen.keys()) {
+    const e = getEntry(db, id);
+    if (e) latest.set(e.task, e);
+  }
+  for (const e of latest.values()) {
+    if (e.state === 'landed') {
+      report.landed.push({ name: e.task, commit: e.candidate ?? getTask(db, e.task)?.landedCommit ?? null });
+    } else {
+      const still = activeEntryFor(db, e.task);
+      const reason = e.reason ?? (still ? `still ${still.state}` : e.state);
+      report.rejected.push({ name: e.task, reason, conflictFiles: e.conflictFiles });
+    }
+  }
+  return report;
+}

@@ -1,0 +1,107 @@
+import { ACTIVE_QUEUE_STATES, type QueueEntry, type QueueState } from '../core/queue-plan.js';
+import type { Db } from './db.js';
+
+interface QueueRow {
+  id: number;
+  task: string;
+  enqueued_at: number;
+  state: string;
+  attempt: number;
+  candidate: string | null;
+  main_before: string | null;
+  tip: string | null;
+  gate_log: string | null;
+  reason: string | null;
+  conflict_files: string;
+  prev_status: string | null;
+  updated_at: number;
+}
+
+function fromRow(r: QueueRow): QueueEntry {
+  return {
+    id: r.id,
+    task: r.task,
+    enqueuedAt: r.enqueued_at,
+    state: r.state as QueueState,
+    attempt: r.attempt,
+    candidate: r.candidate,
+    mainBefore: r.main_before,
+    tip: r.tip,
+    gateLog: r.gate_log,
+    reason: r.reason,
+    conflictFiles: JSON.parse(r.conflict_files) as string[],
+    prevStatus: r.prev_status,
+    updatedAt: r.updated_at,
+  };
+}
+
+const COLUMNS: Record<keyof Omit<QueueEntry, 'id' | 'task' | 'enqueuedAt'>, string> = {
+  state: 'state',
+  attempt: 'attempt',
+  candidate: 'candidate',
+  mainBefore: 'main_before',
+  tip: 'tip',
+  gateLog: 'gate_log',
+  reason: 'reason',
+  conflictFiles: 'conflict_files',
+  prevStatus: 'prev_status',
+  updatedAt: 'updated_at',
+};
+
+const activeList = ACTIVE_QUEUE_STATES.map((s) => `'${s}'`).join(', ');
+
+/**
+ * Adds a task to the end of the queue; a task already waiting in it keeps its place
+ * (a conflict or rejection earlier is retried with a fresh entry).
+ */
+export function enqueue(db: Db, task: string, prevStatus: string | null): QueueEntry {
+  const existing = activeEntryFor(db, task);
+  if (existing) return existing;
+  const now = Date.now();
+  const res = db
+    .prepare('INSERT INTO queue (task, enqueued_at, state, prev_status, updated_at) VALUES (?, ?, ?, ?, ?)')
+    .run(task, now, 'queued', prevStatus, now);
+  return getEntry(db, Number(res.lastInsertRowid))!;
+}
+
+export function getEntry(db: Db, id: number): QueueEntry | null {
+  const row = db.prepare('SELECT * FROM queue WHERE id = ?').get(id) as QueueRow | undefined;
+  return row ? fromRow(row) : null;
+}
+
+export function activeEntryFor(db: Db, task: string): QueueEntry | null {
+  const row = db
+    .prepare(`SELECT * FROM queue WHERE task = ? AND state IN (${activeList}) ORDER BY id LIMIT 1`)
+    .get(task) as QueueRow | undefined;
+  return row ? fromRow(row) : null;
+}
+
+/** Entries with work ahead of them, oldest first. */
+export function activeEntries(db: Db): QueueEntry[] {
+  return (
+    db.prepare(`SELECT * FROM queue WHERE state IN (${activeList}) ORDER BY id`).all() as QueueRow[]
+  ).map(fromRow);
+}
+
+/** Every entry, oldest first; `limit` keeps the newest ones. */
+export function listQueue(db: Db, limit = 1000): QueueEntry[] {
+  const rows = db
+    .prepare('SELECT * FROM (SELECT * FROM queue ORDER BY id DESC LIMIT ?) ORDER BY id')
+    .all(limit) as QueueRow[];
+  return rows.map(fromRow);
+}
+
+export function updateEntry(
+  db: Db,
+  id: number,
+  patch: Partial<Omit<QueueEntry, 'id' | 'task' | 'enqueuedAt'>>,
+): QueueEntry {
+  const fields = { ...patch, updatedAt: Date.now() };
+  const keys = Object.keys(fields) as (keyof typeof COLUMNS)[];
+  const sets = keys.map((k) => `${COLUMNS[k]} = ?`).join(', ');
+  const values = keys.map((k) =>
+    k === 'conflictFiles' ? JSON.stringify(fields[k] ?? []) : (fields[k] ?? null),
+  );
+  db.prepare(`UPDATE queue SET ${sets} WHERE id = ?`).run(...values, id);
+  return getEntry(db, id)!;
+}
