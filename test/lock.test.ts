@@ -149,6 +149,23 @@ describe('braid lock', () => {
     expect(await g(repo.dir, 'ls-files', '--others', '--', 'pwned', 'sub dir/pwned')).toBe('');
   });
 
+  it('gives up after --timeout with exit 1 and names the holder', async () => {
+    const store = openStore(commonDir);
+    // This test process holds the lock, so it is alive for the whole wait.
+    expect(
+      tryAcquireLock(store, 'busy', { pid: process.pid, pidStart: null, label: 'the test' }).acquired,
+    ).toBe(true);
+    try {
+      const res = await runCli(repo.dir, ['lock', 'busy', '--timeout', '0.2', '--', 'touch', 'ran']);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toMatch(/lock 'busy' is held by the test \(pid \d+\)/);
+      expect(await g(repo.dir, 'ls-files', '--others', '--', 'ran')).toBe('');
+    } finally {
+      releaseLock(store, 'busy', { pid: process.pid, pidStart: null });
+      store.close();
+    }
+  });
+
   it('refuses a bad lock name with exit 2', async () => {
     const res = await runCli(repo.dir, ['lock', 'Bad Name', '--', 'true']);
     expect(res.code).toBe(2);
