@@ -1,0 +1,90 @@
+import type { Command } from 'commander';
+import { BraidError } from '../../core/errors.js';
+import { exitCodeOf, runInherited } from '../../exec/inherit.js';
+import { quoteForDisplay } from '../../exec/run.js';
+import { findRepo } from '../../git/repo.js';
+import { openProject } from '../../project/project.js';
+import { openStore } from '../../store/db.js';
+import { acquireLock, assertLockName, type LockInfo, listLocks } from '../../store/locks.js';
+import { formatDuration, printJson, progress, table } from '../output.js';
+
+function describeHolder(name: string, h: LockInfo): string {
+  const since = new Date(h.acquiredAt).toISOString();
+  return `braid: waiting for lock '${name}', held by ${h.label} (pid ${h.pid}) since ${since}`;
+}
+
+async function runLocked(name: string, command: string[], opts: { timeout?: string }): Promise<void> {
+  assertLockName(name);
+  if (command.length === 0)
+    throw new BraidError('E_USAGE', 'no command given', `Usage: braid lock ${name} -- CMD [ARGS…]`);
+  const timeoutMs = opts.timeout === undefined ? undefined : parseSeconds(opts.timeout);
+  const cwd = process.cwd();
+  // Only the store is needed: a broken braid.yaml must not block e.g. a migration.
+  const store = openStore((await findRepo(cwd)).commonDir);
+  try {
+    const task = process.env.BRAID_TASK ? `task ${process.env.BRAID_TASK}: ` : '';
+    const label = `${task}braid lock (${command.map(quoteForDisplay).join(' ')})`.slice(0, 200);
+    const release = await acquireLock(store, name, {
+      label,
+      timeoutMs,
+      onWait: (h) => progress(describeHolder(name, h)),
+    });
+    // A plain exit (e.g. the CLI's SIGINT handler) still drops the lock; a SIGKILL leaves it to be taken over.
+    process.once('exit', release);
+    try {
+      const result = await runInherited(command[0], command.slice(1), { cwd });
+      process.exitCode = exitCodeOf(result);
+    } finally {
+      process.removeListener('exit', release);
+      release();
+    }
+  } finally {
+    store.close();
+  }
+}
+
+function parseSeconds(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0)
+    throw new BraidError('E_USAGE', `--timeout must be a number of seconds, got '${text}'`);
+  return n * 1000;
+}
+
+async function showLocks(opts: { json?: boolean }): Promise<void> {
+  const project = await openProject(process.cwd());
+  try {
+    const locks = listLocks(project.store);
+    if (opts.json) return printJson({ locks });
+    if (locks.length === 0) return void process.stdout.write('no locks held\n');
+    const rows = locks.map((l) => [
+      l.name,
+      l.label,
+      String(l.pid),
+      formatDuration(Date.now() - l.acquiredAt),
+    ]);
+    process.stdout.write(`${table(['LOCK', 'HOLDER', 'PID', 'HELD'], rows)}\n`);
+  } finally {
+    project.close();
+  }
+}
+
+export function registerLock(program: Command): void {
+  program
+    .command('lock')
+    .description(
+      'run a command while holding a repo-wide named lock (e.g. migrations); waits if another holds it',
+    )
+    .argument('<lock>', 'lock name: a-z, 0-9, ".", "_", "-" (at most 64)')
+    .argument('<command...>', 'the command and its arguments, after --, run without a shell')
+    .option('--timeout <seconds>', 'give up (exit 1) after waiting this long')
+    .addHelpText(
+      'after',
+      "\nExit code: the command's own (128+N when killed by signal N). A holder that dies releases the lock.\nExample: braid lock migrations -- npm run migrate",
+    )
+    .action((name: string, command: string[], opts: { timeout?: string }) => runLocked(name, command, opts));
+  program
+    .command('locks')
+    .description('list the repo-wide locks held now')
+    .option('--json', 'print {locks:[{name,label,pid,pidStart,acquiredAt}]}')
+    .action((opts: { json?: boolean }) => showLocks(opts));
+}

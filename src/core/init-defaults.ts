@@ -1,0 +1,102 @@
+import { stringify } from 'yaml';
+
+/** What `braid init` found in the repository; gathered by src/project/detect.ts. */
+export interface ProjectFacts {
+  /** Lockfile names present at the repository root. */
+  lockfiles: string[];
+  /** package.json's `packageManager` field (e.g. "pnpm@9.1.0"), if any. */
+  packageManagerField?: string | null;
+  /** package.json `scripts`, or null without a package.json. */
+  scripts: Record<string, string> | null;
+  /** Untracked `.env*` files at the root (ignored ones included). */
+  untrackedEnvFiles: string[];
+  /** Branch checked out in the main worktree, or null when detached. */
+  branch: string | null;
+  /** Migration folders that exist, among MIGRATION_DIRS. */
+  migrationDirs: string[];
+}
+
+export const MIGRATION_DIRS = ['db/migrations', 'migrations', 'prisma/migrations'];
+
+export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
+
+const LOCKFILES: Array<[string, PackageManager]> = [
+  ['pnpm-lock.yaml', 'pnpm'],
+  ['yarn.lock', 'yarn'],
+  ['bun.lock', 'bun'],
+  ['bun.lockb', 'bun'],
+  ['package-lock.json', 'npm'],
+];
+export const KNOWN_LOCKFILES = LOCKFILES.map(([f]) => f);
+
+const INSTALL: Record<PackageManager, string> = {
+  npm: 'npm ci',
+  pnpm: 'pnpm install --frozen-lockfile',
+  yarn: 'yarn install --frozen-lockfile',
+  bun: 'bun install',
+};
+// `bun test` runs bun's own test runner, not the script.
+const RUN_TEST: Record<PackageManager, string> = {
+  npm: 'npm test',
+  pnpm: 'pnpm test',
+  yarn: 'yarn test',
+  bun: 'bun run test',
+};
+
+/** The placeholder `npm init` writes: not a test suite. */
+const NPM_DEFAULT_TEST = /no test specified/;
+
+/** The lockfile decides; package.json's packageManager breaks ties between several lockfiles. */
+export function packageManagerOf(facts: ProjectFacts): PackageManager | null {
+  const found = LOCKFILES.filter(([f]) => facts.lockfiles.includes(f)).map(([, pm]) => pm);
+  if (found.length === 0) return null;
+  const declared = facts.packageManagerField?.split('@')[0] as PackageManager | undefined;
+  return declared && found.includes(declared) ? declared : found[0];
+}
+
+/** One key of the generated braid.yaml, with the comment written above it. */
+export interface InitEntry {
+  key: string;
+  value: unknown;
+  comment: string;
+}
+
+/** The keys `braid init` writes, in file order: pure facts in, config out. */
+export function initEntries(facts: ProjectFacts): InitEntry[] {
+  const entries: InitEntry[] = [];
+  const add = (key: string, value: unknown, comment: string) => entries.push({ key, value, comment });
+  if (facts.branch) add('base', facts.branch, 'branch new tasks start from and land on');
+  add('worktrees', '../{repo}.braid/{task}', "where each task's worktree is created");
+  add('agent', 'claude', 'default agent: claude, codex, aider or shell');
+  const pm = packageManagerOf(facts);
+  add(
+    'setup',
+    pm ? [INSTALL[pm]] : [],
+    pm
+      ? `run in each new worktree (${pm}, from the lockfile)`
+      : 'run in each new worktree (no lockfile found)',
+  );
+  add('include', [...facts.untrackedEnvFiles].sort(), 'untracked files copied into each worktree');
+  add('ports', { names: ['PORT'], range: [3100, 3999], block: 10 }, 'each task leases a block of free ports');
+  const test = facts.scripts?.test;
+  if (test && !NPM_DEFAULT_TEST.test(test))
+    add('gate', RUN_TEST[pm ?? 'npm'], 'must pass on the merged result before the base moves');
+  const migrations = MIGRATION_DIRS.find((d) => facts.migrationDirs.includes(d));
+  if (migrations)
+    add('migrations', { glob: `${migrations}/**` }, 'tasks touching these run them under a repo-wide lock');
+  return entries;
+}
+
+export function entriesToConfig(entries: InitEntry[]): Record<string, unknown> {
+  return Object.fromEntries(entries.map((e) => [e.key, e.value]));
+}
+
+/** braid.yaml text: a one-line comment above each key, small collections in flow style. */
+export function renderConfigYaml(entries: InitEntry[]): string {
+  const head = '# braid.yaml: written by `braid init`; every key is described in docs/config.md\n';
+  const body = entries.map((e) => {
+    const value = stringify(e.value, { collectionStyle: 'flow', lineWidth: 0 }).trimEnd();
+    return `# ${e.comment}\n${e.key}: ${value}\n`;
+  });
+  return head + body.join('');
+}

@@ -1,0 +1,206 @@
+import { createServer } from 'node:net';
+import { type BraidConfig, defaultConfig } from '../core/config.js';
+import { isBraidError } from '../core/errors.js';
+import { MIN_GIT, parseGitVersion } from '../git/git.js';
+import { findRepo, type RepoInfo } from '../git/repo.js';
+import { openStore } from '../store/db.js';
+import { loadConfig } from './config-file.js';
+import { probeSandboxLocally, type SandboxProbe, toolVersion } from './sandbox-probe.js';
+
+export interface DoctorCheck {
+  name: string;
+  ok: boolean;
+  /** A failing required check makes `braid doctor` exit 1; the rest only narrow what braid can do. */
+  required: boolean;
+  detail: string;
+  hint: string | null;
+}
+
+export interface DoctorOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  /** The sandbox probe; defaults to a minimal local one. */
+  probeSandbox?: () => Promise<SandboxProbe>;
+}
+
+const check = (
+  name: string,
+  ok: boolean,
+  required: boolean,
+  detail: string,
+  hint: string | null = null,
+): DoctorCheck => ({
+  name,
+  ok,
+  required,
+  detail,
+  hint: ok ? null : hint,
+});
+
+async function gitCheck(): Promise<DoctorCheck> {
+  const hint = `Install git ${MIN_GIT.join('.')} or newer (Debian: apt-get install git; or a backport).`;
+  const t = await toolVersion('git');
+  if (!t.ok) return check('git', false, true, t.reason ?? 'git not found', hint);
+  const v = parseGitVersion(t.version ?? '');
+  const ok = !!v && (v[0] > MIN_GIT[0] || (v[0] === MIN_GIT[0] && v[1] >= MIN_GIT[1]));
+  return check(
+    'git',
+    ok,
+    true,
+    ok ? (t.version ?? '') : `${t.version}: braid needs ${MIN_GIT.join('.')}+`,
+    hint,
+  );
+}
+
+async function optionalTool(name: string, cmd: string, hint: string, flag?: string): Promise<DoctorCheck> {
+  const t = await toolVersion(cmd, flag);
+  return check(name, t.ok, false, t.ok ? (t.version ?? 'found') : (t.reason ?? 'not found'), hint);
+}
+
+const AGENTS: Array<[string, string]> = [
+  ['claude', 'npm i -g @anthropic-ai/claude-code'],
+  ['codex', 'npm i -g @openai/codex'],
+  ['aider', 'pipx install aider-chat'],
+];
+
+function sandboxChecks(p: SandboxProbe): DoctorCheck[] {
+  const cg = p.cgroup;
+  const cgOk = cg.version === 'v2' && cg.writable;
+  return [
+    check(
+      'bubblewrap',
+      p.bwrap.ok,
+      false,
+      p.bwrap.ok ? (p.bwrap.version ?? 'found') : (p.bwrap.reason ?? 'not found'),
+      'Install bubblewrap (Debian: apt-get install bubblewrap) to run tasks with --sandbox.',
+    ),
+    check(
+      'user namespaces',
+      p.userns.ok,
+      false,
+      p.userns.ok ? 'available' : (p.userns.reason ?? 'unavailable'),
+      'Enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1) for --sandbox.',
+    ),
+    check(
+      'socat',
+      p.socat.ok,
+      false,
+      p.socat.ok ? (p.socat.version ?? 'found') : (p.socat.reason ?? 'not found'),
+      'Install socat (Debian: apt-get install socat) for sandboxes with a network allow-list.',
+    ),
+    check(
+      'cgroups',
+      cgOk,
+      false,
+      `${cg.version}${cg.writable ? ', writable' : ''}${cg.controllers.length ? ` (${cg.controllers.join(' ')})` : ''}${cg.reason ? `: ${cg.reason}` : ''}`,
+      'Resource limits need a writable cgroup v2 (run under systemd --user, or delegate a cgroup).',
+    ),
+  ];
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+async function portsCheck(config: BraidConfig): Promise<DoctorCheck> {
+  const [low, high] = config.ports.range;
+  const ports = Array.from({ length: Math.min(50, high - low + 1) }, (_, i) => low + i);
+  const free = (await Promise.all(ports.map(canBind))).filter(Boolean).length;
+  return check(
+    'free ports',
+    free >= config.ports.block,
+    false,
+    `${free} of the first ${ports.length} ports in ${low}-${high} are free on 127.0.0.1`,
+    'Stop what holds those ports, or move ports.range in braid.yaml.',
+  );
+}
+
+async function repoChecks(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ checks: DoctorCheck[]; config: BraidConfig }> {
+  let repo: RepoInfo;
+  try {
+    repo = await findRepo(cwd);
+  } catch (err) {
+    const why = isBraidError(err) ? err.message : String(err);
+    return {
+      checks: [
+        check('repository', false, false, why, 'Run braid doctor inside your project to check it too.'),
+      ],
+      config: defaultConfig(),
+    };
+  }
+  const checks = [check('repository', true, false, repo.root)];
+  let config = defaultConfig();
+  try {
+    const loaded = loadConfig(repo.root, env);
+    config = loaded.config;
+    checks.push(
+      check('braid.yaml', true, true, loaded.file ? `${loaded.file} is valid` : 'none (defaults in force)'),
+    );
+  } catch (err) {
+    checks.push(
+      check(
+        'braid.yaml',
+        false,
+        true,
+        (err as Error).message,
+        'Fix the keys listed, or regenerate it with braid init --force.',
+      ),
+    );
+  }
+  try {
+    openStore(repo.commonDir).close();
+    checks.push(check('state store', true, true, `${repo.commonDir}/braid/state.db opens`));
+  } catch (err) {
+    checks.push(
+      check(
+        'state store',
+        false,
+        true,
+        (err as Error).message,
+        isBraidError(err) ? (err.hint ?? null) : null,
+      ),
+    );
+  }
+  return { checks, config };
+}
+
+/** Every check, in display order; never throws for a missing tool. */
+export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> {
+  const env = options.env ?? process.env;
+  const probe = options.probeSandbox ?? probeSandboxLocally;
+  const git = await gitCheck();
+  const repo = git.ok ? await repoChecks(options.cwd, env) : { checks: [], config: defaultConfig() };
+  const [tmux, rg, mergiraf, sandbox, ...agents] = await Promise.all([
+    optionalTool(
+      'tmux',
+      'tmux',
+      'Install tmux (Debian: apt-get install tmux), or run tasks with --headless.',
+      '-V',
+    ),
+    optionalTool(
+      'ripgrep',
+      'rg',
+      'Install ripgrep (Debian: apt-get install ripgrep) for faster conflict radar.',
+    ),
+    optionalTool(
+      'mergiraf',
+      'mergiraf',
+      'Install mergiraf (cargo install mergiraf) to resolve more conflicts by syntax.',
+    ),
+    probe(),
+    ...AGENTS.map(([cmd, hint]) => optionalTool(`agent ${cmd}`, cmd, `Install it: ${hint}`)),
+  ]);
+  const ports = await portsCheck(repo.config);
+  return [git, ...repo.checks, tmux, ...sandboxChecks(sandbox), rg, mergiraf, ...agents, ports];
+}
+
+export function doctorFailed(checks: DoctorCheck[]): boolean {
+  return checks.some((c) => c.required && !c.ok);
+}

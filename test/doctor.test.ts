@@ -1,0 +1,91 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../src/exec/run.js';
+import { runDoctor } from '../src/project/doctor.js';
+import { runCli } from './helpers/cli.js';
+import { type TempRepo, tempRepo } from './helpers/repo.js';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  required: boolean;
+  detail: string;
+  hint: string | null;
+}
+
+let repo: TempRepo;
+let bin: string;
+let outside: string;
+
+beforeAll(async () => {
+  repo = await tempRepo();
+  // A PATH holding git and nothing else: tmux, bwrap, the agents all look missing.
+  bin = mkdtempSync(path.join(tmpdir(), 'braid-doctor-bin-'));
+  const gitPath = (await run('sh', ['-c', 'command -v git'], { cwd: '/' })).stdout.trim();
+  symlinkSync(gitPath, path.join(bin, 'git'));
+  outside = mkdtempSync(path.join(tmpdir(), 'braid-doctor-outside-'));
+  mkdirSync(outside, { recursive: true });
+});
+afterAll(() => {
+  repo.cleanup();
+  rmSync(bin, { recursive: true, force: true });
+  rmSync(outside, { recursive: true, force: true });
+});
+
+async function doctorJson(cwd: string): Promise<{ code: number | null; checks: Check[] }> {
+  const res = await runCli(cwd, ['doctor', '--json'], { env: { PATH: bin } });
+  return { code: res.code, checks: (JSON.parse(res.stdout) as { checks: Check[] }).checks };
+}
+
+describe('braid doctor', () => {
+  it('reports every check with a hint; a missing tmux warns without failing', async () => {
+    const { code, checks } = await doctorJson(repo.dir);
+    for (const c of checks) {
+      expect(Object.keys(c).sort()).toEqual(['detail', 'hint', 'name', 'ok', 'required']);
+      if (!c.ok) expect(c.hint, c.name).toBeTruthy();
+    }
+    const byName = new Map(checks.map((c) => [c.name, c]));
+    expect(byName.get('git')).toMatchObject({ ok: true, required: true });
+    expect(byName.get('git')?.detail).toMatch(/git version \d+\.\d+/);
+    expect(byName.get('tmux')).toMatchObject({ ok: false, required: false });
+    expect(byName.get('tmux')?.hint).toMatch(/tmux/);
+    expect(byName.get('agent claude')?.hint).toContain('npm i -g @anthropic-ai/claude-code');
+    expect(byName.get('braid.yaml')).toMatchObject({ ok: true, required: true });
+    expect(byName.get('state store')).toMatchObject({ ok: true });
+    expect(byName.get('free ports')?.detail).toMatch(/of the first 50 ports in 3100-3999/);
+    expect(code).toBe(0);
+  });
+
+  it('fails (exit 1) on an invalid braid.yaml, and only reports not-a-repo outside one', async () => {
+    repo.write('braid.yaml', 'ports: { range: [5000, 4000] }\nbogus: 1\n');
+    const bad = await doctorJson(repo.dir);
+    expect(bad.code).toBe(1);
+    const config = bad.checks.find((c) => c.name === 'braid.yaml');
+    expect(config).toMatchObject({ ok: false, required: true });
+    expect(config?.detail).toMatch(/bogus/);
+    rmSync(path.join(repo.dir, 'braid.yaml'));
+
+    const out = await doctorJson(outside);
+    expect(out.code).toBe(0);
+    expect(out.checks.find((c) => c.name === 'repository')).toMatchObject({ ok: false, required: false });
+    expect(out.checks.some((c) => c.name === 'state store')).toBe(false);
+  });
+
+  it('takes the sandbox probe as a parameter', async () => {
+    const checks = await runDoctor({
+      cwd: outside,
+      probeSandbox: async () => ({
+        bwrap: { ok: true, version: 'bubblewrap 9.9' },
+        userns: { ok: false, reason: 'disabled for the test' },
+        socat: { ok: false, reason: 'socat is not on PATH' },
+        cgroup: { version: 'v2', writable: true, controllers: ['cpu', 'memory'] },
+      }),
+    });
+    const byName = new Map(checks.map((c) => [c.name, c]));
+    expect(byName.get('bubblewrap')).toMatchObject({ ok: true, detail: 'bubblewrap 9.9' });
+    expect(byName.get('user namespaces')).toMatchObject({ ok: false, detail: 'disabled for the test' });
+    expect(byName.get('cgroups')).toMatchObject({ ok: true, detail: 'v2, writable (cpu memory)' });
+  });
+});
