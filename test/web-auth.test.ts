@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,7 +60,9 @@ beforeAll(async () => {
     baseCommit: head,
     agent: 'shell',
     status: 'working',
+    logPath: `${repo.parent}/alpha.log`,
   });
+  writeFileSync(`${repo.parent}/alpha.log`, `${'old line\n'.repeat(20_000)}last line\n`);
   server = await startWebServer(project, { live: { pollMs: 100 } });
 });
 
@@ -115,6 +118,14 @@ describe('web auth', () => {
       headers: { authorization: `Bearer ${server.token}` },
     });
     expect(bearer.status).toBe(200);
+  });
+
+  it('serves a task detail with the tail of its log, even when the worktree is gone', async () => {
+    const auth = { authorization: `Bearer ${server.token}` };
+    const detail = JSON.parse((await call(server.port, '/api/tasks/alpha', { headers: auth })).body);
+    expect(detail.diff).toBe('');
+    expect(detail.log.endsWith('old line\nlast line\n')).toBe(true);
+    expect(detail.log.length).toBeLessThanOrEqual(64_000);
   });
 
   it('refuses foreign Host and Origin headers, and reports unwired actions as 501', async () => {
