@@ -11,6 +11,7 @@ import { register as radar } from './radar.js';
 import { register as run } from './run.js';
 import { register as session } from './session.js';
 import { register as stats } from './stats.js';
+import { register as web } from './web.js';
 import { register as workspace } from './workspace.js';
 
 /** Each command module registers itself; one line here per command keeps merges trivial. */
@@ -24,6 +25,7 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerQueue,
   radar,
   stats,
+  web,
   registerLock,
   (program) => registerDoctor(program, detectCapabilities),
   registerHook,

@@ -1,0 +1,160 @@
+import { writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { networkInterfaces } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Project } from '../src/project/project.js';
+import { insertTask } from '../src/store/tasks.js';
+import { parseCookies, tokensEqual } from '../src/web/auth.js';
+import { startWebServer, type WebServer } from '../src/web/server.js';
+import { projectFor } from './helpers/project.js';
+import { type TempRepo, tempRepo } from './helpers/repo.js';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** Raw HTTP, so the test controls every header (fetch forbids setting Host). */
+function call(
+  port: number,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; host?: string } = {},
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: options.host ?? '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          body += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+let repo: TempRepo;
+let project: Project;
+let server: WebServer;
+
+beforeAll(async () => {
+  repo = await tempRepo();
+  project = await projectFor(repo.dir);
+  const head = await repo.git('rev-parse', 'HEAD');
+  insertTask(project.store.db, {
+    name: 'alpha',
+    branch: 'braid/alpha',
+    worktree: `${repo.parent}/missing-alpha`,
+    base: 'main',
+    baseCommit: head,
+    agent: 'shell',
+    status: 'working',
+    logPath: `${repo.parent}/alpha.log`,
+  });
+  writeFileSync(`${repo.parent}/alpha.log`, `${'old line\n'.repeat(20_000)}last line\n`);
+  server = await startWebServer(project, { live: { pollMs: 100 } });
+});
+
+afterAll(async () => {
+  await server?.close();
+  project?.close();
+  repo?.cleanup();
+});
+
+describe('web auth', () => {
+  it('compares tokens of any length without throwing', () => {
+    expect(tokensEqual('abc', 'abc')).toBe(true);
+    expect(tokensEqual('abc', 'abcd')).toBe(false);
+    expect(tokensEqual('', 'abc')).toBe(false);
+    expect(parseCookies('a=1; braid_token=x%3Dy; junk')).toEqual({ a: '1', braid_token: 'x=y' });
+  });
+
+  it('refuses the page and the API without a valid token', async () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+    for (const path of [
+      '/',
+      '/api/snapshot',
+      '/api/events',
+      '/api/tasks/alpha',
+      `/?token=${server.token}x`,
+    ]) {
+      expect((await call(server.port, path)).status).toBe(401);
+    }
+    const wrongCookie = await call(server.port, '/api/snapshot', { headers: { cookie: 'braid_token=nope' } });
+    expect(wrongCookie.status).toBe(401);
+    expect(JSON.parse(wrongCookie.body).error.message).toMatch(/token/);
+    const post = await call(server.port, '/api/tasks/alpha/rm', { method: 'POST' });
+    expect(post.status).toBe(401);
+  });
+
+  it('trades the URL token for an HttpOnly SameSite=Strict cookie, then accepts the cookie', async () => {
+    const first = await call(server.port, `/?token=${server.token}`);
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/');
+    const setCookie = String(first.headers['set-cookie']);
+    expect(setCookie).toContain(`braid_token=${server.token}`);
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Strict');
+    const cookie = { cookie: `braid_token=${server.token}` };
+    const page = await call(server.port, '/', { headers: cookie });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>braid</title>');
+    const snap = JSON.parse((await call(server.port, '/api/snapshot', { headers: cookie })).body);
+    expect(snap.tasks.map((t: { name: string; status: string }) => [t.name, t.status])).toEqual([
+      ['alpha', 'working'],
+    ]);
+    const bearer = await call(server.port, '/api/snapshot', {
+      headers: { authorization: `Bearer ${server.token}` },
+    });
+    expect(bearer.status).toBe(200);
+  });
+
+  it('serves a task detail with the tail of its log, even when the worktree is gone', async () => {
+    const auth = { authorization: `Bearer ${server.token}` };
+    const detail = JSON.parse((await call(server.port, '/api/tasks/alpha', { headers: auth })).body);
+    expect(detail.diff).toBe('');
+    expect(detail.log.endsWith('old line\nlast line\n')).toBe(true);
+    expect(detail.log.length).toBeLessThanOrEqual(64_000);
+  });
+
+  it('refuses foreign Host and Origin headers, and reports unwired actions as 501', async () => {
+    const auth = { authorization: `Bearer ${server.token}` };
+    const rebinding = await call(server.port, '/api/snapshot', {
+      headers: { ...auth, host: `evil.example:${server.port}` },
+    });
+    expect(rebinding.status).toBe(403);
+    const crossSite = await call(server.port, '/api/land', {
+      method: 'POST',
+      headers: { ...auth, origin: 'http://evil.example' },
+    });
+    expect(crossSite.status).toBe(403);
+    const land = await call(server.port, '/api/land', { method: 'POST', headers: auth, body: '{}' });
+    expect(land.status).toBe(501);
+    const stop = await call(server.port, '/api/tasks/alpha/stop', { method: 'POST', headers: auth });
+    expect(stop.status).toBe(501);
+    const missing = await call(server.port, '/api/tasks/nope/rm', { method: 'POST', headers: auth });
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.body).error.code).toBe('E_NO_TASK');
+  });
+
+  it('listens on 127.0.0.1 only', async () => {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
+    if (!external) return; // no other interface on this machine: nothing else to reach
+    await expect(
+      call(server.port, '/', { host: external.address, headers: { host: `127.0.0.1:${server.port}` } }),
+    ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
