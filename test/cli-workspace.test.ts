@@ -9,13 +9,22 @@ let repo: TempRepo;
 afterEach(() => repo?.cleanup());
 
 interface LsJson {
-  tasks: { name: string; status: string; ports: Record<string, number>; worktree: string; changedFiles: number }[];
+  tasks: {
+    name: string;
+    status: string;
+    ports: Record<string, number>;
+    worktree: string;
+    changedFiles: number;
+  }[];
 }
 
 describe('braid new / ls / env / rm / gc from the command line', () => {
   it('ten braid new at once get distinct ports and no store errors', async () => {
     repo = await tempRepo({ name: 'repo with spaces' });
-    writeFileSync(path.join(repo.dir, 'braid.yaml'), 'ports: { names: [PORT, API_PORT], range: [4500, 4699], block: 4 }\n');
+    writeFileSync(
+      path.join(repo.dir, 'braid.yaml'),
+      'ports: { names: [PORT, API_PORT], range: [4500, 4699], block: 4 }\n',
+    );
     const names = Array.from({ length: 10 }, (_, i) => `t${i}`);
     const results = await Promise.all(names.map((n) => runCli(repo.dir, ['new', n, '--no-start'])));
     for (const r of results) expect(r.stderr).not.toMatch(/SQLITE|busy|unexpected/i);
@@ -111,7 +120,9 @@ describe('braid new / ls / env / rm / gc from the command line', () => {
     await repo.git('-C', repo.parent, 'status').catch(() => {});
     const { rmSync } = await import('node:fs');
     rmSync(wt, { recursive: true, force: true });
-    const gc = await cliJson<{ actions: { kind: string; target: string; detail: string }[] }>(repo.dir, ['gc']);
+    const gc = await cliJson<{ actions: { kind: string; target: string; detail: string }[] }>(repo.dir, [
+      'gc',
+    ]);
     expect(gc.actions.map((a) => a.kind)).toContain('missing-worktree');
     const ref = gc.actions[0].detail.match(/refs\/braid\/backup\/\S+/)?.[0];
     expect(await repo.git('show', `${ref}:f.txt`)).toBe('work');

@@ -16,7 +16,9 @@ describe('plan validation', () => {
     expect(problems.some((p) => p.includes("'Bad Name' is not a valid task name"))).toBe(true);
     expect(problems.some((p) => p.includes("unknown task 'ghost'"))).toBe(true);
     expect(problems.some((p) => /cycle a -> c -> a|cycle c -> a -> c/.test(p))).toBe(true);
-    expect(planProblems({ tasks: [{ name: 'a', prompt: 'x', colour: 'red' }] }).problems[0]).toContain("unknown key 'colour'");
+    expect(planProblems({ tasks: [{ name: 'a', prompt: 'x', colour: 'red' }] }).problems[0]).toContain(
+      "unknown key 'colour'",
+    );
     expect(() => parsePlan('tasks: [', 'plan.yaml')).toThrow(/not valid YAML/);
   });
 });

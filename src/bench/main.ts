@@ -6,7 +6,9 @@ import { benchWorktrees } from './worktrees.js';
 /** `npm run bench`: the figures recorded in docs/benchmarks.md. */
 async function main(): Promise<void> {
   const only = process.argv[2];
-  process.stdout.write(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}\n`);
+  process.stdout.write(
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}\n`,
+  );
   if (!only || only === 'worktrees') {
     const w = await benchWorktrees();
     process.stdout.write(
@@ -23,7 +25,9 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'radar') {
     const r = await benchRadar();
-    process.stdout.write(`radar: one hook re-scan with 5 live tasks, 2000 files: median ${r.medianMs.toFixed(0)} ms, p95 ${r.p95Ms.toFixed(0)} ms\n`);
+    process.stdout.write(
+      `radar: one hook re-scan with 5 live tasks, 2000 files: median ${r.medianMs.toFixed(0)} ms, p95 ${r.p95Ms.toFixed(0)} ms\n`,
+    );
   }
 }
 

@@ -12,7 +12,15 @@ import { provisionTask } from '../workspace/provision.js';
 
 const TASKS = 10;
 /** A few hundred packages: what a small TypeScript service pulls in. */
-const DEPENDENCIES = { jest: '^30.0.0', eslint: '^9.0.0', vitest: '^4.1.0', typescript: '^5.9.3', zod: '^4.1.0', commander: '^14.0.0', yaml: '^2.8.0' };
+const DEPENDENCIES = {
+  jest: '^30.0.0',
+  eslint: '^9.0.0',
+  vitest: '^4.1.0',
+  typescript: '^5.9.3',
+  zod: '^4.1.0',
+  commander: '^14.0.0',
+  yaml: '^2.8.0',
+};
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
@@ -33,24 +41,36 @@ export interface WorktreeBench {
 export async function benchWorktrees(): Promise<WorktreeBench> {
   const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'braid-bench-wt-')));
   const repo = path.join(work, 'app');
-  const sh = (args: string[], cwd = repo) => run(args[0], args.slice(1), { cwd, env: BRAID_IDENTITY, timeoutMs: 30 * 60_000 });
+  const sh = (args: string[], cwd = repo) =>
+    run(args[0], args.slice(1), { cwd, env: BRAID_IDENTITY, timeoutMs: 30 * 60_000 });
   try {
     await run('mkdir', ['-p', repo], { cwd: work });
-    writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'app', private: true, dependencies: DEPENDENCIES }, null, 2));
+    writeFileSync(
+      path.join(repo, 'package.json'),
+      JSON.stringify({ name: 'app', private: true, dependencies: DEPENDENCIES }, null, 2),
+    );
     writeFileSync(path.join(repo, '.gitignore'), 'node_modules/\n');
-    writeFileSync(path.join(repo, 'braid.yaml'), 'deps: auto\nsetup: ["npm ci --no-audit --no-fund --prefer-offline"]\n');
+    writeFileSync(
+      path.join(repo, 'braid.yaml'),
+      'deps: auto\nsetup: ["npm ci --no-audit --no-fund --prefer-offline"]\n',
+    );
     await sh(['npm', 'install', '--no-audit', '--no-fund']);
     await sh(['git', 'init', '-q', '-b', 'main']);
     await sh(['git', 'add', '-A']);
     await sh(['git', 'commit', '-q', '-m', 'app']);
-    const packages = Number((await sh(['sh', '-c', 'ls -d node_modules/* node_modules/@*/* | grep -v "/@[^/]*$" | wc -l'])).stdout.trim());
+    const packages = Number(
+      (
+        await sh(['sh', '-c', 'ls -d node_modules/* node_modules/@*/* | grep -v "/@[^/]*$" | wc -l'])
+      ).stdout.trim(),
+    );
     const nodeModulesMb = Number((await sh(['du', '-sm', 'node_modules'])).stdout.split('\t')[0]);
 
     const copyMs = await timed(async () => {
       for (let i = 0; i < TASKS; i++) await sh(['cp', '-a', 'node_modules', path.join(work, `copy-${i}`)]);
     });
     const gitOnlyMs = await timed(async () => {
-      for (let i = 0; i < TASKS; i++) await sh(['git', 'worktree', 'add', '-q', '-b', `g${i}`, path.join(work, `git-${i}`)]);
+      for (let i = 0; i < TASKS; i++)
+        await sh(['git', 'worktree', 'add', '-q', '-b', `g${i}`, path.join(work, `git-${i}`)]);
     });
     const project = await openProject(repo, {});
     const braidMs = await timed(async () => {

@@ -92,7 +92,11 @@ export function parsePlan(text: string, source: string): Plan {
   try {
     raw = parseYaml(text);
   } catch (err) {
-    throw new BraidError('E_PLAN', `${source} is not valid YAML: ${(err as Error).message}`, 'Fix the YAML syntax.');
+    throw new BraidError(
+      'E_PLAN',
+      `${source} is not valid YAML: ${(err as Error).message}`,
+      'Fix the YAML syntax.',
+    );
   }
   const { plan, problems } = planProblems(raw);
   if (!plan || problems.length) {
@@ -105,7 +109,15 @@ export function parsePlan(text: string, source: string): Plan {
   return plan;
 }
 
-export type PlanTaskState = 'pending' | 'running' | 'done' | 'landing' | 'landed' | 'failed' | 'rejected' | 'skipped';
+export type PlanTaskState =
+  | 'pending'
+  | 'running'
+  | 'done'
+  | 'landing'
+  | 'landed'
+  | 'failed'
+  | 'rejected'
+  | 'skipped';
 
 export interface PlanDecision {
   start: string[];

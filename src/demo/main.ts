@@ -45,7 +45,8 @@ async function main(): Promise<void> {
     process.stdout.write(log.stdout);
     banner('cleaning up: braid rm (backs up first, refuses to lose work)');
     const ls = await run(process.execPath, [CLI, 'ls', '--json'], { cwd: repo, env });
-    for (const t of (JSON.parse(ls.stdout) as { tasks: { name: string }[] }).tasks) await braid('rm', '--force', t.name);
+    for (const t of (JSON.parse(ls.stdout) as { tasks: { name: string }[] }).tasks)
+      await braid('rm', '--force', t.name);
     process.exitCode = res.code ?? 1;
   } finally {
     if (keep) process.stdout.write(`\nkept ${work}\n`);

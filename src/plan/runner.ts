@@ -84,7 +84,8 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
 
   for (const t of plan.tasks) {
     const existing = getTask(store.db, t.name);
-    if (existing && existing.runId === runId) say(`${t.name}: adopted from the earlier run (${existing.status})`);
+    if (existing && existing.runId === runId)
+      say(`${t.name}: adopted from the earlier run (${existing.status})`);
     await recoverTask(project, t.name);
   }
   for (;;) {
@@ -120,8 +121,17 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
       startedAt.set(name, Date.now());
       states.set(name, 'running');
       try {
-        const base = spec.stack && spec.needs.length ? `braid/${spec.needs[spec.needs.length - 1]}` : spec.base;
-        await provisionTask(project, { name, prompt: spec.prompt, agent: spec.agent, base, headless: !options.interactive, runId, needs: spec.needs });
+        const base =
+          spec.stack && spec.needs.length ? `braid/${spec.needs[spec.needs.length - 1]}` : spec.base;
+        await provisionTask(project, {
+          name,
+          prompt: spec.prompt,
+          agent: spec.agent,
+          base,
+          headless: !options.interactive,
+          runId,
+          needs: spec.needs,
+        });
         await startSession(project, name);
         appendEvent(store.db, name, 'plan-started', { runId });
         say(`${name}: started`);
@@ -146,7 +156,9 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
           landing = null;
         });
     }
-    const finished = isPlanFinished(new Map([...states].map(([k, v]) => [k, skipped.has(k) ? 'skipped' : v])));
+    const finished = isPlanFinished(
+      new Map([...states].map(([k, v]) => [k, skipped.has(k) ? 'skipped' : v])),
+    );
     if (finished && !landing && (!options.land || !ready.length)) break;
     await sleep(options.pollMs ?? 250);
   }
@@ -158,7 +170,12 @@ async function buildReport(
   plan: Plan,
   runId: string,
   started: number,
-  m: { skipped: Map<string, string>; rejected: Map<string, string>; startedAt: Map<string, number>; finishedAt: Map<string, number> },
+  m: {
+    skipped: Map<string, string>;
+    rejected: Map<string, string>;
+    startedAt: Map<string, number>;
+    finishedAt: Map<string, number>;
+  },
 ): Promise<RunReport> {
   const tasks = listTasks(project.store.db).filter((t) => t.runId === runId);
   const stats = await collectStats(tasks, { cpuWindowMs: 0 });
@@ -171,8 +188,10 @@ async function buildReport(
     let reason: string | null = null;
     if (m.skipped.has(spec.name)) [outcome, reason] = ['skipped', m.skipped.get(spec.name) ?? null];
     else if (task?.status === 'landed') outcome = 'landed';
-    else if (m.rejected.has(spec.name) || task?.status === 'conflict') [outcome, reason] = ['rejected', m.rejected.get(spec.name) ?? task?.statusDetail ?? null];
-    else if (!task || task.status === 'failed') [outcome, reason] = ['failed', task?.statusDetail ?? 'never started'];
+    else if (m.rejected.has(spec.name) || task?.status === 'conflict')
+      [outcome, reason] = ['rejected', m.rejected.get(spec.name) ?? task?.statusDetail ?? null];
+    else if (!task || task.status === 'failed')
+      [outcome, reason] = ['failed', task?.statusDetail ?? 'never started'];
     return {
       name: spec.name,
       outcome,
@@ -191,7 +210,11 @@ async function buildReport(
     wallMs,
     tasks: reports,
     totals: {
-      tokens: reports.reduce((a, r) => a + (r.tokens ? r.tokens.input + r.tokens.output + r.tokens.cacheCreation + r.tokens.cacheRead : 0), 0),
+      tokens: reports.reduce(
+        (a, r) =>
+          a + (r.tokens ? r.tokens.input + r.tokens.output + r.tokens.cacheCreation + r.tokens.cacheRead : 0),
+        0,
+      ),
       costUsd: costs.every((c) => c === null) ? null : costs.reduce<number>((a, c) => a + (c ?? 0), 0),
       taskMs,
       speedup: wallMs > 0 && taskMs > 0 ? taskMs / wallMs : null,

@@ -77,7 +77,7 @@ export async function startSession(
   const dbEnv = (task.options.databaseEnv as Record<string, string> | undefined) ?? {};
   const env = taskEnvironment(repo, task, taskPorts(store, name), dbEnv);
   const paths = sessionPaths(project, name);
-  const runtime = getRuntime(runtimeKind, { layout: config.layout });
+  const runtime = getRuntime(runtimeKind);
   if (handle) await runtime.remove(handle).catch(() => {});
   const started = await runtime.start({
     task: name,

@@ -22,7 +22,10 @@ export function registerHook(program: Command): void {
       const payload = parseJson(stdin);
       if (outcome.task && editsFiles(event, payload)) {
         // Findings go out on the agent's next hook; a radar failure must never reach the agent.
-        await rescanAfterEdit(typeof payload.cwd === 'string' ? payload.cwd : process.cwd(), outcome.task).catch(() => {});
+        await rescanAfterEdit(
+          typeof payload.cwd === 'string' ? payload.cwd : process.cwd(),
+          outcome.task,
+        ).catch(() => {});
       }
       // Whatever happened, the agent must carry on.
       process.exitCode = 0;

@@ -18,26 +18,41 @@ interface RunFlags {
 export function register(program: Command): void {
   program
     .command('run')
-    .description('The main job: every task of a plan, in parallel, in dependency order, landed, with a report')
-    .argument('<plan>', 'plan file (YAML): tasks: [{name, prompt, agent?, needs?, stack?}], max_parallel, land')
+    .description(
+      'The main job: every task of a plan, in parallel, in dependency order, landed, with a report',
+    )
+    .argument(
+      '<plan>',
+      'plan file (YAML): tasks: [{name, prompt, agent?, needs?, stack?}], max_parallel, land',
+    )
     .option('--max-parallel <n>', 'tasks running at once (default: the plan, then braid.yaml, then 3)')
     .option('--land', 'land finished tasks through the queue even when the plan says land: manual')
     .option('--interactive', 'run the agents in tmux instead of headless')
     .option('--json', 'print the final report as JSON')
-    .addHelpText('after', '\nRunning the same plan again continues it: landed tasks are not redone, live sessions are adopted.')
+    .addHelpText(
+      'after',
+      '\nRunning the same plan again continues it: landed tasks are not redone, live sessions are adopted.',
+    )
     .action(async (planFile: string, flags: RunFlags) => {
       const file = path.resolve(process.cwd(), planFile);
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
       } catch {
-        throw new BraidError('E_USAGE', `cannot read the plan ${planFile}`, 'Give the path of a plan YAML file.');
+        throw new BraidError(
+          'E_USAGE',
+          `cannot read the plan ${planFile}`,
+          'Give the path of a plan YAML file.',
+        );
       }
       const plan = parsePlan(text, planFile);
       await withProject(process.cwd(), async (project) => {
         const maxParallel = Number(flags.maxParallel ?? plan.max_parallel ?? project.config.max_parallel);
         if (!Number.isInteger(maxParallel) || maxParallel < 1) {
-          throw new BraidError('E_USAGE', `--max-parallel must be a positive whole number, not '${flags.maxParallel}'`);
+          throw new BraidError(
+            'E_USAGE',
+            `--max-parallel must be a positive whole number, not '${flags.maxParallel}'`,
+          );
         }
         const began = Date.now();
         const report = await runPlan(project, plan, {
@@ -46,7 +61,9 @@ export function register(program: Command): void {
           land: !!flags.land || plan.land === 'auto',
           interactive: flags.interactive,
           landTasks: (names) => landQueue(project, names),
-          onEvent: flags.json ? undefined : (line) => progress(`${dim(formatDuration(Date.now() - began).padStart(6))}  ${line}`),
+          onEvent: flags.json
+            ? undefined
+            : (line) => progress(`${dim(formatDuration(Date.now() - began).padStart(6))}  ${line}`),
         });
         if (flags.json) printJson(report);
         else process.stdout.write(`${renderReport(report)}\n`);

@@ -19,7 +19,12 @@ function requireTask(project: Project, name: string): Task {
 
 function requireSession(task: Task) {
   const handle = handleOf(task);
-  if (!handle) throw new BraidError('E_SESSION', `task '${task.name}' has no session yet`, `Start it with braid start ${task.name}.`);
+  if (!handle)
+    throw new BraidError(
+      'E_SESSION',
+      `task '${task.name}' has no session yet`,
+      `Start it with braid start ${task.name}.`,
+    );
   return handle;
 }
 
@@ -116,18 +121,23 @@ export function register(program: Command): void {
 
   program
     .command('diff')
-    .description("What the task changed against its base: commits, uncommitted and untracked files")
+    .description('What the task changed against its base: commits, uncommitted and untracked files')
     .argument('<name>', 'task name')
     .option('--stat', 'a summary per file instead of the full diff')
     .action(async (name: string, opts: { stat?: boolean }) => {
       await withProject(process.cwd(), async (project) => {
         const task = requireTask(project, name);
-        if (!existsSync(task.worktree)) throw new BraidError('E_NO_TASK', `the worktree of '${name}' is gone`, 'Run braid gc.');
-        const base = (await refExists(project.repo.root, `refs/heads/${task.base}`)) ? `refs/heads/${task.base}` : task.baseCommit;
+        if (!existsSync(task.worktree))
+          throw new BraidError('E_NO_TASK', `the worktree of '${name}' is gone`, 'Run braid gc.');
+        const base = (await refExists(project.repo.root, `refs/heads/${task.base}`))
+          ? `refs/heads/${task.base}`
+          : task.baseCommit;
         const fork = await git(['merge-base', base, 'HEAD'], { cwd: task.worktree });
         // A snapshot through a temporary index shows untracked files too, without touching the agent's index.
         const snap = await snapshotWorktree(task.worktree, { message: 'braid diff' });
-        const out = await git(['diff', opts.stat ? '--stat' : '--patch', fork, snap.commit], { cwd: task.worktree });
+        const out = await git(['diff', opts.stat ? '--stat' : '--patch', fork, snap.commit], {
+          cwd: task.worktree,
+        });
         process.stdout.write(out ? `${out}\n` : '');
       });
     });
