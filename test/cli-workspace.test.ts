@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, cliJson, runCli } from './helpers/cli.js';
@@ -55,7 +55,11 @@ describe('braid new / ls / env / rm / gc from the command line', () => {
     const bad = await runCli(repo.dir, ['new', 'no spaces; rm -rf', '--no-start']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('not a valid task name');
-    const noGit = await runCli(repo.dir, ['ls'], { env: { PATH: path.dirname(process.execPath) } });
+    // A PATH holding node alone: node often lives in /usr/bin beside git.
+    const nodeOnly = path.join(repo.parent, 'node-only-bin');
+    mkdirSync(nodeOnly);
+    symlinkSync(process.execPath, path.join(nodeOnly, 'node'));
+    const noGit = await runCli(repo.dir, ['ls'], { env: { PATH: nodeOnly } });
     expect(noGit.code).toBe(1);
     expect(noGit.stderr).toMatch(/git.*not (installed|found)/i);
   });

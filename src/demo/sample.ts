@@ -13,6 +13,7 @@ const FILES: Record<string, string> = {
     '}',
     '',
   ].join('\n'),
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the sample's own JavaScript source.
   'src/greet.js': ['export function greet(name) {', '  return `Welcome, ${name}`;', '}', ''].join('\n'),
   'test/cart.test.js': [
     "import assert from 'node:assert/strict';",
