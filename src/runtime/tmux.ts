@@ -128,7 +128,12 @@ export class TmuxRuntime implements Runtime {
   }
 
   async state(handle: SessionHandle, exitPath: string): Promise<SessionState> {
-    const info = handle.target ? await this.paneInfo(handle.target) : null;
+    let info = handle.target ? await this.paneInfo(handle.target) : null;
+    // tmux marks a pane dead on the pty's EOF, a moment before it reaps the process and knows the status.
+    for (let i = 0; i < 40 && info?.dead && info.status === null && !info.signal; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      info = handle.target ? await this.paneInfo(handle.target) : null;
+    }
     if (!info) {
       return { alive: false, exitCode: readExitRecord(exitPath)?.exitCode ?? null, pid: handle.pid };
     }
