@@ -27,8 +27,10 @@ export interface AgentAdapter {
   interactive(ctx: LaunchContext): string[];
   /** argv for a headless run that works on the prompt and exits. */
   headless(ctx: LaunchContext): string[];
-  /** argv resuming an earlier interactive session by the agent's own id. */
+  /** argv resuming an earlier interactive session by the agent's own id (ctx.prompt: a follow-up message or ''). */
   resume?(ctx: LaunchContext, sessionId: string): string[];
+  /** argv for a headless run that continues an earlier session with ctx.prompt (e.g. a conflict hand-back). */
+  headlessResume?(ctx: LaunchContext, sessionId: string): string[];
   /** How to ask the agent to stop: tmux keys sent in order, then a signal if it is still alive. */
   gracefulStop?: { keys?: string[]; signal?: NodeJS.Signals };
 }

@@ -12,7 +12,7 @@ import { git } from '../git/git.js';
 import { casUpdateRef, readRef } from '../git/refs.js';
 import { worktreeChanges } from '../git/snapshot.js';
 import { updateEntry } from '../store/queue.js';
-import { appendEvent, getTask, updateTask } from '../store/tasks.js';
+import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../store/tasks.js';
 import { bringCheckoutsForward, checkoutBlockers } from './checkout.js';
 import { type LandContext, type LandOutcome, outcomeOf, targetBranch } from './context.js';
 import { gateCandidate } from './gate.js';
@@ -66,8 +66,10 @@ export async function landEntry(ctx: LandContext, entry: QueueEntry): Promise<La
           reason: ladder.message,
           conflictFiles: cand.conflictFiles,
         });
+        // The hand-back may have started a resolver session: keep the status it set.
+        const now = getTask(db, task.name)?.status;
         updateTask(db, task.name, {
-          status: restoreStatus(entry),
+          ...(now === 'landing' ? { status: restoreStatus(entry) } : {}),
           statusDetail: `conflict handed back: ${cand.conflictFiles.join(', ')}`,
         });
         appendEvent(db, task.name, 'land.handed-back', { files: cand.conflictFiles });
@@ -134,7 +136,11 @@ export async function finishLanded(
       ctx.onProgress?.(`warning: ${w}`);
   }
   entry = updateEntry(db, entry.id, { state: 'landed', candidate: commit, reason: note });
-  if (task) updateTask(db, task.name, { status: 'landed', statusDetail: note, landedCommit: commit });
+  if (task) {
+    updateTask(db, task.name, { status: 'landed', statusDetail: note, landedCommit: commit });
+    // The branch tip that landed: its commits count as on main even after main changes those lines again.
+    if (entry.tip) mergeTaskOptions(db, task.name, { landedTip: entry.tip });
+  }
   appendEvent(db, entry.task, 'land.landed', { commit, mainBefore: from });
   if (from !== commit)
     appendEvent(db, null, 'main.moved', { branch: base, from, to: commit, task: entry.task });

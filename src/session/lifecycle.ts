@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeClaudeSettings } from '../agents/claude-settings.js';
@@ -33,6 +34,8 @@ export interface StartOptions {
   headless?: boolean;
   /** Resume the agent's earlier session (Claude Code: --resume with the recorded id). */
   resume?: boolean;
+  /** A follow-up message instead of the task's prompt (a conflict hand-back, a note). */
+  prompt?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -73,12 +76,14 @@ export async function startSession(
           braidCommand: braidCommand(),
         })
       : null;
-  const argv = launchArgv(agent, task, runtimeKind, settingsPath, options.resume, config.budget?.task_usd);
+  const argv = launchArgv(agent, task, runtimeKind, settingsPath, options, config.budget?.task_usd);
   const dbEnv = (task.options.databaseEnv as Record<string, string> | undefined) ?? {};
   const env = taskEnvironment(repo, task, taskPorts(store, name), dbEnv);
   const paths = sessionPaths(project, name);
   const runtime = getRuntime(runtimeKind);
   if (handle) await runtime.remove(handle).catch(() => {});
+  // The last run's outcome must not be read as this run's.
+  rmSync(paths.exitPath, { force: true });
   const started = await runtime.start({
     task: name,
     repoName: repo.name,
@@ -111,18 +116,21 @@ function launchArgv(
   task: Task,
   runtime: 'tmux' | 'headless',
   settingsPath: string | null,
-  resume: boolean | undefined,
+  options: StartOptions,
   maxBudgetUsd: number | undefined,
 ): string[] {
   const ctx = {
-    prompt: task.prompt ?? '',
+    prompt: options.prompt ?? task.prompt ?? '',
     worktree: task.worktree,
     settingsPath,
     sessionId: task.agentSessionId,
     maxBudgetUsd,
   };
-  if (resume && task.agentSessionId && agent.resume && runtime === 'tmux')
-    return agent.resume(ctx, task.agentSessionId);
+  const id = options.resume ? task.agentSessionId : null;
+  // A resumed session already holds the task's prompt: only a follow-up message is passed.
+  const resumed = { ...ctx, prompt: options.prompt ?? '' };
+  if (id && runtime === 'tmux' && agent.resume) return agent.resume(resumed, id);
+  if (id && runtime === 'headless' && agent.headlessResume) return agent.headlessResume(resumed, id);
   return runtime === 'headless' ? agent.headless(ctx) : agent.interactive(ctx);
 }
 
