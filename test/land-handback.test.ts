@@ -40,7 +40,11 @@ describe('conflicts handed back to the agent', () => {
   it('the agent resolves a conflict in a resumed run and the task lands; rm needs no --force after', async () => {
     await setup();
     await finishedTask('left', ['@write shared.txt left', '@commit left']);
-    await finishedTask('right', ['@write shared.txt right', '@commit right', '@resolve shared.txt left+right']);
+    await finishedTask('right', [
+      '@write shared.txt right',
+      '@commit right',
+      '@resolve shared.txt left+right',
+    ]);
 
     const first = await runCli(repo.dir, ['land', 'left', 'right', '--json'], { env });
     expect(first.code).toBe(3);
@@ -75,7 +79,9 @@ describe('conflicts handed back to the agent', () => {
         ['land', 'stubborn'],
         env,
       );
-      return res.rejected.some((r) => r.name === 'stubborn' && /without committing a resolution/.test(r.reason));
+      return res.rejected.some(
+        (r) => r.name === 'stubborn' && /without committing a resolution/.test(r.reason),
+      );
     }, 20_000);
     expect(await statusOf('stubborn')).toBe('conflict');
     expect(await repo.git('show', 'main:shared.txt')).toBe('first');

@@ -29,7 +29,9 @@ export function customAgent(name: string, cfg: CustomAgentConfig, base?: AgentAd
   for (const template of [command, headlessCommand, cfg.resume_command, cfg.headless_resume_command])
     if (template) refuseShellSplice(name, template);
   const withSession = (template: string[] | undefined) =>
-    template ? (ctx: LaunchContext, sessionId: string) => fillTemplate(template, { ...ctx, sessionId }) : undefined;
+    template
+      ? (ctx: LaunchContext, sessionId: string) => fillTemplate(template, { ...ctx, sessionId })
+      : undefined;
   return {
     name,
     binary: command[0],

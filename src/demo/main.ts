@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       resolved
         ? 'greet-polite and greet-loud changed the same line of src/greet.js. The queue found the conflict in memory,\n' +
-            'handed it back to greet-polite\'s agent, which merged main and kept both intents; the result passed the gate:\n' +
+            "handed it back to greet-polite's agent, which merged main and kept both intents; the result passed the gate:\n" +
             greet.stdout
         : `the conflict was not resolved as expected; main has:\n${greet.stdout}`,
     );

@@ -1,8 +1,8 @@
 import { BraidError } from '../core/errors.js';
 import type { QueueEntry } from '../core/queue-plan.js';
 import type { TaskStatus } from '../core/task.js';
-import type { Project } from '../project/project.js';
 import { LIVE_STATUSES } from '../core/task.js';
+import type { Project } from '../project/project.js';
 import { refreshSession } from '../session/lifecycle.js';
 import { activeEntries, activeEntryFor, getEntry, updateEntry } from '../store/queue.js';
 import { appendEvent, getTask, listTasks, updateTask } from '../store/tasks.js';

@@ -6,8 +6,8 @@ import { snapshotWorktree } from '../git/snapshot.js';
 import type { Project } from '../project/project.js';
 import { isAbandoned, openOperations } from '../store/journal.js';
 import { listTasks } from '../store/tasks.js';
-import { recoverTask } from './recover.js';
 import { GATE_LESSEE } from './ports.js';
+import { recoverTask } from './recover.js';
 import { removeTask, removeWorktree } from './remove.js';
 
 export interface GcAction {
