@@ -12,6 +12,7 @@ import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../store/tas
 import { taskEnvironment } from '../workspace/env.js';
 import { braidDir, taskLogDir } from '../workspace/paths.js';
 import { taskPorts } from '../workspace/ports.js';
+import { confineLaunch, killTaskCgroup, removeTaskCgroup } from './confine.js';
 
 /** The argv that runs this very braid, for hooks and detached helpers (braid need not be on PATH). */
 export function braidCommand(): string[] {
@@ -79,15 +80,21 @@ export async function startSession(
   const paths = sessionPaths(project, name);
   const runtime = getRuntime(runtimeKind);
   if (handle) await runtime.remove(handle).catch(() => {});
-  const started = await runtime.start({
-    task: name,
-    repoName: repo.name,
-    cwd: task.worktree,
-    argv,
-    env,
-    ...paths,
-    layout: config.layout,
-  });
+  const confined = await confineLaunch(project, task, { argv, env });
+  const started = await runtime
+    .start({
+      task: name,
+      repoName: repo.name,
+      cwd: task.worktree,
+      argv: confined.argv,
+      env: confined.env,
+      ...paths,
+      layout: config.layout,
+    })
+    .catch(async (err) => {
+      await confined.cleanup().catch(() => {});
+      throw err;
+    });
   updateTask(store.db, name, {
     runtime: runtimeKind,
     status: 'starting',
@@ -138,6 +145,7 @@ export async function stopSession(project: Project, task: Task): Promise<void> {
     graceKeys = undefined;
   }
   await runtime.stop(handle, { graceKeys, graceMs: 3000, termMs: 3000 });
+  await killTaskCgroup(getTask(project.store.db, task.name) ?? task);
   await refreshSession(project, task.name);
 }
 
@@ -166,4 +174,5 @@ export async function stopSessionForRemoval(project: Project, task: Task): Promi
   if (!handle) return;
   await stopSession(project, task);
   await getRuntime(handle.runtime).remove(handle);
+  await removeTaskCgroup(getTask(project.store.db, task.name) ?? task);
 }
