@@ -132,12 +132,22 @@ export async function removeTaskCgroup(task: Task): Promise<void> {
   if (ref) await openTaskCgroup({ ref }).remove();
 }
 
-/** Memory and CPU time from the task's cgroup, or null when it has none. */
-export function taskCgroupStats(
+/** Memory and CPU (percent of one core over `windowMs`) from the task's cgroup; null without one. */
+export async function taskCgroupUsage(
   task: Task,
-): { memoryBytes: number | null; cpuUsageNs: number | null } | null {
+  windowMs = 100,
+): Promise<{ memoryBytes: number | null; cpuPercent: number | null } | null> {
   const ref = refOf(task);
   if (!ref) return null;
-  const s = openTaskCgroup({ ref }).stats();
-  return { memoryBytes: s.memoryBytes, cpuUsageNs: s.cpuUsageNs };
+  const group = openTaskCgroup({ ref });
+  const before = group.stats();
+  const t0 = process.hrtime.bigint();
+  await new Promise((r) => setTimeout(r, windowMs));
+  const after = group.stats();
+  const elapsedNs = Number(process.hrtime.bigint() - t0);
+  const cpuPercent =
+    before.cpuUsageNs === null || after.cpuUsageNs === null
+      ? null
+      : Math.round(((after.cpuUsageNs - before.cpuUsageNs) / elapsedNs) * 1000) / 10;
+  return { memoryBytes: after.memoryBytes, cpuPercent };
 }
