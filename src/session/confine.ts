@@ -60,7 +60,8 @@ export async function confineLaunch(project: Project, task: Task, launch: Launch
     throw err;
   }
   if (group) argv = execInCgroupArgv(group.procsFiles, argv);
-  mergeTaskOptions(project.store.db, task.name, { cgroup: group?.ref ?? null });
+  if (group || task.options.cgroup)
+    mergeTaskOptions(project.store.db, task.name, { cgroup: group?.ref ?? null });
   for (const note of notes) appendEvent(project.store.db, task.name, 'session.confine-note', { note });
   return {
     argv,
