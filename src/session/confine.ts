@@ -59,6 +59,12 @@ export async function confineLaunch(project: Project, task: Task, launch: Launch
     sandbox?.cleanup?.();
     throw err;
   }
+  const stale = refOf(task);
+  // limits were dropped since the last start: do not leave the old cgroup behind.
+  if (!group && stale)
+    await openTaskCgroup({ ref: stale })
+      .remove()
+      .catch(() => {});
   if (group) argv = execInCgroupArgv(group.procsFiles, argv);
   if (group || task.options.cgroup)
     mergeTaskOptions(project.store.db, task.name, { cgroup: group?.ref ?? null });
