@@ -4,6 +4,7 @@ import { git } from '../git/git.js';
 import { refExists } from '../git/repo.js';
 import { worktreeChanges } from '../git/snapshot.js';
 import { collectStats } from '../monitor/stats-report.js';
+import { taskCgroupUsage } from '../session/confine.js';
 import { listTasks } from '../store/tasks.js';
 import { taskPorts } from '../workspace/ports.js';
 import type { Project } from './project.js';
@@ -68,6 +69,7 @@ export async function taskViews(project: Project, options: { usage?: boolean } =
     tasks.map(async (task): Promise<TaskView> => {
       const s = stats?.tasks.find((t) => t.name === task.name);
       const c = await changes(project.repo.root, task).catch(() => null);
+      const cg = await taskCgroupUsage(task).catch(() => null); // a task's cgroup counts daemons too
       return {
         name: task.name,
         branch: task.branch,
@@ -86,8 +88,8 @@ export async function taskViews(project: Project, options: { usage?: boolean } =
         changedFiles: c?.changed ?? null,
         ahead: c?.ahead ?? null,
         behind: c?.behind ?? null,
-        rssBytes: s?.rssBytes ?? null,
-        cpuPercent: s?.cpuPercent ?? null,
+        rssBytes: cg?.memoryBytes ?? s?.rssBytes ?? null,
+        cpuPercent: cg?.cpuPercent ?? s?.cpuPercent ?? null,
         tokens: s?.tokens ?? null,
         costUsd: s?.costUsd ?? null,
         landedCommit: task.landedCommit,

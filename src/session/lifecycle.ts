@@ -13,6 +13,7 @@ import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../store/tas
 import { taskEnvironment } from '../workspace/env.js';
 import { braidDir, taskLogDir } from '../workspace/paths.js';
 import { taskPorts } from '../workspace/ports.js';
+import { confineLaunch, killTaskCgroup, removeTaskCgroup } from './confine.js';
 
 /** The argv that runs this very braid, for hooks and detached helpers (braid need not be on PATH). */
 export function braidCommand(): string[] {
@@ -84,15 +85,21 @@ export async function startSession(
   if (handle) await runtime.remove(handle).catch(() => {});
   // The last run's outcome must not be read as this run's.
   rmSync(paths.exitPath, { force: true });
-  const started = await runtime.start({
-    task: name,
-    repoName: repo.name,
-    cwd: task.worktree,
-    argv,
-    env,
-    ...paths,
-    layout: config.layout,
-  });
+  const confined = await confineLaunch(project, task, { argv, env });
+  const started = await runtime
+    .start({
+      task: name,
+      repoName: repo.name,
+      cwd: task.worktree,
+      argv: confined.argv,
+      env: confined.env,
+      ...paths,
+      layout: config.layout,
+    })
+    .catch(async (err) => {
+      await confined.cleanup().catch(() => {});
+      throw err;
+    });
   updateTask(store.db, name, {
     runtime: runtimeKind,
     status: 'starting',
@@ -146,6 +153,7 @@ export async function stopSession(project: Project, task: Task): Promise<void> {
     graceKeys = undefined;
   }
   await runtime.stop(handle, { graceKeys, graceMs: 3000, termMs: 3000 });
+  await killTaskCgroup(getTask(project.store.db, task.name) ?? task);
   await refreshSession(project, task.name);
 }
 
@@ -174,4 +182,5 @@ export async function stopSessionForRemoval(project: Project, task: Task): Promi
   if (!handle) return;
   await stopSession(project, task);
   await getRuntime(handle.runtime).remove(handle);
+  await removeTaskCgroup(getTask(project.store.db, task.name) ?? task);
 }

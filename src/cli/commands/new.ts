@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { withProject } from '../../project/project.js';
+import { checkConfinable } from '../../session/confine.js';
 import { startSession } from '../../session/lifecycle.js';
 import { taskPorts } from '../../workspace/ports.js';
 import { provisionTask } from '../../workspace/provision.js';
@@ -11,6 +12,7 @@ interface NewOptions {
   base?: string;
   headless?: boolean;
   sandbox?: boolean;
+  readonly?: boolean;
   needs?: string[];
   start?: boolean;
   json?: boolean;
@@ -33,12 +35,21 @@ export function register(program: Command): void {
       'branch or commit to start from (default: base in braid.yaml, else the checked-out branch)',
     )
     .option('--headless', 'run the agent detached with its output in a log, instead of a tmux window')
-    .option('--sandbox', 'run the agent in a sandbox (bubblewrap)')
+    .option(
+      '--sandbox',
+      'run the agent in a bubblewrap sandbox: only its worktree (and what git commits need) is writable',
+    )
+    .option(
+      '--readonly',
+      'a research or review session in the main checkout, sandboxed with nothing writable',
+    )
     .option('--needs <names...>', 'tasks this one depends on (recorded for the plan runner)')
     .option('--no-start', 'only provision the workspace; start the agent later with braid start')
     .option('--json', 'print the task as JSON')
     .action(async (name: string, opts: NewOptions) => {
       await withProject(process.cwd(), async (project) => {
+        const confine = { sandbox: !!opts.sandbox, readonly: !!opts.readonly };
+        await checkConfinable(project, confine);
         let task = await provisionTask(project, {
           name,
           base: opts.base,
@@ -46,7 +57,7 @@ export function register(program: Command): void {
           prompt: opts.prompt,
           headless: opts.headless,
           needs: opts.needs,
-          options: { sandbox: !!opts.sandbox },
+          options: confine,
           onProgress: opts.json ? undefined : (m) => progress(dim(`${name}: ${m}`)),
         });
         if (opts.start !== false) task = await startSession(project, name);
