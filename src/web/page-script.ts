@@ -83,7 +83,7 @@ function renderTaskMeta() {
   row('agent', t.agent + ' · ' + t.runtime); row('ports', ...portLinks(t)); row('usage', tokens(t.tokens) + ' tokens · ' + cost(t.costUsd));
   if (t.prompt) row('prompt', t.prompt);
   acts.append(...actionButtons(t));
-  renderCharts($('task-charts'), snap.series.filter((s) => s.task === t.name));
+  renderCharts($('task-charts'), snap.series.filter((s) => s.task === t.name), true);
 }
 async function loadDetail() {
   const name = selected; if (!name) return; detailAt = Date.now();

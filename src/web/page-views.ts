@@ -67,8 +67,9 @@ function chart(box, title, series, pick, fmt) {
     text(W - R + 6, 14 + 12 * i, s.task + ' ' + fmt(pick(last)), { fill: color });
   });
 }
-function renderCharts(box, series) {
+function renderCharts(box, series, quietWhenEmpty) {
   box.replaceChildren();
+  if (quietWhenEmpty && !series.length) { box.append(el('p', 'No token usage recorded for this task yet.', 'muted')); return; }
   chart(box, 'Tokens (cumulative)', series, (p) => p.tokens, (v) => v >= 1e6 ? (v / 1e6).toFixed(1) + 'M' : v >= 1e3 ? (v / 1e3).toFixed(1) + 'k' : String(Math.round(v)));
   chart(box, 'Cost (USD, cumulative)', series, (p) => p.costUsd, (v) => '$' + v.toFixed(2));
   if (series.some((s) => s.source === 'sampled')) box.append(el('p', 'Tasks without transcripts are charted from the totals seen since this dashboard started.', 'muted'));

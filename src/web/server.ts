@@ -35,6 +35,8 @@ export interface WebServer {
   url: string;
   port: number;
   token: string;
+  /** Whether a landing started from the dashboard is running. */
+  landRunning(): boolean;
   /** Resolves once no landing started from the dashboard is running. */
   landIdle(): Promise<void>;
   close(): Promise<void>;
@@ -244,6 +246,7 @@ export async function startWebServer(project: Project, options: WebServerOptions
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
+    landRunning: () => landJobs.latest()?.state === 'running',
     landIdle: () => landJobs.idle(),
     close: () =>
       new Promise<void>((resolve) => {
