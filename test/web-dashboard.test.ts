@@ -136,6 +136,9 @@ describe('web dashboard in Chromium', () => {
     expect(diff).toContain('+console.log("changed");');
     expect(diff).toContain('+brand new file');
     expect(await page.locator('#overview').isHidden()).toBe(true);
+    // The page and `braid diff` share one implementation.
+    const cli = await runCli(repo.dir, ['diff', 'beta']);
+    expect(cli.stdout.trim()).toBe(diff.trim());
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-task-diff.png'), fullPage: true });
     await page.locator('#detail a[href="#"]').click();
     await row('delta').waitFor();
