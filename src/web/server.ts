@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { BraidError, type ErrorCode } from '../core/errors.js';
 import type { Project } from '../project/project.js';
+import { defaultLandHooks } from '../queue/hooks.js';
 import { landTasks } from '../queue/report.js';
 import { handleOf, stopSession } from '../session/lifecycle.js';
 import { getTask } from '../store/tasks.js';
@@ -111,7 +112,11 @@ async function stopTask(project: Project, name: string): Promise<{ name: string;
 }
 
 function landWith(project: Project): LandRunner {
-  return (name, onProgress) => landTasks(project, name === null ? [] : [name], { onProgress });
+  return (name, onProgress) =>
+    landTasks(project, name === null ? [] : [name], {
+      onProgress,
+      hooks: defaultLandHooks(project, onProgress),
+    });
 }
 
 export async function startWebServer(project: Project, options: WebServerOptions = {}): Promise<WebServer> {
