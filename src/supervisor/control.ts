@@ -54,10 +54,15 @@ export async function startSupervisor(
 ): Promise<StartResult> {
   const running = supervisorHolder(project);
   if (running) return { pid: running.pid, started: false };
-  const pid = await spawnDetached(process.execPath, [supervisorMain(), project.repo.root], {
-    cwd: project.repo.root,
-    env: options.env ?? process.env,
-  });
+  // A small young generation: the supervisor allocates little, and idle RSS is what users see.
+  const pid = await spawnDetached(
+    process.execPath,
+    ['--max-semi-space-size=1', supervisorMain(), project.repo.root],
+    {
+      cwd: project.repo.root,
+      env: options.env ?? process.env,
+    },
+  );
   if (!options.wait) return { pid, started: true };
   const deadline = Date.now() + 15_000;
   for (;;) {
