@@ -6,7 +6,7 @@ import { braidDir } from '../workspace/paths.js';
 /** What the supervisor saw or did: one union keyed by `kind`, one JSON object per line in the log. */
 export type SupervisorEvent =
   | { kind: 'supervisor.started'; pid: number; loops: string[] }
-  | { kind: 'supervisor.stopped'; pid: number; reason: 'idle' | 'signal' | 'lost-lock' | 'error' }
+  | { kind: 'supervisor.stopped'; pid: number; reason: 'idle' | 'signal' | 'lost-lock' | 'repo-gone' }
   | { kind: 'status'; task: string; from: TaskStatus | null; to: TaskStatus; source: string }
   | { kind: 'reconciled'; task: string; status: TaskStatus; exitCode: number | null }
   | { kind: 'queue.processed'; landed: string[]; rejected: string[] }

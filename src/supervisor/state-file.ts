@@ -28,8 +28,12 @@ export function stateFilePath(commonDir: string): string {
 /** Written to a temporary file and renamed, so readers never see half a document. */
 export function writeState(file: string, state: SupervisorState): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(state)}\n`);
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, `${JSON.stringify(state)}\n`);
+    renameSync(tmp, file);
+  } catch {
+    // Only `braid up --json` reads it; the loops matter more than their report.
+  }
 }
 
 export function readState(file: string): SupervisorState | null {

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { BraidError } from '../core/errors.js';
-import { LIVE_STATUSES, type Task, type TaskStatus } from '../core/task.js';
+import { LIVE_STATUSES, type TaskStatus } from '../core/task.js';
 import type { Project } from '../project/project.js';
 import { listLocks, releaseLock, selfHolder, tryAcquireLock } from '../store/locks.js';
+import { listTasks } from '../store/tasks.js';
 import { EventLog, eventLogPath } from './event-log.js';
 import { initialLoopState, type LoopSpec, runLoop } from './loop.js';
 import { DEFAULT_TIMINGS, type SupervisorTimings } from './options.js';
@@ -16,7 +18,7 @@ export const SUPERVISOR_LOCK = 'supervisor';
 /** Statuses that keep the supervisor around: a session may run, or work is on its way to main. */
 const KEEPS_ALIVE: readonly TaskStatus[] = [...LIVE_STATUSES, 'provisioning', 'queued', 'landing'];
 
-export type StopReason = 'idle' | 'signal' | 'lost-lock';
+export type StopReason = 'idle' | 'signal' | 'lost-lock' | 'repo-gone';
 
 export interface RunSupervisorOptions {
   timings?: Partial<SupervisorTimings>;
@@ -64,11 +66,18 @@ export async function runSupervisor(
   const usage = new UsageLoop(project, options.env);
   const radar = new RadarLoop(project, log);
   let idleSince: number | null = null;
-  const keepAlive = (tasks: Task[]) => {
-    // A read, not a write: the lock row is ours until a process that saw us dead replaced it.
-    const row = listLocks(store).find((l) => l.name === SUPERVISOR_LOCK);
-    if (!row || row.pid !== me.pid || row.pidStart !== me.pidStart) return finish('lost-lock');
-    const busy = tasks.some((t) => KEEPS_ALIVE.includes(t.status)) || queue.hasWork();
+  const keepAlive = () => {
+    // The repository was deleted under us (temp repos, demos): nothing left to supervise.
+    if (!existsSync(repo.commonDir)) return finish('repo-gone');
+    let busy = false;
+    try {
+      // A read, not a write: the lock row is ours until a process that saw us dead replaced it.
+      const row = listLocks(store).find((l) => l.name === SUPERVISOR_LOCK);
+      if (!row || row.pid !== me.pid || row.pidStart !== me.pidStart) return finish('lost-lock');
+      busy = listTasks(store.db).some((t) => KEEPS_ALIVE.includes(t.status)) || queue.hasWork();
+    } catch {
+      // An unreadable store keeps nothing alive: count down like an idle repository.
+    }
     idleSince = busy ? null : (idleSince ?? Date.now());
     if (idleSince !== null && Date.now() - idleSince >= timings.graceMs) finish('idle');
   };
@@ -76,7 +85,14 @@ export async function runSupervisor(
     {
       name: 'reconcile',
       intervalMs: timings.reconcileMs,
-      run: async () => keepAlive(await reconciler.pass()),
+      // Even a failing pass must not keep the supervisor around forever.
+      run: async () => {
+        try {
+          await reconciler.pass();
+        } finally {
+          keepAlive();
+        }
+      },
     },
     { name: 'usage', intervalMs: timings.usageMs, run: async () => void (await usage.pass()) },
     { name: 'radar', intervalMs: timings.radarMs, run: () => radar.pass() },
@@ -102,7 +118,7 @@ export async function runSupervisor(
     if (options.handleSignals)
       for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(s, onSignal);
     removeState(stateFile, process.pid);
-    if (reason !== 'lost-lock') releaseLock(store, SUPERVISOR_LOCK, me);
+    if (reason !== 'lost-lock' && reason !== 'repo-gone') releaseLock(store, SUPERVISOR_LOCK, me);
     log.append({ kind: 'supervisor.stopped', pid: process.pid, reason });
   }
   return reason;

@@ -50,8 +50,10 @@ export function register(program: Command): void {
           options: { sandbox: !!opts.sandbox },
           onProgress: opts.json ? undefined : (m) => progress(dim(`${name}: ${m}`)),
         });
-        if (opts.start !== false) task = await startSession(project, name);
-        await ensureSupervisor(project);
+        if (opts.start !== false) {
+          task = await startSession(project, name);
+          await ensureSupervisor(project);
+        }
         const ports = taskPorts(project.store, name);
         if (opts.json) return printJson({ task: { ...task, ports } });
         process.stdout.write(`created ${name} in ${task.worktree}\n`);
