@@ -11,7 +11,7 @@ import { eventLogPath, type LoggedEvent, readEventLog } from '../src/supervisor/
 import { latestSamples } from '../src/supervisor/samples.js';
 import { CLI, ROOT, runCli } from './helpers/cli.js';
 import { g, type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually } from './helpers/tmux.js';
+import { eventually, tmuxServer } from './helpers/tmux.js';
 
 /** Supervisors in these tests are real detached processes with short loops. */
 const FAST = {
@@ -135,6 +135,36 @@ describe('the supervisor', () => {
     expect(log).toContainEqual(expect.objectContaining({ kind: 'reconciled', task: 't1', status: 'exited' }));
     expect(log).toContainEqual(expect.objectContaining({ kind: 'status', task: 't1', to: 'exited' }));
     expect(log.at(-1)).toMatchObject({ kind: 'supervisor.stopped', pid: holder.pid, reason: 'idle' });
+  }, 40_000);
+
+  it('reconciles a tmux session whose agent exited, without any other braid command', async () => {
+    const p = await setup();
+    const tmux = tmuxServer();
+    try {
+      const env = {
+        ...FAST,
+        BRAID_SUPERVISOR_GRACE_MS: '60000',
+        BRAID_TMUX_SOCKET: tmux.socket,
+        TMUX: '',
+      };
+      const res = await runCli(repo.dir, ['new', 'w1', '--agent', 'shell', '-p', 'sleep 1; exit 3'], { env });
+      expect(res.code, res.stderr).toBe(0);
+      const task = await eventually(
+        () => {
+          const t = getTask(p.store.db, 'w1');
+          return t?.status === 'failed' ? t : undefined;
+        },
+        15_000,
+        'w1 to be failed',
+      );
+      expect(task.exitCode).toBe(3);
+      expect(events(p)).toContainEqual(
+        expect.objectContaining({ kind: 'status', task: 'w1', to: 'failed', source: 'process' }),
+      );
+    } finally {
+      await stopSupervisor(p, 2000);
+      await tmux.kill();
+    }
   }, 40_000);
 
   it('lands a queued task by itself', async () => {
