@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { withProject } from '../../project/project.js';
 import { checkConfinable } from '../../session/confine.js';
 import { startSession } from '../../session/lifecycle.js';
+import { ensureSupervisor } from '../../supervisor/control.js';
 import { taskPorts } from '../../workspace/ports.js';
 import { provisionTask } from '../../workspace/provision.js';
 import { dim, printJson, progress } from '../output.js';
@@ -60,7 +61,10 @@ export function register(program: Command): void {
           options: confine,
           onProgress: opts.json ? undefined : (m) => progress(dim(`${name}: ${m}`)),
         });
-        if (opts.start !== false) task = await startSession(project, name);
+        if (opts.start !== false) {
+          task = await startSession(project, name);
+          await ensureSupervisor(project);
+        }
         const ports = taskPorts(project.store, name);
         if (opts.json) return printJson({ task: { ...task, ports } });
         process.stdout.write(`created ${name} in ${task.worktree}\n`);
