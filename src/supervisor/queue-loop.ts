@@ -1,4 +1,5 @@
 import type { Project } from '../project/project.js';
+import { defaultLandHooks } from '../queue/hooks.js';
 import { type LandContext, processQueue } from '../queue/land.js';
 import { activeEntries } from '../store/queue.js';
 import type { EventLog } from './event-log.js';
@@ -31,6 +32,7 @@ export class QueueLoop {
       repo: this.project.repo,
       config: this.project.config,
       store: this.project.store,
+      ...defaultLandHooks(this.project),
     };
     const res = await processQueue(ctx);
     if (!res.ran || res.outcomes.length === 0) return;
