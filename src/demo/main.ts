@@ -59,6 +59,8 @@ async function main(): Promise<void> {
       // Landed work goes without --force; anything else is refused first, then forced (the backup keeps it).
       if ((await braid('rm', t.name)).code !== 0) await braid('rm', '--force', t.name);
     }
+    // braid run started a supervisor for the repository: the demo leaves nothing running.
+    await run(process.execPath, [CLI, 'down'], { cwd: repo, env, allowFailure: true });
     process.exitCode = res.code === 0 && resolved ? 0 : 1;
   } finally {
     if (keep) process.stdout.write(`\nkept ${work}\n`);
