@@ -23,6 +23,8 @@ export interface AppProps {
   data: UiData;
   refreshMs?: number;
   initialSelected?: string | null;
+  /** Shown until the first action, e.g. why the last attach failed. */
+  initialMessage?: string | null;
   onLeave: (leave: Leave) => void;
 }
 
@@ -57,13 +59,21 @@ function errorMessages(err: unknown): Message[] {
   return out;
 }
 
-export function App({ data, refreshMs = 1000, initialSelected = null, onLeave }: AppProps) {
+export function App({
+  data,
+  refreshMs = 1000,
+  initialSelected = null,
+  initialMessage = null,
+  onLeave,
+}: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const paneHeight = Math.max(5, (stdout.rows || 24) - 4);
   const [snap, setSnap] = useState<UiSnapshot | null>(null);
   const [ui, setUi] = useState<UiState>(initialState(initialSelected));
-  const [messages, setMessages] = useState<Message[]>([]);
+  const [messages, setMessages] = useState<Message[]>(
+    initialMessage ? [{ text: initialMessage, tone: 'error' }] : [],
+  );
   const uiRef = useRef(ui);
   const snapRef = useRef(snap);
   const loading = useRef(false);

@@ -1,7 +1,7 @@
 /** `braid ui`'s loop: show the dashboard; to attach, leave ink, hand the terminal to the session, come back. */
 import { render } from 'ink';
 import { BraidError } from '../core/errors.js';
-import { runInherited } from '../exec/inherit.js';
+import { exitCodeOf, runInherited } from '../exec/inherit.js';
 import type { Project } from '../project/project.js';
 import { App, type Leave } from './App.js';
 import { projectData } from './data.js';
@@ -19,6 +19,7 @@ export async function runDashboard(project: Project, options: DashboardOptions =
     );
   const data = projectData(project);
   let selected: string | null = null;
+  let message: string | null = null;
   for (;;) {
     const left: { value: Leave } = { value: { kind: 'quit' } };
     const instance = render(
@@ -26,6 +27,7 @@ export async function runDashboard(project: Project, options: DashboardOptions =
         data={data}
         refreshMs={options.refreshMs}
         initialSelected={selected}
+        initialMessage={message}
         onLeave={(leave) => {
           left.value = leave;
         }}
@@ -36,7 +38,12 @@ export async function runDashboard(project: Project, options: DashboardOptions =
     if (leave.kind === 'quit') return;
     selected = leave.selected;
     const [command, ...args] = leave.target.argv;
+    // ink leaves stdin reading; paused, every key goes to the session instead of half of them to us.
+    process.stdin.pause();
     // The session owns the terminal until the user detaches; then the dashboard comes back.
-    await runInherited(command, args, { cwd: leave.target.cwd });
+    const res = await runInherited(command, args, { cwd: leave.target.cwd });
+    // Start the next frame on a clean screen: the session left its own output behind.
+    process.stdout.write('\x1b[2J\x1b[H');
+    message = res.code === 0 ? null : `attach to ${selected} ended with exit code ${exitCodeOf(res)}`;
   }
 }
