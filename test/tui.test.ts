@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { render } from 'ink-testing-library';
 import { createElement } from 'react';
@@ -118,13 +118,54 @@ describe('braid ui over a real project', () => {
 });
 
 describe('braid ui in real tmux', () => {
-  let tmux: TmuxServer;
+  const servers: TmuxServer[] = [];
+  const server = () => {
+    servers.push(tmuxServer());
+    return servers[servers.length - 1];
+  };
   afterAll(async () => {
-    await tmux?.kill();
+    for (const s of servers) await s.kill();
+  });
+
+  it('n asks for a name and a prompt, then provisions and starts the task', async () => {
+    const tmux = server();
+    // The runtime finds its tmux server through the environment, as it does for the CLI.
+    process.env.BRAID_TMUX_SOCKET = tmux.socket;
+    delete process.env.TMUX;
+    const shellProject = await projectFor(repo.dir, 'agent: shell\n');
+    const ui = render(
+      createElement(App, { data: projectData(shellProject), refreshMs: 100, onLeave: () => {} }),
+    );
+    try {
+      await eventually(() => ui.lastFrame()?.includes('dirty'), 15_000, 'table');
+      ui.stdin.write('n');
+      await eventually(() => ui.lastFrame()?.includes('new task name'), 5_000, 'name prompt');
+      ui.stdin.write('fresh');
+      ui.stdin.write('\r');
+      await eventually(() => ui.lastFrame()?.includes('prompt for fresh'), 5_000, 'prompt prompt');
+      ui.stdin.write('echo made > out.txt');
+      ui.stdin.write('\r');
+      const task = await eventually(
+        () => getTask(shellProject.store.db, 'fresh') ?? false,
+        15_000,
+        'task row',
+      );
+      const out = path.join(task.worktree, 'out.txt');
+      await eventually(
+        () => existsSync(out) && readFileSync(out, 'utf8') === 'made\n',
+        20_000,
+        'agent output',
+      );
+      await eventually(() => ui.lastFrame()?.includes('created fresh'), 15_000, 'created message');
+    } finally {
+      ui.unmount();
+      shellProject.close();
+    }
   });
 
   it('draws the table in a pane and exits on q', async () => {
-    tmux = tmuxServer();
+    // A server of its own: the one above is configured by braid's runtime for agent sessions.
+    const tmux = server();
     await tmux.run([
       'new-session',
       '-d',
@@ -155,7 +196,7 @@ describe('braid ui in real tmux', () => {
     const dead = await eventually(
       async () => {
         const out = await tmux.run(['display-message', '-p', '-t', 'ui', '#{pane_dead} #{pane_dead_status}']);
-        return out.startsWith('1') ? out : false;
+        return /^1 \d+$/.test(out) ? out : false; // the status is recorded a moment after the pane dies
       },
       15_000,
       'the ui to exit',
