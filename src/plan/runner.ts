@@ -4,7 +4,7 @@ import type { Task, TokenCounts } from '../core/task.js';
 import { collectStats } from '../monitor/stats-report.js';
 import type { Project } from '../project/project.js';
 import { refreshSession, startSession } from '../session/lifecycle.js';
-import { appendEvent, getTask, listTasks } from '../store/tasks.js';
+import { appendEvent, getTask, listTasks, mergeTaskOptions, updateTask } from '../store/tasks.js';
 import { provisionTask } from '../workspace/provision.js';
 import { recoverTask } from '../workspace/recover.js';
 
@@ -132,6 +132,12 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
           runId,
           needs: spec.needs,
         });
+        // A stacked task starts from its need's branch but lands where that need lands (not on its branch).
+        if (spec.stack && base) {
+          const landsOn = getTask(store.db, spec.needs[spec.needs.length - 1])?.base ?? null;
+          if (landsOn) updateTask(store.db, name, { base: landsOn });
+          mergeTaskOptions(store.db, name, { stackedOn: base });
+        }
         await startSession(project, name);
         appendEvent(store.db, name, 'plan-started', { runId });
         say(`${name}: started`);
