@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawnDetached } from '../src/exec/detached.js';
+import { isProcessAlive } from '../src/exec/pid.js';
 import type { RunReport } from '../src/plan/runner.js';
-import { runCli } from './helpers/cli.js';
-import { buildOnce, type PlanRepo, planRepo, planYaml, snapshot } from './helpers/plan-run.js';
+import { CLI, runCli } from './helpers/cli.js';
+import { buildOnce, gitEnv, type PlanRepo, planRepo, planYaml, snapshot, until } from './helpers/plan-run.js';
 
 let ctx: PlanRepo | null = null;
 beforeAll(buildOnce, 120_000);
@@ -103,4 +105,66 @@ describe('braid run: plans', () => {
     expect(existsSync(path.join(ctx.repo.parent, 'repo.braid'))).toBe(false);
     expect((await snapshot(ctx.repo.dir)).tasks).toEqual([]);
   }, 30_000);
+});
+
+describe('braid run: resuming and many tasks', () => {
+  it('killed with SIGKILL and started again, it adopts live sessions and does not redo landed tasks', async () => {
+    const p = await planRepo();
+    ctx = p;
+    const file = p.plan(
+      planYaml([
+        { name: 'quick-one', script: '@write q.txt q ;; @commit q' },
+        { name: 'slow-one', script: '@sleep 2500 ;; @write s.txt s ;; @commit s' },
+      ]),
+    );
+    const pid = await spawnDetached(process.execPath, [CLI, 'run', file], {
+      cwd: p.repo.dir,
+      env: { ...process.env, ...gitEnv, ...p.env, NO_COLOR: '1' },
+    });
+    await until('quick-one landed while slow-one works', async () => {
+      const { byName } = await snapshot(p.repo.dir);
+      return byName.get('quick-one')?.status === 'landed' && byName.get('slow-one')?.pid;
+    });
+    process.kill(pid, 'SIGKILL');
+    const before = await snapshot(p.repo.dir);
+    const slowPid = before.byName.get('slow-one')?.pid;
+    expect(isProcessAlive(slowPid)).toBe(true);
+
+    const { res, outcome } = await runPlanJson(p, file);
+    expect(res.code, res.stderr).toBe(0);
+    expect(outcome('quick-one')?.outcome).toBe('landed');
+    expect(outcome('slow-one')?.outcome).toBe('landed');
+    const after = await snapshot(p.repo.dir);
+    expect(after.byName.get('quick-one')?.landedCommit).toBe(before.byName.get('quick-one')?.landedCommit);
+    // One session each: nothing was started a second time.
+    expect(after.events('quick-one', 'session-started')).toHaveLength(1);
+    expect(after.events('slow-one', 'session-started')).toHaveLength(1);
+    expect(after.byName.get('slow-one')?.pid).toBe(slowPid);
+    expect(await p.repo.git('show', 'main:s.txt')).toBe('s');
+  }, 60_000);
+
+  it('runs 12 small tasks three at a time and lands every one', async () => {
+    ctx = await planRepo();
+    const tasks = Array.from({ length: 12 }, (_, i) => ({
+      name: `t${String(i + 1).padStart(2, '0')}`,
+      script: `@write f${i + 1}.txt task ${i + 1} ;; @commit t${i + 1}`,
+    }));
+    const file = ctx.plan(planYaml(tasks, 'max_parallel: 3'));
+    const { res, report } = await runPlanJson(ctx, file);
+    expect(res.code, res.stderr).toBe(0);
+    expect(report.tasks.map((t) => t.outcome)).toEqual(Array(12).fill('landed'));
+    const files = (await ctx.repo.git('ls-tree', '--name-only', 'main')).split('\n');
+    for (let i = 1; i <= 12; i++) expect(files).toContain(`f${i}.txt`);
+    // Never more than three sessions at once: each start came after at most two others were live.
+    const { events } = await snapshot(ctx.repo.dir);
+    const spans = tasks.map((t) => {
+      const started = events(t.name, 'session-started')[0]?.at ?? 0;
+      const ended = events(t.name, 'plan-state').find((e) => e.data.state !== 'running')?.at;
+      return { started, ended: ended ?? Number.POSITIVE_INFINITY };
+    });
+    for (const s of spans) {
+      const overlapping = spans.filter((o) => o.started <= s.started && o.ended > s.started).length;
+      expect(overlapping).toBeLessThanOrEqual(3);
+    }
+  }, 90_000);
 });

@@ -107,6 +107,7 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
       const shown = `${state}${task?.statusDetail && state === 'failed' ? `: ${task.statusDetail}` : ''}`;
       if (lastShown.get(t.name) !== shown) {
         lastShown.set(t.name, shown);
+        if (task) appendEvent(store.db, t.name, 'plan-state', { runId, state });
         say(`${t.name}: ${shown}`);
       }
     }

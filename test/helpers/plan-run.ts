@@ -97,8 +97,9 @@ export async function snapshot(dir: string) {
   const store = await storeOf(dir);
   try {
     const tasks = listTasks(store.db);
+    const all = listEvents(store.db, { limit: 1_000_000 });
     const events = (name: string, kind?: string) =>
-      listEvents(store.db, { task: name }).filter((e) => kind === undefined || e.kind === kind);
+      all.filter((e) => e.task === name && (kind === undefined || e.kind === kind));
     return { tasks, byName: new Map(tasks.map((t) => [t.name, t])), events };
   } finally {
     store.close();
