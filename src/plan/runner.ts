@@ -8,9 +8,10 @@ import {
   type PlanTaskState,
 } from '../core/plan.js';
 import type { Task, TokenCounts } from '../core/task.js';
+import { deliverTypedNotes } from '../notes/deliver.js';
 import type { Project } from '../project/project.js';
 import { refreshSession, startSession } from '../session/lifecycle.js';
-import { appendEvent, getTask, listTasks, mergeTaskOptions, updateTask } from '../store/tasks.js';
+import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../store/tasks.js';
 import { provisionTask } from '../workspace/provision.js';
 import { recoverTask } from '../workspace/recover.js';
 import { BudgetWatch } from './budget-watch.js';
@@ -174,6 +175,8 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
       }
     }
     await watch.check(runTasks);
+    // Notes reach hook agents by themselves; idle agents without hooks get them typed in.
+    if (options.interactive) await deliverTypedNotes(project);
     const decision = nextPlanActions(plan, states, watch.runSpent ? 0 : options.maxParallel);
     for (const s of decision.skip) {
       skipped.set(s.name, s.reason);
