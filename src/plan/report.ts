@@ -47,7 +47,12 @@ export async function buildReport(
     };
   });
   const wallMs = Date.now() - started;
-  const taskMs = reports.reduce((a, r) => a + (r.durationMs ?? 0), 0);
+  // Only the time tasks ran during this invocation counts: an adopted run's earlier part is not ours.
+  const taskMs = plan.tasks.reduce((a, spec) => {
+    const begin = m.startedAt.get(spec.name);
+    const end = m.finishedAt.get(spec.name);
+    return begin && end ? a + Math.max(0, end - Math.max(begin, started)) : a;
+  }, 0);
   const costs = reports.map((r) => r.costUsd);
   return {
     runId,

@@ -156,7 +156,8 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
       states.set(t.name, state);
       if (task && !startedAt.has(t.name)) startedAt.set(t.name, task.createdAt);
       if (['done', 'landed', 'failed', 'rejected'].includes(state) && !finishedAt.has(t.name)) {
-        finishedAt.set(t.name, Date.now());
+        // Finished before this invocation (adopted): its last update is when it finished.
+        finishedAt.set(t.name, task && task.updatedAt < started ? task.updatedAt : Date.now());
       }
       const begin = startedAt.get(t.name);
       const usage = task ? watch.usage(task) : { tokens: null, costUsd: null };
