@@ -55,3 +55,28 @@ export function checkBudget(spent: Spent, budget: Budget | undefined, warnRatio 
   }
   return worst;
 }
+
+/** The plan's budget overrides braid.yaml's, limit by limit. */
+export function mergeBudgets(config: Budget | undefined, plan: Budget | undefined): Budget | undefined {
+  const merged: Budget = { ...config };
+  for (const [k, v] of Object.entries(plan ?? {}) as [keyof Budget, number | undefined][])
+    if (v !== undefined) merged[k] = v;
+  return Object.keys(merged).length ? merged : undefined;
+}
+
+export type BudgetAction =
+  | { kind: 'none' }
+  | { kind: 'warn'; reason: string }
+  | { kind: 'stop'; reason: string; wholeRun: boolean };
+
+/**
+ * What to do about one task's check: warn once at 80 %, stop a live session at 100 %.
+ * `wholeRun` says the run's own limit is spent, so every session stops and nothing new starts.
+ */
+export function budgetAction(check: BudgetCheck, alreadyWarned: boolean, live: boolean): BudgetAction {
+  if (check.level === 'exceeded' && live)
+    return { kind: 'stop', reason: check.reason, wholeRun: check.reason.startsWith('run ') };
+  if (check.level === 'exceeded' && !alreadyWarned) return { kind: 'warn', reason: check.reason };
+  if (check.level === 'warn' && !alreadyWarned) return { kind: 'warn', reason: check.reason };
+  return { kind: 'none' };
+}

@@ -1,12 +1,21 @@
 import { createHash } from 'node:crypto';
-import { isPlanFinished, nextPlanActions, type Plan, type PlanTaskState } from '../core/plan.js';
+import type { Budget } from '../core/budget.js';
+import {
+  isPlanFinished,
+  nextPlanActions,
+  type Plan,
+  type PlanTask,
+  type PlanTaskState,
+} from '../core/plan.js';
 import type { Task, TokenCounts } from '../core/task.js';
-import { collectStats } from '../monitor/stats-report.js';
+import { deliverTypedNotes } from '../notes/deliver.js';
 import type { Project } from '../project/project.js';
 import { refreshSession, startSession } from '../session/lifecycle.js';
-import { appendEvent, getTask, listTasks } from '../store/tasks.js';
+import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../store/tasks.js';
 import { provisionTask } from '../workspace/provision.js';
 import { recoverTask } from '../workspace/recover.js';
+import { BudgetWatch } from './budget-watch.js';
+import { buildReport, type RunMemory } from './report.js';
 
 export interface LandOutcome {
   landed: { name: string; commit: string }[];
@@ -23,11 +32,32 @@ export interface RunOptions {
   pollMs?: number;
   landTasks: (names: string[]) => Promise<LandOutcome>;
   onEvent?: (line: string) => void;
+  /** Called after every look at the tasks, for a live display. */
+  onProgress?: (view: ProgressView) => void;
+  /** braid.yaml's budget merged with the plan's. */
+  budget?: Budget;
+}
+
+export interface ProgressRow {
+  name: string;
+  state: PlanTaskState | 'stopped';
+  /** The session's own status (working, waiting, idle…) while it runs. */
+  status: string | null;
+  elapsedMs: number | null;
+  tokens: number | null;
+  costUsd: number | null;
+}
+
+export interface ProgressView {
+  elapsedMs: number;
+  tasks: ProgressRow[];
+  /** Tasks finished and waiting to land, or landing now. */
+  queue: string[];
 }
 
 export interface TaskReport {
   name: string;
-  outcome: 'landed' | 'rejected' | 'failed' | 'skipped' | 'done';
+  outcome: 'landed' | 'rejected' | 'failed' | 'skipped' | 'stopped' | 'done';
   reason: string | null;
   durationMs: number | null;
   tokens: TokenCounts | null;
@@ -77,11 +107,19 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
   const runId = runIdFor(options.planKey);
   const say = options.onEvent ?? (() => {});
   const started = Date.now();
-  const skipped = new Map<string, string>();
-  const rejected = new Map<string, string>();
-  const finishedAt = new Map<string, number>();
-  const startedAt = new Map<string, number>();
+  const watch = new BudgetWatch(project, options.budget, say);
+  const memory: RunMemory = {
+    skipped: new Map(),
+    rejected: new Map(),
+    stopped: watch.stopped,
+    startedAt: new Map(),
+    finishedAt: new Map(),
+  };
+  const { skipped, rejected, startedAt, finishedAt } = memory;
+  // Sessions get the merged budget (headless Claude Code: --max-budget-usd).
+  const sessionProject: Project = { ...project, config: { ...project.config, budget: options.budget } };
   let landing: Promise<void> | null = null;
+  let landingNames: string[] = [];
   const lastShown = new Map<string, string>();
 
   for (const t of plan.tasks) {
@@ -92,58 +130,91 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
   }
   for (;;) {
     const states = new Map<string, PlanTaskState>();
+    const rows: ProgressRow[] = [];
+    const runTasks: Task[] = [];
     for (const t of plan.tasks) {
       if (skipped.has(t.name)) {
         states.set(t.name, 'skipped');
+        rows.push({
+          name: t.name,
+          state: 'skipped',
+          status: null,
+          elapsedMs: null,
+          tokens: null,
+          costUsd: null,
+        });
         continue;
       }
       let task = getTask(store.db, t.name);
       if (task && task.runId !== runId) task = null;
       if (task) task = await refreshSession(project, t.name);
-      const state = rejected.has(t.name) ? 'rejected' : stateOf(task, !!options.interactive);
+      if (task) runTasks.push(task);
+      const stopped = watch.stopped.has(t.name);
+      const state = rejected.has(t.name)
+        ? 'rejected'
+        : stopped
+          ? 'failed'
+          : stateOf(task, !!options.interactive);
       states.set(t.name, state);
       if (task && !startedAt.has(t.name)) startedAt.set(t.name, task.createdAt);
       if (['done', 'landed', 'failed', 'rejected'].includes(state) && !finishedAt.has(t.name)) {
-        finishedAt.set(t.name, Date.now());
+        // Finished before this invocation (adopted): its last update is when it finished.
+        finishedAt.set(t.name, task && task.updatedAt < started ? task.updatedAt : Date.now());
       }
-      const shown = `${state}${task?.statusDetail && state === 'failed' ? `: ${task.statusDetail}` : ''}`;
+      const begin = startedAt.get(t.name);
+      const usage = task ? watch.usage(task) : { tokens: null, costUsd: null };
+      rows.push({
+        name: t.name,
+        state: stopped ? 'stopped' : state,
+        status: task?.status ?? null,
+        elapsedMs: begin ? (finishedAt.get(t.name) ?? Date.now()) - begin : null,
+        ...usage,
+      });
+      const shown = `${stopped ? 'stopped' : state}${task?.statusDetail && state === 'failed' && !stopped ? `: ${task.statusDetail}` : ''}`;
       if (lastShown.get(t.name) !== shown) {
         lastShown.set(t.name, shown);
+        if (task) appendEvent(store.db, t.name, 'plan-state', { runId, state });
         say(`${t.name}: ${shown}`);
       }
     }
-    const decision = nextPlanActions(plan, states, options.maxParallel);
+    await watch.check(runTasks);
+    // Notes reach hook agents by themselves; idle agents without hooks get them typed in.
+    if (options.interactive) await deliverTypedNotes(project);
+    const decision = nextPlanActions(plan, states, watch.runSpent ? 0 : options.maxParallel);
     for (const s of decision.skip) {
       skipped.set(s.name, s.reason);
       say(`${s.name}: skipped (${s.reason})`);
+    }
+    if (watch.runSpent) {
+      for (const t of plan.tasks) {
+        if (states.get(t.name) !== 'pending' || skipped.has(t.name)) continue;
+        skipped.set(t.name, `the run's budget is spent (${watch.runSpent})`);
+        states.set(t.name, 'skipped');
+        say(`${t.name}: skipped (the run's budget is spent)`);
+      }
     }
     for (const name of decision.start) {
       const spec = plan.tasks.find((t) => t.name === name);
       if (!spec) continue;
       startedAt.set(name, Date.now());
       states.set(name, 'running');
-      try {
-        const base =
-          spec.stack && spec.needs.length ? `braid/${spec.needs[spec.needs.length - 1]}` : spec.base;
-        await provisionTask(project, {
-          name,
-          prompt: spec.prompt,
-          agent: spec.agent,
-          base,
-          headless: !options.interactive,
-          runId,
-          needs: spec.needs,
-        });
-        await startSession(project, name);
-        appendEvent(store.db, name, 'plan-started', { runId });
-        say(`${name}: started`);
-      } catch (err) {
-        say(`${name}: could not start: ${(err as Error).message}`);
-      }
+      await startTask(sessionProject, spec, runId, !!options.interactive, say);
     }
     const ready = plan.tasks.filter((t) => states.get(t.name) === 'done').map((t) => t.name);
+    options.onProgress?.({
+      elapsedMs: Date.now() - started,
+      tasks: rows,
+      queue: [
+        ...new Set([
+          ...landingNames,
+          ...ready,
+          ...rows.filter((r) => r.state === 'landing').map((r) => r.name),
+        ]),
+      ],
+    });
     if (options.land && ready.length && !landing) {
       say(`landing ${ready.join(', ')}`);
+      landingNames = ready;
       landing = options
         .landTasks(ready)
         .then((res) => {
@@ -158,6 +229,7 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
         })
         .finally(() => {
           landing = null;
+          landingNames = [];
         });
     }
     const finished = isPlanFinished(
@@ -166,62 +238,40 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
     if (finished && !landing && (!options.land || !ready.length)) break;
     await sleep(options.pollMs ?? 250);
   }
-  return buildReport(project, plan, runId, started, { skipped, rejected, startedAt, finishedAt });
+  return buildReport(project, plan, runId, started, memory);
 }
 
-async function buildReport(
+/** Provisions one task of the plan and starts its session; a failure shows as the task failing. */
+async function startTask(
   project: Project,
-  plan: Plan,
+  spec: PlanTask,
   runId: string,
-  started: number,
-  m: {
-    skipped: Map<string, string>;
-    rejected: Map<string, string>;
-    startedAt: Map<string, number>;
-    finishedAt: Map<string, number>;
-  },
-): Promise<RunReport> {
-  const tasks = listTasks(project.store.db).filter((t) => t.runId === runId);
-  const stats = await collectStats(tasks, { cpuWindowMs: 0 });
-  const reports: TaskReport[] = plan.tasks.map((spec) => {
-    const task = tasks.find((t) => t.name === spec.name) ?? null;
-    const s = stats.tasks.find((x) => x.name === spec.name);
-    const begin = m.startedAt.get(spec.name);
-    const end = m.finishedAt.get(spec.name);
-    let outcome: TaskReport['outcome'] = 'done';
-    let reason: string | null = null;
-    if (m.skipped.has(spec.name)) [outcome, reason] = ['skipped', m.skipped.get(spec.name) ?? null];
-    else if (task?.status === 'landed') outcome = 'landed';
-    else if (m.rejected.has(spec.name) || task?.status === 'conflict')
-      [outcome, reason] = ['rejected', m.rejected.get(spec.name) ?? task?.statusDetail ?? null];
-    else if (!task || task.status === 'failed')
-      [outcome, reason] = ['failed', task?.statusDetail ?? 'never started'];
-    return {
-      name: spec.name,
-      outcome,
-      reason,
-      durationMs: begin && end ? end - begin : null,
-      tokens: s?.tokens ?? null,
-      costUsd: s?.costUsd ?? null,
-      landedCommit: task?.landedCommit ?? null,
-    };
-  });
-  const wallMs = Date.now() - started;
-  const taskMs = reports.reduce((a, r) => a + (r.durationMs ?? 0), 0);
-  const costs = reports.map((r) => r.costUsd);
-  return {
-    runId,
-    wallMs,
-    tasks: reports,
-    totals: {
-      tokens: reports.reduce(
-        (a, r) =>
-          a + (r.tokens ? r.tokens.input + r.tokens.output + r.tokens.cacheCreation + r.tokens.cacheRead : 0),
-        0,
-      ),
-      costUsd: costs.every((c) => c === null) ? null : costs.reduce<number>((a, c) => a + (c ?? 0), 0),
-      taskMs,
-      speedup: wallMs > 0 && taskMs > 0 ? taskMs / wallMs : null,
-    },
-  };
+  interactive: boolean,
+  say: (line: string) => void,
+): Promise<void> {
+  const { store } = project;
+  const name = spec.name;
+  try {
+    const base = spec.stack && spec.needs.length ? `braid/${spec.needs[spec.needs.length - 1]}` : spec.base;
+    await provisionTask(project, {
+      name,
+      prompt: spec.prompt,
+      agent: spec.agent,
+      base,
+      headless: !interactive,
+      runId,
+      needs: spec.needs,
+    });
+    // A stacked task starts from its need's branch but lands where that need lands (not on its branch).
+    if (spec.stack && base) {
+      const landsOn = getTask(store.db, spec.needs[spec.needs.length - 1])?.base ?? null;
+      if (landsOn) updateTask(store.db, name, { base: landsOn });
+      mergeTaskOptions(store.db, name, { stackedOn: base });
+    }
+    await startSession(project, name);
+    appendEvent(store.db, name, 'plan-started', { runId });
+    say(`${name}: started`);
+  } catch (err) {
+    say(`${name}: could not start: ${(err as Error).message}`);
+  }
 }

@@ -134,4 +134,19 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (task, at)
   );
   `,
+  // 5: braid note: notes shared with every session, and which task has received which note.
+  `
+  CREATE TABLE notes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    text TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE note_deliveries (
+    note_id INTEGER NOT NULL,
+    task TEXT NOT NULL,
+    via TEXT NOT NULL,
+    delivered_at INTEGER NOT NULL,
+    PRIMARY KEY (note_id, task)
+  );
+  `,
 ];

@@ -6,6 +6,7 @@ import { registerInit } from './init.js';
 import { registerLand } from './land.js';
 import { registerLock } from './lock.js';
 import { register as newTask } from './new.js';
+import { register as note } from './note.js';
 import { registerQueue } from './queue.js';
 import { register as radar } from './radar.js';
 import { register as run } from './run.js';
@@ -30,6 +31,7 @@ export const COMMANDS: Array<(program: Command) => void> = [
   web,
   ui,
   registerLock,
+  note,
   (program) => registerDoctor(program, detectCapabilities),
   registerHook,
   supervisor,

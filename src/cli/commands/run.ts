@@ -1,13 +1,15 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { mergeBudgets } from '../../core/budget.js';
 import { BraidError } from '../../core/errors.js';
 import { parsePlan } from '../../core/plan.js';
 import { landQueue } from '../../plan/landing.js';
+import { LiveProgress } from '../../plan/progress.js';
 import { type RunReport, runPlan } from '../../plan/runner.js';
 import { withProject } from '../../project/project.js';
 import { ensureSupervisor } from '../../supervisor/control.js';
-import { bold, dim, formatDuration, green, printJson, progress, red, table, yellow } from '../output.js';
+import { bold, dim, formatDuration, green, printJson, red, table, yellow } from '../output.js';
 
 interface RunFlags {
   maxParallel?: string;
@@ -32,7 +34,10 @@ export function register(program: Command): void {
     .option('--json', 'print the final report as JSON')
     .addHelpText(
       'after',
-      '\nRunning the same plan again continues it: landed tasks are not redone, live sessions are adopted.',
+      '\nRunning the same plan again continues it: landed tasks are not redone, live sessions are adopted.\n' +
+        'On a terminal a live table shows each task (state, time, tokens, cost) and the queue; otherwise only\n' +
+        'state changes are printed (to stderr). budget: {task_usd, run_usd, task_tokens} in the plan or\n' +
+        'braid.yaml warns at 80 % and stops a session at 100 %, keeping its work (committed on its branch).',
     )
     .action(async (planFile: string, flags: RunFlags) => {
       const file = path.resolve(process.cwd(), planFile);
@@ -57,16 +62,20 @@ export function register(program: Command): void {
         }
         await ensureSupervisor(project);
         const began = Date.now();
+        const display = new LiveProgress(process.stderr, process.stderr.isTTY === true);
         const report = await runPlan(project, plan, {
           planKey: realpathSync(file),
           maxParallel,
           land: !!flags.land || plan.land === 'auto',
           interactive: flags.interactive,
+          budget: mergeBudgets(project.config.budget, plan.budget),
           landTasks: (names) => landQueue(project, names),
           onEvent: flags.json
             ? undefined
-            : (line) => progress(`${dim(formatDuration(Date.now() - began).padStart(6))}  ${line}`),
+            : (line) => display.event(`${dim(formatDuration(Date.now() - began).padStart(6))}  ${line}`),
+          onProgress: flags.json ? undefined : (view) => display.update(view),
         });
+        display.finish();
         if (flags.json) printJson(report);
         else process.stdout.write(`${renderReport(report)}\n`);
         if (report.tasks.some((t) => t.outcome !== 'landed' && t.outcome !== 'done')) process.exitCode = 1;

@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { getAgent } from '../../agents/registry.js';
+import { BraidError } from '../../core/errors.js';
+import { LIVE_STATUSES } from '../../core/task.js';
+import { deliverTypedNotes } from '../../notes/deliver.js';
+import { addNote, listNotes } from '../../notes/store.js';
+import { withProject } from '../../project/project.js';
+import { listTasks } from '../../store/tasks.js';
+import { bold, dim, printJson, table } from '../output.js';
+
+interface NoteFlags {
+  list?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('note')
+    .description(
+      'Share a note with every session of the repository, now and later (keeps CLAUDE.md in one place)',
+    )
+    .argument('[text...]', 'the note, e.g. "the API now lives under /v2"')
+    .option('--list', 'list the notes and which tasks have received them')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nClaude Code sessions receive a note as hook context on their next event; other agents get it typed\n' +
+        'in when idle (tmux); sessions started later receive every earlier note when they start.',
+    )
+    .action(async (words: string[], flags: NoteFlags) => {
+      const text = words.join(' ').trim();
+      await withProject(process.cwd(), async (project) => {
+        const db = project.store.db;
+        if (flags.list || !text) {
+          if (!flags.list)
+            throw new BraidError(
+              'E_USAGE',
+              'no note given',
+              'Write it as braid note "text", or list with --list.',
+            );
+          const notes = listNotes(db);
+          if (flags.json) return printJson({ notes });
+          if (!notes.length) return void process.stdout.write('no notes\n');
+          const rows = notes.map((n) => [
+            String(n.id),
+            new Date(n.createdAt).toISOString().slice(0, 16).replace('T', ' '),
+            n.deliveredTo.map((d) => d.task).join(', ') || '-',
+            n.text,
+          ]);
+          return void process.stdout.write(`${table(['ID', 'WHEN', 'RECEIVED BY', 'NOTE'], rows)}\n`);
+        }
+        const note = addNote(db, text);
+        const typed = await deliverTypedNotes(project);
+        const waiting = listTasks(db)
+          .filter((t) => LIVE_STATUSES.includes(t.status) && !typed.includes(t.name))
+          .filter((t) => {
+            try {
+              return getAgent(t.agent, project.config).statusMode === 'hooks';
+            } catch {
+              return false;
+            }
+          })
+          .map((t) => t.name);
+        if (flags.json)
+          return printJson({ note: { ...note, deliveredTo: typed }, typed, onNextHook: waiting });
+        process.stdout.write(`${bold(`note ${note.id}`)} kept for every session\n`);
+        if (typed.length) process.stdout.write(`  typed into: ${typed.join(', ')}\n`);
+        if (waiting.length) process.stdout.write(`  on their next hook event: ${waiting.join(', ')}\n`);
+        process.stdout.write(dim('  sessions started later receive it when they start\n'));
+      });
+    });
+}

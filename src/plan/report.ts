@@ -1,0 +1,72 @@
+import type { Plan } from '../core/plan.js';
+import { collectStats } from '../monitor/stats-report.js';
+import type { Project } from '../project/project.js';
+import { listTasks } from '../store/tasks.js';
+import type { RunReport, TaskReport } from './runner.js';
+
+export interface RunMemory {
+  skipped: Map<string, string>;
+  rejected: Map<string, string>;
+  stopped: Map<string, string>;
+  startedAt: Map<string, number>;
+  finishedAt: Map<string, number>;
+}
+
+/** The final report: each task's outcome and why, durations, usage, and the parallel speed-up. */
+export async function buildReport(
+  project: Project,
+  plan: Plan,
+  runId: string,
+  started: number,
+  m: RunMemory,
+): Promise<RunReport> {
+  const tasks = listTasks(project.store.db).filter((t) => t.runId === runId);
+  const stats = await collectStats(tasks, { cpuWindowMs: 0 });
+  const reports: TaskReport[] = plan.tasks.map((spec) => {
+    const task = tasks.find((t) => t.name === spec.name) ?? null;
+    const s = stats.tasks.find((x) => x.name === spec.name);
+    const begin = m.startedAt.get(spec.name);
+    const end = m.finishedAt.get(spec.name);
+    let outcome: TaskReport['outcome'] = 'done';
+    let reason: string | null = null;
+    if (m.skipped.has(spec.name)) [outcome, reason] = ['skipped', m.skipped.get(spec.name) ?? null];
+    else if (task?.status === 'landed') outcome = 'landed';
+    else if (m.stopped.has(spec.name)) [outcome, reason] = ['stopped', m.stopped.get(spec.name) ?? null];
+    else if (m.rejected.has(spec.name) || task?.status === 'conflict')
+      [outcome, reason] = ['rejected', m.rejected.get(spec.name) ?? task?.statusDetail ?? null];
+    else if (!task || task.status === 'failed')
+      [outcome, reason] = ['failed', task?.statusDetail ?? 'never started'];
+    return {
+      name: spec.name,
+      outcome,
+      reason,
+      durationMs: begin && end ? end - begin : null,
+      tokens: s?.tokens ?? null,
+      costUsd: s?.costUsd ?? null,
+      landedCommit: task?.landedCommit ?? null,
+    };
+  });
+  const wallMs = Date.now() - started;
+  // Only the time tasks ran during this invocation counts: an adopted run's earlier part is not ours.
+  const taskMs = plan.tasks.reduce((a, spec) => {
+    const begin = m.startedAt.get(spec.name);
+    const end = m.finishedAt.get(spec.name);
+    return begin && end ? a + Math.max(0, end - Math.max(begin, started)) : a;
+  }, 0);
+  const costs = reports.map((r) => r.costUsd);
+  return {
+    runId,
+    wallMs,
+    tasks: reports,
+    totals: {
+      tokens: reports.reduce(
+        (a, r) =>
+          a + (r.tokens ? r.tokens.input + r.tokens.output + r.tokens.cacheCreation + r.tokens.cacheRead : 0),
+        0,
+      ),
+      costUsd: costs.every((c) => c === null) ? null : costs.reduce<number>((a, c) => a + (c ?? 0), 0),
+      taskMs,
+      speedup: wallMs > 0 && taskMs > 0 ? taskMs / wallMs : null,
+    },
+  };
+}

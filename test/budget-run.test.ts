@@ -1,0 +1,89 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { budgetAction, checkBudget, mergeBudgets } from '../src/core/budget.js';
+import type { RunReport } from '../src/plan/runner.js';
+import { runCli } from './helpers/cli.js';
+import { buildOnce, type PlanRepo, planRepo, planYaml, snapshot } from './helpers/plan-run.js';
+
+let ctx: PlanRepo | null = null;
+beforeAll(buildOnce, 120_000);
+afterEach(async () => {
+  await ctx?.cleanup();
+  ctx = null;
+});
+
+describe('budget decisions', () => {
+  it('merges the plan over braid.yaml and decides warn once, then stop', () => {
+    expect(mergeBudgets({ task_usd: 5, run_usd: 20 }, { task_usd: 1, task_tokens: 10 })).toEqual({
+      task_usd: 1,
+      run_usd: 20,
+      task_tokens: 10,
+    });
+    expect(mergeBudgets(undefined, undefined)).toBeUndefined();
+    const warn = checkBudget({ spentUsd: 0.85, tokens: null }, { task_usd: 1 });
+    expect(budgetAction(warn, false, true)).toEqual({
+      kind: 'warn',
+      reason: 'task spent $0.85 of $1.00 (85 %)',
+    });
+    expect(budgetAction(warn, true, true)).toEqual({ kind: 'none' });
+    const over = checkBudget({ spentUsd: 0.1, tokens: null, runSpentUsd: 3 }, { task_usd: 1, run_usd: 2 });
+    expect(budgetAction(over, true, true)).toMatchObject({ kind: 'stop', wholeRun: true });
+    expect(budgetAction(over, true, false)).toEqual({ kind: 'none' });
+  });
+});
+
+describe('braid run with a budget', () => {
+  it('warns at 80 %, stops a session at 100 % keeping its work, and skips what needs it', async () => {
+    ctx = await planRepo();
+    const file = ctx.plan(
+      planYaml(
+        [
+          {
+            name: 'spender',
+            script: '@write partial.txt half done ;; @tokens 5000 0 ;; @sleep 30000 ;; @commit never',
+          },
+          { name: 'after-spender', script: '@write z.txt z ;; @commit z', needs: ['spender'] },
+          { name: 'thrifty', script: '@tokens 850 0 ;; @write t.txt t ;; @commit t' },
+        ],
+        'budget: { task_tokens: 1000 }',
+      ),
+    );
+    const res = await runCli(ctx.repo.dir, ['run', file], { env: ctx.env, timeoutMs: 60_000 });
+    expect(res.code, res.stderr).toBe(1);
+    expect(res.stderr).toMatch(/thrifty: budget warning: task used 85\d tokens of 1,000 tokens \(85 %\)/);
+    expect(res.stderr).toMatch(/spender: stopping for budget: task used 5,00\d tokens of 1,000 tokens/);
+    expect(res.stdout).toMatch(/spender\s+stopped/);
+    expect(res.stdout).toMatch(/thrifty\s+landed/);
+
+    const { byName, events } = await snapshot(ctx.repo.dir);
+    const spender = byName.get('spender');
+    expect(spender && existsSync(spender.worktree)).toBe(true);
+    expect(readFileSync(path.join(spender?.worktree ?? '', 'partial.txt'), 'utf8')).toBe('half done\n');
+    // The work is committed on the task's branch, not landed.
+    expect(await ctx.repo.git('show', 'braid/spender:partial.txt')).toBe('half done');
+    expect(events('spender', 'budget-stopped')).toHaveLength(1);
+    expect(events('thrifty', 'budget-warning')).toHaveLength(1);
+    expect(byName.has('after-spender')).toBe(false);
+  }, 60_000);
+
+  it('reports the stop in --json and stops everything once the run budget is spent', async () => {
+    ctx = await planRepo('budget: { run_usd: 0.01 }');
+    // 5,000 input tokens at $3 per million: $0.015, over the run's $0.01.
+    const file = ctx.plan(
+      planYaml(
+        [
+          { name: 'big', script: '@tokens 5000 0 ;; @sleep 30000 ;; @commit never' },
+          { name: 'later', script: '@write l.txt l ;; @commit l', needs: ['big'] },
+        ],
+        'max_parallel: 1',
+      ),
+    );
+    const res = await runCli(ctx.repo.dir, ['run', file, '--json'], { env: ctx.env, timeoutMs: 60_000 });
+    expect(res.code).toBe(1);
+    const report = JSON.parse(res.stdout) as RunReport;
+    expect(report.tasks[0]).toMatchObject({ name: 'big', outcome: 'stopped' });
+    expect(report.tasks[0].reason).toMatch(/^stopped for budget: run spent \$0\.0\d of \$0\.01/);
+    expect(report.tasks[1]).toMatchObject({ name: 'later', outcome: 'skipped' });
+  }, 60_000);
+});

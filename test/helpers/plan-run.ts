@@ -1,0 +1,137 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { run } from '../../src/exec/run.js';
+import { findRepo } from '../../src/git/repo.js';
+import { openStore } from '../../src/store/db.js';
+import { listEvents, listTasks } from '../../src/store/tasks.js';
+import { CLI, ROOT } from './cli.js';
+import { GIT_TEST_ENV, type TempRepo, tempRepo } from './repo.js';
+
+export const FAKE = path.join(ROOT, 'test/fixtures/fake-claude');
+
+/** Builds once per test file (runCli runs the built CLI). */
+export async function buildOnce(): Promise<void> {
+  await run('npm', ['run', 'build'], { cwd: ROOT, timeoutMs: 120_000, allowFailure: true });
+  if (!existsSync(CLI)) throw new Error(`build did not produce ${CLI}`);
+}
+
+/**
+ * braid.yaml with two fake-claude agents: `fake` fires hooks (status from hooks, notes as context),
+ * `quick` fires none (status from the process: cheaper on a loaded machine).
+ */
+export function fakeAgentsConfig(extra = ''): string {
+  const node = JSON.stringify(process.execPath);
+  const fake = JSON.stringify(FAKE);
+  const headless = `${node}, ${fake}, "-p", "--output-format", "stream-json", "--verbose"`;
+  return [
+    'agent: fake',
+    'agents:',
+    '  fake:',
+    `    command: [${node}, ${fake}, "--settings", "{settings}", "{prompt}"]`,
+    `    headless_command: [${headless}, "--settings", "{settings}", "{prompt}"]`,
+    '    status: hooks',
+    '  quick:',
+    `    command: [${node}, ${fake}, "{prompt}"]`,
+    `    headless_command: [${headless}, "{prompt}"]`,
+    '    status: process',
+    'deps: none',
+    'land: { strategy: squash }',
+    extra,
+    '',
+  ].join('\n');
+}
+
+export interface PlanRepo {
+  repo: TempRepo;
+  env: NodeJS.ProcessEnv;
+  /** Writes a plan file beside the repository and returns its path. */
+  plan(yaml: string, name?: string): string;
+  cleanup(): Promise<void>;
+}
+
+/** A temp repository with braid.yaml outside it (BRAID_CONFIG) and a private Claude config dir. */
+export async function planRepo(configExtra = ''): Promise<PlanRepo> {
+  const repo = await tempRepo();
+  const config = path.join(repo.parent, 'braid.yaml');
+  writeFileSync(config, fakeAgentsConfig(configExtra));
+  const claudeDir = path.join(repo.parent, 'claude');
+  mkdirSync(claudeDir);
+  const env = { BRAID_CONFIG: config, CLAUDE_CONFIG_DIR: claudeDir };
+  return {
+    repo,
+    env,
+    plan(yaml, name = 'plan.yaml') {
+      const file = path.join(repo.parent, name);
+      writeFileSync(file, yaml);
+      return file;
+    },
+    async cleanup() {
+      await killSessions(repo.dir);
+      repo.cleanup();
+    },
+  };
+}
+
+/** A plan task line list; prompts are JSON strings (a YAML scalar may not start with '@'). */
+export function planYaml(
+  tasks: Array<{ name: string; script: string; needs?: string[]; stack?: boolean; agent?: string }>,
+  extra = '',
+): string {
+  const lines = ['tasks:'];
+  for (const t of tasks) {
+    lines.push(`  - name: ${t.name}`, `    prompt: ${JSON.stringify(t.script)}`);
+    lines.push(`    agent: ${t.agent ?? 'quick'}`);
+    if (t.needs) lines.push(`    needs: [${t.needs.join(', ')}]`);
+    if (t.stack) lines.push('    stack: true');
+  }
+  return `${lines.join('\n')}\n${extra}\n`;
+}
+
+export async function storeOf(dir: string) {
+  const info = await findRepo(dir);
+  return openStore(info.commonDir);
+}
+
+/** Reads the tasks and their events from the store (a fresh connection each time). */
+export async function snapshot(dir: string) {
+  const store = await storeOf(dir);
+  try {
+    const tasks = listTasks(store.db);
+    const all = listEvents(store.db, { limit: 1_000_000 });
+    const events = (name: string, kind?: string) =>
+      all.filter((e) => e.task === name && (kind === undefined || e.kind === kind));
+    return { tasks, byName: new Map(tasks.map((t) => [t.name, t])), events };
+  } finally {
+    store.close();
+  }
+}
+
+/** Ends every session the store knows of (headless sessions are detached process groups). */
+export async function killSessions(dir: string): Promise<void> {
+  if (!existsSync(dir)) return;
+  const { tasks } = await snapshot(dir).catch(() => ({ tasks: [] as { pid: number | null }[] }));
+  for (const t of tasks) {
+    if (!t.pid) continue;
+    try {
+      process.kill(-t.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  ms = 30_000,
+) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+export const gitEnv = GIT_TEST_ENV;

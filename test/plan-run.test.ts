@@ -1,0 +1,170 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawnDetached } from '../src/exec/detached.js';
+import { isProcessAlive } from '../src/exec/pid.js';
+import type { RunReport } from '../src/plan/runner.js';
+import { CLI, runCli } from './helpers/cli.js';
+import { buildOnce, gitEnv, type PlanRepo, planRepo, planYaml, snapshot, until } from './helpers/plan-run.js';
+
+let ctx: PlanRepo | null = null;
+beforeAll(buildOnce, 120_000);
+afterEach(async () => {
+  await ctx?.cleanup();
+  ctx = null;
+});
+
+async function runPlanJson(p: PlanRepo, file: string, args: string[] = []) {
+  const res = await runCli(p.repo.dir, ['run', file, '--json', ...args], { env: p.env, timeoutMs: 90_000 });
+  let report: RunReport;
+  try {
+    report = JSON.parse(res.stdout) as RunReport;
+  } catch {
+    throw new Error(`braid run did not print JSON (exit ${res.code}):\n${res.stdout}\n${res.stderr}`);
+  }
+  const outcome = (name: string) => report.tasks.find((t) => t.name === name);
+  return { res, report, outcome };
+}
+
+describe('braid run: plans', () => {
+  it('starts a dependent task from main after its need landed, and a stacked one from its branch', async () => {
+    ctx = await planRepo();
+    const file = ctx.plan(
+      planYaml([
+        { name: 'alpha', script: '@write a.txt from alpha ;; @commit alpha' },
+        { name: 'beta', script: '@run cp a.txt b.txt ;; @commit beta', needs: ['alpha'] },
+        { name: 'gamma', script: '@run cp a.txt c.txt ;; @commit gamma', needs: ['alpha'], stack: true },
+      ]),
+    );
+    const { res, outcome } = await runPlanJson(ctx, file);
+    expect(res.code, res.stderr).toBe(0);
+    for (const name of ['alpha', 'beta', 'gamma']) expect(outcome(name)?.outcome).toBe('landed');
+    expect(await ctx.repo.git('show', 'main:b.txt')).toBe('from alpha');
+    expect(await ctx.repo.git('show', 'main:c.txt'), await ctx.repo.git('log', '--stat', 'main')).toBe(
+      'from alpha',
+    );
+    const { byName } = await snapshot(ctx.repo.dir);
+    expect(byName.get('beta')?.base).toBe('main');
+    expect(byName.get('gamma')?.base).toBe('main');
+    expect(byName.get('gamma')?.options.stackedOn).toBe('braid/alpha');
+    expect(byName.get('gamma')?.baseCommit).toBe(await ctx.repo.git('rev-parse', 'braid/alpha'));
+    // beta started from main after alpha landed: main's alpha commit is beta's base commit.
+    const alphaLanded = byName.get('alpha')?.landedCommit;
+    expect(byName.get('beta')?.baseCommit).toBe(alphaLanded);
+  }, 60_000);
+
+  it('a failing task does not stop the others; its dependents are skipped with the reason', async () => {
+    ctx = await planRepo();
+    const file = ctx.plan(
+      planYaml([
+        { name: 'broken', script: '@fail the tests do not pass' },
+        { name: 'after-broken', script: '@write x.txt x ;; @commit x', needs: ['broken'] },
+        { name: 'after-after', script: '@write y.txt y ;; @commit y', needs: ['after-broken'] },
+        { name: 'fine', script: '@write f.txt f ;; @commit f' },
+      ]),
+    );
+    const { res, outcome } = await runPlanJson(ctx, file);
+    expect(res.code).toBe(1);
+    expect(outcome('broken')?.outcome).toBe('failed');
+    expect(outcome('after-broken')).toMatchObject({
+      outcome: 'skipped',
+      reason: "needs 'broken', which failed",
+    });
+    expect(outcome('after-after')).toMatchObject({ outcome: 'skipped' });
+    expect(outcome('after-after')?.reason).toContain('after-broken');
+    expect(outcome('fine')?.outcome).toBe('landed');
+    const { byName } = await snapshot(ctx.repo.dir);
+    expect(byName.has('after-broken')).toBe(false);
+    expect(await ctx.repo.git('show', 'main:f.txt')).toBe('f');
+  }, 60_000);
+
+  it('refuses a bad plan with exit 2, listing every problem, and starts nothing', async () => {
+    ctx = await planRepo();
+    const file = ctx.plan(
+      [
+        'tasks:',
+        '  - { name: a, prompt: x, needs: [c] }',
+        '  - { name: b, prompt: x, needs: [a, ghost] }',
+        '  - { name: c, prompt: x, needs: [b] }',
+        '  - { name: a, prompt: x }',
+        '  - { name: "Bad Name", prompt: x }',
+        '',
+      ].join('\n'),
+    );
+    const res = await runCli(ctx.repo.dir, ['run', file], { env: ctx.env });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("duplicate task name 'a'");
+    expect(res.stderr).toContain("'b' needs unknown task 'ghost'");
+    expect(res.stderr).toMatch(/dependency cycle (a -> c -> b -> a|c -> b -> a -> c|b -> a -> c -> b)/);
+    expect(res.stderr).toContain("'Bad Name' is not a valid task name");
+    const unknown = ctx.plan('tasks:\n  - { name: a, prompt: x, colour: red }\nmax_paralel: 2\n', 'p2.yaml');
+    const res2 = await runCli(ctx.repo.dir, ['run', unknown], { env: ctx.env });
+    expect(res2.code).toBe(2);
+    expect(res2.stderr).toContain('colour');
+    expect(res2.stderr).toContain('max_paralel');
+    expect(existsSync(path.join(ctx.repo.parent, 'repo.braid'))).toBe(false);
+    expect((await snapshot(ctx.repo.dir)).tasks).toEqual([]);
+  }, 30_000);
+});
+
+describe('braid run: resuming and many tasks', () => {
+  it('killed with SIGKILL and started again, it adopts live sessions and does not redo landed tasks', async () => {
+    const p = await planRepo();
+    ctx = p;
+    const file = p.plan(
+      planYaml([
+        { name: 'quick-one', script: '@write q.txt q ;; @commit q' },
+        { name: 'slow-one', script: '@sleep 2500 ;; @write s.txt s ;; @commit s' },
+      ]),
+    );
+    const pid = await spawnDetached(process.execPath, [CLI, 'run', file], {
+      cwd: p.repo.dir,
+      env: { ...process.env, ...gitEnv, ...p.env, NO_COLOR: '1' },
+    });
+    await until('quick-one landed while slow-one works', async () => {
+      const { byName } = await snapshot(p.repo.dir);
+      return byName.get('quick-one')?.status === 'landed' && byName.get('slow-one')?.pid;
+    });
+    process.kill(pid, 'SIGKILL');
+    const before = await snapshot(p.repo.dir);
+    const slowPid = before.byName.get('slow-one')?.pid;
+    expect(isProcessAlive(slowPid)).toBe(true);
+
+    const { res, outcome } = await runPlanJson(p, file);
+    expect(res.code, res.stderr).toBe(0);
+    expect(outcome('quick-one')?.outcome).toBe('landed');
+    expect(outcome('slow-one')?.outcome).toBe('landed');
+    const after = await snapshot(p.repo.dir);
+    expect(after.byName.get('quick-one')?.landedCommit).toBe(before.byName.get('quick-one')?.landedCommit);
+    // One session each: nothing was started a second time.
+    expect(after.events('quick-one', 'session-started')).toHaveLength(1);
+    expect(after.events('slow-one', 'session-started')).toHaveLength(1);
+    expect(after.byName.get('slow-one')?.pid).toBe(slowPid);
+    expect(await p.repo.git('show', 'main:s.txt')).toBe('s');
+  }, 60_000);
+
+  it('runs 12 small tasks three at a time and lands every one', async () => {
+    ctx = await planRepo();
+    const tasks = Array.from({ length: 12 }, (_, i) => ({
+      name: `t${String(i + 1).padStart(2, '0')}`,
+      script: `@write f${i + 1}.txt task ${i + 1} ;; @commit t${i + 1}`,
+    }));
+    const file = ctx.plan(planYaml(tasks, 'max_parallel: 3'));
+    const { res, report } = await runPlanJson(ctx, file);
+    expect(res.code, res.stderr).toBe(0);
+    expect(report.tasks.map((t) => t.outcome)).toEqual(Array(12).fill('landed'));
+    const files = (await ctx.repo.git('ls-tree', '--name-only', 'main')).split('\n');
+    for (let i = 1; i <= 12; i++) expect(files).toContain(`f${i}.txt`);
+    // Never more than three sessions at once: each start came after at most two others were live.
+    const { events } = await snapshot(ctx.repo.dir);
+    const spans = tasks.map((t) => {
+      const started = events(t.name, 'session-started')[0]?.at ?? 0;
+      const ended = events(t.name, 'plan-state').find((e) => e.data.state !== 'running')?.at;
+      return { started, ended: ended ?? Number.POSITIVE_INFINITY };
+    });
+    for (const s of spans) {
+      const overlapping = spans.filter((o) => o.started <= s.started && o.ended > s.started).length;
+      expect(overlapping).toBeLessThanOrEqual(3);
+    }
+  }, 90_000);
+});
