@@ -23,8 +23,21 @@ export function tmuxSessionName(repoName: string): string {
 }
 
 /** tmux hands a single-word command to the shell; `env --` makes it an exec like the rest. */
+/**
+ * The pane runs the agent under a small fixed sh script that records its exit code: tmux 3.3 can lose
+ * a dead pane's status when pipe-pane is attached. The traps are handlers, not ignores, so the agent
+ * keeps default signals; the script outlives Ctrl-C/TERM/HUP only to write the record. argv stays "$@".
+ */
+const EXIT_RECORDER = [
+  'trap : INT TERM HUP',
+  '"$@"',
+  'code=$?',
+  'printf \'{"exitCode":%s,"signal":null,"endedAt":"%s"}\\n\' "$code" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$BRAID_EXIT_FILE.tmp" && mv -f "$BRAID_EXIT_FILE.tmp" "$BRAID_EXIT_FILE"',
+  'exit "$code"',
+].join('\n');
+
 function execArgv(argv: string[]): string[] {
-  return argv.length === 1 ? ['env', '--', argv[0]] : argv;
+  return ['sh', '-c', EXIT_RECORDER, 'braid-session', ...argv];
 }
 
 function shellQuote(text: string): string {
@@ -60,7 +73,8 @@ export class TmuxRuntime implements Runtime {
       await this.client.run(['set-option', '-w', '-t', pane, 'remain-on-exit', 'on']);
       const pipe = escapeTmuxFormat(`cat >> ${shellQuote(spec.logPath)}`);
       await this.client.run(['pipe-pane', '-o', '-t', pane, pipe]);
-      const envArgs = Object.entries(spec.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+      const env = { ...spec.env, BRAID_EXIT_FILE: spec.exitPath };
+      const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
       const cwd = escapeTmuxFormat(spec.cwd);
       await this.client.run(
         ['respawn-pane', '-k', '-t', pane, '-c', cwd, ...envArgs, '--', ...execArgv(spec.argv)],
@@ -129,8 +143,9 @@ export class TmuxRuntime implements Runtime {
 
   async state(handle: SessionHandle, exitPath: string): Promise<SessionState> {
     let info = handle.target ? await this.paneInfo(handle.target) : null;
-    // tmux marks a pane dead on the pty's EOF, a moment before it reaps the process and knows the status.
-    for (let i = 0; i < 40 && info?.dead && info.status === null && !info.signal; i++) {
+    // tmux marks a pane dead on the pty's EOF, a moment before the recorder's file or tmux's status exist.
+    const unknown = () => info?.dead && info.status === null && !info.signal && !readExitRecord(exitPath);
+    for (let i = 0; i < 40 && unknown(); i++) {
       await new Promise((r) => setTimeout(r, 25));
       info = handle.target ? await this.paneInfo(handle.target) : null;
     }
@@ -138,12 +153,13 @@ export class TmuxRuntime implements Runtime {
       return { alive: false, exitCode: readExitRecord(exitPath)?.exitCode ?? null, pid: handle.pid };
     }
     if (!info.dead) return { alive: true, exitCode: null, pid: info.pid };
+    const recorded = readExitRecord(exitPath);
     // Keep the outcome on disk so it survives the window being removed.
-    if (!readExitRecord(exitPath)) {
+    if (!recorded) {
       const record = { exitCode: info.status, signal: info.signal, endedAt: new Date().toISOString() };
       writeExitRecord(exitPath, record);
     }
-    return { alive: false, exitCode: info.status, pid: info.pid };
+    return { alive: false, exitCode: info.status ?? recorded?.exitCode ?? null, pid: info.pid };
   }
 
   private target(handle: SessionHandle): string {
