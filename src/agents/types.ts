@@ -23,6 +23,8 @@ export interface AgentAdapter {
   /** How to install the binary, shown when it is missing. */
   installHint: string;
   statusMode: StatusMode;
+  /** statusMode screen: how long an unchanged screen must stay so before the session counts as idle. */
+  screenIdleMs?: number;
   /** argv for an interactive session (in tmux). */
   interactive(ctx: LaunchContext): string[];
   /** argv for a headless run that works on the prompt and exits. */

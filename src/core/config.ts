@@ -23,6 +23,8 @@ const agentSchema = z
     command: z.array(z.string()).min(1).optional(),
     headless_command: z.array(z.string()).min(1).optional(),
     status: z.enum(['hooks', 'screen', 'process']).optional(),
+    /** status: screen: a pane unchanged this long counts as idle. */
+    screen_idle_seconds: z.number().positive().optional(),
   })
   .strict();
 

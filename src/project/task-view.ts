@@ -4,6 +4,7 @@ import { git } from '../git/git.js';
 import { refExists } from '../git/repo.js';
 import { worktreeChanges } from '../git/snapshot.js';
 import { collectStats } from '../monitor/stats-report.js';
+import { refreshAllSessions } from '../session/refresh.js';
 import { listTasks } from '../store/tasks.js';
 import { taskPorts } from '../workspace/ports.js';
 import type { Project } from './project.js';
@@ -58,7 +59,12 @@ async function changes(
   return { changed: files.size, ahead, behind };
 }
 
-export async function taskViews(project: Project, options: { usage?: boolean } = {}): Promise<TaskView[]> {
+export async function taskViews(
+  project: Project,
+  options: { usage?: boolean; refresh?: boolean } = {},
+): Promise<TaskView[]> {
+  // Liveness and screens are polled, not pushed: read them before showing anything.
+  if (options.refresh !== false) await refreshAllSessions(project);
   const tasks = listTasks(project.store.db);
   const stats =
     options.usage === false
