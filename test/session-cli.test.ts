@@ -104,7 +104,7 @@ describe('sessions from the command line, in tmux on a private socket', () => {
     const prompts: Record<string, string> = {
       t1: script('@write one.txt one', '@ask Which colour should the button be?', '@say thanks'),
       t2: script('@write two.txt two'),
-      t3: script('@write three.txt three', '@sleep 600000'),
+      t3: script('@write three.txt three', '@status idle', '@sleep 600000'),
     };
     const created = await Promise.all(Object.entries(prompts).map(([n, p]) => braid('new', n, '-p', p)));
     for (const r of created) expect(r.stderr).not.toMatch(/error/i);
@@ -161,9 +161,10 @@ describe('sessions from the command line, in tmux on a private socket', () => {
     expect(lines).toContain('after the resume');
 
     // Killing the pane's process ends the session as failed, seen by the next ls.
+    // An interrupt fires no hook: Claude Code's status file tells that t3 went idle.
     await eventually(() => existsSync(path.join(stored('t3')?.worktree ?? '/none', 'three.txt')));
-    const t3 = await row('t3');
-    expect(t3.status).toBe('working');
+    const t3 = await statusOf('t3', 'idle');
+    expect(t3.statusSource).toBe('hook');
     const diff = await braid('diff', 't3');
     expect(diff.stdout).toContain('+three');
     process.kill(t3.pid as number, 'SIGKILL');

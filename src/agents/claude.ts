@@ -1,3 +1,4 @@
+import { readClaudeStatusFile } from './claude-status-file.js';
 import { type AgentAdapter, type LaunchContext, promptArgs } from './types.js';
 
 function settingsArgs(ctx: LaunchContext): string[] {
@@ -30,6 +31,7 @@ export const claudeAgent: AgentAdapter = {
       ...promptArgs(ctx.prompt),
     ];
   },
+  statusFile: readClaudeStatusFile,
   resume(ctx, sessionId) {
     return ['claude', ...settingsArgs(ctx), '--resume', sessionId];
   },

@@ -1,3 +1,5 @@
+import type { AgentFileState } from './claude-status-file.js';
+
 /** What braid needs to know to launch and watch one kind of agent. */
 
 export interface LaunchContext {
@@ -29,6 +31,8 @@ export interface AgentAdapter {
   interactive(ctx: LaunchContext): string[];
   /** argv for a headless run that works on the prompt and exits. */
   headless(ctx: LaunchContext): string[];
+  /** The agent's own status file for the process `pid`, where it keeps one (Claude Code). */
+  statusFile?(pid: number, env?: NodeJS.ProcessEnv): AgentFileState | null;
   /** argv resuming an earlier interactive session by the agent's own id. */
   resume?(ctx: LaunchContext, sessionId: string): string[];
   /** How to ask the agent to stop: tmux keys sent in order, then a signal if it is still alive. */

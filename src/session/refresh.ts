@@ -9,6 +9,9 @@ import type { Runtime, SessionHandle } from '../runtime/types.js';
 import { appendEvent, getTask, listTasks, mergeTaskOptions, updateTask } from '../store/tasks.js';
 import { handleOf, sessionPaths } from './lifecycle.js';
 
+/** A hooks agent silent this long after its start gets a note in its status detail. */
+const SILENT_HOOKS_MS = 20_000;
+
 /** What braid last saw on a screen-watched session (kept in task options between refreshes). */
 export interface ScreenMemo {
   hash: string;
@@ -38,7 +41,9 @@ export async function refreshTaskStatus(
     return getTask(project.store.db, name);
   }
   const agent = agentOf(project, task);
+  if (agent?.statusFile && state.pid) readAgentFile(project, name, agent, state.pid);
   if (agent?.statusMode === 'screen') await readScreen(project, task, runtime, handle, agent, now);
+  if (agent?.statusMode === 'hooks') noticeSilentHooks(project, task, now);
   return getTask(project.store.db, name);
 }
 
@@ -63,6 +68,22 @@ function agentOf(project: Project, task: Task): AgentAdapter | null {
   }
 }
 
+/** The agent's own status file, when written after braid's last status change (it covers interrupts). */
+function readAgentFile(project: Project, name: string, agent: AgentAdapter, pid: number): void {
+  const file = agent.statusFile?.(pid);
+  if (!file) return;
+  const signal: StatusSignal = { kind: 'agent-file', state: file.state, waitingFor: file.waitingFor };
+  applySignal(project, name, signal, { newerThanStatus: file.writtenAt });
+}
+
+/** A hooks agent that never reported is most likely held at a dialog (Claude Code: workspace trust). */
+function noticeSilentHooks(project: Project, task: Task, now: number): void {
+  if (task.status !== 'starting' || task.statusSource !== 'process' || task.statusDetail) return;
+  if (now - task.statusSince < SILENT_HOOKS_MS) return;
+  const detail = `no hook events yet: the agent may be waiting at a dialog (e.g. trusting the folder); see braid attach ${task.name}`;
+  updateTask(project.store.db, task.name, { statusDetail: detail });
+}
+
 /** Screen source: a changed pane means working, one unchanged for the agent's idle time means idle. */
 async function readScreen(
   project: Project,
@@ -81,18 +102,25 @@ async function readScreen(
   const changedAt = changing ? now : memo.changedAt;
   if (changing) mergeTaskOptions(project.store.db, task.name, { screen: { hash, changedAt } });
   const signal: StatusSignal = { kind: 'screen', changing, stableForMs: now - changedAt };
-  applySignal(project, task.name, signal, agent.screenIdleMs);
+  applySignal(project, task.name, signal, { screenIdleAfterMs: agent.screenIdleMs });
+}
+
+interface ApplyOptions {
+  screenIdleAfterMs?: number;
+  /** Ignore the signal unless it is newer than the task's current status (ms since epoch). */
+  newerThanStatus?: number;
 }
 
 /** Applies one status signal through the state machine, recording the change as an event. */
-function applySignal(project: Project, name: string, signal: StatusSignal, screenIdleAfterMs?: number): void {
+function applySignal(project: Project, name: string, signal: StatusSignal, opts: ApplyOptions = {}): void {
   const { store } = project;
   // Read and write in one transaction: a hook landing meanwhile must not be overwritten by an older view.
   store.tx(() => {
     const task = getTask(store.db, name);
     if (!task) return;
+    if (opts.newerThanStatus !== undefined && opts.newerThanStatus <= task.statusSince) return;
     const current = { status: task.status, source: task.statusSource, detail: task.statusDetail };
-    const change = nextStatus(current, signal, { screenIdleAfterMs });
+    const change = nextStatus(current, signal, { screenIdleAfterMs: opts.screenIdleAfterMs });
     if (!change) return;
     const patch = { status: change.status, statusSource: change.source, statusDetail: change.detail };
     updateTask(store.db, name, patch);
