@@ -171,6 +171,7 @@ describe('sessions from the command line, in tmux on a private socket', () => {
     const dead = await statusOf('t3', 'failed');
     expect(dead.statusSource).toBe('process');
     expect(dead.exitCode).toBeNull();
+    expect((await braid('ls')).stdout).toMatch(/t3\s+failed \(ended without an exit code\)/);
   }, 120_000);
 
   it('keeps a headless session running after braid exits and records its exit', async () => {
@@ -185,6 +186,8 @@ describe('sessions from the command line, in tmux on a private socket', () => {
     expect(done.status).toBe('exited');
     expect(readFileSync(path.join(done.worktree, 'late.txt'), 'utf8')).toBe('late\n');
     expect((await braid('logs', 'h1')).stdout).toContain('"type":"result"');
+    // Attaching to a headless session follows its log; an ended one prints it and returns.
+    expect((await braid('attach', 'h1')).stdout).toContain('"type":"result"');
   }, 60_000);
 
   it('watches the screen of an agent without hooks: changing is working, quiet is idle', async () => {
