@@ -172,6 +172,9 @@ describe('sessions from the command line, in tmux on a private socket', () => {
     expect(dead.statusSource).toBe('process');
     expect(dead.exitCode).toBeNull();
     expect((await braid('ls')).stdout).toMatch(/t3\s+failed \(ended without an exit code\)/);
+    const late = await braid('send', 't3', 'anyone there?');
+    expect(late.code).toBe(1);
+    expect(late.stderr).toContain('braid start t3');
   }, 120_000);
 
   it('keeps a headless session running after braid exits and records its exit', async () => {
@@ -208,6 +211,9 @@ describe('sessions from the command line, in tmux on a private socket', () => {
     expect(busy.statusSource).toBe('screen');
     const idle = await statusOf('s1', 'idle');
     expect(idle.statusSource).toBe('screen');
+    // A shell ends on the stop's Ctrl-C by a signal: failed, but marked as asked for.
+    expect((await braid('stop', 's1')).code).toBe(0);
+    expect(stored('s1')?.statusDetail).toMatch(/^stopped with braid stop/);
   }, 60_000);
 
   it('a missing agent leaves the task provisioned with an install hint; start works once installed', async () => {
