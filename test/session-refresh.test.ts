@@ -1,14 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Project } from '../src/project/project.js';
 import { startSession, stopSession } from '../src/session/lifecycle.js';
 import { refreshTaskStatus } from '../src/session/refresh.js';
 import { getTask, listEvents } from '../src/store/tasks.js';
 import { provisionTask } from '../src/workspace/provision.js';
+import { ROOT } from './helpers/cli.js';
 import { projectFor } from './helpers/project.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 import { eventually } from './helpers/tmux.js';
 
+const FAKE = path.join(ROOT, 'test/fixtures/fake-claude');
 let repo: TempRepo;
 let project: Project;
 
@@ -18,21 +21,24 @@ const YAML = [
   'agents:',
   '  quiet: { command: ["sh", "-c", "echo ready; exec sleep 600"], status: screen, screen_idle_seconds: 1 }',
   '  mute: { command: ["sleep", "600"], status: hooks }',
+  `  fakec: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE)}, "-p", "--output-format", "stream-json", "--verbose", "{prompt}"], status: hooks }`,
   '',
 ].join('\n');
 
-async function startHeadless(name: string, agent: string): Promise<void> {
-  await provisionTask(project, { name, agent, prompt: '' });
+async function startHeadless(name: string, agent: string, prompt = ''): Promise<void> {
+  await provisionTask(project, { name, agent, prompt });
   await startSession(project, name, { headless: true });
 }
 
 beforeAll(async () => {
   repo = await tempRepo();
+  // Agents started here inherit this: the fake Claude's transcripts stay in the temp folder.
+  process.env.CLAUDE_CONFIG_DIR = path.join(repo.parent, 'claude-config');
   project = await projectFor(repo.dir, YAML);
 });
 
 afterAll(async () => {
-  for (const name of ['s1', 'h1', 'h2']) {
+  for (const name of ['s1', 'h1', 'h2', 'c1']) {
     const task = getTask(project.store.db, name);
     if (task) await stopSession(project, task).catch(() => {});
   }
@@ -78,5 +84,15 @@ describe('session status refresh', () => {
     await startHeadless('h2', 'mute');
     await stopSession(project, getTask(project.store.db, 'h2') as NonNullable<ReturnType<typeof getTask>>);
     expect(getTask(project.store.db, 'h2')?.status).toBe('failed');
+  });
+
+  it('says why a headless Claude run failed, from its stream-json result', async () => {
+    await startHeadless('c1', 'fakec', '@fail out of ideas');
+    const failed = await eventually(async () => {
+      const t = await refreshTaskStatus(project, 'c1');
+      return t?.status === 'failed' ? t : undefined;
+    });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.statusDetail).toContain('error_during_execution');
   });
 });

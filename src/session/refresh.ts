@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { getAgent } from '../agents/registry.js';
 import type { AgentAdapter } from '../agents/types.js';
 import { nextStatus, type StatusSignal } from '../core/status.js';
 import { LIVE_STATUSES, type Task } from '../core/task.js';
+import { parseStreamJsonLog } from '../monitor/stream-json.js';
 import type { Project } from '../project/project.js';
 import { getRuntime } from '../runtime/index.js';
 import type { Runtime, SessionHandle } from '../runtime/types.js';
@@ -38,6 +40,7 @@ export async function refreshTaskStatus(
   if (!state.alive) {
     if (task.exitCode !== state.exitCode) updateTask(project.store.db, name, { exitCode: state.exitCode });
     applySignal(project, name, { kind: 'process', alive: false, exitCode: state.exitCode });
+    if (handle.runtime === 'headless') explainHeadlessFailure(project, name);
     return getTask(project.store.db, name);
   }
   const agent = agentOf(project, task);
@@ -53,6 +56,23 @@ export async function refreshAllSessions(project: Project): Promise<void> {
     (t) => handleOf(t) && (LIVE_STATUSES.includes(t.status) || endedByHook(t)),
   );
   await Promise.all(live.map((t) => refreshTaskStatus(project, t.name).catch(() => null)));
+}
+
+/** A failed headless Claude run says why in its final stream-json `result` (e.g. error_max_budget_usd). */
+function explainHeadlessFailure(project: Project, name: string): void {
+  const task = getTask(project.store.db, name);
+  if (task?.status !== 'failed' || !task.logPath) return;
+  let log: string;
+  try {
+    log = readFileSync(task.logPath, 'utf8');
+  } catch {
+    return;
+  }
+  const outcome = parseStreamJsonLog(log);
+  if (!outcome.finished || !outcome.isError || !outcome.subtype) return;
+  const detail = `${task.statusDetail ?? 'failed'}: the agent reported ${outcome.subtype}`;
+  if (!task.statusDetail?.includes(outcome.subtype))
+    updateTask(project.store.db, name, { statusDetail: detail });
 }
 
 /** SessionEnd arrives before the process is gone: its exit code is still to be read. */
