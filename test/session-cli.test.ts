@@ -79,7 +79,13 @@ beforeAll(async () => {
   symlinkSync(path.join(ROOT, 'test/fixtures/fake-claude'), path.join(bin, 'claude'));
   configDir = path.join(repo.parent, 'claude-config');
   ghostAgent = path.join(repo.parent, 'later-bin', 'ghost-agent');
-  env = { ...server.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, CLAUDE_CONFIG_DIR: configDir };
+  // No supervisor: these tests drive status through braid ls alone.
+  env = {
+    ...server.env,
+    BRAID_NO_SUPERVISOR: '1',
+    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+    CLAUDE_CONFIG_DIR: configDir,
+  };
   writeFileSync(
     path.join(repo.dir, 'braid.yaml'),
     [

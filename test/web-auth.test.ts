@@ -128,7 +128,7 @@ describe('web auth', () => {
     expect(detail.log.length).toBeLessThanOrEqual(64_000);
   });
 
-  it('refuses foreign Host and Origin headers, and reports unwired actions as 501', async () => {
+  it('refuses foreign Host and Origin headers, and reports refused actions with their error codes', async () => {
     const auth = { authorization: `Bearer ${server.token}` };
     const rebinding = await call(server.port, '/api/snapshot', {
       headers: { ...auth, host: `evil.example:${server.port}` },
@@ -139,13 +139,28 @@ describe('web auth', () => {
       headers: { ...auth, origin: 'http://evil.example' },
     });
     expect(crossSite.status).toBe(403);
-    const land = await call(server.port, '/api/land', { method: 'POST', headers: auth, body: '{}' });
-    expect(land.status).toBe(501);
     const stop = await call(server.port, '/api/tasks/alpha/stop', { method: 'POST', headers: auth });
-    expect(stop.status).toBe(501);
+    expect(stop.status).toBe(409);
+    expect(JSON.parse(stop.body).error.code).toBe('E_SESSION');
+    const landMissing = await call(server.port, '/api/land', {
+      method: 'POST',
+      headers: auth,
+      body: '{"name":"nope"}',
+    });
+    expect(landMissing.status).toBe(404);
     const missing = await call(server.port, '/api/tasks/nope/rm', { method: 'POST', headers: auth });
     expect(missing.status).toBe(404);
     expect(JSON.parse(missing.body).error.code).toBe('E_NO_TASK');
+  });
+
+  it('runs a landing in the background and reports it', async () => {
+    const auth = { authorization: `Bearer ${server.token}` };
+    const started = await call(server.port, '/api/land', { method: 'POST', headers: auth, body: '{}' });
+    expect(started.status).toBe(202);
+    expect(JSON.parse(started.body).result).toMatchObject({ id: 1, task: null });
+    await server.landIdle();
+    const job = JSON.parse((await call(server.port, '/api/land', { headers: auth })).body);
+    expect(job).toMatchObject({ id: 1, state: 'done', error: null, result: { landed: [], rejected: [] } });
   });
 
   it('listens on 127.0.0.1 only', async () => {

@@ -5,6 +5,8 @@ import type { AgentAdapter, LaunchContext, StatusMode } from './types.js';
 export interface CustomAgentConfig {
   command?: string[];
   headless_command?: string[];
+  resume_command?: string[];
+  headless_resume_command?: string[];
   status?: StatusMode;
   screen_idle_seconds?: number;
 }
@@ -25,8 +27,12 @@ export function customAgent(name: string, cfg: CustomAgentConfig, base?: AgentAd
     );
   }
   const headlessCommand = cfg.headless_command ?? command;
-  refuseShellSplice(name, command);
-  refuseShellSplice(name, headlessCommand);
+  for (const template of [command, headlessCommand, cfg.resume_command, cfg.headless_resume_command])
+    if (template) refuseShellSplice(name, template);
+  const withSession = (template: string[] | undefined) =>
+    template
+      ? (ctx: LaunchContext, sessionId: string) => fillTemplate(template, { ...ctx, sessionId })
+      : undefined;
   return {
     name,
     binary: command[0],
@@ -38,6 +44,8 @@ export function customAgent(name: string, cfg: CustomAgentConfig, base?: AgentAd
     screenIdleMs: screenIdleMs(cfg) ?? base?.screenIdleMs,
     interactive: (ctx) => fillTemplate(command, ctx),
     headless: (ctx) => fillTemplate(headlessCommand, ctx),
+    resume: withSession(cfg.resume_command),
+    headlessResume: withSession(cfg.headless_resume_command),
     gracefulStop: base?.gracefulStop ?? { keys: ['C-c'], signal: 'SIGTERM' },
   };
 }

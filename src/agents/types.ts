@@ -33,8 +33,10 @@ export interface AgentAdapter {
   headless(ctx: LaunchContext): string[];
   /** The agent's own status file for the process `pid`, where it keeps one (Claude Code). */
   statusFile?(pid: number, env?: NodeJS.ProcessEnv): AgentFileState | null;
-  /** argv resuming an earlier interactive session by the agent's own id. */
+  /** argv resuming an earlier interactive session by the agent's own id (ctx.prompt: a follow-up message or ''). */
   resume?(ctx: LaunchContext, sessionId: string): string[];
+  /** argv for a headless run that continues an earlier session with ctx.prompt (e.g. a conflict hand-back). */
+  headlessResume?(ctx: LaunchContext, sessionId: string): string[];
   /** How to ask the agent to stop: tmux keys sent in order, then a signal if it is still alive. */
   gracefulStop?: { keys?: string[]; signal?: NodeJS.Signals };
 }

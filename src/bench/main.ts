@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import os from 'node:os';
 import { benchRadar } from './radar.js';
+import { benchSupervisor } from './supervisor.js';
 import { benchWorktrees } from './worktrees.js';
 
 /** `npm run bench`: the figures recorded in docs/benchmarks.md. */
@@ -21,6 +22,12 @@ async function main(): Promise<void> {
         `  braid's own overhead:         ${w.braidOverheadPerTaskMs.toFixed(0)} ms per task`,
         '',
       ].join('\n'),
+    );
+  }
+  if (!only || only === 'supervisor') {
+    const s = await benchSupervisor();
+    process.stdout.write(
+      `supervisor: idle with ${s.sessions} live sessions over ${s.windowSeconds} s: RSS peak ${s.rssMbMax.toFixed(1)} MB, mean ${s.rssMbMean.toFixed(1)} MB; CPU ${s.cpuPercent.toFixed(2)} % of a core\n`,
     );
   }
   if (!only || only === 'radar') {

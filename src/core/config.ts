@@ -22,6 +22,9 @@ const agentSchema = z
   .object({
     command: z.array(z.string()).min(1).optional(),
     headless_command: z.array(z.string()).min(1).optional(),
+    /** Resumes the agent's own session ({session_id}); {prompt} is then a follow-up message. */
+    resume_command: z.array(z.string()).min(1).optional(),
+    headless_resume_command: z.array(z.string()).min(1).optional(),
     status: z.enum(['hooks', 'screen', 'process']).optional(),
     /** status: screen: a pane unchanged this long counts as idle. */
     screen_idle_seconds: z.number().positive().optional(),

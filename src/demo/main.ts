@@ -43,11 +43,25 @@ async function main(): Promise<void> {
     banner('git log --oneline main  (every commit passed the gate on its exact tree)');
     const log = await run('git', ['log', '--oneline', '--decorate=no', 'main'], { cwd: repo });
     process.stdout.write(log.stdout);
+    const greet = await run('git', ['show', 'main:src/greet.js'], { cwd: repo });
+    const resolved = greet.stdout.includes('Good day') && greet.stdout.includes('!!!');
+    banner('the conflict');
+    process.stdout.write(
+      resolved
+        ? 'greet-polite and greet-loud changed the same line of src/greet.js. The queue found the conflict in memory,\n' +
+            "handed it back to greet-polite's agent, which merged main and kept both intents; the result passed the gate:\n" +
+            greet.stdout
+        : `the conflict was not resolved as expected; main has:\n${greet.stdout}`,
+    );
     banner('cleaning up: braid rm (backs up first, refuses to lose work)');
     const ls = await run(process.execPath, [CLI, 'ls', '--json'], { cwd: repo, env });
-    for (const t of (JSON.parse(ls.stdout) as { tasks: { name: string }[] }).tasks)
-      await braid('rm', '--force', t.name);
-    process.exitCode = res.code ?? 1;
+    for (const t of (JSON.parse(ls.stdout) as { tasks: { name: string }[] }).tasks) {
+      // Landed work goes without --force; anything else is refused first, then forced (the backup keeps it).
+      if ((await braid('rm', t.name)).code !== 0) await braid('rm', '--force', t.name);
+    }
+    // braid run started a supervisor for the repository: the demo leaves nothing running.
+    await run(process.execPath, [CLI, 'down'], { cwd: repo, env, allowFailure: true });
+    process.exitCode = res.code === 0 && resolved ? 0 : 1;
   } finally {
     if (keep) process.stdout.write(`\nkept ${work}\n`);
     else rmSync(work, { recursive: true, force: true });

@@ -1,4 +1,7 @@
-/** The demo's plan: four scripted tasks, three independent and one that collides with another. */
+/**
+ * The demo's plan: four scripted tasks, three independent and one that collides with another. The colliding
+ * one's `@resolve` line is how the scripted agent, handed the conflict back by the queue, resolves it.
+ */
 export const DEMO_PLAN = `# Four tasks for the scripted demo agent (each prompt is its script).
 max_parallel: 3
 land: auto
@@ -30,20 +33,32 @@ tasks:
     prompt: |
       Make the greeting polite (this collides with greet-loud on the same line).
       @write src/greet.js export function greet(name) {\\n  return \`Good day, \${name}. Welcome\`;\\n}
+      @resolve src/greet.js export function greet(name) {\\n  return \`Good day, \${name}. Welcome!!!\`;\\n}
       @tokens 2900 350 0 5000
       @sleep 2500
       @commit Greet customers politely
 `;
 
-export function demoConfig(agentPath: string): string {
+/** braid.yaml lines declaring the scripted agent `demo` (test/fixtures/fake-claude), with hooks and resume. */
+export function scriptedAgentYaml(agentPath: string): string[] {
+  const run = [JSON.stringify(process.execPath), JSON.stringify(agentPath)].join(', ');
+  const headless = `${run}, "-p", "--output-format", "stream-json", "--verbose"`;
   return [
-    '# braid.yaml of the demo sample',
     'agent: demo',
     'agents:',
     '  demo:',
-    `    command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(agentPath)}, "--settings", "{settings}", "{prompt}"]`,
-    `    headless_command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(agentPath)}, "-p", "--output-format", "stream-json", "--verbose", "--settings", "{settings}", "{prompt}"]`,
+    `    command: [${run}, "--settings", "{settings}", "{prompt}"]`,
+    `    headless_command: [${headless}, "--settings", "{settings}", "{prompt}"]`,
+    `    resume_command: [${run}, "--settings", "{settings}", "--resume", "{session_id}", "{prompt}"]`,
+    `    headless_resume_command: [${headless}, "--settings", "{settings}", "--resume", "{session_id}", "{prompt}"]`,
     '    status: hooks',
+  ];
+}
+
+export function demoConfig(agentPath: string): string {
+  return [
+    '# braid.yaml of the demo sample',
+    ...scriptedAgentYaml(agentPath),
     'include: [".env"]',
     'deps: none',
     'gate: node --test test/',

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { git } from './git.js';
@@ -35,7 +35,13 @@ export async function snapshotWorktree(
   const tempIndex = path.join(scratch, 'index');
   try {
     // Starting from a copy of the real index lets git reuse its stat cache instead of rehashing every file.
-    if (existsSync(realIndex)) copyFileSync(realIndex, tempIndex);
+    if (existsSync(realIndex)) {
+      copyFileSync(realIndex, tempIndex);
+      // git trusts cached stat data only for files older than the index: a fresh mtime would hide
+      // same-size edits made in the index's last second ("racy git").
+      const { atime, mtime } = statSync(realIndex);
+      utimesSync(tempIndex, atime, mtime);
+    }
     const env = { ...BRAID_IDENTITY, GIT_INDEX_FILE: tempIndex };
     await git(['add', '--all', '--', '.'], { cwd: worktree, env, timeoutMs: 120_000 });
     const tree = await git(['write-tree'], { cwd: worktree, env });

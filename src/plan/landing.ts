@@ -1,14 +1,17 @@
 import type { Project } from '../project/project.js';
+import { defaultLandHooks } from '../queue/hooks.js';
 import { landTasks } from '../queue/report.js';
 import type { LandOutcome } from './runner.js';
 
 /** The plan runner lands through the same queue as `braid land`. */
 export async function landQueue(project: Project, names: string[]): Promise<LandOutcome> {
-  const res = await landTasks(project, names);
+  // Conflicts handed back to an agent are neither landed nor rejected: the task runs again and returns.
+  const res = await landTasks(project, names, { hooks: defaultLandHooks(project) });
   return {
     landed: res.landed
       .filter((l) => l.commit !== null)
       .map((l) => ({ name: l.name, commit: l.commit as string })),
+    handedBack: res.handedBack,
     rejected: [
       ...res.rejected.map((r) => ({ ...r, reason: r.reason ?? 'rejected' })),
       ...res.landed

@@ -10,6 +10,8 @@ import { recoverTask } from '../workspace/recover.js';
 
 export interface LandOutcome {
   landed: { name: string; commit: string }[];
+  /** Conflicts given back to the task's agent: the task runs again and comes back to the queue. */
+  handedBack?: { name: string; conflictFiles: string[] }[];
   rejected: { name: string; reason: string; conflictFiles?: string[] }[];
 }
 
@@ -148,6 +150,8 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
           for (const r of res.rejected) rejected.set(r.name, r.reason);
           for (const l of res.landed) say(`${l.name}: landed ${l.commit.slice(0, 10)}`);
           for (const r of res.rejected) say(`${r.name}: rejected (${r.reason})`);
+          for (const h of res.handedBack ?? [])
+            say(`${h.name}: conflict in ${h.conflictFiles.join(', ')}, handed back to its agent to resolve`);
         })
         .catch((err) => {
           for (const name of ready) rejected.set(name, (err as Error).message);

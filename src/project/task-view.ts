@@ -4,8 +4,10 @@ import { git } from '../git/git.js';
 import { refExists } from '../git/repo.js';
 import { worktreeChanges } from '../git/snapshot.js';
 import { collectStats } from '../monitor/stats-report.js';
+import { taskCgroupUsage } from '../session/confine.js';
 import { refreshAllSessions } from '../session/refresh.js';
 import { listTasks } from '../store/tasks.js';
+import { latestSamples } from '../supervisor/samples.js';
 import { taskPorts } from '../workspace/ports.js';
 import type { Project } from './project.js';
 
@@ -59,6 +61,8 @@ async function changes(
   return { changed: files.size, ahead, behind };
 }
 
+const FRESH_SAMPLE_MS = 30_000;
+
 export async function taskViews(
   project: Project,
   options: { usage?: boolean; refresh?: boolean } = {},
@@ -70,10 +74,15 @@ export async function taskViews(
     options.usage === false
       ? null
       : await collectStats(tasks, { budget: project.config.budget, cpuWindowMs: 100 });
+  // The supervisor samples every 10 s over a longer window than ls can afford to wait.
+  const samples = latestSamples(project.store.db);
   return Promise.all(
     tasks.map(async (task): Promise<TaskView> => {
+      const sampled = samples.get(task.name);
+      const fresh = sampled && Date.now() - sampled.at < FRESH_SAMPLE_MS ? sampled : null;
       const s = stats?.tasks.find((t) => t.name === task.name);
       const c = await changes(project.repo.root, task).catch(() => null);
+      const cg = await taskCgroupUsage(task).catch(() => null); // a task's cgroup counts daemons too
       return {
         name: task.name,
         branch: task.branch,
@@ -92,8 +101,8 @@ export async function taskViews(
         changedFiles: c?.changed ?? null,
         ahead: c?.ahead ?? null,
         behind: c?.behind ?? null,
-        rssBytes: s?.rssBytes ?? null,
-        cpuPercent: s?.cpuPercent ?? null,
+        rssBytes: cg?.memoryBytes ?? fresh?.rssBytes ?? s?.rssBytes ?? null,
+        cpuPercent: cg?.cpuPercent ?? fresh?.cpuPercent ?? s?.cpuPercent ?? null,
         tokens: s?.tokens ?? null,
         costUsd: s?.costUsd ?? null,
         landedCommit: task.landedCommit,

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterCasFailure, type QueueEntry } from '../core/queue-plan.js';
+import { globToRegExp, migrationNumber } from '../core/radar-parse.js';
 import type { Task, TaskStatus } from '../core/task.js';
 import {
   buildCandidate,
@@ -12,7 +13,7 @@ import { git } from '../git/git.js';
 import { casUpdateRef, readRef } from '../git/refs.js';
 import { worktreeChanges } from '../git/snapshot.js';
 import { updateEntry } from '../store/queue.js';
-import { appendEvent, getTask, updateTask } from '../store/tasks.js';
+import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../store/tasks.js';
 import { bringCheckoutsForward, checkoutBlockers } from './checkout.js';
 import { type LandContext, type LandOutcome, outcomeOf, targetBranch } from './context.js';
 import { gateCandidate } from './gate.js';
@@ -36,6 +37,8 @@ export async function landEntry(ctx: LandContext, entry: QueueEntry): Promise<La
   for (let attempt = entry.attempt; ; attempt++) {
     const main = await readRef(cwd, mainRef);
     if (!main) return reject(ctx, entry, task, `the target branch ${base} does not exist`);
+    const clash = await migrationClash(ctx, main, tip);
+    if (clash) return reject(ctx, entry, task, `${clash}; renumber it, then braid land ${task.name}`);
     entry = updateEntry(db, entry.id, { state: 'building', attempt, mainBefore: main, tip, candidate: null });
     say(`${task.name}: building candidate on ${base} (${main.slice(0, 8)})`);
     const input = {
@@ -66,8 +69,10 @@ export async function landEntry(ctx: LandContext, entry: QueueEntry): Promise<La
           reason: ladder.message,
           conflictFiles: cand.conflictFiles,
         });
+        // The hand-back may have started a resolver session: keep the status it set.
+        const now = getTask(db, task.name)?.status;
         updateTask(db, task.name, {
-          status: restoreStatus(entry),
+          ...(now === 'landing' ? { status: restoreStatus(entry) } : {}),
           statusDetail: `conflict handed back: ${cand.conflictFiles.join(', ')}`,
         });
         appendEvent(db, task.name, 'land.handed-back', { files: cand.conflictFiles });
@@ -134,7 +139,11 @@ export async function finishLanded(
       ctx.onProgress?.(`warning: ${w}`);
   }
   entry = updateEntry(db, entry.id, { state: 'landed', candidate: commit, reason: note });
-  if (task) updateTask(db, task.name, { status: 'landed', statusDetail: note, landedCommit: commit });
+  if (task) {
+    updateTask(db, task.name, { status: 'landed', statusDetail: note, landedCommit: commit });
+    // The branch tip that landed: its commits count as on main even after main changes those lines again.
+    if (entry.tip) mergeTaskOptions(db, task.name, { landedTip: entry.tip });
+  }
   appendEvent(db, entry.task, 'land.landed', { commit, mainBefore: from });
   if (from !== commit)
     appendEvent(db, null, 'main.moved', { branch: base, from, to: commit, task: entry.task });
@@ -168,6 +177,27 @@ function gateSettings(ctx: LandContext) {
     prepare: ctx.prepareGate,
     onProgress: ctx.onProgress,
   };
+}
+
+/** A migration the task adds whose number one on main already has (under migrations.glob). */
+async function migrationClash(ctx: LandContext, main: string, tip: string): Promise<string | null> {
+  const glob = ctx.config.migrations?.glob;
+  if (!glob) return null;
+  const cwd = ctx.repo.root;
+  const re = globToRegExp(glob);
+  const fork = await git(['merge-base', main, tip], { cwd, allowFailure: true });
+  if (!fork) return null;
+  const list = async (args: string[]) =>
+    (await git(args, { cwd })).split('\0').filter((p) => p && re.test(p));
+  const added = await list(['diff', '--name-only', '--diff-filter=A', '-z', fork, tip]);
+  if (added.length === 0) return null;
+  const onMain = await list(['ls-tree', '-r', '--name-only', '-z', main]);
+  for (const mine of added) {
+    const n = migrationNumber(mine);
+    const theirs = n === null ? undefined : onMain.find((m) => m !== mine && migrationNumber(m) === n);
+    if (theirs) return `migration ${mine} collides with ${theirs} on the target branch (both number ${n})`;
+  }
+  return null;
 }
 
 /** Squash and merge commits say what the task was for, and list the commits they stand for. */

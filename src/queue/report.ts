@@ -1,9 +1,11 @@
 import { BraidError } from '../core/errors.js';
 import type { QueueEntry } from '../core/queue-plan.js';
 import type { TaskStatus } from '../core/task.js';
+import { LIVE_STATUSES } from '../core/task.js';
 import type { Project } from '../project/project.js';
-import { activeEntryFor, getEntry } from '../store/queue.js';
-import { getTask, listTasks } from '../store/tasks.js';
+import { refreshSession } from '../session/lifecycle.js';
+import { activeEntries, activeEntryFor, getEntry, updateEntry } from '../store/queue.js';
+import { appendEvent, getTask, listTasks, updateTask } from '../store/tasks.js';
 import { enqueueTasks, type LandContext, processQueue } from './land.js';
 
 /** Tasks `--all` picks: finished or paused ones, never a session mid-work or one not yet provisioned. */
@@ -12,6 +14,8 @@ const LANDABLE: readonly TaskStatus[] = ['idle', 'waiting', 'exited', 'queued', 
 export interface LandReport {
   landed: Array<{ name: string; commit: string | null }>;
   rejected: Array<{ name: string; reason: string | null; conflictFiles: string[] }>;
+  /** Conflicts given back to the task's agent: re-queued when it commits a resolution. */
+  handedBack: Array<{ name: string; conflictFiles: string[] }>;
 }
 
 export interface LandTasksOptions {
@@ -55,9 +59,12 @@ export async function landTasks(
   const mine = enqueueTasks(ctx, chosen).map((e) => e.id);
   const seen = new Map<number, string | null>();
   for (;;) {
+    // Read before the queue runs: a resolution committed just before its session ended is still seen.
+    const ended = await endedHandBacks(project);
     const res = await processQueue(ctx);
     if (res.ran) {
       for (const o of res.outcomes) seen.set(o.entryId, o.commit);
+      giveUpHandBacks(project, ended, progress);
       break;
     }
     // Another braid process holds the queue: it lands our entries too; wait for them or for the lock.
@@ -69,13 +76,37 @@ export async function landTasks(
   return buildReport(project, seen);
 }
 
+/** Handed-back entries whose agent is no longer running: if the queue does not re-queue them, nothing will. */
+async function endedHandBacks(project: Project): Promise<QueueEntry[]> {
+  const ended: QueueEntry[] = [];
+  for (const e of activeEntries(project.store.db)) {
+    if (e.state !== 'waiting_agent') continue;
+    const task = await refreshSession(project, e.task);
+    if (!task || !LIVE_STATUSES.includes(task.status)) ended.push(e);
+  }
+  return ended;
+}
+
+function giveUpHandBacks(project: Project, ended: QueueEntry[], say: (line: string) => void): void {
+  const db = project.store.db;
+  for (const before of ended) {
+    const e = getEntry(db, before.id);
+    if (e?.state !== 'waiting_agent') continue;
+    const reason = `conflicts in ${e.conflictFiles.join(', ')}: handed back, but the agent ended without committing a resolution; resolve by hand, then braid land ${e.task}`;
+    updateEntry(db, e.id, { state: 'conflict', reason });
+    updateTask(db, e.task, { status: 'conflict', statusDetail: reason });
+    appendEvent(db, e.task, 'land.conflict', { files: e.conflictFiles, after: 'hand-back' });
+    say(`${e.task}: ${reason}`);
+  }
+}
+
 function isActive(entry: QueueEntry | null): boolean {
   return entry !== null && ['queued', 'building', 'gating'].includes(entry.state);
 }
 
 function buildReport(project: Project, seen: Map<number, string | null>): LandReport {
   const db = project.store.db;
-  const report: LandReport = { landed: [], rejected: [] };
+  const report: LandReport = { landed: [], rejected: [], handedBack: [] };
   const latest = new Map<string, QueueEntry>();
   for (const id of seen.keys()) {
     const e = getEntry(db, id);
@@ -84,6 +115,8 @@ function buildReport(project: Project, seen: Map<number, string | null>): LandRe
   for (const e of latest.values()) {
     if (e.state === 'landed') {
       report.landed.push({ name: e.task, commit: e.candidate ?? getTask(db, e.task)?.landedCommit ?? null });
+    } else if (e.state === 'waiting_agent') {
+      report.handedBack.push({ name: e.task, conflictFiles: e.conflictFiles });
     } else {
       const still = activeEntryFor(db, e.task);
       const reason = e.reason ?? (still ? `still ${still.state}` : e.state);

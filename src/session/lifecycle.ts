@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeClaudeSettings } from '../agents/claude-settings.js';
@@ -12,6 +13,7 @@ import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../store/tas
 import { taskEnvironment } from '../workspace/env.js';
 import { braidDir, taskLogDir } from '../workspace/paths.js';
 import { taskPorts } from '../workspace/ports.js';
+import { confineLaunch, killTaskCgroup, removeTaskCgroup } from './confine.js';
 import { refreshTaskStatus } from './refresh.js';
 
 /** The argv that runs this very braid, for hooks and detached helpers (braid need not be on PATH). */
@@ -34,6 +36,8 @@ export interface StartOptions {
   headless?: boolean;
   /** Resume the agent's earlier session (Claude Code: --resume with the recorded id). */
   resume?: boolean;
+  /** A follow-up message instead of the task's prompt (a conflict hand-back, a note). */
+  prompt?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -74,21 +78,29 @@ export async function startSession(
           braidCommand: braidCommand(),
         })
       : null;
-  const argv = launchArgv(agent, task, runtimeKind, settingsPath, options.resume, config.budget?.task_usd);
+  const argv = launchArgv(agent, task, runtimeKind, settingsPath, options, config.budget?.task_usd);
   const dbEnv = (task.options.databaseEnv as Record<string, string> | undefined) ?? {};
   const env = taskEnvironment(repo, task, taskPorts(store, name), dbEnv);
   const paths = sessionPaths(project, name);
   const runtime = getRuntime(runtimeKind);
   if (handle) await runtime.remove(handle).catch(() => {});
-  const started = await runtime.start({
-    task: name,
-    repoName: repo.name,
-    cwd: task.worktree,
-    argv,
-    env,
-    ...paths,
-    layout: config.layout,
-  });
+  // The last run's outcome must not be read as this run's.
+  rmSync(paths.exitPath, { force: true });
+  const confined = await confineLaunch(project, task, { argv, env });
+  const started = await runtime
+    .start({
+      task: name,
+      repoName: repo.name,
+      cwd: task.worktree,
+      argv: confined.argv,
+      env: confined.env,
+      ...paths,
+      layout: config.layout,
+    })
+    .catch(async (err) => {
+      await confined.cleanup().catch(() => {});
+      throw err;
+    });
   updateTask(store.db, name, {
     runtime: runtimeKind,
     status: 'starting',
@@ -112,19 +124,22 @@ function launchArgv(
   task: Task,
   runtime: 'tmux' | 'headless',
   settingsPath: string | null,
-  resume: boolean | undefined,
+  options: StartOptions,
   maxBudgetUsd: number | undefined,
 ): string[] {
   const ctx = {
-    prompt: task.prompt ?? '',
+    prompt: options.prompt ?? task.prompt ?? '',
     worktree: task.worktree,
     settingsPath,
     // Only a resume reuses the agent's recorded id: a fresh start with it would clash with the old session.
-    sessionId: resume ? task.agentSessionId : null,
+    sessionId: options.resume ? task.agentSessionId : null,
     maxBudgetUsd,
   };
-  if (resume && task.agentSessionId && agent.resume && runtime === 'tmux')
-    return agent.resume(ctx, task.agentSessionId);
+  const id = options.resume ? task.agentSessionId : null;
+  // A resumed session already holds the task's prompt: only a follow-up message is passed.
+  const resumed = { ...ctx, prompt: options.prompt ?? '' };
+  if (id && runtime === 'tmux' && agent.resume) return agent.resume(resumed, id);
+  if (id && runtime === 'headless' && agent.headlessResume) return agent.headlessResume(resumed, id);
   return runtime === 'headless' ? agent.headless(ctx) : agent.interactive(ctx);
 }
 
@@ -140,6 +155,7 @@ export async function stopSession(project: Project, task: Task): Promise<void> {
     graceKeys = undefined;
   }
   await runtime.stop(handle, { graceKeys, graceMs: 3000, termMs: 3000 });
+  await killTaskCgroup(getTask(project.store.db, task.name) ?? task);
   await refreshSession(project, task.name);
 }
 
@@ -154,4 +170,5 @@ export async function stopSessionForRemoval(project: Project, task: Task): Promi
   if (!handle) return;
   await stopSession(project, task);
   await getRuntime(handle.runtime).remove(handle);
+  await removeTaskCgroup(getTask(project.store.db, task.name) ?? task);
 }

@@ -113,4 +113,25 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX queue_task ON queue(task, id);
   `,
+  // 4: usage samples the supervisor takes: the latest per task (for braid ls) and a sparse history (for charts).
+  `
+  CREATE TABLE usage_latest (
+    task TEXT PRIMARY KEY,
+    at INTEGER NOT NULL,
+    rss_bytes INTEGER,
+    cpu_percent REAL,
+    processes INTEGER NOT NULL DEFAULT 0,
+    tokens TEXT,
+    cost_usd REAL
+  );
+  CREATE TABLE usage_samples (
+    task TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    rss_bytes INTEGER,
+    cpu_percent REAL,
+    tokens TEXT,
+    cost_usd REAL,
+    PRIMARY KEY (task, at)
+  );
+  `,
 ];

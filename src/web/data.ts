@@ -1,12 +1,13 @@
 /** What the dashboard shows: one snapshot of the store, the radar and the queue, plus a task's diff and log. */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { git, gitRun } from '../git/git.js';
-import { refExists } from '../git/repo.js';
+import type { QueueEntry } from '../core/queue-plan.js';
+import { taskDiff } from '../git/task-diff.js';
 import type { Project } from '../project/project.js';
 import { type TaskView, taskViews } from '../project/task-view.js';
 import { type RadarReport, scanRadar } from '../radar/scan.js';
 import type { Db } from '../store/db.js';
+import { listQueue } from '../store/queue.js';
 import { getTask, listEvents, type StoredEvent } from '../store/tasks.js';
 import { setupLogPath } from '../workspace/paths.js';
 
@@ -16,8 +17,8 @@ export interface DashboardSnapshot {
   tasks: TaskView[];
   radar: RadarReport | null;
   radarError: string | null;
-  /** Rows of the merge queue, or null when this store has no queue table yet. */
-  queue: Array<Record<string, unknown>> | null;
+  /** Entries of the merge queue, or null when this store has no queue table yet. */
+  queue: QueueEntry[] | null;
   events: StoredEvent[];
 }
 
@@ -31,20 +32,15 @@ export interface TaskDetail {
 
 const MAX_DIFF = 400_000;
 const MAX_LOG = 64_000;
-const MAX_UNTRACKED = 50;
 
 function tableExists(db: Db, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
-/** The queue table belongs to the merge queue; read it without assuming its columns. */
-export function queueRows(db: Db): Array<Record<string, unknown>> | null {
+/** The merge queue's latest entries, oldest first (null when this store has no queue table). */
+export function queueEntries(db: Db): QueueEntry[] | null {
   if (!tableExists(db, 'queue')) return null;
-  try {
-    return db.prepare('SELECT * FROM queue ORDER BY rowid LIMIT 200').all() as Array<Record<string, unknown>>;
-  } catch {
-    return null;
-  }
+  return listQueue(db, 200);
 }
 
 /** Cheap fingerprint of the store: changes whenever a hook, a command or the queue writes. */
@@ -56,11 +52,14 @@ export function storeVersion(db: Db): string {
   };
   let q = '';
   if (tableExists(db, 'queue')) {
-    const row = db.prepare('SELECT COUNT(*) AS n, MAX(rowid) AS r FROM queue').get() as {
+    const row = db
+      .prepare('SELECT COUNT(*) AS n, MAX(rowid) AS r, MAX(updated_at) AS u FROM queue')
+      .get() as {
       n: number;
       r: number;
+      u: number | null;
     };
-    q = `:${row.n}:${row.r}`;
+    q = `:${row.n}:${row.r}:${row.u ?? 0}`;
   }
   return `${e.id ?? 0}:${t.at ?? 0}:${t.n}${q}`;
 }
@@ -91,7 +90,7 @@ export async function dashboardSnapshot(
     tasks,
     radar,
     radarError,
-    queue: queueRows(db),
+    queue: queueEntries(db),
     events: recentEvents(db, 100),
   };
 }
@@ -111,42 +110,12 @@ function tail(file: string, max: number): string {
   return buf.toString('utf8');
 }
 
-/** The task's whole change since it forked: tracked edits (committed or not) plus untracked files. */
-async function taskDiff(
-  project: Project,
-  worktree: string,
-  base: string,
-  baseCommit: string,
-): Promise<string> {
-  if (!existsSync(worktree)) return '';
-  const baseRef = (await refExists(project.repo.root, `refs/heads/${base}`))
-    ? `refs/heads/${base}`
-    : baseCommit;
-  const fork =
-    (await git(['merge-base', baseRef, 'HEAD'], { cwd: worktree, allowFailure: true })) || baseCommit;
-  const parts = [await git(['diff', '--no-color', '--no-ext-diff', fork, '--'], { cwd: worktree })];
-  const untracked = (await git(['ls-files', '--others', '--exclude-standard', '-z'], { cwd: worktree }))
-    .split('\0')
-    .filter(Boolean);
-  for (const file of untracked.slice(0, MAX_UNTRACKED)) {
-    // --no-index exits 1 when the files differ, which they always do here.
-    const res = await gitRun(['diff', '--no-color', '--no-index', '--', '/dev/null', file], {
-      cwd: worktree,
-      allowFailure: true,
-    });
-    parts.push(res.stdout);
-  }
-  if (untracked.length > MAX_UNTRACKED)
-    parts.push(`… and ${untracked.length - MAX_UNTRACKED} more untracked files\n`);
-  return parts.filter(Boolean).join('\n');
-}
-
 export async function taskDetail(project: Project, name: string): Promise<TaskDetail | null> {
   const task = getTask(project.store.db, name);
   if (!task) return null;
-  const diff = await taskDiff(project, task.worktree, task.base, task.baseCommit).catch(
-    (err: Error) => `(diff unavailable: ${err.message})`,
-  );
+  const diff = existsSync(task.worktree)
+    ? await taskDiff(project.repo.root, task).catch((err: Error) => `(diff unavailable: ${err.message})`)
+    : '';
   const setupLog = setupLogPath(project.repo.commonDir, name);
   const logPath = task.logPath ?? (existsSync(setupLog) ? setupLog : null);
   return {

@@ -1,17 +1,19 @@
 /** Live feed: polls the store cheaply and pushes a fresh snapshot to subscribers when anything changed. */
 import type { Project } from '../project/project.js';
 import type { RadarReport } from '../radar/scan.js';
+import { listTasks } from '../store/tasks.js';
 import { type DashboardSnapshot, dashboardSnapshot, storeVersion } from './data.js';
+import { TranscriptSeries, type UsageSeries } from './usage-series.js';
 
-/** One point of the tokens/cost chart; kept in memory for the life of the server. */
-export interface UsageSample {
+/** Task totals polled by the server, for tasks without transcripts (headless logs, other agents). */
+interface UsageSample {
   at: number;
   task: string;
   tokens: number;
   costUsd: number;
 }
 
-export type DashboardPayload = DashboardSnapshot & { samples: UsageSample[] };
+export type DashboardPayload = DashboardSnapshot & { series: UsageSeries[] };
 
 export interface LiveFeedOptions {
   /** How often the store fingerprint is checked. */
@@ -28,6 +30,7 @@ export class LiveFeed {
   private readonly listeners = new Set<(p: DashboardPayload) => void>();
   private readonly samples: UsageSample[] = [];
   private readonly latest = new Map<string, UsageSample>();
+  private readonly transcripts = new TranscriptSeries();
   private timer: NodeJS.Timeout | null = null;
   private computing: Promise<DashboardPayload> | null = null;
   private last: { version: string; at: number; json: string } | null = null;
@@ -97,7 +100,24 @@ export class LiveFeed {
     const snap = await dashboardSnapshot(this.project, { radar: runRadar, previousRadar: this.radar.report });
     if (runRadar) this.radar = { report: snap.radar, at: Date.now() };
     this.record(snap);
-    return { ...snap, samples: this.samples };
+    return { ...snap, series: this.series(snap) };
+  }
+
+  /** Transcript timelines where the agent writes them, else the totals this server saw change. */
+  private series(snap: DashboardSnapshot): UsageSeries[] {
+    const fromTranscripts = this.transcripts.seriesOf(listTasks(this.project.store.db));
+    const covered = new Set(fromTranscripts.map((s) => s.task));
+    const sampled = new Map<string, UsageSeries>();
+    for (const s of this.samples) {
+      if (covered.has(s.task) || !snap.tasks.some((t) => t.name === s.task)) continue;
+      let series = sampled.get(s.task);
+      if (!series) {
+        series = { task: s.task, source: 'sampled', points: [] };
+        sampled.set(s.task, series);
+      }
+      series.points.push({ at: s.at, tokens: s.tokens, costUsd: s.costUsd });
+    }
+    return [...fromTranscripts, ...[...sampled.values()].filter((s) => s.points.some((p) => p.tokens > 0))];
   }
 
   private record(snap: DashboardSnapshot): void {

@@ -4,17 +4,22 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { BraidError, type ErrorCode } from '../core/errors.js';
 import type { Project } from '../project/project.js';
+import { defaultLandHooks } from '../queue/hooks.js';
+import { landTasks } from '../queue/report.js';
+import { handleOf, stopSession } from '../session/lifecycle.js';
+import { getTask } from '../store/tasks.js';
 import { removeTask } from '../workspace/remove.js';
 import { authorize, hostAllowed, newToken, originAllowed, sessionCookie } from './auth.js';
 import { taskDetail } from './data.js';
+import { type LandJobState, LandJobs, type LandRunner } from './land-job.js';
 import { LiveFeed, type LiveFeedOptions } from './live.js';
 import { dashboardPage } from './page.js';
 
-/** What the dashboard's buttons do; the session and queue layers provide stop and land. */
+/** What the dashboard's buttons do; defaults are braid's own stop, land and rm (tests may swap them). */
 export interface WebActions {
   stop?: (name: string) => Promise<unknown>;
-  /** Lands one task, or the whole queue when name is null. */
-  land?: (name: string | null) => Promise<unknown>;
+  /** Lands one task, or processes the queue when name is null; runs in the background. */
+  land?: LandRunner;
   remove?: (name: string, options: { force: boolean }) => Promise<unknown>;
 }
 
@@ -31,6 +36,10 @@ export interface WebServer {
   url: string;
   port: number;
   token: string;
+  /** Whether a landing started from the dashboard is running. */
+  landRunning(): boolean;
+  /** Resolves once no landing started from the dashboard is running. */
+  landIdle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +49,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   E_LOCKED: 409,
   E_CONFLICT: 409,
   E_DIRTY_WORKTREE: 409,
+  E_SESSION: 409,
   E_USAGE: 400,
   E_BAD_NAME: 400,
 };
@@ -87,18 +97,39 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
 }
 
-function notAvailable(what: string): never {
-  throw new HttpError(501, `${what} is not available in this braid build`);
+/** Stops the task's agent session (the worktree stays), as `braid stop` does. */
+async function stopTask(project: Project, name: string): Promise<{ name: string; status: string }> {
+  const task = getTask(project.store.db, name);
+  if (!task) throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
+  if (!handleOf(task))
+    throw new BraidError(
+      'E_SESSION',
+      `task '${name}' has no session to stop`,
+      `Start it with braid start ${name}.`,
+    );
+  await stopSession(project, task);
+  return { name, status: getTask(project.store.db, name)?.status ?? 'gone' };
+}
+
+function landWith(project: Project): LandRunner {
+  return (name, onProgress) =>
+    landTasks(project, name === null ? [] : [name], {
+      onProgress,
+      hooks: defaultLandHooks(project, onProgress),
+    });
 }
 
 export async function startWebServer(project: Project, options: WebServerOptions = {}): Promise<WebServer> {
   const token = options.token ?? newToken();
   const feed = new LiveFeed(project, options.live);
   const actions: Required<WebActions> = {
-    stop: options.actions?.stop ?? (() => notAvailable('stop')),
-    land: options.actions?.land ?? (() => notAvailable('land')),
+    stop: options.actions?.stop ?? ((name) => stopTask(project, name)),
+    land: options.actions?.land ?? landWith(project),
     remove: options.actions?.remove ?? ((name, o) => removeTask(project, name, { force: o.force })),
   };
+  const landJobs = new LandJobs(actions.land);
+  // A landing moves the queue and the tasks: push fresh state as it goes, not only at the next refresh.
+  landJobs.subscribe(() => feed.poke());
   const streams = new Set<ServerResponse>();
   let port = 0;
 
@@ -109,13 +140,18 @@ export async function startWebServer(project: Project, options: WebServerOptions
       connection: 'keep-alive',
     });
     const send = (p: unknown) => res.write(`event: snapshot\ndata: ${JSON.stringify(p)}\n\n`);
+    const sendLand = (job: LandJobState) => res.write(`event: land\ndata: ${JSON.stringify(job)}\n\n`);
     streams.add(res);
     const unsubscribe = feed.subscribe(send);
+    const unsubscribeLand = landJobs.subscribe(sendLand);
+    const last = landJobs.latest();
+    if (last) sendLand(last);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     feed.current().then(send, () => {});
     req.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      unsubscribeLand();
       streams.delete(res);
     });
   }
@@ -135,6 +171,7 @@ export async function startWebServer(project: Project, options: WebServerOptions
     }
     if (method === 'GET' && url.pathname === '/api/snapshot') return sendJson(res, 200, await feed.current());
     if (method === 'GET' && url.pathname === '/api/events') return events(req, res);
+    if (method === 'GET' && url.pathname === '/api/land') return sendJson(res, 200, landJobs.latest());
     if (parts[0] === 'api' && parts[1] === 'tasks' && parts.length === 3 && method === 'GET') {
       const detail = await taskDetail(project, parts[2]);
       if (!detail) throw new BraidError('E_NO_TASK', `no task named '${parts[2]}'`);
@@ -148,7 +185,11 @@ export async function startWebServer(project: Project, options: WebServerOptions
       } else if (parts[0] === 'api' && parts[1] === 'tasks' && parts.length === 4 && parts[3] === 'rm') {
         result = await actions.remove(parts[2], { force: body.force === true });
       } else if (url.pathname === '/api/land') {
-        result = await actions.land(typeof body.name === 'string' ? body.name : null);
+        const name = typeof body.name === 'string' ? body.name : null;
+        if (name !== null && !getTask(project.store.db, name))
+          throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
+        const job = landJobs.start(name);
+        return sendJson(res, 202, { ok: true, result: job });
       } else {
         throw new HttpError(404, 'not found');
       }
@@ -210,6 +251,8 @@ export async function startWebServer(project: Project, options: WebServerOptions
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
+    landRunning: () => landJobs.latest()?.state === 'running',
+    landIdle: () => landJobs.idle(),
     close: () =>
       new Promise<void>((resolve) => {
         feed.stop();

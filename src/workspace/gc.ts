@@ -6,6 +6,7 @@ import { snapshotWorktree } from '../git/snapshot.js';
 import type { Project } from '../project/project.js';
 import { isAbandoned, openOperations } from '../store/journal.js';
 import { listTasks } from '../store/tasks.js';
+import { GATE_LESSEE } from './ports.js';
 import { recoverTask } from './recover.js';
 import { removeTask, removeWorktree } from './remove.js';
 
@@ -74,7 +75,7 @@ export async function collectGarbage(project: Project): Promise<GcAction[]> {
   const names = new Set(listTasks(store.db).map((t) => t.name));
   const leases = store.db.prepare('SELECT DISTINCT task FROM port_leases').all() as { task: string }[];
   for (const { task } of leases) {
-    if (names.has(task)) continue;
+    if (names.has(task) || task === GATE_LESSEE) continue;
     store.db.prepare('DELETE FROM port_leases WHERE task = ?').run(task);
     actions.push({
       kind: 'stale-lease',

@@ -27,11 +27,24 @@ export async function unlandedWork(root: string, task: Task): Promise<UnlandedWo
   const baseRef = (await refExists(root, `refs/heads/${task.base}`))
     ? `refs/heads/${task.base}`
     : task.baseCommit;
-  const out = await git(['rev-list', '--oneline', `${baseRef}..${branchRef}`], { cwd: root });
+  const landedTip = await landedTipOnBase(root, task, baseRef);
+  const out = await git(
+    ['rev-list', '--oneline', branchRef, `^${baseRef}`, ...(landedTip ? [`^${landedTip}`] : [])],
+    { cwd: root },
+  );
   const commits = out ? out.split('\n') : [];
   if (commits.length && (await isContentMerged(root, baseRef, branchRef)))
     return { uncommitted, commits: [] };
   return { uncommitted, commits };
+}
+
+/** The branch tip the queue landed (squashed, so not an ancestor of the base), while that landing is on the base. */
+async function landedTipOnBase(root: string, task: Task, baseRef: string): Promise<string | null> {
+  const tip = typeof task.options.landedTip === 'string' ? task.options.landedTip : null;
+  if (!tip || !task.landedCommit) return null;
+  const onBase = await gitOk(['merge-base', '--is-ancestor', task.landedCommit, baseRef], { cwd: root });
+  const exists = await gitOk(['cat-file', '-e', `${tip}^{commit}`], { cwd: root });
+  return onBase && exists ? tip : null;
 }
 
 export function describeUnlanded(work: UnlandedWork): string {

@@ -79,6 +79,9 @@ export function taskPorts(store: Store, task: string): PortMap {
   return map;
 }
 
+/** The lessee of the merge queue's gate ports: not a task name (names cannot hold parentheses). */
+export const GATE_LESSEE = '(gate)';
+
 export function releasePorts(store: Store, task: string): number {
   return store.db.prepare('DELETE FROM port_leases WHERE task = ?').run(task).changes;
 }

@@ -20,7 +20,14 @@ export async function runCli(
 ): Promise<CliResult> {
   const res = await run(process.execPath, [CLI, ...args], {
     cwd,
-    env: { ...GIT_TEST_ENV, NO_COLOR: '1', BRAID_TMUX_SOCKET: 'braid-test-unused', ...options.env },
+    env: {
+      ...GIT_TEST_ENV,
+      NO_COLOR: '1',
+      BRAID_TMUX_SOCKET: 'braid-test-unused',
+      // Only the supervisor's own tests want one running in the background.
+      BRAID_NO_SUPERVISOR: '1',
+      ...options.env,
+    },
     input: options.input,
     timeoutMs: options.timeoutMs ?? 60_000,
     allowFailure: true,

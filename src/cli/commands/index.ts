@@ -11,6 +11,8 @@ import { register as radar } from './radar.js';
 import { register as run } from './run.js';
 import { register as session } from './session.js';
 import { register as stats } from './stats.js';
+import { register as supervisor } from './supervisor.js';
+import { register as ui } from './ui.js';
 import { register as web } from './web.js';
 import { register as workspace } from './workspace.js';
 
@@ -26,7 +28,9 @@ export const COMMANDS: Array<(program: Command) => void> = [
   radar,
   stats,
   web,
+  ui,
   registerLock,
   (program) => registerDoctor(program, detectCapabilities),
   registerHook,
+  supervisor,
 ];

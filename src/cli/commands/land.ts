@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
 import { withProject } from '../../project/project.js';
+import { defaultLandHooks } from '../../queue/hooks.js';
 import { type LandReport, landTasks } from '../../queue/report.js';
 import { printJson, progress } from '../output.js';
 
@@ -12,14 +13,15 @@ export function registerLand(program: Command): void {
     )
     .argument('[names...]', 'tasks to land, in this order (none: just process what is queued)')
     .option('--all', 'enqueue every task that is idle, waiting or exited')
-    .option('--json', 'print {"landed":[…],"rejected":[…]} on stdout')
+    .option('--json', 'print {"landed":[…],"rejected":[…],"handedBack":[…]} on stdout')
     .action(async (names: string[], opts: { all?: boolean; json?: boolean }) => {
       const report = await withProject(process.cwd(), (p) =>
-        landTasks(p, names, { all: opts.all, onProgress: progress }),
+        landTasks(p, names, { all: opts.all, onProgress: progress, hooks: defaultLandHooks(p, progress) }),
       );
       if (opts.json) printJson(report);
       else printHuman(report);
-      if (report.rejected.length > 0) process.exitCode = EXIT.conflict;
+      // Handed back is not landed yet: scripts see the same exit code as for a conflict.
+      if (report.rejected.length + report.handedBack.length > 0) process.exitCode = EXIT.conflict;
     });
 }
 
@@ -30,5 +32,10 @@ function printHuman(report: LandReport): void {
     process.stdout.write(`not landed  ${r.name}: ${r.reason}\n`);
     if (r.conflictFiles.length) process.stdout.write(`  conflicted files: ${r.conflictFiles.join(', ')}\n`);
   }
-  if (report.landed.length + report.rejected.length === 0) process.stdout.write('nothing to land\n');
+  for (const h of report.handedBack)
+    process.stdout.write(
+      `handed back  ${h.name}: its agent resolves ${h.conflictFiles.join(', ')}; re-queued when it commits\n`,
+    );
+  if (report.landed.length + report.rejected.length + report.handedBack.length === 0)
+    process.stdout.write('nothing to land\n');
 }

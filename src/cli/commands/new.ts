@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 import { BraidError } from '../../core/errors.js';
 import type { Task } from '../../core/task.js';
 import { type Project, withProject } from '../../project/project.js';
+import { checkConfinable } from '../../session/confine.js';
 import { startSession } from '../../session/lifecycle.js';
 import { updateTask } from '../../store/tasks.js';
+import { ensureSupervisor } from '../../supervisor/control.js';
 import { taskPorts } from '../../workspace/ports.js';
 import { provisionTask } from '../../workspace/provision.js';
 import { dim, printJson, progress } from '../output.js';
@@ -14,6 +16,7 @@ interface NewOptions {
   base?: string;
   headless?: boolean;
   sandbox?: boolean;
+  readonly?: boolean;
   needs?: string[];
   start?: boolean;
   json?: boolean;
@@ -51,12 +54,21 @@ export function register(program: Command): void {
       'branch or commit to start from (default: base in braid.yaml, else the checked-out branch)',
     )
     .option('--headless', 'run the agent detached with its output in a log, instead of a tmux window')
-    .option('--sandbox', 'run the agent in a sandbox (bubblewrap)')
+    .option(
+      '--sandbox',
+      'run the agent in a bubblewrap sandbox: only its worktree (and what git commits need) is writable',
+    )
+    .option(
+      '--readonly',
+      'a research or review session in the main checkout, sandboxed with nothing writable',
+    )
     .option('--needs <names...>', 'tasks this one depends on (recorded for the plan runner)')
     .option('--no-start', 'only provision the workspace; start the agent later with braid start')
     .option('--json', 'print the task as JSON')
     .action(async (name: string, opts: NewOptions) => {
       await withProject(process.cwd(), async (project) => {
+        const confine = { sandbox: !!opts.sandbox, readonly: !!opts.readonly };
+        await checkConfinable(project, confine);
         let task = await provisionTask(project, {
           name,
           base: opts.base,
@@ -64,10 +76,13 @@ export function register(program: Command): void {
           prompt: opts.prompt,
           headless: opts.headless,
           needs: opts.needs,
-          options: { sandbox: !!opts.sandbox },
+          options: confine,
           onProgress: opts.json ? undefined : (m) => progress(dim(`${name}: ${m}`)),
         });
-        if (opts.start !== false) task = await startProvisioned(project, name);
+        if (opts.start !== false) {
+          task = await startProvisioned(project, name);
+          await ensureSupervisor(project);
+        }
         const ports = taskPorts(project.store, name);
         if (opts.json) return printJson({ task: { ...task, ports } });
         process.stdout.write(`created ${name} in ${task.worktree}\n`);

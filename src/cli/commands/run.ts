@@ -6,6 +6,7 @@ import { parsePlan } from '../../core/plan.js';
 import { landQueue } from '../../plan/landing.js';
 import { type RunReport, runPlan } from '../../plan/runner.js';
 import { withProject } from '../../project/project.js';
+import { ensureSupervisor } from '../../supervisor/control.js';
 import { bold, dim, formatDuration, green, printJson, progress, red, table, yellow } from '../output.js';
 
 interface RunFlags {
@@ -54,6 +55,7 @@ export function register(program: Command): void {
             `--max-parallel must be a positive whole number, not '${flags.maxParallel}'`,
           );
         }
+        await ensureSupervisor(project);
         const began = Date.now();
         const report = await runPlan(project, plan, {
           planKey: realpathSync(file),

@@ -3,9 +3,7 @@ import type { Command } from 'commander';
 import { BraidError } from '../../core/errors.js';
 import { LIVE_STATUSES, type Task } from '../../core/task.js';
 import { runInherited } from '../../exec/inherit.js';
-import { git } from '../../git/git.js';
-import { refExists } from '../../git/repo.js';
-import { snapshotWorktree } from '../../git/snapshot.js';
+import { taskDiff } from '../../git/task-diff.js';
 import { type Project, withProject } from '../../project/project.js';
 import { getRuntime } from '../../runtime/index.js';
 import {
@@ -148,18 +146,7 @@ export function register(program: Command): void {
     .option('--stat', 'a summary per file instead of the full diff')
     .action(async (name: string, opts: { stat?: boolean }) => {
       await withProject(process.cwd(), async (project) => {
-        const task = requireTask(project, name);
-        if (!existsSync(task.worktree))
-          throw new BraidError('E_NO_TASK', `the worktree of '${name}' is gone`, 'Run braid gc.');
-        const base = (await refExists(project.repo.root, `refs/heads/${task.base}`))
-          ? `refs/heads/${task.base}`
-          : task.baseCommit;
-        const fork = await git(['merge-base', base, 'HEAD'], { cwd: task.worktree });
-        // A snapshot through a temporary index shows untracked files too, without touching the agent's index.
-        const snap = await snapshotWorktree(task.worktree, { message: 'braid diff' });
-        const out = await git(['diff', opts.stat ? '--stat' : '--patch', fork, snap.commit], {
-          cwd: task.worktree,
-        });
+        const out = await taskDiff(project.repo.root, requireTask(project, name), { stat: opts.stat });
         process.stdout.write(out ? `${out}\n` : '');
       });
     });

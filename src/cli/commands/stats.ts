@@ -6,6 +6,7 @@ import {
   type TaskStats,
 } from '../../monitor/stats-report.js';
 import { withProject } from '../../project/project.js';
+import { taskCgroupUsage } from '../../session/confine.js';
 import { listTasks } from '../../store/tasks.js';
 import { dim, formatBytes, printJson, red, table, yellow } from '../output.js';
 
@@ -26,7 +27,18 @@ export function register(program: Command): void {
     )
     .action(async (opts: { json?: boolean }) => {
       await withProject(process.cwd(), async (project) => {
-        const report = await collectStats(listTasks(project.store.db), { budget: project.config.budget });
+        const tasks = listTasks(project.store.db);
+        const report = await collectStats(tasks, { budget: project.config.budget });
+        // A task's cgroup counts what its process tree misses (daemons started with setsid).
+        for (const t of report.tasks) {
+          const task = tasks.find((x) => x.name === t.name);
+          const cg = task ? await taskCgroupUsage(task).catch(() => null) : null;
+          if (cg)
+            Object.assign(t, {
+              rssBytes: cg.memoryBytes ?? t.rssBytes,
+              cpuPercent: cg.cpuPercent ?? t.cpuPercent,
+            });
+        }
         if (opts.json) printJson(report);
         else process.stdout.write(`${render(report)}\n`);
       });

@@ -39,6 +39,10 @@ export function register(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      // A landing started from the page finishes first (a second Ctrl-C kills braid; the queue recovers).
+      if (server.landRunning())
+        process.stderr.write('braid web: waiting for the landing in progress to finish…\n');
+      await server.landIdle();
       await server.close();
       project.close();
     });

@@ -1,0 +1,110 @@
+/**
+ * Supervisor weight: RSS and CPU of the supervisor (its own time plus the children it reaped:
+ * git, tmux) while idle with 10 live tmux sessions, default loop intervals. Targets: < 80 MB, < 1 % of a core.
+ */
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { run } from '../exec/run.js';
+import { git } from '../git/git.js';
+import { BRAID_IDENTITY } from '../git/snapshot.js';
+import { rssBytesOf } from '../monitor/proctree.js';
+import { openProject } from '../project/project.js';
+import { braidCommand } from '../session/lifecycle.js';
+import { startSupervisor, stopSupervisor, supervisorStatus } from '../supervisor/control.js';
+
+export interface SupervisorBench {
+  sessions: number;
+  windowSeconds: number;
+  rssMbMax: number;
+  rssMbMean: number;
+  /** Percent of one core over the window, children included. */
+  cpuPercent: number;
+  loops: Array<{ name: string; intervalMs: number; runs: number; lastDurationMs: number | null }>;
+}
+
+/** utime + stime + cutime + cstime of a process, in clock ticks (children count once reaped). */
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function benchSupervisor(sessions = 10, windowSeconds = 20): Promise<SupervisorBench> {
+  const parent = realpathSync(mkdtempSync(path.join(tmpdir(), 'braid-bench-supervisor-')));
+  const socket = `braid-bench-${process.pid}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...BRAID_IDENTITY,
+    BRAID_TMUX_SOCKET: socket,
+    BRAID_NO_SUPERVISOR: '1',
+    GIT_CONFIG_NOSYSTEM: '1',
+  };
+  delete env.TMUX;
+  delete env.TMUX_PANE;
+  const dir = path.join(parent, 'repo');
+  const project = await (async () => {
+    await run('mkdir', ['-p', dir], { cwd: parent });
+    await git(['init', '-q', '-b', 'main'], { cwd: dir });
+    writeFileSync(path.join(dir, 'README.md'), '# bench\n');
+    await git(['add', '-A'], { cwd: dir });
+    await git(['commit', '-q', '-m', 'initial'], { cwd: dir, env: BRAID_IDENTITY });
+    return openProject(dir);
+  })();
+  try {
+    const [node, main] = braidCommand();
+    for (let i = 0; i < sessions; i++) {
+      await run(node, [main, 'new', `s${i}`, '--agent', 'shell', '-p', 'sleep 3600'], {
+        cwd: dir,
+        env,
+        replaceEnv: true,
+        timeoutMs: 120_000,
+      });
+    }
+    const { pid } = await startSupervisor(project, { wait: true, env: { ...env, BRAID_NO_SUPERVISOR: '0' } });
+    await sleep(5000); // past its first pass of every loop (radar's first scan included)
+    const hz = 100;
+    const before = cpuTicks(pid);
+    const began = Date.now();
+    const rss: number[] = [];
+    while (Date.now() - began < windowSeconds * 1000) {
+      rss.push(rssBytesOf(pid) ?? 0);
+      await sleep(1000);
+    }
+    const seconds = (Date.now() - began) / 1000;
+    const cpuPercent = ((cpuTicks(pid) - before) / hz / seconds) * 100;
+    const loops = supervisorStatus(project).loops.map((l) => ({
+      name: l.name,
+      intervalMs: l.intervalMs,
+      runs: l.runs,
+      lastDurationMs: l.lastDurationMs,
+    }));
+    const mb = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
+    return {
+      sessions,
+      windowSeconds: Math.round(seconds),
+      rssMbMax: mb(Math.max(...rss)),
+      rssMbMean: mb(rss.reduce((a, b) => a + b, 0) / rss.length),
+      cpuPercent: Math.round(cpuPercent * 100) / 100,
+      loops,
+    };
+  } finally {
+    await stopSupervisor(project, 5000).catch(() => {});
+    project.close();
+    await run('tmux', ['-L', socket, 'kill-server'], { cwd: '/', env, replaceEnv: true, allowFailure: true });
+    rmSync(parent, { recursive: true, force: true });
+  }
+}
+
+/** `node dist/bench/supervisor.js`: runs this benchmark alone. */
+if (import.meta.url === `file://${process.argv[1]}`) {
+  benchSupervisor().then(
+    (r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`),
+    (err) => {
+      process.stderr.write(`${(err as Error).stack}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,49 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { LoopState } from './state-file.js';
+
+/** A named job the supervisor repeats: run, then sleep its interval (never overlapping itself). */
+export interface LoopSpec {
+  name: string;
+  intervalMs: number;
+  run: () => Promise<void>;
+}
+
+/** Runs `spec` until `signal` aborts; errors are reported and the loop carries on. */
+export async function runLoop(
+  spec: LoopSpec,
+  state: LoopState,
+  signal: AbortSignal,
+  onError: (loop: string, err: unknown) => void,
+  onRan: () => void,
+): Promise<void> {
+  while (!signal.aborted) {
+    const began = Date.now();
+    try {
+      await spec.run();
+      state.lastError = null;
+    } catch (err) {
+      state.lastError = (err as Error).message ?? String(err);
+      onError(spec.name, err);
+    }
+    state.runs += 1;
+    state.lastRunAt = began;
+    state.lastDurationMs = Date.now() - began;
+    onRan();
+    try {
+      await sleep(spec.intervalMs, undefined, { signal });
+    } catch {
+      return; // aborted while asleep
+    }
+  }
+}
+
+export function initialLoopState(spec: LoopSpec): LoopState {
+  return {
+    name: spec.name,
+    intervalMs: spec.intervalMs,
+    runs: 0,
+    lastRunAt: null,
+    lastDurationMs: null,
+    lastError: null,
+  };
+}

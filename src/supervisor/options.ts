@@ -1,0 +1,36 @@
+/** How often each loop runs, and how long the supervisor stays once no task is live. */
+export interface SupervisorTimings {
+  reconcileMs: number;
+  usageMs: number;
+  radarMs: number;
+  queueMs: number;
+  /** Exit after this long without a live task or queued landing. */
+  graceMs: number;
+}
+
+/** Modest defaults: status comes from hooks first, so the loops only catch what hooks miss. */
+export const DEFAULT_TIMINGS: SupervisorTimings = {
+  reconcileMs: 2_000,
+  usageMs: 10_000,
+  radarMs: 60_000,
+  queueMs: 2_000,
+  graceMs: 30_000,
+};
+
+const ENV: Record<keyof SupervisorTimings, string> = {
+  reconcileMs: 'BRAID_SUPERVISOR_RECONCILE_MS',
+  usageMs: 'BRAID_SUPERVISOR_USAGE_MS',
+  radarMs: 'BRAID_SUPERVISOR_RADAR_MS',
+  queueMs: 'BRAID_SUPERVISOR_QUEUE_MS',
+  graceMs: 'BRAID_SUPERVISOR_GRACE_MS',
+};
+
+/** The defaults, each overridable by its environment variable (tests and benchmarks shorten them). */
+export function timingsFromEnv(env: NodeJS.ProcessEnv = process.env): SupervisorTimings {
+  const out = { ...DEFAULT_TIMINGS };
+  for (const key of Object.keys(ENV) as Array<keyof SupervisorTimings>) {
+    const n = Number(env[ENV[key]]);
+    if (env[ENV[key]] && Number.isFinite(n) && n >= 0) out[key] = n;
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+import { LIVE_STATUSES, type Task, type TaskStatus } from '../core/task.js';
+import { isProcessAlive } from '../exec/pid.js';
+import type { Project } from '../project/project.js';
+import { handleOf, refreshSession } from '../session/lifecycle.js';
+import { listTasks } from '../store/tasks.js';
+import type { EventLog } from './event-log.js';
+
+/** Every this many passes, even sessions whose process looks alive are asked their runtime (a cheap pid check misses little). */
+const FULL_SWEEP_EVERY = 15;
+
+/**
+ * Status reconciliation: the process source of status for every live task, plus a JSONL line for
+ * every status change anyone made (hooks, commands, this loop) since the previous pass.
+ */
+export class Reconciler {
+  private readonly seen = new Map<string, TaskStatus>();
+  private passes = 0;
+
+  constructor(
+    private readonly project: Project,
+    private readonly log: EventLog,
+  ) {}
+
+  async pass(): Promise<Task[]> {
+    const full = this.passes++ % FULL_SWEEP_EVERY === 0;
+    for (const task of listTasks(this.project.store.db)) {
+      if (!LIVE_STATUSES.includes(task.status) || !this.needsRuntimeCheck(task, full)) continue;
+      const after = await refreshSession(this.project, task.name);
+      if (after && after.status !== task.status) {
+        this.log.append({
+          kind: 'reconciled',
+          task: task.name,
+          status: after.status,
+          exitCode: after.exitCode,
+        });
+      }
+    }
+    const tasks = listTasks(this.project.store.db);
+    this.recordChanges(tasks);
+    return tasks;
+  }
+
+  /** A tmux session whose pane process still runs needs no tmux call; headless checks are file reads. */
+  private needsRuntimeCheck(task: Task, full: boolean): boolean {
+    const handle = handleOf(task);
+    if (!handle) return false;
+    if (full || handle.runtime === 'headless') return true;
+    return !isProcessAlive(handle.pid, handle.pidStart);
+  }
+
+  private recordChanges(tasks: Task[]): void {
+    const first = this.passes === 1;
+    const names = new Set<string>();
+    for (const t of tasks) {
+      names.add(t.name);
+      const before = this.seen.get(t.name) ?? null;
+      if (before !== t.status && !(first && before === null)) {
+        this.log.append({ kind: 'status', task: t.name, from: before, to: t.status, source: t.statusSource });
+      }
+      this.seen.set(t.name, t.status);
+    }
+    for (const name of [...this.seen.keys()]) if (!names.has(name)) this.seen.delete(name);
+  }
+}

@@ -1,0 +1,209 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isProcessAlive } from '../src/exec/pid.js';
+import { run } from '../src/exec/run.js';
+import { openProject, type Project } from '../src/project/project.js';
+import { enqueueTasks } from '../src/queue/land.js';
+import { getTask, insertTask } from '../src/store/tasks.js';
+import { stopSupervisor, supervisorHolder } from '../src/supervisor/control.js';
+import { eventLogPath, type LoggedEvent, readEventLog } from '../src/supervisor/event-log.js';
+import { latestSamples } from '../src/supervisor/samples.js';
+import { CLI, ROOT, runCli } from './helpers/cli.js';
+import { g, type TempRepo, tempRepo } from './helpers/repo.js';
+import { eventually, tmuxServer } from './helpers/tmux.js';
+
+/** Supervisors in these tests are real detached processes with short loops. */
+const FAST = {
+  BRAID_NO_SUPERVISOR: '0',
+  BRAID_SUPERVISOR_RECONCILE_MS: '150',
+  BRAID_SUPERVISOR_QUEUE_MS: '150',
+  BRAID_SUPERVISOR_USAGE_MS: '200',
+  BRAID_SUPERVISOR_RADAR_MS: '60000',
+};
+
+let repo: TempRepo;
+let project: Project | null = null;
+
+beforeAll(async () => {
+  await run('npm', ['run', 'build'], { cwd: ROOT, timeoutMs: 120_000, allowFailure: true });
+  if (!existsSync(CLI)) throw new Error(`build did not produce ${CLI}`);
+}, 120_000);
+
+afterEach(async () => {
+  if (project) {
+    await stopSupervisor(project, 2000);
+    project.close();
+    project = null;
+  }
+  repo?.cleanup();
+});
+
+async function setup(): Promise<Project> {
+  repo = await tempRepo();
+  project = await openProject(repo.dir, {});
+  return project;
+}
+
+const events = (p: Project): LoggedEvent[] => readEventLog(eventLogPath(p.repo.commonDir));
+
+async function up(env: Record<string, string>): Promise<{ pid: number; started: boolean; loops: unknown[] }> {
+  const res = await runCli(repo.dir, ['up', '--json'], { env });
+  expect(res.code, res.stderr).toBe(0);
+  return JSON.parse(res.stdout);
+}
+
+describe('the supervisor', () => {
+  it('runs once per repository, is taken over after SIGKILL, and stops with braid down', async () => {
+    const p = await setup();
+    const env = { ...FAST, BRAID_SUPERVISOR_GRACE_MS: '60000' };
+    const first = await up(env);
+    expect(first.started).toBe(true);
+    expect(isProcessAlive(first.pid)).toBe(true);
+    expect((first.loops as Array<{ name: string }>).map((l) => l.name)).toEqual([
+      'reconcile',
+      'usage',
+      'radar',
+      'queue',
+    ]);
+
+    const second = await up(env);
+    expect(second).toMatchObject({ started: false, pid: first.pid });
+
+    process.kill(first.pid, 'SIGKILL');
+    await eventually(() => !isProcessAlive(first.pid), 5000, 'the killed supervisor to die');
+    const third = await up(env);
+    expect(third.started).toBe(true);
+    expect(third.pid).not.toBe(first.pid);
+    expect(supervisorHolder(p)?.pid).toBe(third.pid);
+
+    const down = await runCli(repo.dir, ['down', '--json'], { env });
+    expect(JSON.parse(down.stdout)).toMatchObject({ stopped: true, pid: third.pid, forced: false });
+    expect(isProcessAlive(third.pid)).toBe(false);
+    expect(supervisorHolder(p)).toBeNull();
+    const status = JSON.parse((await runCli(repo.dir, ['supervisor', '--json'])).stdout);
+    expect(status.running).toBe(false);
+
+    const log = events(p);
+    expect(log.filter((e) => e.kind === 'supervisor.started').map((e) => e.pid)).toEqual([
+      first.pid,
+      third.pid,
+    ]);
+    expect(log.at(-1)).toMatchObject({ kind: 'supervisor.stopped', pid: third.pid, reason: 'signal' });
+  }, 30_000);
+
+  it('is started by braid new, reconciles an exited headless agent, samples it, and leaves when idle', async () => {
+    const p = await setup();
+    const env = { ...FAST, BRAID_SUPERVISOR_GRACE_MS: '800' };
+    const res = await runCli(
+      repo.dir,
+      ['new', 't1', '--agent', 'shell', '--headless', '-p', 'echo hi; sleep 2'],
+      { env },
+    );
+    expect(res.code, res.stderr).toBe(0);
+    const holder = await eventually(() => supervisorHolder(p) ?? undefined, 10_000, 'a supervisor');
+
+    // Usage: the session's process tree, measured by the supervisor and stored for braid ls.
+    const sample = await eventually(
+      () => {
+        const s = latestSamples(p.store.db).get('t1');
+        return s && s.rssBytes !== null && s.rssBytes > 0 ? s : undefined;
+      },
+      10_000,
+      'a usage sample of t1',
+    );
+    expect(sample.processes).toBeGreaterThan(0);
+
+    // Nobody but the supervisor looks at the task: its status still becomes exited.
+    const task = await eventually(
+      () => {
+        const t = getTask(p.store.db, 't1');
+        return t?.status === 'exited' ? t : undefined;
+      },
+      15_000,
+      't1 to be exited',
+    );
+    expect(task.exitCode).toBe(0);
+
+    await eventually(
+      () => !isProcessAlive(holder.pid, holder.pidStart),
+      15_000,
+      'the idle supervisor to exit',
+    );
+    expect(supervisorHolder(p)).toBeNull();
+    const log = events(p);
+    expect(log).toContainEqual(expect.objectContaining({ kind: 'reconciled', task: 't1', status: 'exited' }));
+    expect(log).toContainEqual(expect.objectContaining({ kind: 'status', task: 't1', to: 'exited' }));
+    expect(log.at(-1)).toMatchObject({ kind: 'supervisor.stopped', pid: holder.pid, reason: 'idle' });
+  }, 40_000);
+
+  it('reconciles a tmux session whose agent exited, without any other braid command', async () => {
+    const p = await setup();
+    const tmux = tmuxServer();
+    try {
+      const env = {
+        ...FAST,
+        BRAID_SUPERVISOR_GRACE_MS: '60000',
+        BRAID_TMUX_SOCKET: tmux.socket,
+        TMUX: '',
+      };
+      const res = await runCli(repo.dir, ['new', 'w1', '--agent', 'shell', '-p', 'sleep 1; exit 3'], { env });
+      expect(res.code, res.stderr).toBe(0);
+      const task = await eventually(
+        () => {
+          const t = getTask(p.store.db, 'w1');
+          return t?.status === 'failed' ? t : undefined;
+        },
+        15_000,
+        'w1 to be failed',
+      );
+      expect(task.exitCode).toBe(3);
+      expect(events(p)).toContainEqual(
+        expect.objectContaining({ kind: 'status', task: 'w1', to: 'failed', source: 'process' }),
+      );
+    } finally {
+      await stopSupervisor(p, 2000);
+      await tmux.kill();
+    }
+  }, 40_000);
+
+  it('lands a queued task by itself', async () => {
+    const p = await setup();
+    const dir = path.join(repo.parent, 'wt-feature');
+    const base = await repo.git('rev-parse', 'main');
+    await repo.git('worktree', 'add', '-q', '-b', 'braid/feature', dir, 'main');
+    writeFileSync(path.join(dir, 'feature.txt'), 'new\n');
+    await g(dir, 'add', '-A');
+    await g(dir, 'commit', '-q', '-m', 'feature: work');
+    insertTask(p.store.db, {
+      name: 'feature',
+      branch: 'braid/feature',
+      worktree: dir,
+      base: 'main',
+      baseCommit: base,
+      agent: 'shell',
+      status: 'exited',
+    });
+    enqueueTasks({ repo: p.repo, config: p.config, store: p.store }, ['feature']);
+
+    const started = await up({ ...FAST, BRAID_SUPERVISOR_GRACE_MS: '500' });
+    const landed = await eventually(
+      () => {
+        const t = getTask(p.store.db, 'feature');
+        return t?.status === 'landed' ? t : undefined;
+      },
+      20_000,
+      'feature to land',
+    );
+    expect(landed.landedCommit).toBe(await repo.git('rev-parse', 'main'));
+    expect(await repo.git('show', 'main:feature.txt')).toBe('new');
+    await eventually(
+      () => !isProcessAlive(started.pid),
+      15_000,
+      'the supervisor to leave once the queue is empty',
+    );
+    expect(events(p)).toContainEqual(
+      expect.objectContaining({ kind: 'queue.processed', landed: ['feature'] }),
+    );
+  }, 40_000);
+});

@@ -1,0 +1,206 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { render } from 'ink-testing-library';
+import { createElement } from 'react';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Project } from '../src/project/project.js';
+import { getTask, updateTask } from '../src/store/tasks.js';
+import { App } from '../src/tui/App.js';
+import { projectData } from '../src/tui/data.js';
+import { provisionTask } from '../src/workspace/provision.js';
+import { CLI } from './helpers/cli.js';
+import { projectFor } from './helpers/project.js';
+import { type TempRepo, tempRepo } from './helpers/repo.js';
+import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
+
+let repo: TempRepo;
+let project: Project;
+
+beforeAll(async () => {
+  repo = await tempRepo({ files: { 'a.txt': 'a\n' } });
+  project = await projectFor(repo.dir);
+  for (const name of ['clean', 'dirty', 'other']) await provisionTask(project, { name, prompt: 'work' });
+});
+
+afterAll(() => {
+  project?.close();
+  repo?.cleanup();
+});
+
+function dashboard(initialSelected: string | null = null) {
+  const ui = render(
+    createElement(App, {
+      data: projectData(project, { radarEveryMs: 60_000 }),
+      refreshMs: 100,
+      initialSelected,
+      onLeave: () => {},
+    }),
+  );
+  const frame = () => ui.lastFrame() ?? '';
+  const shows = (text: string, what = text) =>
+    eventually(() => frame().includes(text), 15_000, `"${what}" in:\n${frame()}`);
+  return { ui, frame, shows };
+}
+
+describe('braid ui over a real project', () => {
+  it('renders a row per task with its status, and shows a status change on the next refresh', async () => {
+    const { ui, frame, shows } = dashboard();
+    try {
+      await shows('other');
+      const row = frame()
+        .split('\n')
+        .find((l) => l.includes('clean'));
+      expect(row).toMatch(/clean\s+idle/);
+      expect(frame()).toContain('TASK');
+      expect(frame()).toContain('queue: empty');
+      updateTask(project.store.db, 'other', { status: 'waiting', statusDetail: 'permission for Bash' });
+      await shows('waiting (permission for Bash)');
+    } finally {
+      ui.unmount();
+    }
+  });
+
+  it('r then y removes a clean task, worktree and all', async () => {
+    const worktree = getTask(project.store.db, 'clean')!.worktree;
+    const { ui, frame, shows } = dashboard('clean');
+    try {
+      await shows('clean');
+      ui.stdin.write('r');
+      await shows('remove clean? (y/n)');
+      ui.stdin.write('y');
+      await shows('removed clean');
+      expect(existsSync(worktree)).toBe(false);
+      expect(getTask(project.store.db, 'clean')).toBeNull();
+      await eventually(
+        () =>
+          !frame()
+            .split('\n')
+            .some((l) => /^\W*clean\s/.test(l)),
+        15_000,
+        'row gone',
+      );
+    } finally {
+      ui.unmount();
+    }
+  });
+
+  it('refuses to remove a task with unlanded work, and says why', async () => {
+    const worktree = getTask(project.store.db, 'dirty')!.worktree;
+    writeFileSync(path.join(worktree, 'new.txt'), 'work in progress\n');
+    const { ui, shows } = dashboard('dirty');
+    try {
+      await shows('dirty');
+      ui.stdin.write('r');
+      await shows('remove dirty? (y/n)');
+      ui.stdin.write('y');
+      await shows('has work that is not on main');
+      await shows('--force');
+      expect(existsSync(path.join(worktree, 'new.txt'))).toBe(true);
+      expect(getTask(project.store.db, 'dirty')).not.toBeNull();
+    } finally {
+      ui.unmount();
+    }
+  });
+
+  it('shows the diff of the selected task in a pane and closes it with q', async () => {
+    const { ui, frame, shows } = dashboard('dirty');
+    try {
+      await shows('dirty');
+      ui.stdin.write('d');
+      await shows('diff of dirty');
+      expect(frame()).toContain('+work in progress');
+      ui.stdin.write('q');
+      await shows('TASK');
+    } finally {
+      ui.unmount();
+    }
+  });
+});
+
+describe('braid ui in real tmux', () => {
+  const servers: TmuxServer[] = [];
+  const server = () => {
+    servers.push(tmuxServer());
+    return servers[servers.length - 1];
+  };
+  afterAll(async () => {
+    for (const s of servers) await s.kill();
+  });
+
+  it('n asks for a name and a prompt, then provisions and starts the task', async () => {
+    const tmux = server();
+    // The runtime finds its tmux server through the environment, as it does for the CLI.
+    process.env.BRAID_TMUX_SOCKET = tmux.socket;
+    delete process.env.TMUX;
+    const shellProject = await projectFor(repo.dir, 'agent: shell\n');
+    const ui = render(
+      createElement(App, { data: projectData(shellProject), refreshMs: 100, onLeave: () => {} }),
+    );
+    try {
+      await eventually(() => ui.lastFrame()?.includes('dirty'), 15_000, 'table');
+      ui.stdin.write('n');
+      await eventually(() => ui.lastFrame()?.includes('new task name'), 5_000, 'name prompt');
+      ui.stdin.write('fresh');
+      ui.stdin.write('\r');
+      await eventually(() => ui.lastFrame()?.includes('prompt for fresh'), 5_000, 'prompt prompt');
+      ui.stdin.write('echo made > out.txt');
+      ui.stdin.write('\r');
+      const task = await eventually(
+        () => getTask(shellProject.store.db, 'fresh') ?? false,
+        15_000,
+        'task row',
+      );
+      const out = path.join(task.worktree, 'out.txt');
+      await eventually(
+        () => existsSync(out) && readFileSync(out, 'utf8') === 'made\n',
+        20_000,
+        'agent output',
+      );
+      await eventually(() => ui.lastFrame()?.includes('created fresh'), 15_000, 'created message');
+    } finally {
+      ui.unmount();
+      shellProject.close();
+    }
+  });
+
+  it('draws the table in a pane and exits on q', async () => {
+    // A server of its own: the one above is configured by braid's runtime for agent sessions.
+    const tmux = server();
+    await tmux.run([
+      'new-session',
+      '-d',
+      '-s',
+      'ui',
+      '-x',
+      '120',
+      '-y',
+      '30',
+      '-c',
+      repo.dir,
+      '-e',
+      `BRAID_TMUX_SOCKET=${tmux.socket}`,
+      '--',
+      process.execPath,
+      CLI,
+      'ui',
+    ]);
+    // Keep the pane after its process ends so its exit status can be read.
+    await tmux.run(['set-option', '-w', '-t', 'ui', 'remain-on-exit', 'on']);
+    const screen = () => tmux.run(['capture-pane', '-p', '-t', 'ui']);
+    await eventually(
+      async () => /TASK\s+STATUS/.test(await screen()) && (await screen()).includes('dirty'),
+      20_000,
+      'table',
+    );
+    await tmux.run(['send-keys', '-t', 'ui', 'q']);
+    const dead = await eventually(
+      async () => {
+        const out = await tmux.run(['display-message', '-p', '-t', 'ui', '#{pane_dead} #{pane_dead_status}']);
+        return /^1 \d+$/.test(out) ? out : false; // the status is recorded a moment after the pane dies
+      },
+      15_000,
+      'the ui to exit',
+    );
+    expect(dead).toBe('1 0');
+  });
+});
