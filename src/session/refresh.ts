@@ -46,7 +46,7 @@ export async function refreshTaskStatus(
   const agent = agentOf(project, task);
   if (agent?.statusFile && state.pid) readAgentFile(project, name, agent, state.pid);
   if (agent?.statusMode === 'screen') await readScreen(project, task, runtime, handle, agent, now);
-  if (agent?.statusMode === 'hooks') noticeSilentHooks(project, task, now);
+  if (agent?.statusMode === 'hooks') noticeSilentHooks(project, name, now);
   return getTask(project.store.db, name);
 }
 
@@ -97,8 +97,9 @@ function readAgentFile(project: Project, name: string, agent: AgentAdapter, pid:
 }
 
 /** A hooks agent that never reported is most likely held at a dialog (Claude Code: workspace trust). */
-function noticeSilentHooks(project: Project, task: Task, now: number): void {
-  if (task.status !== 'starting' || task.statusSource !== 'process' || task.statusDetail) return;
+function noticeSilentHooks(project: Project, name: string, now: number): void {
+  const task = getTask(project.store.db, name);
+  if (!task || task.status !== 'starting' || task.statusSource !== 'process' || task.statusDetail) return;
   if (now - task.statusSince < SILENT_HOOKS_MS) return;
   const detail = `no hook events yet: the agent may be waiting at a dialog (e.g. trusting the folder); see braid attach ${task.name}`;
   updateTask(project.store.db, task.name, { statusDetail: detail });
