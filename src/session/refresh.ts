@@ -99,7 +99,7 @@ function readAgentFile(project: Project, name: string, agent: AgentAdapter, pid:
 /** A hooks agent that never reported is most likely held at a dialog (Claude Code: workspace trust). */
 function noticeSilentHooks(project: Project, name: string, now: number): void {
   const task = getTask(project.store.db, name);
-  if (!task || task.status !== 'starting' || task.statusSource !== 'process' || task.statusDetail) return;
+  if (task?.status !== 'starting' || task.statusSource !== 'process' || task.statusDetail) return;
   if (now - task.statusSince < SILENT_HOOKS_MS) return;
   const detail = `no hook events yet: the agent may be waiting at a dialog (e.g. trusting the folder); see braid attach ${task.name}`;
   updateTask(project.store.db, task.name, { statusDetail: detail });
