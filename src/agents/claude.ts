@@ -1,3 +1,4 @@
+import { readClaudeStatusFile } from './claude-status-file.js';
 import { type AgentAdapter, type LaunchContext, promptArgs } from './types.js';
 
 function settingsArgs(ctx: LaunchContext): string[] {
@@ -33,6 +34,7 @@ export const claudeAgent: AgentAdapter = {
   headless(ctx) {
     return headlessArgv(ctx, ctx.sessionId ? ['--session-id', ctx.sessionId] : []);
   },
+  statusFile: readClaudeStatusFile,
   resume(ctx, sessionId) {
     return ['claude', ...settingsArgs(ctx), '--resume', sessionId, ...promptArgs(ctx.prompt)];
   },

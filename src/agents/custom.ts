@@ -8,6 +8,7 @@ export interface CustomAgentConfig {
   resume_command?: string[];
   headless_resume_command?: string[];
   status?: StatusMode;
+  screen_idle_seconds?: number;
 }
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'fish']);
@@ -40,12 +41,17 @@ export function customAgent(name: string, cfg: CustomAgentConfig, base?: AgentAd
         ? base.installHint
         : `Install ${command[0]}, or fix agents.${name}.command in braid.yaml.`,
     statusMode: cfg.status ?? base?.statusMode ?? 'screen',
+    screenIdleMs: screenIdleMs(cfg) ?? base?.screenIdleMs,
     interactive: (ctx) => fillTemplate(command, ctx),
     headless: (ctx) => fillTemplate(headlessCommand, ctx),
     resume: withSession(cfg.resume_command),
     headlessResume: withSession(cfg.headless_resume_command),
     gracefulStop: base?.gracefulStop ?? { keys: ['C-c'], signal: 'SIGTERM' },
   };
+}
+
+export function screenIdleMs(cfg: CustomAgentConfig): number | undefined {
+  return cfg.screen_idle_seconds === undefined ? undefined : cfg.screen_idle_seconds * 1000;
 }
 
 /** Replaces placeholders element by element; never joins elements into a string. */

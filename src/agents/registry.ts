@@ -5,7 +5,7 @@ import { BraidError } from '../core/errors.js';
 import { aiderAgent } from './aider.js';
 import { claudeAgent } from './claude.js';
 import { codexAgent } from './codex.js';
-import { customAgent } from './custom.js';
+import { customAgent, screenIdleMs } from './custom.js';
 import { shellAgent } from './shell.js';
 import type { AgentAdapter } from './types.js';
 
@@ -21,7 +21,11 @@ export function getAgent(name: string, config: BraidConfig): AgentAdapter {
   const builtin = Object.hasOwn(BUILTIN_AGENTS, name) ? BUILTIN_AGENTS[name] : undefined;
   const entry = Object.hasOwn(config.agents, name) ? config.agents[name] : undefined;
   if (entry?.command || (entry && !builtin)) return customAgent(name, entry, builtin);
-  if (builtin) return entry?.status ? { ...builtin, statusMode: entry.status } : builtin;
+  if (builtin && entry) {
+    const idle = screenIdleMs(entry) ?? builtin.screenIdleMs;
+    return { ...builtin, statusMode: entry.status ?? builtin.statusMode, screenIdleMs: idle };
+  }
+  if (builtin) return builtin;
   const known = [...new Set([...Object.keys(BUILTIN_AGENTS), ...Object.keys(config.agents)])].sort();
   throw new BraidError(
     'E_CONFIG',

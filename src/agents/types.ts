@@ -1,3 +1,5 @@
+import type { AgentFileState } from './claude-status-file.js';
+
 /** What braid needs to know to launch and watch one kind of agent. */
 
 export interface LaunchContext {
@@ -23,10 +25,14 @@ export interface AgentAdapter {
   /** How to install the binary, shown when it is missing. */
   installHint: string;
   statusMode: StatusMode;
+  /** statusMode screen: how long an unchanged screen must stay so before the session counts as idle. */
+  screenIdleMs?: number;
   /** argv for an interactive session (in tmux). */
   interactive(ctx: LaunchContext): string[];
   /** argv for a headless run that works on the prompt and exits. */
   headless(ctx: LaunchContext): string[];
+  /** The agent's own status file for the process `pid`, where it keeps one (Claude Code). */
+  statusFile?(pid: number, env?: NodeJS.ProcessEnv): AgentFileState | null;
   /** argv resuming an earlier interactive session by the agent's own id (ctx.prompt: a follow-up message or ''). */
   resume?(ctx: LaunchContext, sessionId: string): string[];
   /** argv for a headless run that continues an earlier session with ctx.prompt (e.g. a conflict hand-back). */

@@ -26,6 +26,8 @@ const agentSchema = z
     resume_command: z.array(z.string()).min(1).optional(),
     headless_resume_command: z.array(z.string()).min(1).optional(),
     status: z.enum(['hooks', 'screen', 'process']).optional(),
+    /** status: screen: a pane unchanged this long counts as idle. */
+    screen_idle_seconds: z.number().positive().optional(),
   })
   .strict();
 

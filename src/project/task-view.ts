@@ -5,6 +5,7 @@ import { refExists } from '../git/repo.js';
 import { worktreeChanges } from '../git/snapshot.js';
 import { collectStats } from '../monitor/stats-report.js';
 import { taskCgroupUsage } from '../session/confine.js';
+import { refreshAllSessions } from '../session/refresh.js';
 import { listTasks } from '../store/tasks.js';
 import { latestSamples } from '../supervisor/samples.js';
 import { taskPorts } from '../workspace/ports.js';
@@ -62,7 +63,12 @@ async function changes(
 
 const FRESH_SAMPLE_MS = 30_000;
 
-export async function taskViews(project: Project, options: { usage?: boolean } = {}): Promise<TaskView[]> {
+export async function taskViews(
+  project: Project,
+  options: { usage?: boolean; refresh?: boolean } = {},
+): Promise<TaskView[]> {
+  // Liveness and screens are polled, not pushed: read them before showing anything.
+  if (options.refresh !== false) await refreshAllSessions(project);
   const tasks = listTasks(project.store.db);
   const stats =
     options.usage === false

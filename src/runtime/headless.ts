@@ -5,7 +5,7 @@ import { BraidError } from '../core/errors.js';
 import { spawnDetached } from '../exec/detached.js';
 import { isProcessAlive, processStartTime } from '../exec/pid.js';
 import { readExitRecord } from './exit-record.js';
-import { terminateGroup } from './process-group.js';
+import { groupAlive, terminateGroup } from './process-group.js';
 import type { LaunchSpec, Runtime, SessionHandle, SessionState, StopOptions } from './types.js';
 
 export interface HeadlessOptions {
@@ -53,7 +53,10 @@ export class HeadlessRuntime implements Runtime {
     // The runner writes the record as its last act: once it exists the session is over,
     // even while the runner's zombie waits for its parent.
     const record = readExitRecord(exitPath);
-    const alive = !record && isProcessAlive(handle.pid, handle.pidStart);
+    // A runner killed before it could record (a stop right after start) leaves a zombie or nothing:
+    // what counts is a live member of its group, the agent included.
+    const ours = isProcessAlive(handle.pid, handle.pidStart) || !isProcessAlive(handle.pid);
+    const alive = !record && !!handle.pid && ours && groupAlive(handle.pid);
     return { alive, exitCode: record?.exitCode ?? null, pid: handle.pid };
   }
 

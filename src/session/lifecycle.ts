@@ -14,6 +14,7 @@ import { taskEnvironment } from '../workspace/env.js';
 import { braidDir, taskLogDir } from '../workspace/paths.js';
 import { taskPorts } from '../workspace/ports.js';
 import { confineLaunch, killTaskCgroup, removeTaskCgroup } from './confine.js';
+import { refreshTaskStatus } from './refresh.js';
 
 /** The argv that runs this very braid, for hooks and detached helpers (braid need not be on PATH). */
 export function braidCommand(): string[] {
@@ -130,7 +131,8 @@ function launchArgv(
     prompt: options.prompt ?? task.prompt ?? '',
     worktree: task.worktree,
     settingsPath,
-    sessionId: task.agentSessionId,
+    // Only a resume reuses the agent's recorded id: a fresh start with it would clash with the old session.
+    sessionId: options.resume ? task.agentSessionId : null,
     maxBudgetUsd,
   };
   const id = options.resume ? task.agentSessionId : null;
@@ -157,23 +159,9 @@ export async function stopSession(project: Project, task: Task): Promise<void> {
   await refreshSession(project, task.name);
 }
 
-/** Reads the session's liveness and exit code into the task (the process source of status). */
+/** Reads the session's liveness, exit code and (agents without hooks) screen into the task's status. */
 export async function refreshSession(project: Project, name: string): Promise<Task | null> {
-  const task = getTask(project.store.db, name);
-  if (!task) return null;
-  const handle = handleOf(task);
-  if (!handle || !LIVE_STATUSES.includes(task.status)) return task;
-  const state = await getRuntime(handle.runtime).state(handle, sessionPaths(project, name).exitPath);
-  if (!state.alive) {
-    const exitCode = state.exitCode;
-    updateTask(project.store.db, name, {
-      status: exitCode === 0 ? 'exited' : 'failed',
-      statusSource: 'process',
-      exitCode,
-      statusDetail: exitCode === 0 ? null : `the agent exited with ${exitCode ?? 'an unknown code'}`,
-    });
-  }
-  return getTask(project.store.db, name);
+  return refreshTaskStatus(project, name);
 }
 
 /** Before a task's worktree goes: its session is stopped and its tmux window closed. */

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
-import { withProject } from '../../project/project.js';
+import { BraidError } from '../../core/errors.js';
+import type { Task } from '../../core/task.js';
+import { type Project, withProject } from '../../project/project.js';
 import { checkConfinable } from '../../session/confine.js';
 import { startSession } from '../../session/lifecycle.js';
+import { updateTask } from '../../store/tasks.js';
 import { ensureSupervisor } from '../../supervisor/control.js';
 import { taskPorts } from '../../workspace/ports.js';
 import { provisionTask } from '../../workspace/provision.js';
@@ -17,6 +20,21 @@ interface NewOptions {
   needs?: string[];
   start?: boolean;
   json?: boolean;
+}
+
+/** Starts the new task's agent; a missing agent leaves the task provisioned and says how to go on. */
+async function startProvisioned(project: Project, name: string): Promise<Task> {
+  try {
+    return await startSession(project, name);
+  } catch (err) {
+    if (!(err instanceof BraidError) || err.code !== 'E_AGENT_MISSING') throw err;
+    updateTask(project.store.db, name, { statusDetail: 'agent not installed: start it with braid start' });
+    throw new BraidError(
+      err.code,
+      `${err.message}; task '${name}' is provisioned but not started`,
+      `${err.hint ?? ''} Then run: braid start ${name}`.trim(),
+    );
+  }
 }
 
 export function register(program: Command): void {
@@ -62,7 +80,7 @@ export function register(program: Command): void {
           onProgress: opts.json ? undefined : (m) => progress(dim(`${name}: ${m}`)),
         });
         if (opts.start !== false) {
-          task = await startSession(project, name);
+          task = await startProvisioned(project, name);
           await ensureSupervisor(project);
         }
         const ports = taskPorts(project.store, name);

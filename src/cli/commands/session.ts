@@ -1,13 +1,19 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { BraidError } from '../../core/errors.js';
-import type { Task } from '../../core/task.js';
+import { LIVE_STATUSES, type Task } from '../../core/task.js';
 import { runInherited } from '../../exec/inherit.js';
 import { taskDiff } from '../../git/task-diff.js';
 import { type Project, withProject } from '../../project/project.js';
 import { getRuntime } from '../../runtime/index.js';
-import { handleOf, refreshSession, startSession, stopSession } from '../../session/lifecycle.js';
-import { getTask } from '../../store/tasks.js';
+import {
+  handleOf,
+  refreshSession,
+  sessionPaths,
+  startSession,
+  stopSession,
+} from '../../session/lifecycle.js';
+import { getTask, updateTask } from '../../store/tasks.js';
 
 function requireTask(project: Project, name: string): Task {
   const task = getTask(project.store.db, name);
@@ -45,7 +51,7 @@ async function followLog(project: Project, name: string, file: string, follow: b
     await new Promise((r) => setTimeout(r, 300));
     offset = printFrom(file, offset);
     const task = await refreshSession(project, name);
-    if (!task || !['starting', 'working', 'waiting', 'idle'].includes(task.status)) {
+    if (!task || !LIVE_STATUSES.includes(task.status)) {
       printFrom(file, offset);
       return;
     }
@@ -73,6 +79,12 @@ export function register(program: Command): void {
     .action(async (name: string) => {
       await withProject(process.cwd(), async (project) => {
         await stopSession(project, requireTask(project, name));
+        const after = requireTask(project, name);
+        // A signal ends most agents "without an exit code": say it was asked for.
+        if (after.status === 'failed' && after.statusSource === 'process')
+          updateTask(project.store.db, name, {
+            statusDetail: `stopped with braid stop (${after.statusDetail})`,
+          });
         process.stdout.write(`stopped ${name}\n`);
       });
     });
@@ -100,7 +112,17 @@ export function register(program: Command): void {
     .action(async (name: string, text: string[]) => {
       await withProject(process.cwd(), async (project) => {
         const handle = requireSession(requireTask(project, name));
-        await getRuntime(handle.runtime).send(handle, text.join(' '));
+        const runtime = getRuntime(handle.runtime);
+        // Keys typed into a dead pane vanish: say so (a conflicted task's live agent still takes text).
+        if (!(await runtime.state(handle, sessionPaths(project, name).exitPath)).alive) {
+          await refreshSession(project, name);
+          throw new BraidError(
+            'E_SESSION',
+            `the session of '${name}' has ended`,
+            `Start it again with braid start ${name}.`,
+          );
+        }
+        await runtime.send(handle, text.join(' '));
       });
     });
 

@@ -17,6 +17,12 @@ function statusColor(status: string): string {
   return status;
 }
 
+/** What the agent asks (waiting), why it failed, or why it seems stuck (starting), clipped for the table. */
+function statusNote(status: string, detail: string | null): string {
+  if (!detail || !['waiting', 'failed', 'starting'].includes(status)) return '';
+  return ` (${detail.length > 60 ? `${detail.slice(0, 59)}…` : detail})`;
+}
+
 export function register(program: Command): void {
   program
     .command('ls')
@@ -30,8 +36,7 @@ export function register(program: Command): void {
           return void process.stdout.write('No tasks. Create one with: braid new <name> -p "…"\n');
         const rows = views.map((v) => [
           bold(v.name),
-          statusColor(v.status) +
-            (v.statusDetail && v.status === 'waiting' ? ` (${v.statusDetail.slice(0, 40)})` : ''),
+          statusColor(v.status) + statusNote(v.status, v.statusDetail),
           formatDuration(Date.now() - v.statusSince),
           v.agent,
           Object.entries(v.ports)

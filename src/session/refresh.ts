@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { getAgent } from '../agents/registry.js';
+import type { AgentAdapter } from '../agents/types.js';
+import { nextStatus, type StatusSignal } from '../core/status.js';
+import { LIVE_STATUSES, type Task } from '../core/task.js';
+import { parseStreamJsonLog } from '../monitor/stream-json.js';
+import type { Project } from '../project/project.js';
+import { getRuntime } from '../runtime/index.js';
+import type { Runtime, SessionHandle } from '../runtime/types.js';
+import { appendEvent, getTask, listTasks, mergeTaskOptions, updateTask } from '../store/tasks.js';
+import { handleOf, sessionPaths } from './lifecycle.js';
+
+/** A hooks agent silent this long after its start gets a note in its status detail. */
+const SILENT_HOOKS_MS = 20_000;
+
+/** What braid last saw on a screen-watched session (kept in task options between refreshes). */
+export interface ScreenMemo {
+  hash: string;
+  /** When the screen last changed (ms since epoch). */
+  changedAt: number;
+}
+
+/**
+ * Brings one task's status up to date from the sources braid polls: process liveness (and exit code),
+ * then, for agents without hooks, the screen. Hook-derived statuses are left alone while the process lives.
+ */
+export async function refreshTaskStatus(
+  project: Project,
+  name: string,
+  now = Date.now(),
+): Promise<Task | null> {
+  const task = getTask(project.store.db, name);
+  if (!task) return null;
+  const handle = handleOf(task);
+  if (!handle || !(LIVE_STATUSES.includes(task.status) || endedByHook(task))) return task;
+  const runtime = getRuntime(handle.runtime);
+  const state = await runtime.state(handle, sessionPaths(project, name).exitPath);
+  if (state.alive && !LIVE_STATUSES.includes(task.status)) return task;
+  if (!state.alive) {
+    if (task.exitCode !== state.exitCode) updateTask(project.store.db, name, { exitCode: state.exitCode });
+    applySignal(project, name, { kind: 'process', alive: false, exitCode: state.exitCode });
+    if (handle.runtime === 'headless') explainHeadlessFailure(project, name);
+    return getTask(project.store.db, name);
+  }
+  const agent = agentOf(project, task);
+  if (agent?.statusFile && state.pid) readAgentFile(project, name, agent, state.pid);
+  if (agent?.statusMode === 'screen') await readScreen(project, task, runtime, handle, agent, now);
+  if (agent?.statusMode === 'hooks') noticeSilentHooks(project, name, now);
+  return getTask(project.store.db, name);
+}
+
+/** Refreshes every task with a live session, side by side. */
+export async function refreshAllSessions(project: Project): Promise<void> {
+  const live = listTasks(project.store.db).filter(
+    (t) => handleOf(t) && (LIVE_STATUSES.includes(t.status) || endedByHook(t)),
+  );
+  await Promise.all(live.map((t) => refreshTaskStatus(project, t.name).catch(() => null)));
+}
+
+/** A failed headless Claude run says why in its final stream-json `result` (e.g. error_max_budget_usd). */
+function explainHeadlessFailure(project: Project, name: string): void {
+  const task = getTask(project.store.db, name);
+  if (task?.status !== 'failed' || !task.logPath) return;
+  let log: string;
+  try {
+    log = readFileSync(task.logPath, 'utf8');
+  } catch {
+    return;
+  }
+  const outcome = parseStreamJsonLog(log);
+  if (!outcome.finished || !outcome.isError || !outcome.subtype) return;
+  const detail = `${task.statusDetail ?? 'failed'}: the agent reported ${outcome.subtype}`;
+  if (!task.statusDetail?.includes(outcome.subtype))
+    updateTask(project.store.db, name, { statusDetail: detail });
+}
+
+/** SessionEnd arrives before the process is gone: its exit code is still to be read. */
+function endedByHook(task: Task): boolean {
+  return (task.status === 'exited' || task.status === 'failed') && task.statusSource === 'hook';
+}
+
+function agentOf(project: Project, task: Task): AgentAdapter | null {
+  try {
+    return getAgent(task.agent, project.config);
+  } catch {
+    return null;
+  }
+}
+
+/** The agent's own status file, when written after braid's last status change (it covers interrupts). */
+function readAgentFile(project: Project, name: string, agent: AgentAdapter, pid: number): void {
+  const file = agent.statusFile?.(pid);
+  if (!file) return;
+  const signal: StatusSignal = { kind: 'agent-file', state: file.state, waitingFor: file.waitingFor };
+  applySignal(project, name, signal, { newerThanStatus: file.writtenAt });
+}
+
+/** A hooks agent that never reported is most likely held at a dialog (Claude Code: workspace trust). */
+function noticeSilentHooks(project: Project, name: string, now: number): void {
+  const task = getTask(project.store.db, name);
+  if (task?.status !== 'starting' || task.statusSource !== 'process' || task.statusDetail) return;
+  if (now - task.statusSince < SILENT_HOOKS_MS) return;
+  const detail = `no hook events yet: the agent may be waiting at a dialog (e.g. trusting the folder); see braid attach ${task.name}`;
+  updateTask(project.store.db, task.name, { statusDetail: detail });
+}
+
+/** Screen source: a changed pane means working, one unchanged for the agent's idle time means idle. */
+async function readScreen(
+  project: Project,
+  task: Task,
+  runtime: Runtime,
+  handle: SessionHandle,
+  agent: AgentAdapter,
+  now: number,
+): Promise<void> {
+  const text = await runtime.capture(handle).catch(() => null);
+  if (text === null) return;
+  // Trailing blank lines come and go with the pane's size: they are not activity.
+  const hash = createHash('sha1').update(text.replace(/\s+$/, '')).digest('hex');
+  const memo = task.options.screen as ScreenMemo | undefined;
+  const changing = !memo || memo.hash !== hash;
+  const changedAt = changing ? now : memo.changedAt;
+  if (changing) mergeTaskOptions(project.store.db, task.name, { screen: { hash, changedAt } });
+  const signal: StatusSignal = { kind: 'screen', changing, stableForMs: now - changedAt };
+  applySignal(project, task.name, signal, { screenIdleAfterMs: agent.screenIdleMs });
+}
+
+interface ApplyOptions {
+  screenIdleAfterMs?: number;
+  /** Ignore the signal unless it is newer than the task's current status (ms since epoch). */
+  newerThanStatus?: number;
+}
+
+/** Applies one status signal through the state machine, recording the change as an event. */
+function applySignal(project: Project, name: string, signal: StatusSignal, opts: ApplyOptions = {}): void {
+  const { store } = project;
+  // Read and write in one transaction: a hook landing meanwhile must not be overwritten by an older view.
+  store.tx(() => {
+    const task = getTask(store.db, name);
+    if (!task) return;
+    if (opts.newerThanStatus !== undefined && opts.newerThanStatus <= task.statusSince) return;
+    const current = { status: task.status, source: task.statusSource, detail: task.statusDetail };
+    const change = nextStatus(current, signal, { screenIdleAfterMs: opts.screenIdleAfterMs });
+    if (!change) return;
+    const patch = { status: change.status, statusSource: change.source, statusDetail: change.detail };
+    updateTask(store.db, name, patch);
+    if (change.status === task.status && change.detail === task.statusDetail) return;
+    const { source, detail } = change;
+    appendEvent(store.db, name, 'status', { from: task.status, to: change.status, source, detail });
+  });
+}
