@@ -4,6 +4,7 @@ import { getAgent } from '../agents/registry.js';
 import type { AgentAdapter } from '../agents/types.js';
 import { nextStatus, type StatusSignal } from '../core/status.js';
 import { LIVE_STATUSES, type Task } from '../core/task.js';
+import { processTree } from '../monitor/proctree.js';
 import { parseStreamJsonLog } from '../monitor/stream-json.js';
 import type { Project } from '../project/project.js';
 import { getRuntime } from '../runtime/index.js';
@@ -90,7 +91,13 @@ function agentOf(project: Project, task: Task): AgentAdapter | null {
 
 /** The agent's own status file, when written after braid's last status change (it covers interrupts). */
 function readAgentFile(project: Project, name: string, agent: AgentAdapter, pid: number): void {
-  const file = agent.statusFile?.(pid);
+  if (!agent.statusFile) return;
+  // The pane's own process is braid's exit recorder (or a sandbox): the agent is below it.
+  let file = null;
+  for (const p of processTree(pid)) {
+    file = agent.statusFile(p);
+    if (file) break;
+  }
   if (!file) return;
   const signal: StatusSignal = { kind: 'agent-file', state: file.state, waitingFor: file.waitingFor };
   applySignal(project, name, signal, { newerThanStatus: file.writtenAt });
