@@ -28,7 +28,7 @@ describe('braid new / ls / env / rm / gc from the command line', () => {
     const names = Array.from({ length: 10 }, (_, i) => `t${i}`);
     const results = await Promise.all(names.map((n) => runCli(repo.dir, ['new', n, '--no-start'])));
     for (const r of results) expect(r.stderr).not.toMatch(/SQLITE|busy|unexpected/i);
-    expect(results.map((r) => r.code)).toEqual(names.map(() => 0));
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
     const ls = await cliJson<LsJson>(repo.dir, ['ls']);
     expect(ls.tasks.map((t) => t.name).sort()).toEqual(names);
     const ports = ls.tasks.flatMap((t) => Object.values(t.ports));

@@ -96,7 +96,8 @@ describe('braid lock', () => {
 
   it('passes the exit code through, and 128+n for a signal', async () => {
     expect((await runCli(repo.dir, ['lock', 'x', '--', 'sh', '-c', 'exit 7'])).code).toBe(7);
-    expect((await runCli(repo.dir, ['lock', 'x', '--', 'sh', '-c', 'kill -TERM $$'])).code).toBe(143);
+    const killed = await runCli(repo.dir, ['lock', 'x', '--', 'sh', '-c', 'kill -TERM $$']);
+    expect(killed.code, killed.stderr).toBe(143);
     const missing = await runCli(repo.dir, ['lock', 'x', '--', 'no-such-command-braid']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/not installed/);

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const braid = (...args: string[]) => runInherited(process.execPath, [CLI, ...args], { cwd: repo, env });
   try {
     banner(`sample repository: ${repo}`);
-    await createSampleRepo(repo, demoConfig(AGENT));
+    await createSampleRepo(repo, demoConfig(AGENT), ROOT);
     writeFileSync(path.join(repo, 'plan.yaml'), DEMO_PLAN);
     process.stdout.write(DEMO_PLAN);
 
@@ -43,12 +43,12 @@ async function main(): Promise<void> {
     banner('git log --oneline main  (every commit passed the gate on its exact tree)');
     const log = await run('git', ['log', '--oneline', '--decorate=no', 'main'], { cwd: repo });
     process.stdout.write(log.stdout);
-    const greet = await run('git', ['show', 'main:src/greet.js'], { cwd: repo });
+    const greet = await run('git', ['show', 'main:src/greet.ts'], { cwd: repo });
     const resolved = greet.stdout.includes('Good day') && greet.stdout.includes('!!!');
     banner('the conflict');
     process.stdout.write(
       resolved
-        ? 'greet-polite and greet-loud changed the same line of src/greet.js. The queue found the conflict in memory,\n' +
+        ? 'greet-polite and greet-loud changed the same line of src/greet.ts. The queue found the conflict in memory,\n' +
             "handed it back to greet-polite's agent, which merged main and kept both intents; the result passed the gate:\n" +
             greet.stdout
         : `the conflict was not resolved as expected; main has:\n${greet.stdout}`,

@@ -9,16 +9,16 @@ tasks:
   - name: discount
     prompt: |
       Add a discount helper with tests.
-      @say Adding src/discount.js and its test.
-      @write src/discount.js export function discount(total, percent) {\\n  return Math.round(total * (100 - percent)) / 100;\\n}
-      @write test/discount.test.js import assert from 'node:assert/strict';\\nimport { test } from 'node:test';\\nimport { discount } from '../src/discount.js';\\n\\ntest('discount takes a percentage off', () => {\\n  assert.equal(discount(200, 10), 180);\\n});
+      @say Adding src/discount.ts and its test.
+      @write src/discount.ts export function discount(total: number, percent: number): number {\\n  return Math.round(total * (100 - percent)) / 100;\\n}
+      @write test/discount.test.ts import assert from 'node:assert/strict';\\nimport { test } from 'node:test';\\nimport { discount } from '../src/discount.js';\\n\\ntest('discount takes a percentage off', () => {\\n  assert.equal(discount(200, 10), 180);\\n});
       @tokens 5200 900 1200 8000
       @sleep 1200
       @commit Add a discount helper
   - name: greet-loud
     prompt: |
       Make the greeting enthusiastic.
-      @write src/greet.js export function greet(name) {\\n  return \`Welcome, \${name}!!!\`;\\n}
+      @write src/greet.ts export function greet(name: string): string {\\n  return \`Welcome, \${name}!!!\`;\\n}
       @tokens 3100 400 0 6000
       @sleep 800
       @commit Greet customers enthusiastically
@@ -32,8 +32,8 @@ tasks:
   - name: greet-polite
     prompt: |
       Make the greeting polite (this collides with greet-loud on the same line).
-      @write src/greet.js export function greet(name) {\\n  return \`Good day, \${name}. Welcome\`;\\n}
-      @resolve src/greet.js export function greet(name) {\\n  return \`Good day, \${name}. Welcome!!!\`;\\n}
+      @write src/greet.ts export function greet(name: string): string {\\n  return \`Good day, \${name}. Welcome\`;\\n}
+      @resolve src/greet.ts export function greet(name: string): string {\\n  return \`Good day, \${name}. Welcome!!!\`;\\n}
       @tokens 2900 350 0 5000
       @sleep 2500
       @commit Greet customers politely
@@ -61,7 +61,7 @@ export function demoConfig(agentPath: string): string {
     ...scriptedAgentYaml(agentPath),
     'include: [".env"]',
     'deps: none',
-    'gate: node --test test/',
+    'gate: npm test',
     'ports: { names: [PORT], range: [4300, 4399], block: 5 }',
     'land: { strategy: squash }',
     '',

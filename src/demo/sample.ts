@@ -2,40 +2,67 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { run } from '../exec/run.js';
 
-/** The built-in sample: a tiny shop module with tests that run on plain Node (`node --test`). */
-const FILES: Record<string, string> = {
-  'package.json': `${JSON.stringify({ name: 'sample-shop', private: true, type: 'module', scripts: { test: 'node --test test/' } }, null, 2)}\n`,
-  '.gitignore': 'node_modules/\n.env\n',
-  'README.md': '# sample-shop\n\nA tiny shop used by the braid demo.\n',
-  'src/cart.js': [
-    'export function total(items) {',
-    '  return items.reduce((sum, item) => sum + item.price * item.qty, 0);',
-    '}',
-    '',
-  ].join('\n'),
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: the sample's own JavaScript source.
-  'src/greet.js': ['export function greet(name) {', '  return `Welcome, ${name}`;', '}', ''].join('\n'),
-  'test/cart.test.js': [
-    "import assert from 'node:assert/strict';",
-    "import { test } from 'node:test';",
-    "import { total } from '../src/cart.js';",
-    '',
-    "test('total sums price times quantity', () => {",
-    '  assert.equal(total([{ price: 2, qty: 3 }, { price: 5, qty: 1 }]), 11);',
-    '});',
-    '',
-  ].join('\n'),
-  'test/greet.test.js': [
-    "import assert from 'node:assert/strict';",
-    "import { test } from 'node:test';",
-    "import { greet } from '../src/greet.js';",
-    '',
-    "test('greet names the customer', () => {",
-    "  assert.match(greet('Ada'), /Ada/);",
-    '});',
-    '',
-  ].join('\n'),
-};
+/**
+ * The built-in sample: a tiny TypeScript shop with tests. It compiles with the TypeScript and Node
+ * types braid itself was installed with (no install, no network) and runs on `node --test`.
+ */
+export function sampleFiles(toolchain: string): Record<string, string> {
+  const tsc = path.join(toolchain, 'node_modules/typescript/bin/tsc');
+  const test = `node ${JSON.stringify(tsc)} -p . && node --test dist/test/`;
+  const tsconfig = {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      outDir: 'dist',
+      rootDir: '.',
+      typeRoots: [path.join(toolchain, 'node_modules/@types')],
+      types: ['node'],
+      skipLibCheck: true,
+    },
+    include: ['src', 'test'],
+  };
+  return {
+    'package.json': `${JSON.stringify({ name: 'sample-shop', private: true, type: 'module', scripts: { test } }, null, 2)}\n`,
+    'tsconfig.json': `${JSON.stringify(tsconfig, null, 2)}\n`,
+    '.gitignore': 'node_modules/\ndist/\n.env\n',
+    'README.md': '# sample-shop\n\nA tiny TypeScript shop used by the braid demo.\n',
+    'src/cart.ts': [
+      'export interface Item {',
+      '  price: number;',
+      '  qty: number;',
+      '}',
+      '',
+      'export function total(items: Item[]): number {',
+      '  return items.reduce((sum, item) => sum + item.price * item.qty, 0);',
+      '}',
+      '',
+    ].join('\n'),
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the sample's own TypeScript source.
+    'src/greet.ts': ['export function greet(name: string): string {', '  return `Welcome, ${name}`;', '}', ''].join('\n'),
+    'test/cart.test.ts': [
+      "import assert from 'node:assert/strict';",
+      "import { test } from 'node:test';",
+      "import { total } from '../src/cart.js';",
+      '',
+      "test('total sums price times quantity', () => {",
+      '  assert.equal(total([{ price: 2, qty: 3 }, { price: 5, qty: 1 }]), 11);',
+      '});',
+      '',
+    ].join('\n'),
+    'test/greet.test.ts': [
+      "import assert from 'node:assert/strict';",
+      "import { test } from 'node:test';",
+      "import { greet } from '../src/greet.js';",
+      '',
+      "test('greet names the customer', () => {",
+      "  assert.match(greet('Ada'), /Ada/);",
+      '});',
+      '',
+    ].join('\n'),
+  };
+}
 
 const IDENTITY = {
   GIT_AUTHOR_NAME: 'braid demo',
@@ -45,8 +72,8 @@ const IDENTITY = {
 };
 
 /** Creates the sample repository at `dir` with one commit on main and an untracked .env. */
-export async function createSampleRepo(dir: string, braidYaml: string): Promise<void> {
-  for (const [rel, content] of Object.entries(FILES)) {
+export async function createSampleRepo(dir: string, braidYaml: string, toolchain: string): Promise<void> {
+  for (const [rel, content] of Object.entries(sampleFiles(toolchain))) {
     mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     writeFileSync(path.join(dir, rel), content);
   }

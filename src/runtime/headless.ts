@@ -57,7 +57,9 @@ export class HeadlessRuntime implements Runtime {
     // what counts is a live member of its group, the agent included.
     const ours = isProcessAlive(handle.pid, handle.pidStart) || !isProcessAlive(handle.pid);
     const alive = !record && !!handle.pid && ours && groupAlive(handle.pid);
-    return { alive, exitCode: record?.exitCode ?? null, pid: handle.pid };
+    // The runner may have recorded and exited between the two reads above: read the record again.
+    const final = record ?? (alive ? null : readExitRecord(exitPath));
+    return { alive, exitCode: final?.exitCode ?? null, pid: handle.pid };
   }
 
   async send(): Promise<void> {
