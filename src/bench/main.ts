@@ -19,7 +19,7 @@ async function main(): Promise<void> {
         `  naive (worktree add + npm ci): ${(w.naiveMs / 1000).toFixed(1)} s  -> braid is ${(w.naiveMs / w.braidMs).toFixed(1)}x faster`,
         `  plain cp -a of node_modules:  ${(w.copyMs / 1000).toFixed(1)} s  -> braid / cp = ${(w.braidMs / w.copyMs).toFixed(2)}`,
         `  git worktree add alone:       ${(w.gitOnlyMs / 1000).toFixed(1)} s`,
-        `  braid's own overhead:         ${w.braidOverheadPerTaskMs.toFixed(0)} ms per task`,
+        `  braid's own overhead:         ${w.braidOverheadPerTaskMs.toFixed(0)} ms per task (before its copy starts: ${w.beforeCopyPerTaskMs.toFixed(0)} ms, git worktree add included)`,
         '',
       ].join('\n'),
     );
