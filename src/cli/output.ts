@@ -4,14 +4,29 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal colour codes is the point.
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+/** Width as the terminal shows it: colour codes take no room. */
+function visibleLength(text: string): number {
+  return text.replace(ANSI, '').length;
+}
+
+/** Cells padded into aligned lines (header first); the last column is not padded. */
+export function alignedLines(headers: string[], rows: string[][]): string[] {
+  const widths = headers.map((h, i) =>
+    Math.max(visibleLength(h), ...rows.map((r) => visibleLength(r[i] ?? ''))),
+  );
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat(Math.max(0, widths[i] - visibleLength(c)))))
       .join('  ')
       .trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n');
+  return [line(headers), ...rows.map(line)];
+}
+
+export function table(headers: string[], rows: string[][]): string {
+  return alignedLines(headers, rows).join('\n');
 }
 
 export function useColor(): boolean {

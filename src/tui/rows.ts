@@ -1,5 +1,5 @@
 /** Pure: the dashboard's table rows, column layout and radar warnings, from plain data. */
-import { formatBytes, formatDuration } from '../cli/output.js';
+import { alignedLines, formatBytes, formatDuration } from '../cli/output.js';
 import type { PairFinding } from '../core/radar.js';
 import { sideLabel } from '../core/radar.js';
 import type { TokenCounts } from '../core/task.js';
@@ -88,11 +88,5 @@ export function queueCells(entry: QueueRowInput, now: number): string[] {
 
 /** Pads cells into aligned lines (header first); the last column is not padded. */
 export function layout(headers: string[], rows: string[][]): string[] {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), ...rows.map(line)];
+  return alignedLines(headers, rows);
 }
