@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receiveHook } from '../src/agents/hook-receiver.js';
 import { findRepo } from '../src/git/repo.js';
 import { openStore, type Store, storePath } from '../src/store/db.js';
-import { getTask, insertTask, listEvents } from '../src/store/tasks.js';
+import { appendEvent, getTask, insertTask, listEvents } from '../src/store/tasks.js';
 import { runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 
@@ -179,5 +179,20 @@ describe('braid hook', () => {
     // Notification output is not shown to the model: no output at all.
     expect((await receiveHook(input('Notification'), responders)).output).toBeNull();
     expect(hookErrors()).toMatch(/responder failed/);
+  });
+
+  it('tells a live session once that main moved under it, not about its own landing', async () => {
+    const wt = await addTask('t1');
+    await addTask('t2');
+    appendEvent(store.db, null, 'main.moved', { branch: 'main', from: 'a', to: 'bbbbbbbbbbbb', task: 't2' });
+    appendEvent(store.db, null, 'main.moved', { branch: 'main', from: 'b', to: 'cccccccccccc', task: 't1' });
+    const context = (res: { stdout: string }) =>
+      res.stdout ? (JSON.parse(res.stdout).hookSpecificOutput?.additionalContext ?? '') : '';
+
+    const first = context(await fire(wt, 'PreToolUse', { tool_name: 'Read', tool_input: {} }, 't1'));
+    expect(first).toContain('main moved while you work: task t2 (bbbbbbbbbb) landed');
+    expect(first).not.toContain('task t1');
+    const again = context(await fire(wt, 'PreToolUse', { tool_name: 'Read', tool_input: {} }, 't1'));
+    expect(again).not.toContain('main moved');
   });
 });

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { receiveHook } from '../../agents/hook-receiver.js';
 import { HOOK_RESPONDERS } from '../../agents/hook-responders.js';
+import { mainMovedResponder } from '../../queue/main-moved.js';
 import { editsFiles, radarResponder, rescanAfterEdit } from '../../radar/hook.js';
 
-if (!HOOK_RESPONDERS.includes(radarResponder)) HOOK_RESPONDERS.push(radarResponder);
+for (const r of [radarResponder, mainMovedResponder])
+  if (!HOOK_RESPONDERS.includes(r)) HOOK_RESPONDERS.push(r);
 
 /** Give up on a payload that never ends: the agent waits for this hook. */
 const STDIN_TIMEOUT_MS = 2_000;
