@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/exec/run.js';
 import { runDoctor } from '../src/project/doctor.js';
+import { detectCapabilities } from '../src/sandbox/capabilities.js';
 import { runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 
@@ -73,19 +74,46 @@ describe('braid doctor', () => {
     expect(out.checks.some((c) => c.name === 'state store')).toBe(false);
   });
 
+  it('reports sandbox and cgroups from the same detection --sandbox and limits use', async () => {
+    const res = await runCli(repo.dir, ['doctor', '--json']);
+    const byName = new Map((JSON.parse(res.stdout) as { checks: Check[] }).checks.map((c) => [c.name, c]));
+    const caps = await detectCapabilities();
+    expect(byName.get('bubblewrap')?.ok).toBe(caps.bwrap.ok);
+    expect(byName.get('user namespaces')?.ok).toBe(caps.userns.ok);
+    expect(byName.get('socat')?.ok).toBe(caps.socat.ok);
+    expect(byName.get('cgroups')?.ok).toBe(caps.cgroup.writable);
+    expect(byName.get('cgroups')?.detail).toMatch(new RegExp(`^${caps.cgroup.version}, `));
+    if (caps.cgroup.writable)
+      for (const c of caps.cgroup.controllers) expect(byName.get('cgroups')?.detail).toContain(c);
+
+    // An empty cgroup root: no hierarchy at all, as on a host without cgroups.
+    const empty = mkdtempSync(path.join(tmpdir(), 'braid-doctor-cg-'));
+    try {
+      const none = await runCli(repo.dir, ['doctor', '--json'], { env: { BRAID_CGROUP_ROOT: empty } });
+      const cg = (JSON.parse(none.stdout) as { checks: Check[] }).checks.find((c) => c.name === 'cgroups');
+      expect(cg).toMatchObject({ ok: false, required: false });
+      expect(cg?.detail).toMatch(/^none, not writable/);
+      expect(cg?.hint).toMatch(/Delegate=yes/);
+      expect(none.code).toBe(0);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   it('takes the sandbox probe as a parameter', async () => {
     const checks = await runDoctor({
       cwd: outside,
       probeSandbox: async () => ({
-        bwrap: { ok: true, version: 'bubblewrap 9.9' },
+        bwrap: { ok: true, version: '9.9' },
         userns: { ok: false, reason: 'disabled for the test' },
-        socat: { ok: false, reason: 'socat is not on PATH' },
-        cgroup: { version: 'v2', writable: true, controllers: ['cpu', 'memory'] },
+        socat: { ok: false, reason: 'socat is not installed' },
+        cgroup: { version: 'v1', writable: true, controllers: ['memory', 'pids'] },
+        networkAllowList: { ok: false, reason: 'socat is not installed' },
       }),
     });
     const byName = new Map(checks.map((c) => [c.name, c]));
     expect(byName.get('bubblewrap')).toMatchObject({ ok: true, detail: 'bubblewrap 9.9' });
     expect(byName.get('user namespaces')).toMatchObject({ ok: false, detail: 'disabled for the test' });
-    expect(byName.get('cgroups')).toMatchObject({ ok: true, detail: 'v2, writable (cpu memory)' });
+    expect(byName.get('cgroups')).toMatchObject({ ok: true, detail: 'v1, writable: memory pids' });
   });
 });

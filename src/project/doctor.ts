@@ -1,11 +1,12 @@
 import { createServer } from 'node:net';
 import { type BraidConfig, defaultConfig } from '../core/config.js';
 import { isBraidError } from '../core/errors.js';
+import { run } from '../exec/run.js';
 import { MIN_GIT, parseGitVersion } from '../git/git.js';
 import { findRepo, type RepoInfo } from '../git/repo.js';
+import { type Capabilities, detectCapabilities } from '../sandbox/capabilities.js';
 import { openStore } from '../store/db.js';
 import { loadConfig } from './config-file.js';
-import { probeSandboxLocally, type SandboxProbe, toolVersion } from './sandbox-probe.js';
 
 export interface DoctorCheck {
   name: string;
@@ -19,8 +20,25 @@ export interface DoctorCheck {
 export interface DoctorOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
-  /** The sandbox probe; defaults to a minimal local one. */
-  probeSandbox?: () => Promise<SandboxProbe>;
+  /** The sandbox probe; defaults to the very detection `--sandbox` and `limits` rely on. */
+  probeSandbox?: () => Promise<Capabilities>;
+}
+
+/** First line of `cmd <flag>` that carries a version, or why it could not run. */
+async function toolVersion(
+  cmd: string,
+  flag = '--version',
+): Promise<{ ok: boolean; version?: string; reason?: string }> {
+  try {
+    const res = await run(cmd, [flag], { cwd: '/', timeoutMs: 10_000, allowFailure: true });
+    const lines = `${res.stdout}\n${res.stderr}`.split('\n').map((l) => l.trim());
+    const line = lines.find((l) => /\d+\.\d+/.test(l)) ?? lines.find(Boolean);
+    if (res.code !== 0) return { ok: false, reason: `${cmd} ${flag} exited with ${res.code}` };
+    return { ok: true, version: line };
+  } catch (err) {
+    if (isBraidError(err, 'E_TOOL_MISSING')) return { ok: false, reason: `${cmd} is not on PATH` };
+    return { ok: false, reason: (err as Error).message };
+  }
 }
 
 const check = (
@@ -63,37 +81,46 @@ const AGENTS: Array<[string, string]> = [
   ['aider', 'pipx install aider-chat'],
 ];
 
-function sandboxChecks(p: SandboxProbe): DoctorCheck[] {
-  const cg = p.cgroup;
-  const cgOk = cg.version === 'v2' && cg.writable;
+function cgroupDetail(cg: Capabilities['cgroup']): string {
+  const what = cg.writable
+    ? `writable: ${cg.controllers.join(' ') || 'no controllers'}`
+    : 'not writable: limits cannot be applied';
+  return `${cg.version}, ${what}${cg.reason ? ` (${cg.reason})` : ''}`;
+}
+
+function sandboxChecks(p: Capabilities): DoctorCheck[] {
   return [
     check(
       'bubblewrap',
       p.bwrap.ok,
       false,
-      p.bwrap.ok ? (p.bwrap.version ?? 'found') : (p.bwrap.reason ?? 'not found'),
-      'Install bubblewrap (Debian: apt-get install bubblewrap) to run tasks with --sandbox.',
+      p.bwrap.ok ? `bubblewrap ${p.bwrap.version ?? ''}`.trim() : (p.bwrap.reason ?? 'not usable'),
+      'Install bubblewrap (Debian: apt-get install bubblewrap) to run tasks with --sandbox or --readonly.',
     ),
     check(
       'user namespaces',
       p.userns.ok,
       false,
-      p.userns.ok ? 'available' : (p.userns.reason ?? 'unavailable'),
+      p.userns.ok
+        ? `available${p.userns.version ? ` (${p.userns.version})` : ''}`
+        : (p.userns.reason ?? 'unavailable'),
       'Enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1) for --sandbox.',
     ),
     check(
       'socat',
       p.socat.ok,
       false,
-      p.socat.ok ? (p.socat.version ?? 'found') : (p.socat.reason ?? 'not found'),
+      p.socat.ok
+        ? `socat${p.socat.version ? ` ${p.socat.version}` : ''}: sandbox network allow-lists available`
+        : (p.socat.reason ?? 'not found'),
       'Install socat (Debian: apt-get install socat) for sandboxes with a network allow-list.',
     ),
     check(
       'cgroups',
-      cgOk,
+      p.cgroup.writable,
       false,
-      `${cg.version}${cg.writable ? ', writable' : ''}${cg.controllers.length ? ` (${cg.controllers.join(' ')})` : ''}${cg.reason ? `: ${cg.reason}` : ''}`,
-      'Resource limits need a writable cgroup v2 (run under systemd --user, or delegate a cgroup).',
+      cgroupDetail(p.cgroup),
+      'Resource limits (limits: in braid.yaml) need a writable cgroup: v2 delegated (systemd-run --user --scope -p Delegate=yes) or v1 writable.',
     ),
   ];
 }
@@ -174,7 +201,7 @@ async function repoChecks(
 /** Every check, in display order; never throws for a missing tool. */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> {
   const env = options.env ?? process.env;
-  const probe = options.probeSandbox ?? probeSandboxLocally;
+  const probe = options.probeSandbox ?? detectCapabilities;
   const git = await gitCheck();
   const repo = git.ok ? await repoChecks(options.cwd, env) : { checks: [], config: defaultConfig() };
   const [tmux, rg, mergiraf, sandbox, ...agents] = await Promise.all([

@@ -38,13 +38,20 @@ export async function landTasks(
   const progress = opts.onProgress ?? (() => {});
   const db = project.store.db;
   for (const name of names) {
-    if (!getTask(db, name))
-      throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
+    const task = getTask(db, name);
+    if (!task) throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
+    if (task.options.readonly === true)
+      throw new BraidError(
+        'E_USAGE',
+        `task '${name}' is a read-only session in the main checkout: it has no branch of its own to land`,
+        `Remove it with braid rm ${name}; to change code, create a task without --readonly.`,
+      );
   }
   const chosen = [...names];
   if (opts.all) {
     for (const t of listTasks(db)) {
-      if (LANDABLE.includes(t.status) && !chosen.includes(t.name)) chosen.push(t.name);
+      const landable = LANDABLE.includes(t.status) && t.options.readonly !== true;
+      if (landable && !chosen.includes(t.name)) chosen.push(t.name);
     }
   }
   const ctx: LandContext = {

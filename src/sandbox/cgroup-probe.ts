@@ -34,12 +34,20 @@ const canWrite = (dir: string) => {
   }
 };
 
-/** Which cgroup hierarchy braid can use: v2 where its controllers are delegated, v1 where writable, else none. */
-export function probeCgroups(): CgroupSupport {
+const under = (dir: string, root: string) => dir === root || dir.startsWith(`${root}/`);
+
+/**
+ * Which cgroup hierarchy braid can use: v2 where its controllers are delegated, v1 where writable,
+ * else none. With `root` (env BRAID_CGROUP_ROOT), only hierarchies mounted below it count.
+ */
+export function probeCgroups(root = process.env.BRAID_CGROUP_ROOT || null): CgroupSupport {
   const own = parseProcCgroup(read('/proc/self/cgroup'));
-  const mounts = parseCgroupMounts(read('/proc/self/mountinfo'));
+  const top = root ? path.resolve(root) : null;
+  const mounts = parseCgroupMounts(read('/proc/self/mountinfo')).filter(
+    (m) => !top || under(m.mountPoint, top),
+  );
   if (mounts.length === 0) {
-    return none('no cgroup filesystem is mounted (is /sys/fs/cgroup available?)');
+    return none(`no cgroup filesystem is mounted ${top ? `below ${top}` : '(is /sys/fs/cgroup available?)'}`);
   }
   const v2 = probeV2(mounts, own);
   if (v2.writable) return v2;

@@ -82,11 +82,27 @@ export async function confineLaunch(project: Project, task: Task, launch: Launch
   };
 }
 
-/** Fails before provisioning when the task would be sandboxed on a host that cannot sandbox. */
-export async function checkConfinable(project: Project, options: Task['options']): Promise<void> {
+/**
+ * Fails before provisioning when the task would be sandboxed on a host that cannot sandbox, or
+ * needs limits (`limits.required`) where no cgroup is usable; returns notes on what will be skipped.
+ */
+export async function checkConfinable(project: Project, options: Task['options']): Promise<string[]> {
   const wish = sandboxWish(project.config, options, project.repo.root);
   if (wish) await requireSandboxSupport(wish);
+  const limits = limitsWish(project.config);
+  if (!limits) return [];
+  const support = probeCgroups();
+  if (support.writable) return [];
+  if (limits.required) throw noCgroups(support.reason);
+  return [`limits not applied: no writable cgroup hierarchy (${support.reason ?? 'none found'})`];
 }
+
+const noCgroups = (reason: string | undefined) =>
+  new BraidError(
+    'E_LIMITS',
+    `limits.required is set, but this host has no writable cgroup hierarchy: ${reason ?? 'none found'}`,
+    'Run braid where cgroups are delegated (cgroup v2: systemd-run --user --scope -p Delegate=yes; v1: a writable hierarchy), or set limits.required: false to run without limits; braid doctor shows what is available.',
+  );
 
 async function requireSandboxSupport(wish: SandboxWish): Promise<void> {
   const caps = await detectCapabilities();
@@ -112,7 +128,8 @@ async function taskCgroupFor(project: Project, task: Task, notes: string[]): Pro
   const wish = limitsWish(project.config);
   if (!wish) return null;
   const support = probeCgroups();
-  if (!support.writable && !wish.required) {
+  if (!support.writable) {
+    if (wish.required) throw noCgroups(support.reason);
     notes.push(`limits not applied: no writable cgroup hierarchy (${support.reason ?? 'none found'})`);
     return null;
   }

@@ -7,6 +7,7 @@ import type { Project } from '../project/project.js';
 import { isAbandoned, openOperations } from '../store/journal.js';
 import { listTasks } from '../store/tasks.js';
 import { GATE_LESSEE } from './ports.js';
+import { isMainCheckout } from './readonly.js';
 import { recoverTask } from './recover.js';
 import { removeTask, removeWorktree } from './remove.js';
 
@@ -49,7 +50,9 @@ export async function collectGarbage(project: Project): Promise<GcAction[]> {
     if (done) actions.push({ kind: 'operation', target: name, detail: done });
   }
   for (const task of listTasks(store.db)) {
-    if (task.status === 'landed' || existsSync(task.worktree)) continue;
+    // A read-only task's "worktree" is the main checkout: never a folder to repair or remove.
+    if (task.status === 'landed' || isMainCheckout(project, task.worktree) || existsSync(task.worktree))
+      continue;
     // The folder was deleted by hand: the branch still holds the commits, so back it up and forget the task.
     const result = await removeTask(project, task.name, { force: true });
     actions.push({

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Task } from '../core/task.js';
 import { git, gitOk } from '../git/git.js';
 import { isContentMerged } from '../git/merge-tree.js';
@@ -18,6 +19,9 @@ export function hasUnlandedWork(work: UnlandedWork): boolean {
 
 /** What removing a task would lose. */
 export async function unlandedWork(root: string, task: Task): Promise<UnlandedWork> {
+  // A read-only task works in the main checkout: what is there is the user's, not the task's.
+  if (task.options.readonly === true && path.resolve(task.worktree) === path.resolve(root))
+    return { uncommitted: [], commits: [] };
   const uncommitted =
     existsSync(task.worktree) && (await gitOk(['rev-parse', '--git-dir'], { cwd: task.worktree }))
       ? await worktreeChanges(task.worktree)

@@ -17,6 +17,7 @@ import { deleteTask, getTask } from '../store/tasks.js';
 import { dropDatabase } from './database.js';
 import { describeUnlanded, hasUnlandedWork, unlandedWork } from './lost-work.js';
 import { releasePorts } from './ports.js';
+import { isMainCheckout, isReadonlyTask } from './readonly.js';
 
 export interface RemoveOptions {
   force?: boolean;
@@ -72,6 +73,7 @@ export async function removeTask(
   const task = getTask(store.db, name);
   if (!task) throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
   claimTask(project, name);
+  if (isReadonlyTask(project, task)) return removeReadonlyTask(project, task, options);
   const saved = await backup(project, task);
   const restoreHint = saved ? `git branch ${name}-restored ${saved}` : null;
   if (!options.force) {
@@ -91,7 +93,8 @@ export async function removeTask(
     await dropDatabase(config.database, { task: name, repoRoot: repo.root, worktree: task.worktree });
   }
   recordStep(store, op, 'database');
-  await removeWorktree(repo.root, task.worktree);
+  // The main checkout is never a task's to delete, whatever the row says.
+  if (!isMainCheckout(project, task.worktree)) await removeWorktree(repo.root, task.worktree);
   recordStep(store, op, 'worktree');
   if (await refExists(repo.root, `refs/heads/${task.branch}`)) {
     await git(['branch', '-D', '--', task.branch], { cwd: repo.root });
@@ -103,6 +106,24 @@ export async function removeTask(
   });
   finishOperation(store, op, 'done');
   return { name, backupRef: saved, restoreHint };
+}
+
+/** A read-only task owns only its session and its row: the main checkout and its branch stay. */
+async function removeReadonlyTask(
+  project: Project,
+  task: Task,
+  options: RemoveOptions,
+): Promise<RemoveResult> {
+  const { store } = project;
+  const op = beginOperation(store, task.name, 'remove', { readonly: true });
+  if (options.stopSession) await options.stopSession(task);
+  recordStep(store, op, 'session');
+  store.tx(() => {
+    releasePorts(store, task.name);
+    deleteTask(store.db, task.name);
+  });
+  finishOperation(store, op, 'done');
+  return { name: task.name, backupRef: null, restoreHint: null };
 }
 
 /** Removes a worktree folder and git's record of it, whichever of the two still exists. */

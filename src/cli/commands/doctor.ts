@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { type DoctorCheck, doctorFailed, runDoctor } from '../../project/doctor.js';
-import type { SandboxProbe } from '../../project/sandbox-probe.js';
+import type { Capabilities } from '../../sandbox/capabilities.js';
 import { dim, green, printJson, red, yellow } from '../output.js';
 
 function mark(c: DoctorCheck): string {
@@ -18,8 +18,8 @@ function render(checks: DoctorCheck[]): string {
     .join('\n');
 }
 
-/** `probeSandbox` lets the caller plug in the full sandbox probe (src/sandbox/capabilities.ts). */
-export function registerDoctor(program: Command, probeSandbox?: () => Promise<SandboxProbe>): void {
+/** `probeSandbox` defaults to detectCapabilities, the detection the sandbox and limits use. */
+export function registerDoctor(program: Command, probeSandbox?: () => Promise<Capabilities>): void {
   program
     .command('doctor')
     .description(

@@ -8,6 +8,7 @@ import { updateTask } from '../../store/tasks.js';
 import { ensureSupervisor } from '../../supervisor/control.js';
 import { taskPorts } from '../../workspace/ports.js';
 import { provisionTask } from '../../workspace/provision.js';
+import { createReadonlyTask } from '../../workspace/readonly.js';
 import { dim, printJson, progress } from '../output.js';
 
 interface NewOptions {
@@ -68,17 +69,32 @@ export function register(program: Command): void {
     .action(async (name: string, opts: NewOptions) => {
       await withProject(process.cwd(), async (project) => {
         const confine = { sandbox: !!opts.sandbox, readonly: !!opts.readonly };
-        await checkConfinable(project, confine);
-        let task = await provisionTask(project, {
-          name,
-          base: opts.base,
-          agent: opts.agent,
-          prompt: opts.prompt,
-          headless: opts.headless,
-          needs: opts.needs,
-          options: confine,
-          onProgress: opts.json ? undefined : (m) => progress(dim(`${name}: ${m}`)),
-        });
+        if (opts.readonly && opts.base)
+          throw new BraidError(
+            'E_USAGE',
+            '--readonly runs in the main checkout as it is, so it takes no --base',
+            'Check out what you want to review in the main checkout, or drop --base.',
+          );
+        const notes = await checkConfinable(project, confine);
+        for (const note of notes) progress(`note: ${note}`);
+        let task = opts.readonly
+          ? await createReadonlyTask(project, {
+              name,
+              agent: opts.agent,
+              prompt: opts.prompt,
+              headless: opts.headless,
+              options: confine,
+            })
+          : await provisionTask(project, {
+              name,
+              base: opts.base,
+              agent: opts.agent,
+              prompt: opts.prompt,
+              headless: opts.headless,
+              needs: opts.needs,
+              options: confine,
+              onProgress: opts.json ? undefined : (m) => progress(dim(`${name}: ${m}`)),
+            });
         if (opts.start !== false) {
           task = await startProvisioned(project, name);
           await ensureSupervisor(project);
@@ -86,9 +102,12 @@ export function register(program: Command): void {
         const ports = taskPorts(project.store, name);
         if (opts.json) return printJson({ task: { ...task, ports } });
         process.stdout.write(`created ${name} in ${task.worktree}\n`);
-        process.stdout.write(
-          dim(`  branch ${task.branch} from ${task.base}; ports ${JSON.stringify(ports)}\n`),
-        );
+        if (opts.readonly)
+          process.stdout.write(dim('  read-only in the main checkout: no worktree, branch or ports\n'));
+        else
+          process.stdout.write(
+            dim(`  branch ${task.branch} from ${task.base}; ports ${JSON.stringify(ports)}\n`),
+          );
         if (opts.start === false) process.stdout.write(dim(`  start its agent with: braid start ${name}\n`));
       });
     });
