@@ -99,7 +99,9 @@ describe('braid hook', () => {
 
   it('loses no event when 40 hooks from 4 tasks fire at once', async () => {
     const names = ['a1', 'a2', 'a3', 'a4'];
-    const worktrees = await Promise.all(names.map(addTask));
+    // One after another: git itself races on concurrent `worktree add` (braid serialises its own).
+    const worktrees: string[] = [];
+    for (const n of names) worktrees.push(await addTask(n));
     const runs = [];
     for (let i = 0; i < 10; i++) {
       for (const [k, name] of names.entries()) {

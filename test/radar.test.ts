@@ -298,7 +298,9 @@ describe('radar on generated scenarios', () => {
     const FILES = ['f0.txt', 'f1.txt', 'f2.txt'];
     await setup(Object.fromEntries(FILES.map((f) => [f, lines(12, f)])));
     const names = ['t1', 't2', 't3'];
-    const dirs = await Promise.all(names.map((n) => addTask(n)));
+    // One after another: git itself races on concurrent `worktree add` (braid serialises its own).
+    const dirs: string[] = [];
+    for (const n of names) dirs.push(await addTask(n));
     const scratch = path.join(repo.parent, 'scratch');
     await repo.git('worktree', 'add', '-q', '--detach', scratch, 'main');
     let conflictsSeen = 0;

@@ -40,7 +40,12 @@ export function sampleFiles(toolchain: string): Record<string, string> {
       '',
     ].join('\n'),
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the sample's own TypeScript source.
-    'src/greet.ts': ['export function greet(name: string): string {', '  return `Welcome, ${name}`;', '}', ''].join('\n'),
+    'src/greet.ts': [
+      'export function greet(name: string): string {',
+      '  return `Welcome, ${name}`;',
+      '}',
+      '',
+    ].join('\n'),
     'test/cart.test.ts': [
       "import assert from 'node:assert/strict';",
       "import { test } from 'node:test';",

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { git, gitRun } from '../git/git.js';
+import { withWorktreeLock } from '../git/worktree-lock.js';
 
 /** Where the pooled scratch worktrees live: inside .git, out of the user's way, shared by every worktree. */
 export function scratchDir(commonDir: string, slot: number): string {
@@ -29,8 +30,10 @@ export async function prepareScratch(
   }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(path.dirname(dir), { recursive: true });
-  await git(['worktree', 'prune'], { cwd: repoDir });
-  await git(['worktree', 'add', '-q', '--detach', dir, commit], { cwd: repoDir, timeoutMs: 300_000 });
+  await withWorktreeLock(repoDir, async () => {
+    await git(['worktree', 'prune'], { cwd: repoDir });
+    await git(['worktree', 'add', '-q', '--detach', dir, commit], { cwd: repoDir, timeoutMs: 300_000 });
+  });
   return dir;
 }
 

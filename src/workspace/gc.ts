@@ -3,6 +3,7 @@ import { backupRef, taskBranch } from '../core/names.js';
 import { isProcessAlive } from '../exec/pid.js';
 import { git } from '../git/git.js';
 import { snapshotWorktree } from '../git/snapshot.js';
+import { withWorktreeLock } from '../git/worktree-lock.js';
 import type { Project } from '../project/project.js';
 import { isAbandoned, openOperations } from '../store/journal.js';
 import { listTasks } from '../store/tasks.js';
@@ -74,7 +75,7 @@ export async function collectGarbage(project: Project): Promise<GcAction[]> {
       detail: `no task owned it; backed up at ${ref}`,
     });
   }
-  await git(['worktree', 'prune'], { cwd: repo.root });
+  await withWorktreeLock(repo.root, () => git(['worktree', 'prune'], { cwd: repo.root }));
   const names = new Set(listTasks(store.db).map((t) => t.name));
   const leases = store.db.prepare('SELECT DISTINCT task FROM port_leases').all() as { task: string }[];
   for (const { task } of leases) {

@@ -5,6 +5,7 @@ import { assertTaskName, taskBranch, worktreeLocation } from '../core/names.js';
 import type { Task } from '../core/task.js';
 import { git } from '../git/git.js';
 import { currentBranch, hasCommits, refExists, resolveCommit } from '../git/repo.js';
+import { withWorktreeLock } from '../git/worktree-lock.js';
 import type { Project } from '../project/project.js';
 import { beginOperation, finishOperation, type Operation, recordStep } from '../store/journal.js';
 import { getTask, insertTask, mergeTaskOptions, updateTask } from '../store/tasks.js';
@@ -125,9 +126,11 @@ async function buildWorkspace(
   const { store, repo, config } = project;
   const say = req.onProgress ?? (() => {});
   say(`creating worktree ${where.worktree}`);
-  await git(['worktree', 'add', '--quiet', '-b', where.branch, '--', where.worktree, where.commit], {
-    cwd: repo.root,
-  });
+  await withWorktreeLock(repo.root, () =>
+    git(['worktree', 'add', '--quiet', '-b', where.branch, '--', where.worktree, where.commit], {
+      cwd: repo.root,
+    }),
+  );
   recordStep(store, op, 'worktree');
 
   const copied = copyIncludes(repo.root, where.worktree, config.include);

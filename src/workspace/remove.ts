@@ -5,6 +5,7 @@ import type { Task } from '../core/task.js';
 import { git, gitOk } from '../git/git.js';
 import { refExists } from '../git/repo.js';
 import { snapshotWorktree } from '../git/snapshot.js';
+import { withWorktreeLock } from '../git/worktree-lock.js';
 import type { Project } from '../project/project.js';
 import {
   beginOperation,
@@ -128,9 +129,13 @@ async function removeReadonlyTask(
 
 /** Removes a worktree folder and git's record of it, whichever of the two still exists. */
 export async function removeWorktree(root: string, worktree: string): Promise<void> {
-  if (existsSync(worktree)) {
-    const removed = await gitOk(['worktree', 'remove', '--force', '--force', '--', worktree], { cwd: root });
-    if (!removed) rmSync(worktree, { recursive: true, force: true });
-  }
-  await git(['worktree', 'prune'], { cwd: root });
+  await withWorktreeLock(root, async () => {
+    if (existsSync(worktree)) {
+      const removed = await gitOk(['worktree', 'remove', '--force', '--force', '--', worktree], {
+        cwd: root,
+      });
+      if (!removed) rmSync(worktree, { recursive: true, force: true });
+    }
+    await git(['worktree', 'prune'], { cwd: root });
+  });
 }
