@@ -5,7 +5,7 @@ import { isProcessAlive } from '../src/exec/pid.js';
 import { run } from '../src/exec/run.js';
 import { openProject, type Project } from '../src/project/project.js';
 import { enqueueTasks } from '../src/queue/land.js';
-import { getTask, insertTask } from '../src/store/tasks.js';
+import { getTask, insertTask, updateTask } from '../src/store/tasks.js';
 import { stopSupervisor, supervisorHolder } from '../src/supervisor/control.js';
 import { eventLogPath, type LoggedEvent, readEventLog } from '../src/supervisor/event-log.js';
 import { latestSamples } from '../src/supervisor/samples.js';
@@ -160,6 +160,88 @@ describe('the supervisor', () => {
       expect(task.exitCode).toBe(3);
       expect(events(p)).toContainEqual(
         expect.objectContaining({ kind: 'status', task: 'w1', to: 'failed', source: 'process' }),
+      );
+    } finally {
+      await stopSupervisor(p, 2000);
+      await tmux.kill();
+    }
+  }, 40_000);
+
+  it('follows the screen of an agent without hooks every pass: working, then idle', async () => {
+    const p = await setup();
+    writeFileSync(
+      path.join(repo.dir, 'braid.yaml'),
+      'agents:\n  shell: { status: screen, screen_idle_seconds: 0.6 }\n',
+    );
+    const tmux = tmuxServer();
+    try {
+      // A slow pass: the full sweep (every 15 passes) would come only after ~6 s, well past the idle deadline.
+      const env = {
+        ...FAST,
+        BRAID_SUPERVISOR_RECONCILE_MS: '400',
+        BRAID_SUPERVISOR_GRACE_MS: '60000',
+        BRAID_TMUX_SOCKET: tmux.socket,
+        TMUX: '',
+      };
+      const loop = 'for i in 1 2 3 4 5 6 7 8; do echo tick $i; sleep 0.3; done; exec sleep 600';
+      const res = await runCli(repo.dir, ['new', 's1', '--agent', 'shell', '-p', loop], { env });
+      expect(res.code, res.stderr).toBe(0);
+      const working = await eventually(
+        () => {
+          const t = getTask(p.store.db, 's1');
+          return t?.status === 'working' ? t : undefined;
+        },
+        10_000,
+        's1 to be working',
+      );
+      expect(working.statusSource).toBe('screen');
+      // Ticks end ~2.4 s after the start; quiet for 0.6 s is idle, read on one of the next passes.
+      const idle = await eventually(
+        () => {
+          const t = getTask(p.store.db, 's1');
+          return t?.status === 'idle' ? t : undefined;
+        },
+        5_000,
+        's1 to be idle from the screen, read by the supervisor alone',
+      );
+      expect(idle.statusSource).toBe('screen');
+      expect(events(p)).toContainEqual(
+        expect.objectContaining({
+          kind: 'status',
+          task: 's1',
+          from: 'working',
+          to: 'idle',
+          source: 'screen',
+        }),
+      );
+    } finally {
+      await stopSupervisor(p, 2000);
+      await tmux.kill();
+    }
+  }, 40_000);
+
+  it('reads the exit code of a session a hook already marked exited', async () => {
+    const p = await setup();
+    const tmux = tmuxServer();
+    try {
+      const env = { ...FAST, BRAID_SUPERVISOR_GRACE_MS: '60000', BRAID_TMUX_SOCKET: tmux.socket, TMUX: '' };
+      const res = await runCli(repo.dir, ['new', 'h1', '--agent', 'shell', '-p', 'sleep 1.5; exit 4'], {
+        env,
+      });
+      expect(res.code, res.stderr).toBe(0);
+      // What a SessionEnd hook does while the agent's process is still winding down.
+      updateTask(p.store.db, 'h1', { status: 'exited', statusSource: 'hook', statusDetail: null });
+      const task = await eventually(
+        () => {
+          const t = getTask(p.store.db, 'h1');
+          return t && t.exitCode !== null ? t : undefined;
+        },
+        15_000,
+        'the exit code of h1',
+      );
+      expect(task.exitCode).toBe(4);
+      expect(events(p)).toContainEqual(
+        expect.objectContaining({ kind: 'reconciled', task: 'h1', exitCode: 4 }),
       );
     } finally {
       await stopSupervisor(p, 2000);

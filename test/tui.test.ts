@@ -8,7 +8,7 @@ import { getTask, updateTask } from '../src/store/tasks.js';
 import { App } from '../src/tui/App.js';
 import { projectData } from '../src/tui/data.js';
 import { provisionTask } from '../src/workspace/provision.js';
-import { CLI } from './helpers/cli.js';
+import { CLI, runCli } from './helpers/cli.js';
 import { projectFor } from './helpers/project.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
@@ -203,4 +203,84 @@ describe('braid ui in real tmux', () => {
     );
     expect(dead).toBe('1 0');
   });
+});
+
+describe('braid ui attaching to a tmux task, in real tmux', () => {
+  const MARK = 'ATTACH-MARK-42';
+  let braidTmux: TmuxServer;
+  const others: TmuxServer[] = [];
+
+  beforeAll(async () => {
+    braidTmux = tmuxServer();
+    const res = await runCli(
+      repo.dir,
+      ['new', 'zlive', '--agent', 'shell', '-p', `echo ${MARK}; exec sleep 600`],
+      { env: { BRAID_TMUX_SOCKET: braidTmux.socket, TMUX: '', BRAID_NO_SUPERVISOR: '1' } },
+    );
+    expect(res.code, res.stderr).toBe(0);
+  }, 30_000);
+
+  afterAll(async () => {
+    await braidTmux?.kill();
+    for (const s of others) await s.kill();
+  });
+
+  /** Starts `braid ui` in a session `ui` of `host`, braid's sessions being on braidTmux; selects zlive. */
+  async function uiIn(host: TmuxServer) {
+    await host.run(
+      ['new-session', '-d', '-s', 'ui', '-x', '140', '-y', '30', '-c', repo.dir]
+        .concat(['-e', `BRAID_TMUX_SOCKET=${braidTmux.socket}`, '-e', 'BRAID_NO_SUPERVISOR=1'])
+        .concat(['--', process.execPath, CLI, 'ui']),
+    );
+    const screen = () => host.run(['capture-pane', '-p', '-t', 'ui:']);
+    await eventually(async () => /TASK\s+STATUS/.test(await screen()), 20_000, 'the table');
+    await eventually(
+      async () => {
+        if (/^> zlive/m.test(await screen())) return true;
+        await host.run(['send-keys', '-t', 'ui:', 'Down']);
+        return false;
+      },
+      15_000,
+      'zlive selected',
+    );
+    return screen;
+  }
+
+  it('in another tmux than braid’s: a and the pane shows the task; detaching brings the table back', async () => {
+    const user = tmuxServer();
+    others.push(user);
+    const screen = await uiIn(user);
+    await user.run(['send-keys', '-t', 'ui:', 'a']);
+    await eventually(async () => (await screen()).includes(MARK), 15_000, 'the task in the ui pane');
+    expect(await screen()).not.toMatch(/TASK\s+STATUS/);
+    await braidTmux.run(['detach-client', '-a', '-s', '=braid-repo']);
+    await eventually(async () => /TASK\s+STATUS/.test(await screen()), 15_000, 'the table again');
+    expect(await screen()).toMatch(/^> zlive/m);
+  }, 60_000);
+
+  it('inside braid’s own tmux: a switches the client to the task; the last session is the dashboard', async () => {
+    const screen = await uiIn(braidTmux);
+    // A real client on braid's server, itself shown in a pane of an outer server.
+    const outer = tmuxServer();
+    others.push(outer);
+    await outer.run(
+      ['new-session', '-d', '-s', 'term', '-x', '150', '-y', '35', '--', 'env', '-u', 'TMUX'].concat([
+        'tmux',
+        '-L',
+        braidTmux.socket,
+        'attach-session',
+        '-t',
+        '=ui',
+      ]),
+    );
+    const client = () => braidTmux.run(['list-clients', '-F', '#{client_session}']);
+    await eventually(async () => (await client()) === 'ui', 15_000, 'a client on ui');
+    await braidTmux.run(['send-keys', '-t', 'ui:', 'a']);
+    await eventually(async () => (await client()) === 'braid-repo', 15_000, 'the client on the task');
+    const terminal = () => outer.run(['capture-pane', '-p', '-t', 'term:']);
+    await eventually(async () => (await terminal()).includes(MARK), 15_000, 'the task in the terminal');
+    await eventually(async () => (await screen()).includes('prefix + L'), 15_000, 'the way back');
+    await braidTmux.run(['switch-client', '-l']);
+    await eventually(async () => /TASK\s+STATUS/.test(await terminal()), 15_000, 'the table in the terminal');
+  }, 60_000);
 });

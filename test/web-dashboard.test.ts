@@ -6,6 +6,7 @@ import { isProcessAlive } from '../src/exec/pid.js';
 import type { Project } from '../src/project/project.js';
 import { handleOf, startSession } from '../src/session/lifecycle.js';
 import { getTask } from '../src/store/tasks.js';
+import { saveSamples } from '../src/supervisor/samples.js';
 import { startWebServer, type WebServer } from '../src/web/server.js';
 import { provisionTask } from '../src/workspace/provision.js';
 import { runCli } from './helpers/cli.js';
@@ -126,6 +127,35 @@ describe('web dashboard in Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
     await page.locator('#charts path[data-task="alpha"]').first().waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-overview.png'), fullPage: true });
+  });
+
+  it('charts a task without transcripts from the samples the supervisor stored', async () => {
+    const now = Date.now();
+    const tokens = (n: number) => ({ input: n, output: n / 10, cacheCreation: 0, cacheRead: 0 });
+    // Three passes of the supervisor's usage loop: the first goes to the history (a row a minute), the last is the latest.
+    for (const [i, n] of [1000, 4000, 9000].entries()) {
+      const at = now - (2 - i) * 1000;
+      const sample = {
+        task: 'beta',
+        at,
+        rssBytes: 1e6,
+        cpuPercent: 1,
+        processes: 1,
+        tokens: tokens(n),
+        costUsd: n / 1e4,
+      };
+      saveSamples(project.store.db, [sample]);
+    }
+    const snap = await (await page.request.get(`http://127.0.0.1:${server.port}/api/snapshot`)).json();
+    const beta = snap.series.find((s: { task: string }) => s.task === 'beta');
+    expect(beta.source).toBe('history');
+    expect(beta.points.map((p: { tokens: number }) => p.tokens)).toEqual([1100, 9900]);
+    expect(beta.points.map((p: { at: number }) => p.at)).toEqual([now - 2000, now]);
+    expect(beta.points.at(-1).costUsd).toBeCloseTo(0.9);
+    const line = page.locator('#charts path[data-task="beta"]').first();
+    await line.waitFor();
+    expect(await line.getAttribute('data-source')).toBe('history');
+    expect(await line.getAttribute('data-points')).toBe('2');
   });
 
   it('opens a task page with its diff against the base, uncommitted and untracked included', async () => {

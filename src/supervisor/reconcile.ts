@@ -1,3 +1,4 @@
+import { getAgent } from '../agents/registry.js';
 import { LIVE_STATUSES, type Task, type TaskStatus } from '../core/task.js';
 import { isProcessAlive } from '../exec/pid.js';
 import type { Project } from '../project/project.js';
@@ -15,6 +16,8 @@ const FULL_SWEEP_EVERY = 15;
 export class Reconciler {
   private readonly seen = new Map<string, TaskStatus>();
   private passes = 0;
+  /** Tasks ended by hook whose process is gone without an exit code: read once, not every pass. */
+  private readonly codeless = new Set<string>();
 
   constructor(
     private readonly project: Project,
@@ -24,9 +27,10 @@ export class Reconciler {
   async pass(): Promise<Task[]> {
     const full = this.passes++ % FULL_SWEEP_EVERY === 0;
     for (const task of listTasks(this.project.store.db)) {
-      if (!LIVE_STATUSES.includes(task.status) || !this.needsRuntimeCheck(task, full)) continue;
+      if (!this.needsRuntimeCheck(task, full)) continue;
       const after = await refreshSession(this.project, task.name);
-      if (after && after.status !== task.status) {
+      if (after && endedByHookWithoutCode(after)) this.codeless.add(task.name);
+      if (after && (after.status !== task.status || after.exitCode !== task.exitCode)) {
         this.log.append({
           kind: 'reconciled',
           task: task.name,
@@ -40,12 +44,29 @@ export class Reconciler {
     return tasks;
   }
 
-  /** A tmux session whose pane process still runs needs no tmux call; headless checks are file reads. */
+  /**
+   * A tmux session whose pane process still runs needs no tmux call, unless its status comes from its
+   * screen (read every pass) or a hook ended it and the exit code is still to be read; headless checks are file reads.
+   */
   private needsRuntimeCheck(task: Task, full: boolean): boolean {
     const handle = handleOf(task);
     if (!handle) return false;
-    if (full || handle.runtime === 'headless') return true;
+    if (endedByHookWithoutCode(task)) {
+      // Nothing to learn while the process lives; once gone, read until the code is known (or is none).
+      if (isProcessAlive(handle.pid, handle.pidStart)) return false;
+      return !this.codeless.has(task.name);
+    }
+    if (!LIVE_STATUSES.includes(task.status)) return false;
+    if (full || handle.runtime === 'headless' || this.watchesScreen(task)) return true;
     return !isProcessAlive(handle.pid, handle.pidStart);
+  }
+
+  private watchesScreen(task: Task): boolean {
+    try {
+      return getAgent(task.agent, this.project.config).statusMode === 'screen';
+    } catch {
+      return false;
+    }
   }
 
   private recordChanges(tasks: Task[]): void {
@@ -61,4 +82,13 @@ export class Reconciler {
     }
     for (const name of [...this.seen.keys()]) if (!names.has(name)) this.seen.delete(name);
   }
+}
+
+/** SessionEnd arrives before the process is gone: refreshed until the runtime knows the exit code. */
+function endedByHookWithoutCode(task: Task): boolean {
+  return (
+    (task.status === 'exited' || task.status === 'failed') &&
+    task.statusSource === 'hook' &&
+    task.exitCode === null
+  );
 }

@@ -19,6 +19,7 @@ import { taskDetail } from '../web/data.js';
 import { provisionTask } from '../workspace/provision.js';
 import { removeTask } from '../workspace/remove.js';
 import type { QueueRowInput, RowInput } from './rows.js';
+import { insideSameTmux, socketOfArgv } from './tmux-attach.js';
 
 export interface UiSnapshot {
   at: number;
@@ -27,8 +28,13 @@ export interface UiSnapshot {
   findings: PairFinding[];
 }
 
-/** How to show a session: a command to hand the terminal to, or text (a headless log) for a pane. */
-export type AttachTarget = { argv: string[]; cwd: string } | { text: string };
+/**
+ * How to show a session: a command to hand the terminal to, or text (a headless log) for a pane.
+ * `switches`: the command moves the user's tmux client and returns at once (the dashboard keeps its pane).
+ */
+export type AttachTarget =
+  | { argv: string[]; cwd: string; env?: Record<string, string>; switches?: boolean }
+  | { text: string };
 
 /** Everything the view reads and does, so tests can drive it over a real temp project. */
 export interface UiData {
@@ -80,8 +86,15 @@ export function projectData(project: Project, options: { radarEveryMs?: number }
     },
     async attach(name) {
       const { task, handle } = requireSessionTask(project, name);
-      const argv = getRuntime(handle.runtime).attachArgv(handle, !!process.env.TMUX);
-      if (argv) return { argv, cwd: task.worktree };
+      const runtime = getRuntime(handle.runtime);
+      const probe = runtime.attachArgv(handle, false);
+      if (probe) {
+        if (insideSameTmux(socketOfArgv(probe))) {
+          return { argv: runtime.attachArgv(handle, true) ?? probe, cwd: task.worktree, switches: true };
+        }
+        // Inside another tmux (braid on its own socket): a client of its own in this pane, nesting allowed.
+        return { argv: probe, cwd: task.worktree, env: { TMUX: '' } };
+      }
       return { text: (await taskDetail(project, name))?.log || '(no output yet)' };
     },
     async send(name, text) {

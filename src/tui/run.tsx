@@ -41,9 +41,13 @@ export async function runDashboard(project: Project, options: DashboardOptions =
     // ink leaves stdin reading; paused, every key goes to the session instead of half of them to us.
     process.stdin.pause();
     // The session owns the terminal until the user detaches; then the dashboard comes back.
-    const res = await runInherited(command, args, { cwd: leave.target.cwd });
+    const { cwd, env, switches } = leave.target;
+    const res = await runInherited(command, args, { cwd, env });
     // Start the next frame on a clean screen: the session left its own output behind.
     process.stdout.write('\x1b[2J\x1b[H');
-    message = res.code === 0 ? null : `attach to ${selected} ended with exit code ${exitCodeOf(res)}`;
+    const back = switches
+      ? `${selected} is shown in this tmux client; prefix + L (last session) comes back here`
+      : null;
+    message = res.code === 0 ? back : `attach to ${selected} ended with exit code ${exitCodeOf(res)}`;
   }
 }

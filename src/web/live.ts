@@ -2,8 +2,9 @@
 import type { Project } from '../project/project.js';
 import type { RadarReport } from '../radar/scan.js';
 import { listTasks } from '../store/tasks.js';
+import { latestSamples } from '../supervisor/samples.js';
 import { type DashboardSnapshot, dashboardSnapshot, storeVersion } from './data.js';
-import { TranscriptSeries, type UsageSeries } from './usage-series.js';
+import { storedPoints, TranscriptSeries, type UsageSeries } from './usage-series.js';
 
 /** Task totals polled by the server, for tasks without transcripts (headless logs, other agents). */
 interface UsageSample {
@@ -103,21 +104,36 @@ export class LiveFeed {
     return { ...snap, series: this.series(snap) };
   }
 
-  /** Transcript timelines where the agent writes them, else the totals this server saw change. */
+  /**
+   * Transcript timelines where the agent writes them; else the supervisor's stored samples; else the
+   * totals this server saw change.
+   */
   private series(snap: DashboardSnapshot): UsageSeries[] {
-    const fromTranscripts = this.transcripts.seriesOf(listTasks(this.project.store.db));
+    const { db } = this.project.store;
+    const tasks = listTasks(db);
+    const fromTranscripts = this.transcripts.seriesOf(tasks);
     const covered = new Set(fromTranscripts.map((s) => s.task));
-    const sampled = new Map<string, UsageSeries>();
-    for (const s of this.samples) {
-      if (covered.has(s.task) || !snap.tasks.some((t) => t.name === s.task)) continue;
-      let series = sampled.get(s.task);
-      if (!series) {
-        series = { task: s.task, source: 'sampled', points: [] };
-        sampled.set(s.task, series);
-      }
-      series.points.push({ at: s.at, tokens: s.tokens, costUsd: s.costUsd });
+    const shown = new Set(snap.tasks.map((t) => t.name));
+    let latest: ReturnType<typeof latestSamples>;
+    try {
+      latest = latestSamples(db);
+    } catch {
+      latest = new Map(); // a store from before the supervisor's tables
     }
-    return [...fromTranscripts, ...[...sampled.values()].filter((s) => s.points.some((p) => p.tokens > 0))];
+    const out: UsageSeries[] = [];
+    for (const task of tasks) {
+      if (covered.has(task.name) || !shown.has(task.name)) continue;
+      const stored = storedPoints(db, task.name, task.createdAt, latest.get(task.name));
+      // The supervisor's latest sample is fresh every usage pass: this server's own view only fills in without it.
+      const points = stored.length
+        ? stored
+        : this.samples
+            .filter((s) => s.task === task.name)
+            .map((s) => ({ at: s.at, tokens: s.tokens, costUsd: s.costUsd }));
+      if (!points.some((p) => p.tokens > 0)) continue;
+      out.push({ task: task.name, source: stored.length ? 'history' : 'sampled', points });
+    }
+    return [...fromTranscripts, ...out];
   }
 
   private record(snap: DashboardSnapshot): void {

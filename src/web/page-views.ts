@@ -63,7 +63,7 @@ function chart(box, title, series, pick, fmt) {
     const line = [{ at: s.points[0].at, tokens: 0, costUsd: 0 }, ...s.points, { ...last, at: t1 }];
     // Cumulative totals only grow: a step line shows when each reply arrived.
     let d = ''; line.forEach((p, j) => { d += (j ? ' H' + x(p.at).toFixed(1) + ' V' : 'M' + x(p.at).toFixed(1) + ' ') + y(pick(p)).toFixed(1); });
-    const path = svgEl('path', { d, fill: 'none', stroke: color, 'stroke-width': 1.5 }); path.dataset.task = s.task; svg.append(path);
+    const path = svgEl('path', { d, fill: 'none', stroke: color, 'stroke-width': 1.5 }); path.dataset.task = s.task; path.dataset.points = String(s.points.length); path.dataset.source = s.source; svg.append(path);
     text(W - R + 6, 14 + 12 * i, s.task + ' ' + fmt(pick(last)), { fill: color });
   });
 }
@@ -72,6 +72,7 @@ function renderCharts(box, series, quietWhenEmpty) {
   if (quietWhenEmpty && !series.length) { box.append(el('p', 'No token usage recorded for this task yet.', 'muted')); return; }
   chart(box, 'Tokens (cumulative)', series, (p) => p.tokens, (v) => v >= 1e6 ? (v / 1e6).toFixed(1) + 'M' : v >= 1e3 ? (v / 1e3).toFixed(1) + 'k' : String(Math.round(v)));
   chart(box, 'Cost (USD, cumulative)', series, (p) => p.costUsd, (v) => '$' + v.toFixed(2));
-  if (series.some((s) => s.source === 'sampled')) box.append(el('p', 'Tasks without transcripts are charted from the totals seen since this dashboard started.', 'muted'));
+  if (series.some((s) => s.source === 'history')) box.append(el('p', 'Tasks without transcripts are charted from the samples the supervisor stored (one a minute, then the latest).', 'muted'));
+  if (series.some((s) => s.source === 'sampled')) box.append(el('p', 'Some tasks have no stored samples (is the supervisor running? braid up): charted from the totals seen since this dashboard started.', 'muted'));
 }
 `;

@@ -5,6 +5,8 @@ import type { Task } from '../core/task.js';
 import { entryCost, totalTokens, type UsageEntry } from '../core/usage.js';
 import { UsageReader } from '../monitor/transcripts.js';
 import { transcriptFilesForTask } from '../monitor/usage-of-task.js';
+import type { Db } from '../store/db.js';
+import { sampleHistory, type UsageSample } from '../supervisor/samples.js';
 
 /** One point of a task's cumulative usage. */
 export interface UsagePoint {
@@ -15,8 +17,11 @@ export interface UsagePoint {
 
 export interface UsageSeries {
   task: string;
-  /** 'transcript' when read from the agent's transcripts; 'sampled' when polled from the task totals. */
-  source: 'transcript' | 'sampled';
+  /**
+   * 'transcript' when read from the agent's transcripts; 'history' from the supervisor's stored samples;
+   * 'sampled' when only this server saw the task totals change.
+   */
+  source: 'transcript' | 'history' | 'sampled';
   points: UsagePoint[];
 }
 
@@ -38,12 +43,40 @@ export function cumulativePoints(
     costUsd += entryCost(e, pricing) ?? 0;
     points.push({ at: e.timestamp, tokens, costUsd });
   }
+  return thin(points, max);
+}
+
+/** At most `max` points, evenly spread, the last one always kept. */
+function thin(points: UsagePoint[], max: number): UsagePoint[] {
   if (points.length <= max) return points;
   const step = points.length / max;
   const thin: UsagePoint[] = [];
   for (let i = 0; i < max - 1; i++) thin.push(points[Math.floor(i * step)]);
   thin.push(points[points.length - 1]);
   return thin;
+}
+
+/**
+ * A task's cumulative usage as the supervisor stored it (a history row a minute, then its latest sample).
+ * Samples with unknown tokens are no point: unknown is never charted as zero.
+ */
+export function storedPoints(db: Db, task: string, since: number, latest?: UsageSample): UsagePoint[] {
+  let rows: UsageSample[];
+  try {
+    rows = sampleHistory(db, task, since);
+  } catch {
+    return []; // a store from before the supervisor's tables: nothing stored yet
+  }
+  if (latest && latest.at >= since && (!rows.length || latest.at > rows[rows.length - 1].at))
+    rows.push(latest);
+  const points: UsagePoint[] = [];
+  let costUsd = 0;
+  for (const r of rows) {
+    if (!r.tokens) continue;
+    costUsd = r.costUsd ?? costUsd;
+    points.push({ at: r.at, tokens: totalTokens(r.tokens), costUsd });
+  }
+  return thin(points, MAX_POINTS);
 }
 
 /** One incremental transcript reader per task, so each refresh reads only what the agents appended. */
