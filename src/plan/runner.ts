@@ -86,7 +86,10 @@ function stateOf(task: Task | null, interactive: boolean): PlanTaskState {
   if (!task) return 'pending';
   switch (task.status) {
     case 'exited':
-      return 'done';
+      // SessionEnd arrives before a headless agent exits: done only once its exit code is read.
+      return task.runtime === 'headless' && task.statusSource === 'hook' && task.exitCode === null
+        ? 'running'
+        : 'done';
     case 'failed':
       return 'failed';
     case 'queued':
