@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { budgetAction, checkBudget, mergeBudgets } from '../src/core/budget.js';
 import type { RunReport } from '../src/plan/runner.js';
 import { runCli } from './helpers/cli.js';
-import { buildOnce, type PlanRepo, planRepo, planYaml, snapshot } from './helpers/plan-run.js';
+import { buildOnce, claudeOnPath, type PlanRepo, planRepo, planYaml, snapshot } from './helpers/plan-run.js';
 
 let ctx: PlanRepo | null = null;
 beforeAll(buildOnce, 120_000);
@@ -65,6 +65,53 @@ describe('braid run with a budget', () => {
     expect(events('spender', 'budget-stopped')).toHaveLength(1);
     expect(events('thrifty', 'budget-warning')).toHaveLength(1);
     expect(byName.has('after-spender')).toBe(false);
+
+    // Run again: the stop is remembered from its event (stopped, not failed) and nothing restarts.
+    const again = await runCli(ctx.repo.dir, ['run', file, '--json'], { env: ctx.env, timeoutMs: 60_000 });
+    expect(again.code, again.stderr).toBe(1);
+    const report = JSON.parse(again.stdout) as RunReport;
+    const spenderReport = report.tasks.find((t) => t.name === 'spender');
+    expect(spenderReport?.outcome).toBe('stopped');
+    expect(spenderReport?.reason).toMatch(/^stopped for budget: task used 5,00\d tokens of 1,000 tokens/);
+    expect(report.tasks.find((t) => t.name === 'thrifty')?.outcome).toBe('landed');
+    expect(report.tasks.find((t) => t.name === 'after-spender')?.outcome).toBe('skipped');
+    const later = await snapshot(ctx.repo.dir);
+    expect(later.events('spender', 'session-started')).toHaveLength(1);
+    expect(later.events('spender', 'budget-stopped')).toHaveLength(1);
+  }, 90_000);
+
+  it('headless Claude Code gets --max-budget-usd from task_usd; its own stop is reported as a budget stop', async () => {
+    ctx = await planRepo();
+    const env = claudeOnPath(ctx);
+    // 2 x 175,000 input tokens at $3 per million (under the 200k long-context price): $1.05, over the
+    // task's $1. fake-claude honours --max-budget-usd; braid leaves a small overshoot to the agent.
+    const file = ctx.plan(
+      planYaml(
+        [
+          {
+            name: 'pricey',
+            script: '@write work.txt kept ;; @tokens 175000 0 ;; @tokens 175000 0',
+            agent: 'claude',
+          },
+        ],
+        'budget: { task_usd: 1 }',
+      ),
+    );
+    const res = await runCli(ctx.repo.dir, ['run', file, '--json'], { env, timeoutMs: 60_000 });
+    expect(res.code, `${res.stderr}\n${res.stdout}`).toBe(1);
+    const report = JSON.parse(res.stdout) as RunReport;
+    expect(report.tasks[0]).toMatchObject({ name: 'pricey', outcome: 'stopped' });
+    expect(report.tasks[0].reason).toBe(
+      'stopped for budget: the agent stopped at its --max-budget-usd limit of $1.00 (error_max_budget_usd)',
+    );
+    const { byName, events } = await snapshot(ctx.repo.dir);
+    const task = byName.get('pricey');
+    expect(task?.agent).toBe('claude');
+    expect(readFileSync(task?.logPath ?? '', 'utf8')).toContain('"subtype":"error_max_budget_usd"');
+    expect(events('pricey', 'budget-stopped')).toHaveLength(1);
+    // Its work is committed on its branch, not landed.
+    expect(await ctx.repo.git('show', 'braid/pricey:work.txt')).toBe('kept');
+    expect(await ctx.repo.git('ls-tree', '--name-only', 'main')).not.toContain('work.txt');
   }, 60_000);
 
   it('reports the stop in --json and stops everything once the run budget is spent', async () => {

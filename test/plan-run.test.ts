@@ -5,7 +5,16 @@ import { spawnDetached } from '../src/exec/detached.js';
 import { isProcessAlive } from '../src/exec/pid.js';
 import type { RunReport } from '../src/plan/runner.js';
 import { CLI, runCli } from './helpers/cli.js';
-import { buildOnce, gitEnv, type PlanRepo, planRepo, planYaml, snapshot, until } from './helpers/plan-run.js';
+import {
+  buildOnce,
+  gitEnv,
+  type PlanRepo,
+  pidWithArgs,
+  planRepo,
+  planYaml,
+  snapshot,
+  until,
+} from './helpers/plan-run.js';
 
 let ctx: PlanRepo | null = null;
 beforeAll(buildOnce, 120_000);
@@ -141,6 +150,47 @@ describe('braid run: resuming and many tasks', () => {
     expect(after.events('slow-one', 'session-started')).toHaveLength(1);
     expect(after.byName.get('slow-one')?.pid).toBe(slowPid);
     expect(await p.repo.git('show', 'main:s.txt')).toBe('s');
+  }, 60_000);
+
+  it('on Ctrl-C starts nothing new, leaves sessions running, exits 130, and the same command continues', async () => {
+    const p = await planRepo();
+    ctx = p;
+    const file = p.plan(
+      planYaml([
+        { name: 'first', script: '@write f.txt f ;; @commit f' },
+        { name: 'long', script: '@sleep 3000 ;; @write l.txt l ;; @commit l' },
+        { name: 'then', script: '@write t.txt t ;; @commit t', needs: ['long'] },
+      ]),
+    );
+    const running = runCli(p.repo.dir, ['run', file], { env: p.env, timeoutMs: 60_000 });
+    await until('first landed while long works', async () => {
+      const { byName } = await snapshot(p.repo.dir);
+      return byName.get('first')?.status === 'landed' && byName.get('long')?.pid;
+    });
+    const braidPid = pidWithArgs(['run', file]);
+    expect(braidPid).not.toBeNull();
+    process.kill(braidPid as number, 'SIGINT');
+    const res = await running;
+    expect(res.code, res.stderr).toBe(130);
+    expect(res.stdout, res.stderr).toMatch(/first\s+landed/);
+    expect(res.stdout).toMatch(/long\s+running/);
+    expect(res.stdout).toMatch(/then\s+pending/);
+    expect(res.stdout).toContain('Interrupted: 1 landed, 1 still running');
+    expect(res.stdout).toContain('run the same command again');
+    const before = await snapshot(p.repo.dir);
+    const longPid = before.byName.get('long')?.pid;
+    expect(isProcessAlive(longPid)).toBe(true);
+    expect(before.byName.has('then')).toBe(false);
+    // Exactly one line per landing in the live progress.
+    expect(res.stderr.match(/first: landed/g)).toHaveLength(1);
+
+    const { res: again, outcome } = await runPlanJson(p, file);
+    expect(again.code, again.stderr).toBe(0);
+    for (const name of ['first', 'long', 'then']) expect(outcome(name)?.outcome).toBe('landed');
+    const after = await snapshot(p.repo.dir);
+    expect(after.events('long', 'session-started')).toHaveLength(1);
+    expect(after.byName.get('long')?.pid).toBe(longPid);
+    expect(await p.repo.git('show', 'main:t.txt')).toBe('t');
   }, 60_000);
 
   it('runs 12 small tasks three at a time and lands every one', async () => {

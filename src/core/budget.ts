@@ -25,6 +25,8 @@ export interface BudgetCheck {
 }
 
 export const WARN_RATIO = 0.8;
+/** How far past its dollar limit an agent that enforces the limit itself may go before braid stops it. */
+export const AGENT_GRACE_RATIO = 1.25;
 
 const RANK: Record<BudgetLevel, number> = { ok: 0, warn: 1, exceeded: 2 };
 
@@ -73,8 +75,16 @@ export type BudgetAction =
  * What to do about one task's check: warn once at 80 %, stop a live session at 100 %.
  * `wholeRun` says the run's own limit is spent, so every session stops and nothing new starts.
  */
-export function budgetAction(check: BudgetCheck, alreadyWarned: boolean, live: boolean): BudgetAction {
-  if (check.level === 'exceeded' && live)
+export function budgetAction(
+  check: BudgetCheck,
+  alreadyWarned: boolean,
+  live: boolean,
+  agentEnforcesTaskUsd = false,
+): BudgetAction {
+  // An agent given the task's dollar limit (headless Claude Code: --max-budget-usd) stops itself cleanly.
+  const leftToAgent =
+    agentEnforcesTaskUsd && check.reason.startsWith('task spent ') && (check.ratio ?? 0) < AGENT_GRACE_RATIO;
+  if (check.level === 'exceeded' && live && !leftToAgent)
     return { kind: 'stop', reason: check.reason, wholeRun: check.reason.startsWith('run ') };
   if (check.level === 'exceeded' && !alreadyWarned) return { kind: 'warn', reason: check.reason };
   if (check.level === 'warn' && !alreadyWarned) return { kind: 'warn', reason: check.reason };

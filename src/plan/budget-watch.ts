@@ -1,3 +1,4 @@
+import { getAgent } from '../agents/registry.js';
 import { type Budget, budgetAction, checkBudget } from '../core/budget.js';
 import { LIVE_STATUSES, type Task } from '../core/task.js';
 import { totalTokens } from '../core/usage.js';
@@ -5,7 +6,7 @@ import { gitOk } from '../git/git.js';
 import { TaskUsageTracker } from '../monitor/usage-of-task.js';
 import type { Project } from '../project/project.js';
 import { stopSession } from '../session/lifecycle.js';
-import { appendEvent, getTask } from '../store/tasks.js';
+import { appendEvent, getTask, listEvents } from '../store/tasks.js';
 
 export interface BudgetStop {
   name: string;
@@ -32,8 +33,20 @@ export class BudgetWatch {
     return { tokens: totals ? totalTokens(totals.tokens) : null, costUsd: totals?.costUsd ?? null };
   }
 
+  /** A run started again remembers which of its tasks were stopped for budget (from their events). */
+  restore(tasks: Task[]): void {
+    for (const task of tasks) {
+      const stops = listEvents(this.project.store.db, { task: task.name }).filter(
+        (e) => e.kind === 'budget-stopped' && e.at >= task.createdAt,
+      );
+      const last = stops[stops.length - 1];
+      if (last) this.stopped.set(task.name, `stopped for budget: ${String(last.data.reason)}`);
+    }
+  }
+
   async check(tasks: Task[]): Promise<void> {
     if (!this.budget) return;
+    for (const task of tasks) if (!this.stopped.has(task.name)) await this.noticeAgentStop(task);
     const spent = new Map(tasks.map((t) => [t.name, this.tracker.usage(t).totals]));
     const runSpentUsd = [...spent.values()].reduce((a, u) => a + (u?.knownCostUsd ?? 0), 0);
     for (const task of tasks) {
@@ -48,7 +61,7 @@ export class BudgetWatch {
         this.budget,
       );
       const live = LIVE_STATUSES.includes(task.status);
-      const action = budgetAction(check, this.warned.has(task.name), live);
+      const action = budgetAction(check, this.warned.has(task.name), live, this.agentEnforcesTaskUsd(task));
       if (action.kind === 'warn') {
         this.warned.add(task.name);
         appendEvent(this.project.store.db, task.name, 'budget-warning', { reason: action.reason });
@@ -58,6 +71,28 @@ export class BudgetWatch {
         await this.stop(task, action.reason);
       }
     }
+  }
+
+  /** Whether the task's agent was launched with the dollar limit itself (headless Claude Code). */
+  private agentEnforcesTaskUsd(task: Task): boolean {
+    if (task.runtime !== 'headless' || this.budget?.task_usd === undefined) return false;
+    try {
+      const probe = { prompt: '', worktree: task.worktree, settingsPath: null, maxBudgetUsd: 1 };
+      return getAgent(task.agent, this.project.config).headless(probe).includes('--max-budget-usd');
+    } catch {
+      return false;
+    }
+  }
+
+  /** Headless Claude Code that hit --max-budget-usd ended itself: it counts as stopped for budget. */
+  private async noticeAgentStop(task: Task): Promise<void> {
+    if (task.status !== 'failed' || !task.statusDetail?.includes('error_max_budget_usd')) return;
+    const limit = this.budget?.task_usd;
+    const reason = `the agent stopped at its --max-budget-usd limit${limit === undefined ? '' : ` of $${limit.toFixed(2)}`} (error_max_budget_usd)`;
+    this.stopped.set(task.name, `stopped for budget: ${reason}`);
+    const committed = await keepWork(task);
+    appendEvent(this.project.store.db, task.name, 'budget-stopped', { reason, committed, byAgent: true });
+    this.say(`${task.name}: stopped for budget: ${reason} (work kept in ${task.worktree})`);
   }
 
   private async stop(task: Task, reason: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Plan } from '../core/plan.js';
+import { LIVE_STATUSES } from '../core/task.js';
 import { collectStats } from '../monitor/stats-report.js';
 import type { Project } from '../project/project.js';
 import { listTasks } from '../store/tasks.js';
@@ -19,6 +20,7 @@ export async function buildReport(
   runId: string,
   started: number,
   m: RunMemory,
+  interrupted = false,
 ): Promise<RunReport> {
   const tasks = listTasks(project.store.db).filter((t) => t.runId === runId);
   const stats = await collectStats(tasks, { cpuWindowMs: 0 });
@@ -34,6 +36,9 @@ export async function buildReport(
     else if (m.stopped.has(spec.name)) [outcome, reason] = ['stopped', m.stopped.get(spec.name) ?? null];
     else if (m.rejected.has(spec.name) || task?.status === 'conflict')
       [outcome, reason] = ['rejected', m.rejected.get(spec.name) ?? task?.statusDetail ?? null];
+    else if (interrupted && !task) [outcome, reason] = ['pending', 'not started yet'];
+    else if (interrupted && LIVE_STATUSES.includes(task?.status ?? 'failed'))
+      [outcome, reason] = ['running', 'still running: its session was left alive'];
     else if (!task || task.status === 'failed')
       [outcome, reason] = ['failed', task?.statusDetail ?? 'never started'];
     return {
@@ -56,6 +61,7 @@ export async function buildReport(
   const costs = reports.map((r) => r.costUsd);
   return {
     runId,
+    interrupted,
     wallMs,
     tasks: reports,
     totals: {

@@ -36,6 +36,8 @@ export interface RunOptions {
   onProgress?: (view: ProgressView) => void;
   /** braid.yaml's budget merged with the plan's. */
   budget?: Budget;
+  /** Aborted (Ctrl-C): start nothing new, let the landing in progress finish, leave sessions running. */
+  signal?: AbortSignal;
 }
 
 export interface ProgressRow {
@@ -57,7 +59,8 @@ export interface ProgressView {
 
 export interface TaskReport {
   name: string;
-  outcome: 'landed' | 'rejected' | 'failed' | 'skipped' | 'stopped' | 'done';
+  /** running / pending only in an interrupted run's report. */
+  outcome: 'landed' | 'rejected' | 'failed' | 'skipped' | 'stopped' | 'done' | 'running' | 'pending';
   reason: string | null;
   durationMs: number | null;
   tokens: TokenCounts | null;
@@ -67,6 +70,8 @@ export interface TaskReport {
 
 export interface RunReport {
   runId: string;
+  /** Stopped by a signal before the plan finished: running the same plan again continues it. */
+  interrupted: boolean;
   wallMs: number;
   tasks: TaskReport[];
   totals: { tokens: number; costUsd: number | null; taskMs: number; speedup: number | null };
@@ -81,7 +86,10 @@ function stateOf(task: Task | null, interactive: boolean): PlanTaskState {
   if (!task) return 'pending';
   switch (task.status) {
     case 'exited':
-      return 'done';
+      // SessionEnd arrives before a headless agent exits: done only once its exit code is read.
+      return task.runtime === 'headless' && task.statusSource === 'hook' && task.exitCode === null
+        ? 'running'
+        : 'done';
     case 'failed':
       return 'failed';
     case 'queued':
@@ -99,7 +107,19 @@ function stateOf(task: Task | null, interactive: boolean): PlanTaskState {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits, but wakes at once when the run is interrupted. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 
 /** Runs every task of a plan: in parallel within the limit, in dependency order, landed as they finish. */
 export async function runPlan(project: Project, plan: Plan, options: RunOptions): Promise<RunReport> {
@@ -128,6 +148,11 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
       say(`${t.name}: adopted from the earlier run (${existing.status})`);
     await recoverTask(project, t.name);
   }
+  // Tasks stopped for budget before this invocation stay stopped (and are not counted as failed).
+  watch.restore(
+    plan.tasks.map((t) => getTask(store.db, t.name)).filter((t): t is Task => t?.runId === runId),
+  );
+  let interrupted = false;
   for (;;) {
     const states = new Map<string, PlanTaskState>();
     const rows: ProgressRow[] = [];
@@ -170,7 +195,9 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
         elapsedMs: begin ? (finishedAt.get(t.name) ?? Date.now()) - begin : null,
         ...usage,
       });
-      const shown = `${stopped ? 'stopped' : state}${task?.statusDetail && state === 'failed' && !stopped ? `: ${task.statusDetail}` : ''}`;
+      const landedAs = state === 'landed' && task?.landedCommit ? ` ${task.landedCommit.slice(0, 10)}` : '';
+      const why = task?.statusDetail && state === 'failed' && !stopped ? `: ${task.statusDetail}` : '';
+      const shown = `${stopped ? 'stopped' : state}${landedAs}${why}`;
       if (lastShown.get(t.name) !== shown) {
         lastShown.set(t.name, shown);
         if (task) appendEvent(store.db, t.name, 'plan-state', { runId, state });
@@ -178,6 +205,13 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
       }
     }
     await watch.check(runTasks);
+    if (options.signal?.aborted) {
+      // The queue is crash-safe, but a landing that is under way is let finish: it is usually quick.
+      if (landing) say(`waiting for the landing of ${landingNames.join(', ')} to finish`);
+      await landing;
+      interrupted = true;
+      break;
+    }
     // Notes reach hook agents by themselves; idle agents without hooks get them typed in.
     if (options.interactive) await deliverTypedNotes(project);
     const decision = nextPlanActions(plan, states, watch.runSpent ? 0 : options.maxParallel);
@@ -194,6 +228,7 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
       }
     }
     for (const name of decision.start) {
+      if (options.signal?.aborted) break;
       const spec = plan.tasks.find((t) => t.name === name);
       if (!spec) continue;
       startedAt.set(name, Date.now());
@@ -212,14 +247,13 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
         ]),
       ],
     });
-    if (options.land && ready.length && !landing) {
+    if (options.land && ready.length && !landing && !options.signal?.aborted) {
       say(`landing ${ready.join(', ')}`);
       landingNames = ready;
       landing = options
         .landTasks(ready)
         .then((res) => {
           for (const r of res.rejected) rejected.set(r.name, r.reason);
-          for (const l of res.landed) say(`${l.name}: landed ${l.commit.slice(0, 10)}`);
           for (const r of res.rejected) say(`${r.name}: rejected (${r.reason})`);
           for (const h of res.handedBack ?? [])
             say(`${h.name}: conflict in ${h.conflictFiles.join(', ')}, handed back to its agent to resolve`);
@@ -236,9 +270,9 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
       new Map([...states].map(([k, v]) => [k, skipped.has(k) ? 'skipped' : v])),
     );
     if (finished && !landing && (!options.land || !ready.length)) break;
-    await sleep(options.pollMs ?? 250);
+    await sleep(options.pollMs ?? 250, options.signal);
   }
-  return buildReport(project, plan, runId, started, memory);
+  return buildReport(project, plan, runId, started, memory, interrupted);
 }
 
 /** Provisions one task of the plan and starts its session; a failure shows as the task failing. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { run } from '../../src/exec/run.js';
 import { findRepo } from '../../src/git/repo.js';
@@ -135,3 +135,28 @@ export async function until<T>(
 }
 
 export const gitEnv = GIT_TEST_ENV;
+
+/** Puts fake-claude on PATH as `claude`, so the built-in claude adapter (with --max-budget-usd) is used. */
+export function claudeOnPath(p: PlanRepo): NodeJS.ProcessEnv {
+  const bin = path.join(p.repo.parent, 'bin');
+  if (!existsSync(bin)) {
+    mkdirSync(bin);
+    symlinkSync(FAKE, path.join(bin, 'claude'));
+  }
+  return { ...p.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+}
+
+/** The pid of a running process whose arguments include every one of `args` (Linux /proc). */
+export function pidWithArgs(args: string[]): number | null {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    if (args.every((a) => argv.includes(a))) return Number(entry);
+  }
+  return null;
+}

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { mergeBudgets } from '../../core/budget.js';
 import { BraidError } from '../../core/errors.js';
 import { parsePlan } from '../../core/plan.js';
+import { quoteForDisplay } from '../../exec/run.js';
 import { landQueue } from '../../plan/landing.js';
 import { LiveProgress } from '../../plan/progress.js';
 import { type RunReport, runPlan } from '../../plan/runner.js';
@@ -63,7 +64,9 @@ export function register(program: Command): void {
         await ensureSupervisor(project);
         const began = Date.now();
         const display = new LiveProgress(process.stderr, process.stderr.isTTY === true);
+        const interrupt = onInterrupt((line) => display.event(line));
         const report = await runPlan(project, plan, {
+          signal: interrupt.signal,
           planKey: realpathSync(file),
           maxParallel,
           land: !!flags.land || plan.land === 'auto',
@@ -75,17 +78,74 @@ export function register(program: Command): void {
             : (line) => display.event(`${dim(formatDuration(Date.now() - began).padStart(6))}  ${line}`),
           onProgress: flags.json ? undefined : (view) => display.update(view),
         });
+        interrupt.dispose();
         display.finish();
         if (flags.json) printJson(report);
         else process.stdout.write(`${renderReport(report)}\n`);
+        if (report.interrupted && !flags.json)
+          process.stdout.write(`${renderInterrupted(report, ['braid', 'run', planFile])}\n`);
         if (report.tasks.some((t) => t.outcome !== 'landed' && t.outcome !== 'done')) process.exitCode = 1;
+        // The shell's convention for a command ended by a signal: 128 + its number.
+        if (report.interrupted) process.exitCode = interrupt.received === 'SIGTERM' ? 143 : 130;
       });
     });
 }
 
+/**
+ * Ctrl-C or SIGTERM once: the run starts nothing new and stops after the landing under way; sessions
+ * keep running. A second one leaves at once (the queue is crash-safe and the next run picks it up).
+ */
+function onInterrupt(say: (line: string) => void) {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | null = null;
+  const handler = (sig: NodeJS.Signals) => {
+    if (received) process.exit(sig === 'SIGTERM' ? 143 : 130);
+    received = sig;
+    say(
+      `${sig === 'SIGINT' ? 'Ctrl-C' : sig}: starting nothing new; running sessions keep working (again to leave at once)`,
+    );
+    controller.abort();
+  };
+  // The CLI's own SIGINT handler exits at once: the run takes the signals over while it goes.
+  const before = (['SIGINT', 'SIGTERM'] as const).map((sig) => [sig, process.listeners(sig)] as const);
+  for (const [sig, listeners] of before) {
+    for (const l of listeners) process.off(sig, l);
+    process.on(sig, handler);
+  }
+  return {
+    signal: controller.signal,
+    get received() {
+      return received;
+    },
+    dispose() {
+      for (const [sig, listeners] of before) {
+        process.off(sig, handler);
+        for (const l of listeners) process.on(sig, l);
+      }
+    },
+  };
+}
+
+/** Where an interrupted run stands and how to go on. */
+export function renderInterrupted(report: RunReport, command: string[]): string {
+  const count = (o: string) => report.tasks.filter((t) => t.outcome === o).length;
+  const parts = [
+    `${count('landed')} landed`,
+    `${count('running')} still running (their sessions keep working)`,
+    `${count('done')} finished, not landed yet`,
+    `${count('pending')} not started`,
+  ];
+  return [
+    '',
+    bold('Interrupted: ') + parts.join(', '),
+    `To continue, run the same command again: ${command.map(quoteForDisplay).join(' ')}`,
+    'It adopts the running sessions, lands what finished, and starts the rest.',
+  ].join('\n');
+}
+
 function outcome(o: string): string {
   if (o === 'landed' || o === 'done') return green(o);
-  if (o === 'skipped') return yellow(o);
+  if (o === 'skipped' || o === 'running' || o === 'pending') return yellow(o);
   return red(o);
 }
 
