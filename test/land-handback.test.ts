@@ -33,7 +33,7 @@ async function statusOf(name: string): Promise<string | undefined> {
 async function finishedTask(name: string, script: string[]): Promise<void> {
   const res = await runCli(repo.dir, ['new', name, '--headless', '-p', script.join('\n')], { env });
   expect(res.code, res.stderr).toBe(0);
-  await eventually(async () => (await statusOf(name)) === 'exited', 20_000);
+  await eventually(async () => (await statusOf(name)) === 'exited', 60_000);
 }
 
 describe('conflicts handed back to the agent', () => {
@@ -53,7 +53,7 @@ describe('conflicts handed back to the agent', () => {
     expect(report.handedBack).toEqual([{ name: 'right', conflictFiles: ['shared.txt'] }]);
 
     // The resumed agent merges main, writes its resolution and commits; then the queue takes it again.
-    await eventually(async () => (await statusOf('right')) === 'exited', 20_000);
+    await eventually(async () => (await statusOf('right')) === 'exited', 60_000);
     const second = await cliJson<{ landed: Array<{ name: string }> }>(repo.dir, ['land', 'right'], env);
     expect(second.landed.map((l) => l.name)).toEqual(['right']);
     expect(await repo.git('show', 'main:shared.txt')).toBe('left+right');
@@ -62,7 +62,7 @@ describe('conflicts handed back to the agent', () => {
     const rm = await runCli(repo.dir, ['rm', 'left'], { env });
     expect(rm.code, rm.stderr).toBe(0);
     expect(existsSync(path.join(repo.parent, 'repo.braid', 'left'))).toBe(false);
-  });
+  }, 150_000);
 
   it('an agent that ends without a resolution leaves the task in conflict with what to do', async () => {
     await setup();
@@ -72,7 +72,7 @@ describe('conflicts handed back to the agent', () => {
     const land = await cliJson<{ handedBack: unknown[] }>(repo.dir, ['land', 'first', 'stubborn'], env);
     expect(land.handedBack).toHaveLength(1);
     // Its resumed run finds no resolution for shared.txt, fails the turn and exits.
-    await eventually(async () => (await statusOf('stubborn')) !== 'starting', 20_000);
+    await eventually(async () => (await statusOf('stubborn')) !== 'starting', 60_000);
     await eventually(async () => {
       const res = await cliJson<{ rejected: Array<{ name: string; reason: string }> }>(
         repo.dir,
@@ -82,8 +82,8 @@ describe('conflicts handed back to the agent', () => {
       return res.rejected.some(
         (r) => r.name === 'stubborn' && /without committing a resolution/.test(r.reason),
       );
-    }, 20_000);
+    }, 60_000);
     expect(await statusOf('stubborn')).toBe('conflict');
     expect(await repo.git('show', 'main:shared.txt')).toBe('first');
-  });
+  }, 150_000);
 });

@@ -236,7 +236,7 @@ describe('the supervisor', () => {
           const t = getTask(p.store.db, 'h1');
           return t && t.exitCode !== null ? t : undefined;
         },
-        15_000,
+        30_000,
         'the exit code of h1',
       );
       expect(task.exitCode).toBe(4);
@@ -247,7 +247,7 @@ describe('the supervisor', () => {
       await stopSupervisor(p, 2000);
       await tmux.kill();
     }
-  }, 40_000);
+  }, 60_000);
 
   it('lands a queued task by itself', async () => {
     const p = await setup();
