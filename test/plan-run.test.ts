@@ -15,6 +15,7 @@ import {
   snapshot,
   until,
 } from './helpers/plan-run.js';
+import { tmuxServer } from './helpers/tmux.js';
 
 let ctx: PlanRepo | null = null;
 beforeAll(buildOnce, 120_000);
@@ -86,6 +87,30 @@ describe('braid run: plans', () => {
     expect(byName.has('after-broken')).toBe(false);
     expect(await ctx.repo.git('show', 'main:f.txt')).toBe('f');
   }, 60_000);
+
+  it('--interactive runs agents in tmux; one at rest with committed work is done and lands', async () => {
+    ctx = await planRepo();
+    const server = tmuxServer();
+    try {
+      const file = ctx.plan(
+        planYaml([{ name: 'chat', script: '@write chat.txt hello ;; @commit chat', agent: 'fake' }]),
+      );
+      const env = { ...ctx.env, BRAID_TMUX_SOCKET: server.socket, TMUX: '' };
+      const res = await runCli(ctx.repo.dir, ['run', file, '--interactive', '--json'], {
+        env,
+        timeoutMs: 90_000,
+      });
+      expect(res.code, res.stderr).toBe(0);
+      const report = JSON.parse(res.stdout) as RunReport;
+      expect(report.tasks.map((t) => [t.name, t.outcome])).toEqual([['chat', 'landed']]);
+      expect(await ctx.repo.git('show', 'main:chat.txt')).toBe('hello');
+      // The agent is still at its prompt in its tmux window: interactive sessions are the user's to end.
+      const windows = await server.run(['list-windows', '-a', '-F', '#{window_name} #{pane_dead}']);
+      expect(windows).toContain('chat 0');
+    } finally {
+      await server.kill();
+    }
+  }, 120_000);
 
   it('refuses a bad plan with exit 2, listing every problem, and starts nothing', async () => {
     ctx = await planRepo();

@@ -8,6 +8,7 @@ import {
   type PlanTaskState,
 } from '../core/plan.js';
 import type { Task, TokenCounts } from '../core/task.js';
+import { gitRun } from '../git/git.js';
 import { deliverTypedNotes } from '../notes/deliver.js';
 import type { Project } from '../project/project.js';
 import { refreshSession, startSession } from '../session/lifecycle.js';
@@ -82,7 +83,16 @@ export function runIdFor(planKey: string): string {
   return `run-${createHash('sha1').update(planKey).digest('hex').slice(0, 10)}`;
 }
 
-function stateOf(task: Task | null, interactive: boolean): PlanTaskState {
+/** Whether the task's branch has commits of its own: an interactive agent at rest with them is done. */
+async function hasCommittedWork(root: string, task: Task): Promise<boolean> {
+  const res = await gitRun(['rev-list', '--count', `${task.baseCommit}..refs/heads/${task.branch}`], {
+    cwd: root,
+    allowFailure: true,
+  });
+  return res.code === 0 && Number(res.stdout.trim()) > 0;
+}
+
+function stateOf(task: Task | null, interactive: boolean, committed = false): PlanTaskState {
   if (!task) return 'pending';
   switch (task.status) {
     case 'exited':
@@ -101,7 +111,7 @@ function stateOf(task: Task | null, interactive: boolean): PlanTaskState {
       return 'rejected';
     case 'idle':
       // An interactive agent that finished its turn with committed work is done; headless ones exit.
-      return interactive && task.options.hasCommits ? 'done' : 'running';
+      return interactive && committed ? 'done' : 'running';
     default:
       return 'running';
   }
@@ -179,7 +189,13 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
         ? 'rejected'
         : stopped
           ? 'failed'
-          : stateOf(task, !!options.interactive);
+          : stateOf(
+              task,
+              !!options.interactive,
+              !!options.interactive &&
+                task?.status === 'idle' &&
+                (await hasCommittedWork(project.repo.root, task)),
+            );
       states.set(t.name, state);
       if (task && !startedAt.has(t.name)) startedAt.set(t.name, task.createdAt);
       if (['done', 'landed', 'failed', 'rejected'].includes(state) && !finishedAt.has(t.name)) {
