@@ -1,7 +1,6 @@
 /** `braid ui`: the terminal dashboard. */
 import type { Command } from 'commander';
 import { withProject } from '../../project/project.js';
-import { runDashboard } from '../../tui/run.js';
 
 export function register(program: Command): void {
   program
@@ -12,6 +11,10 @@ export function register(program: Command): void {
     .option('--refresh <ms>', 'how often to re-read the store, in milliseconds', '1000')
     .action(async (opts: { refresh: string }) => {
       const refreshMs = Math.max(200, Number(opts.refresh) || 1000);
+      // ink draws only a final frame when CI is set; a dashboard on a real terminal must draw live.
+      if (process.stdout.isTTY) for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[key];
+      // Loaded here, not at start-up: every other command (hooks above all) stays free of ink and react.
+      const { runDashboard } = await import('../../tui/run.js');
       await withProject(process.cwd(), (project) => runDashboard(project, { refreshMs }));
     });
 }
