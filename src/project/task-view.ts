@@ -8,6 +8,7 @@ import { taskCgroupUsage } from '../session/confine.js';
 import { refreshAllSessions } from '../session/refresh.js';
 import { listTasks } from '../store/tasks.js';
 import { latestSamples } from '../supervisor/samples.js';
+import { markInterruptedProvisions } from '../workspace/finish-provision.js';
 import { taskPorts } from '../workspace/ports.js';
 import type { Project } from './project.js';
 
@@ -69,6 +70,7 @@ export async function taskViews(
 ): Promise<TaskView[]> {
   // Liveness and screens are polled, not pushed: read them before showing anything.
   if (options.refresh !== false) await refreshAllSessions(project);
+  markInterruptedProvisions(project);
   const tasks = listTasks(project.store.db);
   const stats =
     options.usage === false

@@ -11,6 +11,7 @@ import { getRuntime } from '../runtime/index.js';
 import type { SessionHandle } from '../runtime/types.js';
 import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../store/tasks.js';
 import { taskEnvironment } from '../workspace/env.js';
+import { repairBeforeStart } from '../workspace/finish-provision.js';
 import { braidDir, taskLogDir } from '../workspace/paths.js';
 import { taskPorts } from '../workspace/ports.js';
 import { confineLaunch, killTaskCgroup, removeTaskCgroup } from './confine.js';
@@ -39,6 +40,8 @@ export interface StartOptions {
   /** A follow-up message instead of the task's prompt (a conflict hand-back, a note). */
   prompt?: string;
   env?: NodeJS.ProcessEnv;
+  /** Told what a repair before the start did (a provision finished, a removal completed). */
+  onProgress?: (message: string) => void;
 }
 
 /** Starts (or resumes) the task's agent in tmux or headless, with the task's environment and hooks. */
@@ -48,6 +51,9 @@ export async function startSession(
   options: StartOptions = {},
 ): Promise<Task> {
   const { store, repo, config } = project;
+  // A provision or removal a killed braid left half-done is finished first (journal), then the start.
+  const repaired = await repairBeforeStart(project, name, options.onProgress);
+  if (repaired) options.onProgress?.(repaired);
   const task = getTask(store.db, name);
   if (!task) throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
   if (task.status === 'provisioning' || (task.status === 'failed' && task.options.deps === undefined)) {

@@ -11,6 +11,8 @@ export interface Operation {
   pid: number;
   pidStart: string | null;
   startedAt: number;
+  /** null while the operation is open; then done, failed or superseded. */
+  outcome: string | null;
 }
 
 interface OperationRow {
@@ -22,6 +24,7 @@ interface OperationRow {
   pid: number;
   pid_start: string | null;
   started_at: number;
+  outcome: string | null;
 }
 
 function fromRow(r: OperationRow): Operation {
@@ -34,6 +37,7 @@ function fromRow(r: OperationRow): Operation {
     pid: r.pid,
     pidStart: r.pid_start,
     startedAt: r.started_at,
+    outcome: r.outcome,
   };
 }
 
@@ -54,7 +58,16 @@ export function beginOperation(store: Store, task: string, kind: string, data: o
     pid: me.pid,
     pidStart: me.start,
     startedAt: now,
+    outcome: null,
   };
+}
+
+/**
+ * Test seam: BRAID_PAUSE_AT=<kind>:<step> stops this process (SIGSTOP) right after that step is
+ * recorded, so a test can SIGKILL it exactly between two steps instead of at a guessed moment.
+ */
+export function pausePoint(kind: string, step: string): void {
+  if (process.env.BRAID_PAUSE_AT === `${kind}:${step}`) process.kill(process.pid, 'SIGSTOP');
 }
 
 export function recordStep(store: Store, op: Operation, step: string, data: object = {}): void {
@@ -63,6 +76,7 @@ export function recordStep(store: Store, op: Operation, step: string, data: obje
   store.db
     .prepare('UPDATE operations SET done_steps = ?, data = ? WHERE id = ?')
     .run(JSON.stringify(op.doneSteps), JSON.stringify(op.data), op.id);
+  pausePoint(op.kind, step);
 }
 
 export function finishOperation(store: Store, op: Operation, outcome: string): void {
@@ -80,6 +94,14 @@ export function openOperations(store: Store, task?: string): Operation[] {
           .all(task)
   ) as OperationRow[];
   return rows.map(fromRow);
+}
+
+/** The task's most recent operation of this kind, open or finished. */
+export function lastOperation(store: Store, task: string, kind: string): Operation | null {
+  const row = store.db
+    .prepare('SELECT * FROM operations WHERE task = ? AND kind = ? ORDER BY id DESC LIMIT 1')
+    .get(task, kind) as OperationRow | undefined;
+  return row ? fromRow(row) : null;
 }
 
 /** An operation is abandoned when the process that began it is gone (or its pid now names another process). */

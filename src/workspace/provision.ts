@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { BraidError } from '../core/errors.js';
 import { assertTaskName, taskBranch, worktreeLocation } from '../core/names.js';
@@ -7,9 +7,9 @@ import { git } from '../git/git.js';
 import { currentBranch, hasCommits, refExists, resolveCommit } from '../git/repo.js';
 import { withWorktreeLock } from '../git/worktree-lock.js';
 import type { Project } from '../project/project.js';
-import { beginOperation, finishOperation, type Operation, recordStep } from '../store/journal.js';
+import { beginOperation, finishOperation, type Operation, pausePoint, recordStep } from '../store/journal.js';
 import { getTask, insertTask, mergeTaskOptions, updateTask } from '../store/tasks.js';
-import { provisionDatabase } from './database.js';
+import { dropDatabase, provisionDatabase } from './database.js';
 import { cloneNodeModules, decideDeps } from './deps.js';
 import { taskEnvironment } from './env.js';
 import { copyIncludes } from './includes.js';
@@ -104,8 +104,26 @@ export async function provisionTask(project: Project, req: NewTaskRequest): Prom
     });
     return beginOperation(store, req.name, 'provision', { worktree, branch });
   });
+  pausePoint('provision', 'begin');
+  return runProvision(project, op, req, { worktree, branch, commit });
+}
+
+export interface WorkspaceTarget {
+  worktree: string;
+  branch: string;
+  commit: string;
+}
+
+/** Runs the steps the journal does not list as done, then marks the task idle (or failed, with why). */
+export async function runProvision(
+  project: Project,
+  op: Operation,
+  req: NewTaskRequest,
+  where: WorkspaceTarget,
+): Promise<Task> {
+  const { store } = project;
   try {
-    await buildWorkspace(project, op, req, { worktree, branch, commit });
+    await buildWorkspace(project, op, req, where);
   } catch (err) {
     const why = err instanceof BraidError ? err.message : String(err);
     updateTask(store.db, req.name, { status: 'failed', statusSource: 'process', statusDetail: why });
@@ -121,38 +139,48 @@ async function buildWorkspace(
   project: Project,
   op: Operation,
   req: NewTaskRequest,
-  where: { worktree: string; branch: string; commit: string },
+  where: WorkspaceTarget,
 ): Promise<void> {
   const { store, repo, config } = project;
   const say = req.onProgress ?? (() => {});
-  say(`creating worktree ${where.worktree}`);
-  await withWorktreeLock(repo.root, () =>
-    git(['worktree', 'add', '--quiet', '-b', where.branch, '--', where.worktree, where.commit], {
-      cwd: repo.root,
-    }),
-  );
-  recordStep(store, op, 'worktree');
+  // Steps a killed run already finished are skipped; a half-done one is redone from clean.
+  const resumed = op.doneSteps.length > 0;
+  const todo = (step: string) => !op.doneSteps.includes(step);
+  if (todo('worktree')) {
+    say(`creating worktree ${where.worktree}`);
+    await withWorktreeLock(repo.root, () =>
+      git(['worktree', 'add', '--quiet', '-b', where.branch, '--', where.worktree, where.commit], {
+        cwd: repo.root,
+      }),
+    );
+    recordStep(store, op, 'worktree');
+  }
 
-  const copied = copyIncludes(repo.root, where.worktree, config.include);
-  if (copied.length) say(`copied ${copied.join(', ')}`);
-  recordStep(store, op, 'include', { included: copied });
+  let copied = (op.data.included as string[] | undefined) ?? [];
+  if (todo('include')) {
+    copied = copyIncludes(repo.root, where.worktree, config.include);
+    if (copied.length) say(`copied ${copied.join(', ')}`);
+    recordStep(store, op, 'include', { included: copied });
+  }
 
+  // Leasing is idempotent: a task that holds its block keeps it.
   const ports = await leasePorts(store, req.name, config.ports);
-  recordStep(store, op, 'ports');
+  if (todo('ports')) recordStep(store, op, 'ports');
 
-  let dbEnv: Record<string, string> = {};
-  if (config.database) {
+  let dbEnv = (getTask(store.db, req.name)?.options.databaseEnv as Record<string, string>) ?? {};
+  if (config.database && todo('database')) {
     say(`creating the task's ${config.database.kind} database`);
-    const db = await provisionDatabase(config.database, {
-      task: req.name,
-      repoRoot: repo.root,
-      worktree: where.worktree,
-    });
+    const dbCtx = { task: req.name, repoRoot: repo.root, worktree: where.worktree };
+    if (resumed) await dropDatabase(config.database, dbCtx);
+    const db = await provisionDatabase(config.database, dbCtx);
     dbEnv = db.env;
     mergeTaskOptions(store.db, req.name, { database: db.info, databaseEnv: db.env });
     recordStep(store, op, 'database');
   }
 
+  if (!todo('deps')) return;
+  // A copy or install cut short is not trusted: start it again from nothing.
+  if (resumed) rmSync(path.join(where.worktree, 'node_modules'), { recursive: true, force: true });
   const deps = decideDeps(config, repo.root, where.worktree);
   mergeTaskOptions(store.db, req.name, { deps: deps.action, depsReason: deps.reason, includes: copied });
   if (deps.action === 'clone') {

@@ -12,6 +12,7 @@ import {
   finishOperation,
   isAbandoned,
   openOperations,
+  pausePoint,
   recordStep,
 } from '../store/journal.js';
 import { deleteTask, getTask } from '../store/tasks.js';
@@ -88,6 +89,7 @@ export async function removeTask(
     }
   }
   const op = beginOperation(store, name, 'remove', { backupRef: saved });
+  pausePoint('remove', 'begin');
   if (options.stopSession) await options.stopSession(task);
   recordStep(store, op, 'session');
   if (config.database && existsSync(task.worktree)) {

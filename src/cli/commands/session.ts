@@ -14,6 +14,7 @@ import {
   stopSession,
 } from '../../session/lifecycle.js';
 import { getTask, updateTask } from '../../store/tasks.js';
+import { dim, progress } from '../output.js';
 
 function requireTask(project: Project, name: string): Task {
   const task = getTask(project.store.db, name);
@@ -67,7 +68,11 @@ export function register(program: Command): void {
     .option('--fresh', 'start a new agent session instead of resuming the last one')
     .action(async (name: string, opts: { headless?: boolean; fresh?: boolean }) => {
       await withProject(process.cwd(), async (project) => {
-        const task = await startSession(project, name, { headless: opts.headless, resume: !opts.fresh });
+        const task = await startSession(project, name, {
+          headless: opts.headless,
+          resume: !opts.fresh,
+          onProgress: (m) => progress(dim(`${name}: ${m}`)),
+        });
         process.stdout.write(`started ${name} (${task.runtime}${task.pid ? `, pid ${task.pid}` : ''})\n`);
       });
     });
