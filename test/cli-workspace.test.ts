@@ -164,3 +164,59 @@ describe('the backup braid rm makes', () => {
     expect(treeOf(fresh)).toEqual(before);
   });
 });
+
+describe('braid ls --json', () => {
+  it('has every field of DESIGN.md, with real changedFiles, ahead and behind', async () => {
+    repo = await tempRepo({ files: { 'README.md': '# r\n', 'keep.txt': 'k\n' } });
+    expect((await runCli(repo.dir, ['new', 'fields', '--no-start'])).code).toBe(0);
+    const wt = (await cliJson<LsJson>(repo.dir, ['ls'])).tasks[0].worktree;
+    for (const file of ['a.txt', 'b.txt']) {
+      writeFileSync(path.join(wt, file), `${file}\n`);
+      await repo.git('-C', wt, 'add', file);
+      await repo.git('-C', wt, 'commit', '-q', '-m', file);
+    }
+    writeFileSync(path.join(wt, 'README.md'), '# edited, not committed\n');
+    writeFileSync(path.join(wt, 'untracked.txt'), 'u\n');
+    await repo.commit('main moves', { 'on-main.txt': 'm\n' });
+    const { tasks } = await cliJson<{ tasks: Record<string, unknown>[] }>(repo.dir, ['ls']);
+    const fields = [
+      'name',
+      'branch',
+      'worktree',
+      'status',
+      'statusSource',
+      'exitCode',
+      'agent',
+      'agentSessionId',
+      'runtime',
+      'base',
+      'ports',
+      'pid',
+      'changedFiles',
+      'rssBytes',
+      'cpuPercent',
+      'tokens',
+      'costUsd',
+      'landedCommit',
+    ];
+    for (const f of fields) expect(tasks[0], f).toHaveProperty(f);
+    expect(tasks[0]).toMatchObject({
+      name: 'fields',
+      branch: 'braid/fields',
+      worktree: wt,
+      status: 'idle',
+      statusSource: 'process',
+      exitCode: null,
+      agentSessionId: null,
+      runtime: 'tmux',
+      base: 'main',
+      pid: null,
+      landedCommit: null,
+      // a.txt, b.txt (committed), README.md (edited), untracked.txt; main's own commit is not the task's.
+      changedFiles: 4,
+      ahead: 2,
+      behind: 1,
+    });
+    expect(Object.keys(tasks[0].ports as object)).toContain('PORT');
+  });
+});
