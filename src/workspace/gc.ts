@@ -5,6 +5,7 @@ import { git } from '../git/git.js';
 import { snapshotWorktree } from '../git/snapshot.js';
 import { withWorktreeLock } from '../git/worktree-lock.js';
 import type { Project } from '../project/project.js';
+import { queueLockHolder } from '../queue/lock.js';
 import { isAbandoned, openOperations } from '../store/journal.js';
 import { listTasks } from '../store/tasks.js';
 import { GATE_LESSEE } from './ports.js';
@@ -78,13 +79,18 @@ export async function collectGarbage(project: Project): Promise<GcAction[]> {
   await withWorktreeLock(repo.root, () => git(['worktree', 'prune'], { cwd: repo.root }));
   const names = new Set(listTasks(store.db).map((t) => t.name));
   const leases = store.db.prepare('SELECT DISTINCT task FROM port_leases').all() as { task: string }[];
+  // The gate's block is kept between gates while a queue runs; with no live queue it is stale.
+  const queueRuns = queueLockHolder(store) !== null;
   for (const { task } of leases) {
-    if (names.has(task) || task === GATE_LESSEE) continue;
+    if (names.has(task) || (task === GATE_LESSEE && queueRuns)) continue;
     store.db.prepare('DELETE FROM port_leases WHERE task = ?').run(task);
     actions.push({
       kind: 'stale-lease',
       target: task,
-      detail: 'released the ports of a task that no longer exists',
+      detail:
+        task === GATE_LESSEE
+          ? 'released the merge-queue gate ports (no queue is running)'
+          : 'released the ports of a task that no longer exists',
     });
   }
   const locks = store.db.prepare('SELECT name, pid, pid_start FROM locks').all() as {

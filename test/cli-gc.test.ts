@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { selfIdentity } from '../src/exec/pid.js';
+import { CLI, cliJson, runCli } from './helpers/cli.js';
+import { pidWithArgs, storeOf } from './helpers/plan-run.js';
+import { GIT_TEST_ENV, type TempRepo, tempRepo } from './helpers/repo.js';
+import { eventually } from './helpers/tmux.js';
+
+let repo: TempRepo;
+afterEach(() => repo?.cleanup());
+
+interface GcJson {
+  actions: { kind: string; target: string; detail: string }[];
+}
+
+async function rows<T>(sql: string): Promise<T[]> {
+  const store = await storeOf(repo.dir);
+  try {
+    return store.db.prepare(sql).all() as T[];
+  } finally {
+    store.close();
+  }
+}
+
+async function exec(sql: string, ...params: unknown[]): Promise<void> {
+  const store = await storeOf(repo.dir);
+  try {
+    store.db.prepare(sql).run(...params);
+  } finally {
+    store.close();
+  }
+}
+
+describe('braid gc repairs', () => {
+  it('a braid/ worktree no task owns: backed up whole, then removed', async () => {
+    repo = await tempRepo();
+    const orphan = path.join(repo.parent, 'repo.braid', 'orphan');
+    await repo.git('worktree', 'add', '--quiet', '-b', 'braid/orphan', orphan, 'main');
+    writeFileSync(path.join(orphan, 'unsaved.txt'), 'work nobody committed\n');
+    // A worktree on another branch is the user's own: gc leaves it alone.
+    const mine = path.join(repo.parent, 'mine');
+    await repo.git('worktree', 'add', '--quiet', '-b', 'feature', mine, 'main');
+    const gc = await cliJson<GcJson>(repo.dir, ['gc']);
+    const action = gc.actions.find((a) => a.kind === 'orphan-worktree');
+    expect(action?.target).toBe(orphan);
+    const ref = action?.detail.match(/refs\/braid\/backup\/orphan\/\S+/)?.[0] as string;
+    expect(await repo.git('show', `${ref}:unsaved.txt`)).toBe('work nobody committed');
+    expect(existsSync(orphan)).toBe(false);
+    expect(await repo.git('worktree', 'list', '--porcelain')).not.toContain(orphan);
+    expect(existsSync(mine)).toBe(true);
+  });
+
+  it('leases of tasks that are gone, and the gate’s when no queue runs; a live task’s stay', async () => {
+    repo = await tempRepo();
+    writeFileSync(
+      path.join(repo.dir, 'braid.yaml'),
+      'ports: { names: [PORT], range: [4800, 4899], block: 2 }\n',
+    );
+    expect((await runCli(repo.dir, ['new', 'alive', '--no-start'])).code).toBe(0);
+    const lease = 'INSERT INTO port_leases (port, task, name, leased_at) VALUES (?, ?, ?, 0)';
+    await exec(lease, 4890, 'ghost', 'PORT');
+    await exec(lease, 4895, '(gate)', 'PORT');
+    // While a live process holds the queue, the gate's ports are in use.
+    const me = selfIdentity();
+    await exec(
+      'INSERT INTO locks (name, pid, pid_start, holder, acquired_at) VALUES (?, ?, ?, ?, 0)',
+      'queue',
+      me.pid,
+      me.start,
+      'test queue',
+    );
+    const first = await cliJson<GcJson>(repo.dir, ['gc']);
+    expect(first.actions.map((a) => [a.kind, a.target])).toEqual([['stale-lease', 'ghost']]);
+    await exec('DELETE FROM locks WHERE name = ?', 'queue');
+    const second = await cliJson<GcJson>(repo.dir, ['gc']);
+    expect(second.actions.map((a) => [a.kind, a.target])).toEqual([['stale-lease', '(gate)']]);
+    const left = await rows<{ task: string }>('SELECT DISTINCT task FROM port_leases');
+    expect(left).toEqual([{ task: 'alive' }]);
+  });
+
+  it('a lock whose holder was killed', async () => {
+    repo = await tempRepo();
+    const holder = spawn(process.execPath, [CLI, 'lock', 'migrations', '--', 'sleep', '307'], {
+      cwd: repo.dir,
+      env: { ...process.env, ...GIT_TEST_ENV, BRAID_NO_SUPERVISOR: '1' },
+      stdio: 'ignore',
+    });
+    const locks = () => rows<{ name: string; pid: number }>('SELECT name, pid FROM locks');
+    await eventually(async () => (await locks()).some((l) => l.pid === holder.pid), 20_000, 'the lock');
+    const exited = new Promise((r) => holder.once('exit', r));
+    holder.kill('SIGKILL');
+    await exited;
+    const orphan = pidWithArgs(['sleep', '307']);
+    if (orphan) process.kill(orphan, 'SIGKILL');
+    const gc = await cliJson<GcJson>(repo.dir, ['gc']);
+    expect(gc.actions).toContainEqual({
+      kind: 'stale-lock',
+      target: 'migrations',
+      detail: `holder pid ${holder.pid} is gone`,
+    });
+    expect(await locks()).toEqual([]);
+  });
+});
