@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -9,6 +10,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliJson, runCli } from './helpers/cli.js';
@@ -218,5 +220,45 @@ describe('braid ls --json', () => {
       behind: 1,
     });
     expect(Object.keys(tasks[0].ports as object)).toContain('PORT');
+  });
+});
+
+describe('port leases', () => {
+  it('skip every block with a port another process listens on, on any address', async () => {
+    repo = await tempRepo();
+    writeFileSync(
+      path.join(repo.dir, 'braid.yaml'),
+      'ports: { names: [PORT], range: [4900, 4949], block: 5 }\n',
+    );
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && !a.internal && !a.address.startsWith('fe80'));
+    // Loopback always; the host's own IPv4 and IPv6 addresses where it has them (a LAN dev server).
+    const hosts = [
+      '127.0.0.1',
+      ...['IPv4', 'IPv6'].flatMap((f) => external.find((a) => a?.family === f)?.address ?? []),
+    ];
+    const held = hosts.map((host, i) => ({ host, port: 4901 + 5 * i }));
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const net = require('net'); let n = 0; const all = ${JSON.stringify(held)};
+         for (const h of all) net.createServer().listen({ port: h.port, host: h.host }, () => { if (++n === all.length) console.log('ready'); });
+         setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise<void>((resolve) =>
+        holder.stdout.on('data', (d) => String(d).includes('ready') && resolve()),
+      );
+      const res = await runCli(repo.dir, ['new', 'free', '--no-start']);
+      expect(res.code, res.stderr).toBe(0);
+      const ls = await cliJson<LsJson>(repo.dir, ['ls']);
+      expect(ls.tasks[0].ports.PORT).toBe(4900 + 5 * held.length);
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 });

@@ -5,12 +5,18 @@ import type { Store } from '../store/db.js';
 
 export type PortMap = Record<string, number>;
 
-/** A port is free when nothing listens on it on either loopback family. */
+/** Bind errors that mean "this host has no such address family or address", not "in use". */
+const NO_SUCH_ADDRESS = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT']);
+
+/**
+ * A port is free when braid can bind it on 127.0.0.1 and on `::` (every IPv6 address and, dual-stack,
+ * every IPv4 one): a dev server listening on any interface counts. A host without IPv6 skips `::`.
+ */
 export async function portIsFree(port: number): Promise<boolean> {
-  for (const host of ['127.0.0.1', '::1']) {
+  for (const host of ['127.0.0.1', '::']) {
     const ok = await new Promise<boolean>((resolve) => {
       const server = net.createServer();
-      server.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'EADDRNOTAVAIL'));
+      server.once('error', (err: NodeJS.ErrnoException) => resolve(NO_SUCH_ADDRESS.has(err.code ?? '')));
       server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
     });
     if (!ok) return false;
