@@ -193,7 +193,7 @@ async function buildWorkspace(
       env: taskEnvironment(repo, { name: req.name }, ports, dbEnv),
       logPath: setupLogPath(repo.commonDir, req.name),
       timeoutSeconds: config.setup_timeout,
-      onProgress: (line) => say(`setup: ${line.slice(0, 100)}`),
+      onProgress: say,
     });
   }
   recordStep(store, op, 'deps');

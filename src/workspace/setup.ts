@@ -12,25 +12,35 @@ export interface SetupRun {
   onProgress?: (line: string) => void;
 }
 
+/** How often a long setup command says it is still running. */
+const STILL_RUNNING_MS = 15_000;
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
 /**
- * Runs the configured setup commands (the user's own shell lines, e.g. `npm ci`) in a new worktree,
- * every line of output into the task's log, the latest line as progress.
+ * Runs the configured setup commands (the user's own shell lines, e.g. `npm ci`) in a new worktree:
+ * every line of output goes to the task's log; progress is one line per command (which, how long).
  */
 export async function runSetup(setup: SetupRun): Promise<void> {
   mkdirSync(path.dirname(setup.logPath), { recursive: true });
-  for (const command of setup.commands) {
+  for (const [i, command] of setup.commands.entries()) {
+    const label = `setup ${i + 1}/${setup.commands.length}: ${command}`;
     appendFileSync(setup.logPath, `$ ${command}\n`);
-    setup.onProgress?.(command);
+    setup.onProgress?.(`${label} (output in ${setup.logPath})`);
+    const started = Date.now();
+    const ticker = setInterval(
+      () => setup.onProgress?.(`${label} (running, ${seconds(Date.now() - started)})`),
+      STILL_RUNNING_MS,
+    );
     const res = await run('sh', ['-c', command], {
       cwd: setup.cwd,
       env: setup.env,
       timeoutMs: setup.timeoutSeconds * 1000,
       allowFailure: true,
-      onLine: (line) => {
-        appendFileSync(setup.logPath, `${line}\n`);
-        setup.onProgress?.(line);
-      },
-    });
+      onLine: (line) => appendFileSync(setup.logPath, `${line}\n`),
+    }).finally(() => clearInterval(ticker));
     if (res.code !== 0) {
       appendFileSync(setup.logPath, `[braid] exited with ${res.code ?? res.signal}\n`);
       throw new BraidError(
@@ -39,5 +49,6 @@ export async function runSetup(setup: SetupRun): Promise<void> {
         `See the log: ${setup.logPath}. Fix it, then braid rm the task and create it again.`,
       );
     }
+    setup.onProgress?.(`${label} (done in ${seconds(Date.now() - started)})`);
   }
 }
