@@ -59,7 +59,8 @@ export function worktreePathFor(project: Project, name: string): string {
 export async function provisionTask(project: Project, req: NewTaskRequest): Promise<Task> {
   assertTaskName(req.name);
   const { store, repo, config } = project;
-  await recoverTask(project, req.name);
+  const repaired = await recoverTask(project, req.name);
+  if (repaired) req.onProgress?.(repaired);
   if (getTask(store.db, req.name)) {
     throw new BraidError(
       'E_TASK_EXISTS',

@@ -31,6 +31,8 @@ export interface RemoveResult {
   name: string;
   backupRef: string | null;
   restoreHint: string | null;
+  /** Set when this run completed a removal a killed braid had begun. */
+  resumed?: boolean;
 }
 
 /** Refuses while another live braid process is mid-operation on the task; abandoned ones are taken over. */
@@ -74,6 +76,7 @@ export async function removeTask(
   const { store, repo, config } = project;
   const task = getTask(store.db, name);
   if (!task) throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
+  const resumed = openOperations(store, name).some((op) => op.kind === 'remove' && isAbandoned(op));
   claimTask(project, name);
   if (isReadonlyTask(project, task)) return removeReadonlyTask(project, task, options);
   const saved = await backup(project, task);
@@ -108,7 +111,7 @@ export async function removeTask(
     deleteTask(store.db, name);
   });
   finishOperation(store, op, 'done');
-  return { name, backupRef: saved, restoreHint };
+  return { name, backupRef: saved, restoreHint, resumed };
 }
 
 /** A read-only task owns only its session and its row: the main checkout and its branch stay. */

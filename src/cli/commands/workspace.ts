@@ -90,6 +90,7 @@ export function register(program: Command): void {
           });
           removed.push(res);
           if (!opts.json) {
+            if (res.resumed) process.stdout.write(`finished the interrupted removal of ${name}\n`);
             process.stdout.write(`removed ${name}\n`);
             if (res.backupRef)
               process.stdout.write(dim(`  backup: ${res.backupRef}\n  restore: ${res.restoreHint}\n`));
