@@ -11,6 +11,8 @@ export interface RunMemory {
   stopped: Map<string, string>;
   startedAt: Map<string, number>;
   finishedAt: Map<string, number>;
+  /** Tasks that could not even be provisioned (e.g. needs that conflict when stacked), with why. */
+  unstarted: Map<string, string>;
 }
 
 /** The final report: each task's outcome and why, durations, usage, and the parallel speed-up. */
@@ -36,6 +38,7 @@ export async function buildReport(
     else if (m.stopped.has(spec.name)) [outcome, reason] = ['stopped', m.stopped.get(spec.name) ?? null];
     else if (m.rejected.has(spec.name) || task?.status === 'conflict')
       [outcome, reason] = ['rejected', m.rejected.get(spec.name) ?? task?.statusDetail ?? null];
+    else if (m.unstarted.has(spec.name)) [outcome, reason] = ['failed', m.unstarted.get(spec.name) ?? null];
     else if (interrupted && !task) [outcome, reason] = ['pending', 'not started yet'];
     else if (interrupted && LIVE_STATUSES.includes(task?.status ?? 'failed'))
       [outcome, reason] = ['running', 'still running: its session was left alive'];
