@@ -54,25 +54,36 @@ export async function buildReport(
       landedCommit: task?.landedCommit ?? null,
     };
   });
-  const wallMs = Date.now() - started;
-  // Only the time tasks ran during this invocation counts: an adopted run's earlier part is not ours.
-  const taskMs = plan.tasks.reduce((a, spec) => {
-    const begin = m.startedAt.get(spec.name);
-    const end = m.finishedAt.get(spec.name);
+  return { runId, interrupted, ...runTotals(reports, m, started, Date.now()) };
+}
+
+/**
+ * The report's figures: wall time, the time tasks ran during this invocation (an adopted run's
+ * earlier part is not ours), token and cost totals, and the speed-up (task time / wall time).
+ */
+export function runTotals(
+  reports: TaskReport[],
+  m: Pick<RunMemory, 'startedAt' | 'finishedAt'>,
+  started: number,
+  now: number,
+): Pick<RunReport, 'wallMs' | 'tasks' | 'totals'> {
+  const wallMs = now - started;
+  const taskMs = reports.reduce((a, r) => {
+    const begin = m.startedAt.get(r.name);
+    const end = m.finishedAt.get(r.name);
     return begin && end ? a + Math.max(0, end - Math.max(begin, started)) : a;
   }, 0);
   const costs = reports.map((r) => r.costUsd);
+  const tokens = reports.reduce(
+    (a, r) =>
+      a + (r.tokens ? r.tokens.input + r.tokens.output + r.tokens.cacheCreation + r.tokens.cacheRead : 0),
+    0,
+  );
   return {
-    runId,
-    interrupted,
     wallMs,
     tasks: reports,
     totals: {
-      tokens: reports.reduce(
-        (a, r) =>
-          a + (r.tokens ? r.tokens.input + r.tokens.output + r.tokens.cacheCreation + r.tokens.cacheRead : 0),
-        0,
-      ),
+      tokens,
       costUsd: costs.every((c) => c === null) ? null : costs.reduce<number>((a, c) => a + (c ?? 0), 0),
       taskMs,
       speedup: wallMs > 0 && taskMs > 0 ? taskMs / wallMs : null,
