@@ -10,7 +10,6 @@ import {
 } from '../core/plan.js';
 import type { Task, TokenCounts } from '../core/task.js';
 import { gitRun } from '../git/git.js';
-import { deliverTypedNotes } from '../notes/deliver.js';
 import type { Project } from '../project/project.js';
 import { refreshSession, startSession } from '../session/lifecycle.js';
 import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../store/tasks.js';
@@ -239,8 +238,6 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
       interrupted = true;
       break;
     }
-    // Notes reach hook agents by themselves; idle agents without hooks get them typed in.
-    if (options.interactive) await deliverTypedNotes(project);
     const decision = nextPlanActions(plan, states, watch.runSpent ? 0 : options.maxParallel, options.land);
     for (const s of decision.skip) {
       skipped.set(s.name, s.reason);
@@ -330,6 +327,8 @@ async function startTask(
       runId,
       needs: spec.needs,
     });
+    // The supervisor keeps to the run's budget too, after this runner is gone (Ctrl-C).
+    if (project.config.budget) mergeTaskOptions(store.db, name, { budget: project.config.budget });
     // A stacked task starts from its needs' branches but lands where they land (not on their branches).
     if (stack) {
       if (stack.landsOn) updateTask(store.db, name, { base: stack.landsOn });
