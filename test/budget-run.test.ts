@@ -4,7 +4,16 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { budgetAction, checkBudget, mergeBudgets } from '../src/core/budget.js';
 import type { RunReport } from '../src/plan/runner.js';
 import { runCli } from './helpers/cli.js';
-import { buildOnce, claudeOnPath, type PlanRepo, planRepo, planYaml, snapshot } from './helpers/plan-run.js';
+import {
+  buildOnce,
+  claudeOnPath,
+  type PlanRepo,
+  pidWithArgs,
+  planRepo,
+  planYaml,
+  snapshot,
+  until,
+} from './helpers/plan-run.js';
 
 let ctx: PlanRepo | null = null;
 beforeAll(buildOnce, 120_000);
@@ -132,5 +141,72 @@ describe('braid run with a budget', () => {
     expect(report.tasks[0]).toMatchObject({ name: 'big', outcome: 'stopped' });
     expect(report.tasks[0].reason).toMatch(/^stopped for budget: run spent \$0\.0\d of \$0\.01/);
     expect(report.tasks[1]).toMatchObject({ name: 'later', outcome: 'skipped' });
+  }, 60_000);
+});
+
+describe('budgets kept by the supervisor', () => {
+  // runCli keeps the supervisor away by default: these tests are about it.
+  const fast = {
+    BRAID_NO_SUPERVISOR: '',
+    BRAID_SUPERVISOR_BUDGET_MS: '300',
+    BRAID_SUPERVISOR_GRACE_MS: '5000',
+  };
+
+  it('warns at 80 % and stops a braid new session at 100 %, keeping its work', async () => {
+    ctx = await planRepo('budget: { task_tokens: 1000 }');
+    const env = { ...ctx.env, ...fast };
+    const script =
+      '@write partial.txt half done ;; @tokens 850 0 ;; @sleep 2500 ;; @tokens 500 0 ;; @sleep 30000 ;; @commit never';
+    const res = await runCli(ctx.repo.dir, ['new', 'solo', '--headless', '--agent', 'quick', '-p', script], {
+      env,
+    });
+    expect(res.code, res.stderr).toBe(0);
+    const dir = ctx.repo.dir;
+    await until(
+      'solo stopped for budget',
+      async () => (await snapshot(dir)).events('solo', 'budget-stopped').length > 0,
+    );
+    const { byName, events } = await snapshot(dir);
+    expect(events('solo', 'budget-warning')).toHaveLength(1);
+    expect(String(events('solo', 'budget-warning')[0].data.reason)).toMatch(
+      /^task used 85\d tokens of 1,000/,
+    );
+    expect(String(events('solo', 'budget-stopped')[0].data.reason)).toMatch(
+      /^task used 1,35\d tokens of 1,000/,
+    );
+    expect(events('solo', 'budget-warning')[0].at).toBeLessThan(events('solo', 'budget-stopped')[0].at);
+    expect(byName.get('solo')?.status).not.toMatch(/^(starting|working|waiting|idle)$/);
+    expect(await ctx.repo.git('show', 'braid/solo:partial.txt')).toBe('half done');
+  }, 60_000);
+
+  it("keeps a plan's own budget for the sessions a Ctrl-C'd run left running", async () => {
+    ctx = await planRepo();
+    const p = ctx;
+    const env = { ...p.env, ...fast };
+    const file = p.plan(
+      planYaml(
+        [
+          {
+            name: 'left',
+            script: '@write l.txt kept ;; @sleep 2500 ;; @tokens 5000 0 ;; @sleep 30000 ;; @commit x',
+          },
+        ],
+        'budget: { task_tokens: 1000 }',
+      ),
+    );
+    const running = runCli(p.repo.dir, ['run', file], { env, timeoutMs: 60_000 });
+    await until('left working', async () => !!(await snapshot(p.repo.dir)).byName.get('left')?.pid);
+    const braidPid = pidWithArgs(['run', file]);
+    expect(braidPid).not.toBeNull();
+    process.kill(braidPid as number, 'SIGINT');
+    expect((await running).code).toBe(130);
+    expect((await snapshot(p.repo.dir)).events('left', 'budget-stopped')).toHaveLength(0);
+    await until('left stopped for budget by the supervisor', async () => {
+      const { events } = await snapshot(p.repo.dir);
+      return events('left', 'budget-stopped').length > 0;
+    });
+    const { byName } = await snapshot(p.repo.dir);
+    expect(byName.get('left')?.options.budget).toEqual({ task_tokens: 1000 });
+    expect(await p.repo.git('show', 'braid/left:l.txt')).toBe('kept');
   }, 60_000);
 });

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cliJson, runCli } from './helpers/cli.js';
 import { buildOnce, type PlanRepo, planRepo, snapshot, until } from './helpers/plan-run.js';
+import { tmuxServer } from './helpers/tmux.js';
 
 let ctx: PlanRepo | null = null;
 beforeAll(buildOnce, 120_000);
@@ -85,4 +87,65 @@ describe('braid note', () => {
     expect(empty.stderr).toContain('no note given');
     expect(await cliJson<NoteList>(ctx.repo.dir, ['note', '--list'], ctx.env)).toEqual({ notes: [] });
   }, 30_000);
+
+  it('the supervisor types a note into a hook-less tmux session once it is idle, and into later ones', async () => {
+    const p = await planRepo();
+    ctx = p;
+    const server = tmuxServer();
+    try {
+      // A screen-watched agent that reads what is typed at it: busy printing first, then at rest.
+      const config = p.env.BRAID_CONFIG as string;
+      const typist = [
+        '  typist:',
+        '    command: ["sh", "-c", "{prompt}"]',
+        '    status: screen',
+        '    screen_idle_seconds: 1',
+        '',
+      ].join('\n');
+      writeFileSync(config, readFileSync(config, 'utf8').replace('agents:\n', `agents:\n${typist}`));
+      const env = { ...p.env, BRAID_TMUX_SOCKET: server.socket, TMUX: '', BRAID_NO_SUPERVISOR: '' };
+      const busy = 'for i in 1 2 3 4 5 6 7 8 9 10; do echo busy $i; sleep 0.4; done; cat >> heard.txt';
+      const started = await runCli(p.repo.dir, ['new', 'busy', '--agent', 'typist', '-p', busy], { env });
+      expect(started.code, started.stderr).toBe(0);
+      await until(
+        'busy working',
+        async () => (await snapshot(p.repo.dir)).byName.get('busy')?.status === 'working',
+      );
+
+      const added = await runCli(p.repo.dir, ['note', '--json', 'Use the new logger.'], { env });
+      expect(added.code, added.stderr).toBe(0);
+      // Busy at note time: nothing typed then.
+      expect((JSON.parse(added.stdout) as { typed: string[] }).typed).toEqual([]);
+
+      const worktree = (await snapshot(p.repo.dir)).byName.get('busy')?.worktree ?? '';
+      const heard = (dir: string) => {
+        const file = path.join(dir, 'heard.txt');
+        return existsSync(file) && readFileSync(file, 'utf8');
+      };
+      const got = await until('the note typed once busy is idle', async () => heard(worktree), 30_000);
+      expect(got).toContain('Use the new logger.');
+
+      const later = await runCli(
+        p.repo.dir,
+        ['new', 'later', '--agent', 'typist', '-p', 'cat >> heard.txt'],
+        {
+          env,
+        },
+      );
+      expect(later.code, later.stderr).toBe(0);
+      const laterTree = (await snapshot(p.repo.dir)).byName.get('later')?.worktree ?? '';
+      expect(
+        await until('the note typed into the later session', async () => heard(laterTree), 30_000),
+      ).toContain('Use the new logger.');
+      const list = await cliJson<NoteList>(p.repo.dir, ['note', '--list'], env);
+      expect(list.notes[0].deliveredTo.map((d) => `${d.task}:${d.via}`).sort()).toEqual([
+        'busy:typed',
+        'later:typed',
+      ]);
+    } finally {
+      await p.cleanup();
+      ctx = null;
+      await server.kill();
+    }
+  }, 90_000);
 });

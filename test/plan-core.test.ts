@@ -19,6 +19,25 @@ describe('plan validation', () => {
     expect(planProblems({ tasks: [{ name: 'a', prompt: 'x', colour: 'red' }] }).problems[0]).toContain(
       "unknown key 'colour'",
     );
+    const mixed = planProblems({
+      tasks: [
+        { name: 'a', prompt: 'x', needs: ['b'], colour: 'red' },
+        { name: 'b', prompt: '', needs: ['a', 'nobody'] },
+        { name: 'B!', prompt: 'x' },
+        { prompt: 'no name' },
+      ],
+    });
+    expect(mixed.plan).toBeNull();
+    expect(mixed.problems).toEqual(
+      expect.arrayContaining([
+        "tasks.0: unknown key 'colour'",
+        expect.stringMatching(/^tasks\.1\.prompt: /),
+        expect.stringMatching(/^tasks\.3\.name: /),
+        expect.stringContaining("'B!' is not a valid task name"),
+        "tasks.1.needs: 'b' needs unknown task 'nobody'",
+        expect.stringMatching(/dependency cycle (a -> b -> a|b -> a -> b)/),
+      ]),
+    );
     expect(() => parsePlan('tasks: [', 'plan.yaml')).toThrow(/not valid YAML/);
   });
 });
@@ -44,6 +63,10 @@ describe('nextPlanActions', () => {
   it('starts a dependent task only after its needs landed, or were done when stacked', () => {
     expect(nextPlanActions(plan, states({ a: 'done', b: 'done' }), 3).start).toEqual(['e']);
     expect(nextPlanActions(plan, states({ a: 'landed', b: 'running' }), 3).start).toEqual(['c']);
+  });
+  it('without landing (land: manual) a dependent starts once its needs are done, as nothing will land', () => {
+    expect(nextPlanActions(plan, states({ a: 'done', b: 'done' }), 3, false).start).toEqual(['c', 'e']);
+    expect(nextPlanActions(plan, states({ a: 'running', b: 'done' }), 3, false).start).toEqual(['e']);
   });
   it('skips what needs a failed task, transitively, with the reason', () => {
     const d = nextPlanActions(plan, states({ a: 'failed', b: 'running' }), 3);

@@ -131,11 +131,25 @@ describe('braid run: plans', () => {
     expect(res.stderr).toContain("'b' needs unknown task 'ghost'");
     expect(res.stderr).toMatch(/dependency cycle (a -> c -> b -> a|c -> b -> a -> c|b -> a -> c -> b)/);
     expect(res.stderr).toContain("'Bad Name' is not a valid task name");
-    const unknown = ctx.plan('tasks:\n  - { name: a, prompt: x, colour: red }\nmax_paralel: 2\n', 'p2.yaml');
-    const res2 = await runCli(ctx.repo.dir, ['run', unknown], { env: ctx.env });
+    // Schema problems do not hide the others: unknown fields, a cycle and a bad name in one report.
+    const mixed = ctx.plan(
+      [
+        'tasks:',
+        '  - { name: a, prompt: x, colour: red, needs: [b] }',
+        '  - { name: b, prompt: x, needs: [a] }',
+        '  - { name: "-bad", prompt: x }',
+        'max_paralel: 2',
+        '',
+      ].join('\n'),
+      'p2.yaml',
+    );
+    const res2 = await runCli(ctx.repo.dir, ['run', mixed], { env: ctx.env });
     expect(res2.code).toBe(2);
-    expect(res2.stderr).toContain('colour');
-    expect(res2.stderr).toContain('max_paralel');
+    expect(res2.stderr).toContain("tasks.0: unknown key 'colour'");
+    expect(res2.stderr).toContain("unknown key 'max_paralel'");
+    expect(res2.stderr).toMatch(/dependency cycle (a -> b -> a|b -> a -> b)/);
+    expect(res2.stderr).toContain("'-bad' is not a valid task name");
+    expect(res2.stderr).toContain('has 4 problems');
     expect(existsSync(path.join(ctx.repo.parent, 'repo.braid'))).toBe(false);
     expect((await snapshot(ctx.repo.dir)).tasks).toEqual([]);
   }, 30_000);

@@ -65,6 +65,8 @@ describe('the supervisor', () => {
       'usage',
       'radar',
       'queue',
+      'budget',
+      'notes',
     ]);
 
     const second = await up(env);

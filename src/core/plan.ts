@@ -63,28 +63,40 @@ export function findCycle(tasks: Pick<PlanTask, 'name' | 'needs'>[]): string[] |
   return null;
 }
 
+/** The names and needs of a plan's tasks as far as they can be read, even from a plan the schema refuses. */
+function looseTasks(raw: unknown): Pick<PlanTask, 'name' | 'needs'>[] {
+  const tasks = (raw as { tasks?: unknown } | null)?.tasks;
+  if (!Array.isArray(tasks)) return [];
+  return tasks.map((t) => {
+    const o = (t ?? {}) as { name?: unknown; needs?: unknown };
+    const needs = Array.isArray(o.needs) ? o.needs.filter((d): d is string => typeof d === 'string') : [];
+    return { name: typeof o.name === 'string' ? o.name : '', needs };
+  });
+}
+
 /** Every problem of a plan at once: schema, names, duplicates, unknown needs, cycles. */
 export function planProblems(raw: unknown): { plan: Plan | null; problems: string[] } {
   const res = planSchema.safeParse(raw ?? {});
-  if (!res.success) return { plan: null, problems: formatIssues(res.error.issues) };
-  const plan = res.data;
-  const problems: string[] = [];
+  const problems = res.success ? [] : formatIssues(res.error.issues);
+  // The graph is checked even when the schema is not satisfied: every problem is listed in one go.
+  const tasks = res.success ? res.data.tasks : looseTasks(raw);
   const seen = new Set<string>();
-  plan.tasks.forEach((t, i) => {
+  tasks.forEach((t, i) => {
+    if (!t.name) return; // a missing or non-text name is a schema problem, already listed
     const problem = taskNameProblem(t.name);
     if (problem) problems.push(`tasks.${i}.name: '${t.name}' is not a valid task name: ${problem}`);
     if (seen.has(t.name)) problems.push(`tasks.${i}.name: duplicate task name '${t.name}'`);
     seen.add(t.name);
   });
-  plan.tasks.forEach((t, i) => {
+  tasks.forEach((t, i) => {
     for (const dep of t.needs) {
       if (!seen.has(dep)) problems.push(`tasks.${i}.needs: '${t.name}' needs unknown task '${dep}'`);
       if (dep === t.name) problems.push(`tasks.${i}.needs: '${t.name}' needs itself`);
     }
   });
-  const cycle = findCycle(plan.tasks.map((t) => ({ ...t, needs: t.needs.filter((d) => d !== t.name) })));
+  const cycle = findCycle(tasks.map((t) => ({ ...t, needs: t.needs.filter((d) => d !== t.name) })));
   if (cycle) problems.push(`tasks: dependency cycle ${cycle.join(' -> ')}`);
-  return { plan, problems };
+  return { plan: res.success ? res.data : null, problems };
 }
 
 export function parsePlan(text: string, source: string): Plan {
@@ -124,14 +136,21 @@ export interface PlanDecision {
   skip: { name: string; reason: string }[];
 }
 
+/** Whether a task starts from its needs' branches: asked for, or forced because nothing lands in this run. */
+export function startsStacked(task: Pick<PlanTask, 'stack' | 'needs'>, landing: boolean): boolean {
+  return task.needs.length > 0 && (task.stack || !landing);
+}
+
 /**
  * What to do next: tasks whose needs are met start while slots are free, in plan order; tasks that
- * need a failed, rejected or skipped task are skipped with the reason.
+ * need a failed, rejected or skipped task are skipped with the reason. Without landing (land: manual)
+ * nothing ever lands, so a dependent starts stacked on its needs' branches once they are done.
  */
 export function nextPlanActions(
   plan: Pick<Plan, 'tasks'>,
   states: ReadonlyMap<string, PlanTaskState>,
   maxParallel: number,
+  landing = true,
 ): PlanDecision {
   const skip: PlanDecision['skip'] = [];
   const effective = new Map(states);
@@ -155,7 +174,7 @@ export function nextPlanActions(
     if (effective.get(t.name) !== 'pending') continue;
     const ready = t.needs.every((d) => {
       const s = effective.get(d);
-      return t.stack ? s === 'done' || s === 'landing' || s === 'landed' : s === 'landed';
+      return startsStacked(t, landing) ? s === 'done' || s === 'landing' || s === 'landed' : s === 'landed';
     });
     if (ready) start.push(t.name);
   }

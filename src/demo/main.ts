@@ -17,6 +17,17 @@ function banner(text: string): void {
   process.stdout.write(`\n\x1b[1m== ${text}\x1b[0m\n`);
 }
 
+/** The demo's private tmux server, should anything have started one (plan runs are headless): gone, socket too. */
+async function endTmux(socket: string): Promise<void> {
+  try {
+    await run('tmux', ['-L', socket, 'kill-server'], { cwd: '/', allowFailure: true });
+  } catch {
+    // no tmux on this machine: no server either
+  }
+  const dir = path.join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`);
+  rmSync(path.join(dir, socket), { force: true });
+}
+
 async function main(): Promise<void> {
   const keep = process.argv.includes('--keep');
   const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'braid-demo-')));
@@ -61,6 +72,7 @@ async function main(): Promise<void> {
     }
     // braid run started a supervisor for the repository: the demo leaves nothing running.
     await run(process.execPath, [CLI, 'down'], { cwd: repo, env, allowFailure: true });
+    await endTmux(env.BRAID_TMUX_SOCKET);
     process.exitCode = res.code === 0 && resolved ? 0 : 1;
   } finally {
     if (keep) process.stdout.write(`\nkept ${work}\n`);

@@ -6,7 +6,7 @@ import { gitOk } from '../git/git.js';
 import { TaskUsageTracker } from '../monitor/usage-of-task.js';
 import type { Project } from '../project/project.js';
 import { stopSession } from '../session/lifecycle.js';
-import { appendEvent, getTask, listEvents } from '../store/tasks.js';
+import { appendEvent, getTask } from '../store/tasks.js';
 
 export interface BudgetStop {
   name: string;
@@ -33,19 +33,24 @@ export class BudgetWatch {
     return { tokens: totals ? totalTokens(totals.tokens) : null, costUsd: totals?.costUsd ?? null };
   }
 
-  /** A run started again remembers which of its tasks were stopped for budget (from their events). */
+  /**
+   * What any watcher (this run, an earlier one, the supervisor) already did, from the tasks' events:
+   * a warning is given once and a stop made once, whoever made it.
+   */
   restore(tasks: Task[]): void {
     for (const task of tasks) {
-      const stops = listEvents(this.project.store.db, { task: task.name }).filter(
-        (e) => e.kind === 'budget-stopped' && e.at >= task.createdAt,
-      );
-      const last = stops[stops.length - 1];
-      if (last) this.stopped.set(task.name, `stopped for budget: ${String(last.data.reason)}`);
+      for (const e of budgetEvents(this.project, task)) {
+        if (e.kind === 'budget-warning') this.warned.add(task.name);
+        else if (!this.stopped.has(task.name) || e.kind === 'budget-stopped')
+          this.stopped.set(task.name, `stopped for budget: ${String(e.data.reason)}`);
+        if (e.kind !== 'budget-warning' && e.data.wholeRun) this.runSpent ??= String(e.data.reason);
+      }
     }
   }
 
   async check(tasks: Task[]): Promise<void> {
     if (!this.budget) return;
+    this.restore(tasks);
     for (const task of tasks) if (!this.stopped.has(task.name)) await this.noticeAgentStop(task);
     const spent = new Map(tasks.map((t) => [t.name, this.tracker.usage(t).totals]));
     const runSpentUsd = [...spent.values()].reduce((a, u) => a + (u?.knownCostUsd ?? 0), 0);
@@ -68,7 +73,7 @@ export class BudgetWatch {
         this.say(`${task.name}: budget warning: ${action.reason}`);
       } else if (action.kind === 'stop') {
         if (action.wholeRun) this.runSpent = action.reason;
-        await this.stop(task, action.reason);
+        await this.stop(task, action.reason, !!action.wholeRun);
       }
     }
   }
@@ -95,15 +100,30 @@ export class BudgetWatch {
     this.say(`${task.name}: stopped for budget: ${reason} (work kept in ${task.worktree})`);
   }
 
-  private async stop(task: Task, reason: string): Promise<void> {
+  private async stop(task: Task, reason: string, wholeRun: boolean): Promise<void> {
     this.stopped.set(task.name, `stopped for budget: ${reason}`);
+    // Marked before the (slow) stop, so another watcher does not stop it a second time meanwhile.
+    appendEvent(this.project.store.db, task.name, 'budget-stopping', { reason, wholeRun });
     this.say(`${task.name}: stopping for budget: ${reason}`);
     await stopSession(this.project, task);
     const committed = await keepWork(task);
-    appendEvent(this.project.store.db, task.name, 'budget-stopped', { reason, committed });
+    appendEvent(this.project.store.db, task.name, 'budget-stopped', { reason, committed, wholeRun });
     const after = getTask(this.project.store.db, task.name);
     if (after) this.say(`${task.name}: stopped (work kept in ${after.worktree})`);
   }
+}
+
+const BUDGET_KINDS = ['budget-warning', 'budget-stopping', 'budget-stopped'];
+
+/** The budget events of the task's current life (a task made again under the same name starts afresh). */
+function budgetEvents(project: Project, task: Task): Array<{ kind: string; data: Record<string, unknown> }> {
+  // Read every pass by every watcher: only the few budget rows, not the task's many hook events.
+  const rows = project.store.db
+    .prepare(
+      `SELECT kind, data FROM events WHERE task = ? AND at >= ? AND kind IN (${BUDGET_KINDS.map(() => '?').join(', ')}) ORDER BY id`,
+    )
+    .all(task.name, task.createdAt, ...BUDGET_KINDS) as Array<{ kind: string; data: string }>;
+  return rows.map((r) => ({ kind: r.kind, data: JSON.parse(r.data) as Record<string, unknown> }));
 }
 
 /** Commits what the agent left uncommitted, so the branch holds all of its work. */

@@ -20,6 +20,11 @@ export function renderProgress(view: ProgressView): string[] {
   ];
 }
 
+/** The block is redrawn only on a terminal: in a log file or a pipe it would be a flood of escapes. */
+export function isLiveTerminal(out: Pick<NodeJS.WriteStream, 'isTTY'>): boolean {
+  return out.isTTY === true;
+}
+
 /**
  * Redraws the progress block in place on a terminal; event lines scroll above it.
  * Off a terminal nothing is redrawn: only the event lines (state changes) are appended.
@@ -29,8 +34,8 @@ export class LiveProgress {
   private last: string[] = [];
 
   constructor(
-    private readonly out: NodeJS.WriteStream,
-    private readonly live: boolean,
+    private readonly out: Pick<NodeJS.WriteStream, 'write' | 'columns' | 'isTTY'>,
+    private readonly live = isLiveTerminal(out),
   ) {}
 
   event(line: string): void {

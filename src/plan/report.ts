@@ -11,6 +11,8 @@ export interface RunMemory {
   stopped: Map<string, string>;
   startedAt: Map<string, number>;
   finishedAt: Map<string, number>;
+  /** Tasks that could not even be provisioned (e.g. needs that conflict when stacked), with why. */
+  unstarted: Map<string, string>;
 }
 
 /** The final report: each task's outcome and why, durations, usage, and the parallel speed-up. */
@@ -36,6 +38,7 @@ export async function buildReport(
     else if (m.stopped.has(spec.name)) [outcome, reason] = ['stopped', m.stopped.get(spec.name) ?? null];
     else if (m.rejected.has(spec.name) || task?.status === 'conflict')
       [outcome, reason] = ['rejected', m.rejected.get(spec.name) ?? task?.statusDetail ?? null];
+    else if (m.unstarted.has(spec.name)) [outcome, reason] = ['failed', m.unstarted.get(spec.name) ?? null];
     else if (interrupted && !task) [outcome, reason] = ['pending', 'not started yet'];
     else if (interrupted && LIVE_STATUSES.includes(task?.status ?? 'failed'))
       [outcome, reason] = ['running', 'still running: its session was left alive'];
@@ -51,25 +54,36 @@ export async function buildReport(
       landedCommit: task?.landedCommit ?? null,
     };
   });
-  const wallMs = Date.now() - started;
-  // Only the time tasks ran during this invocation counts: an adopted run's earlier part is not ours.
-  const taskMs = plan.tasks.reduce((a, spec) => {
-    const begin = m.startedAt.get(spec.name);
-    const end = m.finishedAt.get(spec.name);
+  return { runId, interrupted, ...runTotals(reports, m, started, Date.now()) };
+}
+
+/**
+ * The report's figures: wall time, the time tasks ran during this invocation (an adopted run's
+ * earlier part is not ours), token and cost totals, and the speed-up (task time / wall time).
+ */
+export function runTotals(
+  reports: TaskReport[],
+  m: Pick<RunMemory, 'startedAt' | 'finishedAt'>,
+  started: number,
+  now: number,
+): Pick<RunReport, 'wallMs' | 'tasks' | 'totals'> {
+  const wallMs = now - started;
+  const taskMs = reports.reduce((a, r) => {
+    const begin = m.startedAt.get(r.name);
+    const end = m.finishedAt.get(r.name);
     return begin && end ? a + Math.max(0, end - Math.max(begin, started)) : a;
   }, 0);
   const costs = reports.map((r) => r.costUsd);
+  const tokens = reports.reduce(
+    (a, r) =>
+      a + (r.tokens ? r.tokens.input + r.tokens.output + r.tokens.cacheCreation + r.tokens.cacheRead : 0),
+    0,
+  );
   return {
-    runId,
-    interrupted,
     wallMs,
     tasks: reports,
     totals: {
-      tokens: reports.reduce(
-        (a, r) =>
-          a + (r.tokens ? r.tokens.input + r.tokens.output + r.tokens.cacheCreation + r.tokens.cacheRead : 0),
-        0,
-      ),
+      tokens,
       costUsd: costs.every((c) => c === null) ? null : costs.reduce<number>((a, c) => a + (c ?? 0), 0),
       taskMs,
       speedup: wallMs > 0 && taskMs > 0 ? taskMs / wallMs : null,

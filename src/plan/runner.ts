@@ -6,10 +6,10 @@ import {
   type Plan,
   type PlanTask,
   type PlanTaskState,
+  startsStacked,
 } from '../core/plan.js';
 import type { Task, TokenCounts } from '../core/task.js';
 import { gitRun } from '../git/git.js';
-import { deliverTypedNotes } from '../notes/deliver.js';
 import type { Project } from '../project/project.js';
 import { refreshSession, startSession } from '../session/lifecycle.js';
 import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../store/tasks.js';
@@ -17,6 +17,8 @@ import { provisionTask } from '../workspace/provision.js';
 import { recoverTask } from '../workspace/recover.js';
 import { BudgetWatch } from './budget-watch.js';
 import { buildReport, type RunMemory } from './report.js';
+import { diedWithoutRecord, reviveSession } from './revive.js';
+import { stackBase } from './stack-base.js';
 
 export interface LandOutcome {
   landed: { name: string; commit: string }[];
@@ -144,8 +146,9 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
     stopped: watch.stopped,
     startedAt: new Map(),
     finishedAt: new Map(),
+    unstarted: new Map(),
   };
-  const { skipped, rejected, startedAt, finishedAt } = memory;
+  const { skipped, rejected, startedAt, finishedAt, unstarted } = memory;
   // Sessions get the merged budget (headless Claude Code: --max-budget-usd).
   const sessionProject: Project = { ...project, config: { ...project.config, budget: options.budget } };
   let landing: Promise<void> | null = null;
@@ -162,6 +165,12 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
   watch.restore(
     plan.tasks.map((t) => getTask(store.db, t.name)).filter((t): t is Task => t?.runId === runId),
   );
+  // Sessions that died with the machine are not failures of the agent: they run again.
+  for (const t of plan.tasks) {
+    const task = getTask(store.db, t.name)?.runId === runId ? await refreshSession(project, t.name) : null;
+    if (task && !watch.stopped.has(t.name) && diedWithoutRecord(project, task))
+      await reviveSession(sessionProject, task, runId, say);
+  }
   let interrupted = false;
   for (;;) {
     const states = new Map<string, PlanTaskState>();
@@ -187,7 +196,7 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
       const stopped = watch.stopped.has(t.name);
       const state = rejected.has(t.name)
         ? 'rejected'
-        : stopped
+        : stopped || unstarted.has(t.name)
           ? 'failed'
           : stateOf(
               task,
@@ -212,7 +221,8 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
         ...usage,
       });
       const landedAs = state === 'landed' && task?.landedCommit ? ` ${task.landedCommit.slice(0, 10)}` : '';
-      const why = task?.statusDetail && state === 'failed' && !stopped ? `: ${task.statusDetail}` : '';
+      const detail = unstarted.get(t.name) ?? task?.statusDetail;
+      const why = detail && state === 'failed' && !stopped ? `: ${detail}` : '';
       const shown = `${stopped ? 'stopped' : state}${landedAs}${why}`;
       if (lastShown.get(t.name) !== shown) {
         lastShown.set(t.name, shown);
@@ -228,9 +238,7 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
       interrupted = true;
       break;
     }
-    // Notes reach hook agents by themselves; idle agents without hooks get them typed in.
-    if (options.interactive) await deliverTypedNotes(project);
-    const decision = nextPlanActions(plan, states, watch.runSpent ? 0 : options.maxParallel);
+    const decision = nextPlanActions(plan, states, watch.runSpent ? 0 : options.maxParallel, options.land);
     for (const s of decision.skip) {
       skipped.set(s.name, s.reason);
       say(`${s.name}: skipped (${s.reason})`);
@@ -249,7 +257,14 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
       if (!spec) continue;
       startedAt.set(name, Date.now());
       states.set(name, 'running');
-      await startTask(sessionProject, spec, runId, !!options.interactive, say);
+      const why = await startTask(
+        sessionProject,
+        spec,
+        runId,
+        { interactive: !!options.interactive, land: options.land },
+        say,
+      );
+      if (why) unstarted.set(name, why);
     }
     const ready = plan.tasks.filter((t) => states.get(t.name) === 'done').map((t) => t.name);
     options.onProgress?.({
@@ -291,37 +306,42 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
   return buildReport(project, plan, runId, started, memory, interrupted);
 }
 
-/** Provisions one task of the plan and starts its session; a failure shows as the task failing. */
+/** Provisions one task of the plan and starts its session; returns why it could not start, or null. */
 async function startTask(
   project: Project,
   spec: PlanTask,
   runId: string,
-  interactive: boolean,
+  opts: { interactive: boolean; land: boolean },
   say: (line: string) => void,
-): Promise<void> {
+): Promise<string | null> {
   const { store } = project;
   const name = spec.name;
   try {
-    const base = spec.stack && spec.needs.length ? `braid/${spec.needs[spec.needs.length - 1]}` : spec.base;
+    const stack = startsStacked(spec, opts.land) ? await stackBase(project, name, spec.needs) : null;
     await provisionTask(project, {
       name,
       prompt: spec.prompt,
       agent: spec.agent,
-      base,
-      headless: !interactive,
+      base: stack?.base ?? spec.base,
+      headless: !opts.interactive,
       runId,
       needs: spec.needs,
     });
-    // A stacked task starts from its need's branch but lands where that need lands (not on its branch).
-    if (spec.stack && base) {
-      const landsOn = getTask(store.db, spec.needs[spec.needs.length - 1])?.base ?? null;
-      if (landsOn) updateTask(store.db, name, { base: landsOn });
-      mergeTaskOptions(store.db, name, { stackedOn: base });
+    // The supervisor keeps to the run's budget too, after this runner is gone (Ctrl-C).
+    if (project.config.budget) mergeTaskOptions(store.db, name, { budget: project.config.budget });
+    // A stacked task starts from its needs' branches but lands where they land (not on their branches).
+    if (stack) {
+      if (stack.landsOn) updateTask(store.db, name, { base: stack.landsOn });
+      mergeTaskOptions(store.db, name, { stackedOn: stack.base, stackedOnBranches: stack.branches });
     }
     await startSession(project, name);
     appendEvent(store.db, name, 'plan-started', { runId });
     say(`${name}: started`);
+    return null;
   } catch (err) {
-    say(`${name}: could not start: ${(err as Error).message}`);
+    const why = (err as Error).message;
+    say(`${name}: could not start: ${why}`);
+    // A task provisioning recorded as failed shows so by itself; one that never got a record needs memory.
+    return getTask(store.db, name) ? null : why;
   }
 }

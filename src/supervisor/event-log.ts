@@ -11,6 +11,8 @@ export type SupervisorEvent =
   | { kind: 'reconciled'; task: string; status: TaskStatus; exitCode: number | null }
   | { kind: 'queue.processed'; landed: string[]; rejected: string[] }
   | { kind: 'radar.changed'; pairs: number; vsBase: number }
+  | { kind: 'budget'; message: string }
+  | { kind: 'notes.typed'; tasks: string[] }
   | { kind: 'loop.error'; loop: string; message: string };
 
 export type LoggedEvent = SupervisorEvent & { at: string };

@@ -4,6 +4,8 @@ export interface SupervisorTimings {
   usageMs: number;
   radarMs: number;
   queueMs: number;
+  budgetMs: number;
+  notesMs: number;
   /** Exit after this long without a live task or queued landing. */
   graceMs: number;
 }
@@ -14,6 +16,8 @@ export const DEFAULT_TIMINGS: SupervisorTimings = {
   usageMs: 10_000,
   radarMs: 60_000,
   queueMs: 2_000,
+  budgetMs: 2_000,
+  notesMs: 1_000,
   graceMs: 30_000,
 };
 
@@ -22,6 +26,8 @@ const ENV: Record<keyof SupervisorTimings, string> = {
   usageMs: 'BRAID_SUPERVISOR_USAGE_MS',
   radarMs: 'BRAID_SUPERVISOR_RADAR_MS',
   queueMs: 'BRAID_SUPERVISOR_QUEUE_MS',
+  budgetMs: 'BRAID_SUPERVISOR_BUDGET_MS',
+  notesMs: 'BRAID_SUPERVISOR_NOTES_MS',
   graceMs: 'BRAID_SUPERVISOR_GRACE_MS',
 };
 

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { BraidError } from '../core/errors.js';
 import { LIVE_STATUSES, type TaskStatus } from '../core/task.js';
+import { deliverTypedNotes } from '../notes/deliver.js';
 import type { Project } from '../project/project.js';
 import { listLocks, releaseLock, selfHolder, tryAcquireLock } from '../store/locks.js';
 import { listTasks } from '../store/tasks.js';
+import { BudgetLoop } from './budget-loop.js';
 import { EventLog, eventLogPath } from './event-log.js';
 import { initialLoopState, type LoopSpec, runLoop } from './loop.js';
 import { DEFAULT_TIMINGS, type SupervisorTimings } from './options.js';
@@ -65,6 +67,7 @@ export async function runSupervisor(
   const queue = new QueueLoop(project, log);
   const usage = new UsageLoop(project, options.env);
   const radar = new RadarLoop(project, log);
+  const budget = new BudgetLoop(project, log);
   let idleSince: number | null = null;
   const keepAlive = () => {
     // The repository was deleted under us (temp repos, demos): nothing left to supervise.
@@ -97,6 +100,15 @@ export async function runSupervisor(
     { name: 'usage', intervalMs: timings.usageMs, run: async () => void (await usage.pass()) },
     { name: 'radar', intervalMs: timings.radarMs, run: () => radar.pass() },
     { name: 'queue', intervalMs: timings.queueMs, run: () => queue.pass() },
+    { name: 'budget', intervalMs: timings.budgetMs, run: () => budget.pass() },
+    {
+      name: 'notes',
+      intervalMs: timings.notesMs,
+      run: async () => {
+        const tasks = await deliverTypedNotes(project);
+        if (tasks.length) log.append({ kind: 'notes.typed', tasks });
+      },
+    },
   ];
   const state: SupervisorState = {
     pid: process.pid,

@@ -63,7 +63,7 @@ export function register(program: Command): void {
         }
         await ensureSupervisor(project);
         const began = Date.now();
-        const display = new LiveProgress(process.stderr, process.stderr.isTTY === true);
+        const display = new LiveProgress(process.stderr);
         const interrupt = onInterrupt((line) => display.event(line));
         const report = await runPlan(project, plan, {
           signal: interrupt.signal,

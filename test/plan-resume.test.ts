@@ -1,0 +1,117 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawnDetached } from '../src/exec/detached.js';
+import { isProcessAlive } from '../src/exec/pid.js';
+import type { RunReport } from '../src/plan/runner.js';
+import { openOperations } from '../src/store/journal.js';
+import { CLI, runCli } from './helpers/cli.js';
+import {
+  buildOnce,
+  gitEnv,
+  type PlanRepo,
+  planRepo,
+  planYaml,
+  snapshot,
+  storeOf,
+  until,
+} from './helpers/plan-run.js';
+
+let ctx: PlanRepo | null = null;
+beforeAll(buildOnce, 120_000);
+afterEach(async () => {
+  await ctx?.cleanup();
+  ctx = null;
+});
+
+/** Starts `braid run` in its own process group, as a terminal would. */
+function runInBackground(p: PlanRepo, file: string): Promise<number> {
+  return spawnDetached(process.execPath, [CLI, 'run', file], {
+    cwd: p.repo.dir,
+    env: { ...process.env, ...gitEnv, ...p.env, NO_COLOR: '1' },
+  });
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+async function runAgain(p: PlanRepo, file: string) {
+  const res = await runCli(p.repo.dir, ['run', file, '--json'], { env: p.env, timeoutMs: 90_000 });
+  const report = JSON.parse(res.stdout || '{}') as RunReport;
+  return { res, outcome: (name: string) => report.tasks?.find((t) => t.name === name)?.outcome };
+}
+
+describe('braid run after a reboot', () => {
+  it('restarts a session that died with the machine (no exit record) and completes the plan', async () => {
+    const p = await planRepo();
+    ctx = p;
+    const file = p.plan(
+      planYaml([
+        { name: 'victim', script: '@sleep 2500 ;; @write v.txt v ;; @commit v' },
+        { name: 'after', script: '@write a.txt a ;; @commit a', needs: ['victim'] },
+      ]),
+    );
+    const runner = await runInBackground(p, file);
+    const agentPid = await until(
+      'victim working',
+      async () => (await snapshot(p.repo.dir)).byName.get('victim')?.pid,
+    );
+    // The machine goes down: braid run and the session's whole process group die at once.
+    killGroup(runner);
+    killGroup(agentPid);
+    await until('the session is gone', async () => !isProcessAlive(agentPid));
+    const lost = (await snapshot(p.repo.dir)).byName.get('victim');
+    expect(lost && existsSync(lost.worktree)).toBe(true);
+
+    const { res, outcome } = await runAgain(p, file);
+    expect(res.code, res.stderr).toBe(0);
+    expect(outcome('victim')).toBe('landed');
+    expect(outcome('after')).toBe('landed');
+    const after = await snapshot(p.repo.dir);
+    expect(after.events('victim', 'session-started')).toHaveLength(2);
+    expect(after.events('victim', 'plan-revived')).toHaveLength(1);
+    expect(await p.repo.git('show', 'main:v.txt')).toBe('v');
+    expect(await p.repo.git('show', 'main:a.txt')).toBe('a');
+  }, 90_000);
+
+  it('killed in the middle of provisioning, the next run finishes the task', async () => {
+    const p = await planRepo();
+    ctx = p;
+    // A slow setup step keeps the task in provisioning long enough to kill the run there.
+    const config = p.env.BRAID_CONFIG as string;
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace('deps: none', 'deps: install\nsetup: ["sleep 3"]'),
+    );
+    const file = p.plan(planYaml([{ name: 'halfway', script: '@write h.txt h ;; @commit h' }]));
+    const runner = await runInBackground(p, file);
+    await until('halfway provisioning, its journal entry open', async () => {
+      const task = (await snapshot(p.repo.dir)).byName.get('halfway');
+      // Past the worktree step, inside the slow setup.
+      if (task?.status !== 'provisioning' || !existsSync(task.worktree)) return false;
+      const store = await storeOf(p.repo.dir);
+      try {
+        return openOperations(store, 'halfway').length > 0;
+      } finally {
+        store.close();
+      }
+    });
+    killGroup(runner);
+    await until('braid run gone', async () => !isProcessAlive(runner));
+
+    const { res, outcome } = await runAgain(p, file);
+    expect(res.code, res.stderr).toBe(0);
+    expect(outcome('halfway')).toBe('landed');
+    expect(await p.repo.git('show', 'main:h.txt')).toBe('h');
+    const store = await storeOf(p.repo.dir);
+    try {
+      expect(openOperations(store, 'halfway')).toEqual([]);
+    } finally {
+      store.close();
+    }
+  }, 90_000);
+});
