@@ -13,7 +13,7 @@ import { git } from '../git/git.js';
 import { BRAID_IDENTITY } from '../git/snapshot.js';
 import { rssBytesOf } from '../monitor/proctree.js';
 import { openProject } from '../project/project.js';
-import { braidCommand } from '../session/lifecycle.js';
+import { braidCommand, handleOf } from '../session/lifecycle.js';
 import { listTasks } from '../store/tasks.js';
 import { startSupervisor, stopSupervisor, supervisorStatus } from '../supervisor/control.js';
 
@@ -132,6 +132,15 @@ export async function benchSupervisor(sessions = 10, windowSeconds = 20): Promis
     };
   } finally {
     await stopSupervisor(project, 5000).catch(() => {});
+    // Closing tmux only hangs up the pane's recorder shell (it traps HUP): end each session's group.
+    for (const t of listTasks(project.store.db)) {
+      const pid = handleOf(t)?.pid;
+      try {
+        if (pid) process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     project.close();
     await run('tmux', ['-L', socket, 'kill-server'], { cwd: '/', env, replaceEnv: true, allowFailure: true });
     rmSync(parent, { recursive: true, force: true });
