@@ -147,6 +147,7 @@ async function buildWorkspace(
       task: req.name,
       repoRoot: repo.root,
       worktree: where.worktree,
+      owner: repo.commonDir,
     });
     dbEnv = db.env;
     mergeTaskOptions(store.db, req.name, { database: db.info, databaseEnv: db.env });
