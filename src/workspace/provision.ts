@@ -11,7 +11,7 @@ import { beginOperation, finishOperation, type Operation, recordStep } from '../
 import { getTask, insertTask, mergeTaskOptions, updateTask } from '../store/tasks.js';
 import { provisionDatabase } from './database.js';
 import { cloneNodeModules, decideDeps } from './deps.js';
-import { taskEnvironment } from './env.js';
+import { migrationEnv, taskEnvironment } from './env.js';
 import { copyIncludes } from './includes.js';
 import { setupLogPath } from './paths.js';
 import { leasePorts } from './ports.js';
@@ -163,7 +163,7 @@ async function buildWorkspace(
     await runSetup({
       commands: config.setup,
       cwd: where.worktree,
-      env: taskEnvironment(repo, { name: req.name }, ports, dbEnv),
+      env: taskEnvironment(repo, { name: req.name }, ports, { ...migrationEnv(config), ...dbEnv }),
       logPath: setupLogPath(repo.commonDir, req.name),
       timeoutSeconds: config.setup_timeout,
       onProgress: (line) => say(`setup: ${line.slice(0, 100)}`),
