@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { CLI, runCli } from './helpers/cli.js';
 import { buildOnce, type PlanRepo, planRepo, snapshot, until } from './helpers/plan-run.js';
 
 let ctx: PlanRepo | null = null;
@@ -55,5 +55,31 @@ describe('the migrations lock from braid.yaml', () => {
     ctx = p;
     expect(await runTask(p, 'plain')).toBe('[]');
     expect((await contexts(p.repo.dir, 'plain')).some((c) => c.includes('braid lock'))).toBe(false);
+  });
+
+  it("braid lock -- CMD takes the migrations lock: the session's, else the one in braid.yaml", async () => {
+    const p = await planRepo('migrations: { glob: "db/migrations/*", lock: schema }');
+    ctx = p;
+    // The command lists the locks held while it runs: its own is the one braid took.
+    const held = async (env: NodeJS.ProcessEnv) => {
+      const res = await runCli(p.repo.dir, ['lock', '--', process.execPath, CLI, 'locks', '--json'], { env });
+      expect(res.code, res.stderr).toBe(0);
+      return JSON.parse(res.stdout).locks.map((l: { name: string }) => l.name);
+    };
+    expect(await held(p.env)).toEqual(['schema']);
+    expect(await held({ ...p.env, BRAID_MIGRATIONS_LOCK: 'other' })).toEqual(['other']);
+    const named = await runCli(p.repo.dir, ['lock', 'mine', '--', process.execPath, CLI, 'locks', '--json'], {
+      env: p.env,
+    });
+    expect(JSON.parse(named.stdout).locks.map((l: { name: string }) => l.name)).toEqual(['mine']);
+
+    const bare = await planRepo();
+    try {
+      const res = await runCli(bare.repo.dir, ['lock', '--', 'true'], { env: bare.env });
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain('braid.yaml configures no migrations');
+    } finally {
+      await bare.cleanup();
+    }
   });
 });
