@@ -87,6 +87,11 @@ describe('braid init', () => {
     expect(config.include).toEqual(['.env', '.env.local']);
     expect(config.ports).toEqual({ names: ['PORT'], range: [3100, 3999], block: 10 });
     expect(config.migrations?.glob).toBe('db/migrations/**');
+    // The note above the key says what braid does with it, and no more.
+    const written = readFileSync(path.join(repo.dir, 'braid.yaml'), 'utf8');
+    expect(written).toContain(
+      '# the radar flags colliding migration numbers; run migrations with `braid lock migrations -- <cmd>`',
+    );
   });
 
   it('works without any package manager, reports --json, and refuses to overwrite without --force', async () => {

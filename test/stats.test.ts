@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,41 @@ describe('braid stats', () => {
     expect(res.stdout).toMatch(/^run-1\s+22\.9k\s+≥\$0\.30/m);
     expect(res.stdout).toContain('no price for: acme-llm-1');
     expect(res.stdout).toContain('no usage reported by: gamma');
+  });
+
+  it('prices models from the pricing: file in braid.yaml, or from BRAID_PRICING', async () => {
+    // acme-llm-1 has no shipped price; beta's transcript has 100 input and 100 output tokens of it.
+    repo.write('prices.json', JSON.stringify({ 'acme-llm-1': { input: 2, output: 8 } }));
+    repo.write('env-prices.json', JSON.stringify({ 'acme-llm-1': { input: 10, output: 10 } }));
+    repo.write('bad-prices.json', '{"acme-llm-1": {"input": "cheap"}}');
+    try {
+      repo.write('braid.yaml', 'pricing: prices.json\n');
+      const beta = async (env: NodeJS.ProcessEnv = {}) => {
+        const res = await runCli(repo.dir, ['stats', '--json'], { env: { ...ENV, ...env } });
+        expect(res.stderr).toBe('');
+        return JSON.parse(res.stdout).tasks.find((t: { name: string }) => t.name === 'beta');
+      };
+      const fromConfig = await beta();
+      expect(fromConfig.unpricedModels).toEqual([]);
+      expect(fromConfig.costUsd).toBeCloseTo(0.0225 + 0.0002 + 0.0008, 9);
+      const fromEnv = await beta({ BRAID_PRICING: 'env-prices.json' });
+      expect(fromEnv.costUsd).toBeCloseTo(0.0225 + 0.001 + 0.001, 9);
+
+      const lsBeta = JSON.parse((await runCli(repo.dir, ['ls', '--json'], { env: ENV })).stdout).tasks.find(
+        (t: { name: string }) => t.name === 'beta',
+      );
+      expect(lsBeta.costUsd).toBeCloseTo(0.0235, 9);
+
+      repo.write('braid.yaml', 'pricing: bad-prices.json\n');
+      const bad = await runCli(repo.dir, ['stats', '--json'], { env: ENV });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/acme-llm-1\.input/);
+      const missing = await runCli(repo.dir, ['stats'], { env: { ...ENV, BRAID_PRICING: 'nope.json' } });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/cannot read pricing file .*nope\.json/);
+    } finally {
+      rmSync(`${repo.dir}/braid.yaml`, { force: true });
+    }
   });
 
   it('explains itself in --help', async () => {

@@ -1,13 +1,16 @@
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Project } from '../src/project/project.js';
 import { insertTask } from '../src/store/tasks.js';
 import { parseCookies, tokensEqual } from '../src/web/auth.js';
 import { startWebServer, type WebServer } from '../src/web/server.js';
+import { CLI } from './helpers/cli.js';
 import { projectFor } from './helpers/project.js';
-import { type TempRepo, tempRepo } from './helpers/repo.js';
+import { GIT_TEST_ENV, type TempRepo, tempRepo } from './helpers/repo.js';
 
 interface Reply {
   status: number;
@@ -171,5 +174,95 @@ describe('web auth', () => {
     await expect(
       call(server.port, '/', { host: external.address, headers: { host: `127.0.0.1:${server.port}` } }),
     ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
+
+/** A port nobody listens on right now (the kernel picks it, then it is let go). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The local addresses of the sockets listening on a TCP port, from the kernel's own tables. */
+function listeningAddresses(port: number): string[] {
+  const out: string[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue; // no IPv6 on this host
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (!local || state !== '0A') continue; // 0A: LISTEN
+      const [addr, hexPort] = local.split(':');
+      if (Number.parseInt(hexPort, 16) === port) out.push(addr);
+    }
+  }
+  return out;
+}
+
+describe('braid web, the command', () => {
+  it('prints a URL with its token, answers 200 with it and 401 without, on 127.0.0.1 only', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [CLI, 'web', '--port', String(port), '--no-open'], {
+      cwd: repo.dir,
+      env: { ...process.env, ...GIT_TEST_ENV, NO_COLOR: '1', BRAID_NO_SUPERVISOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    try {
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => {
+        err += c.toString();
+      });
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /braid dashboard: (\S+)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`braid web exited ${code}: ${err}`)));
+      });
+      const printed = new URL(url);
+      expect(printed.hostname).toBe('127.0.0.1');
+      expect(Number(printed.port)).toBe(port);
+      const token = printed.searchParams.get('token') ?? '';
+      expect(token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+
+      const withToken = await call(port, `${printed.pathname}${printed.search}`);
+      expect(withToken.status).toBe(303); // the token becomes a cookie, then the page loads
+      const cookie = String(withToken.headers['set-cookie']).split(';')[0];
+      const page = await call(port, '/', { headers: { cookie } });
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('<title>braid</title>');
+      const api = await call(port, '/api/snapshot', { headers: { authorization: `Bearer ${token}` } });
+      expect(api.status).toBe(200);
+      expect(JSON.parse(api.body).tasks.map((t: { name: string }) => t.name)).toEqual(['alpha']);
+      expect((await call(port, '/')).status).toBe(401);
+      expect((await call(port, '/api/snapshot')).status).toBe(401);
+
+      // 0100007F is 127.0.0.1 as the kernel writes it: one listener, on loopback, none on any other address.
+      expect(listeningAddresses(port)).toEqual(['0100007F']);
+      const external = Object.values(networkInterfaces())
+        .flat()
+        .find((i) => i && i.family === 'IPv4' && !i.internal);
+      if (external) {
+        await expect(
+          call(port, '/', { host: external.address, headers: { host: `127.0.0.1:${port}` } }),
+        ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      }
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 });

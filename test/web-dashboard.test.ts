@@ -9,7 +9,7 @@ import { getTask } from '../src/store/tasks.js';
 import { saveSamples } from '../src/supervisor/samples.js';
 import { startWebServer, type WebServer } from '../src/web/server.js';
 import { provisionTask } from '../src/workspace/provision.js';
-import { runCli } from './helpers/cli.js';
+import { ROOT, runCli } from './helpers/cli.js';
 import { projectFor } from './helpers/project.js';
 import { g, type TempRepo, tempRepo } from './helpers/repo.js';
 
@@ -21,38 +21,31 @@ let server: WebServer;
 let browser: Browser;
 let page: Page;
 
-/** Two replies of a Claude Code transcript, a minute apart, as the chart reads them. */
-function writeTranscript(file: string): void {
-  const line = (i: number, at: string, input: number, output: number) =>
-    JSON.stringify({
-      type: 'assistant',
-      timestamp: at,
-      sessionId: 'sess-web',
-      requestId: `req-${i}`,
-      message: {
-        id: `msg-${i}`,
-        model: 'claude-sonnet-4-5-20250929',
-        usage: { input_tokens: input, output_tokens: output },
-      },
-    });
-  const now = Date.now();
-  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, '.000Z');
-  writeFileSync(
-    file,
-    `${line(1, iso(now - 120_000), 1000, 200)}\n${line(2, iso(now - 60_000), 3000, 500)}\n`,
-  );
-}
+const FAKE = path.join(ROOT, 'test/fixtures/fake-claude');
+/** fake-claude as a headless agent that fires Claude Code's hooks into `braid hook` (status: hooks). */
+const FAKE_AGENT = [
+  'agents:',
+  '  fake:',
+  `    command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE)}, "--settings", "{settings}", "{prompt}"]`,
+  `    headless_command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE)}, "-p", "--output-format", "stream-json", "--verbose", "--settings", "{settings}", "{prompt}"]`,
+  '    status: hooks',
+  '',
+].join('\n');
 
-/** `braid hook <event>` as a separate process, the way Claude Code fires it from the task's worktree. */
-function fireHook(cwd: string, task: string, event: string, payload: Record<string, unknown>) {
-  const body = { session_id: 'sess-web', cwd, hook_event_name: event, ...payload };
-  return runCli(cwd, ['hook', event], { env: { BRAID_TASK: task }, input: JSON.stringify(body) });
-}
+/** What the confirm() dialogs asked, and how the next one is answered. */
+const dialogs: string[] = [];
+let dialogAnswer: 'accept' | 'dismiss' = 'accept';
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   repo = await tempRepo({ files: { 'README.md': '# sample\n', 'app.js': 'console.log(1);\n' } });
-  project = await projectFor(repo.dir, 'ports: { names: [PORT], range: [4300, 4399], block: 1 }\n');
+  // The session's transcripts and the dashboard's reader meet in one private Claude config folder.
+  process.env.CLAUDE_CONFIG_DIR = path.join(repo.parent, 'claude');
+  mkdirSync(process.env.CLAUDE_CONFIG_DIR);
+  project = await projectFor(
+    repo.dir,
+    `ports: { names: [PORT], range: [4300, 4399], block: 1 }\n${FAKE_AGENT}`,
+  );
   await provisionTask(project, { name: 'alpha', prompt: 'clean task' });
   const beta = await provisionTask(project, { name: 'beta', prompt: 'task with work' });
   writeFileSync(path.join(beta.worktree, 'app.js'), 'console.log("changed");\n');
@@ -70,16 +63,26 @@ beforeAll(async () => {
     headless: true,
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  page.on('dialog', (dialog) => void dialog.accept());
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void (dialogAnswer === 'accept' ? dialog.accept() : dialog.dismiss());
+  });
 });
 
 afterAll(async () => {
   await server?.landIdle();
   await browser?.close();
   await server?.close();
-  const gamma = project && getTask(project.store.db, 'gamma');
-  const pid = gamma ? handleOf(gamma)?.pid : null;
-  if (pid && isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
+  for (const name of ['gamma', 'epsilon']) {
+    const task = project && getTask(project.store.db, name);
+    const pid = task ? handleOf(task)?.pid : null;
+    if (!pid || !isProcessAlive(pid)) continue;
+    try {
+      process.kill(-pid, 'SIGKILL'); // headless sessions lead their own process group
+    } catch {
+      process.kill(pid, 'SIGKILL');
+    }
+  }
   project?.close();
   repo?.cleanup();
 });
@@ -108,25 +111,38 @@ describe('web dashboard in Chromium', () => {
     await page.locator('#radar table.matrix td[data-pair="beta|delta"]').waitFor();
   });
 
-  it('shows a status change fired by the agent hook without a reload, and charts its transcript', async () => {
+  it('follows a real agent without a reload: its hook status, RAM, cost, chart and log tail', async () => {
     await page.evaluate(() => {
       (window as unknown as { marker: number }).marker = 42;
     });
-    const alpha = getTask(project.store.db, 'alpha');
-    const transcript = path.join(repo.parent, 'sess-web.jsonl');
-    writeTranscript(transcript);
-    const cwd = alpha?.worktree ?? repo.dir;
-    await fireHook(cwd, 'alpha', 'SessionStart', { source: 'startup', transcript_path: transcript });
-    await fireHook(cwd, 'alpha', 'UserPromptSubmit', { transcript_path: transcript, prompt: 'go' });
-    await fireHook(cwd, 'alpha', 'Notification', {
-      transcript_path: transcript,
-      notification_type: 'permission_prompt',
-      message: 'Claude needs your permission to use Bash',
+    // fake-claude, headless: tokens into its transcript, a permission prompt through its Notification hook, then it sits.
+    const script = [
+      '@tokens 3000 500',
+      '@say epsilon is at work',
+      '@notify permission_prompt Claude needs your permission to use Bash',
+      '@sleep 600000',
+    ].join('\n');
+    const res = await runCli(repo.dir, ['new', 'epsilon', '--agent', 'fake', '--headless', '-p', script], {
+      env: { CLAUDE_CONFIG_DIR: process.env.CLAUDE_CONFIG_DIR },
     });
-    await row('alpha').locator('[data-role="status"]', { hasText: 'waiting' }).waitFor();
+    expect(res.code, res.stderr).toBe(0);
+    await row('epsilon').locator('[data-role="status"]', { hasText: 'waiting' }).waitFor();
+    // 3000 input and 500 output tokens of claude-sonnet-4-5 at $3 and $15 per million: $0.0165.
+    await row('epsilon').locator('[data-role="cost"]', { hasText: '$0.02' }).waitFor();
+    expect(await row('epsilon').locator('[data-role="tokens"]').textContent()).toBe('3.5k');
+    await row('epsilon').locator('[data-role="rss"]', { hasText: /MB$/ }).waitFor();
+    const rss = (await row('epsilon').locator('[data-role="rss"]').textContent()) ?? '';
+    // A node process: tens of MB, never the "–" of a task without a live process.
+    expect(Number.parseFloat(rss)).toBeGreaterThan(5);
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
-    await page.locator('#charts path[data-task="alpha"]').first().waitFor();
+    await page.locator('#charts path[data-task="epsilon"]').first().waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-overview.png'), fullPage: true });
+
+    await row('epsilon').locator('td.name a').click();
+    await page.locator('#log', { hasText: 'epsilon is at work' }).waitFor();
+    expect(await page.locator('#log-path').textContent()).toBe(getTask(project.store.db, 'epsilon')?.logPath);
+    await page.locator('#detail a[href="#"]').click();
+    await row('delta').waitFor();
   });
 
   it('charts a task without transcripts from the samples the supervisor stored', async () => {
@@ -174,10 +190,44 @@ describe('web dashboard in Chromium', () => {
     await row('delta').waitFor();
   });
 
+  it('does nothing when the confirmation is dismissed: no request, main and every task as they were', async () => {
+    const main = await repo.git('rev-parse', 'main');
+    const gammaPid = handleOf(getTask(project.store.db, 'gamma')!)?.pid ?? null;
+    const posts: string[] = [];
+    const onRequest = (r: import('playwright-core').Request) => {
+      if (r.method() === 'POST') posts.push(r.url());
+    };
+    page.on('request', onRequest);
+    const asked = dialogs.length;
+    dialogAnswer = 'dismiss';
+    try {
+      await row('delta').locator('button[data-action="land"]').click();
+      await row('alpha').locator('button[data-action="rm"]').click();
+      await row('gamma').locator('button[data-action="stop"]').click();
+      // A click's fetch starts within its own task; one more round trip through the page lets it show.
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+    } finally {
+      dialogAnswer = 'accept';
+      page.off('request', onRequest);
+    }
+    expect(dialogs.slice(asked)).toEqual([
+      'Land delta onto main?',
+      'Remove alpha (worktree and branch)?',
+      'Stop the agent of gamma?',
+    ]);
+    expect(posts).toEqual([]);
+    expect(await repo.git('rev-parse', 'main')).toBe(main);
+    expect(existsSync(getTask(project.store.db, 'alpha')?.worktree ?? '')).toBe(true);
+    expect(gammaPid !== null && isProcessAlive(gammaPid)).toBe(true);
+    expect(await page.locator('#land').isHidden()).toBe(true);
+  });
+
   it('lands a task after confirmation: main moves, progress and the queue show it', async () => {
     const before = await repo.git('rev-parse', 'main');
+    const asked = dialogs.length;
     await row('delta').locator('button[data-action="land"]').click();
     await page.locator('#land[data-state="done"]').waitFor();
+    expect(dialogs.slice(asked)).toEqual(['Land delta onto main?']);
     expect(await page.locator('#land-log').textContent()).toContain('landed delta');
     expect(await repo.git('rev-parse', 'main')).not.toBe(before);
     expect(await repo.git('show', 'main:feature.txt')).toBe('landed feature');

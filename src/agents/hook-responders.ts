@@ -1,6 +1,7 @@
 import type { Task } from '../core/task.js';
 import { noteResponder } from '../notes/responder.js';
 import type { Db, Store } from '../store/db.js';
+import { migrationLockResponder } from './migration-lock.js';
 
 /** A hook's stdin JSON as Claude Code sends it; fields beyond the common four depend on the event. */
 export interface HookPayload {
@@ -30,7 +31,7 @@ export type HookResponder = (
 ) => string | null;
 
 /** Add responders here; the hook receiver runs them in order and joins their texts. */
-export const HOOK_RESPONDERS: HookResponder[] = [noteResponder];
+export const HOOK_RESPONDERS: HookResponder[] = [noteResponder, migrationLockResponder];
 
 /** Events whose hook output may carry hookSpecificOutput.additionalContext (claude-code-facts.md). */
 export const CONTEXT_EVENTS: readonly string[] = [

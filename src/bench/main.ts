@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import os from 'node:os';
 import { benchRadar } from './radar.js';
-import { benchSupervisor } from './supervisor.js';
+import { benchSupervisor, SUPERVISOR_TARGETS } from './supervisor.js';
 import { benchWorktrees } from './worktrees.js';
 
 /** `npm run bench`: the figures recorded in docs/benchmarks.md. */
@@ -26,8 +26,22 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'supervisor') {
     const s = await benchSupervisor();
+    const t = SUPERVISOR_TARGETS;
+    const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
     process.stdout.write(
-      `supervisor: idle with ${s.sessions} live sessions over ${s.windowSeconds} s: RSS peak ${s.rssMbMax.toFixed(1)} MB, mean ${s.rssMbMean.toFixed(1)} MB; CPU ${s.cpuPercent.toFixed(2)} % of a core\n`,
+      [
+        `supervisor: idle with ${s.sessions} live sessions (${s.hookSessions} fake-claude with hooks, ${s.screenSessions} read from the screen) over ${s.windowSeconds} s`,
+        `  RSS peak ${s.rssMbMax.toFixed(1)} MB (mean ${s.rssMbMean.toFixed(1)} MB), target under ${t.rssMb} MB: ${verdict(s.rssMbMax < t.rssMb)}`,
+        `  CPU ${s.cpuPercent.toFixed(2)} % of a core, target under ${t.cpuPercent} %: ${verdict(s.cpuPercent < t.cpuPercent)}`,
+        `  task statuses at the end: ${Object.entries(s.statuses)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', ')}`,
+        ...s.loops.map(
+          (l) =>
+            `  loop ${l.name}: every ${l.intervalMs} ms, ${l.runs} runs, last ${l.lastDurationMs ?? '-'} ms`,
+        ),
+        '',
+      ].join('\n'),
     );
   }
   if (!only || only === 'radar') {

@@ -1,26 +1,40 @@
 /**
  * Supervisor weight: RSS and CPU of the supervisor (its own time plus the children it reaped:
  * git, tmux) while idle with 10 live tmux sessions, default loop intervals. Targets: < 80 MB, < 1 % of a core.
+ * The mix is what users run: half Claude Code (fake-claude, status from hooks and its status file,
+ * transcripts to read), half custom agents read from the screen (a tmux capture every pass).
  */
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { run } from '../exec/run.js';
 import { git } from '../git/git.js';
 import { BRAID_IDENTITY } from '../git/snapshot.js';
 import { rssBytesOf } from '../monitor/proctree.js';
 import { openProject } from '../project/project.js';
-import { braidCommand } from '../session/lifecycle.js';
+import { braidCommand, handleOf } from '../session/lifecycle.js';
+import { listTasks } from '../store/tasks.js';
 import { startSupervisor, stopSupervisor, supervisorStatus } from '../supervisor/control.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const FAKE_CLAUDE = path.join(ROOT, 'test/fixtures/fake-claude');
+
+/** The issue's targets for the supervisor at rest. */
+export const SUPERVISOR_TARGETS = { rssMb: 80, cpuPercent: 1 };
 
 export interface SupervisorBench {
   sessions: number;
+  hookSessions: number;
+  screenSessions: number;
   windowSeconds: number;
   rssMbMax: number;
   rssMbMean: number;
   /** Percent of one core over the window, children included. */
   cpuPercent: number;
   loops: Array<{ name: string; intervalMs: number; runs: number; lastDurationMs: number | null }>;
+  /** Task statuses at the end: the sessions must still be live for the figures to mean anything. */
+  statuses: Record<string, number>;
 }
 
 /** utime + stime + cutime + cstime of a process, in clock ticks (children count once reaped). */
@@ -45,10 +59,27 @@ export async function benchSupervisor(sessions = 10, windowSeconds = 20): Promis
   delete env.TMUX;
   delete env.TMUX_PANE;
   const dir = path.join(parent, 'repo');
+  const claudeDir = path.join(parent, 'claude');
+  env.CLAUDE_CONFIG_DIR = claudeDir;
+  const hookSessions = Math.ceil(sessions / 2);
   const project = await (async () => {
     await run('mkdir', ['-p', dir], { cwd: parent });
     await git(['init', '-q', '-b', 'main'], { cwd: dir });
     writeFileSync(path.join(dir, 'README.md'), '# bench\n');
+    await run('mkdir', ['-p', claudeDir], { cwd: parent });
+    const q = JSON.stringify;
+    writeFileSync(
+      path.join(parent, 'braid.yaml'),
+      [
+        'deps: none',
+        'agents:',
+        `  claude-like: { command: [${q(process.execPath)}, ${q(FAKE_CLAUDE)}, "--settings", "{settings}", "{prompt}"], status: hooks }`,
+        // A custom agent that prints now and then, as a REPL-style tool does: braid reads its screen.
+        '  screen-agent: { command: ["sh", "-c", "while :; do date; sleep 30; done"], status: screen }',
+        '',
+      ].join('\n'),
+    );
+    env.BRAID_CONFIG = path.join(parent, 'braid.yaml');
     await git(['add', '-A'], { cwd: dir });
     await git(['commit', '-q', '-m', 'initial'], { cwd: dir, env: BRAID_IDENTITY });
     return openProject(dir);
@@ -56,7 +87,10 @@ export async function benchSupervisor(sessions = 10, windowSeconds = 20): Promis
   try {
     const [node, main] = braidCommand();
     for (let i = 0; i < sessions; i++) {
-      await run(node, [main, 'new', `s${i}`, '--agent', 'shell', '-p', 'sleep 3600'], {
+      const agent = i < hookSessions ? 'claude-like' : 'screen-agent';
+      // fake-claude answers the prompt (tokens into its transcript), fires Stop and waits for the next one.
+      const prompt = i < hookSessions ? '@tokens 2000 300' : 'unused';
+      await run(node, [main, 'new', `s${i}`, '--agent', agent, '-p', prompt], {
         cwd: dir,
         env,
         replaceEnv: true,
@@ -84,14 +118,29 @@ export async function benchSupervisor(sessions = 10, windowSeconds = 20): Promis
     const mb = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
     return {
       sessions,
+      hookSessions,
+      screenSessions: sessions - hookSessions,
       windowSeconds: Math.round(seconds),
       rssMbMax: mb(Math.max(...rss)),
       rssMbMean: mb(rss.reduce((a, b) => a + b, 0) / rss.length),
       cpuPercent: Math.round(cpuPercent * 100) / 100,
       loops,
+      statuses: listTasks(project.store.db).reduce<Record<string, number>>((acc, t) => {
+        acc[t.status] = (acc[t.status] ?? 0) + 1;
+        return acc;
+      }, {}),
     };
   } finally {
     await stopSupervisor(project, 5000).catch(() => {});
+    // Closing tmux only hangs up the pane's recorder shell (it traps HUP): end each session's group.
+    for (const t of listTasks(project.store.db)) {
+      const pid = handleOf(t)?.pid;
+      try {
+        if (pid) process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     project.close();
     await run('tmux', ['-L', socket, 'kill-server'], { cwd: '/', env, replaceEnv: true, allowFailure: true });
     rmSync(parent, { recursive: true, force: true });

@@ -94,6 +94,8 @@ export const configSchema = z
       .object({ glob: z.string().min(1), lock: z.string().default('migrations') })
       .strict()
       .optional(),
+    /** A JSON price table merged over the shipped one (per model: input, output, …); relative to the repo root. */
+    pricing: z.string().min(1).optional(),
     gate: z.string().min(1).optional(),
     gate_timeout: z.number().int().positive().default(1800),
     land: z

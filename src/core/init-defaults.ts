@@ -83,7 +83,11 @@ export function initEntries(facts: ProjectFacts): InitEntry[] {
     add('gate', RUN_TEST[pm ?? 'npm'], 'must pass on the merged result before the base moves');
   const migrations = MIGRATION_DIRS.find((d) => facts.migrationDirs.includes(d));
   if (migrations)
-    add('migrations', { glob: `${migrations}/**` }, 'tasks touching these run them under a repo-wide lock');
+    add(
+      'migrations',
+      { glob: `${migrations}/**` },
+      'the radar flags colliding migration numbers; run migrations with `braid lock migrations -- <cmd>`',
+    );
   return entries;
 }
 

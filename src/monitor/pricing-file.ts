@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { BraidError } from '../core/errors.js';
 import { mergePricing, type PricingTable, parsePricingOverride } from '../core/pricing.js';
 
@@ -26,4 +27,37 @@ export function loadPricing(overridePath?: string | null): PricingTable {
     );
   }
   return mergePricing(parsePricingOverride(raw, overridePath));
+}
+
+/** Where the price override comes from: BRAID_PRICING wins over `pricing:` in braid.yaml; both resolve against the repo root. */
+export function pricingFilePath(
+  repoRoot: string,
+  configured: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | null {
+  const chosen = env.BRAID_PRICING || configured;
+  return chosen ? path.resolve(repoRoot, chosen) : null;
+}
+
+const loaded = new Map<string, { mtimeMs: number; table: PricingTable }>();
+
+/** The price table a repository uses, re-read only when its override file changes. */
+export function pricingFor(
+  repoRoot: string,
+  configured: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): PricingTable {
+  const file = pricingFilePath(repoRoot, configured, env);
+  if (!file) return mergePricing();
+  let mtimeMs = -1;
+  try {
+    mtimeMs = statSync(file).mtimeMs;
+  } catch {
+    // loadPricing reports the missing file with its hint
+  }
+  const hit = loaded.get(file);
+  if (hit && hit.mtimeMs === mtimeMs) return hit.table;
+  const table = loadPricing(file);
+  loaded.set(file, { mtimeMs, table });
+  return table;
 }

@@ -4,6 +4,7 @@ import { LIVE_STATUSES, type Task } from '../core/task.js';
 import { totalTokens } from '../core/usage.js';
 import { gitOk } from '../git/git.js';
 import { TaskUsageTracker } from '../monitor/usage-of-task.js';
+import { projectPricing } from '../project/pricing.js';
 import type { Project } from '../project/project.js';
 import { stopSession } from '../session/lifecycle.js';
 import { appendEvent, getTask } from '../store/tasks.js';
@@ -15,7 +16,7 @@ export interface BudgetStop {
 
 /** Watches a run's spending: warns once per task at 80 %, stops sessions at 100 % and keeps their work. */
 export class BudgetWatch {
-  private readonly tracker = new TaskUsageTracker();
+  private readonly tracker: TaskUsageTracker;
   private readonly warned = new Set<string>();
   readonly stopped = new Map<string, string>();
   /** Set once the run's own limit is spent: nothing new may start. */
@@ -25,7 +26,9 @@ export class BudgetWatch {
     private readonly project: Project,
     private readonly budget: Budget | undefined,
     private readonly say: (line: string) => void,
-  ) {}
+  ) {
+    this.tracker = new TaskUsageTracker({ pricing: projectPricing(project) });
+  }
 
   /** Usage of one task as the progress display shows it. */
   usage(task: Task): { tokens: number | null; costUsd: number | null } {

@@ -1,6 +1,7 @@
 import type { Plan } from '../core/plan.js';
 import { LIVE_STATUSES } from '../core/task.js';
 import { collectStats } from '../monitor/stats-report.js';
+import { projectPricing } from '../project/pricing.js';
 import type { Project } from '../project/project.js';
 import { listTasks } from '../store/tasks.js';
 import type { RunReport, TaskReport } from './runner.js';
@@ -25,7 +26,7 @@ export async function buildReport(
   interrupted = false,
 ): Promise<RunReport> {
   const tasks = listTasks(project.store.db).filter((t) => t.runId === runId);
-  const stats = await collectStats(tasks, { cpuWindowMs: 0 });
+  const stats = await collectStats(tasks, { cpuWindowMs: 0, pricing: projectPricing(project) });
   const reports: TaskReport[] = plan.tasks.map((spec) => {
     const task = tasks.find((t) => t.name === spec.name) ?? null;
     const s = stats.tasks.find((x) => x.name === spec.name);

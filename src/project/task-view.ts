@@ -10,6 +10,7 @@ import { listTasks } from '../store/tasks.js';
 import { latestSamples } from '../supervisor/samples.js';
 import { markInterruptedProvisions } from '../workspace/finish-provision.js';
 import { taskPorts } from '../workspace/ports.js';
+import { projectPricing } from './pricing.js';
 import type { Project } from './project.js';
 
 /** One row of `braid ls --json`: the contract in DESIGN.md. */
@@ -75,7 +76,11 @@ export async function taskViews(
   const stats =
     options.usage === false
       ? null
-      : await collectStats(tasks, { budget: project.config.budget, cpuWindowMs: 100 });
+      : await collectStats(tasks, {
+          budget: project.config.budget,
+          pricing: projectPricing(project),
+          cpuWindowMs: 100,
+        });
   // The supervisor samples every 10 s over a longer window than ls can afford to wait.
   const samples = latestSamples(project.store.db);
   return Promise.all(

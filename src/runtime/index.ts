@@ -6,11 +6,13 @@ export { tmuxSessionName } from './tmux.js';
 export type {
   ExitRecord,
   LaunchSpec,
+  PaneInfo,
   Runtime,
   RuntimeKind,
   SendOptions,
   SessionHandle,
   SessionState,
+  StateHint,
   StopOptions,
 } from './types.js';
 

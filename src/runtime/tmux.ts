@@ -6,7 +6,16 @@ import { ProcessError } from '../exec/run.js';
 import { readExitRecord, writeExitRecord } from './exit-record.js';
 import { terminateGroup, waitUntil } from './process-group.js';
 import { escapeTmuxFormat, TmuxClient, tmuxBase } from './tmux-client.js';
-import type { LaunchSpec, Runtime, SendOptions, SessionHandle, SessionState, StopOptions } from './types.js';
+import type {
+  LaunchSpec,
+  PaneInfo,
+  Runtime,
+  SendOptions,
+  SessionHandle,
+  SessionState,
+  StateHint,
+  StopOptions,
+} from './types.js';
 
 export interface TmuxOptions {
   /** Socket name (`tmux -L`); defaults to BRAID_TMUX_SOCKET, else tmux's default server. */
@@ -44,11 +53,21 @@ function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-interface PaneInfo {
-  dead: boolean;
-  status: number | null;
-  signal: string | null;
-  pid: number | null;
+const PANE_FORMAT =
+  '#{pane_id}|#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}|#{pane_pid}|#{window_activity}';
+
+function parsePane(line: string): [string, PaneInfo] {
+  const [id, dead, status, signal, pid, activity] = line.trim().split('|');
+  return [
+    id,
+    {
+      dead: dead === '1',
+      status: status ? Number(status) : null,
+      signal: signal || null,
+      pid: pid ? Number(pid) : null,
+      activityAt: activity ? Number(activity) : null,
+    },
+  ];
 }
 
 /** Interactive sessions: tmux owns the processes, braid only addresses panes by id. */
@@ -126,23 +145,26 @@ export class TmuxRuntime implements Runtime {
 
   /** Null when the pane (or the whole server) is gone. */
   async paneInfo(target: string): Promise<PaneInfo | null> {
-    const format = '#{pane_id}|#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}|#{pane_pid}';
-    const res = await this.client.run(['display-message', '-p', '-t', target, format], {
+    const res = await this.client.run(['display-message', '-p', '-t', target, PANE_FORMAT], {
       allowFailure: true,
     });
     // A missing pane is not an error to display-message: it prints empty formats.
-    const [id, dead, status, signal, pid] = res.stdout.trim().split('|');
+    const [id, info] = parsePane(res.stdout);
     if (res.code !== 0 || id !== target) return null;
-    return {
-      dead: dead === '1',
-      status: status ? Number(status) : null,
-      signal: signal || null,
-      pid: pid ? Number(pid) : null,
-    };
+    return info;
   }
 
-  async state(handle: SessionHandle, exitPath: string): Promise<SessionState> {
-    let info = handle.target ? await this.paneInfo(handle.target) : null;
+  /** Every pane of the server in one tmux call (empty when no server runs). */
+  async allPanes(): Promise<Map<string, PaneInfo>> {
+    const res = await this.client.run(['list-panes', '-a', '-F', PANE_FORMAT], { allowFailure: true });
+    if (res.code !== 0) return new Map();
+    return new Map(res.stdout.split('\n').filter(Boolean).map(parsePane));
+  }
+
+  async state(handle: SessionHandle, exitPath: string, hint: StateHint = {}): Promise<SessionState> {
+    const known = hint.panes && handle.target ? hint.panes.get(handle.target) : undefined;
+    // A pane missing from a snapshot may be newer than it: ask tmux itself.
+    let info = known ?? (handle.target ? await this.paneInfo(handle.target) : null);
     // tmux marks a pane dead on the pty's EOF, a moment before the recorder's file or tmux's status exist.
     const unknown = () => info?.dead && info.status === null && !info.signal && !readExitRecord(exitPath);
     for (let i = 0; i < 40 && unknown(); i++) {
@@ -152,7 +174,7 @@ export class TmuxRuntime implements Runtime {
     if (!info) {
       return { alive: false, exitCode: readExitRecord(exitPath)?.exitCode ?? null, pid: handle.pid };
     }
-    if (!info.dead) return { alive: true, exitCode: null, pid: info.pid };
+    if (!info.dead) return { alive: true, exitCode: null, pid: info.pid, activityAt: info.activityAt };
     const recorded = readExitRecord(exitPath);
     // Keep the outcome on disk so it survives the window being removed.
     if (!recorded) {

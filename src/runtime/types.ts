@@ -31,6 +31,22 @@ export interface SessionState {
   /** Null while running, when killed by a signal, or when unknown. */
   exitCode: number | null;
   pid: number | null;
+  /** tmux: second (epoch) of the last output in the pane's window; a screen unchanged since needs no capture. */
+  activityAt?: number | null;
+}
+
+/** One tmux pane as `list-panes` reports it. */
+export interface PaneInfo {
+  dead: boolean;
+  status: number | null;
+  signal: string | null;
+  pid: number | null;
+  activityAt: number | null;
+}
+
+/** What a caller already knows: every pane of the tmux server, read with one call for a whole pass. */
+export interface StateHint {
+  panes?: ReadonlyMap<string, PaneInfo>;
 }
 
 export interface ExitRecord {
@@ -56,7 +72,7 @@ export interface SendOptions {
 export interface Runtime {
   kind: RuntimeKind;
   start(spec: LaunchSpec): Promise<SessionHandle>;
-  state(handle: SessionHandle, exitPath: string): Promise<SessionState>;
+  state(handle: SessionHandle, exitPath: string, hint?: StateHint): Promise<SessionState>;
   /** Literal text (key names stay text), then Enter unless `enter: false`. */
   send(handle: SessionHandle, text: string, opts?: SendOptions): Promise<void>;
   /** tmux key names, e.g. ['C-c'] or ['Escape']. */

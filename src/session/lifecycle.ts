@@ -10,7 +10,7 @@ import type { Project } from '../project/project.js';
 import { getRuntime } from '../runtime/index.js';
 import type { SessionHandle } from '../runtime/types.js';
 import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../store/tasks.js';
-import { taskEnvironment } from '../workspace/env.js';
+import { migrationEnv, taskEnvironment } from '../workspace/env.js';
 import { repairBeforeStart } from '../workspace/finish-provision.js';
 import { braidDir, taskLogDir } from '../workspace/paths.js';
 import { taskPorts } from '../workspace/ports.js';
@@ -86,7 +86,7 @@ export async function startSession(
       : null;
   const argv = launchArgv(agent, task, runtimeKind, settingsPath, options, config.budget?.task_usd);
   const dbEnv = (task.options.databaseEnv as Record<string, string> | undefined) ?? {};
-  const env = taskEnvironment(repo, task, taskPorts(store, name), dbEnv);
+  const env = taskEnvironment(repo, task, taskPorts(store, name), { ...migrationEnv(config), ...dbEnv });
   const paths = sessionPaths(project, name);
   const runtime = getRuntime(runtimeKind);
   if (handle) await runtime.remove(handle).catch(() => {});

@@ -8,7 +8,7 @@ import { processTree } from '../monitor/proctree.js';
 import { parseStreamJsonLog } from '../monitor/stream-json.js';
 import type { Project } from '../project/project.js';
 import { getRuntime } from '../runtime/index.js';
-import type { Runtime, SessionHandle } from '../runtime/types.js';
+import type { Runtime, SessionHandle, StateHint } from '../runtime/types.js';
 import { appendEvent, getTask, listTasks, mergeTaskOptions, updateTask } from '../store/tasks.js';
 import { handleOf, sessionPaths } from './lifecycle.js';
 
@@ -20,6 +20,8 @@ export interface ScreenMemo {
   hash: string;
   /** When the screen last changed (ms since epoch). */
   changedAt: number;
+  /** When braid last captured it (ms since epoch). */
+  capturedAt?: number;
 }
 
 /**
@@ -30,13 +32,14 @@ export async function refreshTaskStatus(
   project: Project,
   name: string,
   now = Date.now(),
+  hint: StateHint = {},
 ): Promise<Task | null> {
   const task = getTask(project.store.db, name);
   if (!task) return null;
   const handle = handleOf(task);
   if (!handle || !(LIVE_STATUSES.includes(task.status) || endedByHook(task))) return task;
   const runtime = getRuntime(handle.runtime);
-  const state = await runtime.state(handle, sessionPaths(project, name).exitPath);
+  const state = await runtime.state(handle, sessionPaths(project, name).exitPath, hint);
   if (state.alive && !LIVE_STATUSES.includes(task.status)) return task;
   if (!state.alive) {
     if (task.exitCode !== state.exitCode) updateTask(project.store.db, name, { exitCode: state.exitCode });
@@ -46,7 +49,8 @@ export async function refreshTaskStatus(
   }
   const agent = agentOf(project, task);
   if (agent?.statusFile && state.pid) readAgentFile(project, name, agent, state.pid);
-  if (agent?.statusMode === 'screen') await readScreen(project, task, runtime, handle, agent, now);
+  if (agent?.statusMode === 'screen')
+    await readScreen(project, task, runtime, handle, agent, now, state.activityAt ?? null);
   if (agent?.statusMode === 'hooks') noticeSilentHooks(project, name, now);
   return getTask(project.store.db, name);
 }
@@ -120,15 +124,26 @@ async function readScreen(
   handle: SessionHandle,
   agent: AgentAdapter,
   now: number,
+  activityAt: number | null,
 ): Promise<void> {
+  const memo = task.options.screen as ScreenMemo | undefined;
+  // No output since the second of the last capture: the screen is as it was (tmux counts whole seconds).
+  const quiet =
+    memo?.capturedAt !== undefined && activityAt !== null && activityAt < Math.floor(memo.capturedAt / 1000);
+  if (quiet) {
+    const signal: StatusSignal = { kind: 'screen', changing: false, stableForMs: now - memo.changedAt };
+    applySignal(project, task.name, signal, { screenIdleAfterMs: agent.screenIdleMs });
+    return;
+  }
   const text = await runtime.capture(handle).catch(() => null);
   if (text === null) return;
   // Trailing blank lines come and go with the pane's size: they are not activity.
   const hash = createHash('sha1').update(text.replace(/\s+$/, '')).digest('hex');
-  const memo = task.options.screen as ScreenMemo | undefined;
   const changing = !memo || memo.hash !== hash;
   const changedAt = changing ? now : memo.changedAt;
-  if (changing) mergeTaskOptions(project.store.db, task.name, { screen: { hash, changedAt } });
+  // capturedAt is on tmux's clock (the real one), whatever `now` a caller passes.
+  if (changing || activityAt !== null)
+    mergeTaskOptions(project.store.db, task.name, { screen: { hash, changedAt, capturedAt: Date.now() } });
   const signal: StatusSignal = { kind: 'screen', changing, stableForMs: now - changedAt };
   applySignal(project, task.name, signal, { screenIdleAfterMs: agent.screenIdleMs });
 }

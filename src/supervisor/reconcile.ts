@@ -2,7 +2,10 @@ import { getAgent } from '../agents/registry.js';
 import { LIVE_STATUSES, type Task, type TaskStatus } from '../core/task.js';
 import { isProcessAlive } from '../exec/pid.js';
 import type { Project } from '../project/project.js';
-import { handleOf, refreshSession } from '../session/lifecycle.js';
+import { TmuxRuntime } from '../runtime/tmux.js';
+import type { StateHint } from '../runtime/types.js';
+import { handleOf } from '../session/lifecycle.js';
+import { refreshTaskStatus } from '../session/refresh.js';
 import { listTasks } from '../store/tasks.js';
 import type { EventLog } from './event-log.js';
 
@@ -26,9 +29,15 @@ export class Reconciler {
 
   async pass(): Promise<Task[]> {
     const full = this.passes++ % FULL_SWEEP_EVERY === 0;
-    for (const task of listTasks(this.project.store.db)) {
-      if (!this.needsRuntimeCheck(task, full)) continue;
-      const after = await refreshSession(this.project, task.name);
+    const due = listTasks(this.project.store.db).filter((t) => this.needsRuntimeCheck(t, full));
+    // One `tmux list-panes` for the whole pass instead of a tmux call per session.
+    const hint: StateHint = due.some((t) => handleOf(t)?.runtime === 'tmux')
+      ? { panes: await new TmuxRuntime().allPanes() }
+      : {};
+    for (const task of due) {
+      // A hook-ended task is read at the moment its process is found gone, not from the pass's snapshot.
+      const fresh = endedByHookWithoutCode(task) ? {} : hint;
+      const after = await refreshTaskStatus(this.project, task.name, Date.now(), fresh);
       if (after && endedByHookWithoutCode(after)) this.codeless.add(task.name);
       if (after && (after.status !== task.status || after.exitCode !== task.exitCode)) {
         this.log.append({

@@ -2,6 +2,7 @@ import { LIVE_STATUSES, type Task } from '../core/task.js';
 import { isProcessAlive } from '../exec/pid.js';
 import { CpuSampler, clockTicksPerSecond, readProcessTable } from '../monitor/proctree.js';
 import { TaskUsageTracker } from '../monitor/usage-of-task.js';
+import { projectPricing } from '../project/pricing.js';
 import type { Project } from '../project/project.js';
 import { listTasks } from '../store/tasks.js';
 import { pruneSamples, saveSamples, type UsageSample } from './samples.js';
@@ -19,7 +20,7 @@ export class UsageLoop {
     private readonly project: Project,
     env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.tracker = new TaskUsageTracker({ env });
+    this.tracker = new TaskUsageTracker({ env, pricing: projectPricing(project, env) });
   }
 
   async pass(): Promise<UsageSample[]> {

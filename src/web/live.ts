@@ -1,4 +1,5 @@
 /** Live feed: polls the store cheaply and pushes a fresh snapshot to subscribers when anything changed. */
+import { projectPricing } from '../project/pricing.js';
 import type { Project } from '../project/project.js';
 import type { RadarReport } from '../radar/scan.js';
 import { listTasks } from '../store/tasks.js';
@@ -31,7 +32,7 @@ export class LiveFeed {
   private readonly listeners = new Set<(p: DashboardPayload) => void>();
   private readonly samples: UsageSample[] = [];
   private readonly latest = new Map<string, UsageSample>();
-  private readonly transcripts = new TranscriptSeries();
+  private readonly transcripts: TranscriptSeries;
   private timer: NodeJS.Timeout | null = null;
   private computing: Promise<DashboardPayload> | null = null;
   private last: { version: string; at: number; json: string } | null = null;
@@ -43,6 +44,7 @@ export class LiveFeed {
     options: LiveFeedOptions = {},
   ) {
     this.opts = { pollMs: 1000, refreshMs: 5000, radarMs: 10_000, ...options };
+    this.transcripts = new TranscriptSeries(projectPricing(project));
   }
 
   /** A fresh payload (shared with a computation already in flight). */

@@ -51,7 +51,8 @@ function renderTasks() {
     const ports = el('td'); ports.append(...portLinks(t));
     const changes = t.changedFiles == null ? '–' : t.changedFiles + ' files' + (t.ahead ? ', ' + t.ahead + ' commits' : '');
     const acts = el('td'); acts.append(...actionButtons(t));
-    tr.append(name, st, el('td', age(t.statusSince)), ports, el('td', changes), el('td', bytes(t.rssBytes)), el('td', tokens(t.tokens)), el('td', cost(t.costUsd)), acts);
+    const cell = (role, text) => { const td = el('td', text); td.dataset.role = role; return td; };
+    tr.append(name, st, el('td', age(t.statusSince)), ports, el('td', changes), cell('rss', bytes(t.rssBytes)), cell('tokens', tokens(t.tokens)), cell('cost', cost(t.costUsd)), acts);
     body.append(tr);
   }
 }

@@ -21,6 +21,13 @@ export interface DatabaseContext {
   worktree: string;
   /** Environment for the postgres client tools (PGHOST…); defaults to braid's own. */
   env?: NodeJS.ProcessEnv;
+  /** postgres: the repository that owns the database (its git common dir), kept as the database's comment for `braid gc`. */
+  owner?: string;
+}
+
+/** The comment braid puts on a task database it created: how `braid gc` tells its own from the user's. */
+export function ownerComment(owner: string, task: string): string {
+  return `braid task ${task} of ${owner}`;
 }
 
 export interface DatabaseInfo {
@@ -116,14 +123,36 @@ async function createPostgres(
     allowFailure: true,
     timeoutMs: 5 * 60_000,
   });
-  if (res.code === 0) return { kind: 'postgres', name, url, created: true };
+  if (res.code === 0) {
+    if (ctx.owner)
+      await psqlMaintenance(
+        env,
+        ctx.worktree,
+        [`marker=${ownerComment(ctx.owner, ctx.task)}`],
+        `COMMENT ON DATABASE ${name} IS :'marker';`,
+      );
+    return { kind: 'postgres', name, url, created: true };
+  }
   if (/already exists/.test(res.stderr)) {
     return { kind: 'postgres', name, url, created: false, note: `${name} already existed; kept` };
   }
   throw dbError(`could not create ${name} from template ${config.template}`, res.stderr);
 }
 
-function clientEnv(config: Extract<DatabaseConfig, { kind: 'postgres' }>, ctx: DatabaseContext) {
+/** SQL on the server's maintenance database; values go in as psql variables (:'name'), never spliced. */
+export async function psqlMaintenance(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  vars: string[],
+  sql: string,
+): Promise<string> {
+  const args = ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', ...vars.flatMap((v) => ['-v', v])];
+  const res = await run('psql', [...args, '-d', 'postgres'], { cwd, env, input: sql, allowFailure: true });
+  if (res.code !== 0) throw dbError('psql on the maintenance database failed', res.stderr);
+  return res.stdout;
+}
+
+export function clientEnv(config: Extract<DatabaseConfig, { kind: 'postgres' }>, ctx: DatabaseContext) {
   const base = ctx.env ?? process.env;
   const picked: PgEnv = {};
   for (const k of ['PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD'] as const) if (base[k]) picked[k] = base[k];

@@ -27,6 +27,11 @@ export function taskEnvironment(
   return { ...env, ...extra };
 }
 
+/** Where `migrations:` is configured, sessions learn the lock to run them under (`braid lock $BRAID_MIGRATIONS_LOCK -- …`). */
+export function migrationEnv(config: { migrations?: { lock: string } }): Record<string, string> {
+  return config.migrations ? { BRAID_MIGRATIONS_LOCK: config.migrations.lock } : {};
+}
+
 /** `export K='v'` lines, quoted for POSIX shells. */
 export function exportLines(env: Record<string, string>): string {
   return Object.entries(env)

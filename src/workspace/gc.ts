@@ -8,13 +8,20 @@ import type { Project } from '../project/project.js';
 import { queueLockHolder } from '../queue/lock.js';
 import { isAbandoned, openOperations } from '../store/journal.js';
 import { listTasks } from '../store/tasks.js';
+import { dropOrphanDatabases } from './database-orphans.js';
 import { GATE_LESSEE } from './ports.js';
 import { isMainCheckout } from './readonly.js';
 import { recoverTask } from './recover.js';
 import { removeTask, removeWorktree } from './remove.js';
 
 export interface GcAction {
-  kind: 'operation' | 'missing-worktree' | 'orphan-worktree' | 'stale-lease' | 'stale-lock';
+  kind:
+    | 'operation'
+    | 'missing-worktree'
+    | 'orphan-worktree'
+    | 'orphan-database'
+    | 'stale-lease'
+    | 'stale-lock';
   target: string;
   detail: string;
 }
@@ -78,6 +85,20 @@ export async function collectGarbage(project: Project): Promise<GcAction[]> {
   }
   await withWorktreeLock(repo.root, () => git(['worktree', 'prune'], { cwd: repo.root }));
   const names = new Set(listTasks(store.db).map((t) => t.name));
+  if (project.config.database?.kind === 'postgres') {
+    try {
+      const opts = { owner: repo.commonDir, cwd: repo.root, liveTasks: names };
+      for (const db of await dropOrphanDatabases(project.config.database, opts))
+        actions.push({ kind: 'orphan-database', target: db, detail: 'dropped: its task no longer exists' });
+    } catch (err) {
+      // An unreachable server must not stop the rest of the repair.
+      actions.push({
+        kind: 'orphan-database',
+        target: '(server)',
+        detail: `not checked: ${(err as Error).message}`,
+      });
+    }
+  }
   const leases = store.db.prepare('SELECT DISTINCT task FROM port_leases').all() as { task: string }[];
   // The gate's block is kept between gates while a queue runs; with no live queue it is stale.
   const queueRuns = queueLockHolder(store) !== null;

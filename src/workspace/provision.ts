@@ -11,7 +11,7 @@ import { beginOperation, finishOperation, type Operation, pausePoint, recordStep
 import { getTask, insertTask, mergeTaskOptions, updateTask } from '../store/tasks.js';
 import { dropDatabase, provisionDatabase } from './database.js';
 import { cloneNodeModules, decideDeps } from './deps.js';
-import { taskEnvironment } from './env.js';
+import { migrationEnv, taskEnvironment } from './env.js';
 import { copyIncludes } from './includes.js';
 import { setupLogPath } from './paths.js';
 import { leasePorts } from './ports.js';
@@ -171,7 +171,7 @@ async function buildWorkspace(
   let dbEnv = (getTask(store.db, req.name)?.options.databaseEnv as Record<string, string>) ?? {};
   if (config.database && todo('database')) {
     say(`creating the task's ${config.database.kind} database`);
-    const dbCtx = { task: req.name, repoRoot: repo.root, worktree: where.worktree };
+    const dbCtx = { task: req.name, repoRoot: repo.root, worktree: where.worktree, owner: repo.commonDir };
     if (resumed) await dropDatabase(config.database, dbCtx);
     const db = await provisionDatabase(config.database, dbCtx);
     dbEnv = db.env;
@@ -191,7 +191,7 @@ async function buildWorkspace(
     await runSetup({
       commands: config.setup,
       cwd: where.worktree,
-      env: taskEnvironment(repo, { name: req.name }, ports, dbEnv),
+      env: taskEnvironment(repo, { name: req.name }, ports, { ...migrationEnv(config), ...dbEnv }),
       logPath: setupLogPath(repo.commonDir, req.name),
       timeoutSeconds: config.setup_timeout,
       onProgress: say,

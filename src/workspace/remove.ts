@@ -95,8 +95,11 @@ export async function removeTask(
   pausePoint('remove', 'begin');
   if (options.stopSession) await options.stopSession(task);
   recordStep(store, op, 'session');
-  if (config.database && existsSync(task.worktree)) {
-    await dropDatabase(config.database, { task: name, repoRoot: repo.root, worktree: task.worktree });
+  const worktreeThere = existsSync(task.worktree);
+  // A sqlite copy lives in the worktree (gone with it); a postgres database outlives a folder deleted by hand.
+  if (config.database && (worktreeThere || config.database.kind === 'postgres')) {
+    const cwd = worktreeThere ? task.worktree : repo.root; // postgres only runs its client tools there
+    await dropDatabase(config.database, { task: name, repoRoot: repo.root, worktree: cwd });
   }
   recordStep(store, op, 'database');
   // The main checkout is never a task's to delete, whatever the row says.

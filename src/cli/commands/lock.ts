@@ -68,20 +68,53 @@ async function showLocks(opts: { json?: boolean }): Promise<void> {
   }
 }
 
+/** `braid lock -- CMD`: no lock name before `--` (commander cannot tell, so the raw arguments say). */
+function nameOmitted(raw: readonly string[] = process.argv): boolean {
+  for (let i = raw.indexOf('lock') + 1; i > 0 && i < raw.length; i++) {
+    const arg = raw[i];
+    if (arg === '--') return true;
+    if (arg === '--timeout') i++;
+    else if (!arg.startsWith('--timeout=')) return false;
+  }
+  return false;
+}
+
+/** The migrations lock: from the session's environment, else from `migrations.lock` in braid.yaml. */
+async function migrationsLock(): Promise<string> {
+  if (process.env.BRAID_MIGRATIONS_LOCK) return process.env.BRAID_MIGRATIONS_LOCK;
+  const project = await openProject(process.cwd());
+  try {
+    if (project.config.migrations) return project.config.migrations.lock;
+  } finally {
+    project.close();
+  }
+  throw new BraidError(
+    'E_USAGE',
+    'no lock name given, and braid.yaml configures no migrations',
+    'Name the lock (braid lock migrations -- CMD), or add migrations: { glob: "db/migrations/*" } to braid.yaml.',
+  );
+}
+
 export function registerLock(program: Command): void {
   program
     .command('lock')
     .description(
       'run a command while holding a repo-wide named lock (e.g. migrations); waits if another holds it',
     )
-    .argument('<lock>', 'lock name: a-z, 0-9, ".", "_", "-" (at most 64)')
-    .argument('<command...>', 'the command and its arguments, after --, run without a shell')
+    .argument(
+      '<lock>',
+      'lock name: a-z, 0-9, ".", "_", "-" (at most 64); left out (braid lock -- CMD): the migrations lock',
+    )
+    .argument('[command...]', 'the command and its arguments, after --, run without a shell')
     .option('--timeout <seconds>', 'give up (exit 1) after waiting this long')
     .addHelpText(
       'after',
-      "\nExit code: the command's own (128+N when killed by signal N). A holder that dies releases the lock.\nExample: braid lock migrations -- npm run migrate",
+      "\nExit code: the command's own (128+N when killed by signal N). A holder that dies releases the lock.\nExample: braid lock migrations -- npm run migrate\nWithout a name (braid lock -- npm run migrate) the lock is $BRAID_MIGRATIONS_LOCK, else migrations.lock of braid.yaml.",
     )
-    .action((name: string, command: string[], opts: { timeout?: string }) => runLocked(name, command, opts));
+    .action(async (name: string, command: string[], opts: { timeout?: string }) => {
+      if (nameOmitted()) return runLocked(await migrationsLock(), [name, ...command], opts);
+      return runLocked(name, command, opts);
+    });
   program
     .command('locks')
     .description('list the repo-wide locks held now')

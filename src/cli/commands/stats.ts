@@ -5,6 +5,7 @@ import {
   type StatsReport,
   type TaskStats,
 } from '../../monitor/stats-report.js';
+import { projectPricing } from '../../project/pricing.js';
 import { withProject } from '../../project/project.js';
 import { taskCgroupUsage } from '../../session/confine.js';
 import { listTasks } from '../../store/tasks.js';
@@ -28,7 +29,10 @@ export function register(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       await withProject(process.cwd(), async (project) => {
         const tasks = listTasks(project.store.db);
-        const report = await collectStats(tasks, { budget: project.config.budget });
+        const report = await collectStats(tasks, {
+          budget: project.config.budget,
+          pricing: projectPricing(project),
+        });
         // A task's cgroup counts what its process tree misses (daemons started with setsid).
         for (const t of report.tasks) {
           const task = tasks.find((x) => x.name === t.name);

@@ -4,7 +4,7 @@ import { withProject } from '../../project/project.js';
 import { taskViews } from '../../project/task-view.js';
 import { stopSessionForRemoval } from '../../session/lifecycle.js';
 import { getTask } from '../../store/tasks.js';
-import { exportLines, taskEnvironment } from '../../workspace/env.js';
+import { exportLines, migrationEnv, taskEnvironment } from '../../workspace/env.js';
 import { collectGarbage } from '../../workspace/gc.js';
 import { taskPorts } from '../../workspace/ports.js';
 import { removeTask } from '../../workspace/remove.js';
@@ -66,7 +66,10 @@ export function register(program: Command): void {
         if (!task)
           throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
         const dbEnv = (task.options.databaseEnv as Record<string, string> | undefined) ?? {};
-        const env = taskEnvironment(project.repo, task, taskPorts(project.store, name), dbEnv);
+        const env = taskEnvironment(project.repo, task, taskPorts(project.store, name), {
+          ...migrationEnv(project.config),
+          ...dbEnv,
+        });
         if (opts.json) printJson(env);
         else process.stdout.write(`${exportLines(env)}\n`);
       });

@@ -1,0 +1,123 @@
+import { render } from 'ink-testing-library';
+import { createElement } from 'react';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Project } from '../src/project/project.js';
+import { handleOf } from '../src/session/lifecycle.js';
+import { getTask } from '../src/store/tasks.js';
+import { App } from '../src/tui/App.js';
+import { projectData } from '../src/tui/data.js';
+import { runCli } from './helpers/cli.js';
+import { projectFor } from './helpers/project.js';
+import { g, type TempRepo, tempRepo } from './helpers/repo.js';
+import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
+
+let repo: TempRepo;
+let project: Project;
+let tmux: TmuxServer;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  repo = await tempRepo({ files: { 'a.txt': 'a\n' } });
+  tmux = tmuxServer();
+  // The ui's runtime finds braid's tmux server through the environment, as the CLI does.
+  process.env.BRAID_TMUX_SOCKET = tmux.socket;
+  delete process.env.TMUX;
+  env = { BRAID_TMUX_SOCKET: tmux.socket, TMUX: '', BRAID_NO_SUPERVISOR: '1' };
+  project = await projectFor(repo.dir, 'agent: shell\ndeps: none\n');
+  // An agent that answers every line it is sent, so what arrives in its pane can be read back.
+  const echo = await runCli(repo.dir, ['new', 'echoer', '-p', 'while read l; do echo "got:$l"; done'], {
+    env,
+  });
+  expect(echo.code, echo.stderr).toBe(0);
+  const done = await runCli(repo.dir, ['new', 'finished', '--no-start', '-p', 'unused'], { env });
+  expect(done.code, done.stderr).toBe(0);
+  const worktree = getTask(project.store.db, 'finished')!.worktree;
+  await g(worktree, 'rm', '-q', 'a.txt');
+  await g(worktree, 'commit', '-q', '-m', 'finished: drop a.txt');
+}, 60_000);
+
+afterAll(async () => {
+  await tmux?.kill();
+  project?.close();
+  repo?.cleanup();
+});
+
+function dashboard(initialSelected: string) {
+  const ui = render(
+    createElement(App, {
+      data: projectData(project, { radarEveryMs: 60_000 }),
+      refreshMs: 100,
+      initialSelected,
+      onLeave: () => {},
+    }),
+  );
+  const frame = () => ui.lastFrame() ?? '';
+  const shows = (text: string) =>
+    eventually(() => frame().includes(text), 15_000, `"${text}" in:\n${frame()}`);
+  return { ui, shows };
+}
+
+const pane = (task: string) => handleOf(getTask(project.store.db, task)!)!.target!;
+
+describe('braid ui keys acting on real sessions', () => {
+  it('s and a line of text: the text arrives in the task’s tmux pane', async () => {
+    const { ui, shows } = dashboard('echoer');
+    try {
+      await shows('echoer');
+      ui.stdin.write('s');
+      await shows('send to echoer');
+      ui.stdin.write('hello from the ui');
+      ui.stdin.write('\r');
+      await eventually(
+        async () =>
+          (await tmux.run(['capture-pane', '-p', '-t', pane('echoer')])).includes('got:hello from the ui'),
+        15_000,
+        'the echo in the pane',
+      );
+    } finally {
+      ui.unmount();
+    }
+  }, 30_000);
+
+  it('x stops the session: its pane process is gone and the task has ended', async () => {
+    const target = pane('echoer');
+    const pid = handleOf(getTask(project.store.db, 'echoer')!)!.pid!;
+    const { ui, shows } = dashboard('echoer');
+    try {
+      await shows('echoer');
+      ui.stdin.write('x');
+      await shows('stopped echoer');
+      const dead = await tmux.run(['display-message', '-p', '-t', target, '#{pane_dead}']);
+      expect(dead).toBe('1');
+      let alive = true;
+      try {
+        process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+      expect(alive).toBe(false);
+      await eventually(
+        () => ['exited', 'failed'].includes(getTask(project.store.db, 'echoer')!.status),
+        15_000,
+        'echoer ended',
+      );
+    } finally {
+      ui.unmount();
+    }
+  }, 30_000);
+
+  it('l lands the task on main', async () => {
+    const before = await repo.git('rev-parse', 'main');
+    const { ui, shows } = dashboard('finished');
+    try {
+      await shows('finished');
+      ui.stdin.write('l');
+      await shows('landed finished');
+      expect(await repo.git('rev-parse', 'main')).not.toBe(before);
+      expect(await repo.git('ls-tree', '--name-only', 'main')).not.toContain('a.txt');
+      expect(getTask(project.store.db, 'finished')?.landedCommit).toBe(await repo.git('rev-parse', 'main'));
+    } finally {
+      ui.unmount();
+    }
+  }, 60_000);
+});
