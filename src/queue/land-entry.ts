@@ -97,10 +97,13 @@ export async function landEntry(ctx: LandContext, entry: QueueEntry): Promise<La
     say(`${task.name}: gating ${cand.commit.slice(0, 8)}`);
     const gate = await gateCandidate(gateSettings(ctx), task.name, cand.commit, main);
     if (gate.verdict !== 'pass') {
+      const mainRun = gate.runs.at(-1);
+      const lastOnCandidate = gate.runs.filter((r) => r.commit !== main).at(-1);
+      const timeout = `timed out after ${ctx.config.gate_timeout} s`;
       const reason =
         gate.verdict === 'main-red'
-          ? `${base} itself is red: the gate fails on ${base} alone (log: ${gate.runs.at(-1)?.log}); fix ${base} first`
-          : `the gate failed twice on the candidate (log: ${gate.log})`;
+          ? `${base} itself is red: the gate ${mainRun?.timedOut ? timeout : 'fails'} on ${base} alone (log: ${mainRun?.log}); fix ${base} first`
+          : `the gate ${lastOnCandidate?.timedOut ? `${timeout} on the candidate, twice` : 'failed twice on the candidate'} (log: ${gate.log})`;
       return reject(ctx, updateEntry(db, entry.id, { gateLog: gate.log }), task, reason);
     }
     entry = updateEntry(db, entry.id, { gateLog: gate.log });
@@ -176,6 +179,7 @@ function gateSettings(ctx: LandContext) {
     leaseEnv: ctx.leaseEnv,
     prepare: ctx.prepareGate,
     onProgress: ctx.onProgress,
+    store: ctx.store,
   };
 }
 

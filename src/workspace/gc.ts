@@ -5,6 +5,7 @@ import { git } from '../git/git.js';
 import { snapshotWorktree } from '../git/snapshot.js';
 import { withWorktreeLock } from '../git/worktree-lock.js';
 import type { Project } from '../project/project.js';
+import { endStaleGateGroups } from '../queue/gate-group.js';
 import { isAbandoned, openOperations } from '../store/journal.js';
 import { listTasks } from '../store/tasks.js';
 import { GATE_LESSEE } from './ports.js';
@@ -13,7 +14,7 @@ import { recoverTask } from './recover.js';
 import { removeTask, removeWorktree } from './remove.js';
 
 export interface GcAction {
-  kind: 'operation' | 'missing-worktree' | 'orphan-worktree' | 'stale-lease' | 'stale-lock';
+  kind: 'operation' | 'missing-worktree' | 'orphan-worktree' | 'stale-lease' | 'stale-lock' | 'stale-gate';
   target: string;
   detail: string;
 }
@@ -85,6 +86,14 @@ export async function collectGarbage(project: Project): Promise<GcAction[]> {
       kind: 'stale-lease',
       target: task,
       detail: 'released the ports of a task that no longer exists',
+    });
+  }
+  // Before the stale locks: a dead land's gate row is also how its orphaned gate is found.
+  for (const g of await endStaleGateGroups(store, { holdsQueue: false })) {
+    actions.push({
+      kind: 'stale-gate',
+      target: g.name,
+      detail: `ended the orphaned gate process group ${g.pgid} (${g.holder})`,
     });
   }
   const locks = store.db.prepare('SELECT name, pid, pid_start FROM locks').all() as {
