@@ -29,7 +29,11 @@ describe('the gate process group', () => {
     fx = await landFixture({
       config: { gate_timeout: 1 },
       // On the hanging candidate: background and foreground sleepers that hold the output pipes.
-      gateExtra: `if grep -qs HANG *.txt; then echo $$ >> "$(dirname "$0")/groups"; sleep 600 & sleep 600; fi`,
+      gateExtra: `if grep -qs HANG *.txt; then
+  read -r _ _ _ _ pgrp _ < /proc/$$/stat
+  echo "$pgrp" >> "$(dirname "$0")/groups"
+  sleep 600 & sleep 600
+fi`,
     });
     await fx.addTask('hang', { 'h.txt': 'HANG\n' });
     const before = await fx.repo.git('rev-parse', 'main');
