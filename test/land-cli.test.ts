@@ -108,6 +108,61 @@ describe('braid land / braid queue', () => {
     });
     expect(groupMembers(orphan)).toEqual([]);
   });
+  it('SIGKILLed the moment main moves, several times: main is before or after, and the next land records it once', async () => {
+    const { env, addTask, info } = await setup({ 'README.md': 'r\n' });
+    const mainRef = path.join(info.commonDir, 'refs', 'heads', 'main');
+    const record = path.join(repo.parent, 'gate-runs.txt');
+    let killedBeforeRecorded = 0;
+    for (const name of ['cas0', 'cas1', 'cas2']) {
+      await addTask(name, { [`${name}.txt`]: `${name}\n` });
+      const before = await repo.git('rev-parse', 'main');
+      let pid = 0;
+      const landing = run(process.execPath, [CLI, 'land', name], {
+        cwd: repo.dir,
+        env: { ...GIT_TEST_ENV, ...env, BRAID_NO_SUPERVISOR: '1' },
+        allowFailure: true,
+        timeoutMs: 60_000,
+        onSpawn: (p) => {
+          pid = p;
+        },
+      });
+      // Busy-wait on the ref file itself so the kill lands right after the compare-and-swap.
+      const deadline = Date.now() + 30_000;
+      while (readFileSync(mainRef, 'utf8').trim() === before) {
+        if (Date.now() > deadline) throw new Error(`main never moved for ${name}`);
+      }
+      process.kill(pid, 'SIGKILL');
+      const killed = await landing;
+
+      expect(killed.signal).toBe('SIGKILL');
+      // Never in between: main is exactly one commit past before, whose tree passed the gate.
+      expect(await repo.git('rev-parse', 'main~1')).toBe(before);
+      expect(readFileSync(record, 'utf8')).toContain(`${await repo.git('rev-parse', 'main^{tree}')} pass`);
+      const seen = new Database(path.join(info.commonDir, 'braid', 'state.db'), { readonly: true });
+      const status = seen.prepare('SELECT status FROM tasks WHERE name = ?').get(name) as { status: string };
+      seen.close();
+      if (status.status !== 'landed') killedBeforeRecorded++;
+      const res = await runCli(repo.dir, ['land', '--json'], { env });
+
+      expect(res.code).toBe(0);
+      const after = await repo.git('rev-parse', 'main');
+      expect(await landedTrees(repo, before)).toHaveLength(1);
+      expect(await repo.git('show', `main:${name}.txt`)).toBe(name);
+      const db = new Database(path.join(info.commonDir, 'braid', 'state.db'), { readonly: true });
+      const task = db.prepare('SELECT status, landed_commit FROM tasks WHERE name = ?').get(name) as {
+        status: string;
+        landed_commit: string;
+      };
+      const landings = db
+        .prepare("SELECT COUNT(*) AS n FROM events WHERE task = ? AND kind = 'land.landed'")
+        .get(name) as { n: number };
+      db.close();
+      expect(task).toEqual({ status: 'landed', landed_commit: after });
+      expect(landings.n).toBe(1);
+    }
+    // The kills really fell between the CAS and the bookkeeping (not after a finished land).
+    expect(killedBeforeRecorded).toBeGreaterThan(0);
+  }, 120_000);
 });
 
 /** The first gate run records its process group id and never ends by itself; later runs go on. */
