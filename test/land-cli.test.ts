@@ -1,4 +1,4 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -73,50 +73,145 @@ describe('braid land / braid queue', () => {
     expect(queue.holder).toBeNull();
   });
 
-  it('a SIGKILL mid-gate leaves main untouched, and the next land finishes the job', async () => {
-    const { env, addTask, info } = await setup(
-      { 'README.md': 'r\n' },
-      `touch "$(dirname "$0")/started"
-while [ -f "$(dirname "$0")/slow" ]; do sleep 0.05; done`,
-    );
+  it('a SIGKILL mid-gate leaves main untouched; the next land ends the orphaned gate and finishes the job', async () => {
+    const { env, addTask, info } = await setup({ 'README.md': 'r\n' }, HANG_FIRST_GATE);
     await addTask('crash', { 'c.txt': 'c\n' });
     const before = await repo.git('rev-parse', 'main');
-    const slow = path.join(repo.parent, 'slow');
-    writeFileSync(slow, '');
-    const landing = run(process.execPath, [CLI, 'land', 'crash'], {
-      cwd: repo.dir,
-      env: { ...GIT_TEST_ENV, ...env },
-      allowFailure: true,
-      timeoutMs: 60_000,
-    });
-    const deadline = Date.now() + 30_000;
-    while (!existsSync(path.join(repo.parent, 'started'))) {
-      if (Date.now() > deadline) throw new Error('the gate never started');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const db = new Database(path.join(info.commonDir, 'braid', 'state.db'), { readonly: true });
-    const holder = db.prepare("SELECT pid FROM locks WHERE name = 'queue'").get() as { pid: number };
-    const state = db.prepare('SELECT state FROM queue').get() as { state: string };
-    db.close();
-    expect(state.state).toBe('gating');
-    process.kill(holder.pid, 'SIGKILL');
-    expect((await landing).signal).toBe('SIGKILL');
-    rmSync(slow);
-    // The orphaned gate finishes on its own; wait for it so it cannot race the next run's checkout.
-    const record = path.join(repo.parent, 'gate-runs.txt');
-    while (!existsSync(record)) {
-      if (Date.now() > deadline) throw new Error('the orphaned gate never finished');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const orphan = await killLandMidGate(env, info.commonDir, 'crash');
 
     expect(await repo.git('rev-parse', 'main')).toBe(before);
+    // Without waiting for the orphan (it would hang forever): the next land must end it first.
     const res = await runCli(repo.dir, ['land', '--json'], { env });
 
     expect(res.code).toBe(0);
+    expect(groupMembers(orphan)).toEqual([]);
+    expect(res.stderr).toMatch(new RegExp(`ended an orphaned gate \\(process group ${orphan}`));
     const report = JSON.parse(res.stdout);
     expect(report.landed.map((l: { name: string }) => l.name)).toEqual(['crash']);
     expect(await repo.git('show', 'main:c.txt')).toBe('c');
     expect(await landedTrees(repo, before)).toHaveLength(1);
     expect(existsSync(path.join(repo.dir, 'c.txt'))).toBe(true);
   });
+
+  it('braid gc ends a gate orphaned by a killed land', async () => {
+    const { env, addTask, info } = await setup({ 'README.md': 'r\n' }, HANG_FIRST_GATE);
+    await addTask('crash', { 'c.txt': 'c\n' });
+    const orphan = await killLandMidGate(env, info.commonDir, 'crash');
+
+    const res = await runCli(repo.dir, ['gc', '--json'], { env });
+
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout).actions).toContainEqual({
+      kind: 'stale-gate',
+      target: 'gate-0',
+      detail: expect.stringContaining(`process group ${orphan}`),
+    });
+    expect(groupMembers(orphan)).toEqual([]);
+  });
+  it('SIGKILLed the moment main moves, several times: main is before or after, and the next land records it once', async () => {
+    const { env, addTask, info } = await setup({ 'README.md': 'r\n' });
+    const mainRef = path.join(info.commonDir, 'refs', 'heads', 'main');
+    const record = path.join(repo.parent, 'gate-runs.txt');
+    let killedBeforeRecorded = 0;
+    for (const name of ['cas0', 'cas1', 'cas2']) {
+      await addTask(name, { [`${name}.txt`]: `${name}\n` });
+      const before = await repo.git('rev-parse', 'main');
+      let pid = 0;
+      const landing = run(process.execPath, [CLI, 'land', name], {
+        cwd: repo.dir,
+        env: { ...GIT_TEST_ENV, ...env, BRAID_NO_SUPERVISOR: '1' },
+        allowFailure: true,
+        timeoutMs: 60_000,
+        onSpawn: (p) => {
+          pid = p;
+        },
+      });
+      // Busy-wait on the ref file itself so the kill lands right after the compare-and-swap.
+      const deadline = Date.now() + 30_000;
+      while (readFileSync(mainRef, 'utf8').trim() === before) {
+        if (Date.now() > deadline) throw new Error(`main never moved for ${name}`);
+      }
+      process.kill(pid, 'SIGKILL');
+      const killed = await landing;
+
+      expect(killed.signal).toBe('SIGKILL');
+      // Never in between: main is exactly one commit past before, whose tree passed the gate.
+      expect(await repo.git('rev-parse', 'main~1')).toBe(before);
+      expect(readFileSync(record, 'utf8')).toContain(`${await repo.git('rev-parse', 'main^{tree}')} pass`);
+      const seen = new Database(path.join(info.commonDir, 'braid', 'state.db'), { readonly: true });
+      const status = seen.prepare('SELECT status FROM tasks WHERE name = ?').get(name) as { status: string };
+      seen.close();
+      if (status.status !== 'landed') killedBeforeRecorded++;
+      const res = await runCli(repo.dir, ['land', '--json'], { env });
+
+      expect(res.code).toBe(0);
+      const after = await repo.git('rev-parse', 'main');
+      expect(await landedTrees(repo, before)).toHaveLength(1);
+      expect(await repo.git('show', `main:${name}.txt`)).toBe(name);
+      const db = new Database(path.join(info.commonDir, 'braid', 'state.db'), { readonly: true });
+      const task = db.prepare('SELECT status, landed_commit FROM tasks WHERE name = ?').get(name) as {
+        status: string;
+        landed_commit: string;
+      };
+      const landings = db
+        .prepare("SELECT COUNT(*) AS n FROM events WHERE task = ? AND kind = 'land.landed'")
+        .get(name) as { n: number };
+      db.close();
+      expect(task).toEqual({ status: 'landed', landed_commit: after });
+      expect(landings.n).toBe(1);
+    }
+    // The kills really fell between the CAS and the bookkeeping (not after a finished land).
+    expect(killedBeforeRecorded).toBeGreaterThan(0);
+  }, 120_000);
 });
+
+/** The first gate run records its process group id and never ends by itself; later runs go on. */
+const HANG_FIRST_GATE = `if [ ! -f "$(dirname "$0")/started" ]; then
+  read -r _ _ _ _ pgrp _ < /proc/$$/stat
+  echo "$pgrp" > "$(dirname "$0")/started"
+  while :; do sleep 0.05; done
+fi`;
+
+/** Starts `braid land <task>`, SIGKILLs it once its gate runs, and returns the gate's (recorded) group. */
+async function killLandMidGate(env: NodeJS.ProcessEnv, commonDir: string, task: string): Promise<number> {
+  const landing = run(process.execPath, [CLI, 'land', task], {
+    cwd: repo.dir,
+    env: { ...GIT_TEST_ENV, ...env },
+    allowFailure: true,
+    timeoutMs: 60_000,
+  });
+  const started = path.join(repo.parent, 'started');
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(started) || !readFileSync(started, 'utf8').trim()) {
+    if (Date.now() > deadline) throw new Error('the gate never started');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const pgid = Number(readFileSync(started, 'utf8'));
+  const db = new Database(path.join(commonDir, 'braid', 'state.db'), { readonly: true });
+  const holder = db.prepare("SELECT pid FROM locks WHERE name = 'queue'").get() as { pid: number };
+  const state = db.prepare('SELECT state FROM queue').get() as { state: string };
+  const gate = db.prepare("SELECT pid FROM locks WHERE name = 'gate-0'").get() as { pid: number };
+  db.close();
+  expect(state.state).toBe('gating');
+  expect(gate.pid).toBe(pgid);
+  process.kill(holder.pid, 'SIGKILL');
+  expect((await landing).signal).toBe('SIGKILL');
+  expect(groupMembers(pgid).length).toBeGreaterThan(0);
+  return pgid;
+}
+
+/** Live (non-zombie) members of a process group, read from /proc. */
+function groupMembers(pgid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') pids.push(Number(entry));
+    } catch {
+      // ended while we looked
+    }
+  }
+  return pids;
+}

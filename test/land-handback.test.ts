@@ -1,10 +1,11 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedAgentYaml } from '../src/demo/plan.js';
 import { cliJson, ROOT, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually } from './helpers/tmux.js';
+import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
 
 const AGENT = path.join(ROOT, 'test/fixtures/fake-claude');
 
@@ -14,7 +15,12 @@ interface LsJson {
 
 let repo: TempRepo;
 let env: NodeJS.ProcessEnv;
-afterEach(() => repo?.cleanup());
+let tmux: TmuxServer | null = null;
+afterEach(async () => {
+  await tmux?.kill();
+  tmux = null;
+  repo?.cleanup();
+});
 
 async function setup(): Promise<void> {
   repo = await tempRepo({ files: { 'shared.txt': 'base\n', 'other.txt': 'o\n' } });
@@ -22,6 +28,19 @@ async function setup(): Promise<void> {
   writeFileSync(path.join(repo.dir, 'braid.yaml'), yaml);
   await repo.commit('braid config', {});
   env = { CLAUDE_CONFIG_DIR: path.join(repo.parent, 'claude') };
+}
+
+/** The kinds of the events recorded for a task, oldest first (read straight from the store). */
+function eventKinds(task: string): string[] {
+  const db = new Database(path.join(repo.dir, '.git', 'braid', 'state.db'), { readonly: true });
+  try {
+    const rows = db.prepare('SELECT kind FROM events WHERE task = ? ORDER BY id').all(task) as Array<{
+      kind: string;
+    }>;
+    return rows.map((r) => r.kind);
+  } finally {
+    db.close();
+  }
 }
 
 async function statusOf(name: string): Promise<string | undefined> {
@@ -85,5 +104,75 @@ describe('conflicts handed back to the agent', () => {
     }, 60_000);
     expect(await statusOf('stubborn')).toBe('conflict');
     expect(await repo.git('show', 'main:shared.txt')).toBe('first');
+  }, 150_000);
+
+  it('a live tmux session gets the conflict typed in, resolves and commits, and the task lands', async () => {
+    await setup();
+    tmux = tmuxServer();
+    env = { ...env, BRAID_TMUX_SOCKET: tmux.socket };
+    await finishedTask('left', ['@write shared.txt left', '@commit left']);
+    const script = ['@write shared.txt right', '@commit right', '@resolve shared.txt left+right'];
+    const started = await runCli(repo.dir, ['new', 'right', '-p', script.join('\n')], { env });
+    expect(started.code, started.stderr).toBe(0);
+    // Its first turn is done and it waits at the prompt: a live session.
+    await eventually(async () => (await statusOf('right')) === 'idle', 60_000, 'right idle');
+    const committed = await repo.git('rev-parse', 'braid/right');
+
+    const first = await cliJson<{ handedBack: Array<{ name: string }> }>(
+      repo.dir,
+      ['land', 'left', 'right'],
+      env,
+    );
+
+    expect(first.handedBack.map((h) => h.name)).toEqual(['right']);
+    // Typed into the session: the agent merges main, resolves, commits, all in the same tmux window.
+    const resolved = await eventually(
+      async () => {
+        const tip = await repo.git('rev-parse', 'braid/right');
+        return tip !== committed && tip;
+      },
+      60_000,
+      'a resolution commit',
+    );
+    expect(await repo.git('show', `${resolved}:shared.txt`)).toBe('left+right');
+    // The same session took it: typed in, no second agent run started.
+    expect(eventKinds('right')).toContain('land.typed-into-session');
+    expect(eventKinds('right')).not.toContain('land.resolver-started');
+    expect(await statusOf('right')).not.toBe('exited');
+    const second = await cliJson<{ landed: Array<{ name: string }> }>(repo.dir, ['land', 'right'], env);
+    expect(second.landed.map((l) => l.name)).toEqual(['right']);
+    expect(await repo.git('show', 'main:shared.txt')).toBe('left+right');
+    expect(await tmux.run(['list-sessions', '-F', '#{session_name}'])).not.toBe('');
+  }, 150_000);
+
+  it('a live headless run is waited for, then resumed with the conflict, and the task lands', async () => {
+    await setup();
+    await finishedTask('left', ['@write shared.txt left', '@commit left']);
+    const release = path.join(repo.parent, 'release');
+    const script = [
+      '@write shared.txt right',
+      '@commit right',
+      '@resolve shared.txt left+right',
+      `@run while [ ! -f '${release}' ]; do sleep 0.05; done`,
+    ];
+    const res = await runCli(repo.dir, ['new', 'right', '--headless', '-p', script.join('\n')], { env });
+    expect(res.code, res.stderr).toBe(0);
+    const base = await repo.git('rev-parse', 'main');
+    await eventually(async () => (await repo.git('rev-parse', 'braid/right')) !== base, 60_000, 'commit');
+
+    const landing = runCli(repo.dir, ['land', 'left', 'right', '--json'], { env, timeoutMs: 120_000 });
+    // The land waits for the running agent instead of declaring a conflict.
+    await eventually(() => eventKinds('right').includes('land.handback-waiting'), 60_000, 'the wait');
+    writeFileSync(release, '');
+    const first = await landing;
+
+    const report = JSON.parse(first.stdout);
+    expect(report.landed.map((l: { name: string }) => l.name)).toEqual(['left']);
+    expect(report.handedBack).toEqual([{ name: 'right', conflictFiles: ['shared.txt'] }]);
+    expect(eventKinds('right')).toContain('land.resolver-started');
+    await eventually(async () => (await statusOf('right')) === 'exited', 60_000, 'the resolver run');
+    const second = await cliJson<{ landed: Array<{ name: string }> }>(repo.dir, ['land', 'right'], env);
+    expect(second.landed.map((l) => l.name)).toEqual(['right']);
+    expect(await repo.git('show', 'main:shared.txt')).toBe('left+right');
   }, 150_000);
 });

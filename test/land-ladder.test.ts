@@ -69,14 +69,40 @@ describe('resolution ladder and strategies', () => {
     expect(await fx.repo.git('log', '-1', '--format=%an|%s', 'main')).toBe('Bob Author|second change');
     expect(await fx.repo.git('rev-parse', 'main~2')).toBe(moved);
     expect(await fx.repo.git('show', 'main:a.txt')).toBe('1 changed\n2\n3 main');
-    // The gate ran on the final tree (the commit that moved main).
+    // Every commit the rebase put on main passed the gate on exactly its tree, the first one too.
     const passed = new Set(
       fx
         .gateRuns()
         .filter((r) => r.passed)
         .map((r) => r.tree),
     );
-    expect(passed.has(await fx.repo.git('rev-parse', 'main^{tree}'))).toBe(true);
+    const trees = (await fx.repo.git('log', '--reverse', '--format=%T', `${moved}..main`)).split('\n');
+    expect(trees).toHaveLength(2);
+    for (const tree of trees) expect(passed.has(tree)).toBe(true);
+  });
+
+  it('rebase rejects a task whose first commit breaks the gate even though its last one fixes it', async () => {
+    fx = await landFixture({ config: { land: { strategy: 'rebase' } }, files: { 'a.txt': 'ok\n' } });
+    const dir = await fx.addTask('redgreen', { 'a.txt': 'BROKEN\n' }, { commit: false });
+    await g(dir, 'commit', '-q', '-am', 'breaks the tests');
+    writeFileSync(path.join(dir, 'a.txt'), 'fixed\n');
+    await g(dir, 'commit', '-q', '-am', 'fixes them again');
+    const red = await g(dir, 'rev-parse', 'HEAD~1');
+    const before = await fx.repo.git('rev-parse', 'main');
+
+    const [outcome] = await land('redgreen');
+
+    expect(outcome.state).toBe('rejected');
+    expect(outcome.reason).toMatch(
+      /^the gate failed twice on replayed commit (\w{8}) \(breaks the tests\), 1 of 2/,
+    );
+    expect(await fx.repo.git('rev-parse', 'main')).toBe(before);
+    // The red commit's replayed tree (same content as the task's) is what failed; the tip was never gated.
+    const redTree = await fx.repo.git('rev-parse', `${red}^{tree}`);
+    const tipTree = await fx.repo.git('rev-parse', 'braid/redgreen^{tree}');
+    const runs = fx.gateRuns();
+    expect(runs.filter((r) => r.tree === redTree).map((r) => r.passed)).toEqual([false, false]);
+    expect(runs.some((r) => r.tree === tipTree)).toBe(false);
   });
 
   it('merge strategy makes a merge commit with the task tip as second parent', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../src/exec/run.js';
 import { openProject, type Project } from '../src/project/project.js';
+import { enqueueTasks, processQueue } from '../src/queue/land.js';
 import { listCachedPairs } from '../src/radar/cache.js';
 import { pendingRadarMessages } from '../src/radar/notify.js';
 import { scanRadar } from '../src/radar/scan.js';
@@ -342,4 +343,48 @@ describe('radar on generated scenarios', () => {
     // The generator must actually produce conflicts, or the comparison proves nothing.
     expect(conflictsSeen).toBeGreaterThan(3);
   });
+
+  it('for two tasks, finds exactly the conflicts the real queue meets landing the second after the first', async () => {
+    const FILES = ['f0.txt', 'f1.txt', 'f2.txt'];
+    let conflictsSeen = 0;
+    for (let seed = 1; seed <= 8; seed++) {
+      // A fresh repository per scenario: landing changes main, the store and the tasks for good.
+      await setup(Object.fromEntries(FILES.map((f) => [f, lines(12, f)])));
+      const names = ['t1', 't2'];
+      const dirs: string[] = [];
+      for (const n of names) dirs.push(await addTask(n));
+      const rand = prng(seed * 104729);
+      names.forEach((name, i) => {
+        for (const file of FILES.filter(() => rand() < 0.6)) {
+          const edits = 1 + Math.floor(rand() * 3);
+          for (let e = 0; e < edits; e++)
+            editLine(path.join(dirs[i], file), 1 + Math.floor(rand() * 12), `${name} s${seed}`);
+        }
+        if (rand() < 0.3) writeFileSync(path.join(dirs[i], 'new.txt'), `${name}\n`);
+      });
+      for (const dir of dirs) if (rand() < 0.5) await g(dir, 'commit', '-qam', 'partial', '--allow-empty');
+
+      const report = await scanRadar(project);
+      const predicted = report.pairs
+        .filter((p) => p.kind === 'textual')
+        .flatMap((p) => p.files)
+        .sort();
+
+      // The queue commits the uncommitted work itself (land.commit_uncommitted), as braid land does.
+      enqueueTasks({ repo: project.repo, config: project.config, store: project.store }, names);
+      const res = await processQueue({ repo: project.repo, config: project.config, store: project.store });
+      if (!res.ran) throw new Error('queue lock unexpectedly held');
+      const [first, second] = res.outcomes;
+      expect(first.state, `scenario seed ${seed}`).toBe('landed');
+      const met = second.state === 'conflict' ? [...second.conflictFiles].sort() : [];
+      if (second.state !== 'conflict') expect(second.state, `scenario seed ${seed}`).toBe('landed');
+      conflictsSeen += met.length ? 1 : 0;
+      expect(predicted, `scenario seed ${seed}`).toEqual(met);
+      project.close();
+      repo.cleanup();
+    }
+    // The generator must produce both outcomes, or the comparison proves little.
+    expect(conflictsSeen).toBeGreaterThan(1);
+    expect(conflictsSeen).toBeLessThan(8);
+  }, 120_000);
 });

@@ -47,7 +47,12 @@ async function main(): Promise<void> {
   if (!only || only === 'radar') {
     const r = await benchRadar();
     process.stdout.write(
-      `radar: one hook re-scan with 5 live tasks, 2000 files: median ${r.medianMs.toFixed(0)} ms, p95 ${r.p95Ms.toFixed(0)} ms\n`,
+      [
+        `radar: one hook re-scan with 5 live tasks, 2000 files: median ${r.medianMs.toFixed(0)} ms, p95 ${r.p95Ms.toFixed(0)} ms`,
+        `  spawned braid hook PostToolUse (edit), end to end: median ${r.hookMedianMs} ms, p95 ${r.hookP95Ms} ms`,
+        `  spawned braid hook PreToolUse (no edit): median ${r.quietHookMedianMs} ms`,
+        '',
+      ].join('\n'),
     );
   }
 }

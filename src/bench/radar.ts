@@ -5,7 +5,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { run } from '../exec/run.js';
 import { git } from '../git/git.js';
 import { BRAID_IDENTITY } from '../git/snapshot.js';
 import { openProject } from '../project/project.js';
@@ -44,7 +45,52 @@ async function makeRepo(parent: string): Promise<string> {
   return dir;
 }
 
-export async function benchRadar(iterations = 20): Promise<{ medianMs: number; p95Ms: number }> {
+export interface RadarBench {
+  /** scanRadar in-process. */
+  medianMs: number;
+  p95Ms: number;
+  /** The whole spawned `braid hook PostToolUse` after an edit: node start-up, CLI, store, rescan. */
+  hookMedianMs: number;
+  hookP95Ms: number;
+  /** A spawned `braid hook PreToolUse` that edits nothing: the floor every tool use pays. */
+  quietHookMedianMs: number;
+}
+
+const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
+
+/** Runs `braid hook <event>` as Claude Code would; returns how long the agent waited for it. */
+async function timeHook(
+  wt: string,
+  task: string,
+  event: string,
+  tool: string,
+  file: string,
+): Promise<number> {
+  const payload = {
+    session_id: `bench-${task}`,
+    cwd: wt,
+    hook_event_name: event,
+    tool_name: tool,
+    tool_input: { file_path: file },
+  };
+  const start = performance.now();
+  const res = await run(process.execPath, [CLI, 'hook', event], {
+    cwd: wt,
+    env: { BRAID_TASK: task, BRAID_NO_SUPERVISOR: '1' },
+    input: JSON.stringify(payload),
+    allowFailure: true,
+  });
+  const ms = performance.now() - start;
+  if (res.code !== 0) throw new Error(`braid hook exited ${res.code}: ${res.stderr}`);
+  return ms;
+}
+
+const stats = (times: number[]) => {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { median: Math.round(percentile(sorted, 50)), p95: Math.round(percentile(sorted, 95)) };
+};
+
+export async function benchRadar(iterations = 20): Promise<RadarBench> {
   const parent = realpathSync(mkdtempSync(path.join(tmpdir(), 'braid-bench-radar-')));
   try {
     const dir = await makeRepo(parent);
@@ -75,8 +121,27 @@ export async function benchRadar(iterations = 20): Promise<{ medianMs: number; p
         if (report.recomputed.length !== TASKS)
           throw new Error(`expected ${TASKS} pairs recomputed, got ${report.recomputed.length}`);
       }
-      times.sort((a, b) => a - b);
-      return { medianMs: Math.round(percentile(times, 50)), p95Ms: Math.round(percentile(times, 95)) };
+      const hookTimes: number[] = [];
+      const quietTimes: number[] = [];
+      const wt = path.join(parent, 't0');
+      for (let i = 0; i < iterations; i++) {
+        editLine(hot, 2 + (i % 5), `t0 hook edit ${i}`);
+        const before = await git(['rev-parse', 'refs/braid/radar/t0'], { cwd: dir });
+        hookTimes.push(await timeHook(wt, 't0', 'PostToolUse', 'Edit', hot));
+        // A hook that did not rescan would flatter the figure: the snapshot must have moved.
+        if ((await git(['rev-parse', 'refs/braid/radar/t0'], { cwd: dir })) === before)
+          throw new Error('braid hook PostToolUse did not re-snapshot the task');
+        quietTimes.push(await timeHook(wt, 't0', 'PreToolUse', 'Read', hot));
+      }
+      const scan = stats(times);
+      const hookRun = stats(hookTimes);
+      return {
+        medianMs: scan.median,
+        p95Ms: scan.p95,
+        hookMedianMs: hookRun.median,
+        hookP95Ms: hookRun.p95,
+        quietHookMedianMs: stats(quietTimes).median,
+      };
     } finally {
       project.close();
     }

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { BraidError, EXIT } from '../core/errors.js';
-import { buildProgram } from './program.js';
+import { programFor } from './program-base.js';
 
 /** The single top-level catch: known errors print message + hint, unknown ones print the stack. */
 async function main(): Promise<void> {
-  const program = buildProgram();
+  const program = await programFor(process.argv);
   try {
     await program.parseAsync(process.argv);
   } catch (err) {

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { BraidError } from '../core/errors.js';
+import { groupAlive, signalGroup } from '../runtime/process-group.js';
 
 export interface RunOptions {
   /** Always explicit: nothing in braid relies on process.cwd(). */
@@ -15,6 +16,15 @@ export interface RunOptions {
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Keep raw stdout bytes (binary-safe) in `stdoutBuffer`. */
   binary?: boolean;
+  /**
+   * Runs the command as the leader of its own process group; a timeout (or the leader's exit)
+   * ends the whole group, so grandchildren holding the pipes cannot keep the run alive.
+   */
+  processGroup?: boolean;
+  /** With processGroup: how long the group gets after SIGTERM before SIGKILL (default 2 s). */
+  killGraceMs?: number;
+  /** Called with the pid once the process runs (with processGroup it is also the group id). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface RunResult {
@@ -52,7 +62,12 @@ export function run(command: string, args: string[], options: RunOptions): Promi
     let child: ChildProcess;
     const env = options.replaceEnv ? options.env : { ...process.env, ...options.env };
     try {
-      child = spawn(command, args, { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+      child = spawn(command, args, {
+        cwd: options.cwd,
+        env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: options.processGroup === true,
+      });
     } catch (err) {
       reject(spawnFailure(command, err));
       return;
@@ -61,10 +76,24 @@ export function run(command: string, args: string[], options: RunOptions): Promi
     const err: Buffer[] = [];
     let timedOut = false;
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const group = options.processGroup && child.pid !== undefined ? child.pid : null;
+    let graceTimer: NodeJS.Timeout | undefined;
+    // SIGTERM first so well-behaved tools clean up; SIGKILL for whatever is left after the grace.
+    const endGroup = (pgid: number) => {
+      if (graceTimer) return;
+      signalGroup(pgid, 'SIGTERM');
+      graceTimer = setTimeout(() => signalGroup(pgid, 'SIGKILL'), options.killGraceMs ?? 2_000);
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      if (group !== null) endGroup(group);
+      else child.kill('SIGKILL');
     }, timeoutMs);
+    if (group !== null) {
+      options.onSpawn?.(group);
+      // The leader is done: what it left running in the background must not outlive it.
+      child.on('exit', () => endGroup(group));
+    } else if (child.pid !== undefined) options.onSpawn?.(child.pid);
     if (options.onLine) {
       splitLines(child.stdout!, (l) => options.onLine!(l, 'stdout'));
       splitLines(child.stderr!, (l) => options.onLine!(l, 'stderr'));
@@ -77,6 +106,9 @@ export function run(command: string, args: string[], options: RunOptions): Promi
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(graceTimer);
+      // Pipes closed but something of the group ignored SIGTERM: it had its grace.
+      if (group !== null && groupAlive(group)) signalGroup(group, 'SIGKILL');
       const stdoutBuffer = Buffer.concat(out);
       const result: RunResult = {
         command,

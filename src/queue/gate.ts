@@ -4,6 +4,8 @@ import { isBraidError } from '../core/errors.js';
 import { gateVerdict } from '../core/queue-plan.js';
 import { run } from '../exec/run.js';
 import { git } from '../git/git.js';
+import type { Store } from '../store/db.js';
+import { clearGateGroup, recordGateGroup } from './gate-group.js';
 import { prepareScratch } from './scratch.js';
 
 export interface GateSettings {
@@ -18,6 +20,8 @@ export interface GateSettings {
   /** Installs dependencies in the scratch worktree before each run (node_modules survives between runs). */
   prepare?: (dir: string) => Promise<void>;
   onProgress?: (line: string) => void;
+  /** Where the running gate's process group is recorded, so a later land can end an orphan. */
+  store?: Store;
 }
 
 export interface GateRun {
@@ -91,20 +95,34 @@ export async function runGate(
   const env = { ...leased, BRAID_TASK: task, BRAID_GATE: '1', BRAID_GATE_COMMIT: commit };
   let exitCode: number | null = null;
   let timedOut = false;
+  let pgid: number | null = null;
   try {
+    // Its own process group: a timeout ends everything the gate started, not just sh.
     const res = await run('sh', ['-c', settings.command], {
       cwd: dir,
       env,
       allowFailure: true,
+      processGroup: true,
       timeoutMs: settings.timeoutSec * 1000,
+      onSpawn: (pid) => {
+        pgid = pid;
+        if (settings.store) recordGateGroup(settings.store, 0, pid, task);
+      },
       onLine: (line) => out.write(`${line}\n`),
     });
     exitCode = res.code;
   } catch (err) {
     if (!isBraidError(err, 'E_TIMEOUT')) throw err;
     timedOut = true;
+  } finally {
+    if (settings.store && pgid !== null) clearGateGroup(settings.store, 0, pgid);
   }
-  out.write(timedOut ? `# timed out after ${settings.timeoutSec} s\n` : `# exit ${exitCode}\n`);
+  if (timedOut) settings.onProgress?.(`gate for ${task} timed out after ${settings.timeoutSec} s; ended it`);
+  out.write(
+    timedOut
+      ? `# timed out after ${settings.timeoutSec} s: the gate's process group was ended\n`
+      : `# exit ${exitCode}\n`,
+  );
   await new Promise<void>((resolve) => out.end(resolve));
   return { passed: exitCode === 0 && !timedOut, commit, tree, exitCode, timedOut, log };
 }

@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { LIVE_STATUSES, type Task } from '../core/task.js';
+import type { Task } from '../core/task.js';
 import type { Project } from '../project/project.js';
 import { getRuntime } from '../runtime/index.js';
-import { handleOf, refreshSession, startSession, stopSessionForRemoval } from '../session/lifecycle.js';
+import { sleep } from '../runtime/process-group.js';
+import {
+  handleOf,
+  refreshSession,
+  sessionPaths,
+  startSession,
+  stopSessionForRemoval,
+} from '../session/lifecycle.js';
 import { appendEvent, listEvents } from '../store/tasks.js';
 import { cloneNodeModules, decideDeps } from '../workspace/deps.js';
 import { taskEnvironment } from '../workspace/env.js';
@@ -15,6 +22,9 @@ import type { LandContext } from './context.js';
 
 /** How often one task's conflicts go back to its agent before braid stops asking and reports them. */
 export const MAX_HAND_BACKS = 2;
+
+/** How long a hand-back waits for a live headless run to end before the task is left in conflict. */
+export const HEADLESS_HANDBACK_WAIT_MS = 10 * 60_000;
 
 export type LandHooks = Pick<LandContext, 'removeTask' | 'handBack' | 'leaseEnv' | 'prepareGate'>;
 
@@ -44,6 +54,7 @@ export async function handBackToAgent(
   task: Task,
   message: string,
   say: (line: string) => void = () => {},
+  headlessWaitMs = HEADLESS_HANDBACK_WAIT_MS,
 ): Promise<boolean> {
   const tries = listEvents(project.store.db, { task: task.name }).filter(
     (e) => e.kind === 'land.handed-back',
@@ -54,13 +65,25 @@ export async function handBackToAgent(
     const handle = handleOf(current);
     // A task nobody ran an agent for (work committed by hand) is the user's to resolve.
     if (!handle) return false;
-    if (LIVE_STATUSES.includes(current.status)) {
-      // A headless run cannot take input; it is told when it has finished.
-      if (handle.runtime !== 'tmux') return false;
+    // Asked of the runtime: while landing, the task's status says `landing`, not whether its agent runs.
+    const exitPath = sessionPaths(project, task.name).exitPath;
+    const alive = async () => (await getRuntime(handle.runtime).state(handle, exitPath)).alive;
+    if (handle.runtime === 'tmux' && (await alive())) {
       // One line: a newline typed into an agent's prompt would send the message half-written.
       await getRuntime('tmux').send(handle, message.replace(/\s*\n\s*/g, ' '));
+      appendEvent(project.store.db, task.name, 'land.typed-into-session', {});
       say(`${task.name}: conflict handed back to its session`);
       return true;
+    }
+    if (await alive()) {
+      // A headless run cannot take input: wait for it to end, then resume it with the conflict.
+      say(`${task.name}: waiting for its headless run to end to hand the conflict back`);
+      appendEvent(project.store.db, task.name, 'land.handback-waiting', { runtime: handle.runtime });
+      const deadline = Date.now() + headlessWaitMs;
+      while (await alive()) {
+        if (Date.now() >= deadline) return false;
+        await sleep(250); // a liveness check reads /proc and the exit record: no need to spin
+      }
     }
     await startSession(project, task.name, { resume: true, prompt: message });
     appendEvent(project.store.db, task.name, 'land.resolver-started', { resume: !!current.agentSessionId });

@@ -49,6 +49,7 @@ export async function landEntry(ctx: LandContext, entry: QueueEntry): Promise<La
       message: await messageFor(cwd, task, main, tip),
     };
     let cand: Candidate = await buildCandidate(input);
+    let replayed = input.strategy === 'rebase';
     if (!cand.ok) {
       say(`${task.name}: conflicts in ${cand.conflictFiles.join(', ')}; trying to resolve`);
       const ladder = await climbLadder({
@@ -85,6 +86,7 @@ export async function landEntry(ctx: LandContext, entry: QueueEntry): Promise<La
         appendEvent(db, task.name, 'land.conflict', { files: ladder.files });
         return outcomeOf(entry);
       }
+      replayed = false; // a resolved tree lands as one commit
       cand = await commitResolvedTree(
         { ...input, strategy: input.strategy === 'merge' ? 'merge' : 'squash' },
         ladder.tree,
@@ -95,14 +97,8 @@ export async function landEntry(ctx: LandContext, entry: QueueEntry): Promise<La
 
     entry = updateEntry(db, entry.id, { state: 'gating', candidate: cand.commit });
     say(`${task.name}: gating ${cand.commit.slice(0, 8)}`);
-    const gate = await gateCandidate(gateSettings(ctx), task.name, cand.commit, main);
-    if (gate.verdict !== 'pass') {
-      const reason =
-        gate.verdict === 'main-red'
-          ? `${base} itself is red: the gate fails on ${base} alone (log: ${gate.runs.at(-1)?.log}); fix ${base} first`
-          : `the gate failed twice on the candidate (log: ${gate.log})`;
-      return reject(ctx, updateEntry(db, entry.id, { gateLog: gate.log }), task, reason);
-    }
+    const gate = await gateForLanding(ctx, task.name, base, main, cand.commit, replayed);
+    if (!gate.passed) return reject(ctx, updateEntry(db, entry.id, { gateLog: gate.log }), task, gate.reason);
     entry = updateEntry(db, entry.id, { gateLog: gate.log });
 
     const blockers = await checkoutBlockers(cwd, mainRef, main, cand.commit);
@@ -152,6 +148,46 @@ export async function finishLanded(
   return outcomeOf(entry, commit);
 }
 
+type GateResult =
+  | { passed: true; log: string | null }
+  | { passed: false; log: string | null; reason: string };
+
+/**
+ * Gates what would land. A rebase puts every replayed commit on the target branch, so each is
+ * gated on its own tree, oldest first, and the first red one is named.
+ */
+async function gateForLanding(
+  ctx: LandContext,
+  task: string,
+  base: string,
+  main: string,
+  candidate: string,
+  replayed: boolean,
+): Promise<GateResult> {
+  const cwd = ctx.repo.root;
+  const series = replayed ? await seriesOf(cwd, main, candidate) : [candidate];
+  for (const [i, commit] of series.entries()) {
+    if (i > 0) ctx.onProgress?.(`${task}: gating replayed commit ${commit.slice(0, 8)}`);
+    const gate = await gateCandidate(gateSettings(ctx), task, commit, main);
+    if (gate.verdict === 'pass') {
+      if (commit === candidate) return { passed: true, log: gate.log };
+      continue;
+    }
+    const timeout = `timed out after ${ctx.config.gate_timeout} s`;
+    const mainRun = gate.runs.at(-1);
+    const lastOnCandidate = gate.runs.filter((r) => r.commit !== main).at(-1);
+    const failed = lastOnCandidate?.timedOut ? `${timeout} twice` : 'failed twice';
+    const reason =
+      gate.verdict === 'main-red'
+        ? `${base} itself is red: the gate ${mainRun?.timedOut ? timeout : 'fails'} on ${base} alone (log: ${mainRun?.log}); fix ${base} first`
+        : commit !== candidate
+          ? `the gate ${failed} on replayed commit ${commit.slice(0, 8)} (${await subjectOf(cwd, commit)}), ${i + 1} of ${series.length}: with land.strategy rebase every commit lands on ${base}, so each must pass; fix that commit or land with squash (log: ${gate.log})`
+          : `the gate ${lastOnCandidate?.timedOut ? `${timeout} on the candidate, twice` : 'failed twice on the candidate'} (log: ${gate.log})`;
+    return { passed: false, log: gate.log, reason };
+  }
+  throw new Error('unreachable: the series ends with the candidate');
+}
+
 function reject(ctx: LandContext, entry: QueueEntry, task: Task | null, reason: string): LandOutcome {
   const db = ctx.store.db;
   entry = updateEntry(db, entry.id, { state: 'rejected', reason });
@@ -176,6 +212,7 @@ function gateSettings(ctx: LandContext) {
     leaseEnv: ctx.leaseEnv,
     prepare: ctx.prepareGate,
     onProgress: ctx.onProgress,
+    store: ctx.store,
   };
 }
 
@@ -198,6 +235,16 @@ async function migrationClash(ctx: LandContext, main: string, tip: string): Prom
     if (theirs) return `migration ${mine} collides with ${theirs} on the target branch (both number ${n})`;
   }
   return null;
+}
+
+/** The commits a rebase candidate adds on top of main, oldest first. */
+async function seriesOf(cwd: string, main: string, candidate: string): Promise<string[]> {
+  const out = await git(['rev-list', '--reverse', '--first-parent', `${main}..${candidate}`], { cwd });
+  return out ? out.split('\n') : [candidate];
+}
+
+async function subjectOf(cwd: string, commit: string): Promise<string> {
+  return git(['log', '-1', '--format=%s', commit], { cwd });
 }
 
 /** Squash and merge commits say what the task was for, and list the commits they stand for. */

@@ -4,6 +4,7 @@ import { isAncestor, readRef } from '../git/refs.js';
 import { activeEntries, enqueue, updateEntry } from '../store/queue.js';
 import { appendEvent, getTask, updateTask } from '../store/tasks.js';
 import { type LandContext, type LandOutcome, targetBranch } from './context.js';
+import { endStaleGateGroups } from './gate-group.js';
 import { finishLanded, landEntry } from './land-entry.js';
 import { type LockHolder, withQueueLock } from './lock.js';
 
@@ -39,6 +40,9 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
   const res = await withQueueLock(ctx.store, `braid land (pid ${process.pid})`, async () => {
     const outcomes: LandOutcome[] = [];
     const skip = new Set<number>();
+    // A holder that died mid-gate may have left its gate running in the scratch worktree.
+    for (const g of await endStaleGateGroups(ctx.store, { holdsQueue: true }))
+      ctx.onProgress?.(`ended an orphaned gate (process group ${g.pgid}, ${g.holder})`);
     for (;;) {
       const entries = activeEntries(ctx.store.db);
       const step = planNextStep({ entries, tips: await waitingTips(ctx, entries), skip });

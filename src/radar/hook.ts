@@ -1,7 +1,5 @@
 import type { HookPayload, HookResponder } from '../agents/hook-responders.js';
-import { openProject } from '../project/project.js';
 import { pendingRadarMessages } from './notify.js';
-import { scanRadar } from './scan.js';
 
 /** Tools whose use may change files in the worktree. */
 const EDITING_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'Bash', 'apply_patch']);
@@ -19,8 +17,18 @@ export const radarResponder: HookResponder = (task, _event, _payload, ctx) => {
   }
 };
 
+let rescanModules: Promise<[typeof import('../project/project.js'), typeof import('./scan.js')]> | null =
+  null;
+
+/** Loaded only for an edit: the config parser and the scanner stay out of every other hook. */
+export function preloadRescan(): typeof rescanModules {
+  rescanModules ??= Promise.all([import('../project/project.js'), import('./scan.js')]);
+  return rescanModules;
+}
+
 /** After a file-editing tool use, re-snapshot that task and recompute only its pairs. */
 export async function rescanAfterEdit(cwd: string, task: string): Promise<void> {
+  const [{ openProject }, { scanRadar }] = (await preloadRescan())!;
   const project = await openProject(cwd);
   try {
     await scanRadar(project, { tasks: [task] });

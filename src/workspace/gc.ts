@@ -5,6 +5,7 @@ import { git } from '../git/git.js';
 import { snapshotWorktree } from '../git/snapshot.js';
 import { withWorktreeLock } from '../git/worktree-lock.js';
 import type { Project } from '../project/project.js';
+import { endStaleGateGroups } from '../queue/gate-group.js';
 import { queueLockHolder } from '../queue/lock.js';
 import { isAbandoned, openOperations } from '../store/journal.js';
 import { listTasks } from '../store/tasks.js';
@@ -21,7 +22,8 @@ export interface GcAction {
     | 'orphan-worktree'
     | 'orphan-database'
     | 'stale-lease'
-    | 'stale-lock';
+    | 'stale-lock'
+    | 'stale-gate';
   target: string;
   detail: string;
 }
@@ -112,6 +114,14 @@ export async function collectGarbage(project: Project): Promise<GcAction[]> {
         task === GATE_LESSEE
           ? 'released the merge-queue gate ports (no queue is running)'
           : 'released the ports of a task that no longer exists',
+    });
+  }
+  // Before the stale locks: a dead land's gate row is also how its orphaned gate is found.
+  for (const g of await endStaleGateGroups(store, { holdsQueue: false })) {
+    actions.push({
+      kind: 'stale-gate',
+      target: g.name,
+      detail: `ended the orphaned gate process group ${g.pgid} (${g.holder})`,
     });
   }
   const locks = store.db.prepare('SELECT name, pid, pid_start FROM locks').all() as {

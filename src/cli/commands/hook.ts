@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { receiveHook } from '../../agents/hook-receiver.js';
 import { HOOK_RESPONDERS } from '../../agents/hook-responders.js';
 import { mainMovedResponder } from '../../queue/main-moved.js';
-import { editsFiles, radarResponder, rescanAfterEdit } from '../../radar/hook.js';
+import { editsFiles, preloadRescan, radarResponder, rescanAfterEdit } from '../../radar/hook.js';
 
 for (const r of [radarResponder, mainMovedResponder])
   if (!HOOK_RESPONDERS.includes(r)) HOOK_RESPONDERS.push(r);
@@ -19,10 +19,13 @@ export function registerHook(program: Command): void {
     )
     .action(async (event: string) => {
       const stdin = await readStdin(STDIN_TIMEOUT_MS);
+      const payload = parseJson(stdin);
+      const edits = editsFiles(event, payload);
+      // The rescan's modules load while the receiver waits for git and the store.
+      if (edits) preloadRescan();
       const outcome = await receiveHook({ event, stdin, env: process.env, cwd: process.cwd() });
       if (outcome.output) process.stdout.write(`${outcome.output}\n`);
-      const payload = parseJson(stdin);
-      if (outcome.task && editsFiles(event, payload)) {
+      if (outcome.task && edits) {
         // Findings go out on the agent's next hook; a radar failure must never reach the agent.
         await rescanAfterEdit(
           typeof payload.cwd === 'string' ? payload.cwd : process.cwd(),
