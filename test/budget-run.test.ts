@@ -3,9 +3,8 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { budgetAction, checkBudget, mergeBudgets } from '../src/core/budget.js';
 import type { RunReport } from '../src/plan/runner.js';
-import { runCli } from './helpers/cli.js';
+import { requireBuiltCli, runCli } from './helpers/cli.js';
 import {
-  buildOnce,
   claudeOnPath,
   type PlanRepo,
   pidWithArgs,
@@ -16,7 +15,7 @@ import {
 } from './helpers/plan-run.js';
 
 let ctx: PlanRepo | null = null;
-beforeAll(buildOnce, 120_000);
+beforeAll(requireBuiltCli, 120_000);
 afterEach(async () => {
   await ctx?.cleanup();
   ctx = null;

@@ -2,8 +2,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/exec/run.js';
-import { ROOT } from './helpers/cli.js';
-import { buildOnce } from './helpers/plan-run.js';
+import { ROOT, requireBuiltCli } from './helpers/cli.js';
 
 const TMUX_DIR = path.join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`);
 
@@ -37,7 +36,7 @@ function processesUsing(dir: string): string[] {
 
 describe('npm run demo', () => {
   it('lands all four tasks, the conflicting one after its agent resolved it, and leaves nothing behind', async () => {
-    await buildOnce();
+    await requireBuiltCli();
     const socketsBefore = demoSockets();
     const res = await run(process.execPath, ['dist/demo/main.js', '--keep'], {
       cwd: ROOT,

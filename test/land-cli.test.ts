@@ -6,16 +6,14 @@ import { run } from '../src/exec/run.js';
 import { findRepo } from '../src/git/repo.js';
 import { openStore } from '../src/store/db.js';
 import { insertTask } from '../src/store/tasks.js';
-import { CLI, ROOT, runCli } from './helpers/cli.js';
+import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';
 import { gateScript, landedTrees } from './helpers/land.js';
 import { GIT_TEST_ENV, g, type TempRepo, tempRepo } from './helpers/repo.js';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
 beforeAll(async () => {
-  // tsc still emits when an unrelated module fails to type-check; the CLI file is what matters.
-  await run('npm', ['run', 'build'], { cwd: ROOT, timeoutMs: 120_000, allowFailure: true });
-  if (!existsSync(CLI)) throw new Error(`build did not produce ${CLI}`);
+  await requireBuiltCli();
 }, 120_000);
 
 /** A repo with a braid config outside it, a recording gate, and tasks made the way braid makes them. */

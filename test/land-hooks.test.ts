@@ -2,19 +2,17 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/core/config.js';
-import { run } from '../src/exec/run.js';
 import { findRepo } from '../src/git/repo.js';
 import { openStore } from '../src/store/db.js';
 import { insertTask } from '../src/store/tasks.js';
 import { leasePorts } from '../src/workspace/ports.js';
-import { CLI, ROOT, runCli } from './helpers/cli.js';
+import { requireBuiltCli, runCli } from './helpers/cli.js';
 import { g, type TempRepo, tempRepo } from './helpers/repo.js';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
 beforeAll(async () => {
-  await run('npm', ['run', 'build'], { cwd: ROOT, timeoutMs: 120_000, allowFailure: true });
-  if (!existsSync(CLI)) throw new Error(`build did not produce ${CLI}`);
+  await requireBuiltCli();
 }, 120_000);
 
 const PORTS = { names: ['PORT', 'API_PORT'], range: [4100, 4199] as [number, number], block: 2 };

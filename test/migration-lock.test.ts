@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli } from './helpers/cli.js';
-import { buildOnce, type PlanRepo, planRepo, snapshot, until } from './helpers/plan-run.js';
+import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';
+import { type PlanRepo, planRepo, snapshot, until } from './helpers/plan-run.js';
 
 let ctx: PlanRepo | null = null;
-beforeAll(buildOnce, 120_000);
+beforeAll(requireBuiltCli, 120_000);
 afterEach(async () => {
   await ctx?.cleanup();
   ctx = null;

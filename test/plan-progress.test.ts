@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isLiveTerminal, LiveProgress, renderProgress } from '../src/plan/progress.js';
 import { runTotals } from '../src/plan/report.js';
 import type { ProgressView, TaskReport } from '../src/plan/runner.js';
-import { runCli } from './helpers/cli.js';
-import { buildOnce, type PlanRepo, planRepo, planYaml, snapshot } from './helpers/plan-run.js';
+import { requireBuiltCli, runCli } from './helpers/cli.js';
+import { type PlanRepo, planRepo, planYaml, snapshot } from './helpers/plan-run.js';
 
 /** A stream that records what was written, a terminal or not as asked. */
 function fakeStream(isTTY: boolean) {
@@ -113,7 +113,7 @@ describe('braid run --max-parallel', () => {
   });
 
   it('never has more than N tasks running at once, by the recorded start and end times', async () => {
-    await buildOnce();
+    await requireBuiltCli();
     ctx = await planRepo();
     const names = ['p1', 'p2', 'p3', 'p4', 'p5'];
     const tasks = names.map((name) => ({

@@ -4,20 +4,11 @@ import { spawnDetached } from '../src/exec/detached.js';
 import { isProcessAlive } from '../src/exec/pid.js';
 import type { RunReport } from '../src/plan/runner.js';
 import { openOperations } from '../src/store/journal.js';
-import { CLI, runCli } from './helpers/cli.js';
-import {
-  buildOnce,
-  gitEnv,
-  type PlanRepo,
-  planRepo,
-  planYaml,
-  snapshot,
-  storeOf,
-  until,
-} from './helpers/plan-run.js';
+import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';
+import { gitEnv, type PlanRepo, planRepo, planYaml, snapshot, storeOf, until } from './helpers/plan-run.js';
 
 let ctx: PlanRepo | null = null;
-beforeAll(buildOnce, 120_000);
+beforeAll(requireBuiltCli, 120_000);
 afterEach(async () => {
   await ctx?.cleanup();
   ctx = null;

@@ -4,9 +4,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnDetached } from '../src/exec/detached.js';
 import { isProcessAlive } from '../src/exec/pid.js';
 import type { RunReport } from '../src/plan/runner.js';
-import { CLI, runCli } from './helpers/cli.js';
+import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';
 import {
-  buildOnce,
   gitEnv,
   type PlanRepo,
   pidWithArgs,
@@ -18,7 +17,7 @@ import {
 import { tmuxServer } from './helpers/tmux.js';
 
 let ctx: PlanRepo | null = null;
-beforeAll(buildOnce, 120_000);
+beforeAll(requireBuiltCli, 120_000);
 afterEach(async () => {
   await ctx?.cleanup();
   ctx = null;

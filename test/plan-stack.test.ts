@@ -1,10 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../src/plan/runner.js';
-import { runCli } from './helpers/cli.js';
-import { buildOnce, type PlanRepo, planRepo, planYaml, snapshot } from './helpers/plan-run.js';
+import { requireBuiltCli, runCli } from './helpers/cli.js';
+import { type PlanRepo, planRepo, planYaml, snapshot } from './helpers/plan-run.js';
 
 let ctx: PlanRepo | null = null;
-beforeAll(buildOnce, 120_000);
+beforeAll(requireBuiltCli, 120_000);
 afterEach(async () => {
   await ctx?.cleanup();
   ctx = null;

@@ -8,6 +8,7 @@ import { run } from '../src/exec/run.js';
 import { type SandboxPolicy, sandboxArgv } from '../src/sandbox/bwrap.js';
 import { detectCapabilities } from '../src/sandbox/capabilities.js';
 import { startNetworkProxy } from '../src/sandbox/network-proxy.js';
+import { requireBuiltCli } from './helpers/cli.js';
 import { GIT_TEST_ENV, g } from './helpers/repo.js';
 
 const caps = await detectCapabilities();
@@ -38,8 +39,8 @@ beforeAll(async () => {
   server = http.createServer((req, res) => res.end(`reached ${req.headers.host}\n`));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as { port: number }).port;
-  // The allow-list launcher runs compiled: build so dist matches these sources.
-  await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: path.resolve(import.meta.dirname, '..') });
+  // The allow-list launcher runs compiled (the global setup built dist from these sources).
+  await requireBuiltCli();
 });
 
 afterAll(() => {

@@ -1,15 +1,14 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../src/exec/pid.js';
-import { run } from '../src/exec/run.js';
 import { openProject, type Project } from '../src/project/project.js';
 import { enqueueTasks } from '../src/queue/land.js';
 import { getTask, insertTask, updateTask } from '../src/store/tasks.js';
 import { stopSupervisor, supervisorHolder } from '../src/supervisor/control.js';
 import { eventLogPath, type LoggedEvent, readEventLog } from '../src/supervisor/event-log.js';
 import { latestSamples } from '../src/supervisor/samples.js';
-import { CLI, ROOT, runCli } from './helpers/cli.js';
+import { requireBuiltCli, runCli } from './helpers/cli.js';
 import { g, type TempRepo, tempRepo } from './helpers/repo.js';
 import { eventually, tmuxServer } from './helpers/tmux.js';
 
@@ -26,8 +25,7 @@ let repo: TempRepo;
 let project: Project | null = null;
 
 beforeAll(async () => {
-  await run('npm', ['run', 'build'], { cwd: ROOT, timeoutMs: 120_000, allowFailure: true });
-  if (!existsSync(CLI)) throw new Error(`build did not produce ${CLI}`);
+  await requireBuiltCli();
 }, 120_000);
 
 afterEach(async () => {

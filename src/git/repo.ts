@@ -29,11 +29,25 @@ export async function findRepo(cwd: string): Promise<RepoInfo> {
   }
   const [toplevel, commonDirRaw] = out.split('\n');
   const commonDir = realpathSync(commonDirRaw);
-  // The main worktree is the first entry of `worktree list`; for a normal repo it is commonDir's parent.
-  const list = await git(['worktree', 'list', '--porcelain'], { cwd });
-  const first = /^worktree (.+)$/m.exec(list)?.[1];
-  const root = realpathSync(first ?? path.dirname(commonDir));
+  // A usual repository's main worktree is the parent of its `.git`: no need to read every worktree.
+  const root =
+    path.basename(commonDir) === '.git'
+      ? path.dirname(commonDir)
+      : await mainWorktreeFromList(cwd, commonDir);
   return { toplevel: realpathSync(toplevel), root, commonDir, name: path.basename(root) };
+}
+
+/** The first entry of `worktree list`, for a separate git dir; a `worktree add` racing it can fail it once. */
+async function mainWorktreeFromList(cwd: string, commonDir: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const list = await git(['worktree', 'list', '--porcelain'], { cwd });
+      return realpathSync(/^worktree (.+)$/m.exec(list)?.[1] ?? path.dirname(commonDir));
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
 }
 
 /** The branch checked out in the main worktree, or null when its HEAD is detached. */

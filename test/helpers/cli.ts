@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/exec/run.js';
@@ -6,13 +7,19 @@ import { GIT_TEST_ENV } from './repo.js';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(ROOT, 'dist/cli/main.js');
 
+/** For a file's beforeAll: the global setup built dist once; a file never rebuilds it under the others. */
+export async function requireBuiltCli(): Promise<void> {
+  if (!existsSync(CLI))
+    throw new Error(`${CLI} is missing: run the tests through vitest (its global setup builds)`);
+}
+
 export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
 }
 
-/** Runs the built braid CLI as a real process (npm test builds first). */
+/** Runs the built braid CLI as a real process (the global setup builds it once). */
 export async function runCli(
   cwd: string,
   args: string[],

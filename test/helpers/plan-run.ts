@@ -1,19 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { run } from '../../src/exec/run.js';
 import { findRepo } from '../../src/git/repo.js';
 import { openStore } from '../../src/store/db.js';
 import { listEvents, listTasks } from '../../src/store/tasks.js';
-import { CLI, ROOT } from './cli.js';
+import { ROOT } from './cli.js';
 import { GIT_TEST_ENV, type TempRepo, tempRepo } from './repo.js';
 
 export const FAKE = path.join(ROOT, 'test/fixtures/fake-claude');
-
-/** Builds once per test file (runCli runs the built CLI). */
-export async function buildOnce(): Promise<void> {
-  await run('npm', ['run', 'build'], { cwd: ROOT, timeoutMs: 120_000, allowFailure: true });
-  if (!existsSync(CLI)) throw new Error(`build did not produce ${CLI}`);
-}
 
 /**
  * braid.yaml with two fake-claude agents: `fake` fires hooks (status from hooks, notes as context),
