@@ -31,6 +31,15 @@ const agentSchema = z
   })
   .strict();
 
+/** Spending limits, in braid.yaml and in plans alike. */
+export const budgetSchema = z
+  .object({
+    task_usd: z.number().positive().optional(),
+    run_usd: z.number().positive().optional(),
+    task_tokens: z.number().int().positive().optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     base: z.string().min(1).optional(),
@@ -108,14 +117,7 @@ export const configSchema = z
       .default({ strategy: 'squash', cleanup: false, commit_uncommitted: true }),
     layout: z.enum(['windows', 'tiled']).default('windows'),
     max_parallel: z.number().int().min(1).max(64).default(3),
-    budget: z
-      .object({
-        task_usd: z.number().positive().optional(),
-        run_usd: z.number().positive().optional(),
-        task_tokens: z.number().int().positive().optional(),
-      })
-      .strict()
-      .optional(),
+    budget: budgetSchema.optional(),
     sandbox: z
       .union([
         z.boolean(),

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { formatIssues } from './config.js';
+import { budgetSchema, formatIssues } from './config.js';
 import { BraidError } from './errors.js';
 import { taskNameProblem } from './names.js';
 
@@ -21,14 +21,7 @@ export const planSchema = z
     tasks: z.array(planTaskSchema).min(1),
     max_parallel: z.number().int().min(1).max(64).optional(),
     land: z.enum(['auto', 'manual']).default('auto'),
-    budget: z
-      .object({
-        task_usd: z.number().positive().optional(),
-        run_usd: z.number().positive().optional(),
-        task_tokens: z.number().int().positive().optional(),
-      })
-      .strict()
-      .optional(),
+    budget: budgetSchema.optional(),
   })
   .strict();
 
