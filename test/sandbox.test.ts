@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -159,6 +159,27 @@ describe.skipIf(!!skipReason)('bubblewrap sandbox (real bwrap)', () => {
     const own = await inSandbox('git tag own-tag && git update-ref refs/braid/radar/a HEAD && echo ok');
     expect(own.stdout, own.stderr).toContain('ok');
     expect(await g(main, 'rev-parse', 'own-tag')).toBe(tip);
+  });
+
+  it('main stays read-only inside a running sandbox after it moved outside (a landing meanwhile)', async () => {
+    const marker = path.join(wtA, '.moved-outside');
+    const before = await g(main, 'rev-parse', 'main');
+    // The sandbox waits for the marker, then tries to move main back to where it was.
+    const inside = inSandbox(
+      'echo started; while [ ! -e "$1" ]; do sleep 0.05; done; git update-ref refs/heads/main "$2"',
+      [marker, before],
+    );
+    // A new commit on main with the same tree: the main checkout's files stay as they are.
+    const moved = await g(main, 'commit-tree', '-p', before, '-m', 'landed meanwhile', 'main^{tree}');
+    await g(main, 'update-ref', 'refs/heads/main', moved, before);
+    writeFileSync(marker, '');
+    const res = await inside;
+    rmSync(marker);
+    expect(res.stdout).toContain('started');
+    expect(res.code, 'moving main from the sandbox should fail').not.toBe(0);
+    expect(res.stderr).toMatch(/Read-only file system/);
+    expect(await g(main, 'rev-parse', 'main')).toBe(moved);
+    await g(main, 'update-ref', 'refs/heads/main', before, moved); // as the other tests expect it
   });
 
   it("keeps the agent's own config and cache folders writable", async () => {
