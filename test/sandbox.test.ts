@@ -161,25 +161,36 @@ describe.skipIf(!!skipReason)('bubblewrap sandbox (real bwrap)', () => {
     expect(await g(main, 'rev-parse', 'own-tag')).toBe(tip);
   });
 
-  it('main stays read-only inside a running sandbox after it moved outside (a landing meanwhile)', async () => {
+  it("main and another task's branch stay put after they moved outside during the session", async () => {
     const marker = path.join(wtA, '.moved-outside');
-    const before = await g(main, 'rev-parse', 'main');
-    // The sandbox waits for the marker, then tries to move main back to where it was.
+    const refs = ['refs/heads/main', 'refs/heads/braid/b'];
+    const before = await Promise.all(refs.map((ref) => g(main, 'rev-parse', ref)));
+    // The sandbox waits for the marker, then tries to move both refs back to where they were.
     const inside = inSandbox(
-      'echo started; while [ ! -e "$1" ]; do sleep 0.05; done; git update-ref refs/heads/main "$2"',
-      [marker, before],
+      [
+        'echo started; while [ ! -e "$1" ]; do sleep 0.05; done',
+        'git update-ref refs/heads/main "$2" && echo MOVED main',
+        'git update-ref refs/heads/braid/b "$3" && echo MOVED braid/b',
+        'true',
+      ].join('; '),
+      [marker, ...before],
     );
-    // A new commit on main with the same tree: the main checkout's files stay as they are.
-    const moved = await g(main, 'commit-tree', '-p', before, '-m', 'landed meanwhile', 'main^{tree}');
-    await g(main, 'update-ref', 'refs/heads/main', moved, before);
+    // A landing on main, a commit on b (same trees: no checkout changes): git renames onto both refs.
+    const moved: string[] = [];
+    for (const [i, ref] of refs.entries()) {
+      moved.push(await g(main, 'commit-tree', '-p', before[i], '-m', 'meanwhile', `${before[i]}^{tree}`));
+      await g(main, 'update-ref', ref, moved[i], before[i]);
+    }
     writeFileSync(marker, '');
     const res = await inside;
     rmSync(marker);
     expect(res.stdout).toContain('started');
-    expect(res.code, 'moving main from the sandbox should fail').not.toBe(0);
+    expect(res.stdout).not.toContain('MOVED');
     expect(res.stderr).toMatch(/Read-only file system/);
-    expect(await g(main, 'rev-parse', 'main')).toBe(moved);
-    await g(main, 'update-ref', 'refs/heads/main', before, moved); // as the other tests expect it
+    for (const [i, ref] of refs.entries()) {
+      expect(await g(main, 'rev-parse', ref), ref).toBe(moved[i]);
+      await g(main, 'update-ref', ref, before[i], moved[i]); // as the other tests expect them
+    }
   });
 
   it("keeps the agent's own config and cache folders writable", async () => {

@@ -14,8 +14,9 @@ export interface RefMount {
  * other loose ref in that folder read-only (other tasks' branches, by file), and
  * `refs/braid/backup` read-only. `packed-refs` sits in the common dir, which is never writable.
  *
- * A file bind holds until that ref moves outside: git renames `<ref>.lock` onto it, and the kernel
- * then detaches the bind in every namespace. Directory binds have no such gap.
+ * A file bind on a ref holds until that ref moves outside: git renames `<ref>.lock` onto it, and
+ * the kernel then detaches the bind in every namespace. So each other ref's reflog is bound
+ * read-only too (see reflogOf): git then still cannot move it; only writing the ref file by hand can.
  */
 export function refGuardMounts(gitCommonDir: string, ownBranch: string): RefMount[] {
   const common = path.resolve(gitCommonDir);
@@ -30,9 +31,25 @@ export function refGuardMounts(gitCommonDir: string, ownBranch: string): RefMoun
     { mode: 'ro', path: heads },
     { mode: 'rw', path: ownDir },
   ];
-  for (const file of looseRefFiles(ownDir)) if (file !== own) mounts.push({ mode: 'ro', path: file });
+  for (const file of looseRefFiles(ownDir)) {
+    if (file === own) continue;
+    mounts.push({ mode: 'ro', path: file });
+    mounts.push({ mode: 'ro', path: reflogOf(common, file) });
+  }
   mounts.push({ mode: 'ro', path: backup });
   return mounts;
+}
+
+/**
+ * The ref's reflog, made (empty) when missing. git appends to an existing reflog on every update
+ * and fails the update when it cannot; outside, git only appends to it, never renames it, so this
+ * file bind holds for the whole session, also after the ref itself moved outside.
+ */
+function reflogOf(common: string, refFile: string): string {
+  const log = path.join(common, 'logs', path.relative(common, refFile));
+  mkdirSync(path.dirname(log), { recursive: true });
+  writeFileSync(log, '', { flag: 'a' });
+  return log;
 }
 
 /**
