@@ -1,6 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHostAllowed } from '../src/core/host-allow.js';
@@ -21,6 +20,7 @@ let root = '';
 let main = '';
 let wtA = '';
 let wtB = '';
+let home = '';
 let server: http.Server;
 let port = 0;
 
@@ -36,6 +36,12 @@ beforeAll(async () => {
   wtB = path.join(root, 'wt-b');
   await g(main, 'worktree', 'add', '-q', '-b', 'braid/a', wtA);
   await g(main, 'worktree', 'add', '-q', '-b', 'braid/b', wtB);
+  // Packed only, as after git gc: the sandbox must not shadow it with a new loose ref.
+  await g(main, 'branch', 'braid/c');
+  await g(main, 'update-ref', 'refs/braid/backup/c/1', 'HEAD');
+  await g(main, 'pack-refs', '--all');
+  await g(main, 'update-ref', 'refs/braid/backup/b/1', 'HEAD');
+  home = path.join(root, 'home');
   server = http.createServer((req, res) => res.end(`reached ${req.headers.host}\n`));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as { port: number }).port;
@@ -52,9 +58,10 @@ function policy(over: Partial<SandboxPolicy> = {}): SandboxPolicy {
   return {
     worktree: wtA,
     gitCommonDir: path.join(main, '.git'),
+    branch: 'braid/a',
     writable: [],
     network: 'none',
-    home: homedir(),
+    home,
     ...over,
   };
 }
@@ -99,11 +106,13 @@ describe.skipIf(!!skipReason)('bubblewrap sandbox (real bwrap)', () => {
       sibling: path.join(wtB, 'evil.txt'),
       main: path.join(main, 'evil.txt'),
       gitConfig: path.join(main, '.git', 'config'),
+      packedRefs: path.join(main, '.git', 'packed-refs'),
       hook: path.join(main, '.git', 'hooks', 'post-checkout'),
       outside: path.join(root, 'evil.txt'),
       etc: '/etc/braid-evil',
     };
     const configBefore = readFileSync(targets.gitConfig, 'utf8');
+    const packedBefore = readFileSync(targets.packedRefs, 'utf8');
     for (const [what, file] of Object.entries(targets)) {
       const r = await inSandbox('echo evil >> "$1"', [file]);
       expect(r.code, `${what} should not be writable`).not.toBe(0);
@@ -113,8 +122,89 @@ describe.skipIf(!!skipReason)('bubblewrap sandbox (real bwrap)', () => {
       expect(existsSync(f)).toBe(false);
     }
     expect(readFileSync(targets.gitConfig, 'utf8')).toBe(configBefore);
+    expect(readFileSync(targets.packedRefs, 'utf8')).toBe(packedBefore);
     // Sibling worktrees stay readable: only writing is refused.
     expect((await inSandbox('cat "$1"', [path.join(wtB, 'README.md')])).stdout).toBe('hello\n');
+  });
+
+  it("moves only its own branch: main, other tasks' branches and backups stay put", async () => {
+    const refs = ['refs/heads/main', 'refs/heads/braid/b', 'refs/heads/braid/c'];
+    const backups = ['refs/braid/backup/b/1', 'refs/braid/backup/c/1'];
+    const before = new Map<string, string>();
+    for (const ref of [...refs, ...backups]) before.set(ref, await g(main, 'rev-parse', ref));
+    const made = await inSandbox('git commit -q --allow-empty -m "own branch" && git rev-parse HEAD');
+    expect(made.code, made.stderr).toBe(0);
+    const tip = made.stdout.trim();
+    expect(await g(main, 'rev-parse', 'braid/a')).toBe(tip);
+
+    const attacks = [
+      ['git', 'update-ref', 'refs/heads/main', tip],
+      ['git', 'update-ref', '-d', 'refs/heads/main'],
+      ['git', 'branch', '-f', 'braid/b', tip],
+      // branch -f also refuses a branch checked out elsewhere; update-ref does not ask.
+      ['git', 'update-ref', 'refs/heads/braid/b', tip],
+      ['git', 'branch', '-f', 'braid/c', tip],
+      ['git', 'branch', '-D', 'braid/b'],
+      ['git', 'update-ref', '-d', 'refs/braid/backup/b/1'],
+      ['git', 'update-ref', '-d', 'refs/braid/backup/c/1'],
+      ['git', 'update-ref', 'refs/braid/backup/a/1', tip],
+      ['git', 'pack-refs', '--all', '--prune'],
+    ];
+    for (const argv of attacks) {
+      const r = await inSandbox('"$@"', argv);
+      expect(r.code, `${argv.join(' ')} should fail`).not.toBe(0);
+    }
+    for (const [ref, oid] of before) expect(await g(main, 'rev-parse', ref), ref).toBe(oid);
+    expect((await g(main, 'for-each-ref', '--format=%(refname)', 'refs/braid/backup/a')).trim()).toBe('');
+    // Its own tags, stash and radar snapshot stay writable.
+    const own = await inSandbox('git tag own-tag && git update-ref refs/braid/radar/a HEAD && echo ok');
+    expect(own.stdout, own.stderr).toContain('ok');
+    expect(await g(main, 'rev-parse', 'own-tag')).toBe(tip);
+  });
+
+  it("main and another task's branch stay put after they moved outside during the session", async () => {
+    const marker = path.join(wtA, '.moved-outside');
+    const refs = ['refs/heads/main', 'refs/heads/braid/b'];
+    const before = await Promise.all(refs.map((ref) => g(main, 'rev-parse', ref)));
+    // The sandbox waits for the marker, then tries to move both refs back to where they were.
+    const inside = inSandbox(
+      [
+        'echo started; while [ ! -e "$1" ]; do sleep 0.05; done',
+        'git update-ref refs/heads/main "$2" && echo MOVED main',
+        'git update-ref refs/heads/braid/b "$3" && echo MOVED braid/b',
+        'true',
+      ].join('; '),
+      [marker, ...before],
+    );
+    // A landing on main, a commit on b (same trees: no checkout changes): git renames onto both refs.
+    const moved: string[] = [];
+    for (const [i, ref] of refs.entries()) {
+      moved.push(await g(main, 'commit-tree', '-p', before[i], '-m', 'meanwhile', `${before[i]}^{tree}`));
+      await g(main, 'update-ref', ref, moved[i], before[i]);
+    }
+    writeFileSync(marker, '');
+    const res = await inside;
+    rmSync(marker);
+    expect(res.stdout).toContain('started');
+    expect(res.stdout).not.toContain('MOVED');
+    expect(res.stderr).toMatch(/Read-only file system/);
+    for (const [i, ref] of refs.entries()) {
+      expect(await g(main, 'rev-parse', ref), ref).toBe(moved[i]);
+      await g(main, 'update-ref', ref, before[i], moved[i]); // as the other tests expect them
+    }
+  });
+
+  it("keeps the agent's own config and cache folders writable", async () => {
+    const res = await inSandbox(
+      'echo s > "$1/.claude/settings.test" && echo c > "$1/.cache/c.test" && echo ok',
+      [home],
+    );
+    expect(res.stdout, res.stderr).toContain('ok');
+    expect(readFileSync(path.join(home, '.claude/settings.test'), 'utf8')).toBe('s\n');
+    expect(readFileSync(path.join(home, '.cache/c.test'), 'utf8')).toBe('c\n');
+    const other = await inSandbox('echo x > "$1/.profile"', [home]);
+    expect(other.code).not.toBe(0);
+    expect(existsSync(path.join(home, '.profile'))).toBe(false);
   });
 
   it('has a private /tmp', async () => {

@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../src/exec/pid.js';
 import { openProject, type Project } from '../src/project/project.js';
 import { enqueueTasks } from '../src/queue/land.js';
+import { listFindings } from '../src/radar/cache.js';
 import { getTask, insertTask, updateTask } from '../src/store/tasks.js';
 import { stopSupervisor, supervisorHolder } from '../src/supervisor/control.js';
 import { eventLogPath, type LoggedEvent, readEventLog } from '../src/supervisor/event-log.js';
@@ -288,4 +289,52 @@ describe('the supervisor', () => {
       expect.objectContaining({ kind: 'queue.processed', landed: ['feature'] }),
     );
   }, 40_000);
+
+  it('finds a conflict between two live tasks by its radar loop alone', async () => {
+    const p = await setup();
+    const env = { ...FAST, BRAID_SUPERVISOR_RADAR_MS: '300', BRAID_SUPERVISOR_GRACE_MS: '500' };
+    // Shell agents fire no hooks: no edit hook re-scans, only the supervisor's loop can see this.
+    for (const [name, text] of [
+      ['left', 'from left'],
+      ['right', 'from right'],
+    ]) {
+      const res = await runCli(
+        repo.dir,
+        ['new', name, '--agent', 'shell', '--headless', '-p', `echo "${text}" > shared.txt; sleep 60`],
+        { env },
+      );
+      expect(res.code, res.stderr).toBe(0);
+    }
+    try {
+      const found = await eventually(
+        () => listFindings(p.store.db).find((f) => f.kind === 'textual'),
+        20_000,
+        'a textual finding between left and right',
+      );
+      expect([found.a, found.b].sort()).toEqual(['left', 'right']);
+      expect(found.files).toEqual(['shared.txt']);
+      expect(events(p)).toContainEqual(expect.objectContaining({ kind: 'radar.changed', pairs: 1 }));
+      // Nothing was committed: the radar read the live worktrees.
+      expect(await repo.git('rev-parse', 'braid/left')).toBe(await repo.git('rev-parse', 'main'));
+    } finally {
+      for (const name of ['left', 'right']) await runCli(repo.dir, ['stop', name], { env });
+    }
+  }, 60_000);
+
+  it('is started by braid run when none is running', async () => {
+    const p = await setup();
+    const plan = path.join(repo.parent, 'plan.yaml');
+    writeFileSync(plan, 'tasks:\n  - { name: only, agent: shell, prompt: "sleep 1 && echo x > only.txt" }\n');
+    writeFileSync(path.join(repo.dir, 'braid.yaml'), 'deps: none\n');
+    expect(supervisorHolder(p)).toBeNull();
+    const res = await runCli(repo.dir, ['run', plan, '--json'], {
+      env: { ...FAST, BRAID_SUPERVISOR_GRACE_MS: '500' },
+    });
+    expect(res.code, res.stdout).toBe(0);
+    const started = events(p).filter((e) => e.kind === 'supervisor.started');
+    expect(started).toHaveLength(1);
+    // It is the repository's usual supervisor: it leaves once the run's task is no longer live.
+    await eventually(() => !isProcessAlive(Number(started[0].pid)), 15_000, 'the supervisor to leave');
+    expect(events(p).at(-1)).toMatchObject({ kind: 'supervisor.stopped', reason: 'idle' });
+  }, 60_000);
 });

@@ -247,6 +247,7 @@ describe('usage of a task', () => {
       createdAt: Date.parse('2025-06-01'),
       updatedAt: 0,
       transcriptPath: null,
+      transcriptPaths: [],
       logPath: null,
       agent: 'claude',
     } as unknown as Task;

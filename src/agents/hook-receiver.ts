@@ -95,6 +95,9 @@ function record(
   const transcript = str(payload.transcript_path);
   if (sessionId && sessionId !== task.agentSessionId) patch.agentSessionId = sessionId;
   if (transcript && transcript !== task.transcriptPath) patch.transcriptPath = transcript;
+  // A fresh session writes a new transcript: keep the earlier ones, their tokens were spent too.
+  if (transcript && !task.transcriptPaths.includes(transcript))
+    patch.transcriptPaths = [...task.transcriptPaths, transcript];
   if (Object.keys(patch).length) updateTask(db, task.name, patch);
   if (change && (change.status !== task.status || change.detail !== task.statusDetail)) {
     appendEvent(db, task.name, 'status', {

@@ -50,7 +50,10 @@ export interface Task {
   exitCode: number | null;
   pid: number | null;
   agentSessionId: string | null;
+  /** The latest session's transcript (Claude Code's transcript_path). */
   transcriptPath: string | null;
+  /** Every transcript the task's sessions wrote, oldest first: usage is the sum of them all. */
+  transcriptPaths: string[];
   logPath: string | null;
   needs: string[];
   runId: string | null;

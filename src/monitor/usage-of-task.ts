@@ -28,19 +28,25 @@ export function localDay(ms: number): string {
 const CLOCK_SLACK_MS = 60_000;
 
 /**
- * The Claude Code transcripts of a task: its recorded transcript (plus that session's subagent
- * files) when known, else every transcript of its worktree folder written since the task began.
+ * The Claude Code transcripts of a task: every transcript its sessions reported (plus those
+ * sessions' subagent files) when known, else every transcript of its worktree folder written since
+ * the task began.
  */
 export function transcriptFilesForTask(task: Task, env: NodeJS.ProcessEnv = process.env): string[] {
-  if (task.transcriptPath) {
-    const sessionDir = path.join(
-      path.dirname(task.transcriptPath),
-      path.basename(task.transcriptPath, '.jsonl'),
-    );
-    const files = existsSync(task.transcriptPath) ? [task.transcriptPath] : [];
-    return [...files, ...jsonlFilesUnder(sessionDir)];
+  const recorded = recordedTranscripts(task);
+  if (recorded.length > 0) {
+    return recorded.flatMap((file) => {
+      const sessionDir = path.join(path.dirname(file), path.basename(file, '.jsonl'));
+      return [...(existsSync(file) ? [file] : []), ...jsonlFilesUnder(sessionDir)];
+    });
   }
   return jsonlFilesUnder(projectDirFor(task.worktree, env), task.createdAt - CLOCK_SLACK_MS);
+}
+
+/** The task's transcripts, oldest first, the latest one included even when the list predates it. */
+export function recordedTranscripts(task: Task): string[] {
+  const all = [...task.transcriptPaths, ...(task.transcriptPath ? [task.transcriptPath] : [])];
+  return [...new Set(all)];
 }
 
 interface LogCache {
@@ -89,9 +95,11 @@ export class TaskUsageTracker {
   }
 
   private readerFor(task: Task): UsageReader {
-    const key = `${task.name}\0${task.worktree}\0${task.transcriptPath ?? ''}\0${task.createdAt}`;
+    const key = `${task.name}\0${task.worktree}\0${recordedTranscripts(task).join('\0')}\0${task.createdAt}`;
     let reader = this.readers.get(key);
     if (!reader) {
+      // A new session's transcript changes the key: drop the reader of the shorter list.
+      this.forget(task.name);
       reader = new UsageReader(() => transcriptFilesForTask(task, this.env), this.pricing);
       this.readers.set(key, reader);
     }

@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gitWritablePaths } from './git-paths.js';
 import { PROXY_DIR_PREFIX } from './network-proxy.js';
+import { refGuardMounts } from './ref-guard.js';
 
 export type SandboxNetwork = 'none' | 'all' | { allow: string[] };
 
@@ -12,6 +13,8 @@ export interface SandboxPolicy {
   worktree: string;
   /** The repository's shared git folder (`git rev-parse --git-common-dir`). */
   gitCommonDir: string;
+  /** The task's own branch: the only branch the sandbox may move (see ref-guard.ts). Without it every ref stays writable. */
+  branch?: string;
   /** More writable paths (absolute), e.g. braid's state folder for status hooks. Missing ones are skipped. */
   writable: string[];
   network: SandboxNetwork;
@@ -69,6 +72,11 @@ export function sandboxArgv(argv: readonly string[], policy: SandboxPolicy): San
     ...policy.writable.map((p) => path.resolve(p)),
   ];
   for (const p of new Set(writable)) if (existsSync(p)) bw.push('--bind', p, p);
+  // After the writable refs folder, so these binds sit on top of it.
+  if (!policy.readonlyAll && policy.branch) {
+    for (const m of refGuardMounts(policy.gitCommonDir, policy.branch))
+      bw.push(m.mode === 'ro' ? '--ro-bind' : '--bind', m.path, m.path);
+  }
   bw.push('--chdir', worktree);
 
   if (policy.network === 'all') return { argv: [...bw, '--', ...argv], env: {} };
@@ -94,6 +102,9 @@ export function sandboxArgv(argv: readonly string[], policy: SandboxPolicy): San
 function agentPaths(home: string, agent: string): string[] {
   const rel = [...(AGENT_HOME_PATHS[agent] ?? []), ...SHARED_HOME_PATHS];
   const out = rel.map((r) => path.join(home, r));
+  // A folder made inside would land on the read-only home: make the agent's own and ~/.cache first.
+  const made = [AGENT_HOME_PATHS[agent]?.[0], '.cache'].filter((r): r is string => !!r);
+  for (const r of made) mkdirSync(path.join(home, r), { recursive: true });
   if (agent === 'claude' && process.env.CLAUDE_CONFIG_DIR) out.push(process.env.CLAUDE_CONFIG_DIR);
   return out;
 }

@@ -42,6 +42,7 @@ export async function confineLaunch(project: Project, task: Task, launch: Launch
     sandbox = sandboxArgv(argv, {
       worktree: wish.readonly ? project.repo.root : task.worktree,
       gitCommonDir: project.repo.commonDir,
+      branch: task.branch,
       // Status hooks write braid's own state; nothing else of the repository's admin folder.
       writable: [braidDir(project.repo.commonDir), ...wish.writable],
       network: wish.network,

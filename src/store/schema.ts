@@ -149,4 +149,9 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (note_id, task)
   );
   `,
+  // 6: every transcript a task's sessions wrote (a fresh start makes a new one; usage sums them all).
+  `
+  ALTER TABLE tasks ADD COLUMN transcript_paths TEXT NOT NULL DEFAULT '[]';
+  UPDATE tasks SET transcript_paths = json_array(transcript_path) WHERE transcript_path IS NOT NULL;
+  `,
 ];

@@ -18,6 +18,7 @@ interface TaskRow {
   pid: number | null;
   agent_session_id: string | null;
   transcript_path: string | null;
+  transcript_paths: string;
   log_path: string | null;
   needs: string;
   run_id: string | null;
@@ -45,6 +46,7 @@ function fromRow(r: TaskRow): Task {
     pid: r.pid,
     agentSessionId: r.agent_session_id,
     transcriptPath: r.transcript_path,
+    transcriptPaths: JSON.parse(r.transcript_paths) as string[],
     logPath: r.log_path,
     needs: JSON.parse(r.needs) as string[],
     runId: r.run_id,
@@ -72,6 +74,7 @@ const COLUMNS: Record<keyof Omit<Task, 'name'>, string> = {
   pid: 'pid',
   agentSessionId: 'agent_session_id',
   transcriptPath: 'transcript_path',
+  transcriptPaths: 'transcript_paths',
   logPath: 'log_path',
   needs: 'needs',
   runId: 'run_id',
@@ -82,7 +85,8 @@ const COLUMNS: Record<keyof Omit<Task, 'name'>, string> = {
 };
 
 function toDb(key: keyof Task, value: unknown): unknown {
-  if (key === 'needs' || key === 'options') return JSON.stringify(value ?? (key === 'needs' ? [] : {}));
+  if (key === 'needs' || key === 'transcriptPaths') return JSON.stringify(value ?? []);
+  if (key === 'options') return JSON.stringify(value ?? {});
   return value ?? null;
 }
 
@@ -102,6 +106,7 @@ export function insertTask(db: Db, task: NewTask): Task {
     pid: null,
     agentSessionId: null,
     transcriptPath: null,
+    transcriptPaths: [],
     logPath: null,
     needs: [],
     runId: null,

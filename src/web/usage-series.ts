@@ -4,7 +4,7 @@ import { DEFAULT_PRICING } from '../core/pricing-table.js';
 import type { Task } from '../core/task.js';
 import { entryCost, totalTokens, type UsageEntry } from '../core/usage.js';
 import { UsageReader } from '../monitor/transcripts.js';
-import { transcriptFilesForTask } from '../monitor/usage-of-task.js';
+import { recordedTranscripts, transcriptFilesForTask } from '../monitor/usage-of-task.js';
 import type { Db } from '../store/db.js';
 import { sampleHistory, type UsageSample } from '../supervisor/samples.js';
 
@@ -105,7 +105,7 @@ export class TranscriptSeries {
   }
 
   private readerFor(task: Task): UsageReader {
-    const key = `${task.name}\0${task.createdAt}\0${task.transcriptPath ?? ''}`;
+    const key = `${task.name}\0${task.createdAt}\0${recordedTranscripts(task).join('\0')}`;
     let reader = this.readers.get(key);
     if (!reader) {
       reader = new UsageReader(() => transcriptFilesForTask(task, this.env), this.pricing);
