@@ -2,7 +2,8 @@ import { getAgent } from '../agents/registry.js';
 import { LIVE_STATUSES, type Task, type TaskStatus } from '../core/task.js';
 import { isProcessAlive } from '../exec/pid.js';
 import type { Project } from '../project/project.js';
-import { handleOf, refreshSession } from '../session/lifecycle.js';
+import { handleOf } from '../session/lifecycle.js';
+import { refreshTaskStatusReading } from '../session/refresh.js';
 import { listTasks } from '../store/tasks.js';
 import type { EventLog } from './event-log.js';
 
@@ -26,10 +27,14 @@ export class Reconciler {
 
   async pass(): Promise<Task[]> {
     const full = this.passes++ % FULL_SWEEP_EVERY === 0;
-    for (const task of listTasks(this.project.store.db)) {
+    const before = listTasks(this.project.store.db);
+    // The baseline is taken before the first pass refreshes anything, so changes that pass makes are logged too.
+    if (this.passes === 1) for (const t of before) this.seen.set(t.name, t.status);
+    for (const task of before) {
       if (!this.needsRuntimeCheck(task, full)) continue;
-      const after = await refreshSession(this.project, task.name);
-      if (after && endedByHookWithoutCode(after)) this.codeless.add(task.name);
+      const { task: after, runtimeSaidEnded } = await refreshTaskStatusReading(this.project, task.name);
+      // A dead pid is not enough: tmux may not have reaped the pane yet, and its code comes next pass.
+      if (after && runtimeSaidEnded && endedByHookWithoutCode(after)) this.codeless.add(task.name);
       if (after && (after.status !== task.status || after.exitCode !== task.exitCode)) {
         this.log.append({
           kind: 'reconciled',
@@ -70,12 +75,11 @@ export class Reconciler {
   }
 
   private recordChanges(tasks: Task[]): void {
-    const first = this.passes === 1;
     const names = new Set<string>();
     for (const t of tasks) {
       names.add(t.name);
       const before = this.seen.get(t.name) ?? null;
-      if (before !== t.status && !(first && before === null)) {
+      if (before !== t.status) {
         this.log.append({ kind: 'status', task: t.name, from: before, to: t.status, source: t.statusSource });
       }
       this.seen.set(t.name, t.status);
