@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../src/exec/pid.js';
 import { openProject, type Project } from '../src/project/project.js';
 import { enqueueTasks } from '../src/queue/land.js';
 import { listFindings } from '../src/radar/cache.js';
+import { sessionPaths } from '../src/session/lifecycle.js';
 import { getTask, insertTask, updateTask } from '../src/store/tasks.js';
 import { stopSupervisor, supervisorHolder } from '../src/supervisor/control.js';
 import { eventLogPath, type LoggedEvent, readEventLog } from '../src/supervisor/event-log.js';
@@ -161,6 +162,31 @@ describe('the supervisor', () => {
       expect(task.exitCode).toBe(3);
       expect(events(p)).toContainEqual(
         expect.objectContaining({ kind: 'status', task: 'w1', to: 'failed', source: 'process' }),
+      );
+    } finally {
+      await stopSupervisor(p, 2000);
+      await tmux.kill();
+    }
+  }, 40_000);
+
+  it('logs the status change its own first pass makes: a supervisor started after the agent exited', async () => {
+    const p = await setup();
+    const tmux = tmuxServer();
+    try {
+      const env = { ...FAST, BRAID_SUPERVISOR_GRACE_MS: '60000', BRAID_TMUX_SOCKET: tmux.socket, TMUX: '' };
+      const res = await runCli(repo.dir, ['new', 'w2', '--agent', 'shell', '-p', 'exit 4'], {
+        env: { ...env, BRAID_NO_SUPERVISOR: '1' },
+      });
+      expect(res.code, res.stderr).toBe(0);
+      // The agent is gone before any supervisor runs: the store still says it is live.
+      const exitPath = sessionPaths(p, 'w2').exitPath;
+      await eventually(() => existsSync(exitPath), 10_000, 'the exit record of w2');
+      expect(getTask(p.store.db, 'w2')?.status).not.toBe('failed');
+      await up(env);
+      await eventually(() => getTask(p.store.db, 'w2')?.status === 'failed', 10_000, 'w2 to be failed');
+      await stopSupervisor(p, 2000);
+      expect(events(p)).toContainEqual(
+        expect.objectContaining({ kind: 'status', task: 'w2', to: 'failed', source: 'process' }),
       );
     } finally {
       await stopSupervisor(p, 2000);

@@ -22,6 +22,8 @@ const DEPENDENCIES = {
   commander: '^14.0.0',
   yaml: '^2.8.0',
 };
+/** vite 8.4 names an optional dependency the registry does not have: npm install skips it, npm ci refuses the lockfile. */
+const OVERRIDES = { vite: '~8.3.0' };
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
@@ -52,7 +54,11 @@ export async function benchWorktrees(): Promise<WorktreeBench> {
     await run('mkdir', ['-p', repo], { cwd: work });
     writeFileSync(
       path.join(repo, 'package.json'),
-      JSON.stringify({ name: 'app', private: true, dependencies: DEPENDENCIES }, null, 2),
+      JSON.stringify(
+        { name: 'app', private: true, dependencies: DEPENDENCIES, overrides: OVERRIDES },
+        null,
+        2,
+      ),
     );
     writeFileSync(path.join(repo, '.gitignore'), 'node_modules/\n');
     writeFileSync(

@@ -34,25 +34,42 @@ export async function refreshTaskStatus(
   now = Date.now(),
   hint: StateHint = {},
 ): Promise<Task | null> {
+  return (await refreshTaskStatusReading(project, name, now, hint)).task;
+}
+
+/** What a refresh found: the task after it, and whether its runtime was asked and said the session ended. */
+export interface RefreshReading {
+  task: Task | null;
+  runtimeSaidEnded: boolean;
+}
+
+/** refreshTaskStatus, also telling whether the runtime itself reported the session over (not just a dead pid). */
+export async function refreshTaskStatusReading(
+  project: Project,
+  name: string,
+  now = Date.now(),
+  hint: StateHint = {},
+): Promise<RefreshReading> {
   const task = getTask(project.store.db, name);
-  if (!task) return null;
+  if (!task) return { task: null, runtimeSaidEnded: false };
   const handle = handleOf(task);
-  if (!handle || !(LIVE_STATUSES.includes(task.status) || endedByHook(task))) return task;
+  if (!handle || !(LIVE_STATUSES.includes(task.status) || endedByHook(task)))
+    return { task, runtimeSaidEnded: false };
   const runtime = getRuntime(handle.runtime);
   const state = await runtime.state(handle, sessionPaths(project, name).exitPath, hint);
-  if (state.alive && !LIVE_STATUSES.includes(task.status)) return task;
+  if (state.alive && !LIVE_STATUSES.includes(task.status)) return { task, runtimeSaidEnded: false };
   if (!state.alive) {
     if (task.exitCode !== state.exitCode) updateTask(project.store.db, name, { exitCode: state.exitCode });
     applySignal(project, name, { kind: 'process', alive: false, exitCode: state.exitCode });
     if (handle.runtime === 'headless') explainHeadlessFailure(project, name);
-    return getTask(project.store.db, name);
+    return { task: getTask(project.store.db, name), runtimeSaidEnded: true };
   }
   const agent = agentOf(project, task);
   if (agent?.statusFile && state.pid) readAgentFile(project, name, agent, state.pid);
   if (agent?.statusMode === 'screen')
     await readScreen(project, task, runtime, handle, agent, now, state.activityAt ?? null);
   if (agent?.statusMode === 'hooks') noticeSilentHooks(project, name, now);
-  return getTask(project.store.db, name);
+  return { task: getTask(project.store.db, name), runtimeSaidEnded: false };
 }
 
 /** Refreshes every task with a live session, side by side. */

@@ -5,7 +5,7 @@ import type { Project } from '../project/project.js';
 import { TmuxRuntime } from '../runtime/tmux.js';
 import type { StateHint } from '../runtime/types.js';
 import { handleOf } from '../session/lifecycle.js';
-import { refreshTaskStatus } from '../session/refresh.js';
+import { refreshTaskStatusReading } from '../session/refresh.js';
 import { listTasks } from '../store/tasks.js';
 import type { EventLog } from './event-log.js';
 
@@ -29,7 +29,10 @@ export class Reconciler {
 
   async pass(): Promise<Task[]> {
     const full = this.passes++ % FULL_SWEEP_EVERY === 0;
-    const due = listTasks(this.project.store.db).filter((t) => this.needsRuntimeCheck(t, full));
+    const before = listTasks(this.project.store.db);
+    // The baseline is taken before the first pass refreshes anything, so changes that pass makes are logged too.
+    if (this.passes === 1) for (const t of before) this.seen.set(t.name, t.status);
+    const due = before.filter((t) => this.needsRuntimeCheck(t, full));
     // One `tmux list-panes` for the whole pass instead of a tmux call per session.
     const hint: StateHint = due.some((t) => handleOf(t)?.runtime === 'tmux')
       ? { panes: await new TmuxRuntime().allPanes() }
@@ -37,8 +40,14 @@ export class Reconciler {
     for (const task of due) {
       // A hook-ended task is read at the moment its process is found gone, not from the pass's snapshot.
       const fresh = endedByHookWithoutCode(task) ? {} : hint;
-      const after = await refreshTaskStatus(this.project, task.name, Date.now(), fresh);
-      if (after && endedByHookWithoutCode(after)) this.codeless.add(task.name);
+      const { task: after, runtimeSaidEnded } = await refreshTaskStatusReading(
+        this.project,
+        task.name,
+        Date.now(),
+        fresh,
+      );
+      // A dead pid is not enough: tmux may not have reaped the pane yet, and its code comes next pass.
+      if (after && runtimeSaidEnded && endedByHookWithoutCode(after)) this.codeless.add(task.name);
       if (after && (after.status !== task.status || after.exitCode !== task.exitCode)) {
         this.log.append({
           kind: 'reconciled',
@@ -79,12 +88,11 @@ export class Reconciler {
   }
 
   private recordChanges(tasks: Task[]): void {
-    const first = this.passes === 1;
     const names = new Set<string>();
     for (const t of tasks) {
       names.add(t.name);
       const before = this.seen.get(t.name) ?? null;
-      if (before !== t.status && !(first && before === null)) {
+      if (before !== t.status) {
         this.log.append({ kind: 'status', task: t.name, from: before, to: t.status, source: t.statusSource });
       }
       this.seen.set(t.name, t.status);
