@@ -149,4 +149,11 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (note_id, task)
   );
   `,
+  // 6: hook events ingested from the spool (<commonDir>/braid/hook-spool.jsonl), so none is applied twice.
+  `
+  CREATE TABLE hook_spool_applied (
+    id TEXT PRIMARY KEY,
+    applied_at INTEGER NOT NULL
+  );
+  `,
 ];
