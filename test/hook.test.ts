@@ -1,10 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receiveHook } from '../src/agents/hook-receiver.js';
 import { findRepo } from '../src/git/repo.js';
-import { openStore, type Store, storePath } from '../src/store/db.js';
+import { openStore, type Store } from '../src/store/db.js';
 import { appendEvent, getTask, insertTask, listEvents } from '../src/store/tasks.js';
 import { runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
@@ -110,6 +109,8 @@ describe('braid hook', () => {
     }
     const results = await Promise.all(runs);
     expect(results.map((r) => r.code)).toEqual(results.map(() => 0));
+    // A hook that waited too long for the store spooled its event; braid ls applies the spool.
+    expect((await runCli(repo.dir, ['ls', '--json'])).code).toBe(0);
     for (const name of names) {
       const events = listEvents(store.db, { task: name }).filter((e) => e.kind === 'hook');
       expect(events).toHaveLength(10);
@@ -132,31 +133,6 @@ describe('braid hook', () => {
     const res = await fire(repo.dir, 'Stop', {}, 'ghost');
     expect(res.code).toBe(0);
     expect(hookErrors()).toMatch(/no task for BRAID_TASK=ghost/);
-  });
-
-  it('exits 0 and logs when the store is locked', async () => {
-    const wt = await addTask('t1');
-    const locker = new Database(storePath(commonDir));
-    locker.exec('BEGIN EXCLUSIVE');
-    try {
-      const res = await fire(wt, 'Stop', {}, 't1');
-      expect(res.code).toBe(0);
-    } finally {
-      locker.exec('ROLLBACK');
-      locker.close();
-    }
-    expect(hookErrors()).toMatch(/Stop: .*(locked|busy)/i);
-  });
-
-  it('exits 0 and logs when the store is broken', async () => {
-    const wt = await addTask('t1');
-    store.close();
-    writeFileSync(storePath(commonDir), 'this is not a database, just bytes '.repeat(200));
-    for (const suffix of ['-wal', '-shm']) writeFileSync(storePath(commonDir) + suffix, '');
-    const res = await fire(wt, 'Stop', {}, 't1');
-    expect(res.code).toBe(0);
-    expect(hookErrors()).toMatch(/Stop: /);
-    store = openStore(path.join(repo.parent, 'elsewhere')); // keeps afterEach's close() valid
   });
 
   it('prints responder words as additionalContext on events that accept it', async () => {

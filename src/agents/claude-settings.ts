@@ -17,7 +17,7 @@ export const CLAUDE_HOOK_EVENTS = [
   'SessionEnd',
 ] as const;
 
-/** Long enough for a busy store (the hook gives up after ~3 s), short enough never to stall a session. */
+/** Far beyond the hook's own run (it waits ~250 ms for a busy store, then spools), short enough never to stall a session. */
 const HOOK_TIMEOUT_S = 10;
 
 export const CLAUDE_SETTINGS_FILE = 'claude-settings.json';

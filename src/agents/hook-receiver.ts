@@ -1,16 +1,10 @@
-import { appendFileSync, existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import {
-  type HookEvent,
-  isHookEvent,
-  nextStatus,
-  type StatusChange,
-  type StatusSignal,
-} from '../core/status.js';
+import type { StatusChange } from '../core/status.js';
 import type { Task } from '../core/task.js';
 import { run } from '../exec/run.js';
 import { openStore, type Store, storePath } from '../store/db.js';
-import { appendEvent, findTaskByPath, getTask, updateTask } from '../store/tasks.js';
+import { payloadToRecord, recordHookEvent } from './hook-record.js';
 import {
   CONTEXT_EVENTS,
   HOOK_RESPONDERS,
@@ -18,9 +12,12 @@ import {
   type HookResponder,
   MAX_CONTEXT_CHARS,
 } from './hook-responders.js';
+import { drainHookSpool, logHookError, newSpoolId, spoolHookEvent } from './hook-spool.js';
 
-/** A hook must never stall the agent: wait this long for a busy store, then give up (and log). */
-const HOOK_BUSY_TIMEOUT_MS = 3_000;
+export { logHookError };
+
+/** A hook must never stall the agent: wait this long for a busy store, then spool the event. */
+const HOOK_BUSY_TIMEOUT_MS = 250;
 
 export interface HookInput {
   event: string;
@@ -37,6 +34,8 @@ export interface HookOutcome {
   /** What to print on stdout for the agent (hook JSON output), or null. */
   output: string | null;
   error: string | null;
+  /** The store was busy or broken: the event waits in the spool for the next one to hold the store. */
+  spooled: boolean;
 }
 
 /** Records one hook event and its status change. Never throws: failures go to <commonDir>/braid/hook-errors.log. */
@@ -44,6 +43,7 @@ export async function receiveHook(
   input: HookInput,
   responders: readonly HookResponder[] = HOOK_RESPONDERS,
 ): Promise<HookOutcome> {
+  const at = Date.now();
   const payload = parsePayload(input.stdin);
   const dir = existingDir(payload.cwd) ?? input.cwd;
   let commonDir: string | null = null;
@@ -53,92 +53,51 @@ export async function receiveHook(
     if (!commonDir) return skip(null, `not inside a git repository: ${dir}`);
     // Not a braid repository: leave no trace in it.
     if (!existsSync(storePath(commonDir))) return skip(null, `no braid state in ${commonDir}`);
-    store = openStore(commonDir, { busyTimeoutMs: HOOK_BUSY_TIMEOUT_MS });
-    const s = store;
-    const recorded = s.tx(() => record(s, input, payload, dir));
+    const where = commonDir;
+    const task = input.env.BRAID_TASK || null;
+    let recorded: ReturnType<typeof recordHookEvent>;
+    try {
+      store = openStore(where, { busyTimeoutMs: HOOK_BUSY_TIMEOUT_MS });
+      const s = store;
+      // Events spooled earlier go in before ours, in their own transaction: ours failing must not undo them.
+      drainHookSpool(s, where, (why) => logHookError(where, input.event, why));
+      recorded = s.tx(() => recordHookEvent(s, { event: input.event, task, dir, payload }));
+    } catch (err) {
+      if (!isBusy(err)) logHookError(where, input.event, `store unusable, event spooled: ${describe(err)}`);
+      spoolHookEvent(where, {
+        id: newSpoolId(),
+        at,
+        event: input.event,
+        task,
+        dir,
+        payload: payloadToRecord(payload),
+      });
+      return { task: null, change: null, output: null, error: null, spooled: true };
+    }
     if (!recorded) return skip(commonDir, `no task for BRAID_TASK=${input.env.BRAID_TASK ?? ''} or ${dir}`);
-    const output = respond(recorded.task, input.event, payload, responders, s, commonDir);
-    return { task: recorded.task.name, change: recorded.change, output, error: null };
+    const output = respond(recorded.task, input.event, payload, responders, store, commonDir);
+    return { task: recorded.task.name, change: recorded.change, output, error: null, spooled: false };
   } catch (err) {
-    return skip(commonDir, (err as Error)?.stack ?? String(err));
+    return skip(commonDir, describe(err));
   } finally {
     store?.close();
   }
 
   function skip(where: string | null, why: string): HookOutcome {
     logHookError(where, input.event, why);
-    return { task: null, change: null, output: null, error: why };
+    return { task: null, change: null, output: null, error: why, spooled: false };
   }
 }
 
-function record(
-  store: Store,
-  input: HookInput,
-  payload: HookPayload,
-  dir: string,
-): { task: Task; change: StatusChange | null } | null {
-  const db = store.db;
-  const byEnv = input.env.BRAID_TASK ? getTask(db, input.env.BRAID_TASK) : null;
-  const task = byEnv ?? findTaskByPath(db, dir);
-  if (!task) return null;
-  appendEvent(db, task.name, 'hook', eventData(input.event, payload));
-  const change = isHookEvent(input.event)
-    ? nextStatus(
-        { status: task.status, source: task.statusSource, detail: task.statusDetail },
-        hookSignal(input.event, payload),
-      )
-    : null;
-  const patch: Partial<Task> = {};
-  if (change)
-    Object.assign(patch, { status: change.status, statusSource: change.source, statusDetail: change.detail });
-  const sessionId = str(payload.session_id);
-  const transcript = str(payload.transcript_path);
-  if (sessionId && sessionId !== task.agentSessionId) patch.agentSessionId = sessionId;
-  if (transcript && transcript !== task.transcriptPath) patch.transcriptPath = transcript;
-  // A fresh session writes a new transcript: keep the earlier ones, their tokens were spent too.
-  if (transcript && !task.transcriptPaths.includes(transcript))
-    patch.transcriptPaths = [...task.transcriptPaths, transcript];
-  if (Object.keys(patch).length) updateTask(db, task.name, patch);
-  if (change && (change.status !== task.status || change.detail !== task.statusDetail)) {
-    appendEvent(db, task.name, 'status', {
-      from: task.status,
-      to: change.status,
-      source: change.source,
-      detail: change.detail,
-    });
-  }
-  return { task, change };
+/** SQLite's "database is locked": the store is fine, someone holds it longer than a hook may wait. */
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) return true;
+  return /database is locked/i.test((err as Error)?.message ?? '');
 }
 
-function hookSignal(event: HookEvent, p: HookPayload): StatusSignal {
-  return {
-    kind: 'hook',
-    event,
-    message: str(p.message),
-    notificationType: str(p.notification_type),
-    reason: str(p.reason) ?? str(p.error),
-    source: str(p.source),
-    toolName: str(p.tool_name),
-  };
-}
-
-/** The event row keeps what status, radar and the log need, not whole tool inputs. */
-function eventData(event: string, p: HookPayload): Record<string, unknown> {
-  const input = (p.tool_input ?? {}) as Record<string, unknown>;
-  const data: Record<string, unknown> = {
-    event,
-    sessionId: str(p.session_id),
-    tool: str(p.tool_name),
-    file: str(input.file_path) ?? str(input.notebook_path),
-    message: str(p.message),
-    notificationType: str(p.notification_type),
-    reason: str(p.reason) ?? str(p.error),
-    source: str(p.source),
-    prompt: clip(str(p.prompt), 500),
-    lastMessage: clip(str(p.last_assistant_message), 1000),
-  };
-  for (const k of Object.keys(data)) if (data[k] == null) delete data[k];
-  return data;
+function describe(err: unknown): string {
+  return (err as Error)?.stack ?? String(err);
 }
 
 function respond(
@@ -174,18 +133,6 @@ async function findCommonDir(cwd: string): Promise<string | null> {
   return dir ? realpathSync(dir) : null;
 }
 
-export function logHookError(commonDir: string | null, event: string, message: string): void {
-  const line = `${new Date().toISOString()} pid=${process.pid} ${event}: ${message.replace(/\n/g, '\n  ')}\n`;
-  try {
-    if (!commonDir) throw new Error('no repository');
-    const dir = path.join(commonDir, 'braid');
-    mkdirSync(dir, { recursive: true });
-    appendFileSync(path.join(dir, 'hook-errors.log'), line);
-  } catch {
-    process.stderr.write(`braid hook: ${line}`);
-  }
-}
-
 function parsePayload(text: string): HookPayload {
   try {
     const value = JSON.parse(text) as unknown;
@@ -202,12 +149,4 @@ function existingDir(p: unknown): string | null {
   } catch {
     return null;
   }
-}
-
-function str(v: unknown): string | null {
-  return typeof v === 'string' && v !== '' ? v : null;
-}
-
-function clip(s: string | null, n: number): string | null {
-  return s && s.length > n ? `${s.slice(0, n)}…` : s;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import os from 'node:os';
+import { benchHookSpool } from './hook-spool.js';
 import { benchRadar } from './radar.js';
 import { benchSupervisor, SUPERVISOR_TARGETS } from './supervisor.js';
 import { benchWorktrees } from './worktrees.js';
@@ -51,6 +52,18 @@ async function main(): Promise<void> {
         `radar: one hook re-scan with 5 live tasks, 2000 files: median ${r.medianMs.toFixed(0)} ms, p95 ${r.p95Ms.toFixed(0)} ms`,
         `  spawned braid hook PostToolUse (edit), end to end: median ${r.hookMedianMs} ms, p95 ${r.hookP95Ms} ms`,
         `  spawned braid hook PreToolUse (no edit): median ${r.quietHookMedianMs} ms`,
+        '',
+      ].join('\n'),
+    );
+  }
+  if (!only || only === 'hook-spool') {
+    const h = await benchHookSpool();
+    process.stdout.write(
+      [
+        `hook-spool: spawned braid hook PreToolUse, 20 times each`,
+        `  store free:   median ${h.freeMedianMs} ms, p95 ${h.freeP95Ms} ms`,
+        `  store locked: median ${h.lockedMedianMs} ms, p95 ${h.lockedP95Ms} ms (waits ~250 ms, spools, exits 0)`,
+        `  applying the ${h.drained} spooled events afterwards: ${h.drainMs} ms`,
         '',
       ].join('\n'),
     );

@@ -85,7 +85,7 @@ async function timeHook(
   return ms;
 }
 
-const stats = (times: number[]) => {
+export const stats = (times: number[]) => {
   const sorted = [...times].sort((a, b) => a - b);
   return { median: Math.round(percentile(sorted, 50)), p95: Math.round(percentile(sorted, 95)) };
 };

@@ -154,4 +154,11 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE tasks ADD COLUMN transcript_paths TEXT NOT NULL DEFAULT '[]';
   UPDATE tasks SET transcript_paths = json_array(transcript_path) WHERE transcript_path IS NOT NULL;
   `,
+  // 7: hook events ingested from the spool (<commonDir>/braid/hook-spool.jsonl), so none is applied twice.
+  `
+  CREATE TABLE hook_spool_applied (
+    id TEXT PRIMARY KEY,
+    applied_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -179,10 +179,11 @@ export function appendEvent(
   task: string | null,
   kind: string,
   data: Record<string, unknown> = {},
+  at: number = Date.now(),
 ): number {
   const res = db
     .prepare('INSERT INTO events (at, task, kind, data) VALUES (?, ?, ?, ?)')
-    .run(Date.now(), task, kind, JSON.stringify(data));
+    .run(at, task, kind, JSON.stringify(data));
   return Number(res.lastInsertRowid);
 }
 

@@ -1,3 +1,4 @@
+import { drainHookSpool } from '../agents/hook-spool.js';
 import { getAgent } from '../agents/registry.js';
 import { LIVE_STATUSES, type Task, type TaskStatus } from '../core/task.js';
 import { isProcessAlive } from '../exec/pid.js';
@@ -29,6 +30,8 @@ export class Reconciler {
 
   async pass(): Promise<Task[]> {
     const full = this.passes++ % FULL_SWEEP_EVERY === 0;
+    // Hook events spooled while the store was busy come before what the process and screen say.
+    drainHookSpool(this.project.store, this.project.repo.commonDir);
     const before = listTasks(this.project.store.db);
     // The baseline is taken before the first pass refreshes anything, so changes that pass makes are logged too.
     if (this.passes === 1) for (const t of before) this.seen.set(t.name, t.status);

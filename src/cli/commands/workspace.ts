@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { drainHookSpool } from '../../agents/hook-spool.js';
 import { BraidError } from '../../core/errors.js';
 import { withProject } from '../../project/project.js';
 import { taskViews } from '../../project/task-view.js';
@@ -30,6 +31,8 @@ export function register(program: Command): void {
     .option('--json', 'print {"tasks":[…]} with the fields of DESIGN.md')
     .action(async (opts: { json?: boolean }) => {
       await withProject(process.cwd(), async (project) => {
+        // Hooks that found the store busy left their events in the spool: status first, then the table.
+        drainHookSpool(project.store, project.repo.commonDir);
         const views = await taskViews(project);
         if (opts.json) return printJson({ tasks: views });
         if (!views.length)
