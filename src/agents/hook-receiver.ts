@@ -37,6 +37,8 @@ export interface HookOutcome {
   /** What to print on stdout for the agent (hook JSON output), or null. */
   output: string | null;
   error: string | null;
+  /** The repository's git common dir, when the event was recorded. */
+  commonDir?: string;
 }
 
 /** Records one hook event and its status change. Never throws: failures go to <commonDir>/braid/hook-errors.log. */
@@ -58,7 +60,7 @@ export async function receiveHook(
     const recorded = s.tx(() => record(s, input, payload, dir));
     if (!recorded) return skip(commonDir, `no task for BRAID_TASK=${input.env.BRAID_TASK ?? ''} or ${dir}`);
     const output = respond(recorded.task, input.event, payload, responders, s, commonDir);
-    return { task: recorded.task.name, change: recorded.change, output, error: null };
+    return { task: recorded.task.name, change: recorded.change, output, error: null, commonDir };
   } catch (err) {
     return skip(commonDir, (err as Error)?.stack ?? String(err));
   } finally {
