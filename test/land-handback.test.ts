@@ -145,7 +145,7 @@ describe('conflicts handed back to the agent', () => {
     expect(await tmux.run(['list-sessions', '-F', '#{session_name}'])).not.toBe('');
   }, 150_000);
 
-  it('a live headless run is waited for, then resumed with the conflict, and the task lands', async () => {
+  it('a live headless run does not hold the queue: a task behind it lands, and the run is resumed once it ends', async () => {
     await setup();
     await finishedTask('left', ['@write shared.txt left', '@commit left']);
     const release = path.join(repo.parent, 'release');
@@ -159,20 +159,34 @@ describe('conflicts handed back to the agent', () => {
     expect(res.code, res.stderr).toBe(0);
     const base = await repo.git('rev-parse', 'main');
     await eventually(async () => (await repo.git('rev-parse', 'braid/right')) !== base, 60_000, 'commit');
+    await finishedTask('independent', ['@write other.txt independent', '@commit independent']);
 
-    const landing = runCli(repo.dir, ['land', 'left', 'right', '--json'], { env, timeoutMs: 120_000 });
-    // The land waits for the running agent instead of declaring a conflict.
-    await eventually(() => eventKinds('right').includes('land.handback-waiting'), 60_000, 'the wait');
-    writeFileSync(release, '');
-    const first = await landing;
-
+    // right's run is still going (it waits for the release file): the land neither waits for it nor stops.
+    const first = await runCli(repo.dir, ['land', 'left', 'right', 'independent', '--json'], { env });
+    expect(first.code).toBe(3);
     const report = JSON.parse(first.stdout);
-    expect(report.landed.map((l: { name: string }) => l.name)).toEqual(['left']);
+    expect(report.landed.map((l: { name: string }) => l.name)).toEqual(['left', 'independent']);
     expect(report.handedBack).toEqual([{ name: 'right', conflictFiles: ['shared.txt'] }]);
+    expect(await repo.git('show', 'main:other.txt')).toBe('independent');
+    expect(eventKinds('right')).toContain('land.handback-waiting');
+    expect(eventKinds('right')).not.toContain('land.resolver-started');
+    expect(await statusOf('right')).not.toBe('exited');
+    const queue = await cliJson<{ entries: Array<{ task: string; state: string }> }>(
+      repo.dir,
+      ['queue'],
+      env,
+    );
+    expect(queue.entries.filter((e) => e.task === 'right').map((e) => e.state)).toContain('waiting_agent');
+
+    // The run ends; the next queue pass resumes it with the conflict (not given up as "ended without a resolution").
+    writeFileSync(release, '');
+    await eventually(async () => (await statusOf('right')) === 'exited', 60_000, 'the first run');
+    const second = await cliJson<{ handedBack: Array<{ name: string }> }>(repo.dir, ['land', 'right'], env);
+    expect(second.handedBack.map((h) => h.name)).toEqual(['right']);
     expect(eventKinds('right')).toContain('land.resolver-started');
     await eventually(async () => (await statusOf('right')) === 'exited', 60_000, 'the resolver run');
-    const second = await cliJson<{ landed: Array<{ name: string }> }>(repo.dir, ['land', 'right'], env);
-    expect(second.landed.map((l) => l.name)).toEqual(['right']);
+    const third = await cliJson<{ landed: Array<{ name: string }> }>(repo.dir, ['land', 'right'], env);
+    expect(third.landed.map((l) => l.name)).toEqual(['right']);
     expect(await repo.git('show', 'main:shared.txt')).toBe('left+right');
   }, 150_000);
 });

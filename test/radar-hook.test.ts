@@ -1,8 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openProject, type Project } from '../src/project/project.js';
-import { insertTask } from '../src/store/tasks.js';
+import { getSnapshot } from '../src/radar/cache.js';
+import { lastEditEventId, rescanRunning } from '../src/radar/rescan.js';
+import { getLock } from '../src/store/locks.js';
+import { insertTask, listEvents } from '../src/store/tasks.js';
 import { runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 
@@ -37,7 +40,13 @@ async function addTask(name: string): Promise<string> {
 }
 
 /** `braid hook <event>` as Claude Code runs it: a real process, the payload on stdin, in the worktree. */
-async function hook(dir: string, task: string, event: string, extra: Record<string, unknown>) {
+async function hook(
+  dir: string,
+  task: string,
+  event: string,
+  extra: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = {},
+) {
   const payload = {
     session_id: `sess-${task}`,
     transcript_path: `/t/${task}.jsonl`,
@@ -46,12 +55,85 @@ async function hook(dir: string, task: string, event: string, extra: Record<stri
     ...extra,
   };
   const res = await runCli(dir, ['hook', event], {
-    env: { BRAID_TASK: task },
+    env: { BRAID_TASK: task, ...env },
     input: JSON.stringify(payload),
   });
   expect(res.code).toBe(0);
   return res.stdout.trim() ? JSON.parse(res.stdout) : null;
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The hook does not wait for its rescan: it is done once the edit was snapshotted and no worker holds the task. */
+async function rescanned(task: string, since: number): Promise<void> {
+  for (;;) {
+    const snap = getSnapshot(project.store.db, task);
+    if (snap && snap.takenAt >= since && !rescanRunning(project.store, task)) return;
+    await sleep(20);
+  }
+}
+
+/** An editing tool use; returns once its detached rescan stored the findings. */
+async function editHook(dir: string, task: string, extra: Record<string, unknown>) {
+  const since = Date.now();
+  const out = await hook(dir, task, 'PostToolUse', extra);
+  await rescanned(task, since);
+  return out;
+}
+
+interface RescanRun {
+  scans: number;
+  startedAt: number;
+  endedAt: number;
+  coveredEdit: number;
+}
+
+/** The detached rescans of `task` so far, once one of them covered edit event `edit` and none runs. */
+async function rescansCovering(task: string, edit: number): Promise<RescanRun[]> {
+  const deadline = Date.now() + 30_000; // a guard against hanging, not a speed check
+  for (;;) {
+    const runs = listEvents(project.store.db, { task })
+      .filter((e) => e.kind === 'radar.rescanned')
+      .map((e) => e.data as unknown as RescanRun);
+    const done = runs.some((r) => r.coveredEdit >= edit) && !rescanRunning(project.store, task);
+    if (done || Date.now() > deadline) return runs;
+    await sleep(20);
+  }
+}
+
+/** State letter of a process from /proc (T: stopped), or null once it is gone. */
+function processState(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  } catch {
+    return null;
+  }
+}
+
+/** Waits until no rescan worker of this test's repositories runs (so clean-up does not race one). */
+async function workersGone(under: string): Promise<void> {
+  for (;;) {
+    const left = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((pid) => {
+        try {
+          const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          return cmd.includes('rescan-main.js') && cmd.includes(under);
+        } catch {
+          return false;
+        }
+      });
+    if (!left.length) return;
+    await sleep(20);
+  }
+}
+
+const edit = (file: string) => ({
+  tool_name: 'Edit',
+  tool_input: { file_path: file, old_string: 'x', new_string: 'y' },
+  tool_response: { success: true },
+});
 
 const read = { tool_name: 'Read', tool_input: { file_path: 'a.txt' } };
 
@@ -63,17 +145,12 @@ describe('the radar from the agents hooks', () => {
     const b = await addTask('b');
     // B changes lines 10-12; B's own hook snapshots it.
     for (const n of [10, 11, 12]) editLine(path.join(b, 'a.txt'), n, `b was here ${n}`);
-    const edit = (file: string) => ({
-      tool_name: 'Edit',
-      tool_input: { file_path: file, old_string: 'x', new_string: 'y' },
-      tool_response: { success: true },
-    });
-    expect(await hook(b, 'b', 'PostToolUse', edit(path.join(b, 'a.txt')))).toBeNull();
+    expect(await editHook(b, 'b', edit(path.join(b, 'a.txt')))).toBeNull();
     // Nothing to say to A before it edits the same lines.
     expect(await hook(a, 'a', 'PreToolUse', read)).toBeNull();
 
     editLine(path.join(a, 'a.txt'), 11, 'a was here');
-    await hook(a, 'a', 'PostToolUse', edit(path.join(a, 'a.txt')));
+    await editHook(a, 'a', edit(path.join(a, 'a.txt')));
     const next = await hook(a, 'a', 'PreToolUse', read);
 
     expect(next.hookSpecificOutput.hookEventName).toBe('PreToolUse');
@@ -85,5 +162,61 @@ describe('the radar from the agents hooks', () => {
     // B learns on its next hook too (the pair was recomputed from A's side).
     const forB = await hook(b, 'b', 'PreToolUse', read);
     expect(forB.hookSpecificOutput.additionalContext).toMatch(/task a also changes a\.txt line 11/);
+  }, 60_000);
+
+  it('a burst of edits: one rescan of a task at a time, and the last edit is always scanned', async () => {
+    repo = await tempRepo({ files: { 'a.txt': lines(30) } });
+    project = await openProject(repo.dir);
+    const a = await addTask('a');
+    await addTask('b');
+    const file = path.join(a, 'a.txt');
+    // Each edit is followed by its hook without waiting for the last: hooks race each other and the rescans.
+    const hooks: Array<Promise<unknown>> = [];
+    for (let i = 1; i <= 5; i++) {
+      editLine(file, i, `edit ${i}`);
+      hooks.push(hook(a, 'a', 'PostToolUse', edit(file)));
+    }
+    await Promise.all(hooks);
+    const lastEdit = lastEditEventId(project.store.db, 'a');
+    const runs = await rescansCovering('a', lastEdit);
+
+    expect(runs.some((r) => r.coveredEdit >= lastEdit)).toBe(true);
+    // Never two rescans of the task at once.
+    const sorted = [...runs].sort((x, y) => x.startedAt - y.startedAt);
+    for (let i = 1; i < sorted.length; i++)
+      expect(sorted[i].startedAt).toBeGreaterThanOrEqual(sorted[i - 1].endedAt);
+    // The stored snapshot holds every edit, the last one included.
+    const snap = getSnapshot(project.store.db, 'a');
+    const scanned = await repo.git('show', `${snap?.commit}:a.txt`);
+    expect(scanned.split('\n').slice(0, 5)).toEqual([1, 2, 3, 4, 5].map((i) => `edit ${i}`));
+    await workersGone(repo.parent);
+  }, 60_000);
+
+  it('an edit while a rescan runs starts no second worker: the running one scans once more', async () => {
+    repo = await tempRepo({ files: { 'a.txt': lines(30) } });
+    project = await openProject(repo.dir);
+    const a = await addTask('a');
+    await addTask('b');
+    const file = path.join(a, 'a.txt');
+    editLine(file, 1, 'first edit');
+    // The worker this hook starts stops itself right after its first scan.
+    await hook(a, 'a', 'PostToolUse', edit(file), { BRAID_PAUSE_AT: 'radar-rescan:scanned' });
+    let worker = 0;
+    while (!worker || processState(worker) !== 'T') {
+      worker = getLock(project.store, 'radar-rescan.a')?.pid ?? 0;
+      await sleep(20);
+    }
+    editLine(file, 2, 'second edit');
+    await hook(a, 'a', 'PostToolUse', edit(file));
+    const second = lastEditEventId(project.store.db, 'a');
+    process.kill(worker, 'SIGCONT');
+    const runs = await rescansCovering('a', second);
+
+    // One worker, two scans: the second edit was picked up by the run that was going.
+    expect(runs).toEqual([expect.objectContaining({ scans: 2, coveredEdit: second })]);
+    const snap = getSnapshot(project.store.db, 'a');
+    const scanned = await repo.git('show', `${snap?.commit}:a.txt`);
+    expect(scanned.split('\n').slice(0, 2)).toEqual(['first edit', 'second edit']);
+    await workersGone(repo.parent);
   }, 60_000);
 });

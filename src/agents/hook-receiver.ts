@@ -36,6 +36,8 @@ export interface HookOutcome {
   error: string | null;
   /** The store was busy or broken: the event waits in the spool for the next one to hold the store. */
   spooled: boolean;
+  /** The repository's git common dir, when the event was recorded. */
+  commonDir?: string;
 }
 
 /** Records one hook event and its status change. Never throws: failures go to <commonDir>/braid/hook-errors.log. */
@@ -76,7 +78,14 @@ export async function receiveHook(
     }
     if (!recorded) return skip(commonDir, `no task for BRAID_TASK=${input.env.BRAID_TASK ?? ''} or ${dir}`);
     const output = respond(recorded.task, input.event, payload, responders, store, commonDir);
-    return { task: recorded.task.name, change: recorded.change, output, error: null, spooled: false };
+    return {
+      task: recorded.task.name,
+      change: recorded.change,
+      output,
+      error: null,
+      spooled: false,
+      commonDir,
+    };
   } catch (err) {
     return skip(commonDir, describe(err));
   } finally {

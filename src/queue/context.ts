@@ -14,6 +14,11 @@ export interface LandContext {
   removeTask?: (name: string) => Promise<void>;
   /** Gives a conflict back to the task's agent; resolves false when it could not be delivered. */
   handBack?: (task: Task, message: string) => Promise<boolean>;
+  /**
+   * Delivers hand-backs that wait for a headless run (entries still `waiting_agent` at the tip
+   * handed back): the ones whose run has ended are resumed with their conflict now.
+   */
+  resumeWaiting?: (entries: QueueEntry[]) => Promise<void>;
   /** Environment (ports…) for the gate run of a task. */
   leaseEnv?: (task: string) => Promise<Record<string, string>>;
   /** Prepares the gate's scratch worktree (dependencies) before each gate run. */

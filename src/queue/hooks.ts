@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { QueueEntry } from '../core/queue-plan.js';
 import type { Task } from '../core/task.js';
 import type { Project } from '../project/project.js';
 import { getRuntime } from '../runtime/index.js';
-import { sleep } from '../runtime/process-group.js';
 import {
   handleOf,
   refreshSession,
@@ -12,7 +12,9 @@ import {
   startSession,
   stopSessionForRemoval,
 } from '../session/lifecycle.js';
-import { appendEvent, listEvents } from '../store/tasks.js';
+import type { Db } from '../store/db.js';
+import { updateEntry } from '../store/queue.js';
+import { appendEvent, listEvents, updateTask } from '../store/tasks.js';
 import { cloneNodeModules, decideDeps } from '../workspace/deps.js';
 import { taskEnvironment } from '../workspace/env.js';
 import { GATE_LESSEE, leasePorts } from '../workspace/ports.js';
@@ -23,10 +25,10 @@ import type { LandContext } from './context.js';
 /** How often one task's conflicts go back to its agent before braid stops asking and reports them. */
 export const MAX_HAND_BACKS = 2;
 
-/** How long a hand-back waits for a live headless run to end before the task is left in conflict. */
-export const HEADLESS_HANDBACK_WAIT_MS = 10 * 60_000;
-
-export type LandHooks = Pick<LandContext, 'removeTask' | 'handBack' | 'leaseEnv' | 'prepareGate'>;
+export type LandHooks = Pick<
+  LandContext,
+  'removeTask' | 'handBack' | 'resumeWaiting' | 'leaseEnv' | 'prepareGate'
+>;
 
 /** The queue's callbacks as `braid land`, `braid run` and the supervisor use them. */
 export function defaultLandHooks(project: Project, say: (line: string) => void = () => {}): LandHooks {
@@ -36,6 +38,7 @@ export function defaultLandHooks(project: Project, say: (line: string) => void =
       say(`${name}: worktree removed after landing (land.cleanup)`);
     },
     handBack: (task, message) => handBackToAgent(project, task, message, say),
+    resumeWaiting: (entries) => resumeWaitingHandBacks(project, entries, say),
     leaseEnv: async (name) => {
       // The gate gets ports of its own: the task's dev server may still hold the task's.
       const ports = await leasePorts(project.store, GATE_LESSEE, project.config.ports);
@@ -47,14 +50,15 @@ export function defaultLandHooks(project: Project, say: (line: string) => void =
 
 /**
  * Gives a conflict to the task's agent: typed into its live tmux session, or as a new run that
- * resumes the agent's session (headless or ended). False when it cannot be delivered or was tried enough.
+ * resumes the agent's session once it has ended (a live headless run cannot take input: the
+ * hand-back waits for it without holding the queue, see resumeWaitingHandBacks). False when it
+ * cannot be delivered or was tried enough.
  */
 export async function handBackToAgent(
   project: Project,
   task: Task,
   message: string,
   say: (line: string) => void = () => {},
-  headlessWaitMs = HEADLESS_HANDBACK_WAIT_MS,
 ): Promise<boolean> {
   const tries = listEvents(project.store.db, { task: task.name }).filter(
     (e) => e.kind === 'land.handed-back',
@@ -76,14 +80,10 @@ export async function handBackToAgent(
       return true;
     }
     if (await alive()) {
-      // A headless run cannot take input: wait for it to end, then resume it with the conflict.
-      say(`${task.name}: waiting for its headless run to end to hand the conflict back`);
+      // The entry waits (waiting_agent) and the queue moves on; the next queue pass after the run ends resumes it.
       appendEvent(project.store.db, task.name, 'land.handback-waiting', { runtime: handle.runtime });
-      const deadline = Date.now() + headlessWaitMs;
-      while (await alive()) {
-        if (Date.now() >= deadline) return false;
-        await sleep(250); // a liveness check reads /proc and the exit record: no need to spin
-      }
+      say(`${task.name}: conflict handed back; its headless run is resumed with it once it ends`);
+      return true;
     }
     await startSession(project, task.name, { resume: true, prompt: message });
     appendEvent(project.store.db, task.name, 'land.resolver-started', { resume: !!current.agentSessionId });
@@ -92,6 +92,45 @@ export async function handBackToAgent(
   } catch (err) {
     say(`${task.name}: could not hand the conflict back: ${(err as Error).message}`);
     return false;
+  }
+}
+
+const HAND_BACK_DELIVERY = ['land.handback-waiting', 'land.resolver-started', 'land.typed-into-session'];
+
+/** True when the task's last hand-back still waits for its headless run to end (not delivered yet). */
+export function handBackPending(db: Db, task: string): boolean {
+  const last = listEvents(db, { task })
+    .filter((e) => HAND_BACK_DELIVERY.includes(e.kind))
+    .at(-1);
+  return last?.kind === 'land.handback-waiting';
+}
+
+/** Resumes each waiting hand-back whose headless run has ended with its conflict (the entry's reason). */
+export async function resumeWaitingHandBacks(
+  project: Project,
+  entries: readonly QueueEntry[],
+  say: (line: string) => void = () => {},
+): Promise<void> {
+  const db = project.store.db;
+  for (const entry of entries) {
+    if (entry.state !== 'waiting_agent' || !handBackPending(db, entry.task)) continue;
+    try {
+      const task = await refreshSession(project, entry.task);
+      if (!task) continue;
+      const handle = handleOf(task);
+      const exitPath = sessionPaths(project, task.name).exitPath;
+      if (handle && (await getRuntime(handle.runtime).state(handle, exitPath)).alive) continue;
+      await startSession(project, task.name, { resume: true, prompt: entry.reason ?? '' });
+      appendEvent(db, task.name, 'land.resolver-started', { resume: !!task.agentSessionId, waited: true });
+      say(`${task.name}: its headless run ended; the agent resumes to resolve the conflict`);
+    } catch (err) {
+      // Nothing else would deliver it: the conflict is the user's now.
+      const reason = `conflicts in ${entry.conflictFiles.join(', ')}: the agent could not be resumed with them (${(err as Error).message}); resolve by hand, then braid land ${entry.task}`;
+      updateEntry(db, entry.id, { state: 'conflict', reason });
+      updateTask(db, entry.task, { status: 'conflict', statusDetail: reason });
+      appendEvent(db, entry.task, 'land.conflict', { files: entry.conflictFiles, after: 'hand-back' });
+      say(`${entry.task}: ${reason}`);
+    }
   }
 }
 

@@ -43,6 +43,7 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
     // A holder that died mid-gate may have left its gate running in the scratch worktree.
     for (const g of await endStaleGateGroups(ctx.store, { holdsQueue: true }))
       ctx.onProgress?.(`ended an orphaned gate (process group ${g.pgid}, ${g.holder})`);
+    await resumeEndedWaits(ctx);
     for (;;) {
       const entries = activeEntries(ctx.store.db);
       const step = planNextStep({ entries, tips: await waitingTips(ctx, entries), skip });
@@ -68,6 +69,15 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
     }
   });
   return res.ran ? { ran: true, outcomes: res.value } : res;
+}
+
+/** Hand-backs that waited for a headless run: resumed once it ended (a branch that moved is re-queued instead). */
+async function resumeEndedWaits(ctx: LandContext): Promise<void> {
+  if (!ctx.resumeWaiting) return;
+  const waiting = activeEntries(ctx.store.db).filter((e) => e.state === 'waiting_agent');
+  if (!waiting.length) return;
+  const tips = await waitingTips(ctx, waiting);
+  await ctx.resumeWaiting(waiting.filter((e) => tips[e.task] === e.tip));
 }
 
 async function waitingTips(ctx: LandContext, entries: QueueEntry[]): Promise<Record<string, string | null>> {

@@ -6,6 +6,7 @@ import type { Project } from '../project/project.js';
 import { refreshSession } from '../session/lifecycle.js';
 import { activeEntries, activeEntryFor, getEntry, updateEntry } from '../store/queue.js';
 import { appendEvent, getTask, listTasks, updateTask } from '../store/tasks.js';
+import { handBackPending } from './hooks.js';
 import { enqueueTasks, type LandContext, processQueue } from './land.js';
 
 /** Tasks `--all` picks: finished or paused ones, never a session mid-work or one not yet provisioned. */
@@ -23,7 +24,7 @@ export interface LandTasksOptions {
   all?: boolean;
   onProgress?: (line: string) => void;
   /** Callbacks owned by other parts of braid (cleanup, conflict hand-back, gate dependencies). */
-  hooks?: Pick<LandContext, 'removeTask' | 'handBack' | 'leaseEnv' | 'prepareGate'>;
+  hooks?: Pick<LandContext, 'removeTask' | 'handBack' | 'resumeWaiting' | 'leaseEnv' | 'prepareGate'>;
 }
 
 /**
@@ -87,7 +88,8 @@ export async function landTasks(
 async function endedHandBacks(project: Project): Promise<QueueEntry[]> {
   const ended: QueueEntry[] = [];
   for (const e of activeEntries(project.store.db)) {
-    if (e.state !== 'waiting_agent') continue;
+    // Its agent has not had the message yet (it waits for the headless run to end): not given up on.
+    if (e.state !== 'waiting_agent' || handBackPending(project.store.db, e.task)) continue;
     const task = await refreshSession(project, e.task);
     if (!task || !LIVE_STATUSES.includes(task.status)) ended.push(e);
   }

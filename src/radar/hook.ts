@@ -1,11 +1,10 @@
 import type { HookPayload, HookResponder } from '../agents/hook-responders.js';
+import { openStore } from '../store/db.js';
 import { pendingRadarMessages } from './notify.js';
-
-/** Tools whose use may change files in the worktree. */
-const EDITING_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'Bash', 'apply_patch']);
+import { EDITING_TOOLS, startRescan } from './rescan.js';
 
 export function editsFiles(event: string, payload: HookPayload): boolean {
-  return event === 'PostToolUse' && EDITING_TOOLS.has(String(payload.tool_name ?? ''));
+  return event === 'PostToolUse' && EDITING_TOOLS.includes(String(payload.tool_name ?? ''));
 }
 
 /** Findings not yet told to this task reach the agent as additionalContext on its next hook that takes it. */
@@ -17,22 +16,18 @@ export const radarResponder: HookResponder = (task, _event, _payload, ctx) => {
   }
 };
 
-let rescanModules: Promise<[typeof import('../project/project.js'), typeof import('./scan.js')]> | null =
-  null;
+/** A hook gives up on a busy store quickly: the rescan is a nicety, the agent must not wait. */
+const RESCAN_BUSY_TIMEOUT_MS = 1_000;
 
-/** Loaded only for an edit: the config parser and the scanner stay out of every other hook. */
-export function preloadRescan(): typeof rescanModules {
-  rescanModules ??= Promise.all([import('../project/project.js'), import('./scan.js')]);
-  return rescanModules;
-}
-
-/** After a file-editing tool use, re-snapshot that task and recompute only its pairs. */
-export async function rescanAfterEdit(cwd: string, task: string): Promise<void> {
-  const [{ openProject }, { scanRadar }] = (await preloadRescan())!;
-  const project = await openProject(cwd);
+/**
+ * After a file-editing tool use (already recorded): a detached worker re-snapshots that task and
+ * recomputes its pairs, or the running one goes once more. The hook does not wait for it.
+ */
+export async function rescanAfterEdit(commonDir: string, cwd: string, task: string): Promise<void> {
+  const store = openStore(commonDir, { busyTimeoutMs: RESCAN_BUSY_TIMEOUT_MS });
   try {
-    await scanRadar(project, { tasks: [task] });
+    await startRescan(store, commonDir, cwd, task);
   } finally {
-    project.close();
+    store.close();
   }
 }

@@ -148,3 +148,15 @@ export async function acquireLock(
     delay = Math.min(delay * 2, 500);
   }
 }
+
+/** The lock's current row, held by a live process or not (null when nobody took it). */
+export function getLock(store: Store, name: string): LockInfo | null {
+  const row = store.db.prepare('SELECT * FROM locks WHERE name = ?').get(name) as LockRow | undefined;
+  return row ? fromRow(row) : null;
+}
+
+/** True when a live process holds the lock (a dead holder's row does not count). */
+export function lockHeld(store: Store, name: string): boolean {
+  const info = getLock(store, name);
+  return info !== null && !isStale(info);
+}

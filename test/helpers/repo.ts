@@ -62,7 +62,8 @@ export async function tempRepo(options: TempRepoOptions = {}): Promise<TempRepo>
     },
     git: (...args) => g(dir, ...args),
     cleanup() {
-      rmSync(parent, { recursive: true, force: true });
+      // Retried: a detached radar rescan started by a late edit hook may still be writing objects.
+      rmSync(parent, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
   if (!options.empty) await repo.commit('initial', options.files ?? { 'README.md': '# sample\n' });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { receiveHook } from '../../agents/hook-receiver.js';
 import { HOOK_RESPONDERS } from '../../agents/hook-responders.js';
 import { mainMovedResponder } from '../../queue/main-moved.js';
-import { editsFiles, preloadRescan, radarResponder, rescanAfterEdit } from '../../radar/hook.js';
+import { editsFiles, radarResponder, rescanAfterEdit } from '../../radar/hook.js';
 
 for (const r of [radarResponder, mainMovedResponder])
   if (!HOOK_RESPONDERS.includes(r)) HOOK_RESPONDERS.push(r);
@@ -21,13 +21,12 @@ export function registerHook(program: Command): void {
       const stdin = await readStdin(STDIN_TIMEOUT_MS);
       const payload = parseJson(stdin);
       const edits = editsFiles(event, payload);
-      // The rescan's modules load while the receiver waits for git and the store.
-      if (edits) preloadRescan();
       const outcome = await receiveHook({ event, stdin, env: process.env, cwd: process.cwd() });
       if (outcome.output) process.stdout.write(`${outcome.output}\n`);
-      if (outcome.task && edits) {
-        // Findings go out on the agent's next hook; a radar failure must never reach the agent.
+      if (outcome.task && outcome.commonDir && edits) {
+        // Started, not awaited: findings go out on the agent's next hook; a radar failure must never reach the agent.
         await rescanAfterEdit(
+          outcome.commonDir,
           typeof payload.cwd === 'string' ? payload.cwd : process.cwd(),
           outcome.task,
         ).catch(() => {});
