@@ -92,7 +92,10 @@ const KEYS = Object.keys(SESSIONS);
 /** What a task's status and event log say, without times and ids. */
 function outcome(name: string) {
   const t = getTask(store.db, name)!;
-  const events = listEvents(store.db, { task: name }).map((e) => ({ kind: e.kind, data: e.data }));
+  // What hooks record; an edit recorded straight in also starts a radar rescan, which logs its own events.
+  const events = listEvents(store.db, { task: name })
+    .filter((e) => e.kind === 'hook' || e.kind === 'status')
+    .map((e) => ({ kind: e.kind, data: e.data }));
   return {
     status: t.status,
     source: t.statusSource,

@@ -143,9 +143,11 @@ describe('braid note', () => {
         'later:typed',
       ]);
     } finally {
+      await server.kill();
+      // The supervisor writes in .git/braid until it is down: stop it before the folder goes.
+      await runCli(p.repo.dir, ['down'], { env: { ...p.env, BRAID_TMUX_SOCKET: server.socket } });
       await p.cleanup();
       ctx = null;
-      await server.kill();
     }
   }, 90_000);
 });

@@ -40,7 +40,8 @@ function ended(pid: number): boolean {
   return stat === undefined || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
 }
 
-const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+// Empty counts as not there yet: a shell creates its output file before it writes to it.
+const read = (file: string) => (existsSync(file) && readFileSync(file, 'utf8')) || undefined;
 
 describe('headless runtime', () => {
   it('records the exit code after the starting process is gone, with stdout and stderr in the log', async () => {

@@ -43,7 +43,8 @@ function spec(repoName: string, task: string, argv: string[], extra: Partial<Lau
   };
 }
 
-const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+// Empty counts as not there yet: a shell creates its output file before it writes to it.
+const read = (file: string) => (existsSync(file) && readFileSync(file, 'utf8')) || undefined;
 
 describe('tmux runtime', () => {
   it('starts three tasks at once as three windows with their own cwd and env', async () => {
