@@ -17,11 +17,15 @@ const FULL_SWEEP_EVERY = 15;
  * Status reconciliation: the process source of status for every live task, plus a JSONL line for
  * every status change anyone made (hooks, commands, this loop) since the previous pass.
  */
+const CODELESS_READS = 5;
+
 export class Reconciler {
   private readonly seen = new Map<string, TaskStatus>();
   private passes = 0;
   /** Tasks ended by hook whose process is gone without an exit code: read once, not every pass. */
   private readonly codeless = new Set<string>();
+  /** Passes that found a hook-ended session over but its code not yet written (tmux records it a moment later). */
+  private readonly codelessReads = new Map<string, number>();
 
   constructor(
     private readonly project: Project,
@@ -50,7 +54,12 @@ export class Reconciler {
         fresh,
       );
       // A dead pid is not enough: tmux may not have reaped the pane yet, and its code comes next pass.
-      if (after && runtimeSaidEnded && endedByHookWithoutCode(after)) this.codeless.add(task.name);
+      if (after && runtimeSaidEnded && endedByHookWithoutCode(after)) {
+        const reads = (this.codelessReads.get(task.name) ?? 0) + 1;
+        this.codelessReads.set(task.name, reads);
+        // Give up only after several passes: one slow tmux or recorder must not lose the code for good.
+        if (reads >= CODELESS_READS) this.codeless.add(task.name);
+      }
       if (after && (after.status !== task.status || after.exitCode !== task.exitCode)) {
         this.log.append({
           kind: 'reconciled',

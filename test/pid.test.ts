@@ -1,0 +1,30 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { isProcessAlive, processStartTime } from '../src/exec/pid.js';
+import { eventually } from './helpers/tmux.js';
+
+describe('isProcessAlive', () => {
+  it('counts a zombie as ended: its parent has not reaped it yet, but it runs no more', async () => {
+    // The parent execs into a sleep that never waits, so its short-lived child stays a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0.2 & echo $!; exec sleep 30'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    try {
+      const pid = Number(
+        await new Promise<string>((resolve) =>
+          parent.stdout.once('data', (d: Buffer) => resolve(d.toString())),
+        ),
+      );
+      const start = processStartTime(pid);
+      expect(isProcessAlive(pid, start)).toBe(true);
+      const state = () => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+      await eventually(() => state() === 'Z', 10_000, 'the child to become a zombie');
+      expect(existsSync(`/proc/${pid}`)).toBe(true);
+      expect(isProcessAlive(pid, start)).toBe(false);
+      expect(isProcessAlive(pid)).toBe(false);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+});
