@@ -6,6 +6,7 @@ import { run } from '../src/exec/run.js';
 import {
   CpuSampler,
   clockTicksPerSecond,
+  descendantsOf,
   parseStat,
   processTree,
   readProcessTable,
@@ -79,6 +80,9 @@ describe('process tree resources', () => {
   it('sums the RSS of a real tree and sees CPU use of a busy child', async () => {
     const tree = await startTree();
     expect(processTree(tree.root).sort()).toEqual([tree.root, ...tree.kids].sort());
+    // The kernel's children lists give the same tree without scanning every process.
+    expect(descendantsOf(tree.root).sort()).toEqual([tree.root, ...tree.kids].sort());
+    expect(descendantsOf(2 ** 22 + 1)).toEqual([]);
     const sample = sampleTree(tree.root)!;
     expect(sample.rssBytes).toBeGreaterThanOrEqual(60 * 1024 * 1024);
 

@@ -4,7 +4,7 @@ import { getAgent } from '../agents/registry.js';
 import type { AgentAdapter } from '../agents/types.js';
 import { nextStatus, type StatusSignal } from '../core/status.js';
 import { LIVE_STATUSES, type Task } from '../core/task.js';
-import { processTree } from '../monitor/proctree.js';
+import { descendantsOf } from '../monitor/proctree.js';
 import { parseStreamJsonLog } from '../monitor/stream-json.js';
 import type { Project } from '../project/project.js';
 import { getRuntime } from '../runtime/index.js';
@@ -115,7 +115,7 @@ function readAgentFile(project: Project, name: string, agent: AgentAdapter, pid:
   if (!agent.statusFile) return;
   // The pane's own process is braid's exit recorder (or a sandbox): the agent is below it.
   let file = null;
-  for (const p of processTree(pid)) {
+  for (const p of descendantsOf(pid)) {
     file = agent.statusFile(p);
     if (file) break;
   }

@@ -12,12 +12,15 @@ export interface SupervisorTimings {
 
 /** Modest defaults: status comes from hooks first, so the loops only catch what hooks miss. */
 export const DEFAULT_TIMINGS: SupervisorTimings = {
-  reconcileMs: 2_000,
+  // Hooks report status at once; this pass catches exits, screens and what hooks miss.
+  reconcileMs: 3_000,
   usageMs: 10_000,
   radarMs: 60_000,
-  queueMs: 2_000,
-  budgetMs: 2_000,
-  notesMs: 1_000,
+  queueMs: 3_000,
+  // Usage is sampled every 10 s: checking budgets much more often finds nothing new.
+  budgetMs: 5_000,
+  // A note typed into an idle hook-less session within a few seconds is soon enough.
+  notesMs: 3_000,
   graceMs: 30_000,
 };
 
