@@ -57,17 +57,7 @@ export function processTree(root: number, table: Map<number, ProcInfo> = readPro
     if (list) list.push(p.pid);
     else children.set(p.ppid, [p.pid]);
   }
-  const out: number[] = [];
-  const queue = [root];
-  const seen = new Set<number>();
-  while (queue.length > 0) {
-    const pid = queue.shift()!;
-    if (seen.has(pid)) continue;
-    seen.add(pid);
-    out.push(pid);
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return out;
+  return walkTree(root, (pid) => children.get(pid) ?? []);
 }
 
 /**
@@ -75,6 +65,39 @@ export function processTree(root: number, table: Map<number, ProcInfo> = readPro
  * a few reads instead of a scan of every process. Falls back to the scan where the kernel keeps none.
  */
 export function descendantsOf(root: number): number[] {
+  try {
+    return walkTree(root, kernelChildren);
+  } catch (err) {
+    if (err === NO_CHILDREN_LISTS) return processTree(root);
+    throw err;
+  }
+}
+
+const NO_CHILDREN_LISTS = new Error('this kernel keeps no /proc children lists');
+
+/** The children of `pid` as the kernel lists them, or null when it is gone. */
+function kernelChildren(pid: number): number[] | null {
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return null;
+  }
+  const out: number[] = [];
+  for (const tid of threads) {
+    try {
+      const list = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8');
+      for (const child of list.split(' ')) if (child.trim()) out.push(Number(child));
+    } catch {
+      // A kernel without CONFIG_PROC_CHILDREN has no such file at all; a thread may also just have ended.
+      if (existsSync(`/proc/${pid}/task/${tid}`)) throw NO_CHILDREN_LISTS;
+    }
+  }
+  return out;
+}
+
+/** Breadth-first from `root`, each pid once, root first; a pid whose children are null is gone and left out. */
+function walkTree(root: number, childrenOf: (pid: number) => number[] | null): number[] {
   const out: number[] = [];
   const queue = [root];
   const seen = new Set<number>();
@@ -82,24 +105,10 @@ export function descendantsOf(root: number): number[] {
     const pid = queue.shift()!;
     if (seen.has(pid)) continue;
     seen.add(pid);
-    let threads: string[];
-    try {
-      threads = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue; // gone meanwhile
-    }
+    const children = childrenOf(pid);
+    if (!children) continue;
     out.push(pid);
-    for (const tid of threads) {
-      let list: string;
-      try {
-        list = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8');
-      } catch {
-        // A kernel without CONFIG_PROC_CHILDREN has no such file at all: scan instead.
-        if (existsSync(`/proc/${pid}/task/${tid}`)) return processTree(root);
-        continue;
-      }
-      for (const child of list.split(' ')) if (child.trim()) queue.push(Number(child));
-    }
+    queue.push(...children);
   }
   return out;
 }
