@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/exec/run.js';
 import { findRepo } from '../src/git/repo.js';
+import { liveGroupMembers } from '../src/runtime/process-group.js';
 import { openStore } from '../src/store/db.js';
 import { insertTask } from '../src/store/tasks.js';
 import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';
@@ -198,18 +199,5 @@ async function killLandMidGate(env: NodeJS.ProcessEnv, commonDir: string, task: 
   return pgid;
 }
 
-/** Live (non-zombie) members of a process group, read from /proc. */
-function groupMembers(pgid: number): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') pids.push(Number(entry));
-    } catch {
-      // ended while we looked
-    }
-  }
-  return pids;
-}
+/** Live (non-zombie) members of a process group. */
+const groupMembers = (pgid: number): number[] => liveGroupMembers(pgid) ?? [];

@@ -1,28 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enqueueTasks, processQueue } from '../src/queue/land.js';
+import { liveGroupMembers } from '../src/runtime/process-group.js';
 import { getTask } from '../src/store/tasks.js';
 import { type LandFixture, landFixture } from './helpers/land.js';
 
 let fx: LandFixture;
 afterEach(() => fx?.close());
 
-/** Live (non-zombie) members of a process group, read from /proc. */
-function groupMembers(pgid: number): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') pids.push(Number(entry));
-    } catch {
-      // ended while we looked
-    }
-  }
-  return pids;
-}
+/** Live (non-zombie) members of a process group. */
+const groupMembers = (pgid: number): number[] => liveGroupMembers(pgid) ?? [];
 
 describe('the gate process group', () => {
   it('a gate that outlives its timeout is ended with all its children, and the task is rejected for it', async () => {

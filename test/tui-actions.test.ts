@@ -1,16 +1,13 @@
-import { render } from 'ink-testing-library';
-import { createElement } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../src/exec/pid.js';
 import type { Project } from '../src/project/project.js';
 import { handleOf } from '../src/session/lifecycle.js';
 import { getTask } from '../src/store/tasks.js';
-import { App } from '../src/tui/App.js';
-import { projectData } from '../src/tui/data.js';
 import { runCli } from './helpers/cli.js';
 import { projectFor } from './helpers/project.js';
 import { g, type TempRepo, tempRepo } from './helpers/repo.js';
 import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { dashboard as openDashboard } from './helpers/tui.js';
 
 let repo: TempRepo;
 let project: Project;
@@ -43,20 +40,7 @@ afterAll(async () => {
   repo?.cleanup();
 });
 
-function dashboard(initialSelected: string) {
-  const ui = render(
-    createElement(App, {
-      data: projectData(project, { radarEveryMs: 60_000 }),
-      refreshMs: 100,
-      initialSelected,
-      onLeave: () => {},
-    }),
-  );
-  const frame = () => ui.lastFrame() ?? '';
-  const shows = (text: string) =>
-    eventually(() => frame().includes(text), 15_000, `"${text}" in:\n${frame()}`);
-  return { ui, shows };
-}
+const dashboard = (initialSelected: string | null = null) => openDashboard(project, initialSelected);
 
 const pane = (task: string) => handleOf(getTask(project.store.db, task)!)!.target!;
 

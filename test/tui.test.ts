@@ -12,6 +12,7 @@ import { CLI, runCli } from './helpers/cli.js';
 import { projectFor } from './helpers/project.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { dashboard as openDashboard } from './helpers/tui.js';
 
 let repo: TempRepo;
 let project: Project;
@@ -27,20 +28,7 @@ afterAll(() => {
   repo?.cleanup();
 });
 
-function dashboard(initialSelected: string | null = null) {
-  const ui = render(
-    createElement(App, {
-      data: projectData(project, { radarEveryMs: 60_000 }),
-      refreshMs: 100,
-      initialSelected,
-      onLeave: () => {},
-    }),
-  );
-  const frame = () => ui.lastFrame() ?? '';
-  const shows = (text: string, what = text) =>
-    eventually(() => frame().includes(text), 15_000, `"${what}" in:\n${frame()}`);
-  return { ui, frame, shows };
-}
+const dashboard = (initialSelected: string | null = null) => openDashboard(project, initialSelected);
 
 describe('braid ui over a real project', () => {
   it('renders a row per task with its status, and shows a status change on the next refresh', async () => {

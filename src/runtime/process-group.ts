@@ -7,26 +7,26 @@ export function groupAlive(pgid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-  const live = liveMembersFromProc(pgid);
-  return live === null ? true : live > 0;
+  const live = liveGroupMembers(pgid);
+  return live === null ? true : live.length > 0;
 }
 
-/** Counts non-zombie members of a group from /proc; null where /proc is unavailable. */
-function liveMembersFromProc(pgid: number): number | null {
+/** The non-zombie members of a group, from /proc; null where /proc is unavailable. */
+export function liveGroupMembers(pgid: number): number[] | null {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
     return null;
   }
-  let live = 0;
+  const live: number[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       // Fields after the command name: state, ppid, pgrp, …
       const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') live++;
+      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') live.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }
