@@ -47,6 +47,18 @@ async function setup(): Promise<Project> {
 
 const events = (p: Project): LoggedEvent[] => readEventLog(eventLogPath(p.repo.commonDir));
 
+/** The supervisor stores a change, then logs it: waits for the log line instead of racing it. */
+async function expectLogged(p: Project, partial: Record<string, unknown>): Promise<void> {
+  await eventually(
+    () =>
+      events(p).some((e) =>
+        Object.entries(partial).every(([k, v]) => (e as Record<string, unknown>)[k] === v),
+      ),
+    10_000,
+    `a logged ${JSON.stringify(partial)}`,
+  );
+}
+
 async function up(env: Record<string, string>): Promise<{ pid: number; started: boolean; loops: unknown[] }> {
   const res = await runCli(repo.dir, ['up', '--json'], { env });
   expect(res.code, res.stderr).toBe(0);
@@ -160,9 +172,7 @@ describe('the supervisor', () => {
         'w1 to be failed',
       );
       expect(task.exitCode).toBe(3);
-      expect(events(p)).toContainEqual(
-        expect.objectContaining({ kind: 'status', task: 'w1', to: 'failed', source: 'process' }),
-      );
+      await expectLogged(p, { kind: 'status', task: 'w1', to: 'failed', source: 'process' });
     } finally {
       await stopSupervisor(p, 2000);
       await tmux.kill();
@@ -232,15 +242,7 @@ describe('the supervisor', () => {
         's1 to be idle from the screen, read by the supervisor alone',
       );
       expect(idle.statusSource).toBe('screen');
-      expect(events(p)).toContainEqual(
-        expect.objectContaining({
-          kind: 'status',
-          task: 's1',
-          from: 'working',
-          to: 'idle',
-          source: 'screen',
-        }),
-      );
+      await expectLogged(p, { kind: 'status', task: 's1', from: 'working', to: 'idle', source: 'screen' });
     } finally {
       await stopSupervisor(p, 2000);
       await tmux.kill();
@@ -267,9 +269,7 @@ describe('the supervisor', () => {
         'the exit code of h1',
       );
       expect(task.exitCode).toBe(4);
-      expect(events(p)).toContainEqual(
-        expect.objectContaining({ kind: 'reconciled', task: 'h1', exitCode: 4 }),
-      );
+      await expectLogged(p, { kind: 'reconciled', task: 'h1', exitCode: 4 });
     } finally {
       await stopSupervisor(p, 2000);
       await tmux.kill();

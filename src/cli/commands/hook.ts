@@ -24,7 +24,7 @@ export function registerHook(program: Command): void {
       const outcome = await receiveHook({ event, stdin, env: process.env, cwd: process.cwd() });
       if (outcome.output) process.stdout.write(`${outcome.output}\n`);
       if (outcome.task && outcome.commonDir && edits) {
-        // Started, not awaited: findings go out on the agent's next hook; a radar failure must never reach the agent.
+        // Awaits only the start of a detached rescan: findings go out on the agent's next hook; a radar failure must never reach the agent.
         await rescanAfterEdit(
           outcome.commonDir,
           typeof payload.cwd === 'string' ? payload.cwd : process.cwd(),
