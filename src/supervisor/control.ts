@@ -65,10 +65,16 @@ export async function startSupervisor(
   );
   if (!options.wait) return { pid, started: true };
   const deadline = Date.now() + 15_000;
+  let heldAt = 0;
   for (;;) {
     const holder = supervisorHolder(project);
-    // Two starts may race: whichever holds the lock is the supervisor.
-    if (holder) return { pid: holder.pid, started: holder.pid === pid };
+    // Two starts may race: whichever holds the lock is the supervisor. Ours counts as started once it
+    // has also published its state (its loops), which it does a moment after taking the lock.
+    const published = () => readState(stateFilePath(project.repo.commonDir))?.pid === pid;
+    if (holder && !heldAt) heldAt = Date.now();
+    // The state file is only a report: a supervisor that cannot write it is running all the same.
+    if (holder && (holder.pid !== pid || published() || Date.now() - heldAt > 2_000))
+      return { pid: holder.pid, started: holder.pid === pid };
     if (!isProcessAlive(pid)) {
       throw new BraidError(
         'E_PROCESS',
