@@ -7,9 +7,10 @@ import { findExecutable } from '../src/agents/registry.js';
 import { run } from '../src/exec/run.js';
 import { findRepo } from '../src/git/repo.js';
 import { openStore, type Store } from '../src/store/db.js';
-import { getTask, insertTask, listEvents } from '../src/store/tasks.js';
+import { getTask, listEvents } from '../src/store/tasks.js';
 import { CLI, ROOT } from './helpers/cli.js';
 import { GIT_TEST_ENV, type TempRepo, tempRepo } from './helpers/repo.js';
+import { addWorktreeTask } from './helpers/tasks.js';
 
 const FAKE = path.join(ROOT, 'test/fixtures/fake-claude');
 const realClaude = findExecutable('claude');
@@ -21,17 +22,7 @@ let bin: string;
 let configDir: string;
 
 async function addTask(name: string): Promise<{ worktree: string; settings: string }> {
-  const worktree = path.join(repo.parent, `wt-${name}`);
-  await repo.git('worktree', 'add', '-q', '-b', `braid/${name}`, worktree);
-  insertTask(store.db, {
-    name,
-    branch: `braid/${name}`,
-    worktree,
-    base: 'main',
-    baseCommit: await repo.git('rev-parse', 'HEAD'),
-    agent: 'claude',
-    status: 'starting',
-  });
+  const worktree = await addWorktreeTask(repo, store, name);
   const settings = await writeClaudeSettings({
     dir: path.join(commonDir, 'braid', 'agents', name),
     task: name,

@@ -11,25 +11,13 @@ import { Reconciler } from '../src/supervisor/reconcile.js';
 import { cliJson, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 import { lockStore } from './helpers/store-locker.js';
+import { addWorktreeTask } from './helpers/tasks.js';
 
 let repo: TempRepo;
 let commonDir: string;
 let store: Store;
 
-async function addTask(name: string): Promise<string> {
-  const worktree = path.join(repo.parent, `wt-${name}`);
-  await repo.git('worktree', 'add', '-q', '-b', `braid/${name}`, worktree);
-  insertTask(store.db, {
-    name,
-    branch: `braid/${name}`,
-    worktree,
-    base: 'main',
-    baseCommit: await repo.git('rev-parse', 'HEAD'),
-    agent: 'claude',
-    status: 'starting',
-  });
-  return worktree;
-}
+const addTask = (name: string) => addWorktreeTask(repo, store, name);
 
 type Step = [string, Record<string, unknown>];
 

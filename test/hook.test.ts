@@ -4,28 +4,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receiveHook } from '../src/agents/hook-receiver.js';
 import { findRepo } from '../src/git/repo.js';
 import { openStore, type Store } from '../src/store/db.js';
-import { appendEvent, getTask, insertTask, listEvents } from '../src/store/tasks.js';
+import { appendEvent, getTask, listEvents } from '../src/store/tasks.js';
 import { runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
+import { addWorktreeTask } from './helpers/tasks.js';
 
 let repo: TempRepo;
 let commonDir: string;
 let store: Store;
 
-async function addTask(name: string): Promise<string> {
-  const worktree = path.join(repo.parent, `wt-${name}`);
-  await repo.git('worktree', 'add', '-q', '-b', `braid/${name}`, worktree);
-  insertTask(store.db, {
-    name,
-    branch: `braid/${name}`,
-    worktree,
-    base: 'main',
-    baseCommit: await repo.git('rev-parse', 'HEAD'),
-    agent: 'claude',
-    status: 'starting',
-  });
-  return worktree;
-}
+const addTask = (name: string) => addWorktreeTask(repo, store, name);
 
 /** Fires `braid hook <event>` as a real process, the way Claude Code does. */
 function fire(cwd: string, event: string, payload: Record<string, unknown>, task: string | null) {
