@@ -25,6 +25,9 @@ export interface TmuxOptions {
 /** Holds a fresh pane until the real command replaces it with remain-on-exit already set. */
 const PLACEHOLDER = ['sleep', '2147483647'];
 const TILED_WINDOW = 'tasks';
+/** Between the keys of a graceful stop: long enough for the agent to read each key on its own. */
+const GRACE_KEY_GAP_MS = 300;
+const GRACE_ROUNDS = 2;
 
 /** One tmux session per repository; '.' and ':' mean something in tmux targets. */
 export function tmuxSessionName(repoName: string): string {
@@ -220,8 +223,14 @@ export class TmuxRuntime implements Runtime {
       if (info.pid && !isProcessAlive(info.pid)) await terminateGroup(info.pid, opts.termMs ?? 5_000);
       return;
     }
-    if (opts.graceKeys?.length) {
-      await this.sendKeys(handle, opts.graceKeys);
+    // Twice: keys that come while the agent is between states (its turn ending, a hook running) can be lost.
+    for (let round = 0; opts.graceKeys?.length && round < GRACE_ROUNDS; round++) {
+      // One key at a time, read apart: ESC with another key in the same read is one Alt key (ESC C-c is
+      // Alt-Ctrl-C), so Claude Code never saw its Esc and Ctrl-C and was killed by SIGTERM instead.
+      for (const key of opts.graceKeys) {
+        await this.sendKeys(handle, [key]);
+        if (await waitUntil(gone, GRACE_KEY_GAP_MS)) return;
+      }
       if (await waitUntil(gone, opts.graceMs ?? 3_000)) return;
     }
     // tmux starts each pane's command as a session leader: its pid names the process group.

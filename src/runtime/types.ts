@@ -58,7 +58,7 @@ export interface ExitRecord {
 export interface StopOptions {
   /** tmux key names sent first (e.g. ['C-c']); ignored by headless. */
   graceKeys?: string[];
-  /** How long to wait after the grace keys before SIGTERM. */
+  /** How long to wait after the grace keys (sent up to twice) before SIGTERM. */
   graceMs?: number;
   /** How long to wait after SIGTERM before SIGKILL. */
   termMs?: number;
