@@ -28,6 +28,8 @@ export interface Reply {
   usage?: Partial<ServedUsage>;
   /** The model named in the reply (default: the server's `model`). */
   model?: string;
+  /** The reply is sent only once this settles: the session stays mid-turn until the test says so. */
+  hold?: Promise<unknown>;
 }
 
 export interface TurnContext {
@@ -66,6 +68,9 @@ export interface MessagesBody {
   system?: string | Array<{ type: string; text?: string }>;
   messages?: Array<{ role: string; content: string | ContentBlock[] }>;
   tools?: unknown[];
+  output_config?: {
+    format?: { type?: string; schema?: { properties?: Record<string, { type?: string }> } };
+  };
 }
 
 interface ContentBlock {
@@ -111,6 +116,7 @@ export const tool = (name: string, input: Record<string, unknown>, text?: string
 });
 export const writeFile = (filePath: string, content: string): Reply =>
   tool('Write', { file_path: filePath, content });
+export const readFile = (filePath: string): Reply => tool('Read', { file_path: filePath });
 export const bash = (command: string, description = 'Run a command'): Reply =>
   tool('Bash', { command, description });
 
@@ -156,14 +162,26 @@ export async function messagesApi(options: MessagesApiOptions = {}): Promise<Mes
     const route = record.url.split('?')[0];
     if (record.method === 'POST' && route === '/v1/messages/count_tokens') {
       const size = JSON.stringify(record.body ?? {}).length;
-      return json(res, 200, { input_tokens: Math.ceil(size / 4) });
+      json(res, 200, { input_tokens: Math.ceil(size / 4) });
+      return;
     }
     if (record.method !== 'POST' || route !== '/v1/messages' || !record.body) {
       // Claude Code probes the base URL (HEAD /) before its first call; anything else is unknown here.
-      if (record.method === 'HEAD' || route === '/') return json(res, 200, {});
-      return json(res, 404, { type: 'error', error: { type: 'not_found_error', message: route } });
+      if (record.method === 'HEAD' || route === '/') json(res, 200, {});
+      else json(res, 404, { type: 'error', error: { type: 'not_found_error', message: route } });
+      return;
     }
     const reply = chooseReply(record);
+    if (reply.hold) {
+      reply.hold.then(
+        () => send(record, reply, res),
+        () => send(record, reply, res),
+      );
+    } else send(record, reply, res);
+  }
+
+  function send(record: RecordedRequest, reply: Reply, res: http.ServerResponse): void {
+    if (!record.body) return;
     const usage = { ...(record.scripted ? baseUsage : sideUsage), ...reply.usage };
     const model = reply.model ?? options.model ?? record.body.model ?? 'claude-sonnet-4-5';
     const stopReason = reply.blocks.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn';
@@ -173,7 +191,7 @@ export async function messagesApi(options: MessagesApiOptions = {}): Promise<Mes
   }
 
   function chooseReply(record: RecordedRequest): Reply {
-    if (!record.scripted) return say('Scripted session');
+    if (!record.scripted) return sideReply(record.body);
     const messages = record.body?.messages ?? [];
     const turn = messages.filter((m) => m.role === 'assistant').length;
     const promptAt = latestPromptIndex(messages);
@@ -218,6 +236,18 @@ export async function messagesApi(options: MessagesApiOptions = {}): Promise<Mes
   };
 }
 
+/** Titles and other tool-less requests; those asking for a JSON schema (the session title) get it filled in. */
+function sideReply(body: MessagesBody | null): Reply {
+  const schema = body?.output_config?.format?.schema;
+  if (body?.output_config?.format?.type !== 'json_schema' || !schema?.properties)
+    return say('Scripted session');
+  const value: Record<string, unknown> = {};
+  for (const [key, prop] of Object.entries(schema.properties)) {
+    value[key] = prop.type === 'boolean' ? false : prop.type === 'number' ? 0 : 'Scripted session';
+  }
+  return say(JSON.stringify(value));
+}
+
 function matches(actual: string, wanted: string): boolean {
   return actual === wanted || path.basename(actual) === wanted;
 }
@@ -256,7 +286,10 @@ export function textsIn(body: MessagesBody): string[] {
   else for (const b of body.system ?? []) if (b.text) out.push(b.text);
   const walk = (content: string | ContentBlock[] | undefined) => {
     if (content === undefined) return;
-    if (typeof content === 'string') return void out.push(content);
+    if (typeof content === 'string') {
+      out.push(content);
+      return;
+    }
     for (const b of content) {
       if (b.text) out.push(b.text);
       walk(b.content);
