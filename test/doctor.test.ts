@@ -56,6 +56,11 @@ describe('braid doctor', () => {
     expect(byName.get('braid.yaml')).toMatchObject({ ok: true, required: true });
     expect(byName.get('state store')).toMatchObject({ ok: true });
     expect(byName.get('free ports')?.detail).toMatch(/of the first 50 ports in 3100-3999/);
+    // Which permissions each agent runs with, headless, sandboxed and interactive.
+    expect(byName.get('permissions claude')?.detail).toMatch(
+      /^headless: --permission-mode acceptEdits \+ \d+ allowed tool rules \(headless default\); sandboxed headless: --permission-mode bypassPermissions.*; interactive: the user's own Claude Code settings$/,
+    );
+    expect(byName.get('permissions aider')?.detail).toContain('headless: --yes-always');
     expect(code).toBe(0);
   });
 

@@ -13,6 +13,8 @@ import { GIT_TEST_ENV, type TempRepo, tempRepo } from './helpers/repo.js';
 import { addWorktreeTask } from './helpers/tasks.js';
 
 const FAKE = path.join(ROOT, 'test/fixtures/fake-claude');
+/** What braid passes for a headless task without a sandbox: its default permission policy. */
+const permissions = { sandboxed: false, asRoot: process.getuid?.() === 0, settings: {}, setup: [] };
 const realClaude = findExecutable('claude');
 
 let repo: TempRepo;
@@ -79,7 +81,7 @@ describe('fake-claude with braid settings', () => {
       '```',
     ].join('\n');
     const res = await launch(
-      claudeAgent.headless({ prompt, worktree, settingsPath: settings, maxBudgetUsd: 5 }),
+      claudeAgent.headless({ prompt, worktree, settingsPath: settings, maxBudgetUsd: 5, permissions }),
       worktree,
       't1',
     );
@@ -187,7 +189,7 @@ describe('fake-claude with braid settings', () => {
     writeFileSync(path.join(configDir, 'settings.json'), JSON.stringify(userHooks));
     const prompt = '@write a.txt one ;; @run touch b.txt';
     const res = await launch(
-      claudeAgent.headless({ prompt, worktree, settingsPath: settings }),
+      claudeAgent.headless({ prompt, worktree, settingsPath: settings, permissions }),
       worktree,
       't1',
     );
@@ -201,6 +203,37 @@ describe('fake-claude with braid settings', () => {
     // braid's hooks ran beside the user's: the blocked Bash call has no PostToolUse.
     expect(hookEvents('t1').filter((e) => e === 'PreToolUse')).toHaveLength(2);
     expect(hookEvents('t1').filter((e) => e === 'PostToolUse')).toHaveLength(1);
+  });
+
+  it('in print mode, like Claude Code, refuses what the permission policy does not allow and lists it', async () => {
+    const { worktree, settings } = await addTask('t1');
+    const prompt = '@write a.txt one ;; @run touch b.txt ;; @commit c';
+    const result = async (ctx: Parameters<typeof claudeAgent.headless>[0]) => {
+      const res = await launch(claudeAgent.headless(ctx), worktree, 't1');
+      expect(res.code).toBe(0);
+      return res.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .find((l) => l.type === 'result');
+    };
+    // No permission mode: every edit and command is refused, the run still "succeeds".
+    const bare = await result({ prompt, worktree, settingsPath: settings });
+    expect(bare.subtype).toBe('success');
+    expect(bare.permission_denials.map((d: { tool_name: string }) => d.tool_name)).toEqual([
+      'Write',
+      'Bash',
+      'Bash',
+    ]);
+    expect(readdirSync(worktree)).not.toContain('a.txt');
+    // braid's headless default: edits and git commit pass, a command it did not allow is refused.
+    const policy = await result({ prompt, worktree, settingsPath: settings, permissions });
+    expect(policy.permission_denials).toEqual([
+      expect.objectContaining({ tool_name: 'Bash', tool_input: { command: 'touch b.txt' } }),
+    ]);
+    expect(readdirSync(worktree)).toContain('a.txt');
+    expect(readdirSync(worktree)).not.toContain('b.txt');
+    expect(await repo.git('log', '-1', '--format=%s', 'braid/t1')).toBe('c');
   });
 
   it('fails a turn with an error result and exit 1', async () => {

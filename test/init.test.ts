@@ -48,6 +48,10 @@ describe('init defaults (pure)', () => {
     expect(config.gate).toBe(gate);
     // One comment line above each key.
     for (const key of ['base', 'setup', 'gate', 'ports']) expect(text).toMatch(new RegExp(`# .+\\n${key}:`));
+    // The permission policy headless agents get, with this project's gate and setup among the rules.
+    expect(text).toContain('# permissions: a headless Claude Code run gets --permission-mode acceptEdits');
+    expect(text).toContain(`"Bash(${gate}:*)"`);
+    expect(text).toContain(`"Bash(${setup}:*)"`);
   });
 
   it("lets package.json's packageManager pick among several lockfiles, and skips npm's placeholder test", () => {

@@ -24,7 +24,14 @@ afterEach(async () => {
 
 async function setup(): Promise<void> {
   repo = await tempRepo({ files: { 'shared.txt': 'base\n', 'other.txt': 'o\n' } });
-  const yaml = [...scriptedAgentYaml(AGENT), 'deps: none', 'gate: grep -q . shared.txt', ''].join('\n');
+  // One script waits in a shell loop: allow Bash beside braid's own git rules.
+  const yaml = [
+    ...scriptedAgentYaml(AGENT),
+    '    allowed_tools: ["Bash"]',
+    'deps: none',
+    'gate: grep -q . shared.txt',
+    '',
+  ].join('\n');
   writeFileSync(path.join(repo.dir, 'braid.yaml'), yaml);
   await repo.commit('braid config', {});
   env = { CLAUDE_CONFIG_DIR: path.join(repo.parent, 'claude') };

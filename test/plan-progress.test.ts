@@ -70,6 +70,7 @@ const report = (name: string, tokens: number | null, costUsd: number | null): Ta
   tokens: tokens === null ? null : { input: tokens, output: 10, cacheCreation: 0, cacheRead: 5 },
   costUsd,
   landedCommit: null,
+  refused: null,
 });
 
 describe('report figures', () => {

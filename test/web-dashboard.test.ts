@@ -26,8 +26,8 @@ const FAKE = path.join(ROOT, 'test/fixtures/fake-claude');
 const FAKE_AGENT = [
   'agents:',
   '  fake:',
-  `    command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE)}, "--settings", "{settings}", "{prompt}"]`,
-  `    headless_command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE)}, "-p", "--output-format", "stream-json", "--verbose", "--settings", "{settings}", "{prompt}"]`,
+  `    command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE)}, "--settings", "{settings}", "{permissions}", "--", "{prompt}"]`,
+  `    headless_command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE)}, "-p", "--output-format", "stream-json", "--verbose", "--settings", "{settings}", "{permissions}", "--", "{prompt}"]`,
   '    status: hooks',
   '',
 ].join('\n');

@@ -1,8 +1,26 @@
+import { claudePolicy, describeClaudePolicy, type PermissionInputs } from '../core/permissions.js';
 import { readClaudeStatusFile } from './claude-status-file.js';
-import { type AgentAdapter, type LaunchContext, promptArgs } from './types.js';
+import { type AgentAdapter, type AgentPolicy, type LaunchContext, promptArgs } from './types.js';
 
 function settingsArgs(ctx: LaunchContext): string[] {
   return ctx.settingsPath ? ['--settings', ctx.settingsPath] : [];
+}
+
+/** Claude Code's flags for braid's permission policy (also for custom commands that take them). */
+export function claudeAgentPolicy(inputs: PermissionInputs): AgentPolicy {
+  const p = claudePolicy(inputs);
+  const args = [
+    ...(p.mode ? ['--permission-mode', p.mode] : []),
+    ...(p.allowedTools.length ? ['--allowedTools', ...p.allowedTools] : []),
+  ];
+  return { args, env: p.env, summary: describeClaudePolicy(p) };
+}
+
+/** Permission flags, then the prompt after `--`: --allowedTools takes every value up to the next option. */
+function policyAndPrompt(ctx: LaunchContext, headless: boolean): string[] {
+  const args = ctx.permissions ? claudeAgentPolicy({ ...ctx.permissions, headless }).args : [];
+  if (!ctx.prompt) return args;
+  return args.length ? [...args, '--', ctx.prompt] : promptArgs(ctx.prompt);
 }
 
 /** `claude -p` with stream-json (which requires --verbose): its result event carries cost and usage. */
@@ -17,7 +35,7 @@ function headlessArgv(ctx: LaunchContext, session: string[]): string[] {
     ...settingsArgs(ctx),
     ...budget,
     ...session,
-    ...promptArgs(ctx.prompt),
+    ...policyAndPrompt(ctx, true),
   ];
 }
 
@@ -29,18 +47,19 @@ export const claudeAgent: AgentAdapter = {
   statusMode: 'hooks',
   interactive(ctx) {
     const session = ctx.sessionId ? ['--session-id', ctx.sessionId] : [];
-    return ['claude', ...settingsArgs(ctx), ...session, ...promptArgs(ctx.prompt)];
+    return ['claude', ...settingsArgs(ctx), ...session, ...policyAndPrompt(ctx, false)];
   },
   headless(ctx) {
     return headlessArgv(ctx, ctx.sessionId ? ['--session-id', ctx.sessionId] : []);
   },
   statusFile: readClaudeStatusFile,
   resume(ctx, sessionId) {
-    return ['claude', ...settingsArgs(ctx), '--resume', sessionId, ...promptArgs(ctx.prompt)];
+    return ['claude', ...settingsArgs(ctx), '--resume', sessionId, ...policyAndPrompt(ctx, false)];
   },
   headlessResume(ctx, sessionId) {
     return headlessArgv(ctx, ['--resume', sessionId]);
   },
+  policy: claudeAgentPolicy,
   // Ctrl-C twice quits an interactive session and fires SessionEnd.
   gracefulStop: { keys: ['Escape', 'C-c', 'C-c'], signal: 'SIGTERM' },
 };

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { BraidError } from '../core/errors.js';
+import { claudeAgentPolicy } from './claude.js';
 import type { AgentAdapter, LaunchContext, StatusMode } from './types.js';
 
 export interface CustomAgentConfig {
@@ -13,9 +14,13 @@ export interface CustomAgentConfig {
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'fish']);
 
+/** The element a template holds where Claude Code's permission flags from braid's policy go. */
+const PERMISSIONS = '{permissions}';
+
 /**
  * An agent from braid.yaml `agents.<name>`: argv templates where `{prompt}`, `{worktree}`, `{settings}`
- * and `{session_id}` are filled in inside their own element, so the prompt stays one argument.
+ * and `{session_id}` are filled in inside their own element, so the prompt stays one argument; an
+ * element `{permissions}` becomes Claude Code's permission flags (`--permission-mode`, `--allowedTools`).
  */
 export function customAgent(name: string, cfg: CustomAgentConfig, base?: AgentAdapter): AgentAdapter {
   const command = cfg.command;
@@ -29,10 +34,12 @@ export function customAgent(name: string, cfg: CustomAgentConfig, base?: AgentAd
   const headlessCommand = cfg.headless_command ?? command;
   for (const template of [command, headlessCommand, cfg.resume_command, cfg.headless_resume_command])
     if (template) refuseShellSplice(name, template);
-  const withSession = (template: string[] | undefined) =>
+  const withSession = (template: string[] | undefined, headless: boolean) =>
     template
-      ? (ctx: LaunchContext, sessionId: string) => fillTemplate(template, { ...ctx, sessionId })
+      ? (ctx: LaunchContext, sessionId: string) => fillTemplate(template, { ...ctx, sessionId }, headless)
       : undefined;
+  const templates = [command, headlessCommand, cfg.resume_command, cfg.headless_resume_command];
+  const takesPermissions = templates.some((t) => t?.includes(PERMISSIONS));
   return {
     name,
     binary: command[0],
@@ -42,10 +49,11 @@ export function customAgent(name: string, cfg: CustomAgentConfig, base?: AgentAd
         : `Install ${command[0]}, or fix agents.${name}.command in braid.yaml.`,
     statusMode: cfg.status ?? base?.statusMode ?? 'screen',
     screenIdleMs: screenIdleMs(cfg) ?? base?.screenIdleMs,
-    interactive: (ctx) => fillTemplate(command, ctx),
-    headless: (ctx) => fillTemplate(headlessCommand, ctx),
-    resume: withSession(cfg.resume_command),
-    headlessResume: withSession(cfg.headless_resume_command),
+    interactive: (ctx) => fillTemplate(command, ctx, false),
+    headless: (ctx) => fillTemplate(headlessCommand, ctx, true),
+    resume: withSession(cfg.resume_command, false),
+    headlessResume: withSession(cfg.headless_resume_command, true),
+    policy: takesPermissions ? claudeAgentPolicy : undefined,
     gracefulStop: base?.gracefulStop ?? { keys: ['C-c'], signal: 'SIGTERM' },
   };
 }
@@ -55,7 +63,8 @@ export function screenIdleMs(cfg: CustomAgentConfig): number | undefined {
 }
 
 /** Replaces placeholders element by element; never joins elements into a string. */
-export function fillTemplate(template: string[], ctx: LaunchContext): string[] {
+export function fillTemplate(template: string[], ctx: LaunchContext, headless = false): string[] {
+  const flags = ctx.permissions ? claudeAgentPolicy({ ...ctx.permissions, headless }).args : [];
   const values: Record<string, string> = {
     '{prompt}': ctx.prompt,
     '{worktree}': ctx.worktree,
@@ -63,8 +72,10 @@ export function fillTemplate(template: string[], ctx: LaunchContext): string[] {
     '{session_id}': ctx.sessionId ?? '',
   };
   // split/join, not String.replace: a '$&' in the prompt must stay literal.
-  return template.map((arg) =>
-    Object.entries(values).reduce((acc, [key, value]) => acc.split(key).join(value), arg),
+  return template.flatMap((arg) =>
+    arg === PERMISSIONS
+      ? flags
+      : [Object.entries(values).reduce((acc, [key, value]) => acc.split(key).join(value), arg)],
   );
 }
 

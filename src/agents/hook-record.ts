@@ -1,3 +1,4 @@
+import { targetOf } from '../core/refusals.js';
 import {
   type HookEvent,
   isHookEvent,
@@ -38,8 +39,14 @@ export function recordHookEvent(store: Store, input: HookRecordInput): HookRecor
   appendEvent(db, task.name, 'hook', eventData(event, payload), at);
   // A spooled event that arrives after a newer hook already set the status is history, not status.
   const stale = input.at !== undefined && task.statusSource === 'hook' && task.statusSince > at;
+  // Nobody can answer a headless run's permission prompt: it is a refusal, not a wait for the user.
+  const refusal = task.runtime === 'headless' && asksPermission(event, payload);
+  if (refusal) {
+    const denial = { tool: str(payload.tool_name) ?? 'a tool', target: targetOf(payload.tool_input) };
+    appendEvent(db, task.name, 'agent.permission-denied', { denials: [denial], source: 'hook' }, at);
+  }
   const change =
-    isHookEvent(event) && !stale
+    isHookEvent(event) && !stale && !refusal
       ? nextStatus(
           { status: task.status, source: task.statusSource, detail: task.statusDetail },
           hookSignal(event, payload),
@@ -70,6 +77,12 @@ export function recordHookEvent(store: Store, input: HookRecordInput): HookRecor
   return { task, change };
 }
 
+function asksPermission(event: string, p: HookPayload): boolean {
+  return (
+    event === 'PermissionRequest' || (event === 'Notification' && p.notification_type === 'permission_prompt')
+  );
+}
+
 /** Just the payload fields recording reads, so a spooled event stays small and comes out the same. */
 export function payloadToRecord(p: HookPayload): HookPayload {
   const input = (p.tool_input ?? {}) as Record<string, unknown>;
@@ -78,7 +91,11 @@ export function payloadToRecord(p: HookPayload): HookPayload {
     transcript_path: str(p.transcript_path),
     cwd: str(p.cwd),
     tool_name: str(p.tool_name),
-    tool_input: { file_path: str(input.file_path), notebook_path: str(input.notebook_path) },
+    tool_input: {
+      file_path: str(input.file_path),
+      notebook_path: str(input.notebook_path),
+      command: str(input.command)?.slice(0, COMMAND_CHARS),
+    },
     message: str(p.message),
     notification_type: str(p.notification_type),
     reason: str(p.reason),
@@ -93,6 +110,7 @@ export function payloadToRecord(p: HookPayload): HookPayload {
 }
 
 const PROMPT_CHARS = 500;
+const COMMAND_CHARS = 200;
 const LAST_MESSAGE_CHARS = 1000;
 
 function hookSignal(event: HookEvent, p: HookPayload): StatusSignal {

@@ -12,5 +12,6 @@ export const shellAgent: AgentAdapter = {
   // No command: an interactive shell in the worktree.
   interactive: (ctx) => (ctx.prompt ? ['sh', '-c', ctx.prompt] : ['sh', '-i']),
   headless: (ctx) => ['sh', '-c', ctx.prompt || 'true'],
+  policy: () => ({ args: [], env: {}, summary: 'the prompt runs as a shell command: nothing to grant' }),
   gracefulStop: { keys: ['C-c'], signal: 'SIGTERM' },
 };

@@ -1,3 +1,4 @@
+import type { PermissionInputs } from '../core/permissions.js';
 import type { AgentFileState } from './claude-status-file.js';
 
 /** What braid needs to know to launch and watch one kind of agent. */
@@ -13,6 +14,15 @@ export interface LaunchContext {
   sessionId?: string | null;
   /** Spending cap for headless runs, where the agent supports one. */
   maxBudgetUsd?: number;
+  /** What shapes the agent's permissions (braid.yaml, sandbox, gate); none: the agent's own settings. */
+  permissions?: Omit<PermissionInputs, 'headless'>;
+}
+
+/** The flags and environment that carry a permission policy to the agent, and a line saying what it allows. */
+export interface AgentPolicy {
+  args: string[];
+  env: Record<string, string>;
+  summary: string;
 }
 
 /** hooks: the agent reports through `braid hook`; screen: braid reads activity from the pane; process: liveness only. */
@@ -37,6 +47,8 @@ export interface AgentAdapter {
   resume?(ctx: LaunchContext, sessionId: string): string[];
   /** argv for a headless run that continues an earlier session with ctx.prompt (e.g. a conflict hand-back). */
   headlessResume?(ctx: LaunchContext, sessionId: string): string[];
+  /** The permission policy of a launch (headless or interactive), where the agent has one. */
+  policy?(inputs: PermissionInputs): AgentPolicy;
   /** How to ask the agent to stop: tmux keys sent in order, then a signal if it is still alive. */
   gracefulStop?: { keys?: string[]; signal?: NodeJS.Signals };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BraidError } from './errors.js';
+import { CLAUDE_PERMISSION_MODES } from './permissions.js';
 
 const portName = z
   .string()
@@ -28,6 +29,10 @@ const agentSchema = z
     status: z.enum(['hooks', 'screen', 'process']).optional(),
     /** status: screen: a pane unchanged this long counts as idle. */
     screen_idle_seconds: z.number().positive().optional(),
+    /** Claude Code's --permission-mode for every session (default: acceptEdits headless, bypassPermissions sandboxed). */
+    permission_mode: z.enum(CLAUDE_PERMISSION_MODES).optional(),
+    /** Claude Code --allowedTools rules added to braid's own (e.g. "Bash(npm run lint:*)"). */
+    allowed_tools: z.array(z.string().min(1)).optional(),
   })
   .strict();
 

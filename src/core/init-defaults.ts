@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { claudePolicy } from './permissions.js';
 
 /** What `braid init` found in the repository; gathered by src/project/detect.ts. */
 export interface ProjectFacts {
@@ -102,5 +103,29 @@ export function renderConfigYaml(entries: InitEntry[]): string {
     const value = stringify(e.value, { collectionStyle: 'flow', lineWidth: 0 }).trimEnd();
     return `# ${e.comment}\n${e.key}: ${value}\n`;
   });
-  return head + body.join('');
+  return head + body.join('') + permissionsComment(entries);
+}
+
+/** The permission policy braid applies unless told otherwise, as a comment the user can turn into keys. */
+export function permissionsComment(entries: InitEntry[]): string {
+  const value = (key: string) => entries.find((e) => e.key === key)?.value;
+  const gate = value('gate');
+  const setup = value('setup');
+  const policy = claudePolicy({
+    headless: true,
+    sandboxed: false,
+    asRoot: false,
+    settings: {},
+    gate: typeof gate === 'string' ? gate : undefined,
+    setup: Array.isArray(setup) ? setup.map(String) : [],
+  });
+  const rules = policy.allowedTools.map((r) => JSON.stringify(r)).join(', ');
+  return [
+    '# permissions: a headless Claude Code run gets --permission-mode acceptEdits and these --allowedTools',
+    `# (edit files, commit on its own branch, run the gate and setup): ${rules}`,
+    '# sandboxed runs get bypassPermissions; interactive sessions keep your own Claude Code settings.',
+    '# To change it for every session (see braid doctor for what is in force):',
+    '# agents: { claude: { permission_mode: acceptEdits, allowed_tools: ["Bash(npm run lint:*)"] } }',
+    '',
+  ].join('\n');
 }

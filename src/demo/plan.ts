@@ -39,7 +39,7 @@ tasks:
       @commit Greet customers politely
 `;
 
-/** braid.yaml lines declaring the scripted agent `demo` (test/fixtures/fake-claude), with hooks and resume. */
+/** braid.yaml lines declaring the scripted agent `demo` (test/fixtures/fake-claude), with hooks, resume and braid's permission policy. */
 export function scriptedAgentYaml(agentPath: string): string[] {
   const run = [JSON.stringify(process.execPath), JSON.stringify(agentPath)].join(', ');
   const headless = `${run}, "-p", "--output-format", "stream-json", "--verbose"`;
@@ -47,10 +47,10 @@ export function scriptedAgentYaml(agentPath: string): string[] {
     'agent: demo',
     'agents:',
     '  demo:',
-    `    command: [${run}, "--settings", "{settings}", "{prompt}"]`,
-    `    headless_command: [${headless}, "--settings", "{settings}", "{prompt}"]`,
-    `    resume_command: [${run}, "--settings", "{settings}", "--resume", "{session_id}", "{prompt}"]`,
-    `    headless_resume_command: [${headless}, "--settings", "{settings}", "--resume", "{session_id}", "{prompt}"]`,
+    `    command: [${run}, "--settings", "{settings}", "{permissions}", "--", "{prompt}"]`,
+    `    headless_command: [${headless}, "--settings", "{settings}", "{permissions}", "--", "{prompt}"]`,
+    `    resume_command: [${run}, "--settings", "{settings}", "--resume", "{session_id}", "{permissions}", "--", "{prompt}"]`,
+    `    headless_resume_command: [${headless}, "--settings", "{settings}", "--resume", "{session_id}", "{permissions}", "--", "{prompt}"]`,
     '    status: hooks',
   ];
 }

@@ -1,5 +1,6 @@
 import type { PricingTable } from '../core/pricing.js';
 import { DEFAULT_PRICING } from '../core/pricing-table.js';
+import { denialsOf, type PermissionDenial } from '../core/refusals.js';
 import type { TokenCounts } from '../core/task.js';
 import { totalsOf, UsageLedger, type UsageTotals } from '../core/usage.js';
 
@@ -14,6 +15,8 @@ export interface HeadlessUsage {
   /** False when the log holds no usage at all yet: then usage is unknown, not zero. */
   reported: boolean;
   totals: UsageTotals;
+  /** Tool uses the last run was refused (its `result` event's permission_denials). */
+  denials: PermissionDenial[];
 }
 
 type Json = Record<string, unknown>;
@@ -80,7 +83,16 @@ export function parseStreamJsonLog(text: string, pricing: PricingTable = DEFAULT
   if (!result) {
     const totals = totalsOf(ledger.entries(), pricing);
     const reported = ledger.entries().length > 0;
-    return { sessionId, finished: false, isError: null, subtype: null, numTurns: null, reported, totals };
+    return {
+      sessionId,
+      finished: false,
+      isError: null,
+      subtype: null,
+      numTurns: null,
+      reported,
+      totals,
+      denials: [],
+    };
   }
   const totals = totalsOf([], pricing);
   const { cacheWrite1h: _split, ...tokens } = claudeTokens(result.usage);
@@ -97,6 +109,7 @@ export function parseStreamJsonLog(text: string, pricing: PricingTable = DEFAULT
     numTurns: typeof result.num_turns === 'number' ? result.num_turns : null,
     reported: true,
     totals,
+    denials: denialsOf(result),
   };
 }
 
@@ -145,6 +158,7 @@ export function parseCodexJsonLog(text: string): HeadlessUsage {
     numTurns: turns.n || null,
     reported: seen,
     totals,
+    denials: [],
   };
 }
 

@@ -1,9 +1,10 @@
 import type { Plan } from '../core/plan.js';
+import { describeDenials } from '../core/refusals.js';
 import { LIVE_STATUSES } from '../core/task.js';
 import { collectStats } from '../monitor/stats-report.js';
 import { projectPricing } from '../project/pricing.js';
 import type { Project } from '../project/project.js';
-import { listTasks } from '../store/tasks.js';
+import { latestRefusals, listTasks } from '../store/tasks.js';
 import type { RunReport, TaskReport } from './runner.js';
 
 export interface RunMemory {
@@ -53,9 +54,15 @@ export async function buildReport(
       tokens: s?.tokens ?? null,
       costUsd: s?.costUsd ?? null,
       landedCommit: task?.landedCommit ?? null,
+      refused: task ? refusedOf(project, task.name) : null,
     };
   });
   return { runId, interrupted, ...runTotals(reports, m, started, Date.now()) };
+}
+
+function refusedOf(project: Project, name: string): string | null {
+  const denials = latestRefusals(project.store.db, name);
+  return denials.length ? `refused ${denials.length}: ${describeDenials(denials)}` : null;
 }
 
 /**

@@ -69,6 +69,8 @@ export interface TaskReport {
   tokens: TokenCounts | null;
   costUsd: number | null;
   landedCommit: string | null;
+  /** Tool uses the task's latest session was refused, in words, or null. */
+  refused: string | null;
 }
 
 export interface RunReport {

@@ -7,6 +7,7 @@ import { findRepo, type RepoInfo } from '../git/repo.js';
 import { type Capabilities, detectCapabilities } from '../sandbox/capabilities.js';
 import { openStore } from '../store/db.js';
 import { loadConfig } from './config-file.js';
+import { permissionLines } from './doctor-permissions.js';
 
 export interface DoctorCheck {
   name: string;
@@ -225,7 +226,20 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
     ...AGENTS.map(([cmd, hint]) => optionalTool(`agent ${cmd}`, cmd, `Install it: ${hint}`)),
   ]);
   const ports = await portsCheck(repo.config);
-  return [git, ...repo.checks, tmux, ...sandboxChecks(sandbox), rg, mergiraf, ...agents, ports];
+  const permissions = permissionLines(repo.config).map((l) =>
+    check(`permissions ${l.agent}`, true, false, l.detail),
+  );
+  return [
+    git,
+    ...repo.checks,
+    tmux,
+    ...sandboxChecks(sandbox),
+    rg,
+    mergiraf,
+    ...agents,
+    ...permissions,
+    ports,
+  ];
 }
 
 export function doctorFailed(checks: DoctorCheck[]): boolean {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { PermissionDenial } from '../core/refusals.js';
 import type { Task, TokenCounts } from '../core/task.js';
 import { git } from '../git/git.js';
 import { refExists } from '../git/repo.js';
@@ -6,7 +7,7 @@ import { worktreeChanges } from '../git/snapshot.js';
 import { collectStats } from '../monitor/stats-report.js';
 import { taskCgroupUsage } from '../session/confine.js';
 import { refreshAllSessions } from '../session/refresh.js';
-import { listTasks } from '../store/tasks.js';
+import { latestRefusals, listTasks } from '../store/tasks.js';
 import { latestSamples } from '../supervisor/samples.js';
 import { markInterruptedProvisions } from '../workspace/finish-provision.js';
 import { taskPorts } from '../workspace/ports.js';
@@ -39,6 +40,8 @@ export interface TaskView {
   landedCommit: string | null;
   prompt: string | null;
   needs: string[];
+  /** Tool uses the latest session was refused (headless runs: nobody could grant them). */
+  refusals: PermissionDenial[];
 }
 
 /** Files the task changed against where it forked from base: committed, uncommitted and untracked. */
@@ -115,6 +118,7 @@ export async function taskViews(
         landedCommit: task.landedCommit,
         prompt: task.prompt,
         needs: task.needs,
+        refusals: latestRefusals(project.store.db, task.name),
       };
     }),
   );

@@ -3,12 +3,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeClaudeSettings } from '../agents/claude-settings.js';
 import { checkInstalled, getAgent } from '../agents/registry.js';
-import type { AgentAdapter } from '../agents/types.js';
+import type { AgentAdapter, LaunchContext } from '../agents/types.js';
+import type { BraidConfig } from '../core/config.js';
 import { BraidError } from '../core/errors.js';
 import { LIVE_STATUSES, type Task } from '../core/task.js';
 import type { Project } from '../project/project.js';
 import { getRuntime } from '../runtime/index.js';
 import type { SessionHandle } from '../runtime/types.js';
+import { sandboxWish } from '../sandbox/policy-from-config.js';
 import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../store/tasks.js';
 import { migrationEnv, taskEnvironment } from '../workspace/env.js';
 import { repairBeforeStart } from '../workspace/finish-provision.js';
@@ -84,9 +86,23 @@ export async function startSession(
           braidCommand: braidCommand(),
         })
       : null;
-  const argv = launchArgv(agent, task, runtimeKind, settingsPath, options, config.budget?.task_usd);
+  const permissions = permissionInputs(config, task);
+  const argv = launchArgv(
+    agent,
+    task,
+    runtimeKind,
+    settingsPath,
+    options,
+    config.budget?.task_usd,
+    permissions,
+  );
+  const policy = agent.policy?.({ ...permissions, headless: runtimeKind === 'headless' });
   const dbEnv = (task.options.databaseEnv as Record<string, string> | undefined) ?? {};
-  const env = taskEnvironment(repo, task, taskPorts(store, name), { ...migrationEnv(config), ...dbEnv });
+  const env = taskEnvironment(repo, task, taskPorts(store, name), {
+    ...migrationEnv(config),
+    ...dbEnv,
+    ...policy?.env,
+  });
   const paths = sessionPaths(project, name);
   const runtime = getRuntime(runtimeKind);
   if (handle) await runtime.remove(handle).catch(() => {});
@@ -121,8 +137,21 @@ export async function startSession(
     runtime: runtimeKind,
     argv0: argv[0],
     resume: !!options.resume,
+    permissions: policy?.summary ?? null,
   });
   return getTask(store.db, name) as Task;
+}
+
+/** What decides the agent's permissions for this task: braid.yaml's agent entry, the sandbox, the gate. */
+export function permissionInputs(config: BraidConfig, task: Task): NonNullable<LaunchContext['permissions']> {
+  const entry = Object.hasOwn(config.agents, task.agent) ? config.agents[task.agent] : undefined;
+  return {
+    sandboxed: !!sandboxWish(config, task.options, task.worktree),
+    asRoot: process.getuid?.() === 0,
+    settings: { permission_mode: entry?.permission_mode, allowed_tools: entry?.allowed_tools },
+    gate: config.gate,
+    setup: config.setup,
+  };
 }
 
 function launchArgv(
@@ -132,14 +161,16 @@ function launchArgv(
   settingsPath: string | null,
   options: StartOptions,
   maxBudgetUsd: number | undefined,
+  permissions: LaunchContext['permissions'],
 ): string[] {
-  const ctx = {
+  const ctx: LaunchContext = {
     prompt: options.prompt ?? task.prompt ?? '',
     worktree: task.worktree,
     settingsPath,
     // Only a resume reuses the agent's recorded id: a fresh start with it would clash with the old session.
     sessionId: options.resume ? task.agentSessionId : null,
     maxBudgetUsd,
+    permissions,
   };
   const id = options.resume ? task.agentSessionId : null;
   // A resumed session already holds the task's prompt: only a follow-up message is passed.

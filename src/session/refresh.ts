@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { getAgent } from '../agents/registry.js';
 import type { AgentAdapter } from '../agents/types.js';
+import { refusalDetail } from '../core/refusals.js';
 import { nextStatus, type StatusSignal } from '../core/status.js';
 import { LIVE_STATUSES, type Task } from '../core/task.js';
+import { readRef } from '../git/refs.js';
+import { worktreeChanges } from '../git/snapshot.js';
 import { descendantsOf } from '../monitor/proctree.js';
 import { parseStreamJsonLog } from '../monitor/stream-json.js';
 import type { Project } from '../project/project.js';
@@ -61,7 +64,7 @@ export async function refreshTaskStatusReading(
   if (!state.alive) {
     if (task.exitCode !== state.exitCode) updateTask(project.store.db, name, { exitCode: state.exitCode });
     applySignal(project, name, { kind: 'process', alive: false, exitCode: state.exitCode });
-    if (handle.runtime === 'headless') explainHeadlessFailure(project, name);
+    if (handle.runtime === 'headless') await explainHeadlessEnd(project, name);
     return { task: getTask(project.store.db, name), runtimeSaidEnded: true };
   }
   const agent = agentOf(project, task);
@@ -80,10 +83,14 @@ export async function refreshAllSessions(project: Project): Promise<void> {
   await Promise.all(live.map((t) => refreshTaskStatus(project, t.name).catch(() => null)));
 }
 
-/** A failed headless Claude run says why in its final stream-json `result` (e.g. error_max_budget_usd). */
-function explainHeadlessFailure(project: Project, name: string): void {
+/**
+ * A headless Claude run says in its final stream-json `result` why it failed (e.g. error_max_budget_usd)
+ * and which tool uses it was refused: refusals are recorded, and a run that was refused and changed
+ * nothing has failed, whatever its exit code.
+ */
+async function explainHeadlessEnd(project: Project, name: string): Promise<void> {
   const task = getTask(project.store.db, name);
-  if (task?.status !== 'failed' || !task.logPath) return;
+  if (!task?.logPath || !['failed', 'exited'].includes(task.status)) return;
   let log: string;
   try {
     log = readFileSync(task.logPath, 'utf8');
@@ -91,10 +98,31 @@ function explainHeadlessFailure(project: Project, name: string): void {
     return;
   }
   const outcome = parseStreamJsonLog(log);
-  if (!outcome.finished || !outcome.isError || !outcome.subtype) return;
+  if (!outcome.finished) return;
+  const db = project.store.db;
+  if (outcome.denials.length) {
+    const nothing = !(await changedAnything(project, task));
+    appendEvent(db, name, 'agent.permission-denied', { denials: outcome.denials, changedNothing: nothing });
+    const detail = refusalDetail(outcome.denials, nothing);
+    const fails = nothing && task.status === 'exited';
+    updateTask(db, name, {
+      statusDetail: detail,
+      ...(fails ? { status: 'failed', statusSource: 'process' } : {}),
+    });
+    if (fails) appendEvent(db, name, 'status', { from: 'exited', to: 'failed', source: 'process', detail });
+    return;
+  }
+  if (task.status !== 'failed' || !outcome.isError || !outcome.subtype) return;
   const detail = `${task.statusDetail ?? 'failed'}: the agent reported ${outcome.subtype}`;
-  if (!task.statusDetail?.includes(outcome.subtype))
-    updateTask(project.store.db, name, { statusDetail: detail });
+  if (!task.statusDetail?.includes(outcome.subtype)) updateTask(db, name, { statusDetail: detail });
+}
+
+/** Commits on the task's branch since its base, or edits in its worktree. */
+async function changedAnything(project: Project, task: Task): Promise<boolean> {
+  const tip = await readRef(project.repo.root, `refs/heads/${task.branch}`).catch(() => null);
+  if (tip && tip !== task.baseCommit) return true;
+  if (!existsSync(task.worktree)) return false;
+  return (await worktreeChanges(task.worktree).catch(() => [])).length > 0;
 }
 
 /** SessionEnd arrives before the process is gone: its exit code is still to be read. */

@@ -1,3 +1,4 @@
+import type { PermissionDenial } from '../core/refusals.js';
 import type { StatusSource, Task, TaskOptions, TaskStatus } from '../core/task.js';
 import type { Db } from './db.js';
 
@@ -201,4 +202,18 @@ export function listEvents(
     data: string;
   }>;
   return rows.map((r) => ({ ...r, data: JSON.parse(r.data) }));
+}
+
+/**
+ * The tool uses the task's latest session was refused: `agent.permission-denied` events since its last
+ * `session-started` (a new session starts with a clean slate).
+ */
+export function latestRefusals(db: Db, task: string): PermissionDenial[] {
+  const rows = db
+    .prepare(
+      `SELECT data FROM events WHERE task = ? AND kind = 'agent.permission-denied' AND id > COALESCE(
+         (SELECT MAX(id) FROM events WHERE task = ? AND kind = 'session-started'), 0) ORDER BY id`,
+    )
+    .all(task, task) as Array<{ data: string }>;
+  return rows.flatMap((r) => (JSON.parse(r.data) as { denials?: PermissionDenial[] }).denials ?? []);
 }

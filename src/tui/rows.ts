@@ -14,6 +14,8 @@ export interface RowInput {
   rssBytes: number | null;
   tokens: TokenCounts | null;
   costUsd: number | null;
+  /** Tool uses the latest session was refused. */
+  refusals?: readonly unknown[];
 }
 
 export interface QueueRowInput {
@@ -63,7 +65,13 @@ export function radarWarning(task: string, findings: PairFinding[]): string {
 }
 
 export function taskCells(row: RowInput, findings: PairFinding[], now: number): string[] {
-  const detail = row.status === 'waiting' && row.statusDetail ? ` (${row.statusDetail.slice(0, 24)})` : '';
+  const n = row.refusals?.length ?? 0;
+  const detail =
+    row.status === 'waiting' && row.statusDetail
+      ? ` (${row.statusDetail.slice(0, 24)})`
+      : n
+        ? ` (refused ${n} tool use${n === 1 ? '' : 's'})`
+        : '';
   return [
     row.name,
     `${row.status}${detail}`,

@@ -83,6 +83,7 @@ function renderTaskMeta() {
   row('status', badge, t.statusDetail ? ' ' + t.statusDetail : ''); row('branch', t.branch + ' (base ' + t.base + ')'); row('worktree', t.worktree);
   row('agent', t.agent + ' · ' + t.runtime); row('ports', ...portLinks(t)); row('usage', tokens(t.tokens) + ' tokens · ' + cost(t.costUsd));
   if (t.prompt) row('prompt', t.prompt);
+  if (t.refusals && t.refusals.length) row('refused', t.refusals.map((d) => d.tool + (d.target ? ' (' + d.target + ')' : '')).join(', '));
   acts.append(...actionButtons(t));
   renderCharts($('task-charts'), snap.series.filter((s) => s.task === t.name), true);
 }

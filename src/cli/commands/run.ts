@@ -156,7 +156,9 @@ export function renderReport(report: RunReport): string {
     t.durationMs === null ? '-' : formatDuration(t.durationMs),
     t.tokens ? String(t.tokens.input + t.tokens.output + t.tokens.cacheCreation + t.tokens.cacheRead) : '-',
     t.costUsd === null ? '-' : `$${t.costUsd.toFixed(4)}`,
-    t.landedCommit ? t.landedCommit.slice(0, 10) : (t.reason ?? ''),
+    [t.landedCommit ? t.landedCommit.slice(0, 10) : (t.reason ?? ''), t.refused ?? '']
+      .filter(Boolean)
+      .join('; '),
   ]);
   const { totals } = report;
   return [

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { BraidError } from '../../core/errors.js';
+import { describeDenials } from '../../core/refusals.js';
 import { LIVE_STATUSES, type Task } from '../../core/task.js';
 import { runInherited } from '../../exec/inherit.js';
 import { taskDiff } from '../../git/task-diff.js';
@@ -13,7 +14,7 @@ import {
   startSession,
   stopSession,
 } from '../../session/lifecycle.js';
-import { getTask, updateTask } from '../../store/tasks.js';
+import { getTask, latestRefusals, updateTask } from '../../store/tasks.js';
 import { dim, progress } from '../output.js';
 
 function requireTask(project: Project, name: string): Task {
@@ -54,9 +55,20 @@ async function followLog(project: Project, name: string, file: string, follow: b
     const task = await refreshSession(project, name);
     if (!task || !LIVE_STATUSES.includes(task.status)) {
       printFrom(file, offset);
-      return;
+      break;
     }
   }
+  sayRefusals(project, name);
+}
+
+/** A refused tool use is easy to miss in a raw log: the last lines say so in words. */
+function sayRefusals(project: Project, name: string): void {
+  const denials = latestRefusals(project.store.db, name);
+  if (!denials.length) return;
+  const n = denials.length;
+  process.stdout.write(
+    `\nbraid: the agent was refused ${n} tool use${n === 1 ? '' : 's'}: ${describeDenials(denials, 10)}\n`,
+  );
 }
 
 export function register(program: Command): void {

@@ -19,8 +19,8 @@ function statusColor(status: string): string {
 }
 
 /** What the agent asks (waiting), why it failed, or why it seems stuck (starting), clipped for the table. */
-function statusNote(status: string, detail: string | null): string {
-  if (!detail || !['waiting', 'failed', 'starting'].includes(status)) return '';
+function statusNote(status: string, detail: string | null, refused: boolean): string {
+  if (!detail || !(['waiting', 'failed', 'starting'].includes(status) || refused)) return '';
   return ` (${detail.length > 60 ? `${detail.slice(0, 59)}…` : detail})`;
 }
 
@@ -39,7 +39,7 @@ export function register(program: Command): void {
           return void process.stdout.write('No tasks. Create one with: braid new <name> -p "…"\n');
         const rows = views.map((v) => [
           bold(v.name),
-          statusColor(v.status) + statusNote(v.status, v.statusDetail),
+          statusColor(v.status) + statusNote(v.status, v.statusDetail, v.refusals.length > 0),
           formatDuration(Date.now() - v.statusSince),
           v.agent,
           Object.entries(v.ports)
