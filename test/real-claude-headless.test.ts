@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cliJson, requireBuiltCli, runCli } from './helpers/cli.js';
 import { bash, say, writeFile } from './helpers/messages-api.js';
 import { snapshot } from './helpers/plan-run.js';
-import { noRealClaude, type RealClaudeRepo, realClaudeRepo } from './helpers/real-claude.js';
+import { noRealClaude, type RealClaudeRepo, realClaudeRepo, type TaskRow } from './helpers/real-claude.js';
 
 let ctx: RealClaudeRepo | null = null;
 beforeAll(requireBuiltCli, 120_000);
@@ -16,16 +16,21 @@ afterEach(async () => {
 describe.skipIf(!!noRealClaude)(
   `headless real Claude Code (${noRealClaude ?? 'offline, scripted API'})`,
   () => {
-    it('writes a file with Write, commits it with Bash, and braid land puts it on main', async () => {
-      const p = await realClaudeRepo({ yaml: ['gate: grep -q "from the real agent" hello.txt'] });
+    it('writes a file with Write, runs the gate and commits with Bash, and braid land puts it on main', async () => {
+      // The gate is no read-only command: Claude Code runs it unasked only under braid's rule for it.
+      const p = await realClaudeRepo({
+        yaml: ['gate: sh gate.sh'],
+        files: { 'README.md': '# sample\n', 'gate.sh': 'grep -q "from the real agent" hello.txt\n' },
+      });
       ctx = p;
       p.api.script(
         'hello',
         ({ workdir, step }) =>
           [
             writeFile(path.join(workdir, 'hello.txt'), 'hello from the real agent\n'),
+            bash('sh gate.sh', 'Run the gate'),
             bash('git add hello.txt && git commit -m "Add hello.txt"', 'Commit the new file'),
-            say('hello.txt is written and committed.'),
+            say('hello.txt is written, checked and committed.'),
           ][step],
       );
 
@@ -42,7 +47,7 @@ describe.skipIf(!!noRealClaude)(
       expect(done.status, log).toBe('exited');
       expect(done.agentSessionId).toMatch(/^[0-9a-f-]{36}$/);
 
-      // Claude Code ran both tools for real: nothing was refused for want of a permission.
+      // Claude Code ran every tool for real: nothing was refused for want of a permission.
       const result = JSON.parse(
         log
           .trim()
@@ -66,6 +71,41 @@ describe.skipIf(!!noRealClaude)(
       expect(land.landed.map((l) => l.name)).toEqual(['hello']);
       expect(await p.repo.git('show', 'main:hello.txt')).toBe('hello from the real agent');
       expect((await p.task('hello'))?.status).toBe('landed');
+    }, 240_000);
+
+    it('a command outside the policy is refused by Claude Code, and braid ls names the refusal', async () => {
+      const p = await realClaudeRepo();
+      ctx = p;
+      p.api.script(
+        'pusher',
+        ({ workdir, step }) =>
+          [
+            writeFile(path.join(workdir, 'pushed.txt'), 'work\n'),
+            bash('git add pushed.txt && git commit -m "Add pushed.txt"', 'Commit'),
+            // No rule of braid's allows a push: nobody is there to grant it, so Claude Code refuses it.
+            bash('git push origin main', 'Push'),
+            say('Committed; the push was not allowed.'),
+          ][step],
+      );
+      const started = await runCli(p.repo.dir, ['new', 'pusher', '--headless', '-p', 'Commit and push'], {
+        env: p.env,
+      });
+      expect(started.code, started.stderr).toBe(0);
+      const ended = await p.statusOf('pusher', ['exited', 'failed']);
+      const row = (
+        await cliJson<{ tasks: Array<TaskRow & { refusals: unknown[]; statusDetail: string | null }> }>(
+          p.repo.dir,
+          ['ls'],
+          p.env,
+        )
+      ).tasks.find((t) => t.name === 'pusher');
+      // It committed work, so it exited; the refusal is noted, not a failure.
+      expect(ended.status).toBe('exited');
+      expect(row?.refusals).toEqual([{ tool: 'Bash', target: 'git push origin main' }]);
+      expect(row?.statusDetail).toMatch(/refused 1 tool use: Bash \(git push origin main\)/);
+      // The model was told, in Claude Code's own words, and the commit stands.
+      expect(p.api.textsOf('pusher')).toContain('This command requires approval');
+      expect(await p.repo.git('log', '-1', '--format=%s', 'braid/pusher')).toBe('Add pushed.txt');
     }, 240_000);
   },
 );
