@@ -140,7 +140,7 @@ describe.skipIf(!!noRealClaude)(
           );
         expect(warned.length, task).toBeGreaterThan(0);
         expect(warned[0]).toMatch(
-          /<system-reminder>\s*(PreToolUse|PostToolUse):Bash hook additional context:/,
+          /<system-reminder>\s*(PreToolUse|PostToolUse):\w+ hook additional context:/,
         );
       }
     }, 600_000);
