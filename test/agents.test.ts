@@ -61,7 +61,15 @@ describe('agent adapters', () => {
   });
 
   it('builds codex, aider and shell argv', () => {
-    expect(getAgent('codex', config()).headless(ctx('go'))).toEqual(['codex', 'exec', '--json', 'go']);
+    // Not a linked worktree here, so no git folders to add; headless runs get a sandbox that can write.
+    expect(getAgent('codex', config()).headless(ctx('go'))).toEqual([
+      'codex',
+      'exec',
+      '--json',
+      '--sandbox',
+      'workspace-write',
+      'go',
+    ]);
     expect(getAgent('aider', config()).headless(ctx('-x go'))).toContain('--message=-x go');
     expect(getAgent('shell', config()).headless(ctx('make test'))).toEqual(['sh', '-c', 'make test']);
   });

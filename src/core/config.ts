@@ -18,6 +18,8 @@ const relPath = z
     'must be a path inside the repository (no "/" at the start, no "..")',
   );
 
+const codexSandboxMode = z.enum(['read-only', 'workspace-write', 'danger-full-access']);
+
 const agentSchema = z
   .object({
     command: z.array(z.string()).min(1).optional(),
@@ -28,6 +30,12 @@ const agentSchema = z
     status: z.enum(['hooks', 'screen', 'process']).optional(),
     /** status: screen: a pane unchanged this long counts as idle. */
     screen_idle_seconds: z.number().positive().optional(),
+    /** codex: its own sandbox in interactive sessions; unset: the user's Codex config decides. */
+    sandbox_mode: codexSandboxMode.optional(),
+    /** codex: its own sandbox in headless runs; default sandbox_mode, else workspace-write. */
+    headless_sandbox_mode: codexSandboxMode.optional(),
+    /** codex: when an interactive session asks first (`codex exec` never asks). */
+    approval_policy: z.enum(['untrusted', 'on-failure', 'on-request', 'never']).optional(),
   })
   .strict();
 
