@@ -62,7 +62,8 @@ describe('codex and aider, end to end through braid (fake executables)', () => {
   }, 60_000);
 
   it('codex usage follows its own report; its sandbox lets it commit on the task branch', async () => {
-    const prompt = '@write src/greeting.txt hello from codex ;; @commit add greeting ;; @tokens 5000 1500 700 250';
+    const prompt =
+      '@write src/greeting.txt hello from codex ;; @commit add greeting ;; @tokens 5000 1500 700 250';
     const made = await runCli(repo.dir, ['new', 'cy', '--agent', 'codex', '--headless', '-p', prompt], {
       env,
     });

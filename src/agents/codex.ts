@@ -31,12 +31,11 @@ function headlessPermissions(settings: CodexSettings, ctx: LaunchContext): strin
 
 function interactivePermissions(settings: CodexSettings, ctx: LaunchContext): string[] {
   const mode = settings.sandbox_mode;
-  // The user's own config may be workspace-write too: the task's git folders are added unless braid knows better.
-  const dirs = !mode || mode === 'workspace-write' ? gitDirArgs(ctx.worktree) : [];
+  // Only with a mode braid set: the TUI exits ("Ignoring --add-dir") when the user's own is read-only.
   return [
     ...(mode ? ['--sandbox', mode] : []),
     ...(settings.approval_policy ? ['--ask-for-approval', settings.approval_policy] : []),
-    ...dirs,
+    ...(mode === 'workspace-write' ? gitDirArgs(ctx.worktree) : []),
   ];
 }
 
