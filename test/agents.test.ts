@@ -74,6 +74,21 @@ describe('agent adapters', () => {
     expect(getAgent('shell', config()).headless(ctx('make test'))).toEqual(['sh', '-c', 'make test']);
   });
 
+  it("takes Codex's sandbox keys under agents.codex only", () => {
+    expect(config({ agents: { codex: { headless_sandbox_mode: 'read-only' } } }).agents.codex).toEqual({
+      headless_sandbox_mode: 'read-only',
+    });
+    const err = (() => {
+      try {
+        return config({ agents: { claude: { sandbox_mode: 'workspace-write' } } });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isBraidError(err, 'E_CONFIG')).toBe(true);
+    expect(String((err as Error).message)).toContain('agents.codex only');
+  });
+
   it('passes a custom agent prompt as one argument, whatever it holds', async () => {
     const agent = getAgent(
       'echoer',

@@ -39,6 +39,22 @@ const agentSchema = z
   })
   .strict();
 
+const CODEX_ONLY_KEYS = ['sandbox_mode', 'headless_sandbox_mode', 'approval_policy'] as const;
+
+// Codex's own settings do nothing under another agent: say so rather than ignore them.
+const agentsSchema = z.record(z.string(), agentSchema).superRefine((agents, ctx) => {
+  for (const [name, entry] of Object.entries(agents)) {
+    if (name === 'codex') continue;
+    for (const key of CODEX_ONLY_KEYS)
+      if (entry[key] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [name, key],
+          message: `${key} is a setting of agents.codex only`,
+        });
+  }
+});
+
 /** Spending limits, in braid.yaml and in plans alike. */
 export const budgetSchema = z
   .object({
@@ -53,7 +69,7 @@ export const configSchema = z
     base: z.string().min(1).optional(),
     worktrees: z.string().min(1).default('../{repo}.braid/{task}'),
     agent: z.string().min(1).default('claude'),
-    agents: z.record(z.string(), agentSchema).default({}),
+    agents: agentsSchema.default({}),
     include: z.array(relPath).default([]),
     setup: z.array(z.string().min(1)).default([]),
     setup_timeout: z.number().int().positive().default(900),
