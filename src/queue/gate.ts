@@ -160,7 +160,7 @@ export async function runGate(
   if (timedOut) settings.onProgress?.(`gate for ${task} timed out after ${settings.timeoutSec} s; ended it`);
   else
     settings.onProgress?.(
-      `${task}: gate ${exitCode === 0 ? 'passed' : `failed (exit ${exitCode})`} on the ${label} in ${seconds.toFixed(1)} s`,
+      `${task}: gate ${exitCode === 0 ? 'passed' : `failed (exit ${exitCode})`} ${label === 'main' ? 'on main alone' : 'on the candidate'} in ${seconds.toFixed(1)} s`,
     );
   out.write(
     timedOut
