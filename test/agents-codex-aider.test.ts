@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliJson, ROOT, runCli } from './helpers/cli.js';
@@ -61,8 +61,9 @@ describe('codex and aider, end to end through braid (fake executables)', () => {
     expect(log).toContain('"type":"turn.completed"');
   }, 60_000);
 
-  it('codex usage follows its own report: a script prompt with other token counts', async () => {
-    const prompt = '@write src/greeting.txt hello from codex ;; @tokens 5000 1500 700';
+  it('codex usage follows its own report; its sandbox lets it commit on the task branch', async () => {
+    const prompt =
+      '@write src/greeting.txt hello from codex ;; @commit add greeting ;; @tokens 5000 1500 700 250';
     const made = await runCli(repo.dir, ['new', 'cy', '--agent', 'codex', '--headless', '-p', prompt], {
       env,
     });
@@ -70,13 +71,32 @@ describe('codex and aider, end to end through braid (fake executables)', () => {
     const row = await ended('cy');
     expect(row.status).toBe('exited');
     expect(readFileSync(path.join(row.worktree, 'src/greeting.txt'), 'utf8')).toBe('hello from codex\n');
-    expect(row.tokens).toEqual({ input: 3500, output: 700, cacheCreation: 0, cacheRead: 1500 });
+    // The commit needs the worktree's git folder, which workspace-write keeps read-only unless braid adds it.
+    expect(await repo.git('log', '-1', '--format=%s', 'braid/cy')).toBe('add greeting');
+    expect(await g(row.worktree, 'status', '--porcelain')).toBe('');
+    // 5000 input: 1500 cached and 250 written to the cache, 3250 plain.
+    expect(row.tokens).toEqual({ input: 3250, output: 700, cacheCreation: 250, cacheRead: 1500 });
     const stats = await cliJson<{ tasks: Array<{ name: string; tokens: Row['tokens'] }> }>(
       repo.dir,
       ['stats'],
       env,
     );
-    expect(stats.tasks.find((t) => t.name === 'cy')?.tokens).toMatchObject({ input: 3500, output: 700 });
+    expect(stats.tasks.find((t) => t.name === 'cy')?.tokens).toMatchObject({ input: 3250, output: 700 });
+  }, 60_000);
+
+  it('agents.codex.headless_sandbox_mode: read-only reaches codex, which then writes nothing', async () => {
+    const config = path.join(repo.parent, 'codex-read-only.yaml');
+    writeFileSync(config, 'deps: none\nagents:\n  codex:\n    headless_sandbox_mode: read-only\n');
+    const prompt = '@write blocked.txt nope';
+    const made = await runCli(repo.dir, ['new', 'cr', '--agent', 'codex', '--headless', '-p', prompt], {
+      env: { ...env, BRAID_CONFIG: config },
+    });
+    expect(made.code, made.stderr).toBe(0);
+    const row = await ended('cr');
+    expect(row.status).toBe('exited');
+    expect(existsSync(path.join(row.worktree, 'blocked.txt'))).toBe(false);
+    const log = (await runCli(repo.dir, ['logs', 'cr'], { env })).stdout;
+    expect(log).toContain('"status":"failed"');
   }, 60_000);
 
   it('aider --message: the prompt arrives whole, its commit lands on the task branch, status ends exited', async () => {

@@ -61,9 +61,32 @@ describe('agent adapters', () => {
   });
 
   it('builds codex, aider and shell argv', () => {
-    expect(getAgent('codex', config()).headless(ctx('go'))).toEqual(['codex', 'exec', '--json', 'go']);
+    // Not a linked worktree here, so no git folders to add; headless runs get a sandbox that can write.
+    expect(getAgent('codex', config()).headless(ctx('go'))).toEqual([
+      'codex',
+      'exec',
+      '--json',
+      '--sandbox',
+      'workspace-write',
+      'go',
+    ]);
     expect(getAgent('aider', config()).headless(ctx('-x go'))).toContain('--message=-x go');
     expect(getAgent('shell', config()).headless(ctx('make test'))).toEqual(['sh', '-c', 'make test']);
+  });
+
+  it("takes Codex's sandbox keys under agents.codex only", () => {
+    expect(config({ agents: { codex: { headless_sandbox_mode: 'read-only' } } }).agents.codex).toEqual({
+      headless_sandbox_mode: 'read-only',
+    });
+    const err = (() => {
+      try {
+        return config({ agents: { claude: { sandbox_mode: 'workspace-write' } } });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isBraidError(err, 'E_CONFIG')).toBe(true);
+    expect(String((err as Error).message)).toContain('agents.codex only');
   });
 
   it('passes a custom agent prompt as one argument, whatever it holds', async () => {

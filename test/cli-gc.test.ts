@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { selfIdentity } from '../src/exec/pid.js';
@@ -78,6 +78,55 @@ describe('braid gc repairs', () => {
     expect(second.actions.map((a) => [a.kind, a.target])).toEqual([['stale-lease', '(gate)']]);
     const left = await rows<{ task: string }>('SELECT DISTINCT task FROM port_leases');
     expect(left).toEqual([{ task: 'alive' }]);
+  });
+
+  it('gate scratch worktrees nothing uses: the old place in .git, a former worktrees template, a leftover; only while no queue runs', async () => {
+    repo = await tempRepo();
+    const config = path.join(repo.parent, 'braid.yaml');
+    const env = { BRAID_CONFIG: config };
+    writeFileSync(config, 'gate: "true"\n');
+    expect((await runCli(repo.dir, ['new', 'one', '--no-start'], { env })).code).toBe(0);
+    const task = path.join(repo.parent, 'repo.braid', 'one');
+    writeFileSync(path.join(task, 'one.txt'), 'one\n');
+    const landed = await runCli(repo.dir, ['land', 'one'], { env });
+    expect(landed.code, landed.stderr).toBe(0);
+    const former = path.join(repo.parent, 'repo.braid', '_gate-0');
+    expect(existsSync(path.join(former, 'one.txt'))).toBe(true);
+    // The user moves the worktrees; braid had left a half-made folder at the new place, and an old one in .git.
+    writeFileSync(config, 'gate: "true"\nworktrees: ../trees/{repo}/{task}\n');
+    const leftover = path.join(repo.parent, 'trees', 'repo', '_gate-0');
+    mkdirSync(leftover, { recursive: true });
+    writeFileSync(path.join(leftover, 'half.txt'), 'cut short\n');
+    const common = await repo.git('rev-parse', '--path-format=absolute', '--git-common-dir');
+    const old = path.join(common, 'braid', 'scratch', 'gate-0');
+    await repo.git('worktree', 'add', '-q', '--detach', old, 'main');
+    // The user's own worktree that happens to look like one: not made by braid, so it stays.
+    const mine = path.join(repo.parent, '_gate-1');
+    await repo.git('worktree', 'add', '-q', '--detach', mine, 'main');
+
+    const me = selfIdentity();
+    await exec(
+      'INSERT INTO locks (name, pid, pid_start, holder, acquired_at) VALUES (?, ?, ?, ?, 0)',
+      'queue',
+      me.pid,
+      me.start,
+      'test queue',
+    );
+    const busy = await cliJson<GcJson>(repo.dir, ['gc'], env);
+    expect(busy.actions.filter((a) => a.kind === 'orphan-scratch')).toEqual([]);
+    expect(existsSync(old) && existsSync(former) && existsSync(leftover)).toBe(true);
+    await exec('DELETE FROM locks WHERE name = ?', 'queue');
+
+    const gc = await cliJson<GcJson>(repo.dir, ['gc'], env);
+    const removed = gc.actions.filter((a) => a.kind === 'orphan-scratch');
+    expect(removed.map((a) => a.target).sort()).toEqual([former, leftover, old].sort());
+    for (const dir of [former, leftover, old]) expect(existsSync(dir), dir).toBe(false);
+    expect(existsSync(path.join(common, 'braid', 'scratch'))).toBe(false);
+    const list = await repo.git('worktree', 'list', '--porcelain');
+    expect(list).not.toContain(former);
+    expect(list).not.toContain(old);
+    expect(list).toContain(`worktree ${mine}\n`);
+    expect(existsSync(task)).toBe(true);
   });
 
   it('a lock whose holder was killed', async () => {

@@ -107,6 +107,37 @@ describe('braid land / braid queue', () => {
     });
     expect(groupMembers(orphan)).toEqual([]);
   });
+  it('never wipes a checkout it did not make where the gate worktree goes: on a branch, or of another repository', async () => {
+    const { env, addTask } = await setup({ 'README.md': 'r\n' });
+    await addTask('feat', { 'f.txt': 'f\n' });
+    const before = await repo.git('rev-parse', 'main');
+    const place = path.join(repo.parent, 'repo.braid', '_gate-0');
+    await repo.git('worktree', 'add', '-q', '-b', 'mine', place, 'main');
+    writeFileSync(path.join(place, 'work.txt'), 'not committed yet\n');
+
+    const onBranch = await runCli(repo.dir, ['land', 'feat'], { env });
+
+    expect(onBranch.code).toBe(2);
+    expect(onBranch.stderr).toContain(`the gate's scratch folder ${place} is a checkout on a branch`);
+    expect(readFileSync(path.join(place, 'work.txt'), 'utf8')).toBe('not committed yet\n');
+    expect(await g(place, 'symbolic-ref', '--short', 'HEAD')).toBe('mine');
+
+    await repo.git('worktree', 'remove', '--force', place);
+    const other = await tempRepo();
+    try {
+      await g(other.dir, 'worktree', 'add', '-q', '--detach', place, 'main');
+      const foreign = await runCli(repo.dir, ['land', 'feat'], { env });
+      expect(foreign.code).toBe(2);
+      expect(foreign.stderr).toContain(
+        `the gate's scratch folder ${place} is a checkout of another repository`,
+      );
+      expect(await g(place, 'rev-parse', 'HEAD')).toBe(await other.git('rev-parse', 'main'));
+    } finally {
+      other.cleanup();
+    }
+    expect(await repo.git('rev-parse', 'main')).toBe(before);
+  });
+
   it('SIGKILLed the moment main moves, several times: main is before or after, and the next land records it once', async () => {
     const { env, addTask, info } = await setup({ 'README.md': 'r\n' });
     const mainRef = path.join(info.commonDir, 'refs', 'heads', 'main');

@@ -83,7 +83,8 @@ printf 'dir=%s\\nPORT=%s\\nAPI_PORT=%s\\nBRAID_TASK=%s\\n' "$(pwd -P)" "$PORT" "
         .split('\n')
         .map((l) => l.split('=') as [string, string]),
     );
-    expect(env.dir).toBe(path.join(info.commonDir, 'braid', 'scratch', 'gate-0'));
+    // Beside the task worktrees, out of .git (where jest would ignore every file).
+    expect(env.dir).toBe(path.join(repo.parent, 'repo.braid', '_gate-0'));
     expect(env.BRAID_TASK).toBe('feat');
     for (const name of PORTS.names) {
       const port = Number(env[name]);

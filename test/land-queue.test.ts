@@ -125,7 +125,7 @@ describe('the merge queue', () => {
     const outcomes = await land('one', 'two');
 
     expect(outcomes.map((o) => o.state)).toEqual(['landed', 'landed']);
-    const scratch = path.join(fx.ctx.repo.commonDir, 'braid', 'scratch', 'gate-0');
+    const scratch = path.join(fx.repo.parent, 'repo.braid', '_gate-0');
     expect(dirs).toEqual([scratch, scratch]);
     // Installed once, by the first run: the second run found it still there.
     expect(readFileSync(path.join(scratch, 'node_modules', '.prepared'), 'utf8')).toBe('1');

@@ -208,6 +208,28 @@ describe('headless logs', () => {
     expect(u.totals.costUsd).toBeNull();
     expect(parseCodexJsonLog('').reported).toBe(false);
   });
+
+  it('reads codex 0.171 turns: cache writes are their own figure, retry notices are not a failure', () => {
+    // As printed by the real `codex exec --json` (two model calls in the turn, one retry notice first).
+    const log = [
+      'Reading additional input from stdin...',
+      '{"type":"thread.started","thread_id":"01a2-thread"}',
+      '{"type":"item.completed","item":{"id":"item_0","type":"error","message":"Model metadata not found"}}',
+      '{"type":"turn.started"}',
+      '{"type":"error","message":"Reconnecting... 1/5 (stream disconnected before completion)"}',
+      '{"type":"item.completed","item":{"id":"item_1","type":"agent_message","text":"Done."}}',
+      '{"type":"turn.completed","usage":{"input_tokens":2003,"cached_input_tokens":200,"cache_write_input_tokens":60,"output_tokens":100,"reasoning_output_tokens":7}}',
+    ].join('\n');
+    const u = parseCodexJsonLog(log);
+    expect(u.sessionId).toBe('01a2-thread');
+    expect(u.totals.tokens).toEqual({ input: 1743, output: 100, cacheCreation: 60, cacheRead: 200 });
+    expect(u.isError).toBe(false);
+    const failed = parseCodexJsonLog(
+      `${log}\n{"type":"turn.started"}\n{"type":"error","message":"Reconnecting... 5/5"}\n{"type":"turn.failed","error":{"message":"stream disconnected"}}\n`,
+    );
+    expect(failed.isError).toBe(true);
+    expect(failed.totals.tokens.input).toBe(1743);
+  });
 });
 
 describe('transcript locations', () => {

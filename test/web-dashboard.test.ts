@@ -115,18 +115,19 @@ describe('web dashboard in Chromium', () => {
     await page.evaluate(() => {
       (window as unknown as { marker: number }).marker = 42;
     });
-    // fake-claude, headless: tokens into its transcript, a permission prompt through its Notification hook, then it sits.
+    // fake-claude, headless: tokens into its transcript, an idle prompt through its Notification hook, then it sits.
+    // (A permission prompt in a headless run is a refusal, not a wait: nobody could answer it.)
     const script = [
       '@tokens 3000 500',
       '@say epsilon is at work',
-      '@notify permission_prompt Claude needs your permission to use Bash',
+      '@notify idle_prompt Claude is waiting for your input',
       '@sleep 600000',
     ].join('\n');
     const res = await runCli(repo.dir, ['new', 'epsilon', '--agent', 'fake', '--headless', '-p', script], {
       env: { CLAUDE_CONFIG_DIR: process.env.CLAUDE_CONFIG_DIR },
     });
     expect(res.code, res.stderr).toBe(0);
-    await row('epsilon').locator('[data-role="status"]', { hasText: 'waiting' }).waitFor();
+    await row('epsilon').locator('[data-role="status"]', { hasText: 'idle' }).waitFor();
     // 3000 input and 500 output tokens of claude-sonnet-4-5 at $3 and $15 per million: $0.0165.
     await row('epsilon').locator('[data-role="cost"]', { hasText: '$0.02' }).waitFor();
     expect(await row('epsilon').locator('[data-role="tokens"]').textContent()).toBe('3.5k');

@@ -4,7 +4,7 @@ import type { BraidConfig } from '../core/config.js';
 import { BraidError } from '../core/errors.js';
 import { aiderAgent } from './aider.js';
 import { claudeAgent } from './claude.js';
-import { codexAgent } from './codex.js';
+import { codexAgent, codexAgentWith } from './codex.js';
 import { customAgent, screenIdleMs } from './custom.js';
 import { shellAgent } from './shell.js';
 import type { AgentAdapter } from './types.js';
@@ -22,8 +22,10 @@ export function getAgent(name: string, config: BraidConfig): AgentAdapter {
   const entry = Object.hasOwn(config.agents, name) ? config.agents[name] : undefined;
   if (entry?.command || (entry && !builtin)) return customAgent(name, entry, builtin);
   if (builtin && entry) {
-    const idle = screenIdleMs(entry) ?? builtin.screenIdleMs;
-    return { ...builtin, statusMode: entry.status ?? builtin.statusMode, screenIdleMs: idle };
+    // Codex's own sandbox and approval settings shape its argv.
+    const configured = name === 'codex' ? codexAgentWith(entry) : builtin;
+    const idle = screenIdleMs(entry) ?? configured.screenIdleMs;
+    return { ...configured, statusMode: entry.status ?? configured.statusMode, screenIdleMs: idle };
   }
   if (builtin) return builtin;
   const known = [...new Set([...Object.keys(BUILTIN_AGENTS), ...Object.keys(config.agents)])].sort();

@@ -19,6 +19,8 @@ const relPath = z
     'must be a path inside the repository (no "/" at the start, no "..")',
   );
 
+const codexSandboxMode = z.enum(['read-only', 'workspace-write', 'danger-full-access']);
+
 const agentSchema = z
   .object({
     command: z.array(z.string()).min(1).optional(),
@@ -33,8 +35,30 @@ const agentSchema = z
     permission_mode: z.enum(CLAUDE_PERMISSION_MODES).optional(),
     /** Claude Code --allowedTools rules added to braid's own (e.g. "Bash(npm run lint:*)"). */
     allowed_tools: z.array(z.string().min(1)).optional(),
+    /** codex: its own sandbox in interactive sessions; unset: the user's Codex config decides. */
+    sandbox_mode: codexSandboxMode.optional(),
+    /** codex: its own sandbox in headless runs; default sandbox_mode, else workspace-write. */
+    headless_sandbox_mode: codexSandboxMode.optional(),
+    /** codex: when an interactive session asks first (`codex exec` never asks). */
+    approval_policy: z.enum(['untrusted', 'on-failure', 'on-request', 'never']).optional(),
   })
   .strict();
+
+const CODEX_ONLY_KEYS = ['sandbox_mode', 'headless_sandbox_mode', 'approval_policy'] as const;
+
+// Codex's own settings do nothing under another agent: say so rather than ignore them.
+const agentsSchema = z.record(z.string(), agentSchema).superRefine((agents, ctx) => {
+  for (const [name, entry] of Object.entries(agents)) {
+    if (name === 'codex') continue;
+    for (const key of CODEX_ONLY_KEYS)
+      if (entry[key] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [name, key],
+          message: `${key} is a setting of agents.codex only`,
+        });
+  }
+});
 
 /** Spending limits, in braid.yaml and in plans alike. */
 export const budgetSchema = z
@@ -50,7 +74,7 @@ export const configSchema = z
     base: z.string().min(1).optional(),
     worktrees: z.string().min(1).default('../{repo}.braid/{task}'),
     agent: z.string().min(1).default('claude'),
-    agents: z.record(z.string(), agentSchema).default({}),
+    agents: agentsSchema.default({}),
     include: z.array(relPath).default([]),
     setup: z.array(z.string().min(1)).default([]),
     setup_timeout: z.number().int().positive().default(900),

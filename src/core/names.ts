@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { BraidError } from './errors.js';
 
 export const MAX_TASK_NAME = 40;
@@ -36,6 +37,26 @@ export function taskBranch(name: string): string {
 /** Where a task's worktree goes: the `worktrees` template, relative to the main checkout. */
 export function worktreeLocation(template: string, repoName: string, task: string): string {
   return template.replaceAll('{repo}', repoName).replaceAll('{task}', task);
+}
+
+/**
+ * The folder of the gate's scratch worktree `slot`, beside the task worktrees: a name no task can
+ * take (task names never start with "_"), so a test runner sees a plain checkout (nothing under
+ * .git or node_modules). A template without {repo} may be shared by several repositories, so
+ * the folder then names the repository too.
+ */
+export function gateScratchLocation(template: string, repoName: string, slot: number): string {
+  const folder = template.includes('{repo}') ? `_gate-${slot}` : `_${repoName}-gate-${slot}`;
+  // Without {task} every task would share one folder: the gate's goes beside it, not into it.
+  if (!template.includes('{task}'))
+    return path.join(path.dirname(worktreeLocation(template, repoName, '')), folder);
+  return worktreeLocation(template, repoName, folder);
+}
+
+/** The slot of a folder name gateScratchLocation gives (any repository's), or null. */
+export function gateScratchSlot(folder: string): number | null {
+  const m = /^_(?:.+-)?gate-(\d+)$/.exec(folder);
+  return m ? Number(m[1]) : null;
 }
 
 export function backupRef(task: string, at: Date): string {

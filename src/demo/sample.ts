@@ -39,9 +39,9 @@ export function sampleFiles(toolchain: string): Record<string, string> {
       '}',
       '',
     ].join('\n'),
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the sample's own TypeScript source.
     'src/greet.ts': [
       'export function greet(name: string): string {',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the sample's own TypeScript source.
       '  return `Welcome, ${name}`;',
       '}',
       '',

@@ -114,25 +114,30 @@ export function parseStreamJsonLog(text: string, pricing: PricingTable = DEFAULT
 }
 
 /**
- * Usage of a `codex exec --json` log: each `turn.completed` carries that turn's usage
- * (`input_tokens` includes `cached_input_tokens`, OpenAI style); older builds print
- * `token_count` events with a running `total_token_usage`. Codex prices are not in braid's
- * table, so the cost stays unknown (null).
+ * Usage of a `codex exec --json` log (checked with codex-cli 0.171): each `turn.completed` carries
+ * the turn's usage summed over its model calls: `input_tokens` includes `cached_input_tokens` and
+ * `cache_write_input_tokens` (OpenAI style), `output_tokens` includes `reasoning_output_tokens`.
+ * Older builds print `token_count` events with a running `total_token_usage`. Top-level `error`
+ * events are also retry notices ("Reconnecting... 1/5"): only the last turn's outcome says whether
+ * the run failed. Codex prices are not in braid's table, so the cost stays unknown (null).
  */
 export function parseCodexJsonLog(text: string): HeadlessUsage {
-  const turns = { input: 0, cached: 0, output: 0, n: 0 };
+  const turns = { input: 0, cached: 0, cacheWrite: 0, output: 0, n: 0 };
   let running: Json | null = null;
   let sessionId: string | null = null;
-  let failed = false;
+  let outcome: 'completed' | 'failed' | 'error' | null = null;
   for (const ev of jsonLines(text)) {
     if (ev.type === 'thread.started' && typeof ev.thread_id === 'string') sessionId = ev.thread_id;
     if (ev.type === 'session.created' && typeof ev.session_id === 'string') sessionId = ev.session_id;
-    if (ev.type === 'turn.failed' || ev.type === 'error') failed = true;
+    if (ev.type === 'turn.failed') outcome = 'failed';
+    if (ev.type === 'error' && outcome !== 'failed') outcome = 'error';
     if (ev.type === 'turn.completed' && isObject(ev.usage)) {
       turns.input += count(ev.usage.input_tokens);
       turns.cached += count(ev.usage.cached_input_tokens);
+      turns.cacheWrite += count(ev.usage.cache_write_input_tokens);
       turns.output += count(ev.usage.output_tokens);
       turns.n += 1;
+      outcome = 'completed';
     }
     const payload = isObject(ev.payload) ? ev.payload : isObject(ev.msg) ? ev.msg : ev;
     if (payload.type === 'token_count' && isObject(payload.info) && isObject(payload.info.total_token_usage))
@@ -142,9 +147,9 @@ export function parseCodexJsonLog(text: string): HeadlessUsage {
   const src = turns.n > 0 ? turns : running ? tallyRunning(running) : turns;
   const totals = totalsOf([], {});
   totals.tokens = {
-    input: Math.max(0, src.input - src.cached),
+    input: Math.max(0, src.input - src.cached - src.cacheWrite),
     output: src.output,
-    cacheCreation: 0,
+    cacheCreation: src.cacheWrite,
     cacheRead: src.cached,
   };
   totals.requests = turns.n;
@@ -153,7 +158,7 @@ export function parseCodexJsonLog(text: string): HeadlessUsage {
   return {
     sessionId,
     finished: turns.n > 0,
-    isError: seen ? failed : null,
+    isError: outcome ? outcome !== 'completed' : seen ? false : null,
     subtype: null,
     numTurns: turns.n || null,
     reported: seen,
@@ -166,6 +171,7 @@ function tallyRunning(u: Json) {
   return {
     input: count(u.input_tokens),
     cached: count(u.cached_input_tokens),
+    cacheWrite: count(u.cache_write_input_tokens),
     output: count(u.output_tokens),
     n: 0,
   };

@@ -1,6 +1,7 @@
 import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { isBraidError } from '../core/errors.js';
+import { type NoTestsFound, noTestsFound } from '../core/gate-output.js';
 import { gateVerdict } from '../core/queue-plan.js';
 import { run } from '../exec/run.js';
 import { git } from '../git/git.js';
@@ -12,6 +13,8 @@ export interface GateSettings {
   /** Any worktree of the repository (git commands run there). */
   repoDir: string;
   commonDir: string;
+  /** The pooled scratch worktree's folder (scratchDir: beside the task worktrees). */
+  scratch: string;
   /** The user's own gate command from braid.yaml; none means every candidate passes. */
   command: string | undefined;
   timeoutSec: number;
@@ -31,7 +34,16 @@ export interface GateRun {
   exitCode: number | null;
   timedOut: boolean;
   log: string | null;
+  /** The last lines the gate printed (raw), for a rejection to quote. */
+  tail: string[];
+  /** Set when a line of its output says the test runner found no tests at all. */
+  noTests: NoTestsFound | null;
+  /** How long the gate command ran (0 without a command). */
+  seconds: number;
 }
+
+/** Lines of output kept per run for quoting: more than a rejection shows, so blank ones can be dropped. */
+const KEPT_LINES = 60;
 
 export interface GateOutcome {
   verdict: 'pass' | 'task-red' | 'main-red';
@@ -83,8 +95,27 @@ export async function runGate(
   label: 'candidate' | 'main',
 ): Promise<GateRun> {
   const tree = await git(['rev-parse', `${commit}^{tree}`], { cwd: settings.repoDir });
-  if (!settings.command) return { passed: true, commit, tree, exitCode: 0, timedOut: false, log: null };
-  const dir = await prepareScratch(settings.repoDir, settings.commonDir, commit);
+  if (!settings.command)
+    return {
+      passed: true,
+      commit,
+      tree,
+      exitCode: 0,
+      timedOut: false,
+      log: null,
+      tail: [],
+      noTests: null,
+      seconds: 0,
+    };
+  const dir = await prepareScratch(
+    {
+      repoDir: settings.repoDir,
+      commonDir: settings.commonDir,
+      dir: settings.scratch,
+      onProgress: settings.onProgress,
+    },
+    commit,
+  );
   if (settings.prepare) await settings.prepare(dir);
   const log = nextLogPath(settings.commonDir, task);
   const out = createWriteStream(log);
@@ -96,6 +127,9 @@ export async function runGate(
   let exitCode: number | null = null;
   let timedOut = false;
   let pgid: number | null = null;
+  const tail: string[] = [];
+  let noTests: NoTestsFound | null = null;
+  const started = Date.now();
   try {
     // Its own process group: a timeout ends everything the gate started, not just sh.
     const res = await run('sh', ['-c', settings.command], {
@@ -108,7 +142,12 @@ export async function runGate(
         pgid = pid;
         if (settings.store) recordGateGroup(settings.store, 0, pid, task);
       },
-      onLine: (line) => out.write(`${line}\n`),
+      onLine: (line) => {
+        out.write(`${line}\n`);
+        tail.push(line);
+        if (tail.length > KEPT_LINES) tail.shift();
+        noTests ??= noTestsFound(line);
+      },
     });
     exitCode = res.code;
   } catch (err) {
@@ -117,14 +156,29 @@ export async function runGate(
   } finally {
     if (settings.store && pgid !== null) clearGateGroup(settings.store, 0, pgid);
   }
+  const seconds = (Date.now() - started) / 1000;
   if (timedOut) settings.onProgress?.(`gate for ${task} timed out after ${settings.timeoutSec} s; ended it`);
+  else
+    settings.onProgress?.(
+      `${task}: gate ${exitCode === 0 ? 'passed' : `failed (exit ${exitCode})`} ${label === 'main' ? 'on main alone' : 'on the candidate'} in ${seconds.toFixed(1)} s`,
+    );
   out.write(
     timedOut
       ? `# timed out after ${settings.timeoutSec} s: the gate's process group was ended\n`
-      : `# exit ${exitCode}\n`,
+      : `# exit ${exitCode} after ${seconds.toFixed(1)} s\n`,
   );
   await new Promise<void>((resolve) => out.end(resolve));
-  return { passed: exitCode === 0 && !timedOut, commit, tree, exitCode, timedOut, log };
+  return {
+    passed: exitCode === 0 && !timedOut,
+    commit,
+    tree,
+    exitCode,
+    timedOut,
+    log,
+    tail,
+    noTests,
+    seconds,
+  };
 }
 
 /** gate-<task>-<n>.log with n one past the highest kept, so every run's log survives. */

@@ -13,6 +13,8 @@ import { prepareScratch, resetScratch } from './scratch.js';
 export interface LadderInput {
   repoDir: string;
   commonDir: string;
+  /** The pooled scratch worktree's folder, where rerere replays a merge. */
+  scratch: string;
   /** Target branch name (for messages) and the commits being merged. */
   base: string;
   main: string;
@@ -63,7 +65,8 @@ export async function enableRerere(repoDir: string): Promise<void> {
 /** merge-tree ignores rerere, so the merge is redone in the scratch worktree where rerere can replay. */
 async function resolveWithRerere(input: LadderInput): Promise<string | null> {
   await enableRerere(input.repoDir);
-  const dir = await prepareScratch(input.repoDir, input.commonDir, input.main);
+  const place = { repoDir: input.repoDir, commonDir: input.commonDir, dir: input.scratch };
+  const dir = await prepareScratch({ ...place, onProgress: input.onProgress }, input.main);
   try {
     const env = await userIdentityEnv(dir);
     await gitRun(

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { gateFailureDetail } from '../core/gate-output.js';
 import { afterCasFailure, type QueueEntry } from '../core/queue-plan.js';
 import { globToRegExp, migrationNumber } from '../core/radar-parse.js';
 import type { Task, TaskStatus } from '../core/task.js';
@@ -16,8 +17,9 @@ import { updateEntry } from '../store/queue.js';
 import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../store/tasks.js';
 import { bringCheckoutsForward, checkoutBlockers } from './checkout.js';
 import { type LandContext, type LandOutcome, outcomeOf, targetBranch } from './context.js';
-import { gateCandidate } from './gate.js';
+import { type GateRun, gateCandidate } from './gate.js';
 import { climbLadder } from './ladder.js';
+import { scratchDir } from './scratch.js';
 
 /** Builds, gates and lands one queue entry, rebuilding while main moves under it. */
 export async function landEntry(ctx: LandContext, entry: QueueEntry): Promise<LandOutcome> {
@@ -55,6 +57,7 @@ export async function landEntry(ctx: LandContext, entry: QueueEntry): Promise<La
       const ladder = await climbLadder({
         repoDir: cwd,
         commonDir: ctx.repo.commonDir,
+        scratch: gateScratch(ctx),
         base,
         main,
         tip,
@@ -183,9 +186,17 @@ async function gateForLanding(
         : commit !== candidate
           ? `the gate ${failed} on replayed commit ${commit.slice(0, 8)} (${await subjectOf(cwd, commit)}), ${i + 1} of ${series.length}: with land.strategy rebase every commit lands on ${base}, so each must pass; fix that commit or land with squash (log: ${gate.log})`
           : `the gate ${lastOnCandidate?.timedOut ? `${timeout} on the candidate, twice` : 'failed twice on the candidate'} (log: ${gate.log})`;
-    return { passed: false, log: gate.log, reason };
+    // The run that decided: main's for a red main, else the candidate's last.
+    const quoted = gate.verdict === 'main-red' ? mainRun : lastOnCandidate;
+    return { passed: false, log: gate.log, reason: withDetail(reason, quoted) };
   }
   throw new Error('unreachable: the series ends with the candidate');
+}
+
+/** The reason, then (as more sentences) what the decisive run printed. */
+function withDetail(reason: string, run: GateRun | undefined): string {
+  const detail = run ? gateFailureDetail(run) : '';
+  return detail ? `${reason}.${detail}` : reason;
 }
 
 function reject(ctx: LandContext, entry: QueueEntry, task: Task | null, reason: string): LandOutcome {
@@ -207,6 +218,7 @@ function gateSettings(ctx: LandContext) {
   return {
     repoDir: ctx.repo.root,
     commonDir: ctx.repo.commonDir,
+    scratch: gateScratch(ctx),
     command: ctx.config.gate,
     timeoutSec: ctx.config.gate_timeout,
     leaseEnv: ctx.leaseEnv,
@@ -214,6 +226,11 @@ function gateSettings(ctx: LandContext) {
     onProgress: ctx.onProgress,
     store: ctx.store,
   };
+}
+
+/** The one pooled scratch worktree (slot 0), beside the task worktrees. */
+function gateScratch(ctx: LandContext): string {
+  return scratchDir(ctx.repo, ctx.config.worktrees, 0);
 }
 
 /** A migration the task adds whose number one on main already has (under migrations.glob). */

@@ -21,3 +21,14 @@ export function worktreeAdminDir(worktree: string): string | null {
   const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'));
   return m ? path.resolve(worktree, m[1].trim()) : null;
 }
+
+/** The shared git folder of a linked worktree (its admin folder's `commondir`); null for a main checkout. */
+export function worktreeCommonDir(worktree: string): string | null {
+  const admin = worktreeAdminDir(worktree);
+  if (!admin) return null;
+  try {
+    return path.resolve(admin, readFileSync(path.join(admin, 'commondir'), 'utf8').trim());
+  } catch {
+    return null;
+  }
+}

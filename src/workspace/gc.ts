@@ -7,6 +7,7 @@ import { withWorktreeLock } from '../git/worktree-lock.js';
 import type { Project } from '../project/project.js';
 import { endStaleGateGroups } from '../queue/gate-group.js';
 import { queueLockHolder } from '../queue/lock.js';
+import { removeOrphanScratch } from '../queue/scratch.js';
 import { isAbandoned, openOperations } from '../store/journal.js';
 import { listTasks } from '../store/tasks.js';
 import { dropOrphanDatabases } from './database-orphans.js';
@@ -20,6 +21,7 @@ export interface GcAction {
     | 'operation'
     | 'missing-worktree'
     | 'orphan-worktree'
+    | 'orphan-scratch'
     | 'orphan-database'
     | 'stale-lease'
     | 'stale-lock'
@@ -84,6 +86,11 @@ export async function collectGarbage(project: Project): Promise<GcAction[]> {
       target: wt.path,
       detail: `no task owned it; backed up at ${ref}`,
     });
+  }
+  // A running queue may be creating or using the gate's scratch worktree: only an idle one is tidied.
+  if (queueLockHolder(store) === null) {
+    for (const { dir, why } of await removeOrphanScratch(repo, project.config.worktrees))
+      actions.push({ kind: 'orphan-scratch', target: dir, detail: `gate scratch worktree removed: ${why}` });
   }
   await withWorktreeLock(repo.root, () => git(['worktree', 'prune'], { cwd: repo.root }));
   const names = new Set(listTasks(store.db).map((t) => t.name));
