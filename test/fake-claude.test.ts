@@ -207,7 +207,7 @@ describe('fake-claude with braid settings', () => {
 
   it('in print mode, like Claude Code, refuses what the permission policy does not allow and lists it', async () => {
     const { worktree, settings } = await addTask('t1');
-    const prompt = '@write a.txt one ;; @run touch b.txt ;; @commit c';
+    const prompt = '@write a.txt one ;; @run curl -s -o b.txt http://127.0.0.1:9 ;; @commit c';
     const result = async (ctx: Parameters<typeof claudeAgent.headless>[0]) => {
       const res = await launch(claudeAgent.headless(ctx), worktree, 't1');
       expect(res.code).toBe(0);
@@ -229,7 +229,10 @@ describe('fake-claude with braid settings', () => {
     // braid's headless default: edits and git commit pass, a command it did not allow is refused.
     const policy = await result({ prompt, worktree, settingsPath: settings, permissions });
     expect(policy.permission_denials).toEqual([
-      expect.objectContaining({ tool_name: 'Bash', tool_input: { command: 'touch b.txt' } }),
+      expect.objectContaining({
+        tool_name: 'Bash',
+        tool_input: { command: 'curl -s -o b.txt http://127.0.0.1:9' },
+      }),
     ]);
     expect(readdirSync(worktree)).toContain('a.txt');
     expect(readdirSync(worktree)).not.toContain('b.txt');

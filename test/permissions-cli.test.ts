@@ -80,13 +80,13 @@ describe('permission policy', () => {
   it('a run that was refused one command but committed work exits, with the refusal noted', async () => {
     p = await planRepo();
     setClaude('    allowed_tools: ["Bash(touch:*)"]\n');
-    const script = '@run touch ok.txt ;; @run rm -rf nothing ;; @commit partial';
+    const script = '@run touch ok.txt ;; @run curl -s http://127.0.0.1:9 ;; @commit partial';
     await runCli(p.repo.dir, ['new', 'part', '--headless', '--agent', 'claude', '-p', script], {
       env: env(),
     });
     const task = await ended('part');
     expect(task.status).toBe('exited');
-    expect(task.refusals).toEqual([{ tool: 'Bash', target: 'rm -rf nothing' }]);
+    expect(task.refusals).toEqual([{ tool: 'Bash', target: 'curl -s http://127.0.0.1:9' }]);
     expect(task.statusDetail).not.toContain('changed nothing');
     expect(await p.repo.git('show', '--stat', '--format=%s', 'braid/part')).toContain('ok.txt');
   });
