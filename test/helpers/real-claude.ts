@@ -95,7 +95,8 @@ export async function realClaudeRepo(
   } = {},
 ): Promise<RealClaudeRepo> {
   const repo = await tempRepo({ files: options.files ?? { 'README.md': '# sample\n' } });
-  const yaml = ['agent: claude', 'deps: none', ...(options.yaml ?? []), ''].join('\n');
+  const deps = options.yaml?.some((l) => l.startsWith('deps:')) ? [] : ['deps: none'];
+  const yaml = ['agent: claude', ...deps, ...(options.yaml ?? []), ''].join('\n');
   await repo.commit('braid config', { 'braid.yaml': yaml });
   const api = await messagesApi(options.api);
   const claude = realClaudeEnv(repo.parent, api, [repo.dir]);
