@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isProcessAlive } from '../src/exec/pid.js';
 import type { Project } from '../src/project/project.js';
 import { handleOf, startSession } from '../src/session/lifecycle.js';
@@ -40,8 +40,8 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   repo = await tempRepo({ files: { 'README.md': '# sample\n', 'app.js': 'console.log(1);\n' } });
   // The session's transcripts and the dashboard's reader meet in one private Claude config folder.
-  process.env.CLAUDE_CONFIG_DIR = path.join(repo.parent, 'claude');
-  mkdirSync(process.env.CLAUDE_CONFIG_DIR);
+  vi.stubEnv('CLAUDE_CONFIG_DIR', path.join(repo.parent, 'claude'));
+  mkdirSync(process.env.CLAUDE_CONFIG_DIR!);
   project = await projectFor(
     repo.dir,
     `ports: { names: [PORT], range: [4300, 4399], block: 1 }\n${FAKE_AGENT}`,
@@ -85,6 +85,7 @@ afterAll(async () => {
   }
   project?.close();
   repo?.cleanup();
+  vi.unstubAllEnvs();
 });
 
 const row = (task: string) => page.locator(`#overview tr[data-task="${task}"]`);
