@@ -4,7 +4,8 @@ import type { StatusChange } from '../core/status.js';
 import type { Task } from '../core/task.js';
 import { run } from '../exec/run.js';
 import { openStore, type Store, storePath } from '../store/db.js';
-import { payloadToRecord, recordHookEvent } from './hook-record.js';
+import { pausePoint } from '../store/journal.js';
+import { type HookRecordResult, payloadToRecord, recordHookEvent } from './hook-record.js';
 import {
   CONTEXT_EVENTS,
   HOOK_RESPONDERS,
@@ -18,6 +19,8 @@ export { logHookError };
 
 /** A hook must never stall the agent: wait this long for a busy store, then spool the event. */
 const HOOK_BUSY_TIMEOUT_MS = 250;
+/** How long the hook waits for git to name the repository. */
+const GIT_TIMEOUT_MS = 2_000;
 
 export interface HookInput {
   event: string;
@@ -40,7 +43,10 @@ export interface HookOutcome {
   commonDir?: string;
 }
 
-/** Records one hook event and its status change. Never throws: failures go to <commonDir>/braid/hook-errors.log. */
+/**
+ * Records one hook event and its status change, and asks the responders what to tell the agent.
+ * Never throws: failures go to <commonDir>/braid/hook-errors.log.
+ */
 export async function receiveHook(
   input: HookInput,
   responders: readonly HookResponder[] = HOOK_RESPONDERS,
@@ -48,6 +54,7 @@ export async function receiveHook(
   const at = Date.now();
   const payload = parsePayload(input.stdin);
   const dir = existingDir(payload.cwd) ?? input.cwd;
+  const task = input.env.BRAID_TASK || null;
   let commonDir: string | null = null;
   let store: Store | null = null;
   try {
@@ -56,32 +63,31 @@ export async function receiveHook(
     // Not a braid repository: leave no trace in it.
     if (!existsSync(storePath(commonDir))) return skip(null, `no braid state in ${commonDir}`);
     const where = commonDir;
-    const task = input.env.BRAID_TASK || null;
-    let recorded: ReturnType<typeof recordHookEvent>;
+    let answer: { recorded: HookRecordResult; output: string | null } | null;
     try {
       store = openStore(where, { busyTimeoutMs: HOOK_BUSY_TIMEOUT_MS });
       const s = store;
       // Events spooled earlier go in before ours, in their own transaction: ours failing must not undo them.
       drainHookSpool(s, where, (why) => logHookError(where, input.event, why));
-      recorded = s.tx(() => recordHookEvent(s, { event: input.event, task, dir, payload }));
+      // The responders' reads and writes (a note marked delivered) share the event's transaction:
+      // once the hook holds the store nothing else can be refused; a busy store spools the event,
+      // and what the responders would have said waits for the session's next hook.
+      answer = s.tx(() => {
+        const recorded = recordHookEvent(s, { event: input.event, task, dir, payload });
+        if (!recorded) return null;
+        return { recorded, output: respond(recorded.task, input.event, payload, responders, s, where) };
+      });
     } catch (err) {
       if (!isBusy(err)) logHookError(where, input.event, `store unusable, event spooled: ${describe(err)}`);
-      spoolHookEvent(where, {
-        id: newSpoolId(),
-        at,
-        event: input.event,
-        task,
-        dir,
-        payload: payloadToRecord(payload),
-      });
-      return { task: null, change: null, output: null, error: null, spooled: true };
+      return spool(where);
     }
-    if (!recorded) return skip(commonDir, `no task for BRAID_TASK=${input.env.BRAID_TASK ?? ''} or ${dir}`);
-    const output = respond(recorded.task, input.event, payload, responders, store, commonDir);
+    // Test seam: the store work is done; a test takes the store here to prove nothing else needs it.
+    pausePoint('hook', 'recorded');
+    if (!answer) return skip(commonDir, `no task for BRAID_TASK=${input.env.BRAID_TASK ?? ''} or ${dir}`);
     return {
-      task: recorded.task.name,
-      change: recorded.change,
-      output,
+      task: answer.recorded.task.name,
+      change: answer.recorded.change,
+      output: answer.output,
       error: null,
       spooled: false,
       commonDir,
@@ -90,6 +96,18 @@ export async function receiveHook(
     return skip(commonDir, describe(err));
   } finally {
     store?.close();
+  }
+
+  function spool(where: string): HookOutcome {
+    spoolHookEvent(where, {
+      id: newSpoolId(),
+      at,
+      event: input.event,
+      task,
+      dir,
+      payload: payloadToRecord(payload),
+    });
+    return { task: null, change: null, output: null, error: null, spooled: true };
   }
 
   function skip(where: string | null, why: string): HookOutcome {
@@ -121,7 +139,10 @@ function respond(
   const texts: string[] = [];
   for (const responder of responders) {
     try {
-      const text = responder(task, event, payload, { db: store.db, store, commonDir });
+      // A savepoint each: a responder that throws undoes its own writes, not the event's.
+      const text = store.db.transaction(() =>
+        responder(task, event, payload, { db: store.db, store, commonDir }),
+      )();
       if (text) texts.push(text);
     } catch (err) {
       logHookError(commonDir, event, `responder failed: ${(err as Error)?.stack ?? String(err)}`);
@@ -135,7 +156,7 @@ function respond(
 async function findCommonDir(cwd: string): Promise<string | null> {
   const res = await run('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], {
     cwd,
-    timeoutMs: 2_000,
+    timeoutMs: GIT_TIMEOUT_MS,
     allowFailure: true,
   });
   const dir = res.code === 0 ? res.stdout.trim() : '';
