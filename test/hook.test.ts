@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receiveHook } from '../src/agents/hook-receiver.js';
@@ -178,6 +178,27 @@ describe('braid hook', () => {
     const next = await fire(wt, 'PostToolUse', { tool_name: 'Read', tool_input: {} }, 't1');
     expect(result.stdout + next.stdout).toContain('the API moved to v2');
     expect(listNotes(store.db)[0].deliveredTo.map((d) => d.task)).toEqual(['t1']);
+  });
+
+  it('keeps the event when git fails or hangs for the hook: BRAID_REPO names the repository', async () => {
+    const wt = await addTask('t1');
+    const bin = path.join(repo.parent, 'bad-git');
+    mkdirSync(bin);
+    const fake = (name: string, body: string) => {
+      writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    };
+    fake('git', 'echo "fatal: broken for this test" >&2; exit 128');
+    const env = { PATH: `${bin}:${process.env.PATH}`, BRAID_REPO: repo.dir };
+    const failed = await fire(wt, 'UserPromptSubmit', { prompt: 'one' }, 't1', env);
+    expect(failed.code).toBe(0);
+    // A git that never answers: the hook gives up on it and still keeps the event.
+    fake('git', 'exec sleep 600');
+    const hung = await fire(wt, 'PostToolUse', { tool_name: 'Read', tool_input: {} }, 't1', env);
+    expect(hung.code).toBe(0);
+    expect((await runCli(repo.dir, ['ls', '--json'])).code).toBe(0);
+    const hooks = listEvents(store.db, { task: 't1' }).filter((e) => e.kind === 'hook');
+    expect(hooks.map((e) => e.data.event)).toEqual(['UserPromptSubmit', 'PostToolUse']);
+    expect(getTask(store.db, 't1')!.status).toBe('working');
   });
 
   it('finds the task from the payload cwd when BRAID_TASK is absent', async () => {

@@ -14,12 +14,13 @@ import {
   MAX_CONTEXT_CHARS,
 } from './hook-responders.js';
 import { drainHookSpool, logHookError, newSpoolId, spoolHookEvent } from './hook-spool.js';
+import { sessionCommonDir } from './session-repo.js';
 
 export { logHookError };
 
 /** A hook must never stall the agent: wait this long for a busy store, then spool the event. */
 const HOOK_BUSY_TIMEOUT_MS = 250;
-/** How long the hook waits for git to name the repository. */
+/** How long the hook waits for git to name the repository before it falls back to BRAID_REPO. */
 const GIT_TIMEOUT_MS = 2_000;
 
 export interface HookInput {
@@ -45,7 +46,8 @@ export interface HookOutcome {
 
 /**
  * Records one hook event and its status change, and asks the responders what to tell the agent.
- * Never throws: failures go to <commonDir>/braid/hook-errors.log.
+ * Never throws, and never loses the event: whatever fails (git, the store, a responder) the event
+ * is recorded or spooled; other failures go to <commonDir>/braid/hook-errors.log.
  */
 export async function receiveHook(
   input: HookInput,
@@ -58,10 +60,9 @@ export async function receiveHook(
   let commonDir: string | null = null;
   let store: Store | null = null;
   try {
-    commonDir = await findCommonDir(dir);
-    if (!commonDir) return skip(null, `not inside a git repository: ${dir}`);
-    // Not a braid repository: leave no trace in it.
-    if (!existsSync(storePath(commonDir))) return skip(null, `no braid state in ${commonDir}`);
+    const found = await braidRepoOf(dir, input.env, (where, why) => logHookError(where, input.event, why));
+    if ('skip' in found) return skip(null, found.skip);
+    commonDir = found.commonDir;
     const where = commonDir;
     let answer: { recorded: HookRecordResult; output: string | null } | null;
     try {
@@ -93,7 +94,17 @@ export async function receiveHook(
       commonDir,
     };
   } catch (err) {
-    return skip(commonDir, describe(err));
+    // Anything else that went wrong: the session's repository still gets the event.
+    const where = commonDir ?? sessionCommonDir(input.env);
+    logHookError(where, input.event, `event spooled after: ${describe(err)}`);
+    if (where && existsSync(storePath(where))) {
+      try {
+        return spool(where);
+      } catch (spoolErr) {
+        return skip(where, `could not spool the event either: ${describe(spoolErr)}`);
+      }
+    }
+    return { task: null, change: null, output: null, error: describe(err), spooled: false };
   } finally {
     store?.close();
   }
@@ -153,11 +164,43 @@ function respond(
   return JSON.stringify({ hookSpecificOutput: { hookEventName: event, additionalContext } });
 }
 
+type RepoFound = { commonDir: string } | { skip: string };
+
+/**
+ * The braid repository the event belongs to: the one git finds around `dir`, else (git failed or
+ * slow, or `dir` lies outside braid's repository) the session's own, from BRAID_REPO.
+ */
+async function braidRepoOf(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  log: (where: string, why: string) => void,
+): Promise<RepoFound> {
+  let found: string | null = null;
+  let gitFailed: string | null = null;
+  try {
+    found = await findCommonDir(dir);
+  } catch (err) {
+    gitFailed = (err as Error)?.message ?? String(err);
+  }
+  if (found && existsSync(storePath(found))) return { commonDir: found };
+  const session = sessionCommonDir(env);
+  if (session && existsSync(storePath(session))) {
+    if (gitFailed)
+      log(session, `git could not name the repository of ${dir} (${gitFailed}); used BRAID_REPO`);
+    return { commonDir: session };
+  }
+  if (gitFailed) return { skip: `git could not name the repository of ${dir}: ${gitFailed}` };
+  // Not a braid repository: leave no trace in it.
+  return { skip: found ? `no braid state in ${found}` : `not inside a git repository: ${dir}` };
+}
+
 async function findCommonDir(cwd: string): Promise<string | null> {
   const res = await run('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], {
     cwd,
     timeoutMs: GIT_TIMEOUT_MS,
     allowFailure: true,
+    // A git that hangs (or a wrapper of it) is ended whole at the timeout.
+    processGroup: true,
   });
   const dir = res.code === 0 ? res.stdout.trim() : '';
   return dir ? realpathSync(dir) : null;
