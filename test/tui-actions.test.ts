@@ -68,9 +68,10 @@ describe('braid ui keys acting on real sessions', () => {
   it('x stops the session: its pane process is gone and the task has ended', async () => {
     const target = pane('echoer');
     const pid = handleOf(getTask(project.store.db, 'echoer')!)!.pid!;
-    const { ui, shows } = dashboard('echoer');
+    const { ui, shows, frame } = dashboard('echoer');
     try {
       await shows('echoer');
+      expect(frame()).toContain('x stop');
       ui.stdin.write('x');
       await shows('stopped echoer');
       const dead = await tmux.run(['display-message', '-p', '-t', target, '#{pane_dead}']);
@@ -82,6 +83,11 @@ describe('braid ui keys acting on real sessions', () => {
         15_000,
         'echoer ended',
       );
+      // Ended: the keys no longer offer stop, and x does nothing.
+      await eventually(() => !frame().includes('x stop'), 15_000, `no "x stop" in:\n${frame()}`);
+      ui.stdin.write('x');
+      expect(frame()).not.toContain('stopping echoer');
+      expect(frame()).toMatch(/1 task|\d+ tasks/);
     } finally {
       ui.unmount();
     }

@@ -110,6 +110,14 @@ describe('web dashboard in Chromium', () => {
     expect(await portLink.getAttribute('href')).toMatch(/^http:\/\/127\.0\.0\.1:43\d\d\/$/);
     // beta and delta both touch the tree: the radar matrix has a row per live task.
     await page.locator('#radar table.matrix td[data-pair="beta|delta"]').waitFor();
+    expect(await page.locator('#radar').textContent()).toContain(
+      '. no overlap (independent) · - the task itself',
+    );
+    // Counts in the right number: beta changed two files, delta one file in one commit.
+    expect(await row('beta').textContent()).toContain('2 files');
+    expect(await row('delta').textContent()).toContain('1 file, 1 commit');
+    // A shell task whose command runs is working, not starting.
+    await row('gamma').locator('[data-role="status"]', { hasText: 'working' }).waitFor();
   });
 
   it('follows a real agent without a reload: its hook status, RAM, cost, chart and log tail', async () => {
@@ -244,6 +252,9 @@ describe('web dashboard in Chromium', () => {
       .locator('[data-role="status"]', { hasText: /exited|failed/ })
       .waitFor();
     expect(isProcessAlive(pid)).toBe(false);
+    // Nothing left to stop: the button is gone, remove stays.
+    await row('gamma').locator('button[data-action="stop"]').waitFor({ state: 'detached' });
+    expect(await row('gamma').locator('button[data-action="rm"]').count()).toBe(1);
   });
 
   it('removes a clean task after confirmation and refuses one with unlanded work', async () => {

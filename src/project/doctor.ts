@@ -1,5 +1,6 @@
 import { type BraidConfig, defaultConfig } from '../core/config.js';
 import { isBraidError } from '../core/errors.js';
+import { plural } from '../core/plural.js';
 import { run } from '../exec/run.js';
 import { MIN_GIT, parseGitVersion } from '../git/git.js';
 import { findRepo, type RepoInfo } from '../git/repo.js';
@@ -134,7 +135,7 @@ async function portsCheck(config: BraidConfig): Promise<DoctorCheck> {
     'free ports',
     free >= config.ports.block,
     false,
-    `${free} of the first ${ports.length} ports in ${low}-${high} are free (on 127.0.0.1 and ::)`,
+    `${free} of the first ${plural(ports.length, 'port')} in ${low}-${high} are free (on 127.0.0.1 and ::)`,
     'Stop what holds those ports, or move ports.range in braid.yaml.',
   );
 }
