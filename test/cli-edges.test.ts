@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../src/store/schema.js';
 import { cliJson, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
+import { eventually } from './helpers/tmux.js';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
@@ -25,6 +26,19 @@ describe('edges of braid new and the store', () => {
     expect(res.stderr).toContain('braid needs git 2.38');
     expect(res.stderr).toContain('found git version 2.30.0');
     expect(res.stderr).toMatch(/Upgrade git/);
+  });
+
+  it('a shell task whose command runs is working (not starting), and exited once it is done', async () => {
+    repo = await tempRepo();
+    const marker = path.join(repo.parent, 'go');
+    // The command runs until the test lets it end.
+    const prompt = `while [ ! -e '${marker}' ]; do sleep 0.1; done`;
+    const res = await runCli(repo.dir, ['new', 'sh1', '--agent', 'shell', '--headless', '-p', prompt]);
+    expect(res.code, res.stderr).toBe(0);
+    const status = async () => (await cliJson<LsJson>(repo.dir, ['ls'])).tasks[0].status;
+    expect(await status()).toBe('working');
+    writeFileSync(marker, '');
+    await eventually(async () => (await status()) === 'exited', 20_000, 'sh1 exited');
   });
 
   it('works while main is checked out in another worktree', async () => {

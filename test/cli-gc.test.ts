@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { selfIdentity } from '../src/exec/pid.js';
@@ -150,5 +158,75 @@ describe('braid gc repairs', () => {
       detail: `holder pid ${holder.pid} is gone`,
     });
     expect(await locks()).toEqual([]);
+  });
+
+  it('a ref lock a killed git left: braid new says to run gc, which removes it (not a fresh, held or busy one)', async () => {
+    repo = await tempRepo();
+    const heads = path.join(repo.dir, '.git/refs/heads/braid');
+    mkdirSync(heads, { recursive: true });
+    const old = new Date(Date.now() - 5 * 60_000);
+    const lockFile = (name: string, aged: boolean) => {
+      const file = path.join(heads, `${name}.lock`);
+      writeFileSync(file, '');
+      if (aged) utimesSync(file, old, old);
+      return file;
+    };
+    // What `braid new k7` SIGKILLed while git held the ref leaves behind.
+    const stale = lockFile('k7', true);
+    const failed = await runCli(repo.dir, ['new', 'k7', '--no-start']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/cannot lock ref 'refs\/heads\/braid\/k7'/);
+    expect(failed.stderr).toMatch(/run braid gc, which removes braid's ref lock files older than a minute/);
+
+    const fresh = lockFile('fresh', false);
+    const held = lockFile('held', true);
+    // A process that has the lock open (as git has while it writes the new id).
+    const holder = spawn('sh', ['-c', 'exec 3<"$1"; echo ready; exec sleep 600', 'sh', held], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    try {
+      await new Promise((r) => holder.stdout.once('data', r));
+      const gc = await cliJson<GcJson>(repo.dir, ['gc']);
+      const verdict = (file: string) =>
+        gc.actions.find((a) => a.kind === 'stale-ref-lock' && a.target === file);
+      expect(verdict(stale)?.detail).toMatch(/^removed: left \d+ s ago by a git that is gone$/);
+      expect(verdict(fresh)?.detail).toMatch(/^kept: only \d+ s old$/);
+      expect(verdict(held)?.detail).toBe(`kept: pid ${holder.pid} has it open`);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
+    const again = await runCli(repo.dir, ['new', 'k7', '--no-start']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await repo.git('rev-parse', '--verify', 'refs/heads/braid/k7')).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('keeps an old ref lock while a git process works in the repository', async () => {
+    repo = await tempRepo();
+    const heads = path.join(repo.dir, '.git/refs/heads/braid');
+    mkdirSync(heads, { recursive: true });
+    const file = path.join(heads, 'busy.lock');
+    writeFileSync(file, '');
+    const old = new Date(Date.now() - 5 * 60_000);
+    utimesSync(file, old, old);
+    // A long git (a big fetch, say) in the main checkout: a process named git, whatever it does.
+    const bin = path.join(repo.parent, 'slow-git');
+    mkdirSync(bin);
+    copyFileSync('/bin/sleep', path.join(bin, 'git'));
+    chmodSync(path.join(bin, 'git'), 0o755);
+    const git = spawn(path.join(bin, 'git'), ['600'], { cwd: repo.dir, stdio: 'ignore' });
+    try {
+      await eventually(() => readlinkSync(`/proc/${git.pid}/exe`).endsWith('/git'), 10_000, 'the git');
+      const gc = await cliJson<GcJson>(repo.dir, ['gc']);
+      expect(gc.actions).toContainEqual({
+        kind: 'stale-ref-lock',
+        target: file,
+        detail: `kept: git runs in this repository (pid ${git.pid})`,
+      });
+    } finally {
+      git.kill('SIGKILL');
+    }
+    expect(existsSync(file)).toBe(true);
   });
 });

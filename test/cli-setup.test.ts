@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isProcessAlive } from '../src/exec/pid.js';
 import { cliJson, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 
@@ -72,5 +73,27 @@ describe('setup and dependencies through braid new', () => {
       'module.exports = 1;\n',
     );
     expect(existsSync(path.join(res.task.worktree, 'ran-setup'))).toBe(false);
+  });
+});
+
+describe('setup_timeout', () => {
+  it('ends the whole setup (a background child holding the pipes too) and names the log and the key', async () => {
+    repo = await tempRepo({ files: { 'package.json': '{}\n' } });
+    // The child in the background keeps stdout open: killing sh alone would leave braid waiting on it.
+    writeFileSync(
+      path.join(repo.dir, 'braid.yaml'),
+      'setup: ["sleep 600 & echo sleeper $!; wait"]\nsetup_timeout: 2\n',
+    );
+    const res = await runCli(repo.dir, ['new', 'slow', '--no-start'], { timeoutMs: 120_000 });
+    expect(res.code).toBe(1);
+    const log = path.join(repo.dir, '.git/braid/logs/slow/setup.log');
+    expect(res.stderr).toMatch(/setup command timed out after 2 s \(setup_timeout in braid\.yaml\)/);
+    expect(res.stderr).toContain(log);
+    const text = readFileSync(log, 'utf8');
+    expect(text).toMatch(/\[braid\] timed out after 2 s \(setup_timeout\)/);
+    const sleeper = Number(/sleeper (\d+)/.exec(text)?.[1]);
+    expect(sleeper).toBeGreaterThan(0);
+    // Its group was ended before braid returned (the pipes it held are closed): no sleep 600 is left.
+    expect(isProcessAlive(sleeper)).toBe(false);
   });
 });

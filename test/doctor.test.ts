@@ -1,10 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/exec/run.js';
 import { runDoctor } from '../src/project/doctor.js';
 import { detectCapabilities } from '../src/sandbox/capabilities.js';
+import { portIsFree } from '../src/workspace/ports.js';
 import { runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 
@@ -77,6 +79,30 @@ describe('braid doctor', () => {
     expect(out.code).toBe(0);
     expect(out.checks.find((c) => c.name === 'repository')).toMatchObject({ ok: false, required: false });
     expect(out.checks.some((c) => c.name === 'state store')).toBe(false);
+  });
+
+  it('counts a port held on IPv6 only as taken, as braid new does', async () => {
+    const held: Server[] = [];
+    try {
+      // A dev server on `::` only (say, Vite on localhost=::1): 127.0.0.1 alone would look free.
+      for (let port = 47310; port <= 47319; port++) {
+        const server = createServer();
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen({ port, host: '::', ipv6Only: true }, () => resolve());
+        });
+        held.push(server);
+      }
+      repo.write('braid.yaml', 'ports: { range: [47310, 47319], block: 10 }\n');
+      const { checks } = await doctorJson(repo.dir);
+      const ports = checks.find((c) => c.name === 'free ports');
+      expect(ports).toMatchObject({ ok: false, required: false });
+      expect(ports?.detail).toBe('0 of the first 10 ports in 47310-47319 are free (on 127.0.0.1 and ::)');
+      expect(await portIsFree(47310)).toBe(false);
+    } finally {
+      for (const server of held) await new Promise((r) => server.close(r));
+      rmSync(path.join(repo.dir, 'braid.yaml'), { force: true });
+    }
   });
 
   it('reports sandbox and cgroups from the same detection --sandbox and limits use', async () => {

@@ -1,9 +1,11 @@
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isBraidError } from '../src/core/errors.js';
+import { type BraidError, isBraidError } from '../src/core/errors.js';
 import { run } from '../src/exec/run.js';
 import { GitError, git, parseGitVersion } from '../src/git/git.js';
 import { findRepo, resolveCommit } from '../src/git/repo.js';
-import { type TempRepo, tempRepo } from './helpers/repo.js';
+import { runCli } from './helpers/cli.js';
+import { g, type TempRepo, tempRepo } from './helpers/repo.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());
@@ -28,6 +30,27 @@ describe('git runner', () => {
     expect(fromLinked.commonDir).toBe(fromMain.commonDir);
     expect(fromLinked.toplevel).toBe(wt);
     expect(fromMain.name).toBe('my project');
+  });
+
+  it('says a bare repository (or a .git folder) is not a checkout, rather than no repository', async () => {
+    repo = await tempRepo();
+    const bare = path.join(repo.parent, 'bare.git');
+    await g(repo.parent, 'clone', '-q', '--bare', repo.dir, bare);
+    const err = await findRepo(bare).catch((e: unknown) => e);
+    expect(isBraidError(err, 'E_NOT_A_REPO')).toBe(true);
+    expect((err as BraidError).message).toBe(
+      `${bare} is a bare git repository: it has no checkout for braid to work in`,
+    );
+    expect((err as BraidError).hint).toMatch(/^braid needs a checkout: git clone /);
+    const cli = await runCli(bare, ['ls']);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain('is a bare git repository');
+    expect(cli.stderr).not.toContain('is not inside a git repository');
+
+    const inside = await findRepo(path.join(repo.dir, '.git')).catch((e: unknown) => e);
+    expect((inside as BraidError).message).toMatch(/is inside a repository's git folder, not its checkout$/);
+    const outside = await findRepo(repo.parent).catch((e: unknown) => e);
+    expect((outside as BraidError).message).toBe(`${repo.parent} is not inside a git repository`);
   });
 
   it('refuses refs that look like options', async () => {

@@ -115,6 +115,7 @@ afterEach(() => {
 });
 
 describe('the hook spool', () => {
+  // About a hundred real processes (worktrees, hooks, ls): a loaded machine needs more than a minute.
   it('spools 20 hooks while another process locks the store; braid ls applies them as if they went straight in', async () => {
     const direct: Record<string, string> = {};
     const spooled: Record<string, string> = {};
@@ -161,7 +162,7 @@ describe('the hook spool', () => {
     for (const key of KEYS) expect(outcome(`s-${key}`)).toEqual(outcome(`d-${key}`));
     expect(spoolFiles()).toEqual([]);
     expect(hookErrors()).toBe('');
-  });
+  }, 180_000);
 
   it('the next hook that gets the store applies the spool before its own event', async () => {
     const wt = await addTask('t1');

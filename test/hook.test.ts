@@ -1,13 +1,18 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receiveHook } from '../src/agents/hook-receiver.js';
 import { findRepo } from '../src/git/repo.js';
-import { openStore, type Store } from '../src/store/db.js';
+import { addNote, listNotes } from '../src/notes/store.js';
+import { openStore, type Store, storePath } from '../src/store/db.js';
 import { appendEvent, getTask, listEvents } from '../src/store/tasks.js';
-import { runCli } from './helpers/cli.js';
-import { type TempRepo, tempRepo } from './helpers/repo.js';
+import { CLI, runCli } from './helpers/cli.js';
+import { processState } from './helpers/process.js';
+import { GIT_TEST_ENV, type TempRepo, tempRepo } from './helpers/repo.js';
+import { lockStore } from './helpers/store-locker.js';
 import { addWorktreeTask } from './helpers/tasks.js';
+import { eventually } from './helpers/tmux.js';
 
 let repo: TempRepo;
 let commonDir: string;
@@ -16,15 +21,46 @@ let store: Store;
 const addTask = (name: string) => addWorktreeTask(repo, store, name);
 
 /** Fires `braid hook <event>` as a real process, the way Claude Code does. */
-function fire(cwd: string, event: string, payload: Record<string, unknown>, task: string | null) {
-  const body = {
-    session_id: 'sess-1',
-    transcript_path: '/t/sess-1.jsonl',
+function fire(
+  cwd: string,
+  event: string,
+  payload: Record<string, unknown>,
+  task: string | null,
+  env: NodeJS.ProcessEnv = {},
+) {
+  return runCli(cwd, ['hook', event], {
+    env: { BRAID_TASK: task ?? '', ...env },
+    input: hookBody(cwd, event, payload),
+  });
+}
+
+function hookBody(cwd: string, event: string, payload: Record<string, unknown>): string {
+  const body = { session_id: 'sess-1', transcript_path: '/t/sess-1.jsonl', cwd, hook_event_name: event };
+  return JSON.stringify({ ...body, ...payload });
+}
+
+/** The same, as a child the test can stop and continue (BRAID_PAUSE_AT). */
+function spawnHook(
+  cwd: string,
+  event: string,
+  payload: Record<string, unknown>,
+  task: string,
+  env: NodeJS.ProcessEnv,
+) {
+  const child = spawn(process.execPath, [CLI, 'hook', event], {
     cwd,
-    hook_event_name: event,
-    ...payload,
-  };
-  return runCli(cwd, ['hook', event], { env: { BRAID_TASK: task ?? '' }, input: JSON.stringify(body) });
+    env: { ...process.env, ...GIT_TEST_ENV, BRAID_NO_SUPERVISOR: '1', BRAID_TASK: task, ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  const done = new Promise<{ code: number | null; stdout: string }>((resolve) =>
+    child.once('close', (code) => resolve({ code, stdout })),
+  );
+  child.stdin.end(hookBody(cwd, event, payload));
+  return { pid: child.pid as number, done };
 }
 
 const hookErrors = () => {
@@ -84,11 +120,14 @@ describe('braid hook', () => {
     expect(hookErrors()).toBe('');
   });
 
+  // Some fifty real processes at once: a loaded machine needs more than a minute.
   it('loses no event when 40 hooks from 4 tasks fire at once', async () => {
     const names = ['a1', 'a2', 'a3', 'a4'];
     // One after another: git itself races on concurrent `worktree add` (braid serialises its own).
     const worktrees: string[] = [];
     for (const n of names) worktrees.push(await addTask(n));
+    // A note waiting for every task: its responder reads and writes the store on each hook too.
+    addNote(store.db, 'rebase on main before you finish');
     const runs = [];
     for (let i = 0; i < 10; i++) {
       for (const [k, name] of names.entries()) {
@@ -104,7 +143,62 @@ describe('braid hook', () => {
       expect(events).toHaveLength(10);
       expect(getTask(store.db, name)!.status).toBe('working');
     }
+    // Each task is told the note once: by one of its hooks, else (all spooled) by its next one.
+    const later = [];
+    for (const [k, name] of names.entries())
+      later.push(await fire(worktrees[k], 'PreToolUse', { tool_name: 'Read', tool_input: {} }, name));
+    const told = [...results, ...later].filter((r) => r.stdout.includes('rebase on main before you finish'));
+    expect(told).toHaveLength(names.length);
+    const [note] = listNotes(store.db);
+    expect(note.deliveredTo.map((d) => `${d.task}:${d.via}`).sort()).toEqual(
+      names.map((n) => `${n}:context`),
+    );
     expect(hookErrors()).toBe('');
+  }, 180_000);
+
+  it('needs no store after the event went in: a note still reaches the agent when the store is taken then', async () => {
+    const wt = await addTask('t1');
+    addNote(store.db, 'the API moved to v2');
+    // The hook stops itself once its store work is done; another process then takes the store.
+    const hook = spawnHook(wt, 'PreToolUse', { tool_name: 'Read', tool_input: {} }, 't1', {
+      BRAID_PAUSE_AT: 'hook:recorded',
+    });
+    await eventually(() => processState(hook.pid) === 'T', 30_000, 'the hook to stop after recording');
+    const locker = await lockStore(storePath(commonDir));
+    let result: { code: number | null; stdout: string };
+    try {
+      process.kill(hook.pid, 'SIGCONT');
+      result = await hook.done;
+    } finally {
+      await locker.release();
+    }
+    expect(result.code).toBe(0);
+    expect(hookErrors()).toBe('');
+    // Said on this hook, or (had it been kept back) on the next one.
+    const next = await fire(wt, 'PostToolUse', { tool_name: 'Read', tool_input: {} }, 't1');
+    expect(result.stdout + next.stdout).toContain('the API moved to v2');
+    expect(listNotes(store.db)[0].deliveredTo.map((d) => d.task)).toEqual(['t1']);
+  });
+
+  it('keeps the event when git fails or hangs for the hook: BRAID_REPO names the repository', async () => {
+    const wt = await addTask('t1');
+    const bin = path.join(repo.parent, 'bad-git');
+    mkdirSync(bin);
+    const fake = (name: string, body: string) => {
+      writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    };
+    fake('git', 'echo "fatal: broken for this test" >&2; exit 128');
+    const env = { PATH: `${bin}:${process.env.PATH}`, BRAID_REPO: repo.dir };
+    const failed = await fire(wt, 'UserPromptSubmit', { prompt: 'one' }, 't1', env);
+    expect(failed.code).toBe(0);
+    // A git that never answers: the hook gives up on it and still keeps the event.
+    fake('git', 'exec sleep 600');
+    const hung = await fire(wt, 'PostToolUse', { tool_name: 'Read', tool_input: {} }, 't1', env);
+    expect(hung.code).toBe(0);
+    expect((await runCli(repo.dir, ['ls', '--json'])).code).toBe(0);
+    const hooks = listEvents(store.db, { task: 't1' }).filter((e) => e.kind === 'hook');
+    expect(hooks.map((e) => e.data.event)).toEqual(['UserPromptSubmit', 'PostToolUse']);
+    expect(getTask(store.db, 't1')!.status).toBe('working');
   });
 
   it('finds the task from the payload cwd when BRAID_TASK is absent', async () => {

@@ -122,6 +122,23 @@ describe.skipIf(!!noBwrap)('sandboxed sessions through the CLI (real bwrap)', ()
     expect(await g(repo, 'log', '-1', '--format=%s', 'braid/boxed')).toBe('own-work');
   });
 
+  it('cannot read a secret planted in the home folder (hidden by default)', async () => {
+    const repo = await sandboxRepo('sandbox: true\n');
+    const home = path.join(path.dirname(repo), 'home');
+    mkdirSync(home);
+    writeFileSync(path.join(home, '.braid-bar-secret'), 'bar-secret\n');
+    const script =
+      'cat ~/.braid-bar-secret > seen.txt 2>&1; cat ~/.braid-bar-secret >> seen.txt 2>&1; echo done >> seen.txt';
+    const res = await runCli(repo, ['new', 'sec', '--agent', 'shell', '--headless', '-p', script], {
+      env: { HOME: home },
+    });
+    expect(res.code, res.stderr).toBe(0);
+    const seen = path.join(path.dirname(repo), 'repo.braid', 'sec', 'seen.txt');
+    await until(() => read(seen).includes('done'), 'the session to finish');
+    expect(read(seen)).not.toContain('bar-secret\n');
+    expect(read(seen)).toMatch(/No such file or directory/);
+  });
+
   it('--readonly runs in the main checkout and can write nothing there', async () => {
     const repo = await sandboxRepo('sandbox: { network: none }\n');
     const script =

@@ -10,6 +10,8 @@ describe('sandbox and limits from braid.yaml and flags', () => {
     expect(sandboxWish(config({}), { sandbox: true }, '/w', '/home/u')).toEqual({
       network: 'all',
       writable: [],
+      hide: ['/home/u'],
+      read: [],
       readonly: false,
     });
     expect(sandboxWish(config({ sandbox: true }), {}, '/w', '/home/u')?.network).toBe('all');
@@ -26,6 +28,17 @@ describe('sandbox and limits from braid.yaml and flags', () => {
     expect(wish?.network).toEqual({ allow: ['api.example.com'] });
     expect(wish?.writable).toEqual(['/home/u/.gradle', '/w/build', '/srv/x']);
     expect(sandboxWish(config({ sandbox: { network: 'none' } }), {}, '/w')?.network).toBe('none');
+  });
+
+  it('hides the home folder unless sandbox.hide says otherwise; sandbox.read keeps paths readable', () => {
+    const wish = (sandbox: unknown) => sandboxWish(config({ sandbox }), {}, '/w', '/home/u');
+    expect(wish(true)).toMatchObject({ hide: ['/home/u'], read: [] });
+    expect(wish({ read: ['~/.aws', 'docs'] })).toMatchObject({
+      hide: ['/home/u'],
+      read: ['/home/u/.aws', '/w/docs'],
+    });
+    expect(wish({ hide: [] })?.hide).toEqual([]);
+    expect(wish({ hide: ['~', '/srv/secrets'] })?.hide).toEqual(['/home/u', '/srv/secrets']);
   });
 
   it('limits: none unless one is set; required defaults to false', () => {

@@ -24,6 +24,21 @@ async function until(check: () => boolean, what: string, ms = 20_000): Promise<v
   }
 }
 
+/** `braid lock <name> -- sh -c SCRIPT sh ARGS…` as a child whose stderr the test can watch. */
+function startLocked(name: string, script: string, args: string[]) {
+  const child = spawn(process.execPath, [CLI, 'lock', name, '--', 'sh', '-c', script, 'sh', ...args], {
+    cwd: repo.dir,
+    env: { ...process.env, ...GIT_TEST_ENV, BRAID_NO_SUPERVISOR: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exit = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { exit, stderr: () => stderr };
+}
+
 describe('lock store API', () => {
   it('refuses a live holder, takes over a dead one, and clears stale locks', () => {
     const store = openStore(commonDir);
@@ -47,21 +62,27 @@ describe('lock store API', () => {
 });
 
 describe('braid lock', () => {
-  it('serialises two racing commands: their intervals never overlap', async () => {
+  it('serialises two commands: the second waits until the first let go', async () => {
     const log = path.join(repo.parent, 'race.log');
+    const go = path.join(repo.parent, 'race.go');
     writeFileSync(log, '');
-    const script = (id: string) => `echo start ${id} >> "$1"; sleep 0.3; echo end ${id} >> "$1"`;
-    const [a, b] = await Promise.all([
-      runCli(repo.dir, ['lock', 'race', '--', 'sh', '-c', script('a'), 'sh', log]),
-      runCli(repo.dir, ['lock', 'race', '--', 'sh', '-c', script('b'), 'sh', log]),
-    ]);
-    expect([a.code, b.code]).toEqual([0, 0]);
-    const lines = readFileSync(log, 'utf8').trim().split('\n');
-    expect(lines).toHaveLength(4);
-    expect(lines[0].replace('start', 'end')).toBe(lines[1]);
-    expect(lines[2].replace('start', 'end')).toBe(lines[3]);
-    // One of them waited and said who held the lock.
-    expect(a.stderr + b.stderr).toMatch(/waiting for lock 'race', held by .*sh -c .* \(pid \d+\)/);
+    // The first holds the lock until the test lets it go: only after the second was seen waiting.
+    const first = startLocked(
+      'race',
+      `echo start a >> "$1"; while [ ! -e "$2" ]; do sleep 0.05; done; echo end a >> "$1"`,
+      [log, go],
+    );
+    await until(() => readFileSync(log, 'utf8') === 'start a\n', 'the first command to hold the lock');
+    const second = startLocked('race', 'echo start b >> "$1"; echo end b >> "$1"', [log]);
+    await until(
+      () => /waiting for lock 'race', held by .*sh -c .* \(pid \d+\)/.test(second.stderr()),
+      'the second to wait',
+    );
+    // Still waiting: the second command has not run while the first holds the lock.
+    expect(readFileSync(log, 'utf8')).toBe('start a\n');
+    writeFileSync(go, '');
+    expect([await first.exit, await second.exit]).toEqual([0, 0]);
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['start a', 'end a', 'start b', 'end b']);
   });
 
   it('takes over the lock of a holder killed with SIGKILL', async () => {

@@ -262,6 +262,10 @@ describe('braid radar', () => {
     expect(rows[1].split(/\s+/)).toEqual(['t1', '-', 'X', '.', '.']);
     expect(rows[2].split(/\s+/)).toEqual(['t2', 'X', '-', '.', '.']);
     expect(text.stdout).toContain('t1 × t2  textual  a.txt [t1:4 t2:4]');
+    // Every symbol of the matrix is in the legend, the dot and the dash too.
+    expect(text.stdout).toContain(
+      '~ same files, merges cleanly   . no overlap (independent)   - the task itself',
+    );
     const missing = await runCli(repo.dir, ['radar', '--task', 'nope']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("no live task named 'nope'");

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getRuntime, type LaunchSpec, tmuxSessionName } from '../src/runtime/index.js';
 import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
 
@@ -18,12 +18,13 @@ let server: TmuxServer;
 let dir: string;
 
 beforeAll(() => {
-  delete process.env.TMUX;
+  vi.stubEnv('TMUX', undefined);
   server = tmuxServer();
   dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'braid-tmux-')));
 });
 
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await server.kill();
   rmSync(dir, { recursive: true, force: true });
 });

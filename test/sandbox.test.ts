@@ -1,7 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isHostAllowed } from '../src/core/host-allow.js';
 import { run } from '../src/exec/run.js';
 import { type SandboxPolicy, sandboxArgv } from '../src/sandbox/bwrap.js';
@@ -202,9 +211,100 @@ describe.skipIf(!!skipReason)('bubblewrap sandbox (real bwrap)', () => {
     expect(res.stdout, res.stderr).toContain('ok');
     expect(readFileSync(path.join(home, '.claude/settings.test'), 'utf8')).toBe('s\n');
     expect(readFileSync(path.join(home, '.cache/c.test'), 'utf8')).toBe('c\n');
-    const other = await inSandbox('echo x > "$1/.profile"', [home]);
-    expect(other.code).not.toBe(0);
+    // The rest of the home folder is a private empty one: writing there reaches nothing outside.
+    const other = await inSandbox('echo x > "$1/.profile" && cat "$1/.profile"', [home]);
+    expect(other.stdout).toBe('x\n');
     expect(existsSync(path.join(home, '.profile'))).toBe(false);
+  });
+
+  it("hides the home folder's secrets; git's config and the agent's own folders stay", async () => {
+    const plant = (rel: string, text: string) => {
+      mkdirSync(path.dirname(path.join(home, rel)), { recursive: true });
+      writeFileSync(path.join(home, rel), text);
+    };
+    plant('.braid-bar-secret', 'bar-secret\n');
+    plant('.ssh/id_ed25519', 'PRIVATE KEY\n');
+    plant('.aws/credentials', 'aws_secret_access_key=x\n');
+    plant('.config/gh/hosts.yml', 'oauth_token: gho_x\n');
+    plant('.gitconfig', '[user]\n\tname = Sandbox Test\n');
+    plant('.config/git/ignore', '*.swp\n');
+    const read = (rel: string, over: Partial<SandboxPolicy> = {}) =>
+      inSandbox('cat "$1/$2"', [home, rel], over);
+    for (const secret of [
+      '.braid-bar-secret',
+      '.ssh/id_ed25519',
+      '.aws/credentials',
+      '.config/gh/hosts.yml',
+    ]) {
+      const r = await read(secret);
+      expect(r.code, `${secret} should be hidden`).not.toBe(0);
+      expect(r.stderr).toMatch(/No such file or directory/);
+    }
+    expect((await read('.gitconfig')).stdout).toContain('name = Sandbox Test');
+    expect((await read('.config/git/ignore')).stdout).toBe('*.swp\n');
+    const listed = await inSandbox('ls -A "$1"; ls -A "$1/.config"', [home]);
+    expect(listed.stdout.split('\n').filter(Boolean).sort()).toEqual([
+      '.cache',
+      '.claude',
+      '.config',
+      '.gitconfig',
+      'git',
+    ]);
+    // sandbox.read shows one more folder; sandbox.hide: [] shows the home folder as before.
+    expect((await read('.aws/credentials', { read: [path.join(home, '.aws')] })).stdout).toContain(
+      'aws_secret',
+    );
+    expect((await read('.ssh/id_ed25519', { read: [path.join(home, '.aws')] })).code).not.toBe(0);
+    expect((await read('.braid-bar-secret', { hide: [] })).stdout).toBe('bar-secret\n');
+  });
+
+  it('keeps a repository under the home folder as it was, and commands installed there', async () => {
+    const home2 = path.join(root, 'home2');
+    const repo2 = path.join(home2, 'src', 'proj');
+    mkdirSync(repo2, { recursive: true });
+    await run('git', ['init', '-q', '-b', 'main', repo2], { cwd: root, env: GIT_TEST_ENV });
+    writeFileSync(path.join(repo2, 'README.md'), 'proj\n');
+    await g(repo2, 'add', '-A');
+    await g(repo2, 'commit', '-qm', 'initial');
+    const [a2, b2] = ['a', 'b'].map((t) => path.join(home2, 'src', 'proj.braid', t));
+    await g(repo2, 'worktree', 'add', '-q', '-b', 'braid/a', a2);
+    await g(repo2, 'worktree', 'add', '-q', '-b', 'braid/b', b2);
+    writeFileSync(path.join(home2, '.braid-bar-secret'), 'bar-secret\n');
+    // A command installed under the home folder the npm way: a link on PATH into its package.
+    const pkg = path.join(home2, '.npm-global', 'lib', 'node_modules', 'hello-tool');
+    mkdirSync(path.join(pkg, 'bin'), { recursive: true });
+    writeFileSync(path.join(pkg, 'package.json'), '{"name":"hello-tool"}\n');
+    writeFileSync(
+      path.join(pkg, 'bin', 'hello.sh'),
+      '#!/bin/sh\necho "hello from $(cat "$(dirname "$(readlink -f "$0")")/../greeting")"\n',
+      {
+        mode: 0o755,
+      },
+    );
+    writeFileSync(path.join(pkg, 'greeting'), 'the package\n');
+    const bin = path.join(home2, '.npm-global', 'bin');
+    mkdirSync(bin);
+    symlinkSync(path.join(pkg, 'bin', 'hello.sh'), path.join(bin, 'hello-tool'));
+    vi.stubEnv('PATH', `${bin}:${process.env.PATH}`);
+    try {
+      const over = { worktree: a2, gitCommonDir: path.join(repo2, '.git'), home: home2 };
+      const work = await inSandbox(
+        'echo w > w.txt && git add w.txt && git commit -qm "in home" && cat "$1/README.md" "$2/README.md" && hello-tool',
+        [repo2, b2],
+        over,
+      );
+      expect(work.code, work.stderr).toBe(0);
+      expect(work.stdout).toBe('proj\nproj\nhello from the package\n');
+      expect(await g(repo2, 'log', '-1', '--format=%s', 'braid/a')).toBe('in home');
+      const sibling = await inSandbox('echo evil > "$1/evil.txt"', [b2], over);
+      expect(sibling.code).not.toBe(0);
+      expect(existsSync(path.join(b2, 'evil.txt'))).toBe(false);
+      const secret = await inSandbox('cat "$1/.braid-bar-secret"', [home2], over);
+      expect(secret.code).not.toBe(0);
+      expect(secret.stdout).toBe('');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('has a private /tmp', async () => {

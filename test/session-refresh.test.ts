@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Project } from '../src/project/project.js';
 import { startSession, stopSession } from '../src/session/lifecycle.js';
 import { refreshTaskStatus } from '../src/session/refresh.js';
@@ -33,7 +33,7 @@ async function startHeadless(name: string, agent: string, prompt = ''): Promise<
 beforeAll(async () => {
   repo = await tempRepo();
   // Agents started here inherit this: the fake Claude's transcripts stay in the temp folder.
-  process.env.CLAUDE_CONFIG_DIR = path.join(repo.parent, 'claude-config');
+  vi.stubEnv('CLAUDE_CONFIG_DIR', path.join(repo.parent, 'claude-config'));
   project = await projectFor(repo.dir, YAML);
 });
 
@@ -44,6 +44,7 @@ afterAll(async () => {
   }
   project?.close?.();
   repo?.cleanup();
+  vi.unstubAllEnvs();
 });
 
 describe('session status refresh', () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isProcessAlive } from '../src/exec/pid.js';
 import type { Project } from '../src/project/project.js';
 import { handleOf } from '../src/session/lifecycle.js';
@@ -18,8 +18,8 @@ beforeAll(async () => {
   repo = await tempRepo({ files: { 'a.txt': 'a\n' } });
   tmux = tmuxServer();
   // The ui's runtime finds braid's tmux server through the environment, as the CLI does.
-  process.env.BRAID_TMUX_SOCKET = tmux.socket;
-  delete process.env.TMUX;
+  vi.stubEnv('BRAID_TMUX_SOCKET', tmux.socket);
+  vi.stubEnv('TMUX', undefined);
   env = { BRAID_TMUX_SOCKET: tmux.socket, TMUX: '', BRAID_NO_SUPERVISOR: '1' };
   project = await projectFor(repo.dir, 'agent: shell\ndeps: none\n');
   // An agent that answers every line it is sent, so what arrives in its pane can be read back.
@@ -35,6 +35,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await tmux?.kill();
   project?.close();
   repo?.cleanup();
@@ -67,9 +68,10 @@ describe('braid ui keys acting on real sessions', () => {
   it('x stops the session: its pane process is gone and the task has ended', async () => {
     const target = pane('echoer');
     const pid = handleOf(getTask(project.store.db, 'echoer')!)!.pid!;
-    const { ui, shows } = dashboard('echoer');
+    const { ui, shows, frame } = dashboard('echoer');
     try {
       await shows('echoer');
+      expect(frame()).toContain('x stop');
       ui.stdin.write('x');
       await shows('stopped echoer');
       const dead = await tmux.run(['display-message', '-p', '-t', target, '#{pane_dead}']);
@@ -81,6 +83,11 @@ describe('braid ui keys acting on real sessions', () => {
         15_000,
         'echoer ended',
       );
+      // Ended: the keys no longer offer stop, and x does nothing.
+      await eventually(() => !frame().includes('x stop'), 15_000, `no "x stop" in:\n${frame()}`);
+      ui.stdin.write('x');
+      expect(frame()).not.toContain('stopping echoer');
+      expect(frame()).toMatch(/1 task|\d+ tasks/);
     } finally {
       ui.unmount();
     }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { plural } from '../src/core/plural.js';
 import type { PairFinding } from '../src/core/radar.js';
+import { canStop } from '../src/core/task.js';
+import { helpLine, RADAR_LEGEND } from '../src/tui/parts.js';
 import { formatTokens, layout, radarWarning, taskCells } from '../src/tui/rows.js';
 import { initialState, openPane, reduce, reduceChunk, reselect, type UiState } from '../src/tui/state.js';
 
@@ -44,6 +47,33 @@ describe('rows', () => {
 
   it('aligns columns', () => {
     expect(layout(['A', 'B'], [['long', 'x']])).toEqual(['A     B', 'long  x']);
+  });
+});
+
+describe('words', () => {
+  it('offers stop only while a task may have a session, and counts in the right number', () => {
+    for (const ended of ['provisioning', 'exited', 'failed', 'landed']) {
+      expect(canStop(ended)).toBe(false);
+      expect(helpLine(ended)).not.toContain('x stop');
+      expect(
+        reduce(initialState('a'), { input: 'x' }, names, 3, () => canStop(ended)).effect,
+      ).toBeUndefined();
+    }
+    for (const live of ['starting', 'working', 'waiting', 'idle', 'queued', 'conflict']) {
+      expect(canStop(live)).toBe(true);
+      expect(helpLine(live)).toContain('x stop');
+    }
+    expect(reduce(initialState('a'), { input: 'x' }, names, 3, () => true).effect).toEqual({
+      kind: 'stop',
+      task: 'a',
+    });
+    expect([plural(0, 'file'), plural(1, 'file'), plural(2, 'file'), plural(1, 'task')]).toEqual([
+      '0 files',
+      '1 file',
+      '2 files',
+      '1 task',
+    ]);
+    expect(RADAR_LEGEND).toMatch(/- = no overlap with any task/);
   });
 });
 

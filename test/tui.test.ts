@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { render } from 'ink-testing-library';
 import { createElement } from 'react';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Project } from '../src/project/project.js';
 import { getTask, updateTask } from '../src/store/tasks.js';
 import { App } from '../src/tui/App.js';
@@ -112,14 +112,15 @@ describe('braid ui in real tmux', () => {
     return servers[servers.length - 1];
   };
   afterAll(async () => {
+    vi.unstubAllEnvs();
     for (const s of servers) await s.kill();
   });
 
   it('n asks for a name and a prompt, then provisions and starts the task', async () => {
     const tmux = server();
     // The runtime finds its tmux server through the environment, as it does for the CLI.
-    process.env.BRAID_TMUX_SOCKET = tmux.socket;
-    delete process.env.TMUX;
+    vi.stubEnv('BRAID_TMUX_SOCKET', tmux.socket);
+    vi.stubEnv('TMUX', undefined);
     const shellProject = await projectFor(repo.dir, 'agent: shell\n');
     const ui = render(
       createElement(App, { data: projectData(shellProject), refreshMs: 100, onLeave: () => {} }),

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isProcessAlive } from '../src/exec/pid.js';
 import type { Project } from '../src/project/project.js';
 import { handleOf, startSession } from '../src/session/lifecycle.js';
@@ -40,8 +40,8 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   repo = await tempRepo({ files: { 'README.md': '# sample\n', 'app.js': 'console.log(1);\n' } });
   // The session's transcripts and the dashboard's reader meet in one private Claude config folder.
-  process.env.CLAUDE_CONFIG_DIR = path.join(repo.parent, 'claude');
-  mkdirSync(process.env.CLAUDE_CONFIG_DIR);
+  vi.stubEnv('CLAUDE_CONFIG_DIR', path.join(repo.parent, 'claude'));
+  mkdirSync(process.env.CLAUDE_CONFIG_DIR!);
   project = await projectFor(
     repo.dir,
     `ports: { names: [PORT], range: [4300, 4399], block: 1 }\n${FAKE_AGENT}`,
@@ -85,6 +85,7 @@ afterAll(async () => {
   }
   project?.close();
   repo?.cleanup();
+  vi.unstubAllEnvs();
 });
 
 const row = (task: string) => page.locator(`#overview tr[data-task="${task}"]`);
@@ -109,6 +110,14 @@ describe('web dashboard in Chromium', () => {
     expect(await portLink.getAttribute('href')).toMatch(/^http:\/\/127\.0\.0\.1:43\d\d\/$/);
     // beta and delta both touch the tree: the radar matrix has a row per live task.
     await page.locator('#radar table.matrix td[data-pair="beta|delta"]').waitFor();
+    expect(await page.locator('#radar').textContent()).toContain(
+      '. no overlap (independent) · - the task itself',
+    );
+    // Counts in the right number: beta changed two files, delta one file in one commit.
+    expect(await row('beta').textContent()).toContain('2 files');
+    expect(await row('delta').textContent()).toContain('1 file, 1 commit');
+    // A shell task whose command runs is working, not starting.
+    await row('gamma').locator('[data-role="status"]', { hasText: 'working' }).waitFor();
   });
 
   it('follows a real agent without a reload: its hook status, RAM, cost, chart and log tail', async () => {
@@ -244,6 +253,9 @@ describe('web dashboard in Chromium', () => {
       .locator('[data-role="status"]', { hasText: /exited|failed/ })
       .waitFor();
     expect(isProcessAlive(pid)).toBe(false);
+    // Nothing left to stop: the button is gone, remove stays.
+    await row('gamma').locator('button[data-action="stop"]').waitFor({ state: 'detached' });
+    expect(await row('gamma').locator('button[data-action="rm"]').count()).toBe(1);
   });
 
   it('removes a clean task after confirmation and refuses one with unlanded work', async () => {

@@ -4,7 +4,8 @@ import type { StatusChange } from '../core/status.js';
 import type { Task } from '../core/task.js';
 import { run } from '../exec/run.js';
 import { openStore, type Store, storePath } from '../store/db.js';
-import { payloadToRecord, recordHookEvent } from './hook-record.js';
+import { pausePoint } from '../store/journal.js';
+import { type HookRecordResult, payloadToRecord, recordHookEvent } from './hook-record.js';
 import {
   CONTEXT_EVENTS,
   HOOK_RESPONDERS,
@@ -13,11 +14,14 @@ import {
   MAX_CONTEXT_CHARS,
 } from './hook-responders.js';
 import { drainHookSpool, logHookError, newSpoolId, spoolHookEvent } from './hook-spool.js';
+import { sessionCommonDir } from './session-repo.js';
 
 export { logHookError };
 
 /** A hook must never stall the agent: wait this long for a busy store, then spool the event. */
 const HOOK_BUSY_TIMEOUT_MS = 250;
+/** How long the hook waits for git to name the repository before it falls back to BRAID_REPO. */
+const GIT_TIMEOUT_MS = 2_000;
 
 export interface HookInput {
   event: string;
@@ -40,7 +44,11 @@ export interface HookOutcome {
   commonDir?: string;
 }
 
-/** Records one hook event and its status change. Never throws: failures go to <commonDir>/braid/hook-errors.log. */
+/**
+ * Records one hook event and its status change, and asks the responders what to tell the agent.
+ * Never throws, and never loses the event: whatever fails (git, the store, a responder) the event
+ * is recorded or spooled; other failures go to <commonDir>/braid/hook-errors.log.
+ */
 export async function receiveHook(
   input: HookInput,
   responders: readonly HookResponder[] = HOOK_RESPONDERS,
@@ -48,48 +56,69 @@ export async function receiveHook(
   const at = Date.now();
   const payload = parsePayload(input.stdin);
   const dir = existingDir(payload.cwd) ?? input.cwd;
+  const task = input.env.BRAID_TASK || null;
   let commonDir: string | null = null;
   let store: Store | null = null;
   try {
-    commonDir = await findCommonDir(dir);
-    if (!commonDir) return skip(null, `not inside a git repository: ${dir}`);
-    // Not a braid repository: leave no trace in it.
-    if (!existsSync(storePath(commonDir))) return skip(null, `no braid state in ${commonDir}`);
+    const found = await braidRepoOf(dir, input.env, (where, why) => logHookError(where, input.event, why));
+    if ('skip' in found) return skip(null, found.skip);
+    commonDir = found.commonDir;
     const where = commonDir;
-    const task = input.env.BRAID_TASK || null;
-    let recorded: ReturnType<typeof recordHookEvent>;
+    let answer: { recorded: HookRecordResult; output: string | null } | null;
     try {
       store = openStore(where, { busyTimeoutMs: HOOK_BUSY_TIMEOUT_MS });
       const s = store;
       // Events spooled earlier go in before ours, in their own transaction: ours failing must not undo them.
       drainHookSpool(s, where, (why) => logHookError(where, input.event, why));
-      recorded = s.tx(() => recordHookEvent(s, { event: input.event, task, dir, payload }));
+      // The responders' reads and writes (a note marked delivered) share the event's transaction:
+      // once the hook holds the store nothing else can be refused; a busy store spools the event,
+      // and what the responders would have said waits for the session's next hook.
+      answer = s.tx(() => {
+        const recorded = recordHookEvent(s, { event: input.event, task, dir, payload });
+        if (!recorded) return null;
+        return { recorded, output: respond(recorded.task, input.event, payload, responders, s, where) };
+      });
     } catch (err) {
       if (!isBusy(err)) logHookError(where, input.event, `store unusable, event spooled: ${describe(err)}`);
-      spoolHookEvent(where, {
-        id: newSpoolId(),
-        at,
-        event: input.event,
-        task,
-        dir,
-        payload: payloadToRecord(payload),
-      });
-      return { task: null, change: null, output: null, error: null, spooled: true };
+      return spool(where);
     }
-    if (!recorded) return skip(commonDir, `no task for BRAID_TASK=${input.env.BRAID_TASK ?? ''} or ${dir}`);
-    const output = respond(recorded.task, input.event, payload, responders, store, commonDir);
+    // Test seam: the store work is done; a test takes the store here to prove nothing else needs it.
+    pausePoint('hook', 'recorded');
+    if (!answer) return skip(commonDir, `no task for BRAID_TASK=${input.env.BRAID_TASK ?? ''} or ${dir}`);
     return {
-      task: recorded.task.name,
-      change: recorded.change,
-      output,
+      task: answer.recorded.task.name,
+      change: answer.recorded.change,
+      output: answer.output,
       error: null,
       spooled: false,
       commonDir,
     };
   } catch (err) {
-    return skip(commonDir, describe(err));
+    // Anything else that went wrong: the session's repository still gets the event.
+    const where = commonDir ?? sessionCommonDir(input.env);
+    logHookError(where, input.event, `event spooled after: ${describe(err)}`);
+    if (where && existsSync(storePath(where))) {
+      try {
+        return spool(where);
+      } catch (spoolErr) {
+        return skip(where, `could not spool the event either: ${describe(spoolErr)}`);
+      }
+    }
+    return { task: null, change: null, output: null, error: describe(err), spooled: false };
   } finally {
     store?.close();
+  }
+
+  function spool(where: string): HookOutcome {
+    spoolHookEvent(where, {
+      id: newSpoolId(),
+      at,
+      event: input.event,
+      task,
+      dir,
+      payload: payloadToRecord(payload),
+    });
+    return { task: null, change: null, output: null, error: null, spooled: true };
   }
 
   function skip(where: string | null, why: string): HookOutcome {
@@ -121,7 +150,10 @@ function respond(
   const texts: string[] = [];
   for (const responder of responders) {
     try {
-      const text = responder(task, event, payload, { db: store.db, store, commonDir });
+      // A savepoint each: a responder that throws undoes its own writes, not the event's.
+      const text = store.db.transaction(() =>
+        responder(task, event, payload, { db: store.db, store, commonDir }),
+      )();
       if (text) texts.push(text);
     } catch (err) {
       logHookError(commonDir, event, `responder failed: ${(err as Error)?.stack ?? String(err)}`);
@@ -132,11 +164,43 @@ function respond(
   return JSON.stringify({ hookSpecificOutput: { hookEventName: event, additionalContext } });
 }
 
+type RepoFound = { commonDir: string } | { skip: string };
+
+/**
+ * The braid repository the event belongs to: the one git finds around `dir`, else (git failed or
+ * slow, or `dir` lies outside braid's repository) the session's own, from BRAID_REPO.
+ */
+async function braidRepoOf(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  log: (where: string, why: string) => void,
+): Promise<RepoFound> {
+  let found: string | null = null;
+  let gitFailed: string | null = null;
+  try {
+    found = await findCommonDir(dir);
+  } catch (err) {
+    gitFailed = (err as Error)?.message ?? String(err);
+  }
+  if (found && existsSync(storePath(found))) return { commonDir: found };
+  const session = sessionCommonDir(env);
+  if (session && existsSync(storePath(session))) {
+    if (gitFailed)
+      log(session, `git could not name the repository of ${dir} (${gitFailed}); used BRAID_REPO`);
+    return { commonDir: session };
+  }
+  if (gitFailed) return { skip: `git could not name the repository of ${dir}: ${gitFailed}` };
+  // Not a braid repository: leave no trace in it.
+  return { skip: found ? `no braid state in ${found}` : `not inside a git repository: ${dir}` };
+}
+
 async function findCommonDir(cwd: string): Promise<string | null> {
   const res = await run('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], {
     cwd,
-    timeoutMs: 2_000,
+    timeoutMs: GIT_TIMEOUT_MS,
     allowFailure: true,
+    // A git that hangs (or a wrapper of it) is ended whole at the timeout.
+    processGroup: true,
   });
   const dir = res.code === 0 ? res.stdout.trim() : '';
   return dir ? realpathSync(dir) : null;

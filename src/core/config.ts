@@ -154,6 +154,10 @@ export const configSchema = z
           .object({
             network: z.union([z.enum(['none', 'all']), z.array(z.string())]).default('all'),
             writable: z.array(z.string()).default([]),
+            /** Hidden from the session (empty in there); `~` is the home folder. */
+            hide: z.array(z.string()).default(['~']),
+            /** Kept readable inside a hidden folder, beyond braid's own list. */
+            read: z.array(z.string()).default([]),
           })
           .strict(),
       ])

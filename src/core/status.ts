@@ -39,7 +39,13 @@ export type StatusSignal =
       /** PreToolUse / PermissionRequest: the tool involved. */
       toolName?: string | null;
     }
-  | { kind: 'process'; alive: boolean; exitCode: number | null }
+  | {
+      kind: 'process';
+      alive: boolean;
+      exitCode: number | null;
+      /** The process is the work itself (a `shell` task's command): alive means working. */
+      isTheWork?: boolean;
+    }
   | { kind: 'screen'; changing: boolean; stableForMs: number }
   /** The agent's own status file (Claude Code's sessions/<pid>.json): covers interrupts, which fire no hook. */
   | { kind: 'agent-file'; state: 'idle' | 'busy' | 'waiting' | 'shell'; waitingFor?: string | null };
@@ -169,6 +175,11 @@ function fromProcess(
 ): StatusChange | null {
   const { status } = current;
   if (s.alive) {
+    // A command with no finer source works for as long as it runs.
+    if (s.isTheWork)
+      return status === 'provisioning' || status === 'starting'
+        ? { status: 'working', source: 'process', detail: null }
+        : null;
     // A launched agent is at least starting; anything finer comes from hooks or the screen.
     return status === 'provisioning' ? { status: 'starting', source: 'process', detail: null } : null;
   }

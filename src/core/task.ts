@@ -65,3 +65,11 @@ export interface Task {
 
 /** Statuses in which an agent process may be alive. */
 export const LIVE_STATUSES: readonly TaskStatus[] = ['starting', 'working', 'waiting', 'idle'];
+
+/** Statuses with no session left to stop: not started yet, or over (a UI offers no "stop" there). */
+export const NOTHING_TO_STOP: readonly string[] = ['provisioning', 'exited', 'failed', 'landed'];
+
+/** Whether a UI should offer "stop" for a task in this status (a queued or conflicted task's agent may still run). */
+export function canStop(status: string): boolean {
+  return !NOTHING_TO_STOP.includes(status);
+}

@@ -27,6 +27,10 @@ function hintFor(stderr: string): string | undefined {
   if (/not a git repository/i.test(stderr)) return 'Run braid inside a git repository.';
   if (/index\.lock/.test(stderr))
     return 'Another git process is running here, or one crashed: remove the stale index.lock if none runs.';
+  const refLock = /Unable to create '([^']+\.lock)': File exists/.exec(stderr);
+  if (refLock && /\/refs\/(heads\/)?braid\//.test(refLock[1]))
+    return `A git killed mid-update left ${refLock[1]} (or a git still runs here): run braid gc, which removes braid's ref lock files older than a minute that no git holds, then try again.`;
+  if (refLock) return `If no git process runs in this repository, remove ${refLock[1]} and try again.`;
   if (/is already checked out|is already used by worktree/.test(stderr))
     return 'That branch is checked out in another worktree; pick another base or remove that worktree.';
   if (/invalid reference|unknown revision|bad revision/.test(stderr))

@@ -21,11 +21,7 @@ export async function findRepo(cwd: string): Promise<RepoInfo> {
   try {
     out = await git(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], { cwd });
   } catch {
-    throw new BraidError(
-      'E_NOT_A_REPO',
-      `${cwd} is not inside a git repository`,
-      'cd into your project, or run git init first.',
-    );
+    throw await notACheckout(cwd);
   }
   const [toplevel, commonDirRaw] = out.split('\n');
   const commonDir = realpathSync(commonDirRaw);
@@ -35,6 +31,32 @@ export async function findRepo(cwd: string): Promise<RepoInfo> {
       ? path.dirname(commonDir)
       : await mainWorktreeFromList(cwd, commonDir);
   return { toplevel: realpathSync(toplevel), root, commonDir, name: path.basename(root) };
+}
+
+/** Why there is no work tree here: a bare repository or a .git folder need other words than "no repository". */
+async function notACheckout(cwd: string): Promise<BraidError> {
+  const where = await git(['rev-parse', '--is-bare-repository', '--is-inside-git-dir'], {
+    cwd,
+    allowFailure: true,
+  });
+  const [bare, insideGitDir] = where.split('\n');
+  if (bare === 'true')
+    return new BraidError(
+      'E_NOT_A_REPO',
+      `${cwd} is a bare git repository: it has no checkout for braid to work in`,
+      `braid needs a checkout: git clone ${cwd} <folder> (or git worktree add <folder> <branch>), then run braid in that folder.`,
+    );
+  if (insideGitDir === 'true')
+    return new BraidError(
+      'E_NOT_A_REPO',
+      `${cwd} is inside a repository's git folder, not its checkout`,
+      'cd into the checkout (the folder that holds .git), then run braid there.',
+    );
+  return new BraidError(
+    'E_NOT_A_REPO',
+    `${cwd} is not inside a git repository`,
+    'cd into your project, or run git init first.',
+  );
 }
 
 /** The first entry of `worktree list`, for a separate git dir; a `worktree add` racing it can fail it once. */

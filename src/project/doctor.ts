@@ -1,11 +1,12 @@
-import { createServer } from 'node:net';
 import { type BraidConfig, defaultConfig } from '../core/config.js';
 import { isBraidError } from '../core/errors.js';
+import { plural } from '../core/plural.js';
 import { run } from '../exec/run.js';
 import { MIN_GIT, parseGitVersion } from '../git/git.js';
 import { findRepo, type RepoInfo } from '../git/repo.js';
 import { type Capabilities, detectCapabilities } from '../sandbox/capabilities.js';
 import { openStore } from '../store/db.js';
+import { portIsFree } from '../workspace/ports.js';
 import { loadConfig } from './config-file.js';
 import { permissionLines } from './doctor-permissions.js';
 
@@ -126,23 +127,16 @@ function sandboxChecks(p: Capabilities): DoctorCheck[] {
   ];
 }
 
-function canBind(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
 async function portsCheck(config: BraidConfig): Promise<DoctorCheck> {
   const [low, high] = config.ports.range;
   const ports = Array.from({ length: Math.min(50, high - low + 1) }, (_, i) => low + i);
-  const free = (await Promise.all(ports.map(canBind))).filter(Boolean).length;
+  // The same test braid new leases by: a port is free on 127.0.0.1 and on `::` alike.
+  const free = (await Promise.all(ports.map(portIsFree))).filter(Boolean).length;
   return check(
     'free ports',
     free >= config.ports.block,
     false,
-    `${free} of the first ${ports.length} ports in ${low}-${high} are free on 127.0.0.1`,
+    `${free} of the first ${plural(ports.length, 'port')} in ${low}-${high} are free (on 127.0.0.1 and ::)`,
     'Stop what holds those ports, or move ports.range in braid.yaml.',
   );
 }

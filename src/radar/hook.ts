@@ -1,7 +1,7 @@
 import type { HookPayload, HookResponder } from '../agents/hook-responders.js';
 import { openStore } from '../store/db.js';
 import { pendingRadarMessages } from './notify.js';
-import { EDITING_TOOLS, startRescan } from './rescan.js';
+import { EDITING_TOOLS, rescanRunning, spawnRescanWorker } from './rescan.js';
 
 export function editsFiles(event: string, payload: HookPayload): boolean {
   return event === 'PostToolUse' && EDITING_TOOLS.includes(String(payload.tool_name ?? ''));
@@ -21,13 +21,21 @@ const RESCAN_BUSY_TIMEOUT_MS = 1_000;
 
 /**
  * After a file-editing tool use (already recorded): a detached worker re-snapshots that task and
- * recomputes its pairs, or the running one goes once more. The hook does not wait for it.
+ * recomputes its pairs, or the running one goes once more. The hook does not wait for it; when the
+ * store cannot tell whether one runs, a worker starts anyway (it waits for the store, and one that
+ * finds another at work exits).
  */
 export async function rescanAfterEdit(commonDir: string, cwd: string, task: string): Promise<void> {
-  const store = openStore(commonDir, { busyTimeoutMs: RESCAN_BUSY_TIMEOUT_MS });
+  let running = false;
   try {
-    await startRescan(store, commonDir, cwd, task);
-  } finally {
-    store.close();
+    const store = openStore(commonDir, { busyTimeoutMs: RESCAN_BUSY_TIMEOUT_MS });
+    try {
+      running = rescanRunning(store, task);
+    } finally {
+      store.close();
+    }
+  } catch {
+    running = false;
   }
+  if (!running) await spawnRescanWorker(commonDir, cwd, task);
 }

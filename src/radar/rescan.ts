@@ -59,21 +59,11 @@ export function rescanLogPath(commonDir: string): string {
   return path.join(commonDir, 'braid', 'radar-rescan.log');
 }
 
-/**
- * After an edit was recorded: starts a detached rescan of `task` unless one is running (that one
- * runs again for this edit). Returns without waiting for the scan.
- */
-export async function startRescan(
-  store: Store,
-  commonDir: string,
-  cwd: string,
-  task: string,
-): Promise<'started' | 'running'> {
-  if (rescanRunning(store, task)) return 'running';
+/** Starts the detached worker; it takes the task's single-flight lock itself. */
+export async function spawnRescanWorker(commonDir: string, cwd: string, task: string): Promise<void> {
   await spawnDetached(process.execPath, [WORKER, cwd, task], {
     cwd,
     env: process.env,
     logFile: rescanLogPath(commonDir),
   });
-  return 'started';
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gitWritablePaths } from './git-paths.js';
+import { hiddenMounts, readablePaths } from './hidden-paths.js';
 import { PROXY_DIR_PREFIX } from './network-proxy.js';
 import { refGuardMounts } from './ref-guard.js';
 
@@ -20,6 +21,13 @@ export interface SandboxPolicy {
   network: SandboxNetwork;
   /** The user's home: the agent's own config and cache folders below it stay writable. */
   home: string;
+  /**
+   * Folders (or files) hidden from the session: replaced by empty private ones. Default: the home
+   * folder, so keys and tokens there cannot be read (see hidden-paths.ts for what stays readable).
+   */
+  hide?: string[];
+  /** More paths inside a hidden folder to keep readable (`sandbox.read`). */
+  read?: string[];
   /** Which agent's folders to keep writable (default: claude). */
   agent?: string;
   /** Review/research sessions: the worktree (the main checkout) and git stay read-only too. */
@@ -66,6 +74,19 @@ export function sandboxArgv(argv: readonly string[], policy: SandboxPolicy): San
   const worktree = path.resolve(policy.worktree);
   const bw = ['bwrap', '--die-with-parent', '--unshare-pid', '--unshare-ipc'];
   bw.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
+  // Hidden first, then what stays readable inside, then the writable binds on top of both.
+  const hidden = hiddenMounts(policy.hide ?? [policy.home]);
+  for (const h of hidden)
+    bw.push(...(h.kind === 'dir' ? ['--tmpfs', h.path] : ['--ro-bind', '/dev/null', h.path]));
+  const readable = readablePaths({
+    home: path.resolve(policy.home),
+    hidden: hidden.map((h) => h.path),
+    worktree,
+    gitCommonDir: policy.gitCommonDir,
+    extra: policy.read ?? [],
+    pathEnv: process.env.PATH,
+  });
+  for (const p of readable) bw.push('--ro-bind', p, p);
   const writable = [
     ...(policy.readonlyAll ? [] : [worktree, ...gitWritablePaths(worktree, policy.gitCommonDir)]),
     ...agentPaths(policy.home, policy.agent ?? 'claude'),

@@ -9,6 +9,10 @@ export interface SandboxWish {
   network: SandboxNetwork;
   /** Extra writable paths from sandbox.writable: absolute, `~/…`, or relative to the worktree. */
   writable: string[];
+  /** sandbox.hide, resolved the same way (default: the home folder). */
+  hide: string[];
+  /** sandbox.read: kept readable inside a hidden folder. */
+  read: string[];
   /** The session runs in the main checkout with nothing writable (braid new --readonly). */
   readonly: boolean;
 }
@@ -23,14 +27,22 @@ export function sandboxWish(
   const fromConfig = config.sandbox;
   const wanted = options.sandbox === true || options.readonly === true || fromConfig !== false;
   if (!wanted) return null;
-  const settings = typeof fromConfig === 'object' ? fromConfig : { network: 'all' as const, writable: [] };
+  const settings =
+    typeof fromConfig === 'object'
+      ? fromConfig
+      : { network: 'all' as const, writable: [], hide: ['~'], read: [] };
   const network: SandboxNetwork = Array.isArray(settings.network)
     ? { allow: settings.network }
     : settings.network;
-  const writable = settings.writable.map((p) =>
-    p === '~' || p.startsWith('~/') ? path.join(home, p.slice(1)) : path.resolve(worktree, p),
-  );
-  return { network, writable, readonly: options.readonly === true };
+  const resolve = (p: string) =>
+    p === '~' || p.startsWith('~/') ? path.join(home, p.slice(1)) : path.resolve(worktree, p);
+  return {
+    network,
+    writable: settings.writable.map(resolve),
+    hide: settings.hide.map(resolve),
+    read: settings.read.map(resolve),
+    readonly: options.readonly === true,
+  };
 }
 
 /** The `limits:` of braid.yaml as cgroup limits, or null when none is set. */

@@ -47,6 +47,8 @@ export async function confineLaunch(project: Project, task: Task, launch: Launch
       writable: [braidDir(project.repo.commonDir), ...wish.writable],
       network: wish.network,
       home,
+      hide: wish.hide,
+      read: wish.read,
       agent: task.agent,
       readonlyAll: wish.readonly,
     });

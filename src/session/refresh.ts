@@ -72,6 +72,8 @@ export async function refreshTaskStatusReading(
   if (agent?.statusMode === 'screen')
     await readScreen(project, task, runtime, handle, agent, now, state.activityAt ?? null);
   if (agent?.statusMode === 'hooks') noticeSilentHooks(project, name, now);
+  if (agent?.statusMode === 'process' && task.status === 'starting')
+    applySignal(project, name, { kind: 'process', alive: true, exitCode: null, isTheWork: true });
   return { task: getTask(project.store.db, name), runtimeSaidEnded: false };
 }
 

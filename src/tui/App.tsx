@@ -2,6 +2,8 @@
 import { Box, type Key, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { isBraidError } from '../core/errors.js';
+import { plural } from '../core/plural.js';
+import { canStop } from '../core/task.js';
 import type { AttachTarget, UiData, UiSnapshot } from './data.js';
 import { Footer, QueueTable, TaskTable } from './parts.js';
 import {
@@ -145,8 +147,10 @@ export function App({
   };
 
   useInput((input, key) => {
-    const names = snapRef.current?.tasks.map((t) => t.name) ?? [];
-    const step = reduceChunk(uiRef.current, toKeyPress(input, key), names, paneHeight);
+    const tasks = snapRef.current?.tasks ?? [];
+    const names = tasks.map((t) => t.name);
+    const stoppable = (name: string) => canStop(tasks.find((t) => t.name === name)?.status ?? '');
+    const step = reduceChunk(uiRef.current, toKeyPress(input, key), names, paneHeight, stoppable);
     update(step.state);
     for (const effect of step.effects) void act(effect);
   });
@@ -173,7 +177,7 @@ export function App({
   }
   return (
     <Box flexDirection="column">
-      <Text bold>braid · {snap ? `${snap.tasks.length} tasks` : 'loading…'}</Text>
+      <Text bold>braid · {snap ? plural(snap.tasks.length, 'task') : 'loading…'}</Text>
       <TaskTable snap={snap} selected={ui.selected} />
       <QueueTable snap={snap} />
       {messages.map((m) => (
@@ -181,7 +185,7 @@ export function App({
           {m.text}
         </Text>
       ))}
-      <Footer ui={ui} />
+      <Footer ui={ui} selectedStatus={snap?.tasks.find((t) => t.name === ui.selected)?.status ?? null} />
     </Box>
   );
 }

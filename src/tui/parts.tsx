@@ -1,5 +1,6 @@
 /** The dashboard's pieces: the task table, the queue and the footer with the keys or the current prompt. */
 import { Box, Text } from 'ink';
+import { canStop } from '../core/task.js';
 import type { UiSnapshot } from './data.js';
 import { layout, queueCells, TASK_HEADERS, taskCells } from './rows.js';
 import type { UiState } from './state.js';
@@ -12,7 +13,15 @@ const STATUS_COLOR: Record<string, string> = {
   exited: 'green',
 };
 
-const HELP = '↑/↓ select  a attach  s send  d diff  l land  x stop  r remove  n new  q quit';
+/** The keys for the selected task: a finished one has nothing to stop. */
+export function helpLine(selectedStatus: string | null): string {
+  const stop = selectedStatus === null || canStop(selectedStatus) ? '  x stop' : '';
+  return `↑/↓ select  a attach  s send  d diff  l land${stop}  r remove  n new  q quit`;
+}
+
+/** The RADAR column in words, and what its dash means. */
+export const RADAR_LEGEND =
+  'RADAR: conflict = both change the same lines · migration = same migration number · overlap = same files, merges cleanly · - = no overlap with any task';
 
 export function TaskTable({ snap, selected }: { snap: UiSnapshot | null; selected: string | null }) {
   if (!snap) return null;
@@ -30,6 +39,7 @@ export function TaskTable({ snap, selected }: { snap: UiSnapshot | null; selecte
           {`${t.name === selected ? '>' : ' '} ${lines[i]}`}
         </Text>
       ))}
+      <Text dimColor wrap="truncate-end">{`  ${RADAR_LEGEND}`}</Text>
     </Box>
   );
 }
@@ -52,7 +62,7 @@ export function QueueTable({ snap }: { snap: UiSnapshot | null }) {
   );
 }
 
-export function Footer({ ui }: { ui: UiState }) {
+export function Footer({ ui, selectedStatus }: { ui: UiState; selectedStatus: string | null }) {
   const mode = ui.mode;
   if (mode.kind === 'confirm-remove') return <Text color="yellow">{`remove ${mode.task}? (y/n)`}</Text>;
   if (mode.kind === 'input') {
@@ -64,5 +74,5 @@ export function Footer({ ui }: { ui: UiState }) {
           : `prompt for ${mode.task}`;
     return <Text color="cyan">{`${label}: ${mode.value}█  (Enter ok, Esc cancel)`}</Text>;
   }
-  return <Text dimColor>{HELP}</Text>;
+  return <Text dimColor>{helpLine(selectedStatus)}</Text>;
 }

@@ -67,7 +67,10 @@ export function openPane(state: UiState, title: string, text: string): UiState {
 
 const TASK_KEYS: Record<string, Effect['kind']> = { a: 'attach', d: 'diff', l: 'land', x: 'stop' };
 
-function onTable(state: UiState, key: KeyPress, names: string[]): Step {
+/** Which tasks still have something to stop (a finished one offers no "stop"); default: all. */
+export type CanStop = (task: string) => boolean;
+
+function onTable(state: UiState, key: KeyPress, names: string[], canStop: CanStop): Step {
   if (key.up) return { state: { ...state, selected: move(state.selected, names, -1) } };
   if (key.down) return { state: { ...state, selected: move(state.selected, names, 1) } };
   if (key.input === 'q') return { state, effect: { kind: 'quit' } };
@@ -79,6 +82,7 @@ function onTable(state: UiState, key: KeyPress, names: string[]): Step {
   if (key.input === 's')
     return { state: { ...state, mode: { kind: 'input', purpose: 'send', value: '', task } } };
   const kind = TASK_KEYS[key.input];
+  if (kind === 'stop' && !canStop(task)) return { state };
   if (kind) return { state, effect: { kind, task } as Effect };
   return { state };
 }
@@ -117,9 +121,15 @@ function onPane(state: UiState, mode: Extract<Mode, { kind: 'pane' }>, key: KeyP
 }
 
 /** One key press: the next state and, when the key asks for one, the effect to carry out. */
-export function reduce(state: UiState, key: KeyPress, names: string[], paneHeight: number): Step {
+export function reduce(
+  state: UiState,
+  key: KeyPress,
+  names: string[],
+  paneHeight: number,
+  canStop: CanStop = () => true,
+): Step {
   const mode = state.mode;
-  if (mode.kind === 'table') return onTable(state, key, names);
+  if (mode.kind === 'table') return onTable(state, key, names, canStop);
   if (mode.kind === 'input') return onInput(state, mode, key);
   if (mode.kind === 'pane') return onPane(state, mode, key, paneHeight);
   const table: UiState = { ...state, mode: { kind: 'table' } };
@@ -136,16 +146,17 @@ export function reduceChunk(
   key: KeyPress,
   names: string[],
   paneHeight: number,
+  canStop: CanStop = () => true,
 ): { state: UiState; effects: Effect[] } {
   const chars = [...key.input];
   if (chars.length <= 1 || state.mode.kind === 'input') {
-    const step = reduce(state, key, names, paneHeight);
+    const step = reduce(state, key, names, paneHeight, canStop);
     return { state: step.state, effects: step.effect ? [step.effect] : [] };
   }
   let current = state;
   const effects: Effect[] = [];
   for (const ch of chars) {
-    const step = reduce(current, { input: ch }, names, paneHeight);
+    const step = reduce(current, { input: ch }, names, paneHeight, canStop);
     current = step.state;
     if (step.effect) effects.push(step.effect);
   }

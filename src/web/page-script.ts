@@ -1,5 +1,7 @@
 /** Client-side core of the dashboard: live feed, tasks table, actions with confirmation, the task page, land progress. */
 
+import { NOTHING_TO_STOP } from '../core/task.js';
+
 export const CORE_SCRIPT = `
 const $ = (id) => document.getElementById(id);
 const el = (tag, text, cls) => { const e = document.createElement(tag); if (text != null) e.textContent = String(text); if (cls) e.className = cls; return e; };
@@ -11,6 +13,9 @@ function age(ms) { const s = Math.max(0, Math.round((Date.now() - ms) / 1000)); 
 function bytes(n) { if (n == null) return '–'; const u = ['B','KB','MB','GB']; let i = 0; while (n >= 1024 && i < 3) { n /= 1024; i++; } return n.toFixed(i ? 1 : 0) + ' ' + u[i]; }
 function tokens(t) { if (!t) return '–'; const n = t.input + t.output + t.cacheCreation + t.cacheRead; return n >= 1e6 ? (n / 1e6).toFixed(2) + 'M' : n >= 1e3 ? (n / 1e3).toFixed(1) + 'k' : String(n); }
 function cost(c) { return c == null ? '–' : '$' + c.toFixed(2); }
+function plural(n, one) { return n + ' ' + (n === 1 ? one : one + 's'); }
+/** A finished task has no session left: no stop button (core/task.ts canStop). */
+const NOTHING_TO_STOP = ${JSON.stringify(NOTHING_TO_STOP)};
 const taskHref = (name) => '#/task/' + encodeURIComponent(name);
 
 async function post(path, body) {
@@ -29,7 +34,7 @@ function actionButtons(t) {
   const q = '/api/tasks/' + encodeURIComponent(t.name);
   const b = (action, label, fn) => { const x = el('button', label); x.dataset.action = action; x.onclick = fn; return x; };
   return [
-    b('stop', 'stop', () => act('Stop the agent of ' + t.name, q + '/stop')),
+    ...(NOTHING_TO_STOP.includes(t.status) ? [] : [b('stop', 'stop', () => act('Stop the agent of ' + t.name, q + '/stop'))]),
     b('land', 'land', () => act('Land ' + t.name + ' onto ' + t.base, '/api/land', { name: t.name })),
     b('rm', 'rm', () => act('Remove ' + t.name + ' (worktree and branch)', q + '/rm')),
   ];
@@ -49,7 +54,7 @@ function renderTasks() {
     const st = el('td'); const badge = el('span', t.status, 'st st-' + t.status); badge.dataset.role = 'status'; st.append(badge);
     if (t.statusDetail) { st.title = t.statusDetail; st.append(el('span', ' ' + t.statusDetail, 'muted detail')); }
     const ports = el('td'); ports.append(...portLinks(t));
-    const changes = t.changedFiles == null ? '–' : t.changedFiles + ' files' + (t.ahead ? ', ' + t.ahead + ' commits' : '');
+    const changes = t.changedFiles == null ? '–' : plural(t.changedFiles, 'file') + (t.ahead ? ', ' + plural(t.ahead, 'commit') : '');
     const acts = el('td'); acts.append(...actionButtons(t));
     const cell = (role, text) => { const td = el('td', text); td.dataset.role = role; return td; };
     tr.append(name, st, el('td', age(t.statusSince)), ports, el('td', changes), cell('rss', bytes(t.rssBytes)), cell('tokens', tokens(t.tokens)), cell('cost', cost(t.costUsd)), acts);

@@ -18,7 +18,7 @@ function renderRadar() {
     }
     table.append(tr);
   }
-  box.append(table, el('p', 'X textual conflict · M migration number collision · ~ same files, merges cleanly · . independent', 'muted'));
+  box.append(table, el('p', 'X textual conflict · M migration number collision · ~ same files, merges cleanly · . no overlap (independent) · - the task itself', 'muted'));
 }
 
 const STAGES = [['queued', ['queued']], ['building', ['building']], ['gating', ['gating']], ['landed', ['landed']], ['sent back', ['waiting_agent', 'conflict', 'rejected']]];

@@ -3,6 +3,7 @@ import { backupRef, taskBranch } from '../core/names.js';
 import { isProcessAlive } from '../exec/pid.js';
 import { git } from '../git/git.js';
 import { snapshotWorktree } from '../git/snapshot.js';
+import { clearStaleRefLocks } from '../git/stale-ref-locks.js';
 import { withWorktreeLock } from '../git/worktree-lock.js';
 import type { Project } from '../project/project.js';
 import { endStaleGateGroups } from '../queue/gate-group.js';
@@ -25,7 +26,8 @@ export interface GcAction {
     | 'orphan-database'
     | 'stale-lease'
     | 'stale-lock'
-    | 'stale-gate';
+    | 'stale-gate'
+    | 'stale-ref-lock';
   target: string;
   detail: string;
 }
@@ -53,6 +55,10 @@ async function listWorktrees(root: string): Promise<WorktreeEntry[]> {
 export async function collectGarbage(project: Project): Promise<GcAction[]> {
   const { store, repo } = project;
   const actions: GcAction[] = [];
+  // First: a ref lock a killed git left would fail every later step that moves a braid ref.
+  const workPaths = [repo.root, ...(await listWorktrees(repo.root)).map((w) => w.path)];
+  for (const v of clearStaleRefLocks(repo.commonDir, workPaths))
+    actions.push({ kind: 'stale-ref-lock', target: v.path, detail: v.detail });
   const opTasks = new Set(
     openOperations(store)
       .filter(isAbandoned)

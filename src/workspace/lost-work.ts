@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { plural } from '../core/plural.js';
 import type { Task } from '../core/task.js';
 import { git, gitOk } from '../git/git.js';
 import { isContentMerged } from '../git/merge-tree.js';
@@ -56,10 +57,12 @@ export function describeUnlanded(work: UnlandedWork): string {
   if (work.uncommitted.length) {
     const shown = work.uncommitted.slice(0, 10).join(', ');
     const more = work.uncommitted.length > 10 ? ` and ${work.uncommitted.length - 10} more` : '';
-    parts.push(`${work.uncommitted.length} uncommitted or untracked file(s): ${shown}${more}`);
+    parts.push(`${plural(work.uncommitted.length, 'uncommitted or untracked file')}: ${shown}${more}`);
   }
   if (work.commits.length) {
-    parts.push(`${work.commits.length} commit(s) not on the base: ${work.commits.slice(0, 5).join('; ')}`);
+    parts.push(
+      `${plural(work.commits.length, 'commit')} not on the base: ${work.commits.slice(0, 5).join('; ')}`,
+    );
   }
   return parts.join('\n  ');
 }

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { BraidError } from '../core/errors.js';
+import { plural } from '../core/plural.js';
 import { freeBlocks, namePorts, type PortPlan } from '../core/ports.js';
 import type { Store } from '../store/db.js';
 
@@ -42,7 +43,7 @@ export async function leasePorts(store: Store, task: string, plan: PortPlan): Pr
     if (!candidates.length) {
       throw new BraidError(
         'E_NO_PORTS',
-        `no free block of ${plan.block} ports left in ${plan.range[0]}-${plan.range[1]}`,
+        `no free block of ${plural(plan.block, 'port')} left in ${plan.range[0]}-${plan.range[1]}`,
         'Remove finished tasks (braid rm), or widen ports.range in braid.yaml.',
       );
     }

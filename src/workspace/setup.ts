@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { BraidError } from '../core/errors.js';
+import { BraidError, isBraidError } from '../core/errors.js';
 import { run } from '../exec/run.js';
 
 export interface SetupRun {
@@ -34,13 +34,31 @@ export async function runSetup(setup: SetupRun): Promise<void> {
       () => setup.onProgress?.(`${label} (running, ${seconds(Date.now() - started)})`),
       STILL_RUNNING_MS,
     );
+    // Its own process group, as the gate: a timeout ends what sh started (npm ci and its children).
     const res = await run('sh', ['-c', command], {
       cwd: setup.cwd,
       env: setup.env,
       timeoutMs: setup.timeoutSeconds * 1000,
       allowFailure: true,
+      processGroup: true,
       onLine: (line) => appendFileSync(setup.logPath, `${line}\n`),
-    }).finally(() => clearInterval(ticker));
+    })
+      .catch((err: unknown) => {
+        if (!isBraidError(err, 'E_TIMEOUT')) throw err;
+        return 'timed out' as const;
+      })
+      .finally(() => clearInterval(ticker));
+    if (res === 'timed out') {
+      appendFileSync(
+        setup.logPath,
+        `[braid] timed out after ${setup.timeoutSeconds} s (setup_timeout): its process group was ended\n`,
+      );
+      throw new BraidError(
+        'E_SETUP_FAILED',
+        `setup command timed out after ${setup.timeoutSeconds} s (setup_timeout in braid.yaml): ${command}`,
+        `See the log: ${setup.logPath}. If it needs longer, raise setup_timeout in braid.yaml; then braid rm the task and create it again.`,
+      );
+    }
     if (res.code !== 0) {
       appendFileSync(setup.logPath, `[braid] exited with ${res.code ?? res.signal}\n`);
       throw new BraidError(

@@ -3,13 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run } from '../../src/exec/run.js';
 
-/** Identity and settings every test repository gets: forced main, inline identity, no background gc. */
+/**
+ * Identity and settings every test repository gets: forced main, inline identity, no background gc,
+ * and none of the user's own git config (system or global: an empty file, visible in a sandbox too).
+ */
 export const GIT_TEST_ENV = {
   GIT_AUTHOR_NAME: 'Braid Test',
   GIT_AUTHOR_EMAIL: 'test@braid.invalid',
   GIT_COMMITTER_NAME: 'Braid Test',
   GIT_COMMITTER_EMAIL: 'test@braid.invalid',
   GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
 };
 
 export async function g(cwd: string, ...args: string[]): Promise<string> {

@@ -44,7 +44,9 @@ export function renderRadar(report: RadarReport): string {
   const rows = report.tasks.map((t) => [t, ...cols.map((c) => cell(findings, t, c))]);
   const out = [
     table(['', ...cols], rows),
-    dim('X textual conflict   M migration number collision   ~ same files, merges cleanly'),
+    dim(
+      'X textual conflict   M migration number collision   ~ same files, merges cleanly   . no overlap (independent)   - the task itself',
+    ),
   ];
   if (findings.length) {
     out.push('', bold('Findings'));
