@@ -164,6 +164,22 @@ describe('the radar from the agents hooks', () => {
     expect(forB.hookSpecificOutput.additionalContext).toMatch(/task a also changes a\.txt line 11/);
   }, 60_000);
 
+  it('a failed Bash call (PostToolUseFailure, e.g. a conflicted git merge) rescans what it wrote', async () => {
+    repo = await tempRepo({ files: { 'a.txt': lines(10) } });
+    project = await openProject(repo.dir);
+    const a = await addTask('a');
+    editLine(path.join(a, 'a.txt'), 3, '<<<<<<< HEAD');
+    const since = Date.now();
+    await hook(a, 'a', 'PostToolUseFailure', {
+      tool_name: 'Bash',
+      tool_input: { command: 'git merge main' },
+      error: 'Exit code 1',
+    });
+    await rescanned('a', since);
+    const snap = getSnapshot(project.store.db, 'a');
+    expect((await repo.git('show', `${snap?.commit}:a.txt`)).split('\n')[2]).toBe('<<<<<<< HEAD');
+  }, 60_000);
+
   it('a burst of edits: one rescan of a task at a time, and the last edit is always scanned', async () => {
     repo = await tempRepo({ files: { 'a.txt': lines(30) } });
     project = await openProject(repo.dir);

@@ -78,6 +78,16 @@ describe('status state machine', () => {
     });
   });
 
+  it('a failed tool (PostToolUseFailure) is work too: it ends a wait and revives a conflicted task', () => {
+    const working = { status: 'working' as const, source: 'hook' as const, detail: null };
+    expect(
+      nextStatus({ status: 'waiting', source: 'hook', detail: 'x' }, hook('PostToolUseFailure')),
+    ).toEqual(working);
+    expect(nextStatus({ status: 'conflict', source: 'process' }, hook('PostToolUseFailure'))).toEqual(
+      working,
+    );
+  });
+
   it('recognises notifications from versions without notification_type', () => {
     const w = nextStatus(
       { status: 'working', source: 'hook' },

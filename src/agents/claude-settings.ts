@@ -8,6 +8,8 @@ export const CLAUDE_HOOK_EVENTS = [
   'UserPromptSubmit',
   'PreToolUse',
   'PostToolUse',
+  // A tool that failed (a conflicted `git merge` that rewrote files, too) fires this, not PostToolUse.
+  'PostToolUseFailure',
   // Fires the moment a permission dialog opens (Notification permission_prompt comes ~6 s later).
   'PermissionRequest',
   'Notification',

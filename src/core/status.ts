@@ -11,6 +11,7 @@ export const HOOK_EVENTS = [
   'UserPromptSubmit',
   'PreToolUse',
   'PostToolUse',
+  'PostToolUseFailure',
   'PermissionRequest',
   'Notification',
   'Stop',
@@ -106,7 +107,12 @@ function decide(current: StatusState, signal: StatusSignal, opts: StatusOptions)
 
 type HookSignal = Extract<StatusSignal, { kind: 'hook' }>;
 
-const WORK_EVENTS: readonly HookEvent[] = ['UserPromptSubmit', 'PreToolUse', 'PostToolUse'];
+const WORK_EVENTS: readonly HookEvent[] = [
+  'UserPromptSubmit',
+  'PreToolUse',
+  'PostToolUse',
+  'PostToolUseFailure',
+];
 
 function fromHook(current: StatusState, s: HookSignal): StatusChange | null {
   const { status } = current;
@@ -124,6 +130,7 @@ function fromHook(current: StatusState, s: HookSignal): StatusChange | null {
     case 'UserPromptSubmit':
     case 'PreToolUse':
     case 'PostToolUse':
+    case 'PostToolUseFailure':
       return hook('working');
     case 'PermissionRequest':
       return hook('waiting', s.toolName ? `permission to use ${s.toolName}` : 'permission needed');

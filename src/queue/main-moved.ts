@@ -1,7 +1,8 @@
 import type { HookResponder } from '../agents/hook-responders.js';
 import { getTask, mergeTaskOptions } from '../store/tasks.js';
 
-// Stop-like events come as the turn ends: a headless agent exits before its model reads the context.
+// Not on Stop: context there makes Claude Code continue the turn, one more model call for a notice that
+// can wait for the agent's next tool use.
 const TELL_EVENTS = new Set(['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse']);
 
 interface MovedRow {

@@ -4,7 +4,9 @@ import { pendingRadarMessages } from './notify.js';
 import { EDITING_TOOLS, rescanRunning, spawnRescanWorker } from './rescan.js';
 
 export function editsFiles(event: string, payload: HookPayload): boolean {
-  return event === 'PostToolUse' && EDITING_TOOLS.includes(String(payload.tool_name ?? ''));
+  // A failed command may have edited files all the same (a conflicted git merge writes markers).
+  const after = event === 'PostToolUse' || event === 'PostToolUseFailure';
+  return after && EDITING_TOOLS.includes(String(payload.tool_name ?? ''));
 }
 
 /** Findings not yet told to this task reach the agent as additionalContext on its next hook that takes it. */

@@ -30,7 +30,8 @@ export function lastEditEventId(db: Db, task: string): number {
   const row = db
     .prepare(
       `SELECT MAX(id) AS id FROM events WHERE task = ? AND kind = 'hook'
-         AND json_extract(data, '$.event') = 'PostToolUse' AND json_extract(data, '$.tool') IN (${tools})`,
+         AND json_extract(data, '$.event') IN ('PostToolUse', 'PostToolUseFailure')
+         AND json_extract(data, '$.tool') IN (${tools})`,
     )
     .get(task, ...EDITING_TOOLS) as { id: number | null };
   return row.id ?? 0;
