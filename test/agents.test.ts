@@ -180,6 +180,7 @@ describe('claude hook settings', () => {
         'Notification',
         'PermissionRequest',
         'PostToolUse',
+        'PostToolUseFailure',
         'PreToolUse',
         'SessionEnd',
         'SessionStart',

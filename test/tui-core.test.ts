@@ -39,6 +39,18 @@ describe('rows', () => {
       '$0.12',
       'conflict: main',
     ]);
+    // A session that was refused tool uses says so in its status cell.
+    const refused = {
+      name: 'r',
+      status: 'exited',
+      statusSince: 0,
+      statusDetail: 'x',
+      ports: {},
+      rssBytes: null,
+    };
+    const row = { ...refused, tokens: null, costUsd: null, refusals: [{ tool: 'Bash', target: 'git push' }] };
+    expect(taskCells(row, [], 0)[1]).toBe('exited (refused 1 tool use)');
+    expect(taskCells({ ...row, refusals: [] }, [], 0)[1]).toBe('exited');
     expect(radarWarning('b', findings)).toBe('overlap: a');
     expect(radarWarning('c', findings)).toBe('');
     expect(formatTokens(null)).toBe('-');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isProcessAlive } from '../src/exec/pid.js';
 import type { Project } from '../src/project/project.js';
 import { handleOf, startSession } from '../src/session/lifecycle.js';
-import { getTask } from '../src/store/tasks.js';
+import { appendEvent, getTask } from '../src/store/tasks.js';
 import { saveSamples } from '../src/supervisor/samples.js';
 import { startWebServer, type WebServer } from '../src/web/server.js';
 import { provisionTask } from '../src/workspace/provision.js';
@@ -185,7 +185,12 @@ describe('web dashboard in Chromium', () => {
   });
 
   it('opens a task page with its diff against the base, uncommitted and untracked included', async () => {
+    // A refusal its agent met (as `braid hook` or the end of a headless run records it).
+    appendEvent(project.store.db, 'beta', 'agent.permission-denied', {
+      denials: [{ tool: 'Bash', target: 'git push origin main' }],
+    });
     await row('beta').locator('td.name a').click();
+    await page.locator('#task-meta', { hasText: 'refused: Bash (git push origin main)' }).waitFor();
     await page.locator('#diff', { hasText: 'notes.txt' }).waitFor();
     expect(new URL(page.url()).hash).toBe('#/task/beta');
     const diff = (await page.locator('#diff').textContent()) ?? '';

@@ -23,19 +23,24 @@ export function runInherited(
 ): Promise<InheritedResult> {
   return new Promise((resolve, reject) => {
     const saved = FORWARDED.map((sig) => [sig, process.listeners(sig)] as const);
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: { ...process.env, ...options.env },
-      stdio: 'inherit',
-    });
+    let child: ReturnType<typeof spawn> | null = null;
+    let pending: NodeJS.Signals | null = null;
     const forward = (sig: NodeJS.Signals) => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+      if (!child) pending = sig;
+      else if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     };
-    // The CLI's own handlers would exit at once; hold them back until the child has ended.
+    // Before the spawn: a signal that comes as the child starts must reach it, not end braid at once
+    // (the CLI's own handlers would exit; they are held back until the child has ended).
     for (const [sig] of saved) {
       process.removeAllListeners(sig);
       process.on(sig, forward);
     }
+    child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: 'inherit',
+    });
+    if (pending) forward(pending);
     const restore = () => {
       for (const [sig, listeners] of saved) {
         process.removeListener(sig, forward);
