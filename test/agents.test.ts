@@ -2,12 +2,12 @@ import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { claudeSettings, hookCommand } from '../src/agents/claude-settings.js';
-import { checkInstalled, getAgent } from '../src/agents/registry.js';
-import type { LaunchContext } from '../src/agents/types.js';
 import { parseConfig } from '../src/core/config.js';
 import { isBraidError } from '../src/core/errors.js';
 import { run } from '../src/exec/run.js';
+import { claudeSettings, hookCommand } from '../src/run/agents/claude-settings.js';
+import { checkInstalled, getAgent } from '../src/run/agents/registry.js';
+import type { LaunchContext } from '../src/run/agents/types.js';
 
 const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'braid-agents-')));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

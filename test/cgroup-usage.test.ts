@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cgroupSegment } from '../src/core/cgroup-layout.js';
-import { probeCgroups } from '../src/sandbox/cgroup-probe.js';
+import { probeCgroups } from '../src/isolate/sandbox/cgroup-probe.js';
 import { cliJson, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 

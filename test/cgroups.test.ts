@@ -5,11 +5,11 @@ import { parseCgroupMounts, parseProcCgroup } from '../src/core/cgroup-layout.js
 import { parseSize } from '../src/core/size.js';
 import { isProcessAlive } from '../src/exec/pid.js';
 import { run } from '../src/exec/run.js';
-import { sandboxArgv } from '../src/sandbox/bwrap.js';
-import { detectCapabilities } from '../src/sandbox/capabilities.js';
-import { probeCgroups } from '../src/sandbox/cgroup-probe.js';
-import { createTaskCgroup, openTaskCgroup, type TaskCgroup } from '../src/sandbox/cgroups.js';
-import { execInCgroupArgv } from '../src/sandbox/exec-in-cgroup.js';
+import { sandboxArgv } from '../src/isolate/sandbox/bwrap.js';
+import { detectCapabilities } from '../src/isolate/sandbox/capabilities.js';
+import { probeCgroups } from '../src/isolate/sandbox/cgroup-probe.js';
+import { createTaskCgroup, openTaskCgroup, type TaskCgroup } from '../src/isolate/sandbox/cgroups.js';
+import { execInCgroupArgv } from '../src/isolate/sandbox/exec-in-cgroup.js';
 
 const support = probeCgroups();
 const skipReason = support.writable ? '' : `no writable cgroups here: ${support.reason}`;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/core/config.js';
 import { taskDatabaseName } from '../src/core/database-name.js';
 import { run } from '../src/exec/run.js';
-import { type DatabaseConfig, dropDatabase, provisionDatabase } from '../src/workspace/database.js';
+import { type DatabaseConfig, dropDatabase, provisionDatabase } from '../src/isolate/workspace/database.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/exec/run.js';
+import { detectCapabilities } from '../src/isolate/sandbox/capabilities.js';
+import { portIsFree } from '../src/isolate/workspace/ports.js';
 import { runDoctor } from '../src/project/doctor.js';
-import { detectCapabilities } from '../src/sandbox/capabilities.js';
-import { portIsFree } from '../src/workspace/ports.js';
 import { runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 

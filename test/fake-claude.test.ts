@@ -1,11 +1,11 @@
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { claudeAgent } from '../src/agents/claude.js';
-import { writeClaudeSettings } from '../src/agents/claude-settings.js';
-import { findExecutable } from '../src/agents/registry.js';
 import { run } from '../src/exec/run.js';
 import { findRepo } from '../src/git/repo.js';
+import { claudeAgent } from '../src/run/agents/claude.js';
+import { writeClaudeSettings } from '../src/run/agents/claude-settings.js';
+import { findExecutable } from '../src/run/agents/registry.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { getTask, listEvents } from '../src/store/tasks.js';
 import { CLI, ROOT } from './helpers/cli.js';

@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { drainHookSpool, spoolPath } from '../src/agents/hook-spool.js';
 import { findRepo } from '../src/git/repo.js';
+import { EventLog } from '../src/orchestrate/supervisor/event-log.js';
+import { Reconciler } from '../src/orchestrate/supervisor/reconcile.js';
 import { openProject } from '../src/project/project.js';
+import { drainHookSpool, spoolPath } from '../src/run/agents/hook-spool.js';
 import { openStore, type Store, storePath } from '../src/store/db.js';
 import { getTask, insertTask, listEvents } from '../src/store/tasks.js';
-import { EventLog } from '../src/supervisor/event-log.js';
-import { Reconciler } from '../src/supervisor/reconcile.js';
 import { cliJson, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 import { lockStore } from './helpers/store-locker.js';

@@ -14,8 +14,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cgroupSegment } from '../src/core/cgroup-layout.js';
 import { isProcessAlive } from '../src/exec/pid.js';
 import { run } from '../src/exec/run.js';
-import { detectCapabilities } from '../src/sandbox/capabilities.js';
-import { probeCgroups } from '../src/sandbox/cgroup-probe.js';
+import { detectCapabilities } from '../src/isolate/sandbox/capabilities.js';
+import { probeCgroups } from '../src/isolate/sandbox/cgroup-probe.js';
 import { CLI, cliJson, runCli } from './helpers/cli.js';
 import { GIT_TEST_ENV, g } from './helpers/repo.js';
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../src/core/errors.js';
 import { isProcessAlive } from '../src/exec/pid.js';
-import { detectCapabilities } from '../src/sandbox/capabilities.js';
+import { detectCapabilities } from '../src/isolate/sandbox/capabilities.js';
 import { cliJson, runCli } from './helpers/cli.js';
 import { g } from './helpers/repo.js';
 

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/exec/run.js';
 import { findRepo } from '../src/git/repo.js';
-import { liveGroupMembers } from '../src/runtime/process-group.js';
+import { liveGroupMembers } from '../src/run/runtime/process-group.js';
 import { openStore } from '../src/store/db.js';
 import { insertTask } from '../src/store/tasks.js';
 import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { enqueueTasks, processQueue } from '../src/queue/land.js';
-import { liveGroupMembers } from '../src/runtime/process-group.js';
+import { enqueueTasks, processQueue } from '../src/land/land.js';
+import { liveGroupMembers } from '../src/run/runtime/process-group.js';
 import { getTask } from '../src/store/tasks.js';
 import { type LandFixture, landFixture } from './helpers/land.js';
 

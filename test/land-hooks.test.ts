@@ -3,9 +3,9 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/core/config.js';
 import { findRepo } from '../src/git/repo.js';
+import { leasePorts } from '../src/isolate/workspace/ports.js';
 import { openStore } from '../src/store/db.js';
 import { insertTask } from '../src/store/tasks.js';
-import { leasePorts } from '../src/workspace/ports.js';
 import { requireBuiltCli, runCli } from './helpers/cli.js';
 import { g, type TempRepo, tempRepo } from './helpers/repo.js';
 

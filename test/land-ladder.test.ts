@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { enqueueTasks, processQueue } from '../src/queue/land.js';
+import { enqueueTasks, processQueue } from '../src/land/land.js';
 import { type LandFixture, landedTrees, landFixture } from './helpers/land.js';
 import { g } from './helpers/repo.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { enqueueTasks, processQueue } from '../src/queue/land.js';
+import { enqueueTasks, processQueue } from '../src/land/land.js';
 import { listQueue, updateEntry } from '../src/store/queue.js';
 import { getTask } from '../src/store/tasks.js';
 import { type LandFixture, landedTrees, landFixture } from './helpers/land.js';

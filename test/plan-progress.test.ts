@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isLiveTerminal, LiveProgress, renderProgress } from '../src/plan/progress.js';
-import { runTotals } from '../src/plan/report.js';
-import type { ProgressView, TaskReport } from '../src/plan/runner.js';
+import { isLiveTerminal, LiveProgress, renderProgress } from '../src/orchestrate/plan/progress.js';
+import { runTotals } from '../src/orchestrate/plan/report.js';
+import type { ProgressView, TaskReport } from '../src/orchestrate/plan/runner.js';
 import { requireBuiltCli, runCli } from './helpers/cli.js';
 import { type PlanRepo, planRepo, planYaml, snapshot } from './helpers/plan-run.js';
 

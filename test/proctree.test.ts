@@ -11,7 +11,7 @@ import {
   processTree,
   readProcessTable,
   sampleTree,
-} from '../src/monitor/proctree.js';
+} from '../src/watch/monitor/proctree.js';
 
 // A root node process with three children holding 20 MB each and one child spinning on the CPU.
 const TREE_SCRIPT = `

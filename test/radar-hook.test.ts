@@ -2,10 +2,10 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openProject, type Project } from '../src/project/project.js';
-import { getSnapshot } from '../src/radar/cache.js';
-import { lastEditEventId, rescanRunning } from '../src/radar/rescan.js';
 import { getLock } from '../src/store/locks.js';
 import { insertTask, listEvents } from '../src/store/tasks.js';
+import { getSnapshot } from '../src/watch/radar/cache.js';
+import { lastEditEventId, rescanRunning } from '../src/watch/radar/rescan.js';
 import { runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 

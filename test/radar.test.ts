@@ -2,12 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../src/exec/run.js';
+import { enqueueTasks, processQueue } from '../src/land/land.js';
 import { openProject, type Project } from '../src/project/project.js';
-import { enqueueTasks, processQueue } from '../src/queue/land.js';
-import { listCachedPairs } from '../src/radar/cache.js';
-import { pendingRadarMessages } from '../src/radar/notify.js';
-import { scanRadar } from '../src/radar/scan.js';
 import { insertTask, updateTask } from '../src/store/tasks.js';
+import { listCachedPairs } from '../src/watch/radar/cache.js';
+import { pendingRadarMessages } from '../src/watch/radar/notify.js';
+import { scanRadar } from '../src/watch/radar/scan.js';
 import { cliJson, runCli } from './helpers/cli.js';
 import { GIT_TEST_ENV, g, type TempRepo, tempRepo } from './helpers/repo.js';
 

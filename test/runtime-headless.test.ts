@@ -4,16 +4,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBraidError } from '../src/core/errors.js';
 import { run } from '../src/exec/run.js';
-import { getRuntime, type LaunchSpec, type SessionHandle } from '../src/runtime/index.js';
+import { getRuntime, type LaunchSpec, type SessionHandle } from '../src/run/runtime/index.js';
 import { eventually } from './helpers/tmux.js';
 
 const root = path.resolve(import.meta.dirname, '..');
-const builtIndex = path.join(root, 'dist/runtime/index.js');
+const builtIndex = path.join(root, 'dist/run/runtime/index.js');
 let dir: string;
 
 beforeAll(() => {
-  if (!existsSync(path.join(root, 'dist/runtime/headless-runner.js'))) {
-    throw new Error('dist/runtime/headless-runner.js is missing: run `npm run build` before this test');
+  if (!existsSync(path.join(root, 'dist/run/runtime/headless-runner.js'))) {
+    throw new Error('dist/run/runtime/headless-runner.js is missing: run `npm run build` before this test');
   }
   dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'braid-headless-')));
 });

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { getRuntime, type LaunchSpec, tmuxSessionName } from '../src/runtime/index.js';
+import { getRuntime, type LaunchSpec, tmuxSessionName } from '../src/run/runtime/index.js';
 import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
 
 let server: TmuxServer;

@@ -13,9 +13,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isHostAllowed } from '../src/core/host-allow.js';
 import { run } from '../src/exec/run.js';
-import { type SandboxPolicy, sandboxArgv } from '../src/sandbox/bwrap.js';
-import { detectCapabilities } from '../src/sandbox/capabilities.js';
-import { startNetworkProxy } from '../src/sandbox/network-proxy.js';
+import { type SandboxPolicy, sandboxArgv } from '../src/isolate/sandbox/bwrap.js';
+import { detectCapabilities } from '../src/isolate/sandbox/capabilities.js';
+import { startNetworkProxy } from '../src/isolate/sandbox/network-proxy.js';
 import { requireBuiltCli } from './helpers/cli.js';
 import { GIT_TEST_ENV, g } from './helpers/repo.js';
 

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { provisionTask } from '../src/isolate/workspace/provision.js';
 import type { Project } from '../src/project/project.js';
-import { startSession, stopSession } from '../src/session/lifecycle.js';
-import { refreshTaskStatus } from '../src/session/refresh.js';
+import { startSession, stopSession } from '../src/run/session/lifecycle.js';
+import { refreshTaskStatus } from '../src/run/session/refresh.js';
 import { getTask, listEvents } from '../src/store/tasks.js';
-import { provisionTask } from '../src/workspace/provision.js';
 import { ROOT } from './helpers/cli.js';
 import { projectFor } from './helpers/project.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';

@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { taskPorts } from '../src/isolate/workspace/ports.js';
+import { provisionTask } from '../src/isolate/workspace/provision.js';
+import { removeTask } from '../src/isolate/workspace/remove.js';
 import type { Project } from '../src/project/project.js';
 import { getTask, listTasks } from '../src/store/tasks.js';
-import { taskPorts } from '../src/workspace/ports.js';
-import { provisionTask } from '../src/workspace/provision.js';
-import { removeTask } from '../src/workspace/remove.js';
 import { projectFor } from './helpers/project.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 

@@ -10,10 +10,10 @@ import { run } from '../exec/run.js';
 import { git } from '../git/git.js';
 import { BRAID_IDENTITY } from '../git/snapshot.js';
 import { openProject } from '../project/project.js';
-import { lastEditEventId, rescanRunning } from '../radar/rescan.js';
-import { scanRadar } from '../radar/scan.js';
 import type { Store } from '../store/db.js';
 import { insertTask } from '../store/tasks.js';
+import { lastEditEventId, rescanRunning } from '../watch/radar/rescan.js';
+import { scanRadar } from '../watch/radar/scan.js';
 
 const FILES = 2000;
 const TASKS = 5;

@@ -11,11 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { run } from '../exec/run.js';
 import { git } from '../git/git.js';
 import { BRAID_IDENTITY } from '../git/snapshot.js';
-import { rssBytesOf } from '../monitor/proctree.js';
+import { startSupervisor, stopSupervisor, supervisorStatus } from '../orchestrate/supervisor/control.js';
 import { openProject } from '../project/project.js';
-import { braidCommand, handleOf } from '../session/lifecycle.js';
+import { braidCommand, handleOf } from '../run/session/lifecycle.js';
 import { listTasks } from '../store/tasks.js';
-import { startSupervisor, stopSupervisor, supervisorStatus } from '../supervisor/control.js';
+import { rssBytesOf } from '../watch/monitor/proctree.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FAKE_CLAUDE = path.join(ROOT, 'test/fixtures/fake-claude');

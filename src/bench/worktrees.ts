@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run } from '../exec/run.js';
 import { BRAID_IDENTITY } from '../git/snapshot.js';
+import { provisionTask } from '../isolate/workspace/provision.js';
 import { openProject } from '../project/project.js';
-import { provisionTask } from '../workspace/provision.js';
 
 const TASKS = 10;
 const SYNC = process.env.BENCH_SYNC === '1';

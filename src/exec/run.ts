@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { BraidError } from '../core/errors.js';
-import { groupAlive, signalGroup } from '../runtime/process-group.js';
+import { groupAlive, signalGroup } from '../run/runtime/process-group.js';
 import { CappedOutput, cutNote, DEFAULT_MAX_BUFFER, splitLines } from './output.js';
 
 export interface RunOptions {

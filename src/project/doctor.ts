@@ -4,9 +4,9 @@ import { plural } from '../core/plural.js';
 import { run } from '../exec/run.js';
 import { MIN_GIT, parseGitVersion } from '../git/git.js';
 import { findRepo, type RepoInfo } from '../git/repo.js';
-import { type Capabilities, detectCapabilities } from '../sandbox/capabilities.js';
+import { type Capabilities, detectCapabilities } from '../isolate/sandbox/capabilities.js';
+import { portIsFree } from '../isolate/workspace/ports.js';
 import { openStore } from '../store/db.js';
-import { portIsFree } from '../workspace/ports.js';
 import { loadConfig } from './config-file.js';
 import { permissionLines } from './doctor-permissions.js';
 

@@ -1,5 +1,5 @@
 import type { PricingTable } from '../core/pricing.js';
-import { pricingFor } from '../monitor/pricing-file.js';
+import { pricingFor } from '../watch/monitor/pricing-file.js';
 import type { Project } from './project.js';
 
 /** The project's price table: the shipped one, with `pricing:` (or BRAID_PRICING) merged on top. */

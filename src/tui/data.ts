@@ -1,23 +1,23 @@
 /** Where the dashboard's data and actions come from: a project's real store, git and sessions. */
 import type { PairFinding } from '../core/radar.js';
+import { provisionTask } from '../isolate/workspace/provision.js';
+import { removeTask } from '../isolate/workspace/remove.js';
+import { landTasks } from '../land/report.js';
 import type { Project } from '../project/project.js';
-import { taskViews } from '../project/task-view.js';
-import { landTasks } from '../queue/report.js';
-import { listFindings } from '../radar/cache.js';
-import { scanRadar } from '../radar/scan.js';
-import { getRuntime } from '../runtime/index.js';
+import { getRuntime } from '../run/runtime/index.js';
 import {
   handleOf,
   refreshSession,
   startSession,
   stopSession,
   stopSessionForRemoval,
-} from '../session/lifecycle.js';
+} from '../run/session/lifecycle.js';
 import { activeEntries, listQueue } from '../store/queue.js';
 import { getTask, listTasks } from '../store/tasks.js';
+import { taskViews } from '../view/task-view.js';
+import { listFindings } from '../watch/radar/cache.js';
+import { scanRadar } from '../watch/radar/scan.js';
 import { taskDetail } from '../web/data.js';
-import { provisionTask } from '../workspace/provision.js';
-import { removeTask } from '../workspace/remove.js';
 import type { QueueRowInput, RowInput } from './rows.js';
 import { insideSameTmux, socketOfArgv } from './tmux-attach.js';
 

@@ -3,13 +3,13 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { QueueEntry } from '../core/queue-plan.js';
 import { taskDiff } from '../git/task-diff.js';
+import { setupLogPath } from '../isolate/workspace/paths.js';
 import type { Project } from '../project/project.js';
-import { type TaskView, taskViews } from '../project/task-view.js';
-import { type RadarReport, scanRadar } from '../radar/scan.js';
 import type { Db } from '../store/db.js';
 import { listQueue } from '../store/queue.js';
 import { getTask, listEvents, type StoredEvent } from '../store/tasks.js';
-import { setupLogPath } from '../workspace/paths.js';
+import { type TaskView, taskViews } from '../view/task-view.js';
+import { type RadarReport, scanRadar } from '../watch/radar/scan.js';
 
 export interface DashboardSnapshot {
   at: number;

@@ -1,9 +1,10 @@
 /** Live feed: polls the store cheaply and pushes a fresh snapshot to subscribers when anything changed. */
+
+import { latestSamples } from '../orchestrate/supervisor/samples.js';
 import { projectPricing } from '../project/pricing.js';
 import type { Project } from '../project/project.js';
-import type { RadarReport } from '../radar/scan.js';
 import { listTasks } from '../store/tasks.js';
-import { latestSamples } from '../supervisor/samples.js';
+import type { RadarReport } from '../watch/radar/scan.js';
 import { type DashboardSnapshot, dashboardSnapshot, storeVersion } from './data.js';
 import { storedPoints, TranscriptSeries, type UsageSeries } from './usage-series.js';
 

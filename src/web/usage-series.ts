@@ -3,10 +3,10 @@ import type { PricingTable } from '../core/pricing.js';
 import { DEFAULT_PRICING } from '../core/pricing-table.js';
 import type { Task } from '../core/task.js';
 import { entryCost, totalTokens, type UsageEntry } from '../core/usage.js';
-import { UsageReader } from '../monitor/transcripts.js';
-import { recordedTranscripts, transcriptFilesForTask } from '../monitor/usage-of-task.js';
+import { sampleHistory, type UsageSample } from '../orchestrate/supervisor/samples.js';
 import type { Db } from '../store/db.js';
-import { sampleHistory, type UsageSample } from '../supervisor/samples.js';
+import { UsageReader } from '../watch/monitor/transcripts.js';
+import { recordedTranscripts, transcriptFilesForTask } from '../watch/monitor/usage-of-task.js';
 
 /** One point of a task's cumulative usage. */
 export interface UsagePoint {

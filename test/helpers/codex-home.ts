@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { findExecutable } from '../../src/agents/registry.js';
 import { run } from '../../src/exec/run.js';
+import { findExecutable } from '../../src/run/agents/registry.js';
 
 /** The variable holding the (any) API key the test provider sends. */
 export const CODEX_TEST_KEY_ENV = 'BRAID_TEST_OPENAI_KEY';

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { findExecutable } from '../../src/agents/registry.js';
+import { findExecutable } from '../../src/run/agents/registry.js';
 import { cliJson } from './cli.js';
 import { type MessagesApi, type MessagesApiOptions, messagesApi } from './messages-api.js';
 import { killSessions, until } from './plan-run.js';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { receiveHook } from '../../agents/hook-receiver.js';
-import { HOOK_RESPONDERS } from '../../agents/hook-responders.js';
-import { mainMovedResponder } from '../../queue/main-moved.js';
-import { editsFiles, radarResponder, rescanAfterEdit } from '../../radar/hook.js';
+import { mainMovedResponder } from '../../land/main-moved.js';
+import { receiveHook } from '../../run/agents/hook-receiver.js';
+import { HOOK_RESPONDERS } from '../../run/agents/hook-responders.js';
+import { editsFiles, radarResponder, rescanAfterEdit } from '../../watch/radar/hook.js';
 
 for (const r of [radarResponder, mainMovedResponder])
   if (!HOOK_RESPONDERS.includes(r)) HOOK_RESPONDERS.push(r);

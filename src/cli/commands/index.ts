@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { detectCapabilities } from '../../sandbox/capabilities.js';
+import { detectCapabilities } from '../../isolate/sandbox/capabilities.js';
 import { registerDoctor } from './doctor.js';
 import { registerHook } from './hook.js';
 import { registerInit } from './init.js';

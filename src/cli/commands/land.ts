@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
+import { defaultLandHooks } from '../../land/hooks.js';
+import { type LandReport, landTasks } from '../../land/report.js';
 import { withProject } from '../../project/project.js';
-import { defaultLandHooks } from '../../queue/hooks.js';
-import { type LandReport, landTasks } from '../../queue/report.js';
 import { printJson, progress } from '../output.js';
 
 export function registerLand(program: Command): void {

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { BraidError } from '../../core/errors.js';
 import type { Task } from '../../core/task.js';
+import { taskPorts } from '../../isolate/workspace/ports.js';
+import { provisionTask } from '../../isolate/workspace/provision.js';
+import { createReadonlyTask } from '../../isolate/workspace/readonly.js';
+import { ensureSupervisor } from '../../orchestrate/supervisor/control.js';
 import { type Project, withProject } from '../../project/project.js';
-import { checkConfinable } from '../../session/confine.js';
-import { startSession } from '../../session/lifecycle.js';
+import { checkConfinable } from '../../run/session/confine.js';
+import { startSession } from '../../run/session/lifecycle.js';
 import { updateTask } from '../../store/tasks.js';
-import { ensureSupervisor } from '../../supervisor/control.js';
-import { taskPorts } from '../../workspace/ports.js';
-import { provisionTask } from '../../workspace/provision.js';
-import { createReadonlyTask } from '../../workspace/readonly.js';
 import { dim, printJson, progress } from '../output.js';
 
 interface NewOptions {

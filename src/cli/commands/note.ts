@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { getAgent } from '../../agents/registry.js';
 import { BraidError } from '../../core/errors.js';
 import { LIVE_STATUSES } from '../../core/task.js';
-import { deliverTypedNotes } from '../../notes/deliver.js';
-import { addNote, listNotes } from '../../notes/store.js';
 import { withProject } from '../../project/project.js';
+import { getAgent } from '../../run/agents/registry.js';
 import { listTasks } from '../../store/tasks.js';
+import { deliverTypedNotes } from '../../watch/notes/deliver.js';
+import { addNote, listNotes } from '../../watch/notes/store.js';
 import { bold, dim, printJson, table } from '../output.js';
 
 interface NoteFlags {

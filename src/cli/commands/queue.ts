@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ACTIVE_QUEUE_STATES } from '../../core/queue-plan.js';
+import { queueLockHolder } from '../../land/lock.js';
 import { withProject } from '../../project/project.js';
-import { queueLockHolder } from '../../queue/lock.js';
 import { listQueue } from '../../store/queue.js';
 import { printJson, table } from '../output.js';
 

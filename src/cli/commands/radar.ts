@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { formatRanges, type PairFinding } from '../../core/radar.js';
 import { withProject } from '../../project/project.js';
-import { type RadarReport, scanRadar } from '../../radar/scan.js';
+import { type RadarReport, scanRadar } from '../../watch/radar/scan.js';
 import { bold, dim, printJson, table } from '../output.js';
 
 const SYMBOL = { textual: 'X', migration: 'M', overlap: '~' } as const;

@@ -5,11 +5,11 @@ import { mergeBudgets } from '../../core/budget.js';
 import { BraidError } from '../../core/errors.js';
 import { parsePlan } from '../../core/plan.js';
 import { quoteForDisplay } from '../../exec/run.js';
-import { landQueue } from '../../plan/landing.js';
-import { LiveProgress } from '../../plan/progress.js';
-import { type RunReport, runPlan } from '../../plan/runner.js';
+import { landQueue } from '../../orchestrate/plan/landing.js';
+import { LiveProgress } from '../../orchestrate/plan/progress.js';
+import { type RunReport, runPlan } from '../../orchestrate/plan/runner.js';
+import { ensureSupervisor } from '../../orchestrate/supervisor/control.js';
 import { withProject } from '../../project/project.js';
-import { ensureSupervisor } from '../../supervisor/control.js';
 import { bold, dim, formatDuration, green, printJson, red, table, yellow } from '../output.js';
 
 interface RunFlags {

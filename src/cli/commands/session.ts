@@ -6,14 +6,14 @@ import { LIVE_STATUSES, type Task } from '../../core/task.js';
 import { runInherited } from '../../exec/inherit.js';
 import { taskDiff } from '../../git/task-diff.js';
 import { type Project, withProject } from '../../project/project.js';
-import { getRuntime } from '../../runtime/index.js';
+import { getRuntime } from '../../run/runtime/index.js';
 import {
   handleOf,
   refreshSession,
   sessionPaths,
   startSession,
   stopSession,
-} from '../../session/lifecycle.js';
+} from '../../run/session/lifecycle.js';
 import { getTask, latestRefusals, updateTask } from '../../store/tasks.js';
 import { dim, progress } from '../output.js';
 

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
+import { projectPricing } from '../../project/pricing.js';
+import { withProject } from '../../project/project.js';
+import { taskCgroupUsage } from '../../run/session/confine.js';
+import { listTasks } from '../../store/tasks.js';
 import {
   collectStats,
   type GroupStats,
   type StatsReport,
   type TaskStats,
-} from '../../monitor/stats-report.js';
-import { projectPricing } from '../../project/pricing.js';
-import { withProject } from '../../project/project.js';
-import { taskCgroupUsage } from '../../session/confine.js';
-import { listTasks } from '../../store/tasks.js';
+} from '../../watch/monitor/stats-report.js';
 import { dim, formatBytes, printJson, red, table, yellow } from '../output.js';
 
 export function register(program: Command): void {

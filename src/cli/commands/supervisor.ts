@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { withProject } from '../../project/project.js';
 import {
   type SupervisorStatus,
   startSupervisor,
   stopSupervisor,
   supervisorStatus,
-} from '../../supervisor/control.js';
-import { timingsFromEnv } from '../../supervisor/options.js';
-import { runSupervisor } from '../../supervisor/supervisor.js';
+} from '../../orchestrate/supervisor/control.js';
+import { timingsFromEnv } from '../../orchestrate/supervisor/options.js';
+import { runSupervisor } from '../../orchestrate/supervisor/supervisor.js';
+import { withProject } from '../../project/project.js';
 import { dim, formatDuration, printJson, progress, table } from '../output.js';
 
 function render(status: SupervisorStatus, note: string): string {

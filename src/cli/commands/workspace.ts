@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
-import { drainHookSpool } from '../../agents/hook-spool.js';
 import { BraidError } from '../../core/errors.js';
+import { exportLines, migrationEnv, taskEnvironment } from '../../isolate/workspace/env.js';
+import { collectGarbage } from '../../isolate/workspace/gc.js';
+import { taskPorts } from '../../isolate/workspace/ports.js';
+import { removeTask } from '../../isolate/workspace/remove.js';
 import { withProject } from '../../project/project.js';
-import { taskViews } from '../../project/task-view.js';
-import { stopSessionForRemoval } from '../../session/lifecycle.js';
+import { drainHookSpool } from '../../run/agents/hook-spool.js';
+import { stopSessionForRemoval } from '../../run/session/lifecycle.js';
 import { getTask } from '../../store/tasks.js';
-import { exportLines, migrationEnv, taskEnvironment } from '../../workspace/env.js';
-import { collectGarbage } from '../../workspace/gc.js';
-import { taskPorts } from '../../workspace/ports.js';
-import { removeTask } from '../../workspace/remove.js';
+import { taskViews } from '../../view/task-view.js';
 import { bold, dim, formatDuration, green, printJson, red, table, yellow } from '../output.js';
 
 function statusColor(status: string): string {

@@ -1,0 +1,151 @@
+import { existsSync } from 'node:fs';
+import { backupRef, taskBranch } from '../../core/names.js';
+import { isProcessAlive } from '../../exec/pid.js';
+import { git } from '../../git/git.js';
+import { snapshotWorktree } from '../../git/snapshot.js';
+import { clearStaleRefLocks } from '../../git/stale-ref-locks.js';
+import { withWorktreeLock } from '../../git/worktree-lock.js';
+import { endStaleGateGroups } from '../../land/gate-group.js';
+import { queueLockHolder } from '../../land/lock.js';
+import { removeOrphanScratch } from '../../land/scratch.js';
+import type { Project } from '../../project/project.js';
+import { isAbandoned, openOperations } from '../../store/journal.js';
+import { listTasks } from '../../store/tasks.js';
+import { dropOrphanDatabases } from './database-orphans.js';
+import { GATE_LESSEE } from './ports.js';
+import { isMainCheckout } from './readonly.js';
+import { recoverTask } from './recover.js';
+import { removeTask, removeWorktree } from './remove.js';
+
+export interface GcAction {
+  kind:
+    | 'operation'
+    | 'missing-worktree'
+    | 'orphan-worktree'
+    | 'orphan-scratch'
+    | 'orphan-database'
+    | 'stale-lease'
+    | 'stale-lock'
+    | 'stale-gate'
+    | 'stale-ref-lock';
+  target: string;
+  detail: string;
+}
+
+interface WorktreeEntry {
+  path: string;
+  branch: string | null;
+}
+
+async function listWorktrees(root: string): Promise<WorktreeEntry[]> {
+  const out = await git(['worktree', 'list', '--porcelain', '-z'], { cwd: root });
+  const entries: WorktreeEntry[] = [];
+  let current: WorktreeEntry | null = null;
+  for (const field of out.split('\0')) {
+    if (field.startsWith('worktree ')) {
+      current = { path: field.slice('worktree '.length), branch: null };
+      entries.push(current);
+    } else if (field.startsWith('branch ') && current)
+      current.branch = field.slice('branch refs/heads/'.length);
+  }
+  return entries;
+}
+
+/** Repairs what crashes and hand-deleted folders leave behind; every removal is backed up first. */
+export async function collectGarbage(project: Project): Promise<GcAction[]> {
+  const { store, repo } = project;
+  const actions: GcAction[] = [];
+  // First: a ref lock a killed git left would fail every later step that moves a braid ref.
+  const workPaths = [repo.root, ...(await listWorktrees(repo.root)).map((w) => w.path)];
+  for (const v of clearStaleRefLocks(repo.commonDir, workPaths))
+    actions.push({ kind: 'stale-ref-lock', target: v.path, detail: v.detail });
+  const opTasks = new Set(
+    openOperations(store)
+      .filter(isAbandoned)
+      .map((op) => op.task),
+  );
+  for (const name of opTasks) {
+    const done = await recoverTask(project, name);
+    if (done) actions.push({ kind: 'operation', target: name, detail: done });
+  }
+  for (const task of listTasks(store.db)) {
+    // A read-only task's "worktree" is the main checkout: never a folder to repair or remove.
+    if (task.status === 'landed' || isMainCheckout(project, task.worktree) || existsSync(task.worktree))
+      continue;
+    // The folder was deleted by hand: the branch still holds the commits, so back it up and forget the task.
+    const result = await removeTask(project, task.name, { force: true });
+    actions.push({
+      kind: 'missing-worktree',
+      target: task.name,
+      detail: `worktree folder was gone; task removed${result.backupRef ? `, branch backed up at ${result.backupRef}` : ''}`,
+    });
+  }
+  const known = new Set(listTasks(store.db).map((t) => taskBranch(t.name)));
+  for (const wt of await listWorktrees(repo.root)) {
+    if (!wt.branch?.startsWith('braid/') || known.has(wt.branch) || wt.path === repo.root) continue;
+    if (!existsSync(wt.path)) continue;
+    const ref = backupRef(wt.branch.slice('braid/'.length), new Date());
+    await snapshotWorktree(wt.path, { ref, message: `braid gc backup of ${wt.path}` });
+    await removeWorktree(repo.root, wt.path);
+    actions.push({
+      kind: 'orphan-worktree',
+      target: wt.path,
+      detail: `no task owned it; backed up at ${ref}`,
+    });
+  }
+  // A running queue may be creating or using the gate's scratch worktree: only an idle one is tidied.
+  if (queueLockHolder(store) === null) {
+    for (const { dir, why } of await removeOrphanScratch(repo, project.config.worktrees))
+      actions.push({ kind: 'orphan-scratch', target: dir, detail: `gate scratch worktree removed: ${why}` });
+  }
+  await withWorktreeLock(repo.root, () => git(['worktree', 'prune'], { cwd: repo.root }));
+  const names = new Set(listTasks(store.db).map((t) => t.name));
+  if (project.config.database?.kind === 'postgres') {
+    try {
+      const opts = { owner: repo.commonDir, cwd: repo.root, liveTasks: names };
+      for (const db of await dropOrphanDatabases(project.config.database, opts))
+        actions.push({ kind: 'orphan-database', target: db, detail: 'dropped: its task no longer exists' });
+    } catch (err) {
+      // An unreachable server must not stop the rest of the repair.
+      actions.push({
+        kind: 'orphan-database',
+        target: '(server)',
+        detail: `not checked: ${(err as Error).message}`,
+      });
+    }
+  }
+  const leases = store.db.prepare('SELECT DISTINCT task FROM port_leases').all() as { task: string }[];
+  // The gate's block is kept between gates while a queue runs; with no live queue it is stale.
+  const queueRuns = queueLockHolder(store) !== null;
+  for (const { task } of leases) {
+    if (names.has(task) || (task === GATE_LESSEE && queueRuns)) continue;
+    store.db.prepare('DELETE FROM port_leases WHERE task = ?').run(task);
+    actions.push({
+      kind: 'stale-lease',
+      target: task,
+      detail:
+        task === GATE_LESSEE
+          ? 'released the merge-queue gate ports (no queue is running)'
+          : 'released the ports of a task that no longer exists',
+    });
+  }
+  // Before the stale locks: a dead land's gate row is also how its orphaned gate is found.
+  for (const g of await endStaleGateGroups(store, { holdsQueue: false })) {
+    actions.push({
+      kind: 'stale-gate',
+      target: g.name,
+      detail: `ended the orphaned gate process group ${g.pgid} (${g.holder})`,
+    });
+  }
+  const locks = store.db.prepare('SELECT name, pid, pid_start FROM locks').all() as {
+    name: string;
+    pid: number;
+    pid_start: string | null;
+  }[];
+  for (const lock of locks) {
+    if (isProcessAlive(lock.pid, lock.pid_start)) continue;
+    store.db.prepare('DELETE FROM locks WHERE name = ? AND pid = ?').run(lock.name, lock.pid);
+    actions.push({ kind: 'stale-lock', target: lock.name, detail: `holder pid ${lock.pid} is gone` });
+  }
+  return actions;
+}

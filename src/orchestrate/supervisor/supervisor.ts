@@ -1,0 +1,137 @@
+import { existsSync } from 'node:fs';
+import { BraidError } from '../../core/errors.js';
+import { LIVE_STATUSES, type TaskStatus } from '../../core/task.js';
+import type { Project } from '../../project/project.js';
+import { listLocks, releaseLock, selfHolder, tryAcquireLock } from '../../store/locks.js';
+import { listTasks } from '../../store/tasks.js';
+import { deliverTypedNotes } from '../../watch/notes/deliver.js';
+import { BudgetLoop } from './budget-loop.js';
+import { EventLog, eventLogPath } from './event-log.js';
+import { initialLoopState, type LoopSpec, runLoop } from './loop.js';
+import { DEFAULT_TIMINGS, type SupervisorTimings } from './options.js';
+import { QueueLoop } from './queue-loop.js';
+import { RadarLoop } from './radar-loop.js';
+import { Reconciler } from './reconcile.js';
+import { removeState, type SupervisorState, stateFilePath, writeState } from './state-file.js';
+import { UsageLoop } from './usage-loop.js';
+
+export const SUPERVISOR_LOCK = 'supervisor';
+
+/** Statuses that keep the supervisor around: a session may run, or work is on its way to main. */
+const KEEPS_ALIVE: readonly TaskStatus[] = [...LIVE_STATUSES, 'provisioning', 'queued', 'landing'];
+
+export type StopReason = 'idle' | 'signal' | 'lost-lock' | 'repo-gone';
+
+export interface RunSupervisorOptions {
+  timings?: Partial<SupervisorTimings>;
+  /** Aborting stops the loops (SIGTERM does the same when `handleSignals` is set). */
+  signal?: AbortSignal;
+  handleSignals?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs the supervisor of one repository in this process until no task is live for the grace
+ * period, the signal aborts, or another process took the lock. Throws E_LOCKED when one already runs.
+ */
+export async function runSupervisor(
+  project: Project,
+  options: RunSupervisorOptions = {},
+): Promise<StopReason> {
+  const timings = { ...DEFAULT_TIMINGS, ...options.timings };
+  const { store, repo } = project;
+  const me = selfHolder('braid supervisor');
+  const got = tryAcquireLock(store, SUPERVISOR_LOCK, me);
+  if (!got.acquired) {
+    throw new BraidError(
+      'E_LOCKED',
+      `a supervisor already runs for this repository (pid ${got.holder.pid})`,
+      'Stop it with braid down.',
+    );
+  }
+  const log = new EventLog(eventLogPath(repo.commonDir));
+  const stateFile = stateFilePath(repo.commonDir);
+  const stop = new AbortController();
+  let reason = 'signal' as StopReason;
+  const finish = (why: StopReason) => {
+    if (stop.signal.aborted) return;
+    reason = why;
+    stop.abort();
+  };
+  options.signal?.addEventListener('abort', () => finish('signal'), { once: true });
+  const onSignal = () => finish('signal');
+  if (options.handleSignals)
+    for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(s, onSignal);
+
+  const reconciler = new Reconciler(project, log);
+  const queue = new QueueLoop(project, log);
+  const usage = new UsageLoop(project, options.env);
+  const radar = new RadarLoop(project, log);
+  const budget = new BudgetLoop(project, log);
+  let idleSince: number | null = null;
+  const keepAlive = () => {
+    // The repository was deleted under us (temp repos, demos): nothing left to supervise.
+    if (!existsSync(repo.commonDir)) return finish('repo-gone');
+    let busy = false;
+    try {
+      // A read, not a write: the lock row is ours until a process that saw us dead replaced it.
+      const row = listLocks(store).find((l) => l.name === SUPERVISOR_LOCK);
+      if (!row || row.pid !== me.pid || row.pidStart !== me.pidStart) return finish('lost-lock');
+      busy = listTasks(store.db).some((t) => KEEPS_ALIVE.includes(t.status)) || queue.hasWork();
+    } catch {
+      // An unreadable store keeps nothing alive: count down like an idle repository.
+    }
+    idleSince = busy ? null : (idleSince ?? Date.now());
+    if (idleSince !== null && Date.now() - idleSince >= timings.graceMs) finish('idle');
+  };
+  const specs: LoopSpec[] = [
+    {
+      name: 'reconcile',
+      intervalMs: timings.reconcileMs,
+      // Even a failing pass must not keep the supervisor around forever.
+      run: async () => {
+        try {
+          await reconciler.pass();
+        } finally {
+          keepAlive();
+        }
+      },
+    },
+    { name: 'usage', intervalMs: timings.usageMs, run: async () => void (await usage.pass()) },
+    { name: 'radar', intervalMs: timings.radarMs, run: () => radar.pass() },
+    { name: 'queue', intervalMs: timings.queueMs, run: () => queue.pass() },
+    { name: 'budget', intervalMs: timings.budgetMs, run: () => budget.pass() },
+    {
+      name: 'notes',
+      intervalMs: timings.notesMs,
+      run: async () => {
+        const tasks = await deliverTypedNotes(project);
+        if (tasks.length) log.append({ kind: 'notes.typed', tasks });
+      },
+    },
+  ];
+  const state: SupervisorState = {
+    pid: process.pid,
+    startedAt: Date.now(),
+    loops: specs.map(initialLoopState),
+    idleSince: null,
+  };
+  const publish = () => {
+    state.idleSince = idleSince;
+    if (!stop.signal.aborted) writeState(stateFile, state);
+  };
+  publish();
+  log.append({ kind: 'supervisor.started', pid: process.pid, loops: specs.map((s) => s.name) });
+  const onError = (loop: string, err: unknown) =>
+    log.append({ kind: 'loop.error', loop, message: (err as Error).message ?? String(err) });
+  try {
+    await Promise.all(specs.map((spec, i) => runLoop(spec, state.loops[i], stop.signal, onError, publish)));
+  } finally {
+    if (options.handleSignals)
+      for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(s, onSignal);
+    removeState(stateFile, process.pid);
+    if (reason !== 'lost-lock' && reason !== 'repo-gone') releaseLock(store, SUPERVISOR_LOCK, me);
+    log.append({ kind: 'supervisor.stopped', pid: process.pid, reason });
+  }
+  return reason;
+}

@@ -1,0 +1,77 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { BraidError } from '../../core/errors.js';
+
+/** The hooks braid listens to; each calls `braid hook <Event>`. */
+export const CLAUDE_HOOK_EVENTS = [
+  'SessionStart',
+  'UserPromptSubmit',
+  'PreToolUse',
+  'PostToolUse',
+  // A tool that failed (a conflicted `git merge` that rewrote files, too) fires this, not PostToolUse.
+  'PostToolUseFailure',
+  // Fires the moment a permission dialog opens (Notification permission_prompt comes ~6 s later).
+  'PermissionRequest',
+  'Notification',
+  'Stop',
+  // A turn that ended in an API error (e.g. authentication_failed) fires this instead of Stop.
+  'StopFailure',
+  'SessionEnd',
+] as const;
+
+/** Far beyond the hook's own run (it waits ~250 ms for a busy store, then spools), short enough never to stall a session. */
+const HOOK_TIMEOUT_S = 10;
+
+export const CLAUDE_SETTINGS_FILE = 'claude-settings.json';
+
+export interface ClaudeSettingsOptions {
+  /** Outside the worktree (the agent must not commit it), e.g. <commonDir>/braid/agents/<task>. */
+  dir: string;
+  task: string;
+  /** Absolute argv that runs braid, e.g. [process.execPath, '/abs/dist/cli/main.js']. */
+  braidCommand: string[];
+}
+
+/**
+ * Writes the settings file passed with `claude --settings`; Claude Code merges it with the user's own,
+ * so their hooks keep running beside braid's. Returns its path.
+ */
+export async function writeClaudeSettings(opts: ClaudeSettingsOptions): Promise<string> {
+  const settings = claudeSettings(opts.task, opts.braidCommand);
+  mkdirSync(opts.dir, { recursive: true });
+  const file = path.join(opts.dir, CLAUDE_SETTINGS_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(settings, null, 2)}\n`);
+  renameSync(tmp, file);
+  return file;
+}
+
+export function claudeSettings(task: string, braidCommand: string[]): Record<string, unknown> {
+  for (const part of braidCommand) {
+    if (!path.isAbsolute(part)) {
+      throw new BraidError(
+        'E_CONFIG',
+        `hook command parts must be absolute paths, got '${part}'`,
+        'Pass [process.execPath, <absolute path of dist/cli/main.js>].',
+      );
+    }
+  }
+  const hooks: Record<string, unknown> = {};
+  for (const event of CLAUDE_HOOK_EVENTS) {
+    // No matcher: every tool, every notification type, every session source.
+    hooks[event] = [
+      { hooks: [{ type: 'command', command: hookCommand(braidCommand, event), timeout: HOOK_TIMEOUT_S }] },
+    ];
+  }
+  // BRAID_TASK is also in the session's environment; this keeps hooks right if Claude Code drops it.
+  return { env: { BRAID_TASK: task }, hooks };
+}
+
+/** Hook commands are shell strings by Claude Code's design: built only from quoted absolute paths and a fixed event name. */
+export function hookCommand(braidCommand: string[], event: string): string {
+  return [...braidCommand.map(shellQuote), 'hook', event].join(' ');
+}
+
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}

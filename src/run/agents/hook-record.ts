@@ -1,0 +1,153 @@
+import { targetOf } from '../../core/refusals.js';
+import {
+  type HookEvent,
+  isHookEvent,
+  nextStatus,
+  type StatusChange,
+  type StatusSignal,
+} from '../../core/status.js';
+import type { Task } from '../../core/task.js';
+import type { Store } from '../../store/db.js';
+import { appendEvent, findTaskByPath, getTask, updateTask } from '../../store/tasks.js';
+import type { HookPayload } from './hook-responders.js';
+
+/** One hook event as the store applies it, straight from `braid hook` or from the spool. */
+export interface HookRecordInput {
+  event: string;
+  /** BRAID_TASK of the hook's environment ('' or null: find the task by `dir`). */
+  task: string | null;
+  /** The folder the hook ran in (the payload's cwd when it exists). */
+  dir: string;
+  payload: HookPayload;
+  /** When the hook received it; a spooled event keeps its own time. Default: now. */
+  at?: number;
+}
+
+export interface HookRecordResult {
+  task: Task;
+  change: StatusChange | null;
+}
+
+/** Records the event and its status change; call inside a store transaction. Null: no such task. */
+export function recordHookEvent(store: Store, input: HookRecordInput): HookRecordResult | null {
+  const db = store.db;
+  const byEnv = input.task ? getTask(db, input.task) : null;
+  const task = byEnv ?? findTaskByPath(db, input.dir);
+  if (!task) return null;
+  const at = input.at ?? Date.now();
+  const { event, payload } = input;
+  appendEvent(db, task.name, 'hook', eventData(event, payload), at);
+  // A spooled event that arrives after a newer hook already set the status is history, not status.
+  const stale = input.at !== undefined && task.statusSource === 'hook' && task.statusSince > at;
+  // Nobody can answer a headless run's permission prompt: it is a refusal, not a wait for the user.
+  const refusal = task.runtime === 'headless' && asksPermission(event, payload);
+  if (refusal) {
+    const denial = { tool: str(payload.tool_name) ?? 'a tool', target: targetOf(payload.tool_input) };
+    appendEvent(db, task.name, 'agent.permission-denied', { denials: [denial], source: 'hook' }, at);
+  }
+  const change =
+    isHookEvent(event) && !stale && !refusal
+      ? nextStatus(
+          { status: task.status, source: task.statusSource, detail: task.statusDetail },
+          hookSignal(event, payload),
+        )
+      : null;
+  const patch: Partial<Task> = {};
+  if (change) {
+    Object.assign(patch, { status: change.status, statusSource: change.source, statusDetail: change.detail });
+    if (change.status !== task.status) patch.statusSince = at;
+  }
+  const sessionId = str(payload.session_id);
+  const transcript = str(payload.transcript_path);
+  if (sessionId && sessionId !== task.agentSessionId) patch.agentSessionId = sessionId;
+  if (transcript && transcript !== task.transcriptPath) patch.transcriptPath = transcript;
+  // A fresh session writes a new transcript: keep the earlier ones, their tokens were spent too.
+  if (transcript && !task.transcriptPaths.includes(transcript))
+    patch.transcriptPaths = [...task.transcriptPaths, transcript];
+  if (Object.keys(patch).length) updateTask(db, task.name, patch);
+  if (change && (change.status !== task.status || change.detail !== task.statusDetail)) {
+    appendEvent(
+      db,
+      task.name,
+      'status',
+      { from: task.status, to: change.status, source: change.source, detail: change.detail },
+      at,
+    );
+  }
+  return { task, change };
+}
+
+function asksPermission(event: string, p: HookPayload): boolean {
+  return (
+    event === 'PermissionRequest' || (event === 'Notification' && p.notification_type === 'permission_prompt')
+  );
+}
+
+/** Just the payload fields recording reads, so a spooled event stays small and comes out the same. */
+export function payloadToRecord(p: HookPayload): HookPayload {
+  const input = (p.tool_input ?? {}) as Record<string, unknown>;
+  const slim: Record<string, unknown> = {
+    session_id: str(p.session_id),
+    transcript_path: str(p.transcript_path),
+    cwd: str(p.cwd),
+    tool_name: str(p.tool_name),
+    tool_input: {
+      file_path: str(input.file_path),
+      notebook_path: str(input.notebook_path),
+      command: str(input.command)?.slice(0, COMMAND_CHARS),
+    },
+    message: str(p.message),
+    notification_type: str(p.notification_type),
+    reason: str(p.reason),
+    error: str(p.error),
+    source: str(p.source),
+    // One character over the clip length: clipping the slice gives what clipping the whole gives.
+    prompt: str(p.prompt)?.slice(0, PROMPT_CHARS + 1),
+    last_assistant_message: str(p.last_assistant_message)?.slice(0, LAST_MESSAGE_CHARS + 1),
+  };
+  for (const k of Object.keys(slim)) if (slim[k] == null) delete slim[k];
+  return slim as HookPayload;
+}
+
+const PROMPT_CHARS = 500;
+const COMMAND_CHARS = 200;
+const LAST_MESSAGE_CHARS = 1000;
+
+function hookSignal(event: HookEvent, p: HookPayload): StatusSignal {
+  return {
+    kind: 'hook',
+    event,
+    message: str(p.message),
+    notificationType: str(p.notification_type),
+    reason: str(p.reason) ?? str(p.error),
+    source: str(p.source),
+    toolName: str(p.tool_name),
+  };
+}
+
+/** The event row keeps what status, radar and the log need, not whole tool inputs. */
+function eventData(event: string, p: HookPayload): Record<string, unknown> {
+  const input = (p.tool_input ?? {}) as Record<string, unknown>;
+  const data: Record<string, unknown> = {
+    event,
+    sessionId: str(p.session_id),
+    tool: str(p.tool_name),
+    file: str(input.file_path) ?? str(input.notebook_path),
+    message: str(p.message),
+    notificationType: str(p.notification_type),
+    reason: str(p.reason) ?? str(p.error),
+    source: str(p.source),
+    prompt: clip(str(p.prompt), PROMPT_CHARS),
+    lastMessage: clip(str(p.last_assistant_message), LAST_MESSAGE_CHARS),
+  };
+  for (const k of Object.keys(data)) if (data[k] == null) delete data[k];
+  return data;
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+function clip(s: string | null, n: number): string | null {
+  return s && s.length > n ? `${s.slice(0, n)}…` : s;
+}

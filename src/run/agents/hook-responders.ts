@@ -1,0 +1,48 @@
+import type { Task } from '../../core/task.js';
+import type { Db, Store } from '../../store/db.js';
+import { noteResponder } from '../../watch/notes/responder.js';
+import { migrationLockResponder } from './migration-lock.js';
+
+/** A hook's stdin JSON as Claude Code sends it; fields beyond the common four depend on the event. */
+export interface HookPayload {
+  session_id?: string;
+  transcript_path?: string;
+  cwd?: string;
+  hook_event_name?: string;
+  [key: string]: unknown;
+}
+
+export interface ResponderContext {
+  db: Db;
+  store: Store;
+  commonDir: string;
+}
+
+/**
+ * Words to put in front of the agent: a non-null result reaches the model as additionalContext
+ * (e.g. the conflict radar warning that another task edits the same file, or a `braid note`).
+ * Responders run inside the hook process after the event is stored; they must be fast and must not throw.
+ */
+export type HookResponder = (
+  task: Task,
+  event: string,
+  payload: HookPayload,
+  ctx: ResponderContext,
+) => string | null;
+
+/** Add responders here; the hook receiver runs them in order and joins their texts. */
+export const HOOK_RESPONDERS: HookResponder[] = [noteResponder, migrationLockResponder];
+
+/** Events whose hook output may carry hookSpecificOutput.additionalContext (claude-code-facts.md). */
+export const CONTEXT_EVENTS: readonly string[] = [
+  'SessionStart',
+  'UserPromptSubmit',
+  'PreToolUse',
+  'PostToolUse',
+  'Stop',
+  'SubagentStart',
+  'SubagentStop',
+];
+
+/** Claude Code caps hook strings at 10,000 characters. */
+export const MAX_CONTEXT_CHARS = 10_000;

@@ -1,0 +1,211 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import type { BraidConfig } from '../../core/config.js';
+import { BraidError } from '../../core/errors.js';
+import { LIVE_STATUSES, type Task } from '../../core/task.js';
+import { builtModule } from '../../exec/built.js';
+import { sandboxWish } from '../../isolate/sandbox/policy-from-config.js';
+import { migrationEnv, taskEnvironment } from '../../isolate/workspace/env.js';
+import { repairBeforeStart } from '../../isolate/workspace/finish-provision.js';
+import { braidDir, taskLogDir } from '../../isolate/workspace/paths.js';
+import { taskPorts } from '../../isolate/workspace/ports.js';
+import type { Project } from '../../project/project.js';
+import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../../store/tasks.js';
+import { writeClaudeSettings } from '../agents/claude-settings.js';
+import { checkInstalled, getAgent } from '../agents/registry.js';
+import type { AgentAdapter, LaunchContext } from '../agents/types.js';
+import { getRuntime } from '../runtime/index.js';
+import type { SessionHandle } from '../runtime/types.js';
+import { confineLaunch, killTaskCgroup, removeTaskCgroup } from './confine.js';
+import { refreshTaskStatus } from './refresh.js';
+
+/** The argv that runs this very braid, for hooks and detached helpers (braid need not be on PATH). */
+export function braidCommand(): string[] {
+  const main = builtModule('cli/main.js');
+  return [process.execPath, main];
+}
+
+export function sessionPaths(project: Project, name: string): { logPath: string; exitPath: string } {
+  const dir = taskLogDir(project.repo.commonDir, name);
+  return { logPath: path.join(dir, 'session.log'), exitPath: path.join(dir, 'session.exit.json') };
+}
+
+export function handleOf(task: Task): SessionHandle | null {
+  const h = task.options.session as SessionHandle | undefined;
+  return h ?? null;
+}
+
+export interface StartOptions {
+  headless?: boolean;
+  /** Resume the agent's earlier session (Claude Code: --resume with the recorded id). */
+  resume?: boolean;
+  /** A follow-up message instead of the task's prompt (a conflict hand-back, a note). */
+  prompt?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Told what a repair before the start did (a provision finished, a removal completed). */
+  onProgress?: (message: string) => void;
+}
+
+/** Starts (or resumes) the task's agent in tmux or headless, with the task's environment and hooks. */
+export async function startSession(
+  project: Project,
+  name: string,
+  options: StartOptions = {},
+): Promise<Task> {
+  const { store, repo, config } = project;
+  // A provision or removal a killed braid left half-done is finished first (journal), then the start.
+  const repaired = await repairBeforeStart(project, name, options.onProgress);
+  if (repaired) options.onProgress?.(repaired);
+  const task = getTask(store.db, name);
+  if (!task) throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
+  if (task.status === 'provisioning' || (task.status === 'failed' && task.options.deps === undefined)) {
+    throw new BraidError(
+      'E_SESSION',
+      `task '${name}' is not provisioned`,
+      `Remove it (braid rm ${name}) and create it again.`,
+    );
+  }
+  const handle = handleOf(task);
+  const runtimeKind = options.headless === undefined ? task.runtime : options.headless ? 'headless' : 'tmux';
+  if (handle && LIVE_STATUSES.includes(task.status)) {
+    const state = await getRuntime(handle.runtime).state(handle, sessionPaths(project, name).exitPath);
+    if (state.alive)
+      throw new BraidError(
+        'E_SESSION',
+        `task '${name}' already has a running session`,
+        `Attach with braid attach ${name}.`,
+      );
+  }
+  const agent = getAgent(task.agent, config);
+  await checkInstalled(agent, options.env ?? process.env);
+  const settingsPath =
+    agent.statusMode === 'hooks'
+      ? await writeClaudeSettings({
+          dir: path.join(braidDir(repo.commonDir), 'agents', name),
+          task: name,
+          braidCommand: braidCommand(),
+        })
+      : null;
+  const permissions = permissionInputs(config, task);
+  const argv = launchArgv(
+    agent,
+    task,
+    runtimeKind,
+    settingsPath,
+    options,
+    config.budget?.task_usd,
+    permissions,
+  );
+  const policy = agent.policy?.({ ...permissions, headless: runtimeKind === 'headless' });
+  const dbEnv = (task.options.databaseEnv as Record<string, string> | undefined) ?? {};
+  const env = taskEnvironment(repo, task, taskPorts(store, name), {
+    ...migrationEnv(config),
+    ...dbEnv,
+    ...policy?.env,
+  });
+  const paths = sessionPaths(project, name);
+  const runtime = getRuntime(runtimeKind);
+  if (handle) await runtime.remove(handle).catch(() => {});
+  // The last run's outcome must not be read as this run's.
+  rmSync(paths.exitPath, { force: true });
+  const confined = await confineLaunch(project, task, { argv, env });
+  const started = await runtime
+    .start({
+      task: name,
+      repoName: repo.name,
+      cwd: task.worktree,
+      argv: confined.argv,
+      env: confined.env,
+      ...paths,
+      layout: config.layout,
+    })
+    .catch(async (err) => {
+      await confined.cleanup().catch(() => {});
+      throw err;
+    });
+  updateTask(store.db, name, {
+    runtime: runtimeKind,
+    status: 'starting',
+    statusSource: 'process',
+    statusDetail: null,
+    exitCode: null,
+    pid: started.pid,
+    logPath: paths.logPath,
+  });
+  mergeTaskOptions(store.db, name, { session: started });
+  appendEvent(store.db, name, 'session-started', {
+    runtime: runtimeKind,
+    argv0: argv[0],
+    resume: !!options.resume,
+    permissions: policy?.summary ?? null,
+  });
+  return getTask(store.db, name) as Task;
+}
+
+/** What decides the agent's permissions for this task: braid.yaml's agent entry, the sandbox, the gate. */
+export function permissionInputs(config: BraidConfig, task: Task): NonNullable<LaunchContext['permissions']> {
+  const entry = Object.hasOwn(config.agents, task.agent) ? config.agents[task.agent] : undefined;
+  return {
+    sandboxed: !!sandboxWish(config, task.options, task.worktree),
+    asRoot: process.getuid?.() === 0,
+    settings: { permission_mode: entry?.permission_mode, allowed_tools: entry?.allowed_tools },
+    gate: config.gate,
+    setup: config.setup,
+  };
+}
+
+function launchArgv(
+  agent: AgentAdapter,
+  task: Task,
+  runtime: 'tmux' | 'headless',
+  settingsPath: string | null,
+  options: StartOptions,
+  maxBudgetUsd: number | undefined,
+  permissions: LaunchContext['permissions'],
+): string[] {
+  const ctx: LaunchContext = {
+    prompt: options.prompt ?? task.prompt ?? '',
+    worktree: task.worktree,
+    settingsPath,
+    // Only a resume reuses the agent's recorded id: a fresh start with it would clash with the old session.
+    sessionId: options.resume ? task.agentSessionId : null,
+    maxBudgetUsd,
+    permissions,
+  };
+  const id = options.resume ? task.agentSessionId : null;
+  // A resumed session already holds the task's prompt: only a follow-up message is passed.
+  const resumed = { ...ctx, prompt: options.prompt ?? '' };
+  if (id && runtime === 'tmux' && agent.resume) return agent.resume(resumed, id);
+  if (id && runtime === 'headless' && agent.headlessResume) return agent.headlessResume(resumed, id);
+  return runtime === 'headless' ? agent.headless(ctx) : agent.interactive(ctx);
+}
+
+/** Stops the agent gracefully (its own keys), then SIGTERM, then SIGKILL; the worktree stays. */
+export async function stopSession(project: Project, task: Task): Promise<void> {
+  const handle = handleOf(task);
+  if (!handle) return;
+  const runtime = getRuntime(handle.runtime);
+  let graceKeys: string[] | undefined;
+  try {
+    graceKeys = getAgent(task.agent, project.config).gracefulStop?.keys;
+  } catch {
+    graceKeys = undefined;
+  }
+  await runtime.stop(handle, { graceKeys, graceMs: 3000, termMs: 3000 });
+  await killTaskCgroup(getTask(project.store.db, task.name) ?? task);
+  await refreshSession(project, task.name);
+}
+
+/** Reads the session's liveness, exit code and (agents without hooks) screen into the task's status. */
+export async function refreshSession(project: Project, name: string): Promise<Task | null> {
+  return refreshTaskStatus(project, name);
+}
+
+/** Before a task's worktree goes: its session is stopped and its tmux window closed. */
+export async function stopSessionForRemoval(project: Project, task: Task): Promise<void> {
+  const handle = handleOf(task);
+  if (!handle) return;
+  await stopSession(project, task);
+  await getRuntime(handle.runtime).remove(handle);
+  await removeTaskCgroup(getTask(project.store.db, task.name) ?? task);
+}

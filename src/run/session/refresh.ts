@@ -1,0 +1,221 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { refusalDetail } from '../../core/refusals.js';
+import { nextStatus, type StatusSignal } from '../../core/status.js';
+import { LIVE_STATUSES, type Task } from '../../core/task.js';
+import { readRef } from '../../git/refs.js';
+import { worktreeChanges } from '../../git/snapshot.js';
+import type { Project } from '../../project/project.js';
+import { appendEvent, getTask, listTasks, mergeTaskOptions, updateTask } from '../../store/tasks.js';
+import { descendantsOf } from '../../watch/monitor/proctree.js';
+import { parseStreamJsonLog } from '../../watch/monitor/stream-json.js';
+import { getAgent } from '../agents/registry.js';
+import type { AgentAdapter } from '../agents/types.js';
+import { getRuntime } from '../runtime/index.js';
+import type { Runtime, SessionHandle, StateHint } from '../runtime/types.js';
+import { handleOf, sessionPaths } from './lifecycle.js';
+
+/** A hooks agent silent this long after its start gets a note in its status detail. */
+const SILENT_HOOKS_MS = 20_000;
+
+/** What braid last saw on a screen-watched session (kept in task options between refreshes). */
+export interface ScreenMemo {
+  hash: string;
+  /** When the screen last changed (ms since epoch). */
+  changedAt: number;
+  /** When braid last captured it (ms since epoch). */
+  capturedAt?: number;
+}
+
+/**
+ * Brings one task's status up to date from the sources braid polls: process liveness (and exit code),
+ * then, for agents without hooks, the screen. Hook-derived statuses are left alone while the process lives.
+ */
+export async function refreshTaskStatus(
+  project: Project,
+  name: string,
+  now = Date.now(),
+  hint: StateHint = {},
+): Promise<Task | null> {
+  return (await refreshTaskStatusReading(project, name, now, hint)).task;
+}
+
+/** What a refresh found: the task after it, and whether its runtime was asked and said the session ended. */
+export interface RefreshReading {
+  task: Task | null;
+  runtimeSaidEnded: boolean;
+}
+
+/** refreshTaskStatus, also telling whether the runtime itself reported the session over (not just a dead pid). */
+export async function refreshTaskStatusReading(
+  project: Project,
+  name: string,
+  now = Date.now(),
+  hint: StateHint = {},
+): Promise<RefreshReading> {
+  const task = getTask(project.store.db, name);
+  if (!task) return { task: null, runtimeSaidEnded: false };
+  const handle = handleOf(task);
+  if (!handle || !(LIVE_STATUSES.includes(task.status) || endedByHook(task)))
+    return { task, runtimeSaidEnded: false };
+  const runtime = getRuntime(handle.runtime);
+  const state = await runtime.state(handle, sessionPaths(project, name).exitPath, hint);
+  if (state.alive && !LIVE_STATUSES.includes(task.status)) return { task, runtimeSaidEnded: false };
+  if (!state.alive) {
+    if (task.exitCode !== state.exitCode) updateTask(project.store.db, name, { exitCode: state.exitCode });
+    applySignal(project, name, { kind: 'process', alive: false, exitCode: state.exitCode });
+    if (handle.runtime === 'headless') await explainHeadlessEnd(project, name);
+    return { task: getTask(project.store.db, name), runtimeSaidEnded: true };
+  }
+  const agent = agentOf(project, task);
+  if (agent?.statusFile && state.pid) readAgentFile(project, name, agent, state.pid);
+  if (agent?.statusMode === 'screen')
+    await readScreen(project, task, runtime, handle, agent, now, state.activityAt ?? null);
+  if (agent?.statusMode === 'hooks') noticeSilentHooks(project, name, now);
+  if (agent?.statusMode === 'process' && task.status === 'starting')
+    applySignal(project, name, { kind: 'process', alive: true, exitCode: null, isTheWork: true });
+  return { task: getTask(project.store.db, name), runtimeSaidEnded: false };
+}
+
+/** Refreshes every task with a live session, side by side. */
+export async function refreshAllSessions(project: Project): Promise<void> {
+  const live = listTasks(project.store.db).filter(
+    (t) => handleOf(t) && (LIVE_STATUSES.includes(t.status) || endedByHook(t)),
+  );
+  await Promise.all(live.map((t) => refreshTaskStatus(project, t.name).catch(() => null)));
+}
+
+/**
+ * A headless Claude run says in its final stream-json `result` why it failed (e.g. error_max_budget_usd)
+ * and which tool uses it was refused: refusals are recorded, and a run that was refused and changed
+ * nothing has failed, whatever its exit code.
+ */
+async function explainHeadlessEnd(project: Project, name: string): Promise<void> {
+  const task = getTask(project.store.db, name);
+  if (!task?.logPath || !['failed', 'exited'].includes(task.status)) return;
+  let log: string;
+  try {
+    log = readFileSync(task.logPath, 'utf8');
+  } catch {
+    return;
+  }
+  const outcome = parseStreamJsonLog(log);
+  if (!outcome.finished) return;
+  const db = project.store.db;
+  if (outcome.denials.length) {
+    const nothing = !(await changedAnything(project, task));
+    appendEvent(db, name, 'agent.permission-denied', { denials: outcome.denials, changedNothing: nothing });
+    const detail = refusalDetail(outcome.denials, nothing);
+    const fails = nothing && task.status === 'exited';
+    updateTask(db, name, {
+      statusDetail: detail,
+      ...(fails ? { status: 'failed', statusSource: 'process' } : {}),
+    });
+    if (fails) appendEvent(db, name, 'status', { from: 'exited', to: 'failed', source: 'process', detail });
+    return;
+  }
+  if (task.status !== 'failed' || !outcome.isError || !outcome.subtype) return;
+  const detail = `${task.statusDetail ?? 'failed'}: the agent reported ${outcome.subtype}`;
+  if (!task.statusDetail?.includes(outcome.subtype)) updateTask(db, name, { statusDetail: detail });
+}
+
+/** Commits on the task's branch since its base, or edits in its worktree. */
+async function changedAnything(project: Project, task: Task): Promise<boolean> {
+  const tip = await readRef(project.repo.root, `refs/heads/${task.branch}`).catch(() => null);
+  if (tip && tip !== task.baseCommit) return true;
+  if (!existsSync(task.worktree)) return false;
+  return (await worktreeChanges(task.worktree).catch(() => [])).length > 0;
+}
+
+/** SessionEnd arrives before the process is gone: its exit code is still to be read. */
+function endedByHook(task: Task): boolean {
+  return (task.status === 'exited' || task.status === 'failed') && task.statusSource === 'hook';
+}
+
+function agentOf(project: Project, task: Task): AgentAdapter | null {
+  try {
+    return getAgent(task.agent, project.config);
+  } catch {
+    return null;
+  }
+}
+
+/** The agent's own status file, when written after braid's last status change (it covers interrupts). */
+function readAgentFile(project: Project, name: string, agent: AgentAdapter, pid: number): void {
+  if (!agent.statusFile) return;
+  // The pane's own process is braid's exit recorder (or a sandbox): the agent is below it.
+  let file = null;
+  for (const p of descendantsOf(pid)) {
+    file = agent.statusFile(p);
+    if (file) break;
+  }
+  if (!file) return;
+  const signal: StatusSignal = { kind: 'agent-file', state: file.state, waitingFor: file.waitingFor };
+  applySignal(project, name, signal, { newerThanStatus: file.writtenAt });
+}
+
+/** A hooks agent that never reported is most likely held at a dialog (Claude Code: workspace trust). */
+function noticeSilentHooks(project: Project, name: string, now: number): void {
+  const task = getTask(project.store.db, name);
+  if (task?.status !== 'starting' || task.statusSource !== 'process' || task.statusDetail) return;
+  if (now - task.statusSince < SILENT_HOOKS_MS) return;
+  const detail = `no hook events yet: the agent may be waiting at a dialog (e.g. trusting the folder); see braid attach ${task.name}`;
+  updateTask(project.store.db, task.name, { statusDetail: detail });
+}
+
+/** Screen source: a changed pane means working, one unchanged for the agent's idle time means idle. */
+async function readScreen(
+  project: Project,
+  task: Task,
+  runtime: Runtime,
+  handle: SessionHandle,
+  agent: AgentAdapter,
+  now: number,
+  activityAt: number | null,
+): Promise<void> {
+  const memo = task.options.screen as ScreenMemo | undefined;
+  // No output since the second of the last capture: the screen is as it was (tmux counts whole seconds).
+  const quiet =
+    memo?.capturedAt !== undefined && activityAt !== null && activityAt < Math.floor(memo.capturedAt / 1000);
+  if (quiet) {
+    const signal: StatusSignal = { kind: 'screen', changing: false, stableForMs: now - memo.changedAt };
+    applySignal(project, task.name, signal, { screenIdleAfterMs: agent.screenIdleMs });
+    return;
+  }
+  const text = await runtime.capture(handle).catch(() => null);
+  if (text === null) return;
+  // Trailing blank lines come and go with the pane's size: they are not activity.
+  const hash = createHash('sha1').update(text.replace(/\s+$/, '')).digest('hex');
+  const changing = !memo || memo.hash !== hash;
+  const changedAt = changing ? now : memo.changedAt;
+  // capturedAt is on tmux's clock (the real one), whatever `now` a caller passes.
+  if (changing || activityAt !== null)
+    mergeTaskOptions(project.store.db, task.name, { screen: { hash, changedAt, capturedAt: Date.now() } });
+  const signal: StatusSignal = { kind: 'screen', changing, stableForMs: now - changedAt };
+  applySignal(project, task.name, signal, { screenIdleAfterMs: agent.screenIdleMs });
+}
+
+interface ApplyOptions {
+  screenIdleAfterMs?: number;
+  /** Ignore the signal unless it is newer than the task's current status (ms since epoch). */
+  newerThanStatus?: number;
+}
+
+/** Applies one status signal through the state machine, recording the change as an event. */
+function applySignal(project: Project, name: string, signal: StatusSignal, opts: ApplyOptions = {}): void {
+  const { store } = project;
+  // Read and write in one transaction: a hook landing meanwhile must not be overwritten by an older view.
+  store.tx(() => {
+    const task = getTask(store.db, name);
+    if (!task) return;
+    if (opts.newerThanStatus !== undefined && opts.newerThanStatus <= task.statusSince) return;
+    const current = { status: task.status, source: task.statusSource, detail: task.statusDetail };
+    const change = nextStatus(current, signal, { screenIdleAfterMs: opts.screenIdleAfterMs });
+    if (!change) return;
+    const patch = { status: change.status, statusSource: change.source, statusDetail: change.detail };
+    updateTask(store.db, name, patch);
+    if (change.status === task.status && change.detail === task.statusDetail) return;
+    const { source, detail } = change;
+    appendEvent(store.db, name, 'status', { from: task.status, to: change.status, source, detail });
+  });
+}
