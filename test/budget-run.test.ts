@@ -70,8 +70,8 @@ describe('braid run with a budget', () => {
     expect(readFileSync(path.join(spender?.worktree ?? '', 'partial.txt'), 'utf8')).toBe('half done\n');
     // The work is committed on the task's branch, not landed.
     expect(await ctx.repo.git('show', 'braid/spender:partial.txt')).toBe('half done');
-    expect(events('spender', 'budget-stopped')).toHaveLength(1);
-    expect(events('thrifty', 'budget-warning')).toHaveLength(1);
+    expect(events('spender', 'budget.stopped')).toHaveLength(1);
+    expect(events('thrifty', 'budget.warned')).toHaveLength(1);
     expect(byName.has('after-spender')).toBe(false);
 
     // Run again: the stop is remembered from its event (stopped, not failed) and nothing restarts.
@@ -84,8 +84,8 @@ describe('braid run with a budget', () => {
     expect(report.tasks.find((t) => t.name === 'thrifty')?.outcome).toBe('landed');
     expect(report.tasks.find((t) => t.name === 'after-spender')?.outcome).toBe('skipped');
     const later = await snapshot(ctx.repo.dir);
-    expect(later.events('spender', 'session-started')).toHaveLength(1);
-    expect(later.events('spender', 'budget-stopped')).toHaveLength(1);
+    expect(later.events('spender', 'session.started')).toHaveLength(1);
+    expect(later.events('spender', 'budget.stopped')).toHaveLength(1);
   }, 90_000);
 
   it('headless Claude Code gets --max-budget-usd from task_usd; its own stop is reported as a budget stop', async () => {
@@ -116,7 +116,7 @@ describe('braid run with a budget', () => {
     const task = byName.get('pricey');
     expect(task?.agent).toBe('claude');
     expect(readFileSync(task?.logPath ?? '', 'utf8')).toContain('"subtype":"error_max_budget_usd"');
-    expect(events('pricey', 'budget-stopped')).toHaveLength(1);
+    expect(events('pricey', 'budget.stopped')).toHaveLength(1);
     // Its work is committed on its branch, not landed.
     expect(await ctx.repo.git('show', 'braid/pricey:work.txt')).toBe('kept');
     expect(await ctx.repo.git('ls-tree', '--name-only', 'main')).not.toContain('work.txt');
@@ -163,17 +163,17 @@ describe('budgets kept by the supervisor', () => {
     const dir = ctx.repo.dir;
     await until(
       'solo stopped for budget',
-      async () => (await snapshot(dir)).events('solo', 'budget-stopped').length > 0,
+      async () => (await snapshot(dir)).events('solo', 'budget.stopped').length > 0,
     );
     const { byName, events } = await snapshot(dir);
-    expect(events('solo', 'budget-warning')).toHaveLength(1);
-    expect(String(events('solo', 'budget-warning')[0].data.reason)).toMatch(
+    expect(events('solo', 'budget.warned')).toHaveLength(1);
+    expect(String(events('solo', 'budget.warned')[0].data.reason)).toMatch(
       /^task used 85\d tokens of 1,000/,
     );
-    expect(String(events('solo', 'budget-stopped')[0].data.reason)).toMatch(
+    expect(String(events('solo', 'budget.stopped')[0].data.reason)).toMatch(
       /^task used 1,35\d tokens of 1,000/,
     );
-    expect(events('solo', 'budget-warning')[0].at).toBeLessThan(events('solo', 'budget-stopped')[0].at);
+    expect(events('solo', 'budget.warned')[0].at).toBeLessThan(events('solo', 'budget.stopped')[0].at);
     expect(byName.get('solo')?.status).not.toMatch(/^(starting|working|waiting|idle)$/);
     expect(await ctx.repo.git('show', 'braid/solo:partial.txt')).toBe('half done');
   }, 60_000);
@@ -199,10 +199,10 @@ describe('budgets kept by the supervisor', () => {
     expect(braidPid).not.toBeNull();
     process.kill(braidPid as number, 'SIGINT');
     expect((await running).code).toBe(130);
-    expect((await snapshot(p.repo.dir)).events('left', 'budget-stopped')).toHaveLength(0);
+    expect((await snapshot(p.repo.dir)).events('left', 'budget.stopped')).toHaveLength(0);
     await until('left stopped for budget by the supervisor', async () => {
       const { events } = await snapshot(p.repo.dir);
-      return events('left', 'budget-stopped').length > 0;
+      return events('left', 'budget.stopped').length > 0;
     });
     const { byName } = await snapshot(p.repo.dir);
     expect(byName.get('left')?.options.budget).toEqual({ task_tokens: 1000 });

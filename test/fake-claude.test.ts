@@ -7,7 +7,8 @@ import { claudeAgent } from '../src/run/agents/claude.js';
 import { writeClaudeSettings } from '../src/run/agents/claude-settings.js';
 import { findExecutable } from '../src/run/agents/registry.js';
 import { openStore, type Store } from '../src/store/db.js';
-import { getTask, listEvents } from '../src/store/tasks.js';
+import { getTask } from '../src/store/tasks.js';
+import { listEvents } from '../src/store/events.js';
 import { CLI, ROOT } from './helpers/cli.js';
 import { GIT_TEST_ENV, type TempRepo, tempRepo } from './helpers/repo.js';
 import { addWorktreeTask } from './helpers/tasks.js';
@@ -51,7 +52,7 @@ function launch(argv: string[], worktree: string, task: string, input?: string) 
 
 const hookEvents = (task: string) =>
   listEvents(store.db, { task })
-    .filter((e) => e.kind === 'hook')
+    .filter((e) => e.kind === 'hook.received')
     .map((e) => e.data.event);
 
 beforeEach(async () => {
@@ -162,7 +163,7 @@ describe('fake-claude with braid settings', () => {
       'SessionEnd',
     ]);
     const statuses = listEvents(store.db, { task: 't1' })
-      .filter((e) => e.kind === 'status')
+      .filter((e) => e.kind === 'status.changed')
       .map((e) => [e.data.to, e.data.detail]);
     expect(statuses).toContainEqual(['waiting', 'permission to use AskUserQuestion']);
     expect(statuses).toContainEqual(['waiting', 'May I edit a.txt?']);

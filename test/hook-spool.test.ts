@@ -7,7 +7,8 @@ import { Reconciler } from '../src/orchestrate/supervisor/reconcile.js';
 import { openProject } from '../src/project/project.js';
 import { drainHookSpool, spoolPath } from '../src/run/agents/hook-spool.js';
 import { openStore, type Store, storePath } from '../src/store/db.js';
-import { getTask, insertTask, listEvents } from '../src/store/tasks.js';
+import { getTask, insertTask } from '../src/store/tasks.js';
+import { listEvents } from '../src/store/events.js';
 import { cliJson, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 import { lockStore } from './helpers/store-locker.js';
@@ -82,7 +83,7 @@ function outcome(name: string) {
   const t = getTask(store.db, name)!;
   // What hooks record; an edit recorded straight in also starts a radar rescan, which logs its own events.
   const events = listEvents(store.db, { task: name })
-    .filter((e) => e.kind === 'hook' || e.kind === 'status')
+    .filter((e) => e.kind === 'hook.received' || e.kind === 'status.changed')
     .map((e) => ({ kind: e.kind, data: e.data }));
   return {
     status: t.status,
@@ -174,7 +175,7 @@ describe('the hook spool', () => {
     }
     expect(spoolLines()).toHaveLength(1);
     expect((await fire(wt, 't1', 's', ['Stop', {}])).code).toBe(0);
-    const hooks = listEvents(store.db, { task: 't1' }).filter((e) => e.kind === 'hook');
+    const hooks = listEvents(store.db, { task: 't1' }).filter((e) => e.kind === 'hook.received');
     expect(hooks.map((e) => e.data.event)).toEqual(['UserPromptSubmit', 'Stop']);
     expect(getTask(store.db, 't1')!.status).toBe('idle');
     expect(spoolFiles()).toEqual([]);

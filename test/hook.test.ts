@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findRepo } from '../src/git/repo.js';
 import { receiveHook } from '../src/run/agents/hook-receiver.js';
 import { openStore, type Store, storePath } from '../src/store/db.js';
-import { appendEvent, getTask, listEvents } from '../src/store/tasks.js';
+import { getTask } from '../src/store/tasks.js';
+import { appendEvent, listEvents } from '../src/store/events.js';
 import { addNote, listNotes } from '../src/watch/notes/store.js';
 import { CLI, runCli } from './helpers/cli.js';
 import { processState } from './helpers/process.js';
@@ -114,7 +115,7 @@ describe('braid hook', () => {
     expect(task.statusSource).toBe('hook');
     expect(task.agentSessionId).toBe('sess-1');
     expect(task.transcriptPath).toBe('/t/sess-1.jsonl');
-    const hooks = listEvents(store.db, { task: 't1' }).filter((e) => e.kind === 'hook');
+    const hooks = listEvents(store.db, { task: 't1' }).filter((e) => e.kind === 'hook.received');
     expect(hooks.map((e) => e.data.event)).toEqual(steps.map(([e]) => e));
     expect(hooks[2].data.file).toBe(`${wt}/a.ts`);
     expect(hookErrors()).toBe('');
@@ -139,7 +140,7 @@ describe('braid hook', () => {
     // A hook that waited too long for the store spooled its event; braid ls applies the spool.
     expect((await runCli(repo.dir, ['ls', '--json'])).code).toBe(0);
     for (const name of names) {
-      const events = listEvents(store.db, { task: name }).filter((e) => e.kind === 'hook');
+      const events = listEvents(store.db, { task: name }).filter((e) => e.kind === 'hook.received');
       expect(events).toHaveLength(10);
       expect(getTask(store.db, name)!.status).toBe('working');
     }
@@ -196,7 +197,7 @@ describe('braid hook', () => {
     const hung = await fire(wt, 'PostToolUse', { tool_name: 'Read', tool_input: {} }, 't1', env);
     expect(hung.code).toBe(0);
     expect((await runCli(repo.dir, ['ls', '--json'])).code).toBe(0);
-    const hooks = listEvents(store.db, { task: 't1' }).filter((e) => e.kind === 'hook');
+    const hooks = listEvents(store.db, { task: 't1' }).filter((e) => e.kind === 'hook.received');
     expect(hooks.map((e) => e.data.event)).toEqual(['UserPromptSubmit', 'PostToolUse']);
     expect(getTask(store.db, 't1')!.status).toBe('working');
   });

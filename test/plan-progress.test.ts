@@ -130,8 +130,8 @@ describe('braid run --max-parallel', () => {
     expect(res.code, res.stderr).toBe(0);
     const { events } = await snapshot(ctx.repo.dir);
     const spans = names.map((name) => {
-      const started = events(name, 'session-started')[0]?.at;
-      const ended = events(name, 'plan-state').find((e) => e.data.state === 'done')?.at;
+      const started = events(name, 'session.started')[0]?.at;
+      const ended = events(name, 'plan.task-state').find((e) => e.data.state === 'done')?.at;
       expect(started, name).toBeDefined();
       expect(ended, name).toBeDefined();
       return { started: started as number, ended: ended as number };

@@ -63,8 +63,8 @@ describe('braid run after a reboot', () => {
     expect(outcome('victim')).toBe('landed');
     expect(outcome('after')).toBe('landed');
     const after = await snapshot(p.repo.dir);
-    expect(after.events('victim', 'session-started')).toHaveLength(2);
-    expect(after.events('victim', 'plan-revived')).toHaveLength(1);
+    expect(after.events('victim', 'session.started')).toHaveLength(2);
+    expect(after.events('victim', 'plan.task-revived')).toHaveLength(1);
     expect(await p.repo.git('show', 'main:v.txt')).toBe('v');
     expect(await p.repo.git('show', 'main:a.txt')).toBe('a');
   }, 90_000);

@@ -184,8 +184,8 @@ describe('braid run: resuming and many tasks', () => {
     const after = await snapshot(p.repo.dir);
     expect(after.byName.get('quick-one')?.landedCommit).toBe(before.byName.get('quick-one')?.landedCommit);
     // One session each: nothing was started a second time.
-    expect(after.events('quick-one', 'session-started')).toHaveLength(1);
-    expect(after.events('slow-one', 'session-started')).toHaveLength(1);
+    expect(after.events('quick-one', 'session.started')).toHaveLength(1);
+    expect(after.events('slow-one', 'session.started')).toHaveLength(1);
     expect(after.byName.get('slow-one')?.pid).toBe(slowPid);
     expect(await p.repo.git('show', 'main:s.txt')).toBe('s');
   }, 60_000);
@@ -226,7 +226,7 @@ describe('braid run: resuming and many tasks', () => {
     expect(again.code, again.stderr).toBe(0);
     for (const name of ['first', 'long', 'then']) expect(outcome(name)?.outcome).toBe('landed');
     const after = await snapshot(p.repo.dir);
-    expect(after.events('long', 'session-started')).toHaveLength(1);
+    expect(after.events('long', 'session.started')).toHaveLength(1);
     expect(after.byName.get('long')?.pid).toBe(longPid);
     expect(await p.repo.git('show', 'main:t.txt')).toBe('t');
   }, 60_000);
@@ -246,8 +246,8 @@ describe('braid run: resuming and many tasks', () => {
     // Never more than three sessions at once: each start came after at most two others were live.
     const { events } = await snapshot(ctx.repo.dir);
     const spans = tasks.map((t) => {
-      const started = events(t.name, 'session-started')[0]?.at ?? 0;
-      const ended = events(t.name, 'plan-state').find((e) => e.data.state !== 'running')?.at;
+      const started = events(t.name, 'session.started')[0]?.at ?? 0;
+      const ended = events(t.name, 'plan.task-state').find((e) => e.data.state !== 'running')?.at;
       return { started, ended: ended ?? Number.POSITIVE_INFINITY };
     });
     for (const s of spans) {

@@ -19,7 +19,7 @@ afterEach(async () => {
 
 /** The status changes braid recorded for a task, oldest first. */
 async function statusTrail(dir: string, task: string): Promise<string[]> {
-  return (await snapshot(dir)).events(task, 'status').map((e) => String(e.data.to));
+  return (await snapshot(dir)).events(task, 'status.changed').map((e) => String(e.data.to));
 }
 
 /** Whether `wanted` appears in `list` in this order (not necessarily next to each other). */

@@ -141,13 +141,13 @@ describe.skipIf(!!noRealClaude)(
       expect(started.code, started.stderr).toBe(0);
       await until(
         'talker stopped for budget',
-        async () => (await snapshot(p.repo.dir)).events('talker', 'budget-stopped').length > 0,
+        async () => (await snapshot(p.repo.dir)).events('talker', 'budget.stopped').length > 0,
         180_000,
       );
       const ended = await p.statusOf('talker', ['exited', 'failed']);
       expect(ended.status).toBe('exited');
       const { events } = await snapshot(p.repo.dir);
-      expect(String(events('talker', 'budget-stopped')[0].data.reason)).toMatch(
+      expect(String(events('talker', 'budget.stopped')[0].data.reason)).toMatch(
         /^task spent \$0\.1\d of \$0\.10/,
       );
       expect(p.api.servedTo('talker').replies).toBe(3);

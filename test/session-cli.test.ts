@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Task } from '../src/core/task.js';
 import { openStore } from '../src/store/db.js';
-import { getTask, listEvents } from '../src/store/tasks.js';
+import { getTask } from '../src/store/tasks.js';
+import { listEvents } from '../src/store/events.js';
 import { cliJson, ROOT, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
@@ -63,7 +64,7 @@ function statusTrail(name: string): string[] {
   const store = openStore(path.join(repo.dir, '.git'));
   try {
     return listEvents(store.db, { task: name })
-      .filter((e) => e.kind === 'status')
+      .filter((e) => e.kind === 'status.changed')
       .map((e) => String(e.data.to));
   } finally {
     store.close();

@@ -5,7 +5,8 @@ import { provisionTask } from '../src/isolate/workspace/provision.js';
 import type { Project } from '../src/project/project.js';
 import { startSession, stopSession } from '../src/run/session/lifecycle.js';
 import { refreshTaskStatus } from '../src/run/session/refresh.js';
-import { getTask, listEvents } from '../src/store/tasks.js';
+import { getTask } from '../src/store/tasks.js';
+import { listEvents } from '../src/store/events.js';
 import { ROOT } from './helpers/cli.js';
 import { projectFor } from './helpers/project.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
@@ -59,7 +60,7 @@ describe('session status refresh', () => {
     expect(soon?.status).toBe('working');
     const later = await refreshTaskStatus(project, 's1', t0 + 1500);
     expect([later?.status, later?.statusSource]).toEqual(['idle', 'screen']);
-    const trail = listEvents(project.store.db, { task: 's1' }).filter((e) => e.kind === 'status');
+    const trail = listEvents(project.store.db, { task: 's1' }).filter((e) => e.kind === 'status.changed');
     expect(trail.map((e) => [e.data.to, e.data.source])).toEqual([
       ['working', 'screen'],
       ['idle', 'screen'],

@@ -5,7 +5,7 @@ import { isProcessAlive } from '../src/exec/pid.js';
 import { enqueueTasks } from '../src/land/land.js';
 import { stopSupervisor, supervisorHolder } from '../src/orchestrate/supervisor/control.js';
 import { eventLogPath, type LoggedEvent, readEventLog } from '../src/orchestrate/supervisor/event-log.js';
-import { latestSamples } from '../src/orchestrate/supervisor/samples.js';
+import { latestSamples } from '../src/store/samples.js';
 import { openProject, type Project } from '../src/project/project.js';
 import { sessionPaths } from '../src/run/session/lifecycle.js';
 import { getTask, insertTask, updateTask } from '../src/store/tasks.js';

@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/db.js';
 import { MIGRATIONS } from '../src/store/schema.js';
-import { getTask, listEvents } from '../src/store/tasks.js';
+import { getTask } from '../src/store/tasks.js';
+import { listEvents } from '../src/store/events.js';
 import { cliJson, ROOT, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 import { eventually } from './helpers/tmux.js';
@@ -40,7 +41,7 @@ function exits(dir: string, name: string): number {
   const store = storeOf(dir);
   try {
     return listEvents(store.db, { task: name }).filter(
-      (e) => e.kind === 'hook' && e.data.event === 'SessionEnd',
+      (e) => e.kind === 'hook.received' && e.data.event === 'SessionEnd',
     ).length;
   } finally {
     store.close();

@@ -19,7 +19,8 @@ import {
 } from '../run/session/lifecycle.js';
 import type { Db } from '../store/db.js';
 import { updateEntry } from '../store/queue.js';
-import { appendEvent, listEvents, updateTask } from '../store/tasks.js';
+import { updateTask } from '../store/tasks.js';
+import { appendEvent, listEvents } from '../store/events.js';
 import type { LandContext } from './context.js';
 
 /** How often one task's conflicts go back to its agent before braid stops asking and reports them. */
@@ -60,9 +61,7 @@ export async function handBackToAgent(
   message: string,
   say: (line: string) => void = () => {},
 ): Promise<boolean> {
-  const tries = listEvents(project.store.db, { task: task.name }).filter(
-    (e) => e.kind === 'land.handed-back',
-  ).length;
+  const tries = listEvents(project.store.db, { task: task.name, kinds: ['land.handed-back'] }).length;
   if (tries >= MAX_HAND_BACKS) return false;
   try {
     const current = (await refreshSession(project, task.name)) ?? task;
@@ -95,13 +94,11 @@ export async function handBackToAgent(
   }
 }
 
-const HAND_BACK_DELIVERY = ['land.handback-waiting', 'land.resolver-started', 'land.typed-into-session'];
+const HAND_BACK_DELIVERY = ['land.handback-waiting', 'land.resolver-started', 'land.typed-into-session'] as const;
 
 /** True when the task's last hand-back still waits for its headless run to end (not delivered yet). */
 export function handBackPending(db: Db, task: string): boolean {
-  const last = listEvents(db, { task })
-    .filter((e) => HAND_BACK_DELIVERY.includes(e.kind))
-    .at(-1);
+  const last = listEvents(db, { task, kinds: HAND_BACK_DELIVERY }).at(-1);
   return last?.kind === 'land.handback-waiting';
 }
 

@@ -161,4 +161,21 @@ export const MIGRATIONS: string[] = [
     applied_at INTEGER NOT NULL
   );
   `,
+  // 8: event kinds named <area>.<what>, one union (src/core/events.ts): rows of earlier braids renamed.
+  `
+  UPDATE events SET kind = CASE kind
+    WHEN 'hook' THEN 'hook.received'
+    WHEN 'status' THEN 'status.changed'
+    WHEN 'session-started' THEN 'session.started'
+    WHEN 'budget-warning' THEN 'budget.warned'
+    WHEN 'budget-stopping' THEN 'budget.stopping'
+    WHEN 'budget-stopped' THEN 'budget.stopped'
+    WHEN 'plan-started' THEN 'plan.task-started'
+    WHEN 'plan-state' THEN 'plan.task-state'
+    WHEN 'plan-revived' THEN 'plan.task-revived'
+  END
+  WHERE kind IN ('hook', 'status', 'session-started', 'budget-warning', 'budget-stopping', 'budget-stopped',
+    'plan-started', 'plan-state', 'plan-revived');
+  CREATE INDEX events_kind ON events(kind, id);
+  `,
 ];

@@ -1,4 +1,3 @@
-import type { PermissionDenial } from '../core/refusals.js';
 import type { StatusSource, Task, TaskOptions, TaskStatus } from '../core/task.js';
 import type { Db } from './db.js';
 
@@ -164,56 +163,4 @@ export function mergeTaskOptions(db: Db, name: string, extra: TaskOptions): void
 
 export function deleteTask(db: Db, name: string): void {
   db.prepare('DELETE FROM tasks WHERE name = ?').run(name);
-}
-
-export interface StoredEvent {
-  id: number;
-  at: number;
-  task: string | null;
-  kind: string;
-  data: Record<string, unknown>;
-}
-
-/** Appends to the event log (hook events, status changes, landings): the store keeps every one. */
-export function appendEvent(
-  db: Db,
-  task: string | null,
-  kind: string,
-  data: Record<string, unknown> = {},
-  at: number = Date.now(),
-): number {
-  const res = db
-    .prepare('INSERT INTO events (at, task, kind, data) VALUES (?, ?, ?, ?)')
-    .run(at, task, kind, JSON.stringify(data));
-  return Number(res.lastInsertRowid);
-}
-
-export function listEvents(
-  db: Db,
-  opts: { task?: string; afterId?: number; limit?: number } = {},
-): StoredEvent[] {
-  const rows = db
-    .prepare(`SELECT * FROM events WHERE (? IS NULL OR task = ?) AND id > ? ORDER BY id LIMIT ?`)
-    .all(opts.task ?? null, opts.task ?? null, opts.afterId ?? 0, opts.limit ?? 10_000) as Array<{
-    id: number;
-    at: number;
-    task: string | null;
-    kind: string;
-    data: string;
-  }>;
-  return rows.map((r) => ({ ...r, data: JSON.parse(r.data) }));
-}
-
-/**
- * The tool uses the task's latest session was refused: `agent.permission-denied` events since its last
- * `session-started` (a new session starts with a clean slate).
- */
-export function latestRefusals(db: Db, task: string): PermissionDenial[] {
-  const rows = db
-    .prepare(
-      `SELECT data FROM events WHERE task = ? AND kind = 'agent.permission-denied' AND id > COALESCE(
-         (SELECT MAX(id) FROM events WHERE task = ? AND kind = 'session-started'), 0) ORDER BY id`,
-    )
-    .all(task, task) as Array<{ data: string }>;
-  return rows.flatMap((r) => (JSON.parse(r.data) as { denials?: PermissionDenial[] }).denials ?? []);
 }

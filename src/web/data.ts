@@ -7,7 +7,8 @@ import { setupLogPath } from '../isolate/workspace/paths.js';
 import type { Project } from '../project/project.js';
 import type { Db } from '../store/db.js';
 import { listQueue } from '../store/queue.js';
-import { getTask, listEvents, type StoredEvent } from '../store/tasks.js';
+import { getTask } from '../store/tasks.js';
+import { listEvents, type StoredEvent } from '../store/events.js';
 import { type TaskView, taskViews } from '../view/task-view.js';
 import { type RadarReport, scanRadar } from '../watch/radar/scan.js';
 

@@ -1,6 +1,6 @@
 /** Live feed: polls the store cheaply and pushes a fresh snapshot to subscribers when anything changed. */
 
-import { latestSamples } from '../orchestrate/supervisor/samples.js';
+import { latestSamples } from '../store/samples.js';
 import { projectPricing } from '../project/pricing.js';
 import type { Project } from '../project/project.js';
 import { listTasks } from '../store/tasks.js';

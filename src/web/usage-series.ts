@@ -3,7 +3,7 @@ import type { PricingTable } from '../core/pricing.js';
 import { DEFAULT_PRICING } from '../core/pricing-table.js';
 import type { Task } from '../core/task.js';
 import { entryCost, totalTokens, type UsageEntry } from '../core/usage.js';
-import { sampleHistory, type UsageSample } from '../orchestrate/supervisor/samples.js';
+import { sampleHistory, type UsageSample } from '../store/samples.js';
 import type { Db } from '../store/db.js';
 import { UsageReader } from '../watch/monitor/transcripts.js';
 import { recordedTranscripts, transcriptFilesForTask } from '../watch/monitor/usage-of-task.js';

@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { BraidEvent, EventKind } from '../../src/core/events.js';
 import { findRepo } from '../../src/git/repo.js';
 import { openStore } from '../../src/store/db.js';
-import { listEvents, listTasks } from '../../src/store/tasks.js';
+import { listTasks } from '../../src/store/tasks.js';
+import { listEvents } from '../../src/store/events.js';
 import { ROOT } from './cli.js';
 import { GIT_TEST_ENV, type TempRepo, tempRepo } from './repo.js';
 
@@ -94,8 +96,8 @@ export async function snapshot(dir: string) {
   try {
     const tasks = listTasks(store.db);
     const all = listEvents(store.db, { limit: 1_000_000 });
-    const events = (name: string, kind?: string) =>
-      all.filter((e) => e.task === name && (kind === undefined || e.kind === kind));
+    const events = <K extends EventKind>(name: string, kind?: K): BraidEvent<K>[] =>
+      all.filter((e): e is BraidEvent<K> => e.task === name && (kind === undefined || e.kind === kind));
     return { tasks, byName: new Map(tasks.map((t) => [t.name, t])), events };
   } finally {
     store.close();

@@ -6,10 +6,11 @@ import { BraidError } from '../../core/errors.js';
 import { parsePlan } from '../../core/plan.js';
 import { quoteForDisplay } from '../../exec/run.js';
 import { landQueue } from '../../orchestrate/plan/landing.js';
-import { LiveProgress } from '../../orchestrate/plan/progress.js';
-import { type RunReport, runPlan } from '../../orchestrate/plan/runner.js';
+import { LiveProgress, progressLine } from '../../orchestrate/plan/progress.js';
+import { type RunReport, runIdFor, runPlan } from '../../orchestrate/plan/runner.js';
 import { ensureSupervisor } from '../../orchestrate/supervisor/control.js';
 import { withProject } from '../../project/project.js';
+import { EventFeed } from '../../store/events.js';
 import { bold, dim, formatDuration, green, printJson, red, table, yellow } from '../output.js';
 
 interface RunFlags {
@@ -65,19 +66,36 @@ export function register(program: Command): void {
         const began = Date.now();
         const display = new LiveProgress(process.stderr);
         const interrupt = onInterrupt((line) => display.event(line));
+        const planKey = realpathSync(file);
+        // The event lines come from the event feed: what the run recorded, and what others did to its tasks.
+        const feed = new EventFeed(project.store.db);
+        const names = new Set(plan.tasks.map((t) => t.name));
+        const showEvents = () => {
+          if (flags.json) return;
+          for (let batch = feed.next(); batch.length; batch = feed.next()) {
+            for (const e of batch) {
+              const line = progressLine(e, runIdFor(planKey), names);
+              const at = formatDuration(Math.max(0, e.at - began)).padStart(6);
+              if (line) display.event(`${dim(at)}  ${line}`);
+            }
+          }
+        };
         const report = await runPlan(project, plan, {
           signal: interrupt.signal,
-          planKey: realpathSync(file),
+          planKey,
           maxParallel,
           land: !!flags.land || plan.land === 'auto',
           interactive: flags.interactive,
           budget: mergeBudgets(project.config.budget, plan.budget),
           landTasks: (names) => landQueue(project, names),
-          onEvent: flags.json
+          onProgress: flags.json
             ? undefined
-            : (line) => display.event(`${dim(formatDuration(Date.now() - began).padStart(6))}  ${line}`),
-          onProgress: flags.json ? undefined : (view) => display.update(view),
+            : (view) => {
+                showEvents();
+                display.update(view);
+              },
         });
+        showEvents();
         interrupt.dispose();
         display.finish();
         if (flags.json) printJson(report);

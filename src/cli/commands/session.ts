@@ -14,7 +14,8 @@ import {
   startSession,
   stopSession,
 } from '../../run/session/lifecycle.js';
-import { getTask, latestRefusals, updateTask } from '../../store/tasks.js';
+import { getTask, updateTask } from '../../store/tasks.js';
+import { latestRefusals } from '../../store/events.js';
 import { dim, progress } from '../output.js';
 
 function requireTask(project: Project, name: string): Task {

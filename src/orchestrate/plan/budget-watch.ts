@@ -6,7 +6,8 @@ import { projectPricing } from '../../project/pricing.js';
 import type { Project } from '../../project/project.js';
 import { getAgent } from '../../run/agents/registry.js';
 import { stopSession } from '../../run/session/lifecycle.js';
-import { appendEvent, getTask } from '../../store/tasks.js';
+import { appendEvent, listEvents } from '../../store/events.js';
+import { getTask } from '../../store/tasks.js';
 import { TaskUsageTracker } from '../../watch/monitor/usage-of-task.js';
 
 export interface BudgetStop {
@@ -14,7 +15,10 @@ export interface BudgetStop {
   reason: string;
 }
 
-/** Watches a run's spending: warns once per task at 80 %, stops sessions at 100 % and keeps their work. */
+/**
+ * Watches a run's spending: warns once per task at 80 %, stops sessions at 100 % and keeps their work.
+ * What it does it records as `budget.*` events; whoever shows it reads them from the event feed.
+ */
 export class BudgetWatch {
   private readonly tracker: TaskUsageTracker;
   private readonly warned = new Set<string>();
@@ -25,7 +29,6 @@ export class BudgetWatch {
   constructor(
     private readonly project: Project,
     private readonly budget: Budget | undefined,
-    private readonly say: (line: string) => void,
   ) {
     this.tracker = new TaskUsageTracker({ pricing: projectPricing(project) });
   }
@@ -42,11 +45,20 @@ export class BudgetWatch {
    */
   restore(tasks: Task[]): void {
     for (const task of tasks) {
-      for (const e of budgetEvents(this.project, task)) {
-        if (e.kind === 'budget-warning') this.warned.add(task.name);
-        else if (!this.stopped.has(task.name) || e.kind === 'budget-stopped')
-          this.stopped.set(task.name, `stopped for budget: ${String(e.data.reason)}`);
-        if (e.kind !== 'budget-warning' && e.data.wholeRun) this.runSpent ??= String(e.data.reason);
+      // Read every pass by every watcher: only the few budget rows, not the task's many hook events.
+      const events = listEvents(this.project.store.db, {
+        task: task.name,
+        since: task.createdAt,
+        kinds: BUDGET_KINDS,
+      });
+      for (const e of events) {
+        if (e.kind === 'budget.warned') {
+          this.warned.add(task.name);
+          continue;
+        }
+        if (!this.stopped.has(task.name) || e.kind === 'budget.stopped')
+          this.stopped.set(task.name, `stopped for budget: ${e.data.reason}`);
+        if (e.data.wholeRun) this.runSpent ??= e.data.reason;
       }
     }
   }
@@ -72,8 +84,7 @@ export class BudgetWatch {
       const action = budgetAction(check, this.warned.has(task.name), live, this.agentEnforcesTaskUsd(task));
       if (action.kind === 'warn') {
         this.warned.add(task.name);
-        appendEvent(this.project.store.db, task.name, 'budget-warning', { reason: action.reason });
-        this.say(`${task.name}: budget warning: ${action.reason}`);
+        appendEvent(this.project.store.db, task.name, 'budget.warned', { reason: action.reason });
       } else if (action.kind === 'stop') {
         if (action.wholeRun) this.runSpent = action.reason;
         await this.stop(task, action.reason, !!action.wholeRun);
@@ -99,35 +110,31 @@ export class BudgetWatch {
     const reason = `the agent stopped at its --max-budget-usd limit${limit === undefined ? '' : ` of $${limit.toFixed(2)}`} (error_max_budget_usd)`;
     this.stopped.set(task.name, `stopped for budget: ${reason}`);
     const committed = await keepWork(task);
-    appendEvent(this.project.store.db, task.name, 'budget-stopped', { reason, committed, byAgent: true });
-    this.say(`${task.name}: stopped for budget: ${reason} (work kept in ${task.worktree})`);
+    appendEvent(this.project.store.db, task.name, 'budget.stopped', {
+      reason,
+      committed,
+      byAgent: true,
+      worktree: task.worktree,
+    });
   }
 
   private async stop(task: Task, reason: string, wholeRun: boolean): Promise<void> {
     this.stopped.set(task.name, `stopped for budget: ${reason}`);
     // Marked before the (slow) stop, so another watcher does not stop it a second time meanwhile.
-    appendEvent(this.project.store.db, task.name, 'budget-stopping', { reason, wholeRun });
-    this.say(`${task.name}: stopping for budget: ${reason}`);
+    appendEvent(this.project.store.db, task.name, 'budget.stopping', { reason, wholeRun });
     await stopSession(this.project, task);
     const committed = await keepWork(task);
-    appendEvent(this.project.store.db, task.name, 'budget-stopped', { reason, committed, wholeRun });
     const after = getTask(this.project.store.db, task.name);
-    if (after) this.say(`${task.name}: stopped (work kept in ${after.worktree})`);
+    appendEvent(this.project.store.db, task.name, 'budget.stopped', {
+      reason,
+      committed,
+      wholeRun,
+      ...(after ? { worktree: after.worktree } : {}),
+    });
   }
 }
 
-const BUDGET_KINDS = ['budget-warning', 'budget-stopping', 'budget-stopped'];
-
-/** The budget events of the task's current life (a task made again under the same name starts afresh). */
-function budgetEvents(project: Project, task: Task): Array<{ kind: string; data: Record<string, unknown> }> {
-  // Read every pass by every watcher: only the few budget rows, not the task's many hook events.
-  const rows = project.store.db
-    .prepare(
-      `SELECT kind, data FROM events WHERE task = ? AND at >= ? AND kind IN (${BUDGET_KINDS.map(() => '?').join(', ')}) ORDER BY id`,
-    )
-    .all(task.name, task.createdAt, ...BUDGET_KINDS) as Array<{ kind: string; data: string }>;
-  return rows.map((r) => ({ kind: r.kind, data: JSON.parse(r.data) as Record<string, unknown> }));
-}
+const BUDGET_KINDS = ['budget.warned', 'budget.stopping', 'budget.stopped'] as const;
 
 /** Commits what the agent left uncommitted, so the branch holds all of its work. */
 async function keepWork(task: Task): Promise<boolean> {

@@ -1,4 +1,6 @@
 import { formatDuration, table } from '../../cli/output.js';
+import { eventLine } from '../../core/event-lines.js';
+import { type BraidEvent, isKind } from '../../core/events.js';
 import type { ProgressView } from './runner.js';
 
 /** The live block: one line per task (state, session status, elapsed, tokens, cost), then the queue. */
@@ -72,4 +74,15 @@ export class LiveProgress {
     for (const l of lines) this.out.write(`${l.slice(0, width - 1)}\n`);
     this.drawn = lines.length;
   }
+}
+
+/**
+ * The event lines of a run's progress: the run's own `plan.*` events, and its tasks' budget warnings
+ * and stops and refused tool uses, whoever recorded them. Null for every other event.
+ */
+export function progressLine(e: BraidEvent, runId: string, tasks: ReadonlySet<string>): string | null {
+  if (e.kind.startsWith('plan.')) return (e.data as { runId?: string }).runId === runId ? eventLine(e) : null;
+  if (!e.task || !tasks.has(e.task)) return null;
+  const shown = isKind(e, 'budget.warned', 'budget.stopping', 'budget.stopped', 'agent.permission-denied');
+  return shown ? eventLine(e) : null;
 }

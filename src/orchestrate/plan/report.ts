@@ -3,7 +3,8 @@ import { describeDenials } from '../../core/refusals.js';
 import { LIVE_STATUSES } from '../../core/task.js';
 import { projectPricing } from '../../project/pricing.js';
 import type { Project } from '../../project/project.js';
-import { latestRefusals, listTasks } from '../../store/tasks.js';
+import { latestRefusals } from '../../store/events.js';
+import { listTasks } from '../../store/tasks.js';
 import { collectStats } from '../../watch/monitor/stats-report.js';
 import type { RunReport, TaskReport } from './runner.js';
 

@@ -3,7 +3,7 @@ import type { Task } from '../../core/task.js';
 import { isProcessAlive } from '../../exec/pid.js';
 import type { Project } from '../../project/project.js';
 import { handleOf, sessionPaths, startSession } from '../../run/session/lifecycle.js';
-import { appendEvent } from '../../store/tasks.js';
+import { appendEvent } from '../../store/events.js';
 
 /**
  * A session that died with the machine (a reboot, its process group SIGKILLed): recorded failed by
@@ -17,20 +17,15 @@ export function diedWithoutRecord(project: Project, task: Task): boolean {
 }
 
 /** Starts such a session again: resumed where the agent can (a recorded session id), afresh otherwise. */
-export async function reviveSession(
-  project: Project,
-  task: Task,
-  runId: string,
-  say: (line: string) => void,
-): Promise<void> {
+export async function reviveSession(project: Project, task: Task, runId: string): Promise<void> {
   const resume = !!task.agentSessionId;
   try {
     await startSession(project, task.name, { resume });
-    appendEvent(project.store.db, task.name, 'plan-revived', { runId, resume });
-    say(
-      `${task.name}: its session died without an exit record (a reboot?): ${resume ? 'resumed' : 'restarted'}`,
-    );
+    appendEvent(project.store.db, task.name, 'plan.task-revived', { runId, resume });
   } catch (err) {
-    say(`${task.name}: could not restart its lost session: ${(err as Error).message}`);
+    appendEvent(project.store.db, task.name, 'plan.task-revive-failed', {
+      runId,
+      reason: (err as Error).message,
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Budget } from '../../core/budget.js';
+import type { EventDataByKind, EventKind } from '../../core/events.js';
 import {
   isPlanFinished,
   nextPlanActions,
@@ -14,7 +15,8 @@ import { provisionTask } from '../../isolate/workspace/provision.js';
 import { recoverTask } from '../../isolate/workspace/recover.js';
 import type { Project } from '../../project/project.js';
 import { refreshSession, startSession } from '../../run/session/lifecycle.js';
-import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../../store/tasks.js';
+import { appendEvent } from '../../store/events.js';
+import { getTask, mergeTaskOptions, updateTask } from '../../store/tasks.js';
 import { BudgetWatch } from './budget-watch.js';
 import { buildReport, type RunMemory } from './report.js';
 import { diedWithoutRecord, reviveSession } from './revive.js';
@@ -34,8 +36,10 @@ export interface RunOptions {
   interactive?: boolean;
   pollMs?: number;
   landTasks: (names: string[]) => Promise<LandOutcome>;
-  onEvent?: (line: string) => void;
-  /** Called after every look at the tasks, for a live display. */
+  /**
+   * Called after every look at the tasks, for a live display. What the run does it records as `plan.*`
+   * (and `budget.*`) events: a display reads them from the event feed (src/store/events.ts).
+   */
   onProgress?: (view: ProgressView) => void;
   /** braid.yaml's budget merged with the plan's. */
   budget?: Budget;
@@ -81,6 +85,9 @@ export interface RunReport {
   tasks: TaskReport[];
   totals: { tokens: number; costUsd: number | null; taskMs: number; speedup: number | null };
 }
+
+/** The run's own events: each carries its run id. */
+type PlanEventKind = Extract<EventKind, `plan.${string}`>;
 
 /** One run id per plan file, so running the same plan again adopts and continues it. */
 export function runIdFor(planKey: string): string {
@@ -139,9 +146,13 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export async function runPlan(project: Project, plan: Plan, options: RunOptions): Promise<RunReport> {
   const { store } = project;
   const runId = runIdFor(options.planKey);
-  const say = options.onEvent ?? (() => {});
   const started = Date.now();
-  const watch = new BudgetWatch(project, options.budget, say);
+  const watch = new BudgetWatch(project, options.budget);
+  const record = <K extends PlanEventKind>(
+    task: string | null,
+    kind: K,
+    data: Omit<EventDataByKind[K], 'runId'>,
+  ) => appendEvent(store.db, task, kind, { ...data, runId } as EventDataByKind[K]);
   const memory: RunMemory = {
     skipped: new Map(),
     rejected: new Map(),
@@ -160,7 +171,7 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
   for (const t of plan.tasks) {
     const existing = getTask(store.db, t.name);
     if (existing && existing.runId === runId)
-      say(`${t.name}: adopted from the earlier run (${existing.status})`);
+      record(t.name, 'plan.task-adopted', { status: existing.status });
     await recoverTask(project, t.name);
   }
   // Tasks stopped for budget before this invocation stay stopped (and are not counted as failed).
@@ -171,7 +182,7 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
   for (const t of plan.tasks) {
     const task = getTask(store.db, t.name)?.runId === runId ? await refreshSession(project, t.name) : null;
     if (task && !watch.stopped.has(t.name) && diedWithoutRecord(project, task))
-      await reviveSession(sessionProject, task, runId, say);
+      await reviveSession(sessionProject, task, runId);
   }
   let interrupted = false;
   for (;;) {
@@ -222,20 +233,23 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
         elapsedMs: begin ? (finishedAt.get(t.name) ?? Date.now()) - begin : null,
         ...usage,
       });
-      const landedAs = state === 'landed' && task?.landedCommit ? ` ${task.landedCommit.slice(0, 10)}` : '';
-      const detail = unstarted.get(t.name) ?? task?.statusDetail;
-      const why = detail && state === 'failed' && !stopped ? `: ${detail}` : '';
-      const shown = `${stopped ? 'stopped' : state}${landedAs}${why}`;
-      if (lastShown.get(t.name) !== shown) {
-        lastShown.set(t.name, shown);
-        if (task) appendEvent(store.db, t.name, 'plan-state', { runId, state });
-        say(`${t.name}: ${shown}`);
+      const commit = state === 'landed' ? task?.landedCommit : null;
+      const failure = unstarted.get(t.name) ?? task?.statusDetail;
+      const detail = failure && state === 'failed' && !stopped ? failure : null;
+      const shown = {
+        state: stopped ? ('stopped' as const) : state,
+        ...(commit ? { commit } : {}),
+        ...(detail ? { detail } : {}),
+      };
+      if (lastShown.get(t.name) !== JSON.stringify(shown)) {
+        lastShown.set(t.name, JSON.stringify(shown));
+        record(t.name, 'plan.task-state', shown);
       }
     }
     await watch.check(runTasks);
     if (options.signal?.aborted) {
       // The queue is crash-safe, but a landing that is under way is let finish: it is usually quick.
-      if (landing) say(`waiting for the landing of ${landingNames.join(', ')} to finish`);
+      if (landing) record(null, 'plan.interrupted', { landing: landingNames });
       await landing;
       interrupted = true;
       break;
@@ -243,14 +257,14 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
     const decision = nextPlanActions(plan, states, watch.runSpent ? 0 : options.maxParallel, options.land);
     for (const s of decision.skip) {
       skipped.set(s.name, s.reason);
-      say(`${s.name}: skipped (${s.reason})`);
+      record(s.name, 'plan.task-skipped', { reason: s.reason });
     }
     if (watch.runSpent) {
       for (const t of plan.tasks) {
         if (states.get(t.name) !== 'pending' || skipped.has(t.name)) continue;
         skipped.set(t.name, `the run's budget is spent (${watch.runSpent})`);
         states.set(t.name, 'skipped');
-        say(`${t.name}: skipped (the run's budget is spent)`);
+        record(t.name, 'plan.task-skipped', { reason: "the run's budget is spent" });
       }
     }
     for (const name of decision.start) {
@@ -259,13 +273,10 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
       if (!spec) continue;
       startedAt.set(name, Date.now());
       states.set(name, 'running');
-      const why = await startTask(
-        sessionProject,
-        spec,
-        runId,
-        { interactive: !!options.interactive, land: options.land },
-        say,
-      );
+      const why = await startTask(sessionProject, spec, runId, {
+        interactive: !!options.interactive,
+        land: options.land,
+      });
       if (why) unstarted.set(name, why);
     }
     const ready = plan.tasks.filter((t) => states.get(t.name) === 'done').map((t) => t.name);
@@ -281,15 +292,17 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
       ],
     });
     if (options.land && ready.length && !landing && !options.signal?.aborted) {
-      say(`landing ${ready.join(', ')}`);
+      record(null, 'plan.landing', { tasks: ready });
       landingNames = ready;
       landing = options
         .landTasks(ready)
         .then((res) => {
-          for (const r of res.rejected) rejected.set(r.name, r.reason);
-          for (const r of res.rejected) say(`${r.name}: rejected (${r.reason})`);
+          for (const r of res.rejected) {
+            rejected.set(r.name, r.reason);
+            record(r.name, 'plan.task-rejected', { reason: r.reason });
+          }
           for (const h of res.handedBack ?? [])
-            say(`${h.name}: conflict in ${h.conflictFiles.join(', ')}, handed back to its agent to resolve`);
+            record(h.name, 'plan.task-handed-back', { files: h.conflictFiles });
         })
         .catch((err) => {
           for (const name of ready) rejected.set(name, (err as Error).message);
@@ -314,7 +327,6 @@ async function startTask(
   spec: PlanTask,
   runId: string,
   opts: { interactive: boolean; land: boolean },
-  say: (line: string) => void,
 ): Promise<string | null> {
   const { store } = project;
   const name = spec.name;
@@ -337,12 +349,11 @@ async function startTask(
       mergeTaskOptions(store.db, name, { stackedOn: stack.base, stackedOnBranches: stack.branches });
     }
     await startSession(project, name);
-    appendEvent(store.db, name, 'plan-started', { runId });
-    say(`${name}: started`);
+    appendEvent(store.db, name, 'plan.task-started', { runId });
     return null;
   } catch (err) {
     const why = (err as Error).message;
-    say(`${name}: could not start: ${why}`);
+    appendEvent(store.db, name, 'plan.task-start-failed', { runId, reason: why });
     // A task provisioning recorded as failed shows so by itself; one that never got a record needs memory.
     return getTask(store.db, name) ? null : why;
   }

@@ -3,20 +3,17 @@ import { LIVE_STATUSES, type Task } from '../../core/task.js';
 import type { Project } from '../../project/project.js';
 import { listTasks } from '../../store/tasks.js';
 import { BudgetWatch } from '../plan/budget-watch.js';
-import type { EventLog } from './event-log.js';
 
 /**
  * Budgets for every live session, not only while `braid run` is in the foreground: `braid new`
- * sessions and those a Ctrl-C'd run left running get the same 80 % warning and 100 % stop.
+ * sessions and those a Ctrl-C'd run left running get the same 80 % warning and 100 % stop
+ * (recorded as `budget.*` events, which the event relay writes to the log).
  */
 export class BudgetLoop {
   /** One watch per run (its tasks share run_usd); a task outside any run is a run of its own. */
   private readonly watches = new Map<string, BudgetWatch>();
 
-  constructor(
-    private readonly project: Project,
-    private readonly log: EventLog,
-  ) {}
+  constructor(private readonly project: Project) {}
 
   async pass(): Promise<void> {
     const groups = new Map<string, Task[]>();
@@ -31,9 +28,7 @@ export class BudgetLoop {
       const id = `${key} ${JSON.stringify(budget)}`;
       let watch = this.watches.get(id);
       if (!watch) {
-        watch = new BudgetWatch(this.project, budget, (message) =>
-          this.log.append({ kind: 'budget', message }),
-        );
+        watch = new BudgetWatch(this.project, budget);
         this.watches.set(id, watch);
       }
       await watch.check(tasks);

@@ -1,10 +1,24 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { BraidEvent, EventKind } from '../../core/events.js';
 import type { TaskStatus } from '../../core/task.js';
 import { braidDir } from '../../isolate/workspace/paths.js';
 
-/** What the supervisor saw or did: one union keyed by `kind`, one JSON object per line in the log. */
+/** An event of the store's union, as the supervisor relays it to the log (`line`: in words). */
+export interface RelayedEvent {
+  kind: EventKind;
+  id: number;
+  task: string | null;
+  data: BraidEvent['data'];
+  line: string | null;
+}
+
+/**
+ * What the supervisor saw or did, one JSON object per line in the log, keyed by `kind`: its own
+ * lines (names kept as earlier versions wrote them) and the store's events it relays.
+ */
 export type SupervisorEvent =
+  | RelayedEvent
   | { kind: 'supervisor.started'; pid: number; loops: string[] }
   | { kind: 'supervisor.stopped'; pid: number; reason: 'idle' | 'signal' | 'lost-lock' | 'repo-gone' }
   | { kind: 'status'; task: string; from: TaskStatus | null; to: TaskStatus; source: string }

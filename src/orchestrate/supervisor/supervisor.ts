@@ -7,6 +7,7 @@ import { listTasks } from '../../store/tasks.js';
 import { deliverTypedNotes } from '../../watch/notes/deliver.js';
 import { BudgetLoop } from './budget-loop.js';
 import { EventLog, eventLogPath } from './event-log.js';
+import { EventRelay } from './event-relay.js';
 import { initialLoopState, type LoopSpec, runLoop } from './loop.js';
 import { DEFAULT_TIMINGS, type SupervisorTimings } from './options.js';
 import { QueueLoop } from './queue-loop.js';
@@ -67,7 +68,8 @@ export async function runSupervisor(
   const queue = new QueueLoop(project, log);
   const usage = new UsageLoop(project, options.env);
   const radar = new RadarLoop(project, log);
-  const budget = new BudgetLoop(project, log);
+  const budget = new BudgetLoop(project);
+  const relay = new EventRelay(project, log);
   let idleSince: number | null = null;
   const keepAlive = () => {
     // The repository was deleted under us (temp repos, demos): nothing left to supervise.
@@ -93,6 +95,7 @@ export async function runSupervisor(
         try {
           await reconciler.pass();
         } finally {
+          relay.pass();
           keepAlive();
         }
       },

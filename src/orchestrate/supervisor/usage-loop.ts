@@ -5,7 +5,7 @@ import type { Project } from '../../project/project.js';
 import { listTasks } from '../../store/tasks.js';
 import { CpuSampler, clockTicksPerSecond, readProcessTable } from '../../watch/monitor/proctree.js';
 import { TaskUsageTracker } from '../../watch/monitor/usage-of-task.js';
-import { pruneSamples, saveSamples, type UsageSample } from './samples.js';
+import { pruneSamples, saveSamples, type UsageSample } from '../../store/samples.js';
 
 /**
  * Usage sampling: RSS and CPU of each live session's process tree and its tokens and cost, stored

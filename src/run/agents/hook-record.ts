@@ -1,3 +1,4 @@
+import type { HookEventData } from '../../core/events.js';
 import { targetOf } from '../../core/refusals.js';
 import {
   type HookEvent,
@@ -8,7 +9,8 @@ import {
 } from '../../core/status.js';
 import type { Task } from '../../core/task.js';
 import type { Store } from '../../store/db.js';
-import { appendEvent, findTaskByPath, getTask, updateTask } from '../../store/tasks.js';
+import { findTaskByPath, getTask, updateTask } from '../../store/tasks.js';
+import { appendEvent } from '../../store/events.js';
 import type { HookPayload } from './hook-responders.js';
 
 /** One hook event as the store applies it, straight from `braid hook` or from the spool. */
@@ -36,7 +38,7 @@ export function recordHookEvent(store: Store, input: HookRecordInput): HookRecor
   if (!task) return null;
   const at = input.at ?? Date.now();
   const { event, payload } = input;
-  appendEvent(db, task.name, 'hook', eventData(event, payload), at);
+  appendEvent(db, task.name, 'hook.received', eventData(event, payload), at);
   // A spooled event that arrives after a newer hook already set the status is history, not status.
   const stale = input.at !== undefined && task.statusSource === 'hook' && task.statusSince > at;
   // Nobody can answer a headless run's permission prompt: it is a refusal, not a wait for the user.
@@ -69,7 +71,7 @@ export function recordHookEvent(store: Store, input: HookRecordInput): HookRecor
     appendEvent(
       db,
       task.name,
-      'status',
+      'status.changed',
       { from: task.status, to: change.status, source: change.source, detail: change.detail },
       at,
     );
@@ -126,10 +128,9 @@ function hookSignal(event: HookEvent, p: HookPayload): StatusSignal {
 }
 
 /** The event row keeps what status, radar and the log need, not whole tool inputs. */
-function eventData(event: string, p: HookPayload): Record<string, unknown> {
+function eventData(event: string, p: HookPayload): HookEventData {
   const input = (p.tool_input ?? {}) as Record<string, unknown>;
-  const data: Record<string, unknown> = {
-    event,
+  const fields = {
     sessionId: str(p.session_id),
     tool: str(p.tool_name),
     file: str(input.file_path) ?? str(input.notebook_path),
@@ -140,7 +141,8 @@ function eventData(event: string, p: HookPayload): Record<string, unknown> {
     prompt: clip(str(p.prompt), PROMPT_CHARS),
     lastMessage: clip(str(p.last_assistant_message), LAST_MESSAGE_CHARS),
   };
-  for (const k of Object.keys(data)) if (data[k] == null) delete data[k];
+  const data: HookEventData = { event };
+  for (const [k, v] of Object.entries(fields)) if (v != null) data[k as keyof typeof fields] = v;
   return data;
 }
 

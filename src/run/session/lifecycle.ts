@@ -10,7 +10,8 @@ import { repairBeforeStart } from '../../isolate/workspace/finish-provision.js';
 import { braidDir, taskLogDir } from '../../isolate/workspace/paths.js';
 import { taskPorts } from '../../isolate/workspace/ports.js';
 import type { Project } from '../../project/project.js';
-import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../../store/tasks.js';
+import { getTask, mergeTaskOptions, updateTask } from '../../store/tasks.js';
+import { appendEvent } from '../../store/events.js';
 import { writeClaudeSettings } from '../agents/claude-settings.js';
 import { checkInstalled, getAgent } from '../agents/registry.js';
 import type { AgentAdapter, LaunchContext } from '../agents/types.js';
@@ -133,7 +134,7 @@ export async function startSession(
     logPath: paths.logPath,
   });
   mergeTaskOptions(store.db, name, { session: started });
-  appendEvent(store.db, name, 'session-started', {
+  appendEvent(store.db, name, 'session.started', {
     runtime: runtimeKind,
     argv0: argv[0],
     resume: !!options.resume,

@@ -6,7 +6,8 @@ import { LIVE_STATUSES, type Task } from '../../core/task.js';
 import { readRef } from '../../git/refs.js';
 import { worktreeChanges } from '../../git/snapshot.js';
 import type { Project } from '../../project/project.js';
-import { appendEvent, getTask, listTasks, mergeTaskOptions, updateTask } from '../../store/tasks.js';
+import { getTask, listTasks, mergeTaskOptions, updateTask } from '../../store/tasks.js';
+import { appendEvent } from '../../store/events.js';
 import { descendantsOf } from '../../watch/monitor/proctree.js';
 import { parseStreamJsonLog } from '../../watch/monitor/stream-json.js';
 import { getAgent } from '../agents/registry.js';
@@ -111,7 +112,7 @@ async function explainHeadlessEnd(project: Project, name: string): Promise<void>
       statusDetail: detail,
       ...(fails ? { status: 'failed', statusSource: 'process' } : {}),
     });
-    if (fails) appendEvent(db, name, 'status', { from: 'exited', to: 'failed', source: 'process', detail });
+    if (fails) appendEvent(db, name, 'status.changed', { from: 'exited', to: 'failed', source: 'process', detail });
     return;
   }
   if (task.status !== 'failed' || !outcome.isError || !outcome.subtype) return;
@@ -216,6 +217,6 @@ function applySignal(project: Project, name: string, signal: StatusSignal, opts:
     updateTask(store.db, name, patch);
     if (change.status === task.status && change.detail === task.statusDetail) return;
     const { source, detail } = change;
-    appendEvent(store.db, name, 'status', { from: task.status, to: change.status, source, detail });
+    appendEvent(store.db, name, 'status.changed', { from: task.status, to: change.status, source, detail });
   });
 }

@@ -2,7 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import { openProject } from '../../project/project.js';
 import { releaseLock, selfHolder, tryAcquireLock } from '../../store/locks.js';
-import { appendEvent } from '../../store/tasks.js';
+import { appendEvent } from '../../store/events.js';
 import { lastCoveredEdit, lastEditEventId, rescanLockName } from './rescan.js';
 import { scanRadar } from './scan.js';
 

@@ -29,7 +29,7 @@ export function lastEditEventId(db: Db, task: string): number {
   const tools = EDITING_TOOLS.map(() => '?').join(', ');
   const row = db
     .prepare(
-      `SELECT MAX(id) AS id FROM events WHERE task = ? AND kind = 'hook'
+      `SELECT MAX(id) AS id FROM events WHERE task = ? AND kind IN ('hook.received', 'hook')
          AND json_extract(data, '$.event') IN ('PostToolUse', 'PostToolUseFailure')
          AND json_extract(data, '$.tool') IN (${tools})`,
     )

@@ -1,5 +1,5 @@
-import type { TokenCounts } from '../../core/task.js';
-import type { Db } from '../../store/db.js';
+import type { TokenCounts } from '../core/task.js';
+import type { Db } from './db.js';
 
 /** One usage sample of a task: what `braid ls` shows without sampling itself. */
 export interface UsageSample {

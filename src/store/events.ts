@@ -1,0 +1,154 @@
+/**
+ * The event log: typed writes against the union in src/core/events.ts, typed reads, and the one
+ * subscription point (`EventFeed`: the events recorded since the last look, in order).
+ */
+import {
+  type BraidEvent,
+  type EventDataByKind,
+  type EventKind,
+  eventKindOf,
+  LEGACY_EVENT_KINDS,
+} from '../core/events.js';
+import type { PermissionDenial } from '../core/refusals.js';
+import type { Db } from './db.js';
+
+/** Appends to the event log (hook events, status changes, landings): the store keeps every one. */
+export function appendEvent<K extends EventKind>(
+  db: Db,
+  task: string | null,
+  kind: K,
+  data: EventDataByKind[K],
+  at: number = Date.now(),
+): number {
+  const res = db
+    .prepare('INSERT INTO events (at, task, kind, data) VALUES (?, ?, ?, ?)')
+    .run(at, task, kind, JSON.stringify(data));
+  return Number(res.lastInsertRowid);
+}
+
+interface EventRow {
+  id: number;
+  at: number;
+  task: string | null;
+  kind: string;
+  data: string;
+}
+
+/** A stored row as the union sees it; null for a kind this braid does not know (a newer one wrote it). */
+function fromRow(r: EventRow): BraidEvent | null {
+  const kind = eventKindOf(r.kind);
+  if (!kind) return null;
+  return { id: r.id, at: r.at, task: r.task, kind, data: JSON.parse(r.data) } as BraidEvent;
+}
+
+/** The stored names of `kinds`: each one and the old names that mean it. */
+function storedNames(kinds: readonly EventKind[]): string[] {
+  const old = Object.entries(LEGACY_EVENT_KINDS).filter(([, now]) => kinds.includes(now));
+  return [...kinds, ...old.map(([name]) => name)];
+}
+
+export interface EventQuery {
+  task?: string;
+  /** Only events after this id. */
+  afterId?: number;
+  /** Only events up to this id. */
+  untilId?: number;
+  /** Only events at or after this time (a task made again under the same name starts afresh). */
+  since?: number;
+  /** Only these kinds. */
+  kinds?: readonly EventKind[];
+  limit?: number;
+}
+
+function queryRows(db: Db, query: EventQuery): EventRow[] {
+  const where = ['id > ?'];
+  const params: unknown[] = [query.afterId ?? 0];
+  if (query.untilId !== undefined) {
+    where.push('id <= ?');
+    params.push(query.untilId);
+  }
+  if (query.task !== undefined) {
+    where.push('task = ?');
+    params.push(query.task);
+  }
+  if (query.since !== undefined) {
+    where.push('at >= ?');
+    params.push(query.since);
+  }
+  if (query.kinds) {
+    const names = storedNames(query.kinds);
+    where.push(`kind IN (${names.map(() => '?').join(', ')})`);
+    params.push(...names);
+  }
+  return db
+    .prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`)
+    .all(...params, query.limit ?? 10_000) as EventRow[];
+}
+
+const known = <K extends EventKind>(rows: EventRow[]) =>
+  rows.map(fromRow).filter((e): e is BraidEvent<K> => e !== null);
+
+/** Events in id order, typed. */
+export function listEvents<K extends EventKind = EventKind>(
+  db: Db,
+  query: EventQuery & { kinds?: readonly K[] } = {},
+): BraidEvent<K>[] {
+  return known<K>(queryRows(db, query));
+}
+
+/** The newest event's id (0 when none). */
+export function lastEventId(db: Db): number {
+  return (db.prepare('SELECT MAX(id) AS id FROM events').get() as { id: number | null }).id ?? 0;
+}
+
+/** The latest `limit` events, oldest first. */
+export function recentEvents(db: Db, limit: number): BraidEvent[] {
+  return listEvents(db, { afterId: Math.max(0, lastEventId(db) - limit), limit });
+}
+
+/**
+ * The one subscription point: each `next()` returns the events recorded since the previous call
+ * (from the start, or from now), in id order. The faces, the run's progress and the supervisor's log
+ * read the union through it.
+ */
+export class EventFeed {
+  private cursor: number;
+
+  constructor(
+    private readonly db: Db,
+    options: { from?: 'now' | 'start' | number } = {},
+  ) {
+    const from = options.from ?? 'now';
+    this.cursor = from === 'now' ? lastEventId(db) : from === 'start' ? 0 : from;
+  }
+
+  /** Where the feed stands: the events after this id come next. */
+  get lastId(): number {
+    return this.cursor;
+  }
+
+  next(query: Omit<EventQuery, 'afterId' | 'untilId'> = {}): BraidEvent[] {
+    const limit = query.limit ?? 1000;
+    // Read the top first: a filtered read then moves past what it skipped, never past a row written meanwhile.
+    const top = lastEventId(this.db);
+    const rows = queryRows(this.db, { ...query, afterId: this.cursor, untilId: top, limit });
+    this.cursor = rows.length < limit ? Math.max(this.cursor, top) : rows[rows.length - 1].id;
+    return known(rows);
+  }
+}
+
+/**
+ * The tool uses the task's latest session was refused: `agent.permission-denied` events since its last
+ * `session.started` (a new session starts with a clean slate).
+ */
+export function latestRefusals(db: Db, task: string): PermissionDenial[] {
+  const started = storedNames(['session.started']);
+  const rows = db
+    .prepare(
+      `SELECT data FROM events WHERE task = ? AND kind = 'agent.permission-denied' AND id > COALESCE(
+         (SELECT MAX(id) FROM events WHERE task = ? AND kind IN (${started.map(() => '?').join(', ')})), 0)
+       ORDER BY id`,
+    )
+    .all(task, task, ...started) as Array<{ data: string }>;
+  return rows.flatMap((r) => (JSON.parse(r.data) as EventDataByKind['agent.permission-denied']).denials ?? []);
+}
