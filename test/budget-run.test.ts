@@ -167,9 +167,7 @@ describe('budgets kept by the supervisor', () => {
     );
     const { byName, events } = await snapshot(dir);
     expect(events('solo', 'budget.warned')).toHaveLength(1);
-    expect(String(events('solo', 'budget.warned')[0].data.reason)).toMatch(
-      /^task used 85\d tokens of 1,000/,
-    );
+    expect(String(events('solo', 'budget.warned')[0].data.reason)).toMatch(/^task used 85\d tokens of 1,000/);
     expect(String(events('solo', 'budget.stopped')[0].data.reason)).toMatch(
       /^task used 1,35\d tokens of 1,000/,
     );

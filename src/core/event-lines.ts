@@ -26,7 +26,9 @@ export function eventLine(e: BraidEvent): string | null {
       return `${who}: stopping for budget: ${e.data.reason}`;
     case 'budget.stopped': {
       const kept = e.data.worktree ? ` (work kept in ${e.data.worktree})` : '';
-      return e.data.byAgent ? `${who}: stopped for budget: ${e.data.reason}${kept}` : `${who}: stopped${kept}`;
+      return e.data.byAgent
+        ? `${who}: stopped for budget: ${e.data.reason}${kept}`
+        : `${who}: stopped${kept}`;
     }
     case 'plan.task-started':
       return `${who}: started`;

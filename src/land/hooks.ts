@@ -18,9 +18,9 @@ import {
   stopSessionForRemoval,
 } from '../run/session/lifecycle.js';
 import type { Db } from '../store/db.js';
+import { appendEvent, listEvents } from '../store/events.js';
 import { updateEntry } from '../store/queue.js';
 import { updateTask } from '../store/tasks.js';
-import { appendEvent, listEvents } from '../store/events.js';
 import type { LandContext } from './context.js';
 
 /** How often one task's conflicts go back to its agent before braid stops asking and reports them. */
@@ -94,7 +94,11 @@ export async function handBackToAgent(
   }
 }
 
-const HAND_BACK_DELIVERY = ['land.handback-waiting', 'land.resolver-started', 'land.typed-into-session'] as const;
+const HAND_BACK_DELIVERY = [
+  'land.handback-waiting',
+  'land.resolver-started',
+  'land.typed-into-session',
+] as const;
 
 /** True when the task's last hand-back still waits for its headless run to end (not delivered yet). */
 export function handBackPending(db: Db, task: string): boolean {

@@ -13,9 +13,9 @@ import {
 import { git } from '../git/git.js';
 import { casUpdateRef, readRef } from '../git/refs.js';
 import { worktreeChanges } from '../git/snapshot.js';
+import { appendEvent } from '../store/events.js';
 import { updateEntry } from '../store/queue.js';
 import { getTask, mergeTaskOptions, updateTask } from '../store/tasks.js';
-import { appendEvent } from '../store/events.js';
 import { bringCheckoutsForward, checkoutBlockers } from './checkout.js';
 import { type LandContext, type LandOutcome, outcomeOf, targetBranch } from './context.js';
 import { type GateRun, gateCandidate } from './gate.js';

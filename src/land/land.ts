@@ -1,9 +1,9 @@
 import { planNextStep, type QueueEntry } from '../core/queue-plan.js';
 import type { TaskStatus } from '../core/task.js';
 import { isAncestor, readRef } from '../git/refs.js';
+import { appendEvent } from '../store/events.js';
 import { activeEntries, enqueue, updateEntry } from '../store/queue.js';
 import { getTask, updateTask } from '../store/tasks.js';
-import { appendEvent } from '../store/events.js';
 import { type LandContext, type LandOutcome, targetBranch } from './context.js';
 import { endStaleGateGroups } from './gate-group.js';
 import { finishLanded, landEntry } from './land-entry.js';

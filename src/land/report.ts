@@ -4,9 +4,9 @@ import type { TaskStatus } from '../core/task.js';
 import { LIVE_STATUSES } from '../core/task.js';
 import type { Project } from '../project/project.js';
 import { refreshSession } from '../run/session/lifecycle.js';
+import { appendEvent } from '../store/events.js';
 import { activeEntries, activeEntryFor, getEntry, updateEntry } from '../store/queue.js';
 import { getTask, listTasks, updateTask } from '../store/tasks.js';
-import { appendEvent } from '../store/events.js';
 import { handBackPending } from './hooks.js';
 import { enqueueTasks, type LandContext, processQueue } from './land.js';
 

@@ -150,5 +150,7 @@ export function latestRefusals(db: Db, task: string): PermissionDenial[] {
        ORDER BY id`,
     )
     .all(task, task, ...started) as Array<{ data: string }>;
-  return rows.flatMap((r) => (JSON.parse(r.data) as EventDataByKind['agent.permission-denied']).denials ?? []);
+  return rows.flatMap(
+    (r) => (JSON.parse(r.data) as EventDataByKind['agent.permission-denied']).denials ?? [],
+  );
 }

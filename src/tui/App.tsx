@@ -5,7 +5,7 @@ import { isBraidError } from '../core/errors.js';
 import { plural } from '../core/plural.js';
 import { canStop } from '../core/task.js';
 import type { AttachTarget, UiData, UiSnapshot } from './data.js';
-import { Footer, QueueTable, TaskTable } from './parts.js';
+import { Footer, QueueTable, RecentEvents, TaskTable } from './parts.js';
 import {
   type Effect,
   initialState,
@@ -180,6 +180,7 @@ export function App({
       <Text bold>braid · {snap ? plural(snap.tasks.length, 'task') : 'loading…'}</Text>
       <TaskTable snap={snap} selected={ui.selected} />
       <QueueTable snap={snap} />
+      <RecentEvents snap={snap} />
       {messages.map((m) => (
         <Text key={m.tone} color={m.tone === 'error' ? 'red' : undefined} dimColor={m.tone === 'hint'}>
           {m.text}

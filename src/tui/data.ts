@@ -1,31 +1,29 @@
 /** Where the dashboard's data and actions come from: a project's real store, git and sessions. */
+import type { BraidEvent } from '../core/events.js';
 import type { PairFinding } from '../core/radar.js';
 import { provisionTask } from '../isolate/workspace/provision.js';
 import { removeTask } from '../isolate/workspace/remove.js';
 import { landTasks } from '../land/report.js';
 import type { Project } from '../project/project.js';
 import { getRuntime } from '../run/runtime/index.js';
-import {
-  handleOf,
-  refreshSession,
-  startSession,
-  stopSession,
-  stopSessionForRemoval,
-} from '../run/session/lifecycle.js';
-import { activeEntries, listQueue } from '../store/queue.js';
-import { getTask, listTasks } from '../store/tasks.js';
-import { taskViews } from '../view/task-view.js';
-import { listFindings } from '../watch/radar/cache.js';
-import { scanRadar } from '../watch/radar/scan.js';
-import { taskDetail } from '../web/data.js';
-import type { QueueRowInput, RowInput } from './rows.js';
+import { handleOf, startSession, stopSession, stopSessionForRemoval } from '../run/session/lifecycle.js';
+import { EventFeed, lastEventId } from '../store/events.js';
+import { getTask } from '../store/tasks.js';
+import { ReadModel } from '../view/board.js';
+import { recentQueue } from '../view/queue-view.js';
+import { radarFindings } from '../view/radar-view.js';
+import { taskDetail } from '../view/task-detail.js';
+import { type QueueRowInput, type RowInput, shownInFeed } from './rows.js';
 import { insideSameTmux, socketOfArgv } from './tmux-attach.js';
 
+/** What the terminal dashboard shows, taken from the read model (src/view/board.ts). */
 export interface UiSnapshot {
   at: number;
   tasks: RowInput[];
   queue: QueueRowInput[];
   findings: PairFinding[];
+  /** The latest events worth a line, oldest first, from the event feed. */
+  events: BraidEvent[];
 }
 
 /**
@@ -50,8 +48,10 @@ export interface UiData {
   create(name: string, prompt: string, onProgress: (line: string) => void): Promise<void>;
 }
 
-/** Finished queue entries stay visible for a while so a landing's outcome can be read. */
-const RECENT_DONE = 3;
+/** Event lines under the queue. */
+const RECENT_EVENTS = 4;
+/** How far back the first snapshot looks for them. */
+const EVENTS_BACK = 200;
 
 function requireSessionTask(project: Project, name: string) {
   const task = getTask(project.store.db, name);
@@ -61,23 +61,22 @@ function requireSessionTask(project: Project, name: string) {
 }
 
 export function projectData(project: Project, options: { radarEveryMs?: number } = {}): UiData {
-  const radarEvery = options.radarEveryMs ?? 10_000;
-  let radarAt = 0;
   const db = project.store.db;
+  const model = new ReadModel(project, { radarEveryMs: options.radarEveryMs ?? 10_000, events: 0 });
+  const feed = new EventFeed(db, { from: Math.max(0, lastEventId(db) - EVENTS_BACK) });
+  let recent: BraidEvent[] = [];
   return {
     async snapshot() {
-      // Process liveness: a session that ended shows as exited/failed even without a supervisor.
-      for (const t of listTasks(db)) await refreshSession(project, t.name).catch(() => null);
-      if (Date.now() - radarAt >= radarEvery) {
-        radarAt = Date.now();
-        await scanRadar(project).catch(() => null);
-      }
-      const tasks = await taskViews(project);
-      const active = activeEntries(db);
-      const done = listQueue(db, 20)
-        .filter((e) => !active.some((a) => a.id === e.id))
-        .slice(-RECENT_DONE);
-      return { at: Date.now(), tasks, queue: [...done, ...active], findings: listFindings(db) };
+      // The read model refreshes every session first: one that ended shows so even without a supervisor.
+      const board = await model.snapshot();
+      recent = [...recent, ...feed.next().filter(shownInFeed)].slice(-RECENT_EVENTS);
+      return {
+        at: board.at,
+        tasks: board.tasks,
+        queue: recentQueue(board.queue),
+        findings: radarFindings(board.radar),
+        events: recent,
+      };
     },
     async diff(task) {
       const detail = await taskDetail(project, task);

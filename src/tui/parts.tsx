@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import { canStop } from '../core/task.js';
 import type { UiSnapshot } from './data.js';
-import { layout, queueCells, TASK_HEADERS, taskCells } from './rows.js';
+import { eventCells, layout, queueCells, TASK_HEADERS, taskCells } from './rows.js';
 import type { UiState } from './state.js';
 
 const STATUS_COLOR: Record<string, string> = {
@@ -57,6 +57,18 @@ export function QueueTable({ snap }: { snap: UiSnapshot | null }) {
       <Text dimColor>{`  ${head}`}</Text>
       {rows.map((row) => (
         <Text key={row.id} wrap="truncate-end">{`  ${row.line}`}</Text>
+      ))}
+    </Box>
+  );
+}
+
+/** The latest events, from the event feed: landings, hand-backs, refusals, budget stops. */
+export function RecentEvents({ snap }: { snap: UiSnapshot | null }) {
+  if (!snap?.events.length) return null;
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      {snap.events.map((e) => (
+        <Text key={e.id} dimColor wrap="truncate-end">{`  ${eventCells(e, snap.at)}`}</Text>
       ))}
     </Box>
   );

@@ -1,5 +1,7 @@
 /** Pure: the dashboard's table rows, column layout and radar warnings, from plain data. */
 import { alignedLines, formatBytes, formatDuration } from '../cli/output.js';
+import { eventLine } from '../core/event-lines.js';
+import type { BraidEvent } from '../core/events.js';
 import type { PairFinding } from '../core/radar.js';
 import { sideLabel } from '../core/radar.js';
 import type { TokenCounts } from '../core/task.js';
@@ -97,4 +99,14 @@ export function queueCells(entry: QueueRowInput, now: number): string[] {
 /** Pads cells into aligned lines (header first); the last column is not padded. */
 export function layout(headers: string[], rows: string[][]): string[] {
   return alignedLines(headers, rows);
+}
+
+/** Events worth a line under the queue: not each hook, nor status changes (the table shows status). */
+export function shownInFeed(e: BraidEvent): boolean {
+  return e.kind !== 'status.changed' && eventLine(e) !== null;
+}
+
+/** One event line: how long ago, then what happened. */
+export function eventCells(e: BraidEvent, now: number): string {
+  return `${formatDuration(Math.max(0, now - e.at)).padStart(6)} ago  ${eventLine(e) ?? e.kind}`;
 }

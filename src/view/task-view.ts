@@ -6,13 +6,13 @@ import { refExists } from '../git/repo.js';
 import { worktreeChanges } from '../git/snapshot.js';
 import { markInterruptedProvisions } from '../isolate/workspace/finish-provision.js';
 import { taskPorts } from '../isolate/workspace/ports.js';
-import { latestSamples } from '../store/samples.js';
 import { projectPricing } from '../project/pricing.js';
 import type { Project } from '../project/project.js';
 import { taskCgroupUsage } from '../run/session/confine.js';
 import { refreshAllSessions } from '../run/session/refresh.js';
-import { listTasks } from '../store/tasks.js';
 import { latestRefusals } from '../store/events.js';
+import { latestSamples } from '../store/samples.js';
+import { listTasks } from '../store/tasks.js';
 import { collectStats } from '../watch/monitor/stats-report.js';
 
 /** One row of `braid ls --json`: the contract in DESIGN.md. */

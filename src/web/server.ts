@@ -3,14 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BraidError, type ErrorCode } from '../core/errors.js';
+import type { BraidEvent } from '../core/events.js';
 import { removeTask } from '../isolate/workspace/remove.js';
 import { defaultLandHooks } from '../land/hooks.js';
 import { landTasks } from '../land/report.js';
 import type { Project } from '../project/project.js';
 import { handleOf, stopSession } from '../run/session/lifecycle.js';
 import { getTask } from '../store/tasks.js';
+import { taskDetail } from '../view/task-detail.js';
 import { authorize, hostAllowed, newToken, originAllowed, sessionCookie } from './auth.js';
-import { taskDetail } from './data.js';
 import { type LandJobState, LandJobs, type LandRunner } from './land-job.js';
 import { LiveFeed, type LiveFeedOptions } from './live.js';
 import { dashboardPage } from './page.js';
@@ -141,8 +142,12 @@ export async function startWebServer(project: Project, options: WebServerOptions
     });
     const send = (p: unknown) => res.write(`event: snapshot\ndata: ${JSON.stringify(p)}\n\n`);
     const sendLand = (job: LandJobState) => res.write(`event: land\ndata: ${JSON.stringify(job)}\n\n`);
+    // The union's new events as they are recorded (kind, task, data), beside the snapshots.
+    const sendEvents = (batch: BraidEvent[]) =>
+      res.write(`event: events\ndata: ${JSON.stringify(batch)}\n\n`);
     streams.add(res);
     const unsubscribe = feed.subscribe(send);
+    const unsubscribeEvents = feed.subscribeEvents(sendEvents);
     const unsubscribeLand = landJobs.subscribe(sendLand);
     const last = landJobs.latest();
     if (last) sendLand(last);
@@ -151,6 +156,7 @@ export async function startWebServer(project: Project, options: WebServerOptions
     req.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      unsubscribeEvents();
       unsubscribeLand();
       streams.delete(res);
     });

@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { BraidEvent, EventKind } from '../../src/core/events.js';
 import { findRepo } from '../../src/git/repo.js';
 import { openStore } from '../../src/store/db.js';
-import { listTasks } from '../../src/store/tasks.js';
 import { listEvents } from '../../src/store/events.js';
+import { listTasks } from '../../src/store/tasks.js';
 import { ROOT } from './cli.js';
 import { GIT_TEST_ENV, type TempRepo, tempRepo } from './repo.js';
 

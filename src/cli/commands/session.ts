@@ -14,8 +14,8 @@ import {
   startSession,
   stopSession,
 } from '../../run/session/lifecycle.js';
-import { getTask, updateTask } from '../../store/tasks.js';
 import { latestRefusals } from '../../store/events.js';
+import { getTask, updateTask } from '../../store/tasks.js';
 import { dim, progress } from '../output.js';
 
 function requireTask(project: Project, name: string): Task {

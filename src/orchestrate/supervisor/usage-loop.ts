@@ -2,10 +2,10 @@ import { LIVE_STATUSES, type Task } from '../../core/task.js';
 import { isProcessAlive } from '../../exec/pid.js';
 import { projectPricing } from '../../project/pricing.js';
 import type { Project } from '../../project/project.js';
+import { pruneSamples, saveSamples, type UsageSample } from '../../store/samples.js';
 import { listTasks } from '../../store/tasks.js';
 import { CpuSampler, clockTicksPerSecond, readProcessTable } from '../../watch/monitor/proctree.js';
 import { TaskUsageTracker } from '../../watch/monitor/usage-of-task.js';
-import { pruneSamples, saveSamples, type UsageSample } from '../../store/samples.js';
 
 /**
  * Usage sampling: RSS and CPU of each live session's process tree and its tokens and cost, stored

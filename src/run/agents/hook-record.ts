@@ -9,8 +9,8 @@ import {
 } from '../../core/status.js';
 import type { Task } from '../../core/task.js';
 import type { Store } from '../../store/db.js';
-import { findTaskByPath, getTask, updateTask } from '../../store/tasks.js';
 import { appendEvent } from '../../store/events.js';
+import { findTaskByPath, getTask, updateTask } from '../../store/tasks.js';
 import type { HookPayload } from './hook-responders.js';
 
 /** One hook event as the store applies it, straight from `braid hook` or from the spool. */

@@ -14,8 +14,8 @@ import { execInCgroupArgv } from '../../isolate/sandbox/exec-in-cgroup.js';
 import { limitsWish, type SandboxWish, sandboxWish } from '../../isolate/sandbox/policy-from-config.js';
 import { braidDir } from '../../isolate/workspace/paths.js';
 import type { Project } from '../../project/project.js';
-import { mergeTaskOptions } from '../../store/tasks.js';
 import { appendEvent } from '../../store/events.js';
+import { mergeTaskOptions } from '../../store/tasks.js';
 
 export interface Launch {
   argv: string[];

@@ -6,8 +6,8 @@ import { LIVE_STATUSES, type Task } from '../../core/task.js';
 import { readRef } from '../../git/refs.js';
 import { worktreeChanges } from '../../git/snapshot.js';
 import type { Project } from '../../project/project.js';
-import { getTask, listTasks, mergeTaskOptions, updateTask } from '../../store/tasks.js';
 import { appendEvent } from '../../store/events.js';
+import { getTask, listTasks, mergeTaskOptions, updateTask } from '../../store/tasks.js';
 import { descendantsOf } from '../../watch/monitor/proctree.js';
 import { parseStreamJsonLog } from '../../watch/monitor/stream-json.js';
 import { getAgent } from '../agents/registry.js';
@@ -112,7 +112,8 @@ async function explainHeadlessEnd(project: Project, name: string): Promise<void>
       statusDetail: detail,
       ...(fails ? { status: 'failed', statusSource: 'process' } : {}),
     });
-    if (fails) appendEvent(db, name, 'status.changed', { from: 'exited', to: 'failed', source: 'process', detail });
+    if (fails)
+      appendEvent(db, name, 'status.changed', { from: 'exited', to: 'failed', source: 'process', detail });
     return;
   }
   if (task.status !== 'failed' || !outcome.isError || !outcome.subtype) return;

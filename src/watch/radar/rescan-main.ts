@@ -1,8 +1,8 @@
 /** The detached rescan worker the edit hook starts: `node rescan-main.js <worktree> <task>`. */
 import { pathToFileURL } from 'node:url';
 import { openProject } from '../../project/project.js';
-import { releaseLock, selfHolder, tryAcquireLock } from '../../store/locks.js';
 import { appendEvent } from '../../store/events.js';
+import { releaseLock, selfHolder, tryAcquireLock } from '../../store/locks.js';
 import { lastCoveredEdit, lastEditEventId, rescanLockName } from './rescan.js';
 import { scanRadar } from './scan.js';
 

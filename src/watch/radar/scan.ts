@@ -14,6 +14,7 @@ import { gitRun } from '../../git/git.js';
 import { mergeTrees } from '../../git/merge-tree.js';
 import { currentBranch } from '../../git/repo.js';
 import type { Project } from '../../project/project.js';
+import type { Db } from '../../store/db.js';
 import { listCachedPairs, listFindings, pruneRadar, savePair } from './cache.js';
 import { SideDiffs } from './diffs.js';
 import { currentSnapshot, liveTasks, radarRef } from './snapshots.js';
@@ -131,14 +132,34 @@ export async function scanRadar(project: Project, options: { tasks?: string[] } 
     project.store.tx(() => savePair(db, { a, b, aTree: sa.tree, bTree: sb.tree }, findings));
   });
 
-  const liveNames = new Set(sides.map((s) => s.name));
+  return cachedReport(
+    db,
+    branch,
+    live.map((t) => t.name),
+    sides.map((s) => s.name),
+    todo,
+  );
+}
+
+/**
+ * The report of what the radar has stored among `sides` (the live tasks and, when it exists, the base
+ * branch's side), without scanning: what the dashboards show between scans.
+ */
+export function cachedReport(
+  db: Db,
+  base: string,
+  tasks: string[],
+  sides: string[],
+  recomputed: Array<[string, string]> = [],
+): RadarReport {
+  const liveNames = new Set(sides);
   const all = listFindings(db).filter((f) => liveNames.has(f.a) && liveNames.has(f.b));
   const label = (f: PairFinding): PairFinding => (isBaseSide(f.b) ? { ...f, b: f.b.slice(1) } : f);
   return {
-    base: branch,
-    tasks: live.map((t) => t.name),
+    base,
+    tasks,
     pairs: all.filter((f) => !isBaseSide(f.b)),
     vsMain: all.filter((f) => isBaseSide(f.b)).map(label),
-    recomputed: todo,
+    recomputed,
   };
 }

@@ -3,8 +3,8 @@ import type { PricingTable } from '../core/pricing.js';
 import { DEFAULT_PRICING } from '../core/pricing-table.js';
 import type { Task } from '../core/task.js';
 import { entryCost, totalTokens, type UsageEntry } from '../core/usage.js';
-import { sampleHistory, type UsageSample } from '../store/samples.js';
 import type { Db } from '../store/db.js';
+import { sampleHistory, type UsageSample } from '../store/samples.js';
 import { UsageReader } from '../watch/monitor/transcripts.js';
 import { recordedTranscripts, transcriptFilesForTask } from '../watch/monitor/usage-of-task.js';
 
@@ -19,7 +19,7 @@ export interface UsageSeries {
   task: string;
   /**
    * 'transcript' when read from the agent's transcripts; 'history' from the supervisor's stored samples;
-   * 'sampled' when only this server saw the task totals change.
+   * 'sampled' when only the reader (the web server) saw the task totals change.
    */
   source: 'transcript' | 'history' | 'sampled';
   points: UsagePoint[];
@@ -61,12 +61,7 @@ function thin(points: UsagePoint[], max: number): UsagePoint[] {
  * Samples with unknown tokens are no point: unknown is never charted as zero.
  */
 export function storedPoints(db: Db, task: string, since: number, latest?: UsageSample): UsagePoint[] {
-  let rows: UsageSample[];
-  try {
-    rows = sampleHistory(db, task, since);
-  } catch {
-    return []; // a store from before the supervisor's tables: nothing stored yet
-  }
+  const rows = sampleHistory(db, task, since);
   if (latest && latest.at >= since && (!rows.length || latest.at > rows[rows.length - 1].at))
     rows.push(latest);
   const points: UsagePoint[] = [];
