@@ -247,7 +247,9 @@ describe('braid run: resuming and many tasks', () => {
     const { events } = await snapshot(ctx.repo.dir);
     const spans = tasks.map((t) => {
       const started = events(t.name, 'session.started')[0]?.at ?? 0;
-      const ended = events(t.name, 'plan.task-state').find((e) => e.data.state !== 'running')?.at;
+      const ended = events(t.name, 'plan.task-state').find(
+        (e) => e.data.state !== 'running' && e.data.state !== 'pending',
+      )?.at;
       return { started, ended: ended ?? Number.POSITIVE_INFINITY };
     });
     for (const s of spans) {
