@@ -113,13 +113,36 @@ export function recentEvents(db: Db, limit: number): BraidEvent[] {
  */
 export class EventFeed {
   private cursor: number;
+  private saved: number | null = null;
 
+  /**
+   * `from`: where a new feed starts (default now). `name`: a feed that outlives its process; it goes on
+   * where `save()` last left it, else starts at `from`.
+   */
   constructor(
     private readonly db: Db,
-    options: { from?: 'now' | 'start' | number } = {},
+    private readonly options: { from?: 'now' | 'start' | number; name?: string } = {},
   ) {
     const from = options.from ?? 'now';
-    this.cursor = from === 'now' ? lastEventId(db) : from === 'start' ? 0 : from;
+    const row = options.name
+      ? (db.prepare('SELECT event_id FROM event_cursors WHERE name = ?').get(options.name) as
+          | { event_id: number }
+          | undefined)
+      : undefined;
+    this.saved = row?.event_id ?? null;
+    this.cursor = row ? row.event_id : from === 'now' ? lastEventId(db) : from === 'start' ? 0 : from;
+  }
+
+  /** Records a named feed's place: the next feed of that name starts after what this one handed out. */
+  save(): void {
+    if (!this.options.name || this.saved === this.cursor) return;
+    this.db
+      .prepare(
+        `INSERT INTO event_cursors (name, event_id, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET event_id = excluded.event_id, updated_at = excluded.updated_at`,
+      )
+      .run(this.options.name, this.cursor, Date.now());
+    this.saved = this.cursor;
   }
 
   /** Where the feed stands: the events after this id come next. */

@@ -161,7 +161,8 @@ export const MIGRATIONS: string[] = [
     applied_at INTEGER NOT NULL
   );
   `,
-  // 8: event kinds named <area>.<what>, one union (src/core/events.ts): rows of earlier braids renamed.
+  // 8: event kinds named <area>.<what>, one union (src/core/events.ts): rows of earlier braids renamed;
+  // where a long-lived reader of the event feed (the supervisor's log) stopped, so the next one goes on from there.
   `
   UPDATE events SET kind = CASE kind
     WHEN 'hook' THEN 'hook.received'
@@ -177,5 +178,10 @@ export const MIGRATIONS: string[] = [
   WHERE kind IN ('hook', 'status', 'session-started', 'budget-warning', 'budget-stopping', 'budget-stopped',
     'plan-started', 'plan-state', 'plan-revived');
   CREATE INDEX events_kind ON events(kind, id);
+  CREATE TABLE event_cursors (
+    name TEXT PRIMARY KEY,
+    event_id INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
   `,
 ];

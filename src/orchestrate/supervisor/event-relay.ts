@@ -3,12 +3,14 @@ import type { Project } from '../../project/project.js';
 import { EventFeed } from '../../store/events.js';
 import type { EventLog } from './event-log.js';
 
+/** The feed's name in the store. */
+const FEED = 'supervisor-log';
 /** Read per pass at most; the rest waits for the next pass. */
 const BATCH = 500;
 
 /**
- * The JSONL log subscribes to the event union: every event recorded since the supervisor started,
- * once and in order, but for each hook and status change (the reconciler logs status changes itself).
+ * The JSONL log subscribes to the event union: every event, once and in order (a supervisor goes on
+ * where the previous one stopped), but for each hook and status change (the reconciler logs those).
  */
 export class EventRelay {
   private feed: EventFeed | null = null;
@@ -16,12 +18,25 @@ export class EventRelay {
   constructor(
     private readonly project: Project,
     private readonly log: EventLog,
-  ) {}
+  ) {
+    // Placed at once: the first supervisor of a repository relays from its start, not its first pass.
+    this.open();
+  }
+
+  private open(): EventFeed | null {
+    try {
+      this.feed ??= new EventFeed(this.project.store.db, { name: FEED });
+    } catch {
+      // A busy store: placed on the next pass.
+    }
+    return this.feed;
+  }
 
   pass(): void {
+    const feed = this.open();
+    if (!feed) return;
     try {
-      this.feed ??= new EventFeed(this.project.store.db);
-      const events = this.feed.next({ limit: BATCH });
+      const events = feed.next({ limit: BATCH });
       for (const e of events) {
         if (e.kind === 'hook.received' || e.kind === 'status.changed') continue;
         const line = eventLine(e);
@@ -29,8 +44,9 @@ export class EventRelay {
         // Earlier supervisors wrote budget lines as `budget` with a message: kept for their readers.
         if (e.kind.startsWith('budget.') && line) this.log.append({ kind: 'budget', message: line });
       }
+      feed.save();
     } catch {
-      // A busy store is read again on the next pass: the feed has not moved.
+      // A busy store: what was not read is read on the next pass, and the place saved then.
     }
   }
 }
