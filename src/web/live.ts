@@ -22,9 +22,9 @@ export interface LiveFeedOptions {
 
 export class LiveFeed {
   private readonly listeners = new Set<(p: DashboardPayload) => void>();
-  private readonly eventListeners = new Set<(events: BraidEvent[]) => void>();
+  /** Each listener reads the union through a feed of its own, placed when it subscribed. */
+  private readonly eventListeners = new Map<(events: BraidEvent[]) => void, EventFeed>();
   private readonly model: ReadModel;
-  private readonly events: EventFeed;
   private timer: NodeJS.Timeout | null = null;
   private computing: Promise<DashboardPayload> | null = null;
   private last: { version: string; at: number; json: string } | null = null;
@@ -36,7 +36,6 @@ export class LiveFeed {
   ) {
     this.opts = { pollMs: 1000, refreshMs: 5000, radarMs: 10_000, ...options };
     this.model = new ReadModel(project, { radarEveryMs: this.opts.radarMs, series: true });
-    this.events = new EventFeed(project.store.db);
   }
 
   /** A fresh payload (shared with a computation already in flight). */
@@ -54,9 +53,9 @@ export class LiveFeed {
     return this.watching(() => this.listeners.delete(listener));
   }
 
-  /** Every event recorded from now on, in order, in batches as the feed finds them. */
+  /** Every event recorded from now on, in order, in batches as the ticks find them. */
   subscribeEvents(listener: (events: BraidEvent[]) => void): () => void {
-    this.eventListeners.add(listener);
+    this.eventListeners.set(listener, new EventFeed(this.project.store.db));
     return this.watching(() => this.eventListeners.delete(listener));
   }
 
@@ -102,8 +101,7 @@ export class LiveFeed {
   }
 
   private pushEvents(): void {
-    // Read even while nobody listens for events: a new listener gets what is recorded from then on.
-    for (let batch = this.events.next(); batch.length; batch = this.events.next())
-      for (const l of this.eventListeners) l(batch);
+    for (const [listener, feed] of this.eventListeners)
+      for (let batch = feed.next(); batch.length; batch = feed.next()) listener(batch);
   }
 }
