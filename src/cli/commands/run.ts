@@ -88,6 +88,7 @@ export function register(program: Command): void {
           interactive: flags.interactive,
           budget: mergeBudgets(project.config.budget, plan.budget),
           landTasks: (names) => landQueue(project, names),
+          onRecorded: showEvents,
           onProgress: flags.json
             ? undefined
             : (view) => {

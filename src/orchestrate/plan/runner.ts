@@ -41,6 +41,8 @@ export interface RunOptions {
    * (and `budget.*`) events: a display reads them from the event feed (src/store/events.ts).
    */
   onProgress?: (view: ProgressView) => void;
+  /** Called after the run recorded an event, so a display can show it at once (e.g. before a long wait). */
+  onRecorded?: () => void;
   /** braid.yaml's budget merged with the plan's. */
   budget?: Budget;
   /** Aborted (Ctrl-C): start nothing new, let the landing in progress finish, leave sessions running. */
@@ -152,7 +154,10 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
     task: string | null,
     kind: K,
     data: Omit<EventDataByKind[K], 'runId'>,
-  ) => appendEvent(store.db, task, kind, { ...data, runId } as EventDataByKind[K]);
+  ) => {
+    appendEvent(store.db, task, kind, { ...data, runId } as EventDataByKind[K]);
+    options.onRecorded?.();
+  };
   const memory: RunMemory = {
     skipped: new Map(),
     rejected: new Map(),
