@@ -6,6 +6,7 @@ import type { Project } from '../project/project.js';
 import { listTasks } from '../store/tasks.js';
 import type { RadarReport } from '../watch/radar/scan.js';
 import { type DashboardSnapshot, dashboardSnapshot, storeVersion } from './data.js';
+import type { DashboardPayload } from './protocol.js';
 import { storedPoints, TranscriptSeries, type UsageSeries } from './usage-series.js';
 
 /** Task totals polled by the server, for tasks without transcripts (headless logs, other agents). */
@@ -15,8 +16,6 @@ interface UsageSample {
   tokens: number;
   costUsd: number;
 }
-
-export type DashboardPayload = DashboardSnapshot & { series: UsageSeries[] };
 
 export interface LiveFeedOptions {
   /** How often the store fingerprint is checked. */
