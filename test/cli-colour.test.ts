@@ -45,7 +45,8 @@ async function onTerminal(session: string, vars: string[]): Promise<string> {
   ]);
   return eventually(
     async () => {
-      const screen = await tmux.run(['capture-pane', '-p', '-e', '-t', session]);
+      // From the start of its history: a pane resized after it printed may have scrolled lines off.
+      const screen = await tmux.run(['capture-pane', '-p', '-e', '-S', '-', '-t', session]);
       return screen.includes('sessions started later') && screen;
     },
     20_000,

@@ -45,7 +45,7 @@ export function dashboardPage(nonce: string): string {
   const config: PageConfig = { nothingToStop: NOTHING_TO_STOP };
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>braid</title>
-<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">
 <style nonce="${nonce}">${STYLE}</style></head>
 <body>
 <header><h1><a href="#">braid</a></h1><span id="conn">connecting…</span><span class="grow"></span><button id="land-queue" data-action="land-queue">Process queue</button></header>
