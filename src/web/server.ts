@@ -214,23 +214,21 @@ export async function startWebServer(project: Project, options: WebServerOptions
     }
     if (method === 'POST') {
       const body = await readJson(req);
-      const taskAction = parts[0] === 'api' && parts[1] === 'tasks' && parts.length === 4;
-      if (taskAction && parts[3] === 'stop') {
-        const result = await actions.stop(parts[2]);
-        feed.poke();
-        return sendOk(res, 200, '/api/tasks/<name>/stop', result ?? null);
-      }
-      if (taskAction && parts[3] === 'rm') {
-        const result = await actions.remove(parts[2], { force: body.force === true });
-        feed.poke();
-        return sendOk(res, 200, '/api/tasks/<name>/rm', result ?? null);
-      }
-      if (url.pathname === '/api/land') {
+      let result: unknown;
+      if (parts[0] === 'api' && parts[1] === 'tasks' && parts.length === 4 && parts[3] === 'stop') {
+        result = await actions.stop(parts[2]);
+      } else if (parts[0] === 'api' && parts[1] === 'tasks' && parts.length === 4 && parts[3] === 'rm') {
+        result = await actions.remove(parts[2], { force: body.force === true });
+      } else if (url.pathname === '/api/land') {
         const name = typeof body.name === 'string' ? body.name : null;
         if (name !== null && !getTask(project.store.db, name))
           throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
         return sendOk(res, 202, '/api/land', landJobs.start(name));
+      } else {
+        throw new HttpError(404, 'not found');
       }
+      feed.poke();
+      return sendJson(res, 200, { ok: true, result: result ?? null } satisfies ApiOk<unknown>);
     }
     throw new HttpError(404, 'not found');
   }
