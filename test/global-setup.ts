@@ -1,5 +1,6 @@
 /**
- * Builds dist once, before any test file runs. Tests spawn the built CLI; a build while other files
+ * Builds dist once, before any test file runs (one tsc run: the CLI and the web dashboard's browser
+ * client, dist/web/client, alike). Tests spawn the built CLI; a build while other files
  * run rewrites modules under them, and they fail importing half-written files. Meanwhile the npm
  * projects the real-gate tests land on get their node_modules (npm ci, only when missing or stale).
  */

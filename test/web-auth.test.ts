@@ -123,6 +123,28 @@ describe('web auth', () => {
     expect(bearer.status).toBe(200);
   });
 
+  it('serves the compiled client behind the token, its own modules only', async () => {
+    const cookie = { cookie: `braid_token=${server.token}` };
+    expect((await call(server.port, '/client/main.js')).status).toBe(401);
+    const page = await call(server.port, '/', { headers: cookie });
+    // The page loads its client as a module, with the nonce its content security policy allows.
+    const nonce = /script-src 'nonce-([^']+)'/.exec(String(page.headers['content-security-policy']))?.[1];
+    expect(nonce).toBeTruthy();
+    expect(page.body).toContain(`<script type="module" nonce="${nonce}" src="/client/main.js"></script>`);
+    const main = await call(server.port, '/client/main.js', { headers: cookie });
+    expect(main.status).toBe(200);
+    expect(main.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(main.body).toContain("from './api.js'");
+    for (const path of [
+      '/client/nope.js',
+      '/client/main.js.map',
+      '/client/..%2Fserver.js',
+      '/client/../data.js',
+    ]) {
+      expect((await call(server.port, path, { headers: cookie })).status, path).toBe(404);
+    }
+  });
+
   it('serves a task detail with the tail of its log, even when the worktree is gone', async () => {
     const auth = { authorization: `Bearer ${server.token}` };
     const detail = JSON.parse((await call(server.port, '/api/tasks/alpha', { headers: auth })).body);

@@ -102,6 +102,14 @@ describe('web dashboard in Chromium', () => {
     expect(api?.status()).toBe(401);
     await context.close();
 
+    // The client runs without a script error or a refused load (the console shows both).
+    const problems: string[] = [];
+    const onError = (err: Error) => problems.push(err.message);
+    const onConsole = (msg: import('playwright-core').ConsoleMessage) => {
+      if (msg.type() === 'error') problems.push(msg.text());
+    };
+    page.on('pageerror', onError);
+    page.on('console', onConsole);
     const res = await page.goto(server.url);
     expect(res?.status()).toBe(200);
     expect(new URL(page.url()).search).toBe(''); // the token left the address bar for the cookie
@@ -119,6 +127,9 @@ describe('web dashboard in Chromium', () => {
     expect(await row('delta').textContent()).toContain('1 file, 1 commit');
     // A shell task whose command runs is working, not starting.
     await row('gamma').locator('[data-role="status"]', { hasText: 'working' }).waitFor();
+    page.off('pageerror', onError);
+    page.off('console', onConsole);
+    expect(problems).toEqual([]);
   });
 
   it('follows a real agent without a reload: its hook status, RAM, cost, chart and log tail', async () => {

@@ -1,15 +1,13 @@
 /** Rendering helpers: --json prints exactly one document on stdout; humans get aligned tables. */
+import { stripVTControlCharacters, styleText } from 'node:util';
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal colour codes is the point.
-const ANSI = /\x1b\[[0-9;]*m/g;
-
 /** Width as the terminal shows it: colour codes take no room. */
 function visibleLength(text: string): number {
-  return text.replace(ANSI, '').length;
+  return stripVTControlCharacters(text).length;
 }
 
 /** Cells padded into aligned lines (header first); the last column is not padded. */
@@ -29,16 +27,20 @@ export function table(headers: string[], rows: string[][]): string {
   return alignedLines(headers, rows).join('\n');
 }
 
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
 export function useColor(): boolean {
   return !process.env.NO_COLOR && process.stdout.isTTY === true;
 }
 
-const paint = (code: number) => (s: string) => (useColor() ? `\x1b[${code}m${s}\x1b[0m` : s);
-export const bold = paint(1);
-export const dim = paint(2);
-export const red = paint(31);
-export const green = paint(32);
-export const yellow = paint(33);
+type Style = Parameters<typeof styleText>[0];
+// braid decides when to colour (above); styleText only writes the codes, so it is not asked to check a stream.
+const paint = (style: Style) => (s: string) =>
+  useColor() ? styleText(style, s, { validateStream: false }) : s;
+export const bold = paint('bold');
+export const dim = paint('dim');
+export const red = paint('red');
+export const green = paint('green');
+export const yellow = paint('yellow');
 
 /** Progress goes to stderr so --json output on stdout stays one clean document. */
 export function progress(message: string): void {

@@ -1,45 +1,34 @@
-/** A small glob dialect for `include`: `*` and `?` within a path segment, `**` across segments, `[abc]` classes. */
+/**
+ * braid's one glob dialect, for `include:` and `migrations.glob` alike: picomatch's (bash-like),
+ * over repository-relative `/` paths. `*` `?` `[…]` (`[!…]` negated) within a folder, `**` across
+ * folders, `{a,b}` alternatives, `+(…)`-style extglobs; wildcards match names that start with a dot
+ * too; a leading `!` is a literal character (an include list only adds files, it never negates).
+ * A pattern without wildcards names one path: a file, or a folder and everything in it.
+ */
+import picomatch from 'picomatch';
 
-export function segmentToRegExp(segment: string): RegExp {
-  let re = '';
-  for (let i = 0; i < segment.length; i++) {
-    const c = segment[i];
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = segment.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        const body = segment.slice(i + 1, end).replace(/\\/g, '\\\\');
-        re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
+// posix: `[!…]` negates a class as in the shell, and `[[:digit:]]`-style classes work.
+const OPTIONS: picomatch.PicomatchOptions = { dot: true, nonegate: true, posix: true, windows: false };
+
+/** A pattern as written in braid.yaml, minus a leading `./` and trailing slashes. */
+function normalise(pattern: string): string {
+  return pattern.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
 }
 
-export function isGlob(pattern: string): boolean {
-  return /[*?[]/.test(pattern);
+export interface Glob {
+  /** The pattern's literal leading folders (`config` for `config/*.json`, '' for `**` or `{a,b}/x`). */
+  base: string;
+  /** False when the pattern names one path (a file, or a folder meaning everything under it). */
+  isGlob: boolean;
+  /** Whether a repository-relative path matches (for a plain folder: lies under it). */
+  matches: (path: string) => boolean;
 }
 
-/** Splits a pattern into the literal folder to start walking from and the remaining segments. */
-export function splitPattern(pattern: string): { prefix: string[]; rest: string[] } {
-  const segments = pattern.split('/').filter((s) => s !== '' && s !== '.');
-  const firstGlob = segments.findIndex(isGlob);
-  if (firstGlob < 0) return { prefix: segments, rest: [] };
-  return { prefix: segments.slice(0, firstGlob), rest: segments.slice(firstGlob) };
-}
-
-/** Whether a relative path (`/`-separated) matches the pattern's segments. */
-export function matchSegments(pathSegments: string[], patternSegments: string[]): boolean {
-  if (!patternSegments.length) return !pathSegments.length;
-  const [head, ...tail] = patternSegments;
-  if (head === '**') {
-    for (let i = 0; i <= pathSegments.length; i++)
-      if (matchSegments(pathSegments.slice(i), tail)) return true;
-    return false;
-  }
-  if (!pathSegments.length) return false;
-  return segmentToRegExp(head).test(pathSegments[0]) && matchSegments(pathSegments.slice(1), tail);
+export function compileGlob(pattern: string): Glob {
+  const p = normalise(pattern);
+  const scan = picomatch.scan(p, OPTIONS);
+  if (!scan.isGlob)
+    return { base: p, isGlob: false, matches: (path) => path === p || path.startsWith(`${p}/`) };
+  const matcher = picomatch(p, OPTIONS);
+  return { base: scan.base, isGlob: true, matches: (path) => matcher(path) };
 }

@@ -1,4 +1,4 @@
-/** Pure parsers for the git output the radar reads: diff hunks, name-status, status v2, globs. */
+/** Pure parsers for the git output the radar reads: diff hunks, name-status, status v2, migration numbers. */
 
 /** Inclusive line range in the merge base's version of a file; an insertion after line n is [n, n]. */
 export type LineRange = [number, number];
@@ -105,22 +105,6 @@ export function parseStatusV2(out: string): StatusV2 {
     if (entry[0] === '2') paths.push(parts[++i]);
   }
   return { head, paths };
-}
-
-/** A braid.yaml glob as a RegExp over repository paths: `*` and `?` stay within one folder, `**` crosses them. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i];
-    if (ch === '*' && glob[i + 1] === '*') {
-      const slash = glob[i + 2] === '/';
-      re += slash ? '(?:.*/)?' : '.*';
-      i += slash ? 2 : 1;
-    } else if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 
 /** The sequence number or timestamp a migration file name starts with (`0003_x.sql`, `V12__y.sql`), normalised. */

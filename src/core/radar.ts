@@ -2,7 +2,8 @@
  * The conflict radar's decisions, pure: which pairs need recomputing, what a pair's merge and
  * changes mean (textual conflict, overlap, migration collision), and what to tell each agent.
  */
-import { type FileChange, globToRegExp, type LineRange, migrationNumber } from './radar-parse.js';
+import { compileGlob } from './glob.js';
+import { type FileChange, type LineRange, migrationNumber } from './radar-parse.js';
 
 export type { FileChange, LineRange } from './radar-parse.js';
 
@@ -103,10 +104,10 @@ export function migrationCollisions(
   bChanges: FileChange[],
   glob: string,
 ): MigrationCollision[] {
-  const re = globToRegExp(glob);
+  const { matches } = compileGlob(glob);
   const added = (changes: FileChange[]) =>
     changes
-      .filter((c) => c.status === 'A' && re.test(c.path))
+      .filter((c) => c.status === 'A' && matches(c.path))
       .map((c) => ({ path: c.path, number: migrationNumber(c.path) }))
       .filter((m): m is { path: string; number: string } => m.number !== null);
   const bAdded = added(bChanges);

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bold } from '../cli/output.js';
 import { runInherited } from '../exec/inherit.js';
 import { run } from '../exec/run.js';
 import { DEMO_PLAN, demoConfig } from './plan.js';
@@ -14,7 +15,7 @@ const CLI = path.join(ROOT, 'dist/cli/main.js');
 const AGENT = path.join(ROOT, 'test/fixtures/fake-claude');
 
 function banner(text: string): void {
-  process.stdout.write(`\n\x1b[1m== ${text}\x1b[0m\n`);
+  process.stdout.write(`\n${bold(`== ${text}`)}\n`);
 }
 
 /** The demo's private tmux server, should anything have started one (plan runs are headless): gone, socket too. */

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { gateFailureDetail } from '../core/gate-output.js';
+import { compileGlob } from '../core/glob.js';
 import { afterCasFailure, type QueueEntry } from '../core/queue-plan.js';
-import { globToRegExp, migrationNumber } from '../core/radar-parse.js';
+import { migrationNumber } from '../core/radar-parse.js';
 import type { Task, TaskStatus } from '../core/task.js';
 import {
   buildCandidate,
@@ -239,11 +240,11 @@ async function migrationClash(ctx: LandContext, main: string, tip: string): Prom
   const glob = ctx.config.migrations?.glob;
   if (!glob) return null;
   const cwd = ctx.repo.root;
-  const re = globToRegExp(glob);
+  const { matches } = compileGlob(glob);
   const fork = await git(['merge-base', main, tip], { cwd, allowFailure: true });
   if (!fork) return null;
   const list = async (args: string[]) =>
-    (await git(args, { cwd })).split('\0').filter((p) => p && re.test(p));
+    (await git(args, { cwd })).split('\0').filter((p) => p && matches(p));
   const added = await list(['diff', '--name-only', '--diff-filter=A', '-z', fork, tip]);
   if (added.length === 0) return null;
   const onMain = await list(['ls-tree', '-r', '--name-only', '-z', main]);

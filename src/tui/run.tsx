@@ -44,7 +44,8 @@ export async function runDashboard(project: Project, options: DashboardOptions =
     const { cwd, env, switches } = leave.target;
     const res = await runInherited(command, args, { cwd, env });
     // Start the next frame on a clean screen: the session left its own output behind.
-    process.stdout.write('\x1b[2J\x1b[H');
+    process.stdout.cursorTo(0, 0);
+    process.stdout.clearScreenDown();
     const back = switches
       ? `${selected} is shown in this tmux client; prefix + L (last session) comes back here`
       : null;

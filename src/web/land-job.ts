@@ -1,20 +1,9 @@
 /** The dashboard's land action: one landing at a time, run in the background, its progress kept for late viewers. */
 import { BraidError } from '../core/errors.js';
+import type { LandReport } from '../land/report.js';
+import type { LandJobState } from './protocol.js';
 
-export type LandRunner = (name: string | null, onProgress: (line: string) => void) => Promise<unknown>;
-
-export interface LandJobState {
-  id: number;
-  /** The task asked for, or null for "process the queue". */
-  task: string | null;
-  state: 'running' | 'done' | 'failed';
-  startedAt: number;
-  endedAt: number | null;
-  lines: string[];
-  /** What the runner returned (a LandReport for the real one). */
-  result: unknown;
-  error: string | null;
-}
+export type LandRunner = (name: string | null, onProgress: (line: string) => void) => Promise<LandReport>;
 
 const MAX_LINES = 500;
 
@@ -80,7 +69,12 @@ export class LandJobs {
     while (this.job?.state === 'running') await new Promise((r) => setTimeout(r, 50));
   }
 
-  private finish(job: LandJobState, state: 'done' | 'failed', result: unknown, error: string | null): void {
+  private finish(
+    job: LandJobState,
+    state: 'done' | 'failed',
+    result: LandReport | null,
+    error: string | null,
+  ): void {
     job.state = state;
     job.result = result;
     job.error = error;

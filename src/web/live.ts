@@ -6,10 +6,8 @@ import type { BraidEvent } from '../core/events.js';
 import type { Project } from '../project/project.js';
 import { EventFeed } from '../store/events.js';
 import { storeVersion } from '../store/fingerprint.js';
-import { type Board, ReadModel } from '../view/board.js';
-
-/** What `/api/snapshot` returns and the `snapshot` server-sent event carries. */
-export type DashboardPayload = Board;
+import { ReadModel } from '../view/board.js';
+import type { DashboardPayload } from './protocol.js';
 
 export interface LiveFeedOptions {
   /** How often the store fingerprint is checked. */

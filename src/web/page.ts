@@ -1,6 +1,17 @@
-/** The dashboard: one self-contained page (no CDN, works offline); every value reaches the DOM through textContent, never as HTML. */
-import { CORE_SCRIPT } from './page-script.js';
-import { VIEWS_SCRIPT } from './page-views.js';
+/**
+ * The dashboard page: markup and style; its behaviour is the compiled client (src/web/client, served
+ * by this server: no CDN, works offline), which writes every value through textContent, never as HTML.
+ */
+import { NOTHING_TO_STOP } from '../core/task.js';
+import type { PageConfig } from './protocol.js';
+
+/** Where the page loads its client from (server.ts serves dist/web/client there). */
+export const CLIENT_PATH = '/client/';
+
+/** JSON inside a script element: `<` escaped, so no value can close the element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
 
 const STYLE = `
 body{font:14px system-ui,sans-serif;margin:0;background:#fafafa;color:#222}
@@ -31,9 +42,10 @@ header .grow{flex:1}.chart-title{font-size:.85em;color:#555;margin-top:.4em}
 `;
 
 export function dashboardPage(nonce: string): string {
+  const config: PageConfig = { nothingToStop: NOTHING_TO_STOP };
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>braid</title>
-<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">
 <style nonce="${nonce}">${STYLE}</style></head>
 <body>
 <header><h1><a href="#">braid</a></h1><span id="conn">connecting…</span><span class="grow"></span><button id="land-queue" data-action="land-queue">Process queue</button></header>
@@ -53,7 +65,8 @@ export function dashboardPage(nonce: string): string {
 <section class="wide"><h3>Diff against its base (commits, uncommitted and untracked) <button id="refresh">refresh</button></h3><pre id="diff"></pre></section>
 <section class="wide"><h3>Log <span id="log-path" class="muted"></span></h3><pre id="log"></pre></section>
 </main>
-<script nonce="${nonce}">${CORE_SCRIPT}${VIEWS_SCRIPT}</script>
+<script type="application/json" id="page-config">${scriptJson(config)}</script>
+<script type="module" nonce="${nonce}" src="${CLIENT_PATH}main.js"></script>
 </body></html>
 `;
 }

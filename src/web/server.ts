@@ -12,9 +12,11 @@ import { handleOf, stopSession } from '../run/session/lifecycle.js';
 import { getTask } from '../store/tasks.js';
 import { taskDetail } from '../view/task-detail.js';
 import { authorize, hostAllowed, newToken, originAllowed, sessionCookie } from './auth.js';
-import { type LandJobState, LandJobs, type LandRunner } from './land-job.js';
+import { clientModule } from './client-files.js';
+import { LandJobs, type LandRunner } from './land-job.js';
 import { LiveFeed, type LiveFeedOptions } from './live.js';
-import { dashboardPage } from './page.js';
+import { CLIENT_PATH, dashboardPage } from './page.js';
+import type { ApiError, ApiGet, ApiOk, ApiPost, DashboardEvents } from './protocol.js';
 
 /** What the dashboard's buttons do; defaults are braid's own stop, land and rm (tests may swap them). */
 export interface WebActions {
@@ -69,14 +71,38 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** A GET route's answer, typed by the wire contract the client reads (protocol.ts). */
+function sendGet<K extends keyof ApiGet>(res: ServerResponse, _route: K, body: ApiGet[K]): void {
+  sendJson(res, 200, body);
+}
+
+/** A POST route's answer, typed by the wire contract. */
+function sendOk<K extends keyof ApiPost>(
+  res: ServerResponse,
+  status: number,
+  _route: K,
+  result: ApiPost[K]['result'],
+): void {
+  sendJson(res, status, { ok: true, result } satisfies ApiOk<ApiPost[K]['result']>);
+}
+
+/** One server-sent event, typed by the wire contract. */
+function sendEvent<K extends keyof DashboardEvents>(
+  res: ServerResponse,
+  name: K,
+  data: DashboardEvents[K],
+): void {
+  res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
 function sendError(res: ServerResponse, err: unknown): void {
   if (err instanceof HttpError) {
-    sendJson(res, err.status, { error: { message: err.message } });
+    sendJson(res, err.status, { error: { message: err.message } } satisfies ApiError);
   } else if (err instanceof BraidError) {
-    const body = { error: { code: err.code, message: err.message, hint: err.hint ?? null } };
+    const body: ApiError = { error: { code: err.code, message: err.message, hint: err.hint ?? null } };
     sendJson(res, STATUS_BY_CODE[err.code] ?? 500, body);
   } else {
-    sendJson(res, 500, { error: { message: (err as Error).message ?? String(err) } });
+    sendJson(res, 500, { error: { message: (err as Error).message ?? String(err) } } satisfies ApiError);
   }
 }
 
@@ -140,11 +166,10 @@ export async function startWebServer(project: Project, options: WebServerOptions
       'cache-control': 'no-store',
       connection: 'keep-alive',
     });
-    const send = (p: unknown) => res.write(`event: snapshot\ndata: ${JSON.stringify(p)}\n\n`);
-    const sendLand = (job: LandJobState) => res.write(`event: land\ndata: ${JSON.stringify(job)}\n\n`);
+    const send = (p: DashboardEvents['snapshot']) => sendEvent(res, 'snapshot', p);
+    const sendLand = (job: DashboardEvents['land']) => sendEvent(res, 'land', job);
     // The union's new events as they are recorded (kind, task, data), beside the snapshots.
-    const sendEvents = (batch: BraidEvent[]) =>
-      res.write(`event: events\ndata: ${JSON.stringify(batch)}\n\n`);
+    const sendEvents = (batch: DashboardEvents['events']) => sendEvent(res, 'events', batch);
     streams.add(res);
     const unsubscribe = feed.subscribe(send);
     const unsubscribeEvents = feed.subscribeEvents(sendEvents);
@@ -175,13 +200,22 @@ export async function startWebServer(project: Project, options: WebServerOptions
       res.end(dashboardPage(nonce));
       return;
     }
-    if (method === 'GET' && url.pathname === '/api/snapshot') return sendJson(res, 200, await feed.current());
+    if (method === 'GET' && url.pathname.startsWith(CLIENT_PATH)) {
+      // The page's own code, the same for everyone: no data in it.
+      const code = clientModule(url.pathname.slice(CLIENT_PATH.length));
+      if (code === null) throw new HttpError(404, 'not found (is the client built? npm run build)');
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+      res.end(code);
+      return;
+    }
+    if (method === 'GET' && url.pathname === '/api/snapshot')
+      return sendGet(res, '/api/snapshot', await feed.current());
     if (method === 'GET' && url.pathname === '/api/events') return events(req, res);
-    if (method === 'GET' && url.pathname === '/api/land') return sendJson(res, 200, landJobs.latest());
+    if (method === 'GET' && url.pathname === '/api/land') return sendGet(res, '/api/land', landJobs.latest());
     if (parts[0] === 'api' && parts[1] === 'tasks' && parts.length === 3 && method === 'GET') {
       const detail = await taskDetail(project, parts[2]);
       if (!detail) throw new BraidError('E_NO_TASK', `no task named '${parts[2]}'`);
-      return sendJson(res, 200, detail);
+      return sendGet(res, '/api/tasks/<name>', detail);
     }
     if (method === 'POST') {
       const body = await readJson(req);
@@ -194,13 +228,12 @@ export async function startWebServer(project: Project, options: WebServerOptions
         const name = typeof body.name === 'string' ? body.name : null;
         if (name !== null && !getTask(project.store.db, name))
           throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
-        const job = landJobs.start(name);
-        return sendJson(res, 202, { ok: true, result: job });
+        return sendOk(res, 202, '/api/land', landJobs.start(name));
       } else {
         throw new HttpError(404, 'not found');
       }
       feed.poke();
-      return sendJson(res, 200, { ok: true, result: result ?? null });
+      return sendJson(res, 200, { ok: true, result: result ?? null } satisfies ApiOk<unknown>);
     }
     throw new HttpError(404, 'not found');
   }

@@ -1,7 +1,7 @@
 import { copyFileSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BraidError } from '../../core/errors.js';
-import { matchSegments, splitPattern } from '../../core/glob.js';
+import { compileGlob } from '../../core/glob.js';
 
 /** Folders never walked while expanding a glob: they are huge and never hold includes. */
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
@@ -24,23 +24,27 @@ function checkedRealPath(root: string, file: string, pattern: string): string {
   return real;
 }
 
-function walkFiles(root: string, dir: string, rel: string[], out: string[][]): void {
+/** Every file under `dir`, as `/`-separated paths relative to the repository. */
+function walkFiles(dir: string, rel: string, out: string[]): void {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.isDirectory() && SKIP_DIRS.has(entry.name)) continue;
-    const next = [...rel, entry.name];
+    const next = rel ? `${rel}/${entry.name}` : entry.name;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) walkFiles(root, full, next, out);
+    if (entry.isDirectory()) walkFiles(full, next, out);
     else out.push(next);
   }
 }
 
-/** Expands include patterns against the main checkout into relative file paths. */
+/**
+ * Expands include patterns against the main checkout into relative file paths (braid's glob
+ * dialect, core/glob.ts): a plain path names a file, or a folder and everything in it.
+ */
 export function expandIncludes(root: string, patterns: string[]): string[] {
   const realRoot = realpathSync(root);
   const found = new Set<string>();
   for (const pattern of patterns) {
-    const { prefix, rest } = splitPattern(pattern);
-    const start = path.join(realRoot, ...prefix);
+    const glob = compileGlob(pattern);
+    const start = path.join(realRoot, glob.base);
     let stat: ReturnType<typeof statSync> | undefined;
     try {
       stat = statSync(start);
@@ -48,19 +52,14 @@ export function expandIncludes(root: string, patterns: string[]): string[] {
       continue; // A missing include is normal: not every checkout has a .env.local.
     }
     checkedRealPath(realRoot, start, pattern);
-    if (!rest.length) {
-      if (stat.isFile()) found.add(prefix.join('/'));
-      else if (stat.isDirectory()) {
-        const files: string[][] = [];
-        walkFiles(realRoot, start, prefix, files);
-        for (const f of files) found.add(f.join('/'));
-      }
+    if (!glob.isGlob && stat.isFile()) {
+      found.add(glob.base);
       continue;
     }
     if (!stat.isDirectory()) continue;
-    const files: string[][] = [];
-    walkFiles(realRoot, start, [], files);
-    for (const f of files) if (matchSegments(f, rest)) found.add([...prefix, ...f].join('/'));
+    const files: string[] = [];
+    walkFiles(start, glob.base, files);
+    for (const f of files) if (glob.matches(f)) found.add(f);
   }
   return [...found].sort();
 }

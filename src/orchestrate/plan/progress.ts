@@ -31,12 +31,18 @@ export function isLiveTerminal(out: Pick<NodeJS.WriteStream, 'isTTY'>): boolean 
  * Redraws the progress block in place on a terminal; event lines scroll above it.
  * Off a terminal nothing is redrawn: only the event lines (state changes) are appended.
  */
+/** The terminal the block is drawn on (process.stderr), as much of it as the block uses. */
+export type ProgressTerminal = Pick<
+  NodeJS.WriteStream,
+  'write' | 'columns' | 'isTTY' | 'moveCursor' | 'cursorTo' | 'clearScreenDown'
+>;
+
 export class LiveProgress {
   private drawn = 0;
   private last: string[] = [];
 
   constructor(
-    private readonly out: Pick<NodeJS.WriteStream, 'write' | 'columns' | 'isTTY'>,
+    private readonly out: ProgressTerminal,
     private readonly live = isLiveTerminal(out),
   ) {}
 
@@ -64,7 +70,11 @@ export class LiveProgress {
 
   private clear(): void {
     // Up to the first line of the block, then erase to the end of the screen.
-    if (this.drawn > 0) this.out.write(`\x1b[${this.drawn}F\x1b[J`);
+    if (this.drawn > 0) {
+      this.out.moveCursor(0, -this.drawn);
+      this.out.cursorTo(0);
+      this.out.clearScreenDown();
+    }
     this.drawn = 0;
   }
 
