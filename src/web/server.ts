@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BraidError, type ErrorCode } from '../core/errors.js';
-import type { BraidEvent } from '../core/events.js';
 import { removeTask } from '../isolate/workspace/remove.js';
 import { defaultLandHooks } from '../land/hooks.js';
 import { landTasks } from '../land/report.js';
