@@ -213,3 +213,13 @@ export function messagesFor(task: string, findings: PairFinding[]): RadarMessage
   }
   return out;
 }
+
+/** Tools whose use may change files in the worktree. */
+export const EDITING_TOOLS: readonly string[] = [
+  'Write',
+  'Edit',
+  'MultiEdit',
+  'NotebookEdit',
+  'Bash',
+  'apply_patch',
+];

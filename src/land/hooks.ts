@@ -17,7 +17,7 @@ import {
   startSession,
   stopSessionForRemoval,
 } from '../run/session/lifecycle.js';
-import type { Db } from '../store/db.js';
+import type { Store } from '../store/db.js';
 import { updateEntry } from '../store/queue.js';
 import { appendEvent, listEvents, updateTask } from '../store/tasks.js';
 import type { LandContext } from './context.js';
@@ -60,7 +60,7 @@ export async function handBackToAgent(
   message: string,
   say: (line: string) => void = () => {},
 ): Promise<boolean> {
-  const tries = listEvents(project.store.db, { task: task.name }).filter(
+  const tries = listEvents(project.store, { task: task.name }).filter(
     (e) => e.kind === 'land.handed-back',
   ).length;
   if (tries >= MAX_HAND_BACKS) return false;
@@ -75,18 +75,18 @@ export async function handBackToAgent(
     if (handle.runtime === 'tmux' && (await alive())) {
       // One line: a newline typed into an agent's prompt would send the message half-written.
       await getRuntime('tmux').send(handle, message.replace(/\s*\n\s*/g, ' '));
-      appendEvent(project.store.db, task.name, 'land.typed-into-session', {});
+      appendEvent(project.store, task.name, 'land.typed-into-session', {});
       say(`${task.name}: conflict handed back to its session`);
       return true;
     }
     if (await alive()) {
       // The entry waits (waiting_agent) and the queue moves on; the next queue pass after the run ends resumes it.
-      appendEvent(project.store.db, task.name, 'land.handback-waiting', { runtime: handle.runtime });
+      appendEvent(project.store, task.name, 'land.handback-waiting', { runtime: handle.runtime });
       say(`${task.name}: conflict handed back; its headless run is resumed with it once it ends`);
       return true;
     }
     await startSession(project, task.name, { resume: true, prompt: message });
-    appendEvent(project.store.db, task.name, 'land.resolver-started', { resume: !!current.agentSessionId });
+    appendEvent(project.store, task.name, 'land.resolver-started', { resume: !!current.agentSessionId });
     say(`${task.name}: conflict handed back; the agent resumes to resolve it`);
     return true;
   } catch (err) {
@@ -98,8 +98,8 @@ export async function handBackToAgent(
 const HAND_BACK_DELIVERY = ['land.handback-waiting', 'land.resolver-started', 'land.typed-into-session'];
 
 /** True when the task's last hand-back still waits for its headless run to end (not delivered yet). */
-export function handBackPending(db: Db, task: string): boolean {
-  const last = listEvents(db, { task })
+export function handBackPending(store: Store, task: string): boolean {
+  const last = listEvents(store, { task })
     .filter((e) => HAND_BACK_DELIVERY.includes(e.kind))
     .at(-1);
   return last?.kind === 'land.handback-waiting';
@@ -111,9 +111,9 @@ export async function resumeWaitingHandBacks(
   entries: readonly QueueEntry[],
   say: (line: string) => void = () => {},
 ): Promise<void> {
-  const db = project.store.db;
+  const store = project.store;
   for (const entry of entries) {
-    if (entry.state !== 'waiting_agent' || !handBackPending(db, entry.task)) continue;
+    if (entry.state !== 'waiting_agent' || !handBackPending(store, entry.task)) continue;
     try {
       const task = await refreshSession(project, entry.task);
       if (!task) continue;
@@ -121,14 +121,14 @@ export async function resumeWaitingHandBacks(
       const exitPath = sessionPaths(project, task.name).exitPath;
       if (handle && (await getRuntime(handle.runtime).state(handle, exitPath)).alive) continue;
       await startSession(project, task.name, { resume: true, prompt: entry.reason ?? '' });
-      appendEvent(db, task.name, 'land.resolver-started', { resume: !!task.agentSessionId, waited: true });
+      appendEvent(store, task.name, 'land.resolver-started', { resume: !!task.agentSessionId, waited: true });
       say(`${task.name}: its headless run ended; the agent resumes to resolve the conflict`);
     } catch (err) {
       // Nothing else would deliver it: the conflict is the user's now.
       const reason = `conflicts in ${entry.conflictFiles.join(', ')}: the agent could not be resumed with them (${(err as Error).message}); resolve by hand, then braid land ${entry.task}`;
-      updateEntry(db, entry.id, { state: 'conflict', reason });
-      updateTask(db, entry.task, { status: 'conflict', statusDetail: reason });
-      appendEvent(db, entry.task, 'land.conflict', { files: entry.conflictFiles, after: 'hand-back' });
+      updateEntry(store, entry.id, { state: 'conflict', reason });
+      updateTask(store, entry.task, { status: 'conflict', statusDetail: reason });
+      appendEvent(store, entry.task, 'land.conflict', { files: entry.conflictFiles, after: 'hand-back' });
       say(`${entry.task}: ${reason}`);
     }
   }

@@ -1,14 +1,10 @@
 import type { HookResponder } from '../run/agents/hook-responders.js';
+import { mainMovesSince } from '../store/events.js';
 import { getTask, mergeTaskOptions } from '../store/tasks.js';
 
 // Not on Stop: context there makes Claude Code continue the turn, one more model call for a notice that
 // can wait for the agent's next tool use.
 const TELL_EVENTS = new Set(['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse']);
-
-interface MovedRow {
-  id: number;
-  data: string;
-}
 
 /**
  * Tells a live session, once, that its base branch moved under it (another task landed since it
@@ -17,16 +13,14 @@ interface MovedRow {
 export const mainMovedResponder: HookResponder = (task, event, _payload, ctx) => {
   if (!TELL_EVENTS.has(event)) return null;
   return ctx.store.tx(() => {
-    const current = getTask(ctx.db, task.name);
+    const current = getTask(ctx.store, task.name);
     if (!current) return null;
     const seen = typeof current.options.mainMovedSeen === 'number' ? current.options.mainMovedSeen : 0;
-    const rows = ctx.db
-      .prepare(`SELECT id, data FROM events WHERE kind = 'main.moved' AND id > ? AND at >= ? ORDER BY id`)
-      .all(seen, current.createdAt) as MovedRow[];
+    const rows = mainMovesSince(ctx.store, seen, current.createdAt);
     if (rows.length === 0) return null;
-    mergeTaskOptions(ctx.db, task.name, { mainMovedSeen: rows[rows.length - 1].id });
+    mergeTaskOptions(ctx.store, task.name, { mainMovedSeen: rows[rows.length - 1].id });
     const landed = rows
-      .map((r) => JSON.parse(r.data) as { branch?: string; to?: string; task?: string })
+      .map((r) => r.data as { branch?: string; to?: string; task?: string })
       .filter((m) => m.task !== task.name && (!current.base || m.branch === current.base));
     if (landed.length === 0) return null;
     const what = landed.map((m) => `task ${m.task} (${(m.to ?? '').slice(0, 10)})`).join(', ');

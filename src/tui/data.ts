@@ -13,9 +13,9 @@ import {
   stopSessionForRemoval,
 } from '../run/session/lifecycle.js';
 import { activeEntries, listQueue } from '../store/queue.js';
+import { listFindings } from '../store/radar.js';
 import { getTask, listTasks } from '../store/tasks.js';
 import { taskViews } from '../view/task-view.js';
-import { listFindings } from '../watch/radar/cache.js';
 import { scanRadar } from '../watch/radar/scan.js';
 import { taskDetail } from '../web/data.js';
 import type { QueueRowInput, RowInput } from './rows.js';
@@ -54,7 +54,7 @@ export interface UiData {
 const RECENT_DONE = 3;
 
 function requireSessionTask(project: Project, name: string) {
-  const task = getTask(project.store.db, name);
+  const task = getTask(project.store, name);
   const handle = task && handleOf(task);
   if (!task || !handle) throw new Error(`task '${name}' has no session (start it with braid start ${name})`);
   return { task, handle };
@@ -63,21 +63,21 @@ function requireSessionTask(project: Project, name: string) {
 export function projectData(project: Project, options: { radarEveryMs?: number } = {}): UiData {
   const radarEvery = options.radarEveryMs ?? 10_000;
   let radarAt = 0;
-  const db = project.store.db;
+  const { store } = project;
   return {
     async snapshot() {
       // Process liveness: a session that ended shows as exited/failed even without a supervisor.
-      for (const t of listTasks(db)) await refreshSession(project, t.name).catch(() => null);
+      for (const t of listTasks(store)) await refreshSession(project, t.name).catch(() => null);
       if (Date.now() - radarAt >= radarEvery) {
         radarAt = Date.now();
         await scanRadar(project).catch(() => null);
       }
       const tasks = await taskViews(project);
-      const active = activeEntries(db);
-      const done = listQueue(db, 20)
+      const active = activeEntries(store);
+      const done = listQueue(store, 20)
         .filter((e) => !active.some((a) => a.id === e.id))
         .slice(-RECENT_DONE);
-      return { at: Date.now(), tasks, queue: [...done, ...active], findings: listFindings(db) };
+      return { at: Date.now(), tasks, queue: [...done, ...active], findings: listFindings(store) };
     },
     async diff(task) {
       const detail = await taskDetail(project, task);
@@ -109,7 +109,7 @@ export function projectData(project: Project, options: { radarEveryMs?: number }
       return rejected ? `not landed ${task}: ${rejected.reason ?? 'rejected'}` : `${task} is queued`;
     },
     async stop(name) {
-      const task = getTask(db, name);
+      const task = getTask(store, name);
       if (task) await stopSession(project, task);
     },
     async remove(name) {

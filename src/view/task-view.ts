@@ -5,12 +5,12 @@ import { git } from '../git/git.js';
 import { refExists } from '../git/repo.js';
 import { worktreeChanges } from '../git/snapshot.js';
 import { markInterruptedProvisions } from '../isolate/workspace/finish-provision.js';
-import { taskPorts } from '../isolate/workspace/ports.js';
 import { latestSamples } from '../orchestrate/supervisor/samples.js';
 import { projectPricing } from '../project/pricing.js';
 import type { Project } from '../project/project.js';
 import { taskCgroupUsage } from '../run/session/confine.js';
 import { refreshAllSessions } from '../run/session/refresh.js';
+import { taskPorts } from '../store/ports.js';
 import { latestRefusals, listTasks } from '../store/tasks.js';
 import { collectStats } from '../watch/monitor/stats-report.js';
 
@@ -75,7 +75,7 @@ export async function taskViews(
   // Liveness and screens are polled, not pushed: read them before showing anything.
   if (options.refresh !== false) await refreshAllSessions(project);
   markInterruptedProvisions(project);
-  const tasks = listTasks(project.store.db);
+  const tasks = listTasks(project.store);
   const stats =
     options.usage === false
       ? null
@@ -118,7 +118,7 @@ export async function taskViews(
         landedCommit: task.landedCommit,
         prompt: task.prompt,
         needs: task.needs,
-        refusals: latestRefusals(project.store.db, task.name),
+        refusals: latestRefusals(project.store, task.name),
       };
     }),
   );

@@ -5,7 +5,7 @@ import type { QueueEntry } from '../core/queue-plan.js';
 import { taskDiff } from '../git/task-diff.js';
 import { setupLogPath } from '../isolate/workspace/paths.js';
 import type { Project } from '../project/project.js';
-import type { Db } from '../store/db.js';
+import type { Db, Store } from '../store/db.js';
 import { listQueue } from '../store/queue.js';
 import { getTask, listEvents, type StoredEvent } from '../store/tasks.js';
 import { type TaskView, taskViews } from '../view/task-view.js';
@@ -38,9 +38,9 @@ function tableExists(db: Db, name: string): boolean {
 }
 
 /** The merge queue's latest entries, oldest first (null when this store has no queue table). */
-export function queueEntries(db: Db): QueueEntry[] | null {
-  if (!tableExists(db, 'queue')) return null;
-  return listQueue(db, 200);
+export function queueEntries(store: Store): QueueEntry[] | null {
+  if (!tableExists(store.db, 'queue')) return null;
+  return listQueue(store, 200);
 }
 
 /** Cheap fingerprint of the store: changes whenever a hook, a command or the queue writes. */
@@ -64,16 +64,15 @@ export function storeVersion(db: Db): string {
   return `${e.id ?? 0}:${t.at ?? 0}:${t.n}${q}`;
 }
 
-function recentEvents(db: Db, limit: number): StoredEvent[] {
-  const max = (db.prepare('SELECT MAX(id) AS id FROM events').get() as { id: number | null }).id ?? 0;
-  return listEvents(db, { afterId: Math.max(0, max - limit), limit });
+function recentEvents(store: Store, limit: number): StoredEvent[] {
+  const max = (store.db.prepare('SELECT MAX(id) AS id FROM events').get() as { id: number | null }).id ?? 0;
+  return listEvents(store, { afterId: Math.max(0, max - limit), limit });
 }
 
 export async function dashboardSnapshot(
   project: Project,
   options: { radar?: boolean; previousRadar?: RadarReport | null } = {},
 ): Promise<DashboardSnapshot> {
-  const db = project.store.db;
   const tasks = await taskViews(project);
   let radar = options.previousRadar ?? null;
   let radarError: string | null = null;
@@ -90,8 +89,8 @@ export async function dashboardSnapshot(
     tasks,
     radar,
     radarError,
-    queue: queueEntries(db),
-    events: recentEvents(db, 100),
+    queue: queueEntries(project.store),
+    events: recentEvents(project.store, 100),
   };
 }
 
@@ -111,7 +110,7 @@ function tail(file: string, max: number): string {
 }
 
 export async function taskDetail(project: Project, name: string): Promise<TaskDetail | null> {
-  const task = getTask(project.store.db, name);
+  const task = getTask(project.store, name);
   if (!task) return null;
   const diff = existsSync(task.worktree)
     ? await taskDiff(project.repo.root, task).catch((err: Error) => `(diff unavailable: ${err.message})`)

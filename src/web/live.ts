@@ -112,8 +112,9 @@ export class LiveFeed {
    * totals this server saw change.
    */
   private series(snap: DashboardSnapshot): UsageSeries[] {
-    const { db } = this.project.store;
-    const tasks = listTasks(db);
+    const { store } = this.project;
+    const { db } = store;
+    const tasks = listTasks(store);
     const fromTranscripts = this.transcripts.seriesOf(tasks);
     const covered = new Set(fromTranscripts.map((s) => s.task));
     const shown = new Set(snap.tasks.map((t) => t.name));

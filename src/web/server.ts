@@ -99,7 +99,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 /** Stops the task's agent session (the worktree stays), as `braid stop` does. */
 async function stopTask(project: Project, name: string): Promise<{ name: string; status: string }> {
-  const task = getTask(project.store.db, name);
+  const task = getTask(project.store, name);
   if (!task) throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
   if (!handleOf(task))
     throw new BraidError(
@@ -108,7 +108,7 @@ async function stopTask(project: Project, name: string): Promise<{ name: string;
       `Start it with braid start ${name}.`,
     );
   await stopSession(project, task);
-  return { name, status: getTask(project.store.db, name)?.status ?? 'gone' };
+  return { name, status: getTask(project.store, name)?.status ?? 'gone' };
 }
 
 function landWith(project: Project): LandRunner {
@@ -186,7 +186,7 @@ export async function startWebServer(project: Project, options: WebServerOptions
         result = await actions.remove(parts[2], { force: body.force === true });
       } else if (url.pathname === '/api/land') {
         const name = typeof body.name === 'string' ? body.name : null;
-        if (name !== null && !getTask(project.store.db, name))
+        if (name !== null && !getTask(project.store, name))
           throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
         const job = landJobs.start(name);
         return sendJson(res, 202, { ok: true, result: job });

@@ -159,7 +159,7 @@ export async function gateProjectRepo(
       await g(dir, 'commit', '-q', '-m', `${name}: work`);
       const store = openStore(info.commonDir);
       try {
-        insertTask(store.db, {
+        insertTask(store, {
           name,
           branch: `braid/${name}`,
           worktree: dir,

@@ -61,7 +61,7 @@ export async function landFixture(
         await g(dir, 'add', '-A');
         await g(dir, 'commit', '-q', '-m', `${name}: work`);
       }
-      insertTask(store.db, {
+      insertTask(store, {
         name,
         branch: `braid/${name}`,
         worktree: dir,

@@ -92,8 +92,8 @@ export async function storeOf(dir: string) {
 export async function snapshot(dir: string) {
   const store = await storeOf(dir);
   try {
-    const tasks = listTasks(store.db);
-    const all = listEvents(store.db, { limit: 1_000_000 });
+    const tasks = listTasks(store);
+    const all = listEvents(store, { limit: 1_000_000 });
     const events = (name: string, kind?: string) =>
       all.filter((e) => e.task === name && (kind === undefined || e.kind === kind));
     return { tasks, byName: new Map(tasks.map((t) => [t.name, t])), events };

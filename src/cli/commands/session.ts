@@ -18,7 +18,7 @@ import { getTask, latestRefusals, updateTask } from '../../store/tasks.js';
 import { dim, progress } from '../output.js';
 
 function requireTask(project: Project, name: string): Task {
-  const task = getTask(project.store.db, name);
+  const task = getTask(project.store, name);
   if (!task) throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
   return task;
 }
@@ -63,7 +63,7 @@ async function followLog(project: Project, name: string, file: string, follow: b
 
 /** A refused tool use is easy to miss in a raw log: the last lines say so in words. */
 function sayRefusals(project: Project, name: string): void {
-  const denials = latestRefusals(project.store.db, name);
+  const denials = latestRefusals(project.store, name);
   if (!denials.length) return;
   const n = denials.length;
   process.stdout.write(
@@ -99,7 +99,7 @@ export function register(program: Command): void {
         const after = requireTask(project, name);
         // A signal ends most agents "without an exit code": say it was asked for.
         if (after.status === 'failed' && after.statusSource === 'process')
-          updateTask(project.store.db, name, {
+          updateTask(project.store, name, {
             statusDetail: `stopped with braid stop (${after.statusDetail})`,
           });
         process.stdout.write(`stopped ${name}\n`);

@@ -28,7 +28,7 @@ export function register(program: Command): void {
     )
     .action(async (opts: { json?: boolean }) => {
       await withProject(process.cwd(), async (project) => {
-        const tasks = listTasks(project.store.db);
+        const tasks = listTasks(project.store);
         const report = await collectStats(tasks, {
           budget: project.config.budget,
           pricing: projectPricing(project),

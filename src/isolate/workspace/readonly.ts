@@ -44,14 +44,14 @@ export async function createReadonlyTask(project: Project, req: ReadonlyTaskRequ
   const branch = (await currentBranch(repo.root)) ?? 'HEAD';
   const commit = await resolveCommit(repo.root, 'HEAD');
   return store.tx(() => {
-    if (getTask(store.db, req.name)) {
+    if (getTask(store, req.name)) {
       throw new BraidError(
         'E_TASK_EXISTS',
         `task '${req.name}' already exists`,
         `Pick another name, or braid rm ${req.name} first.`,
       );
     }
-    return insertTask(store.db, {
+    return insertTask(store, {
       name: req.name,
       branch,
       worktree: repo.root,

@@ -6,6 +6,7 @@ import { projectPricing } from '../../project/pricing.js';
 import type { Project } from '../../project/project.js';
 import { getAgent } from '../../run/agents/registry.js';
 import { stopSession } from '../../run/session/lifecycle.js';
+import { taskEventsOfKinds } from '../../store/events.js';
 import { appendEvent, getTask } from '../../store/tasks.js';
 import { TaskUsageTracker } from '../../watch/monitor/usage-of-task.js';
 
@@ -72,7 +73,7 @@ export class BudgetWatch {
       const action = budgetAction(check, this.warned.has(task.name), live, this.agentEnforcesTaskUsd(task));
       if (action.kind === 'warn') {
         this.warned.add(task.name);
-        appendEvent(this.project.store.db, task.name, 'budget-warning', { reason: action.reason });
+        appendEvent(this.project.store, task.name, 'budget-warning', { reason: action.reason });
         this.say(`${task.name}: budget warning: ${action.reason}`);
       } else if (action.kind === 'stop') {
         if (action.wholeRun) this.runSpent = action.reason;
@@ -99,19 +100,19 @@ export class BudgetWatch {
     const reason = `the agent stopped at its --max-budget-usd limit${limit === undefined ? '' : ` of $${limit.toFixed(2)}`} (error_max_budget_usd)`;
     this.stopped.set(task.name, `stopped for budget: ${reason}`);
     const committed = await keepWork(task);
-    appendEvent(this.project.store.db, task.name, 'budget-stopped', { reason, committed, byAgent: true });
+    appendEvent(this.project.store, task.name, 'budget-stopped', { reason, committed, byAgent: true });
     this.say(`${task.name}: stopped for budget: ${reason} (work kept in ${task.worktree})`);
   }
 
   private async stop(task: Task, reason: string, wholeRun: boolean): Promise<void> {
     this.stopped.set(task.name, `stopped for budget: ${reason}`);
     // Marked before the (slow) stop, so another watcher does not stop it a second time meanwhile.
-    appendEvent(this.project.store.db, task.name, 'budget-stopping', { reason, wholeRun });
+    appendEvent(this.project.store, task.name, 'budget-stopping', { reason, wholeRun });
     this.say(`${task.name}: stopping for budget: ${reason}`);
     await stopSession(this.project, task);
     const committed = await keepWork(task);
-    appendEvent(this.project.store.db, task.name, 'budget-stopped', { reason, committed, wholeRun });
-    const after = getTask(this.project.store.db, task.name);
+    appendEvent(this.project.store, task.name, 'budget-stopped', { reason, committed, wholeRun });
+    const after = getTask(this.project.store, task.name);
     if (after) this.say(`${task.name}: stopped (work kept in ${after.worktree})`);
   }
 }
@@ -121,12 +122,7 @@ const BUDGET_KINDS = ['budget-warning', 'budget-stopping', 'budget-stopped'];
 /** The budget events of the task's current life (a task made again under the same name starts afresh). */
 function budgetEvents(project: Project, task: Task): Array<{ kind: string; data: Record<string, unknown> }> {
   // Read every pass by every watcher: only the few budget rows, not the task's many hook events.
-  const rows = project.store.db
-    .prepare(
-      `SELECT kind, data FROM events WHERE task = ? AND at >= ? AND kind IN (${BUDGET_KINDS.map(() => '?').join(', ')}) ORDER BY id`,
-    )
-    .all(task.name, task.createdAt, ...BUDGET_KINDS) as Array<{ kind: string; data: string }>;
-  return rows.map((r) => ({ kind: r.kind, data: JSON.parse(r.data) as Record<string, unknown> }));
+  return taskEventsOfKinds(project.store, task.name, BUDGET_KINDS, task.createdAt);
 }
 
 /** Commits what the agent left uncommitted, so the branch holds all of its work. */

@@ -26,7 +26,7 @@ export async function buildReport(
   m: RunMemory,
   interrupted = false,
 ): Promise<RunReport> {
-  const tasks = listTasks(project.store.db).filter((t) => t.runId === runId);
+  const tasks = listTasks(project.store).filter((t) => t.runId === runId);
   const stats = await collectStats(tasks, { cpuWindowMs: 0, pricing: projectPricing(project) });
   const reports: TaskReport[] = plan.tasks.map((spec) => {
     const task = tasks.find((t) => t.name === spec.name) ?? null;
@@ -61,7 +61,7 @@ export async function buildReport(
 }
 
 function refusedOf(project: Project, name: string): string | null {
-  const denials = latestRefusals(project.store.db, name);
+  const denials = latestRefusals(project.store, name);
   return denials.length ? `refused ${denials.length}: ${describeDenials(denials)}` : null;
 }
 

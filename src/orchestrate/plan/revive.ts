@@ -26,7 +26,7 @@ export async function reviveSession(
   const resume = !!task.agentSessionId;
   try {
     await startSession(project, task.name, { resume });
-    appendEvent(project.store.db, task.name, 'plan-revived', { runId, resume });
+    appendEvent(project.store, task.name, 'plan-revived', { runId, resume });
     say(
       `${task.name}: its session died without an exit record (a reboot?): ${resume ? 'resumed' : 'restarted'}`,
     );

@@ -158,18 +158,16 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
   const lastShown = new Map<string, string>();
 
   for (const t of plan.tasks) {
-    const existing = getTask(store.db, t.name);
+    const existing = getTask(store, t.name);
     if (existing && existing.runId === runId)
       say(`${t.name}: adopted from the earlier run (${existing.status})`);
     await recoverTask(project, t.name);
   }
   // Tasks stopped for budget before this invocation stay stopped (and are not counted as failed).
-  watch.restore(
-    plan.tasks.map((t) => getTask(store.db, t.name)).filter((t): t is Task => t?.runId === runId),
-  );
+  watch.restore(plan.tasks.map((t) => getTask(store, t.name)).filter((t): t is Task => t?.runId === runId));
   // Sessions that died with the machine are not failures of the agent: they run again.
   for (const t of plan.tasks) {
-    const task = getTask(store.db, t.name)?.runId === runId ? await refreshSession(project, t.name) : null;
+    const task = getTask(store, t.name)?.runId === runId ? await refreshSession(project, t.name) : null;
     if (task && !watch.stopped.has(t.name) && diedWithoutRecord(project, task))
       await reviveSession(sessionProject, task, runId, say);
   }
@@ -191,7 +189,7 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
         });
         continue;
       }
-      let task = getTask(store.db, t.name);
+      let task = getTask(store, t.name);
       if (task && task.runId !== runId) task = null;
       if (task) task = await refreshSession(project, t.name);
       if (task) runTasks.push(task);
@@ -228,7 +226,7 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
       const shown = `${stopped ? 'stopped' : state}${landedAs}${why}`;
       if (lastShown.get(t.name) !== shown) {
         lastShown.set(t.name, shown);
-        if (task) appendEvent(store.db, t.name, 'plan-state', { runId, state });
+        if (task) appendEvent(store, t.name, 'plan-state', { runId, state });
         say(`${t.name}: ${shown}`);
       }
     }
@@ -330,20 +328,20 @@ async function startTask(
       needs: spec.needs,
     });
     // The supervisor keeps to the run's budget too, after this runner is gone (Ctrl-C).
-    if (project.config.budget) mergeTaskOptions(store.db, name, { budget: project.config.budget });
+    if (project.config.budget) mergeTaskOptions(store, name, { budget: project.config.budget });
     // A stacked task starts from its needs' branches but lands where they land (not on their branches).
     if (stack) {
-      if (stack.landsOn) updateTask(store.db, name, { base: stack.landsOn });
-      mergeTaskOptions(store.db, name, { stackedOn: stack.base, stackedOnBranches: stack.branches });
+      if (stack.landsOn) updateTask(store, name, { base: stack.landsOn });
+      mergeTaskOptions(store, name, { stackedOn: stack.base, stackedOnBranches: stack.branches });
     }
     await startSession(project, name);
-    appendEvent(store.db, name, 'plan-started', { runId });
+    appendEvent(store, name, 'plan-started', { runId });
     say(`${name}: started`);
     return null;
   } catch (err) {
     const why = (err as Error).message;
     say(`${name}: could not start: ${why}`);
     // A task provisioning recorded as failed shows so by itself; one that never got a record needs memory.
-    return getTask(store.db, name) ? null : why;
+    return getTask(store, name) ? null : why;
   }
 }

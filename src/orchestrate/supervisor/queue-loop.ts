@@ -18,11 +18,11 @@ export class QueueLoop {
 
   /** True when the queue still has work (keeps the supervisor alive). */
   hasWork(): boolean {
-    return activeEntries(this.project.store.db).length > 0;
+    return activeEntries(this.project.store).length > 0;
   }
 
   async pass(): Promise<void> {
-    const entries = activeEntries(this.project.store.db);
+    const entries = activeEntries(this.project.store);
     const ready = entries.some((e) => e.state !== 'waiting_agent');
     const waiting = entries.some((e) => e.state === 'waiting_agent');
     const now = Date.now();

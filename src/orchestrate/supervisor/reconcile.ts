@@ -36,7 +36,7 @@ export class Reconciler {
     const full = this.passes++ % FULL_SWEEP_EVERY === 0;
     // Hook events spooled while the store was busy come before what the process and screen say.
     drainHookSpool(this.project.store, this.project.repo.commonDir);
-    const before = listTasks(this.project.store.db);
+    const before = listTasks(this.project.store);
     // The baseline is taken before the first pass refreshes anything, so changes that pass makes are logged too.
     if (this.passes === 1) for (const t of before) this.seen.set(t.name, t.status);
     const due = before.filter((t) => this.needsRuntimeCheck(t, full));
@@ -69,7 +69,7 @@ export class Reconciler {
         });
       }
     }
-    const tasks = listTasks(this.project.store.db);
+    const tasks = listTasks(this.project.store);
     this.recordChanges(tasks);
     return tasks;
   }

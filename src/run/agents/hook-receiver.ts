@@ -8,7 +8,6 @@ import { pausePoint } from '../../store/journal.js';
 import { type HookRecordResult, payloadToRecord, recordHookEvent } from './hook-record.js';
 import {
   CONTEXT_EVENTS,
-  HOOK_RESPONDERS,
   type HookPayload,
   type HookResponder,
   MAX_CONTEXT_CHARS,
@@ -51,7 +50,7 @@ export interface HookOutcome {
  */
 export async function receiveHook(
   input: HookInput,
-  responders: readonly HookResponder[] = HOOK_RESPONDERS,
+  responders: readonly HookResponder[],
 ): Promise<HookOutcome> {
   const at = Date.now();
   const payload = parsePayload(input.stdin);
@@ -151,9 +150,7 @@ function respond(
   for (const responder of responders) {
     try {
       // A savepoint each: a responder that throws undoes its own writes, not the event's.
-      const text = store.db.transaction(() =>
-        responder(task, event, payload, { db: store.db, store, commonDir }),
-      )();
+      const text = store.tx(() => responder(task, event, payload, { store, commonDir }));
       if (text) texts.push(text);
     } catch (err) {
       logHookError(commonDir, event, `responder failed: ${(err as Error)?.stack ?? String(err)}`);

@@ -8,8 +8,8 @@ import { sandboxWish } from '../../isolate/sandbox/policy-from-config.js';
 import { migrationEnv, taskEnvironment } from '../../isolate/workspace/env.js';
 import { repairBeforeStart } from '../../isolate/workspace/finish-provision.js';
 import { braidDir, taskLogDir } from '../../isolate/workspace/paths.js';
-import { taskPorts } from '../../isolate/workspace/ports.js';
 import type { Project } from '../../project/project.js';
+import { taskPorts } from '../../store/ports.js';
 import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../../store/tasks.js';
 import { writeClaudeSettings } from '../agents/claude-settings.js';
 import { checkInstalled, getAgent } from '../agents/registry.js';
@@ -56,7 +56,7 @@ export async function startSession(
   // A provision or removal a killed braid left half-done is finished first (journal), then the start.
   const repaired = await repairBeforeStart(project, name, options.onProgress);
   if (repaired) options.onProgress?.(repaired);
-  const task = getTask(store.db, name);
+  const task = getTask(store, name);
   if (!task) throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
   if (task.status === 'provisioning' || (task.status === 'failed' && task.options.deps === undefined)) {
     throw new BraidError(
@@ -123,7 +123,7 @@ export async function startSession(
       await confined.cleanup().catch(() => {});
       throw err;
     });
-  updateTask(store.db, name, {
+  updateTask(store, name, {
     runtime: runtimeKind,
     status: 'starting',
     statusSource: 'process',
@@ -132,14 +132,14 @@ export async function startSession(
     pid: started.pid,
     logPath: paths.logPath,
   });
-  mergeTaskOptions(store.db, name, { session: started });
-  appendEvent(store.db, name, 'session-started', {
+  mergeTaskOptions(store, name, { session: started });
+  appendEvent(store, name, 'session-started', {
     runtime: runtimeKind,
     argv0: argv[0],
     resume: !!options.resume,
     permissions: policy?.summary ?? null,
   });
-  return getTask(store.db, name) as Task;
+  return getTask(store, name) as Task;
 }
 
 /** What decides the agent's permissions for this task: braid.yaml's agent entry, the sandbox, the gate. */
@@ -192,7 +192,7 @@ export async function stopSession(project: Project, task: Task): Promise<void> {
     graceKeys = undefined;
   }
   await runtime.stop(handle, { graceKeys, graceMs: 3000, termMs: 3000 });
-  await killTaskCgroup(getTask(project.store.db, task.name) ?? task);
+  await killTaskCgroup(getTask(project.store, task.name) ?? task);
   await refreshSession(project, task.name);
 }
 
@@ -207,5 +207,5 @@ export async function stopSessionForRemoval(project: Project, task: Task): Promi
   if (!handle) return;
   await stopSession(project, task);
   await getRuntime(handle.runtime).remove(handle);
-  await removeTaskCgroup(getTask(project.store.db, task.name) ?? task);
+  await removeTaskCgroup(getTask(project.store, task.name) ?? task);
 }
