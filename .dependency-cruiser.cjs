@@ -68,6 +68,19 @@ module.exports = {
       { path: '^src/orchestrate/' },
       { path: `^src/(view|cli|tui|web|demo|bench)/` },
     ),
+    forbid(
+      'view-reads-no-orchestration',
+      'The read model reads what the stages stored; it neither drives nor depends on the loops. ' +
+        '(orchestrate/supervisor/samples.ts is excepted until its usage tables move into store/.)',
+      { path: '^src/view/' },
+      { path: '^src/orchestrate/', pathNot: '^src/orchestrate/supervisor/samples\\.ts$' },
+    ),
+    forbid(
+      'session-above-agents-and-runtimes',
+      'run/session/ drives the agents and the runtimes; they know nothing of it.',
+      { path: '^src/run/(agents|runtime)/' },
+      { path: '^src/run/session/' },
+    ),
     forbid('view-imports-no-face', 'The read model is shown by the faces, not the other way.', { path: '^src/view/' }, { path: FACES }),
     forbid('faces-do-not-import-cli', 'tui/ and web/ share through view/, not cli/.', { path: '^src/(tui|web)/' }, { path: '^src/cli/' }),
     forbid('tui-is-not-web', 'The terminal and the web dashboards share through view/.', { path: '^src/tui/' }, { path: '^src/web/' }),

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../src/orchestrate/plan/runner.js';
+import type { RunReport } from '../src/orchestrate/plan/report.js';
 import { listFindings } from '../src/store/radar.js';
 import { requireBuiltCli, runCli } from './helpers/cli.js';
 import { bash, readFile, type Script, say, writeFile } from './helpers/messages-api.js';

@@ -7,7 +7,7 @@ import { stopSupervisor, supervisorHolder } from '../src/orchestrate/supervisor/
 import { eventLogPath, type LoggedEvent, readEventLog } from '../src/orchestrate/supervisor/event-log.js';
 import { latestSamples } from '../src/orchestrate/supervisor/samples.js';
 import { openProject, type Project } from '../src/project/project.js';
-import { sessionPaths } from '../src/run/session/lifecycle.js';
+import { sessionPaths } from '../src/run/session/reach.js';
 import { listFindings } from '../src/store/radar.js';
 import { getTask, insertTask, updateTask } from '../src/store/tasks.js';
 import { requireBuiltCli, runCli } from './helpers/cli.js';

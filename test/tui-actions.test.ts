@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isProcessAlive } from '../src/exec/pid.js';
 import type { Project } from '../src/project/project.js';
-import { handleOf } from '../src/run/session/lifecycle.js';
+import { handleOf } from '../src/run/session/reach.js';
 import { getTask } from '../src/store/tasks.js';
 import { runCli } from './helpers/cli.js';
 import { projectFor } from './helpers/project.js';

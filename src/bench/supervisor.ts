@@ -14,7 +14,8 @@ import { git } from '../git/git.js';
 import { BRAID_IDENTITY } from '../git/snapshot.js';
 import { startSupervisor, stopSupervisor, supervisorStatus } from '../orchestrate/supervisor/control.js';
 import { openProject } from '../project/project.js';
-import { braidCommand, handleOf } from '../run/session/lifecycle.js';
+import { braidCommand } from '../run/session/lifecycle.js';
+import { handleOf } from '../run/session/reach.js';
 import { listTasks } from '../store/tasks.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

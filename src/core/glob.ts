@@ -1,6 +1,6 @@
 /** A small glob dialect for `include`: `*` and `?` within a path segment, `**` across segments, `[abc]` classes. */
 
-export function segmentToRegExp(segment: string): RegExp {
+function segmentToRegExp(segment: string): RegExp {
   let re = '';
   for (let i = 0; i < segment.length; i++) {
     const c = segment[i];
@@ -19,7 +19,7 @@ export function segmentToRegExp(segment: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-export function isGlob(pattern: string): boolean {
+function isGlob(pattern: string): boolean {
   return /[*?[]/.test(pattern);
 }
 

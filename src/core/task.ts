@@ -1,6 +1,6 @@
 /** The task record as the rest of braid sees it (the store maps rows to this). */
 
-export const TASK_STATUSES = [
+const TASK_STATUSES = [
   'provisioning',
   'starting',
   'working',
@@ -16,7 +16,7 @@ export const TASK_STATUSES = [
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export type StatusSource = 'hook' | 'process' | 'screen';
-export type RuntimeKind = 'tmux' | 'headless';
+type RuntimeKind = 'tmux' | 'headless';
 
 export interface TokenCounts {
   input: number;

@@ -27,7 +27,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `done` until it holds or `ms` pass; resolves with the last answer. */
 export async function waitUntil(done: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {

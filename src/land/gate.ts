@@ -89,7 +89,7 @@ export async function gateCandidate(
 }
 
 /** One gate run on exactly `commit`'s tree in the pooled scratch worktree, its output kept in a log file. */
-export async function runGate(
+async function runGate(
   settings: GateSettings,
   task: string,
   commit: string,

@@ -1,7 +1,7 @@
 import { git } from '../git/git.js';
-import { withWorktreeLock } from '../git/worktree-lock.js';
 import type { GcAction } from '../isolate/workspace/gc.js';
 import { GATE_LESSEE } from '../isolate/workspace/ports.js';
+import { withWorktreeLock } from '../isolate/workspace/worktree-lock.js';
 import type { Project } from '../project/project.js';
 import { portLessees, releasePorts } from '../store/ports.js';
 import { endStaleGateGroups } from './gate-group.js';

@@ -9,21 +9,15 @@ import { GATE_LESSEE, leasePorts } from '../isolate/workspace/ports.js';
 import { removeTask } from '../isolate/workspace/remove.js';
 import { runSetup } from '../isolate/workspace/setup.js';
 import type { Project } from '../project/project.js';
-import { getRuntime } from '../run/runtime/index.js';
-import {
-  handleOf,
-  refreshSession,
-  sessionPaths,
-  startSession,
-  stopSessionForRemoval,
-} from '../run/session/lifecycle.js';
+import { refreshSession, startSession, stopSessionForRemoval } from '../run/session/lifecycle.js';
+import { handleOf, sessionAlive, typeIntoSession } from '../run/session/reach.js';
 import type { Store } from '../store/db.js';
 import { updateEntry } from '../store/queue.js';
 import { appendEvent, listEvents, updateTask } from '../store/tasks.js';
 import type { LandContext } from './context.js';
 
 /** How often one task's conflicts go back to its agent before braid stops asking and reports them. */
-export const MAX_HAND_BACKS = 2;
+const MAX_HAND_BACKS = 2;
 
 export type LandHooks = Pick<
   LandContext,
@@ -54,7 +48,7 @@ export function defaultLandHooks(project: Project, say: (line: string) => void =
  * hand-back waits for it without holding the queue, see resumeWaitingHandBacks). False when it
  * cannot be delivered or was tried enough.
  */
-export async function handBackToAgent(
+async function handBackToAgent(
   project: Project,
   task: Task,
   message: string,
@@ -70,11 +64,10 @@ export async function handBackToAgent(
     // A task nobody ran an agent for (work committed by hand) is the user's to resolve.
     if (!handle) return false;
     // Asked of the runtime: while landing, the task's status says `landing`, not whether its agent runs.
-    const exitPath = sessionPaths(project, task.name).exitPath;
-    const alive = async () => (await getRuntime(handle.runtime).state(handle, exitPath)).alive;
+    const alive = () => sessionAlive(project, task.name, handle);
     if (handle.runtime === 'tmux' && (await alive())) {
       // One line: a newline typed into an agent's prompt would send the message half-written.
-      await getRuntime('tmux').send(handle, message.replace(/\s*\n\s*/g, ' '));
+      await typeIntoSession(handle, message.replace(/\s*\n\s*/g, ' '));
       appendEvent(project.store, task.name, 'land.typed-into-session', {});
       say(`${task.name}: conflict handed back to its session`);
       return true;
@@ -106,7 +99,7 @@ export function handBackPending(store: Store, task: string): boolean {
 }
 
 /** Resumes each waiting hand-back whose headless run has ended with its conflict (the entry's reason). */
-export async function resumeWaitingHandBacks(
+async function resumeWaitingHandBacks(
   project: Project,
   entries: readonly QueueEntry[],
   say: (line: string) => void = () => {},
@@ -118,8 +111,7 @@ export async function resumeWaitingHandBacks(
       const task = await refreshSession(project, entry.task);
       if (!task) continue;
       const handle = handleOf(task);
-      const exitPath = sessionPaths(project, task.name).exitPath;
-      if (handle && (await getRuntime(handle.runtime).state(handle, exitPath)).alive) continue;
+      if (handle && (await sessionAlive(project, task.name, handle))) continue;
       await startSession(project, task.name, { resume: true, prompt: entry.reason ?? '' });
       appendEvent(store, task.name, 'land.resolver-started', { resume: !!task.agentSessionId, waited: true });
       say(`${task.name}: its headless run ended; the agent resumes to resolve the conflict`);

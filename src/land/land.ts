@@ -9,8 +9,6 @@ import { endStaleGateGroups } from './gate-group.js';
 import { finishLanded, landEntry } from './land-entry.js';
 import { asQueueHolder, QUEUE_LOCK, type QueueHolder } from './queue-lock.js';
 
-export type { LandContext, LandOutcome } from './context.js';
-
 /** Puts tasks at the end of the queue in the order given (a task already queued keeps its place). */
 export function enqueueTasks(ctx: LandContext, names: readonly string[]): QueueEntry[] {
   const store = ctx.store;

@@ -6,8 +6,9 @@ import type { Project } from '../project/project.js';
 import { refreshSession } from '../run/session/lifecycle.js';
 import { activeEntries, activeEntryFor, getEntry, updateEntry } from '../store/queue.js';
 import { appendEvent, getTask, listTasks, updateTask } from '../store/tasks.js';
+import type { LandContext } from './context.js';
 import { handBackPending } from './hooks.js';
-import { enqueueTasks, type LandContext, processQueue } from './land.js';
+import { enqueueTasks, processQueue } from './land.js';
 
 /** Tasks `--all` picks: finished or paused ones, never a session mid-work or one not yet provisioned. */
 const LANDABLE: readonly TaskStatus[] = ['idle', 'waiting', 'exited', 'queued', 'conflict', 'landing'];

@@ -1,23 +1,24 @@
 /** Where the dashboard's data and actions come from: a project's real store, git and sessions. */
 import type { PairFinding } from '../core/radar.js';
 import { provisionTask } from '../isolate/workspace/provision.js';
-import { removeTask } from '../isolate/workspace/remove.js';
-import { landTasks } from '../land/report.js';
-import type { Project } from '../project/project.js';
-import { getRuntime } from '../run/runtime/index.js';
 import {
-  handleOf,
-  refreshSession,
-  startSession,
-  stopSession,
-  stopSessionForRemoval,
-} from '../run/session/lifecycle.js';
+  landOutcomeLine,
+  landTaskNames,
+  removeTaskAction,
+  requireSession,
+  requireTask,
+  sendToTask,
+  stopTask,
+} from '../orchestrate/actions.js';
+import type { Project } from '../project/project.js';
+import { refreshSession, startSession } from '../run/session/lifecycle.js';
+import { attachArgv } from '../run/session/reach.js';
 import { activeEntries, listQueue } from '../store/queue.js';
 import { listFindings } from '../store/radar.js';
-import { getTask, listTasks } from '../store/tasks.js';
+import { listTasks } from '../store/tasks.js';
+import { taskDetail } from '../view/task-detail.js';
 import { taskViews } from '../view/task-view.js';
 import { scanRadar } from '../watch/radar/scan.js';
-import { taskDetail } from '../web/data.js';
 import type { QueueRowInput, RowInput } from './rows.js';
 import { insideSameTmux, socketOfArgv } from './tmux-attach.js';
 
@@ -53,13 +54,6 @@ export interface UiData {
 /** Finished queue entries stay visible for a while so a landing's outcome can be read. */
 const RECENT_DONE = 3;
 
-function requireSessionTask(project: Project, name: string) {
-  const task = getTask(project.store, name);
-  const handle = task && handleOf(task);
-  if (!task || !handle) throw new Error(`task '${name}' has no session (start it with braid start ${name})`);
-  return { task, handle };
-}
-
 export function projectData(project: Project, options: { radarEveryMs?: number } = {}): UiData {
   const radarEvery = options.radarEveryMs ?? 10_000;
   let radarAt = 0;
@@ -85,12 +79,12 @@ export function projectData(project: Project, options: { radarEveryMs?: number }
       return detail.diff || '(no changes)';
     },
     async attach(name) {
-      const { task, handle } = requireSessionTask(project, name);
-      const runtime = getRuntime(handle.runtime);
-      const probe = runtime.attachArgv(handle, false);
+      const task = requireTask(project, name);
+      const handle = requireSession(task);
+      const probe = attachArgv(handle, false);
       if (probe) {
         if (insideSameTmux(socketOfArgv(probe))) {
-          return { argv: runtime.attachArgv(handle, true) ?? probe, cwd: task.worktree, switches: true };
+          return { argv: attachArgv(handle, true) ?? probe, cwd: task.worktree, switches: true };
         }
         // Inside another tmux (braid on its own socket): a client of its own in this pane, nesting allowed.
         return { argv: probe, cwd: task.worktree, env: { TMUX: '' } };
@@ -98,24 +92,16 @@ export function projectData(project: Project, options: { radarEveryMs?: number }
       return { text: (await taskDetail(project, name))?.log || '(no output yet)' };
     },
     async send(name, text) {
-      const { handle } = requireSessionTask(project, name);
-      await getRuntime(handle.runtime).send(handle, text);
+      await sendToTask(project, name, text);
     },
     async land(task, onProgress) {
-      const report = await landTasks(project, [task], { onProgress });
-      const landed = report.landed.find((l) => l.name === task);
-      if (landed) return `landed ${task} ${landed.commit?.slice(0, 12) ?? ''}`.trim();
-      const rejected = report.rejected.find((r) => r.name === task);
-      return rejected ? `not landed ${task}: ${rejected.reason ?? 'rejected'}` : `${task} is queued`;
+      return landOutcomeLine(await landTaskNames(project, [task], { onProgress }), task);
     },
     async stop(name) {
-      const task = getTask(store, name);
-      if (task) await stopSession(project, task);
+      await stopTask(project, name);
     },
     async remove(name) {
-      const res = await removeTask(project, name, {
-        stopSession: (task) => stopSessionForRemoval(project, task),
-      });
+      const res = await removeTaskAction(project, name);
       return res.backupRef ? `removed ${name} (backup ${res.backupRef})` : `removed ${name}`;
     },
     async create(name, prompt, onProgress) {

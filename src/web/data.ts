@@ -1,13 +1,9 @@
-/** What the dashboard shows: one snapshot of the store, the radar and the queue, plus a task's diff and log. */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import path from 'node:path';
+/** What the dashboard shows: one snapshot of the store, the radar and the queue. */
 import type { QueueEntry } from '../core/queue-plan.js';
-import { taskDiff } from '../git/task-diff.js';
-import { setupLogPath } from '../isolate/workspace/paths.js';
 import type { Project } from '../project/project.js';
 import type { Db, Store } from '../store/db.js';
 import { listQueue } from '../store/queue.js';
-import { getTask, listEvents, type StoredEvent } from '../store/tasks.js';
+import { listEvents, type StoredEvent } from '../store/tasks.js';
 import { type TaskView, taskViews } from '../view/task-view.js';
 import { type RadarReport, scanRadar } from '../watch/radar/scan.js';
 
@@ -22,23 +18,12 @@ export interface DashboardSnapshot {
   events: StoredEvent[];
 }
 
-export interface TaskDetail {
-  name: string;
-  diff: string;
-  diffTruncated: boolean;
-  log: string;
-  logPath: string | null;
-}
-
-const MAX_DIFF = 400_000;
-const MAX_LOG = 64_000;
-
 function tableExists(db: Db, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
 /** The merge queue's latest entries, oldest first (null when this store has no queue table). */
-export function queueEntries(store: Store): QueueEntry[] | null {
+function queueEntries(store: Store): QueueEntry[] | null {
   if (!tableExists(store.db, 'queue')) return null;
   return listQueue(store, 200);
 }
@@ -91,37 +76,5 @@ export async function dashboardSnapshot(
     radarError,
     queue: queueEntries(project.store),
     events: recentEvents(project.store, 100),
-  };
-}
-
-/** The last `max` bytes of a file, or '' when it does not exist. */
-function tail(file: string, max: number): string {
-  if (!existsSync(file)) return '';
-  const size = statSync(file).size;
-  const start = Math.max(0, size - max);
-  const buf = Buffer.alloc(size - start);
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, buf, 0, buf.length, start);
-  } finally {
-    closeSync(fd);
-  }
-  return buf.toString('utf8');
-}
-
-export async function taskDetail(project: Project, name: string): Promise<TaskDetail | null> {
-  const task = getTask(project.store, name);
-  if (!task) return null;
-  const diff = existsSync(task.worktree)
-    ? await taskDiff(project.repo.root, task).catch((err: Error) => `(diff unavailable: ${err.message})`)
-    : '';
-  const setupLog = setupLogPath(project.repo.commonDir, name);
-  const logPath = task.logPath ?? (existsSync(setupLog) ? setupLog : null);
-  return {
-    name,
-    diff: diff.length > MAX_DIFF ? diff.slice(0, MAX_DIFF) : diff,
-    diffTruncated: diff.length > MAX_DIFF,
-    log: logPath ? tail(path.resolve(logPath), MAX_LOG) : '',
-    logPath,
   };
 }

@@ -29,7 +29,7 @@ export interface UsageSeries {
 const MAX_POINTS = 240;
 
 /** Cumulative sums of entries in time order, thinned to `max` points. */
-export function cumulativePoints(
+function cumulativePoints(
   entries: readonly UsageEntry[],
   pricing: PricingTable,
   max = MAX_POINTS,

@@ -6,13 +6,13 @@ import { listEvents, listTasks } from '../../src/store/tasks.js';
 import { ROOT } from './cli.js';
 import { GIT_TEST_ENV, type TempRepo, tempRepo } from './repo.js';
 
-export const FAKE = path.join(ROOT, 'test/fixtures/fake-claude');
+const FAKE = path.join(ROOT, 'test/fixtures/fake-claude');
 
 /**
  * braid.yaml with two fake-claude agents: `fake` fires hooks (status from hooks, notes as context),
  * `quick` fires none (status from the process: cheaper on a loaded machine).
  */
-export function fakeAgentsConfig(extra = ''): string {
+function fakeAgentsConfig(extra = ''): string {
   const node = JSON.stringify(process.execPath);
   const fake = JSON.stringify(FAKE);
   const headless = `${node}, ${fake}, "-p", "--output-format", "stream-json", "--verbose"`;

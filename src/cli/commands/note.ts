@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { BraidError } from '../../core/errors.js';
+import { table } from '../../core/format.js';
 import { LIVE_STATUSES } from '../../core/task.js';
 import { withProject } from '../../project/project.js';
 import { getAgent } from '../../run/agents/registry.js';
 import { addNote, listNotes } from '../../store/notes.js';
 import { listTasks } from '../../store/tasks.js';
 import { deliverTypedNotes } from '../../watch/notes/deliver.js';
-import { bold, dim, printJson, table } from '../output.js';
+import { bold, dim, printJson } from '../output.js';
 
 interface NoteFlags {
   list?: boolean;

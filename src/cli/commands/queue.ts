@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import { table } from '../../core/format.js';
 import { ACTIVE_QUEUE_STATES } from '../../core/queue-plan.js';
 import { queueLockHolder } from '../../land/queue-lock.js';
 import { withProject } from '../../project/project.js';
 import { listQueue } from '../../store/queue.js';
-import { printJson, table } from '../output.js';
+import { printJson } from '../output.js';
 
 /** How many finished entries the listing keeps beside the active ones. */
 const RECENT = 20;

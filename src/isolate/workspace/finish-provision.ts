@@ -35,7 +35,7 @@ function requestOf(task: Task, onProgress?: (m: string) => void): NewTaskRequest
 }
 
 /** A provision that never finished: its last journal entry is still open, or was taken over. */
-export function provisionUnfinished(project: Project, name: string): boolean {
+function provisionUnfinished(project: Project, name: string): boolean {
   const last = lastOperation(project.store, name, 'provision');
   return !!last && (last.outcome === null || last.outcome === 'superseded');
 }
@@ -50,7 +50,7 @@ async function worktreeOnBranch(task: Task): Promise<boolean> {
  * Completes a provision a killed braid left half-done: the steps after the last recorded one run,
  * or, when not even the worktree was made, the task is rolled back (backed up) and built again.
  */
-export async function finishProvision(
+async function finishProvision(
   project: Project,
   name: string,
   onProgress?: (m: string) => void,

@@ -3,16 +3,16 @@ import { backupRef, taskBranch } from '../../core/names.js';
 import { git } from '../../git/git.js';
 import { snapshotWorktree } from '../../git/snapshot.js';
 import { clearStaleRefLocks } from '../../git/stale-ref-locks.js';
-import { withWorktreeLock } from '../../git/worktree-lock.js';
 import type { Project } from '../../project/project.js';
 import { isAbandoned, openOperations } from '../../store/journal.js';
 import { portLessees, releasePorts } from '../../store/ports.js';
 import { listTasks } from '../../store/tasks.js';
 import { dropOrphanDatabases } from './database-orphans.js';
+import { isMainCheckout } from './main-checkout.js';
 import { GATE_LESSEE } from './ports.js';
-import { isMainCheckout } from './readonly.js';
 import { recoverTask } from './recover.js';
 import { removeTask, removeWorktree } from './remove.js';
+import { withWorktreeLock } from './worktree-lock.js';
 
 export interface GcAction {
   kind:

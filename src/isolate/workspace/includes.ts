@@ -35,7 +35,7 @@ function walkFiles(root: string, dir: string, rel: string[], out: string[][]): v
 }
 
 /** Expands include patterns against the main checkout into relative file paths. */
-export function expandIncludes(root: string, patterns: string[]): string[] {
+function expandIncludes(root: string, patterns: string[]): string[] {
   const realRoot = realpathSync(root);
   const found = new Set<string>();
   for (const pattern of patterns) {

@@ -5,7 +5,6 @@ import { assertTaskName, taskBranch, worktreeLocation } from '../../core/names.j
 import type { Task } from '../../core/task.js';
 import { git } from '../../git/git.js';
 import { currentBranch, hasCommits, refExists, resolveCommit } from '../../git/repo.js';
-import { withWorktreeLock } from '../../git/worktree-lock.js';
 import type { Project } from '../../project/project.js';
 import {
   beginOperation,
@@ -23,6 +22,7 @@ import { setupLogPath } from './paths.js';
 import { leasePorts } from './ports.js';
 import { recoverTask } from './recover.js';
 import { runSetup } from './setup.js';
+import { withWorktreeLock } from './worktree-lock.js';
 
 export interface NewTaskRequest {
   name: string;
@@ -57,7 +57,7 @@ async function resolveBase(project: Project, requested?: string): Promise<{ base
   return { base, commit: await resolveCommit(root, base) };
 }
 
-export function worktreePathFor(project: Project, name: string): string {
+function worktreePathFor(project: Project, name: string): string {
   return path.resolve(project.repo.root, worktreeLocation(project.config.worktrees, project.repo.name, name));
 }
 

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { BraidError } from '../../core/errors.js';
 import { assertTaskName } from '../../core/names.js';
 import type { Task } from '../../core/task.js';
@@ -14,19 +13,6 @@ export interface ReadonlyTaskRequest {
   prompt?: string;
   headless?: boolean;
   options?: Record<string, unknown>;
-}
-
-/**
- * A research/review task (braid new --readonly): it lives in the main checkout, owns no worktree,
- * branch, ports or setup, so removing it must never touch the checkout or any branch.
- */
-export function isReadonlyTask(project: Project, task: Task): boolean {
-  return task.options.readonly === true && isMainCheckout(project, task.worktree);
-}
-
-/** Whether `dir` is the repository's main checkout, which braid never deletes. */
-export function isMainCheckout(project: Project, dir: string): boolean {
-  return path.resolve(dir) === path.resolve(project.repo.root);
 }
 
 /** Records a read-only task on the main checkout's current commit: no worktree, branch, ports or setup. */

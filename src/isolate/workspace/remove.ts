@@ -5,7 +5,6 @@ import type { Task } from '../../core/task.js';
 import { git, gitOk } from '../../git/git.js';
 import { refExists } from '../../git/repo.js';
 import { snapshotWorktree } from '../../git/snapshot.js';
-import { withWorktreeLock } from '../../git/worktree-lock.js';
 import type { Project } from '../../project/project.js';
 import {
   beginOperation,
@@ -19,7 +18,8 @@ import { releasePorts } from '../../store/ports.js';
 import { deleteTask, getTask } from '../../store/tasks.js';
 import { dropDatabase } from './database.js';
 import { describeUnlanded, hasUnlandedWork, unlandedWork } from './lost-work.js';
-import { isMainCheckout, isReadonlyTask } from './readonly.js';
+import { isMainCheckout, isReadonlyTask } from './main-checkout.js';
+import { withWorktreeLock } from './worktree-lock.js';
 
 export interface RemoveOptions {
   force?: boolean;

@@ -10,11 +10,6 @@ import { taskEventsOfKinds } from '../../store/events.js';
 import { appendEvent, getTask } from '../../store/tasks.js';
 import { TaskUsageTracker } from '../../watch/monitor/usage-of-task.js';
 
-export interface BudgetStop {
-  name: string;
-  reason: string;
-}
-
 /** Watches a run's spending: warns once per task at 80 %, stops sessions at 100 % and keeps their work. */
 export class BudgetWatch {
   private readonly tracker: TaskUsageTracker;

@@ -1,4 +1,4 @@
-import { formatDuration, table } from '../../cli/output.js';
+import { formatDuration, table } from '../../core/format.js';
 import type { ProgressView } from './runner.js';
 
 /** The live block: one line per task (state, session status, elapsed, tokens, cost), then the queue. */

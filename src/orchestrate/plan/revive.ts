@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import type { Task } from '../../core/task.js';
 import { isProcessAlive } from '../../exec/pid.js';
 import type { Project } from '../../project/project.js';
-import { handleOf, sessionPaths, startSession } from '../../run/session/lifecycle.js';
+import { startSession } from '../../run/session/lifecycle.js';
+import { handleOf, sessionPaths } from '../../run/session/reach.js';
 import { appendEvent } from '../../store/tasks.js';
 
 /**

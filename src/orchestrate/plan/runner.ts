@@ -8,7 +8,7 @@ import {
   type PlanTaskState,
   startsStacked,
 } from '../../core/plan.js';
-import type { Task, TokenCounts } from '../../core/task.js';
+import type { Task } from '../../core/task.js';
 import { gitRun } from '../../git/git.js';
 import { provisionTask } from '../../isolate/workspace/provision.js';
 import { recoverTask } from '../../isolate/workspace/recover.js';
@@ -16,7 +16,7 @@ import type { Project } from '../../project/project.js';
 import { refreshSession, startSession } from '../../run/session/lifecycle.js';
 import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../../store/tasks.js';
 import { BudgetWatch } from './budget-watch.js';
-import { buildReport, type RunMemory } from './report.js';
+import { buildReport, type RunMemory, type RunReport } from './report.js';
 import { diedWithoutRecord, reviveSession } from './revive.js';
 import { stackBase } from './stack-base.js';
 
@@ -43,7 +43,7 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-export interface ProgressRow {
+interface ProgressRow {
   name: string;
   state: PlanTaskState | 'stopped';
   /** The session's own status (working, waiting, idle…) while it runs. */
@@ -60,30 +60,8 @@ export interface ProgressView {
   queue: string[];
 }
 
-export interface TaskReport {
-  name: string;
-  /** running / pending only in an interrupted run's report. */
-  outcome: 'landed' | 'rejected' | 'failed' | 'skipped' | 'stopped' | 'done' | 'running' | 'pending';
-  reason: string | null;
-  durationMs: number | null;
-  tokens: TokenCounts | null;
-  costUsd: number | null;
-  landedCommit: string | null;
-  /** Tool uses the task's latest session was refused, in words, or null. */
-  refused: string | null;
-}
-
-export interface RunReport {
-  runId: string;
-  /** Stopped by a signal before the plan finished: running the same plan again continues it. */
-  interrupted: boolean;
-  wallMs: number;
-  tasks: TaskReport[];
-  totals: { tokens: number; costUsd: number | null; taskMs: number; speedup: number | null };
-}
-
 /** One run id per plan file, so running the same plan again adopts and continues it. */
-export function runIdFor(planKey: string): string {
+function runIdFor(planKey: string): string {
   return `run-${createHash('sha1').update(planKey).digest('hex').slice(0, 10)}`;
 }
 

@@ -15,7 +15,7 @@ export interface StackBase {
 }
 
 /** The ref that keeps a stacked task's merged starting point reachable. */
-export function stackRef(name: string): string {
+function stackRef(name: string): string {
   return `refs/braid/stack/${name}`;
 }
 

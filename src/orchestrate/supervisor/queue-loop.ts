@@ -1,5 +1,6 @@
+import type { LandContext } from '../../land/context.js';
 import { defaultLandHooks } from '../../land/hooks.js';
-import { type LandContext, processQueue } from '../../land/land.js';
+import { processQueue } from '../../land/land.js';
 import type { Project } from '../../project/project.js';
 import { activeEntries } from '../../store/queue.js';
 import type { EventLog } from './event-log.js';

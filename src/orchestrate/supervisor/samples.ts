@@ -35,9 +35,9 @@ const fromRow = (r: SampleRow): UsageSample => ({
 });
 
 /** Keeps a history row at most this often per task: enough for a chart, small enough to keep for days. */
-export const HISTORY_EVERY_MS = 60_000;
+const HISTORY_EVERY_MS = 60_000;
 /** History older than this is dropped. */
-export const HISTORY_KEEP_MS = 7 * 24 * 3600_000;
+const HISTORY_KEEP_MS = 7 * 24 * 3600_000;
 
 /** Records the latest sample of each task; appends to the history when its last row is old enough. */
 export function saveSamples(db: Db, samples: UsageSample[]): void {

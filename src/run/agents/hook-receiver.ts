@@ -15,8 +15,6 @@ import {
 import { drainHookSpool, logHookError, newSpoolId, spoolHookEvent } from './hook-spool.js';
 import { sessionCommonDir } from './session-repo.js';
 
-export { logHookError };
-
 /** A hook must never stall the agent: wait this long for a busy store, then spool the event. */
 const HOOK_BUSY_TIMEOUT_MS = 250;
 /** How long the hook waits for git to name the repository before it falls back to BRAID_REPO. */

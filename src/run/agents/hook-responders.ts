@@ -10,7 +10,7 @@ export interface HookPayload {
   [key: string]: unknown;
 }
 
-export interface ResponderContext {
+interface ResponderContext {
   store: Store;
   commonDir: string;
 }

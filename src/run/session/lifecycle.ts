@@ -7,7 +7,7 @@ import { builtModule } from '../../exec/built.js';
 import { sandboxWish } from '../../isolate/sandbox/policy-from-config.js';
 import { migrationEnv, taskEnvironment } from '../../isolate/workspace/env.js';
 import { repairBeforeStart } from '../../isolate/workspace/finish-provision.js';
-import { braidDir, taskLogDir } from '../../isolate/workspace/paths.js';
+import { braidDir } from '../../isolate/workspace/paths.js';
 import type { Project } from '../../project/project.js';
 import { taskPorts } from '../../store/ports.js';
 import { appendEvent, getTask, mergeTaskOptions, updateTask } from '../../store/tasks.js';
@@ -15,24 +15,14 @@ import { writeClaudeSettings } from '../agents/claude-settings.js';
 import { checkInstalled, getAgent } from '../agents/registry.js';
 import type { AgentAdapter, LaunchContext } from '../agents/types.js';
 import { getRuntime } from '../runtime/index.js';
-import type { SessionHandle } from '../runtime/types.js';
 import { confineLaunch, killTaskCgroup, removeTaskCgroup } from './confine.js';
+import { handleOf, sessionPaths } from './reach.js';
 import { refreshTaskStatus } from './refresh.js';
 
 /** The argv that runs this very braid, for hooks and detached helpers (braid need not be on PATH). */
 export function braidCommand(): string[] {
   const main = builtModule('cli/main.js');
   return [process.execPath, main];
-}
-
-export function sessionPaths(project: Project, name: string): { logPath: string; exitPath: string } {
-  const dir = taskLogDir(project.repo.commonDir, name);
-  return { logPath: path.join(dir, 'session.log'), exitPath: path.join(dir, 'session.exit.json') };
-}
-
-export function handleOf(task: Task): SessionHandle | null {
-  const h = task.options.session as SessionHandle | undefined;
-  return h ?? null;
 }
 
 export interface StartOptions {
@@ -143,7 +133,7 @@ export async function startSession(
 }
 
 /** What decides the agent's permissions for this task: braid.yaml's agent entry, the sandbox, the gate. */
-export function permissionInputs(config: BraidConfig, task: Task): NonNullable<LaunchContext['permissions']> {
+function permissionInputs(config: BraidConfig, task: Task): NonNullable<LaunchContext['permissions']> {
   const entry = Object.hasOwn(config.agents, task.agent) ? config.agents[task.agent] : undefined;
   return {
     sandboxed: !!sandboxWish(config, task.options, task.worktree),

@@ -2,24 +2,24 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { refusalDetail } from '../../core/refusals.js';
 import { nextStatus, type StatusSignal } from '../../core/status.js';
+import { parseStreamJsonLog } from '../../core/stream-json.js';
 import { LIVE_STATUSES, type Task } from '../../core/task.js';
 import { descendantsOf } from '../../exec/proc.js';
 import { readRef } from '../../git/refs.js';
 import { worktreeChanges } from '../../git/snapshot.js';
 import type { Project } from '../../project/project.js';
 import { appendEvent, getTask, listTasks, mergeTaskOptions, updateTask } from '../../store/tasks.js';
-import { parseStreamJsonLog } from '../../watch/monitor/stream-json.js';
 import { getAgent } from '../agents/registry.js';
 import type { AgentAdapter } from '../agents/types.js';
 import { getRuntime } from '../runtime/index.js';
 import type { Runtime, SessionHandle, StateHint } from '../runtime/types.js';
-import { handleOf, sessionPaths } from './lifecycle.js';
+import { handleOf, sessionPaths } from './reach.js';
 
 /** A hooks agent silent this long after its start gets a note in its status detail. */
 const SILENT_HOOKS_MS = 20_000;
 
 /** What braid last saw on a screen-watched session (kept in task options between refreshes). */
-export interface ScreenMemo {
+interface ScreenMemo {
   hash: string;
   /** When the screen last changed (ms since epoch). */
   changedAt: number;

@@ -1,8 +1,7 @@
 import type { Task } from '../../core/task.js';
 import type { Project } from '../../project/project.js';
 import { getAgent } from '../../run/agents/registry.js';
-import { getRuntime } from '../../run/runtime/index.js';
-import { handleOf } from '../../run/session/lifecycle.js';
+import { handleOf, typeIntoSession } from '../../run/session/reach.js';
 import { markDelivered, undeliveredNotes } from '../../store/notes.js';
 import { listTasks } from '../../store/tasks.js';
 import { noteMessage } from './message.js';
@@ -28,7 +27,7 @@ export async function deliverTypedNotes(project: Project): Promise<string[]> {
     // One line: a newline inside would submit half of the message.
     const text = noteMessage(notes).replace(/\n+/g, ' ');
     try {
-      await getRuntime(handle.runtime).send(handle, text);
+      await typeIntoSession(handle, text);
     } catch {
       continue; // the session went away; the note waits for the next one
     }

@@ -22,7 +22,7 @@ export function rescanRunning(store: Store, task: string): boolean {
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rescan-main.js');
 
 /** Where detached rescans write what went wrong. */
-export function rescanLogPath(commonDir: string): string {
+function rescanLogPath(commonDir: string): string {
   return path.join(commonDir, 'braid', 'radar-rescan.log');
 }
 

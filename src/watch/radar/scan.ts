@@ -52,7 +52,7 @@ async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>
 }
 
 /** The branch tasks land on: configured, else the one the tasks were started from, else the main checkout's. */
-export async function radarBaseBranch(project: Project, live: Task[]): Promise<string> {
+async function radarBaseBranch(project: Project, live: Task[]): Promise<string> {
   return project.config.base ?? live[0]?.base ?? (await currentBranch(project.repo.root)) ?? 'main';
 }
 

@@ -24,7 +24,7 @@ export function liveTasks(store: Store): Task[] {
  * untracked paths, and each such file's size and mtime (status alone misses a second edit to
  * an already-modified file).
  */
-export async function worktreeFingerprint(worktree: string): Promise<string> {
+async function worktreeFingerprint(worktree: string): Promise<string> {
   const out = await git(['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'], {
     cwd: worktree,
   });
@@ -47,7 +47,7 @@ export interface RadarSnapshot extends StoredSnapshot {
 }
 
 /** Snapshots one task's worktree unless its fingerprint matches the last snapshot (and its ref still exists). */
-export async function refreshSnapshot(store: Store, task: Task): Promise<RadarSnapshot> {
+async function refreshSnapshot(store: Store, task: Task): Promise<RadarSnapshot> {
   const ref = radarRef(task.name);
   const fingerprint = await worktreeFingerprint(task.worktree);
   const stored = getSnapshot(store, task.name);
