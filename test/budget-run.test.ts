@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { budgetAction, checkBudget, mergeBudgets } from '../src/core/budget.js';
-import type { RunReport } from '../src/orchestrate/plan/runner.js';
+import type { RunReport } from '../src/orchestrate/plan/report.js';
 import { requireBuiltCli, runCli } from './helpers/cli.js';
 import {
   claudeOnPath,

@@ -82,7 +82,7 @@ interface Observed {
 async function observe(name: string, kind = 'provision'): Promise<Observed> {
   const store = await storeOf(repo.dir);
   try {
-    const task = getTask(store.db, name);
+    const task = getTask(store, name);
     const leases = store.db.prepare('SELECT COUNT(*) AS n FROM port_leases WHERE task = ?').get(name) as {
       n: number;
     };

@@ -117,7 +117,7 @@ describe.skipIf(!pg)('postgres per task through the CLI (real server)', () => {
     // A crash between forgetting the task and dropping its database leaves exactly this.
     const store = openStore(path.join(repo.dir, '.git'));
     try {
-      deleteTask(store.db, 'p3');
+      deleteTask(store, 'p3');
     } finally {
       store.close();
     }

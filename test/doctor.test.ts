@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/exec/run.js';
 import { detectCapabilities } from '../src/isolate/sandbox/capabilities.js';
 import { portIsFree } from '../src/isolate/workspace/ports.js';
-import { runDoctor } from '../src/project/doctor.js';
+import { runDoctor } from '../src/orchestrate/doctor/doctor.js';
 import { runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 

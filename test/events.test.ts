@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventLine } from '../src/core/event-lines.js';
 import { EVENT_KINDS, eventKindOf, isEventKind, LEGACY_EVENT_KINDS } from '../src/core/events.js';
-import { type Db, openStore, type Store, storePath } from '../src/store/db.js';
+import { openStore, type Store, storePath } from '../src/store/db.js';
 import { appendEvent, EventFeed, latestRefusals, listEvents } from '../src/store/events.js';
 import { MIGRATIONS } from '../src/store/schema.js';
 
@@ -35,8 +35,10 @@ function oldStore(rows: Array<[task: string | null, kind: string, data: unknown]
   db.close();
 }
 
-const storedKinds = (db: Db) =>
-  (db.prepare('SELECT kind FROM events ORDER BY id').all() as Array<{ kind: string }>).map((r) => r.kind);
+const storedKinds = (store: Store) =>
+  (store.db.prepare('SELECT kind FROM events ORDER BY id').all() as Array<{ kind: string }>).map(
+    (r) => r.kind,
+  );
 
 describe('the event union', () => {
   it('opens a store with the old kinds and reads every one under its new name', () => {
@@ -48,8 +50,8 @@ describe('the event union', () => {
     store = openStore(dir);
     expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     // The rows themselves are renamed: SQL readers see the new names too.
-    expect(storedKinds(store.db)).toEqual([...old.map((k) => LEGACY_EVENT_KINDS[k]), 'land.handed-back']);
-    const events = listEvents(store.db, { task: 't1' });
+    expect(storedKinds(store)).toEqual([...old.map((k) => LEGACY_EVENT_KINDS[k]), 'land.handed-back']);
+    const events = listEvents(store, { task: 't1' });
     expect(events.map((e) => e.kind)).toEqual([
       'hook.received',
       'status.changed',
@@ -64,9 +66,7 @@ describe('the event union', () => {
     ]);
     expect(events[5].data).toEqual({ reason: 'budget-stopped' });
     // Readers that count by kind see the old rows.
-    expect(listEvents(store.db, { task: 't1', kinds: ['budget.stopped', 'land.handed-back'] })).toHaveLength(
-      2,
-    );
+    expect(listEvents(store, { task: 't1', kinds: ['budget.stopped', 'land.handed-back'] })).toHaveLength(2);
   });
 
   it('keeps the refusals of the latest session across the rename', () => {
@@ -78,7 +78,7 @@ describe('the event union', () => {
       ['t1', 'agent.permission-denied', denial('Bash')],
     ]);
     store = openStore(dir);
-    expect(latestRefusals(store.db, 't1')).toEqual([{ tool: 'Bash', target: null }]);
+    expect(latestRefusals(store, 't1')).toEqual([{ tool: 'Bash', target: null }]);
   });
 
   it('reads an old name an older braid still running writes after the upgrade, and skips unknown kinds', () => {
@@ -86,10 +86,10 @@ describe('the event union', () => {
     const insert = store.db.prepare('INSERT INTO events (at, task, kind, data) VALUES (?, ?, ?, ?)');
     insert.run(1, 't1', 'budget-warning', JSON.stringify({ reason: 'late' }));
     insert.run(2, 't1', 'something.newer', '{}');
-    appendEvent(store.db, 't1', 'budget.warned', { reason: 'now' });
-    const warned = listEvents(store.db, { kinds: ['budget.warned'] });
+    appendEvent(store, 't1', 'budget.warned', { reason: 'now' });
+    const warned = listEvents(store, { kinds: ['budget.warned'] });
     expect(warned.map((e) => e.data.reason)).toEqual(['late', 'now']);
-    expect(listEvents(store.db).map((e) => e.kind)).toEqual(['budget.warned', 'budget.warned']);
+    expect(listEvents(store).map((e) => e.kind)).toEqual(['budget.warned', 'budget.warned']);
   });
 
   it('names every kind <area>.<what>, and maps every old name to one of them', () => {
@@ -105,16 +105,16 @@ describe('the event union', () => {
 
   it('puts events in words for the progress and the dashboards', () => {
     store = openStore(dir);
-    appendEvent(store.db, 't1', 'budget.warned', { reason: 'task used 85 %' });
-    appendEvent(store.db, 't1', 'land.landed', { commit: '0123456789abcdef', mainBefore: 'f00' });
-    appendEvent(store.db, 't1', 'hook.received', { event: 'Stop' });
-    const lines = listEvents(store.db).map(eventLine);
+    appendEvent(store, 't1', 'budget.warned', { reason: 'task used 85 %' });
+    appendEvent(store, 't1', 'land.landed', { commit: '0123456789abcdef', mainBefore: 'f00' });
+    appendEvent(store, 't1', 'hook.received', { event: 'Stop' });
+    const lines = listEvents(store).map(eventLine);
     expect(lines).toEqual(['t1: budget warning: task used 85 %', 't1: landed 0123456789', null]);
   });
 
   it('type-checks kinds and data: a wrong kind or shape does not compile (npm run check)', () => {
     store = openStore(dir);
-    const db = store.db;
+    const db = store;
     const wrong = () => {
       // @ts-expect-error: an old name is no kind of the union
       appendEvent(db, 't1', 'budget-warning', { reason: 'x' });
@@ -130,11 +130,11 @@ describe('the event union', () => {
 describe('the event feed', () => {
   it('hands out each new event once, in order, from where it was made', () => {
     store = openStore(dir);
-    appendEvent(store.db, 't1', 'land.queued', { entry: 1 });
-    const fromNow = new EventFeed(store.db);
-    const fromStart = new EventFeed(store.db, { from: 'start' });
-    appendEvent(store.db, 't1', 'land.rejected', { reason: 'red' });
-    appendEvent(store.db, 't2', 'land.queued', { entry: 2 });
+    appendEvent(store, 't1', 'land.queued', { entry: 1 });
+    const fromNow = new EventFeed(store);
+    const fromStart = new EventFeed(store, { from: 'start' });
+    appendEvent(store, 't1', 'land.rejected', { reason: 'red' });
+    appendEvent(store, 't2', 'land.queued', { entry: 2 });
     expect(fromNow.next().map((e) => e.kind)).toEqual(['land.rejected', 'land.queued']);
     expect(fromNow.next()).toEqual([]);
     expect(fromStart.next({ limit: 2 }).map((e) => e.data)).toEqual([{ entry: 1 }, { reason: 'red' }]);
@@ -143,11 +143,11 @@ describe('the event feed', () => {
 
   it('moves past what a filtered read skipped, never past an event recorded after it', () => {
     store = openStore(dir);
-    const feed = new EventFeed(store.db);
-    appendEvent(store.db, 't1', 'hook.received', { event: 'Stop' });
-    appendEvent(store.db, 't1', 'land.queued', { entry: 1 });
+    const feed = new EventFeed(store);
+    appendEvent(store, 't1', 'hook.received', { event: 'Stop' });
+    appendEvent(store, 't1', 'land.queued', { entry: 1 });
     expect(feed.next({ kinds: ['land.queued'] }).map((e) => e.id)).toEqual([2]);
-    appendEvent(store.db, 't1', 'land.queued', { entry: 2 });
+    appendEvent(store, 't1', 'land.queued', { entry: 2 });
     expect(feed.next().map((e) => e.data)).toEqual([{ entry: 2 }]);
   });
 });

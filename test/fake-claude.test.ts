@@ -51,7 +51,7 @@ function launch(argv: string[], worktree: string, task: string, input?: string) 
 }
 
 const hookEvents = (task: string) =>
-  listEvents(store.db, { task })
+  listEvents(store, { task })
     .filter((e) => e.kind === 'hook.received')
     .map((e) => e.data.event);
 
@@ -115,7 +115,7 @@ describe('fake-claude with braid settings', () => {
       'SessionEnd',
     ]);
     expect(hookEvents('t2')).toEqual([]);
-    const task = getTask(store.db, 't1')!;
+    const task = getTask(store, 't1')!;
     expect(task.status).toBe('exited');
     expect(task.agentSessionId).toBe(result.session_id);
     expect(task.transcriptPath).toBe(
@@ -162,7 +162,7 @@ describe('fake-claude with braid settings', () => {
       'Stop',
       'SessionEnd',
     ]);
-    const statuses = listEvents(store.db, { task: 't1' })
+    const statuses = listEvents(store, { task: 't1' })
       .filter((e) => e.kind === 'status.changed')
       .map((e) => [e.data.to, e.data.detail]);
     expect(statuses).toContainEqual(['waiting', 'permission to use AskUserQuestion']);
@@ -195,7 +195,7 @@ describe('fake-claude with braid settings', () => {
       't1',
     );
     expect(res.code).toBe(0);
-    const task = getTask(store.db, 't1')!;
+    const task = getTask(store, 't1')!;
     const transcript = readFileSync(task.transcriptPath!, 'utf8');
     expect(transcript).toContain('mind the radar');
     expect(transcript).toContain('blocked by hook: no shell today');
@@ -287,8 +287,8 @@ describe.skipIf(!realClaude)('real Claude Code with braid settings (offline)', (
     expect(events[0]).toBe('SessionStart');
     // Hooks run concurrently: StopFailure ("Not logged in") may be recorded after SessionEnd.
     expect(events).toContain('SessionEnd');
-    expect(getTask(store.db, 't1')!.status).toBe('exited');
+    expect(getTask(store, 't1')!.status).toBe('exited');
     expect(hookEvents('t2')).toEqual([]);
-    expect(getTask(store.db, 't1')!.agentSessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(getTask(store, 't1')!.agentSessionId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

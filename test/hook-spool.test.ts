@@ -80,9 +80,9 @@ const KEYS = Object.keys(SESSIONS);
 
 /** What a task's status and event log say, without times and ids. */
 function outcome(name: string) {
-  const t = getTask(store.db, name)!;
+  const t = getTask(store, name)!;
   // What hooks record; an edit recorded straight in also starts a radar rescan, which logs its own events.
-  const events = listEvents(store.db, { task: name })
+  const events = listEvents(store, { task: name })
     .filter((e) => e.kind === 'hook.received' || e.kind === 'status.changed')
     .map((e) => ({ kind: e.kind, data: e.data }));
   return {
@@ -143,7 +143,7 @@ describe('the hook spool', () => {
         .map(([e]) => e)
         .sort(),
     );
-    for (const key of KEYS) expect(getTask(store.db, `s-${key}`)!.status).toBe('starting');
+    for (const key of KEYS) expect(getTask(store, `s-${key}`)!.status).toBe('starting');
 
     const ls = await cliJson<{ tasks: Array<{ name: string; status: string; statusDetail: string | null }> }>(
       repo.dir,
@@ -175,9 +175,9 @@ describe('the hook spool', () => {
     }
     expect(spoolLines()).toHaveLength(1);
     expect((await fire(wt, 't1', 's', ['Stop', {}])).code).toBe(0);
-    const hooks = listEvents(store.db, { task: 't1' }).filter((e) => e.kind === 'hook.received');
+    const hooks = listEvents(store, { task: 't1' }).filter((e) => e.kind === 'hook.received');
     expect(hooks.map((e) => e.data.event)).toEqual(['UserPromptSubmit', 'Stop']);
-    expect(getTask(store.db, 't1')!.status).toBe('idle');
+    expect(getTask(store, 't1')!.status).toBe('idle');
     expect(spoolFiles()).toEqual([]);
   });
 
@@ -189,14 +189,14 @@ describe('the hook spool', () => {
     } finally {
       await locker.release();
     }
-    expect(getTask(store.db, 't1')!.status).toBe('starting');
+    expect(getTask(store, 't1')!.status).toBe('starting');
     const project = await openProject(repo.dir, {});
     try {
       await new Reconciler(project, new EventLog(path.join(repo.parent, 'events.jsonl'))).pass();
     } finally {
       project.close();
     }
-    expect(getTask(store.db, 't1')!.status).toBe('working');
+    expect(getTask(store, 't1')!.status).toBe('working');
     expect(spoolFiles()).toEqual([]);
   });
 
@@ -213,13 +213,13 @@ describe('the hook spool', () => {
 
     for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
     store = openStore(commonDir);
-    insertTask(store.db, {
+    insertTask(store, {
       ...{ name: 't1', branch: 'braid/t1', worktree: wt, base: 'main', agent: 'claude' },
       baseCommit: await repo.git('rev-parse', 'HEAD'),
       status: 'starting',
     });
     expect(drainHookSpool(store, commonDir)).toEqual({ applied: 1, skipped: 0 });
-    expect(getTask(store.db, 't1')!.status).toBe('working');
+    expect(getTask(store, 't1')!.status).toBe('working');
     expect(spoolFiles()).toEqual([]);
   });
 });

@@ -6,8 +6,8 @@ import { findRepo } from '../src/git/repo.js';
 import { receiveHook } from '../src/run/agents/hook-receiver.js';
 import { openStore, type Store, storePath } from '../src/store/db.js';
 import { appendEvent, listEvents } from '../src/store/events.js';
+import { addNote, listNotes } from '../src/store/notes.js';
 import { getTask } from '../src/store/tasks.js';
-import { addNote, listNotes } from '../src/watch/notes/store.js';
 import { CLI, runCli } from './helpers/cli.js';
 import { processState } from './helpers/process.js';
 import { GIT_TEST_ENV, type TempRepo, tempRepo } from './helpers/repo.js';
@@ -99,7 +99,7 @@ describe('braid hook', () => {
       const res = await fire(wt, event, payload, 't1');
       expect(res.code).toBe(0);
       expect(res.stdout).toBe('');
-      const t = getTask(store.db, 't1')!;
+      const t = getTask(store, 't1')!;
       seen.push([t.status, t.statusDetail]);
     }
     expect(seen).toEqual([
@@ -111,11 +111,11 @@ describe('braid hook', () => {
       ['idle', null],
       ['exited', 'prompt_input_exit'],
     ]);
-    const task = getTask(store.db, 't1')!;
+    const task = getTask(store, 't1')!;
     expect(task.statusSource).toBe('hook');
     expect(task.agentSessionId).toBe('sess-1');
     expect(task.transcriptPath).toBe('/t/sess-1.jsonl');
-    const hooks = listEvents(store.db, { task: 't1' }).filter((e) => e.kind === 'hook.received');
+    const hooks = listEvents(store, { task: 't1' }).filter((e) => e.kind === 'hook.received');
     expect(hooks.map((e) => e.data.event)).toEqual(steps.map(([e]) => e));
     expect(hooks[2].data.file).toBe(`${wt}/a.ts`);
     expect(hookErrors()).toBe('');
@@ -128,7 +128,7 @@ describe('braid hook', () => {
     const worktrees: string[] = [];
     for (const n of names) worktrees.push(await addTask(n));
     // A note waiting for every task: its responder reads and writes the store on each hook too.
-    addNote(store.db, 'rebase on main before you finish');
+    addNote(store, 'rebase on main before you finish');
     const runs = [];
     for (let i = 0; i < 10; i++) {
       for (const [k, name] of names.entries()) {
@@ -140,9 +140,9 @@ describe('braid hook', () => {
     // A hook that waited too long for the store spooled its event; braid ls applies the spool.
     expect((await runCli(repo.dir, ['ls', '--json'])).code).toBe(0);
     for (const name of names) {
-      const events = listEvents(store.db, { task: name }).filter((e) => e.kind === 'hook.received');
+      const events = listEvents(store, { task: name }).filter((e) => e.kind === 'hook.received');
       expect(events).toHaveLength(10);
-      expect(getTask(store.db, name)!.status).toBe('working');
+      expect(getTask(store, name)!.status).toBe('working');
     }
     // Each task is told the note once: by one of its hooks, else (all spooled) by its next one.
     const later = [];
@@ -150,7 +150,7 @@ describe('braid hook', () => {
       later.push(await fire(worktrees[k], 'PreToolUse', { tool_name: 'Read', tool_input: {} }, name));
     const told = [...results, ...later].filter((r) => r.stdout.includes('rebase on main before you finish'));
     expect(told).toHaveLength(names.length);
-    const [note] = listNotes(store.db);
+    const [note] = listNotes(store);
     expect(note.deliveredTo.map((d) => `${d.task}:${d.via}`).sort()).toEqual(
       names.map((n) => `${n}:context`),
     );
@@ -159,7 +159,7 @@ describe('braid hook', () => {
 
   it('needs no store after the event went in: a note still reaches the agent when the store is taken then', async () => {
     const wt = await addTask('t1');
-    addNote(store.db, 'the API moved to v2');
+    addNote(store, 'the API moved to v2');
     // The hook stops itself once its store work is done; another process then takes the store.
     const hook = spawnHook(wt, 'PreToolUse', { tool_name: 'Read', tool_input: {} }, 't1', {
       BRAID_PAUSE_AT: 'hook:recorded',
@@ -178,7 +178,7 @@ describe('braid hook', () => {
     // Said on this hook, or (had it been kept back) on the next one.
     const next = await fire(wt, 'PostToolUse', { tool_name: 'Read', tool_input: {} }, 't1');
     expect(result.stdout + next.stdout).toContain('the API moved to v2');
-    expect(listNotes(store.db)[0].deliveredTo.map((d) => d.task)).toEqual(['t1']);
+    expect(listNotes(store)[0].deliveredTo.map((d) => d.task)).toEqual(['t1']);
   });
 
   it('keeps the event when git fails or hangs for the hook: BRAID_REPO names the repository', async () => {
@@ -197,9 +197,9 @@ describe('braid hook', () => {
     const hung = await fire(wt, 'PostToolUse', { tool_name: 'Read', tool_input: {} }, 't1', env);
     expect(hung.code).toBe(0);
     expect((await runCli(repo.dir, ['ls', '--json'])).code).toBe(0);
-    const hooks = listEvents(store.db, { task: 't1' }).filter((e) => e.kind === 'hook.received');
+    const hooks = listEvents(store, { task: 't1' }).filter((e) => e.kind === 'hook.received');
     expect(hooks.map((e) => e.data.event)).toEqual(['UserPromptSubmit', 'PostToolUse']);
-    expect(getTask(store.db, 't1')!.status).toBe('working');
+    expect(getTask(store, 't1')!.status).toBe('working');
   });
 
   it('finds the task from the payload cwd when BRAID_TASK is absent', async () => {
@@ -208,8 +208,8 @@ describe('braid hook', () => {
     mkdirSync(path.join(wt2, 'src'));
     const res = await fire(path.join(wt2, 'src'), 'UserPromptSubmit', { prompt: 'x' }, null);
     expect(res.code).toBe(0);
-    expect(getTask(store.db, 't2')!.status).toBe('working');
-    expect(getTask(store.db, 't1')!.status).toBe('starting');
+    expect(getTask(store, 't2')!.status).toBe('working');
+    expect(getTask(store, 't1')!.status).toBe('starting');
   });
 
   it('exits 0 and logs when the task is unknown', async () => {
@@ -245,8 +245,8 @@ describe('braid hook', () => {
   it('tells a live session once that main moved under it, not about its own landing', async () => {
     const wt = await addTask('t1');
     await addTask('t2');
-    appendEvent(store.db, null, 'main.moved', { branch: 'main', from: 'a', to: 'bbbbbbbbbbbb', task: 't2' });
-    appendEvent(store.db, null, 'main.moved', { branch: 'main', from: 'b', to: 'cccccccccccc', task: 't1' });
+    appendEvent(store, null, 'main.moved', { branch: 'main', from: 'a', to: 'bbbbbbbbbbbb', task: 't2' });
+    appendEvent(store, null, 'main.moved', { branch: 'main', from: 'b', to: 'cccccccccccc', task: 't1' });
     const context = (res: { stdout: string }) =>
       res.stdout ? (JSON.parse(res.stdout).hookSpecificOutput?.additionalContext ?? '') : '';
 

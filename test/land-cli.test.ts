@@ -2,9 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { liveGroupMembers } from '../src/exec/process-group.js';
 import { run } from '../src/exec/run.js';
 import { findRepo } from '../src/git/repo.js';
-import { liveGroupMembers } from '../src/run/runtime/process-group.js';
 import { openStore } from '../src/store/db.js';
 import { insertTask } from '../src/store/tasks.js';
 import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';
@@ -34,7 +34,7 @@ async function setup(files: Record<string, string>, gateExtra = '') {
     await g(dir, 'add', '-A');
     await g(dir, 'commit', '-q', '-m', `${name}: work`);
     const store = openStore(info.commonDir);
-    insertTask(store.db, {
+    insertTask(store, {
       name,
       branch: `braid/${name}`,
       worktree: dir,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { liveGroupMembers } from '../src/exec/process-group.js';
 import { enqueueTasks, processQueue } from '../src/land/land.js';
-import { liveGroupMembers } from '../src/run/runtime/process-group.js';
 import { getTask } from '../src/store/tasks.js';
 import { type LandFixture, landFixture } from './helpers/land.js';
 
@@ -32,7 +32,7 @@ fi`,
     if (!res.ran) throw new Error('queue lock unexpectedly held');
     expect(res.outcomes[0]).toMatchObject({ task: 'hang', state: 'rejected' });
     expect(res.outcomes[0].reason).toMatch(/^the gate timed out after 1 s on the candidate, twice/);
-    expect(getTask(fx.ctx.store.db, 'hang')!.statusDetail).toMatch(/timed out/);
+    expect(getTask(fx.ctx.store, 'hang')!.statusDetail).toMatch(/timed out/);
     expect(await fx.repo.git('rev-parse', 'main')).toBe(before);
     const groups = readFileSync(path.join(fx.repo.parent, 'groups'), 'utf8').trim().split('\n');
     expect(groups).toHaveLength(2); // tried, retried

@@ -59,7 +59,7 @@ printf 'dir=%s\\nPORT=%s\\nAPI_PORT=%s\\nBRAID_TASK=%s\\n' "$(pwd -P)" "$PORT" "
     await g(wt, 'add', '-A');
     await g(wt, 'commit', '-q', '-m', 'feat');
     const store = openStore(info.commonDir);
-    insertTask(store.db, {
+    insertTask(store, {
       name: 'feat',
       branch: 'braid/feat',
       worktree: wt,

@@ -46,7 +46,7 @@ describe('the merge queue', () => {
     // The main checkout followed, clean.
     for (const f of ['a.txt', 'b.txt', 'c.txt']) expect(existsSync(path.join(fx.repo.dir, f))).toBe(true);
     expect(await fx.repo.git('status', '--porcelain')).toBe('');
-    const gamma = getTask(fx.ctx.store.db, 'gamma')!;
+    const gamma = getTask(fx.ctx.store, 'gamma')!;
     expect(gamma.status).toBe('landed');
     expect(gamma.landedCommit).toBe(await fx.repo.git('rev-parse', 'main'));
   });
@@ -62,7 +62,7 @@ describe('the merge queue', () => {
     expect(outcomes[1]).toMatchObject({ task: 'right', state: 'conflict', conflictFiles: ['shared.txt'] });
     expect(outcomes[1].reason).toMatch(/shared\.txt/);
     expect(await fx.repo.git('show', 'main:shared.txt')).toBe('left');
-    expect(getTask(fx.ctx.store.db, 'right')!.status).toBe('conflict');
+    expect(getTask(fx.ctx.store, 'right')!.status).toBe('conflict');
   });
 
   it('rejects a change that breaks the gate and leaves main unchanged', async () => {
@@ -78,7 +78,7 @@ describe('the merge queue', () => {
     // Two runs on the candidate, one on main alone (which passed).
     expect(fx.gateRuns().map((r) => r.passed)).toEqual([false, false, true]);
     expect(readFileSync(outcome.gateLog!, 'utf8')).toMatch(/# exit 1/);
-    expect(getTask(fx.ctx.store.db, 'bad')!.status).toBe('exited');
+    expect(getTask(fx.ctx.store, 'bad')!.status).toBe('exited');
   });
 
   it('says main itself is red instead of blaming the task', async () => {
@@ -103,7 +103,7 @@ describe('the merge queue', () => {
     expect(outcome.state).toBe('landed');
     expect(await fx.repo.git('show', 'main:d.txt')).toBe('uncommitted');
     expect(await fx.repo.git('-C', dir, 'status', '--porcelain')).toBe('');
-    expect(listQueue(fx.ctx.store.db).map((e) => e.state)).toEqual(['landed']);
+    expect(listQueue(fx.ctx.store).map((e) => e.state)).toEqual(['landed']);
   });
 
   it('prepares the pooled gate worktree through the injected callback; its node_modules survive between runs', async () => {
@@ -150,7 +150,7 @@ describe('the merge queue', () => {
     const tree = await fx.repo.git('rev-parse', 'braid/half^{tree}');
     const candidate = await fx.repo.git('commit-tree', tree, '-p', before, '-m', 'Do half');
     await fx.repo.git('update-ref', 'refs/heads/main', candidate, before);
-    updateEntry(fx.ctx.store.db, entry.id, { state: 'gating', candidate, mainBefore: before });
+    updateEntry(fx.ctx.store, entry.id, { state: 'gating', candidate, mainBefore: before });
 
     const res = await processQueue(fx.ctx);
 
@@ -158,6 +158,6 @@ describe('the merge queue', () => {
     expect(await fx.repo.git('rev-parse', 'main')).toBe(candidate);
     expect(existsSync(path.join(fx.repo.dir, 'h.txt'))).toBe(true);
     expect(await fx.repo.git('status', '--porcelain')).toBe('');
-    expect(getTask(fx.ctx.store.db, 'half')!.landedCommit).toBe(candidate);
+    expect(getTask(fx.ctx.store, 'half')!.landedCommit).toBe(candidate);
   });
 });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLiveTerminal, LiveProgress, renderProgress } from '../src/orchestrate/plan/progress.js';
+import type { TaskReport } from '../src/orchestrate/plan/report.js';
 import { runTotals } from '../src/orchestrate/plan/report.js';
-import type { ProgressView, TaskReport } from '../src/orchestrate/plan/runner.js';
+import type { ProgressView } from '../src/orchestrate/plan/runner.js';
 import { requireBuiltCli, runCli } from './helpers/cli.js';
 import { type PlanRepo, planRepo, planYaml, snapshot } from './helpers/plan-run.js';
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnDetached } from '../src/exec/detached.js';
 import { isProcessAlive } from '../src/exec/pid.js';
-import type { RunReport } from '../src/orchestrate/plan/runner.js';
+import type { RunReport } from '../src/orchestrate/plan/report.js';
 import { openOperations } from '../src/store/journal.js';
 import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';
 import { gitEnv, type PlanRepo, planRepo, planYaml, snapshot, storeOf, until } from './helpers/plan-run.js';

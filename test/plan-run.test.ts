@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnDetached } from '../src/exec/detached.js';
 import { isProcessAlive } from '../src/exec/pid.js';
-import type { RunReport } from '../src/orchestrate/plan/runner.js';
+import type { RunReport } from '../src/orchestrate/plan/report.js';
 import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';
 import {
   gitEnv,

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../src/orchestrate/plan/runner.js';
+import type { RunReport } from '../src/orchestrate/plan/report.js';
 import { requireBuiltCli, runCli } from './helpers/cli.js';
 import { type PlanRepo, planRepo, planYaml, snapshot } from './helpers/plan-run.js';
 

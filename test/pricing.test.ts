@@ -6,7 +6,7 @@ import { checkBudget } from '../src/core/budget.js';
 import { isBraidError } from '../src/core/errors.js';
 import { costOf, findPrice, normalizeModel } from '../src/core/pricing.js';
 import { DEFAULT_PRICING } from '../src/core/pricing-table.js';
-import { loadPricing } from '../src/watch/monitor/pricing-file.js';
+import { loadPricing } from '../src/project/pricing.js';
 
 const M = 1_000_000;
 const tokens = (input: number, output = 0, cacheCreation = 0, cacheRead = 0, cacheWrite1h = 0) => ({

@@ -2,16 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { descendantsOf, parseStat, processTree, readProcessTable } from '../src/exec/proc.js';
 import { run } from '../src/exec/run.js';
-import {
-  CpuSampler,
-  clockTicksPerSecond,
-  descendantsOf,
-  parseStat,
-  processTree,
-  readProcessTable,
-  sampleTree,
-} from '../src/watch/monitor/proctree.js';
+import { CpuSampler, clockTicksPerSecond, sampleTree } from '../src/watch/monitor/proctree.js';
 
 // A root node process with three children holding 20 MB each and one child spinning on the CPU.
 const TREE_SCRIPT = `
@@ -111,9 +104,29 @@ describe('process tree resources', () => {
 
 describe('/proc parsing', () => {
   it('reads fields after the last parenthesis of the command name', () => {
-    const fields = ['S', '42', ...Array(9).fill('0'), '7', '5', ...Array(6).fill('0'), '123456', '0', '99'];
+    const fields = [
+      'S',
+      '42',
+      '41',
+      ...Array(8).fill('0'),
+      '7',
+      '5',
+      '3',
+      '4',
+      ...Array(4).fill('0'),
+      '123456',
+      '0',
+    ];
     const info = parseStat(100, `100 (we(ird) name) ${fields.join(' ')}`);
-    expect(info).toEqual({ pid: 100, ppid: 42, startTime: '123456', cpuTicks: 12 });
+    expect(info).toEqual({
+      pid: 100,
+      state: 'S',
+      ppid: 42,
+      pgrp: 41,
+      startTime: '123456',
+      cpuTicks: 12,
+      childCpuTicks: 7,
+    });
     expect(parseStat(1, 'garbage')).toBeNull();
   });
 

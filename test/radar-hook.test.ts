@@ -2,11 +2,11 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openProject, type Project } from '../src/project/project.js';
-import { listEvents } from '../src/store/events.js';
+import { lastEditEventId, listEvents } from '../src/store/events.js';
 import { getLock } from '../src/store/locks.js';
+import { getSnapshot } from '../src/store/radar.js';
 import { insertTask } from '../src/store/tasks.js';
-import { getSnapshot } from '../src/watch/radar/cache.js';
-import { lastEditEventId, rescanRunning } from '../src/watch/radar/rescan.js';
+import { rescanRunning } from '../src/watch/radar/rescan.js';
 import { runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 
@@ -28,7 +28,7 @@ function editLine(file: string, lineNo: number, text: string): void {
 async function addTask(name: string): Promise<string> {
   const dir = path.join(repo.parent, `wt-${name}`);
   await repo.git('worktree', 'add', '-q', '-b', `braid/${name}`, dir, 'main');
-  insertTask(project.store.db, {
+  insertTask(project.store, {
     name,
     branch: `braid/${name}`,
     worktree: dir,
@@ -68,7 +68,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The hook does not wait for its rescan: it is done once the edit was snapshotted and no worker holds the task. */
 async function rescanned(task: string, since: number): Promise<void> {
   for (;;) {
-    const snap = getSnapshot(project.store.db, task);
+    const snap = getSnapshot(project.store, task);
     if (snap && snap.takenAt >= since && !rescanRunning(project.store, task)) return;
     await sleep(20);
   }
@@ -93,7 +93,7 @@ interface RescanRun {
 async function rescansCovering(task: string, edit: number): Promise<RescanRun[]> {
   const deadline = Date.now() + 30_000; // a guard against hanging, not a speed check
   for (;;) {
-    const runs = listEvents(project.store.db, { task })
+    const runs = listEvents(project.store, { task })
       .filter((e) => e.kind === 'radar.rescanned')
       .map((e) => e.data as unknown as RescanRun);
     const done = runs.some((r) => r.coveredEdit >= edit) && !rescanRunning(project.store, task);
@@ -177,7 +177,7 @@ describe('the radar from the agents hooks', () => {
       error: 'Exit code 1',
     });
     await rescanned('a', since);
-    const snap = getSnapshot(project.store.db, 'a');
+    const snap = getSnapshot(project.store, 'a');
     expect((await repo.git('show', `${snap?.commit}:a.txt`)).split('\n')[2]).toBe('<<<<<<< HEAD');
   }, 60_000);
 
@@ -194,7 +194,7 @@ describe('the radar from the agents hooks', () => {
       hooks.push(hook(a, 'a', 'PostToolUse', edit(file)));
     }
     await Promise.all(hooks);
-    const lastEdit = lastEditEventId(project.store.db, 'a');
+    const lastEdit = lastEditEventId(project.store, 'a');
     const runs = await rescansCovering('a', lastEdit);
 
     expect(runs.some((r) => r.coveredEdit >= lastEdit)).toBe(true);
@@ -203,7 +203,7 @@ describe('the radar from the agents hooks', () => {
     for (let i = 1; i < sorted.length; i++)
       expect(sorted[i].startedAt).toBeGreaterThanOrEqual(sorted[i - 1].endedAt);
     // The stored snapshot holds every edit, the last one included.
-    const snap = getSnapshot(project.store.db, 'a');
+    const snap = getSnapshot(project.store, 'a');
     const scanned = await repo.git('show', `${snap?.commit}:a.txt`);
     expect(scanned.split('\n').slice(0, 5)).toEqual([1, 2, 3, 4, 5].map((i) => `edit ${i}`));
     await workersGone(repo.parent);
@@ -225,13 +225,13 @@ describe('the radar from the agents hooks', () => {
     }
     editLine(file, 2, 'second edit');
     await hook(a, 'a', 'PostToolUse', edit(file));
-    const second = lastEditEventId(project.store.db, 'a');
+    const second = lastEditEventId(project.store, 'a');
     process.kill(worker, 'SIGCONT');
     const runs = await rescansCovering('a', second);
 
     // One worker, two scans: the second edit was picked up by the run that was going.
     expect(runs).toEqual([expect.objectContaining({ scans: 2, coveredEdit: second })]);
-    const snap = getSnapshot(project.store.db, 'a');
+    const snap = getSnapshot(project.store, 'a');
     const scanned = await repo.git('show', `${snap?.commit}:a.txt`);
     expect(scanned.split('\n').slice(0, 2)).toEqual(['first edit', 'second edit']);
     await workersGone(repo.parent);

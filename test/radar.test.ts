@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../src/exec/run.js';
 import { enqueueTasks, processQueue } from '../src/land/land.js';
 import { openProject, type Project } from '../src/project/project.js';
+import { listCachedPairs } from '../src/store/radar.js';
 import { insertTask, updateTask } from '../src/store/tasks.js';
-import { listCachedPairs } from '../src/watch/radar/cache.js';
 import { pendingRadarMessages } from '../src/watch/radar/notify.js';
 import { scanRadar } from '../src/watch/radar/scan.js';
 import { cliJson, runCli } from './helpers/cli.js';
@@ -39,7 +39,7 @@ async function addTask(name: string): Promise<string> {
   const dir = path.join(repo.parent, name);
   await repo.git('worktree', 'add', '-q', '-b', `braid/${name}`, dir, 'main');
   const baseCommit = await repo.git('rev-parse', 'main');
-  insertTask(project.store.db, {
+  insertTask(project.store, {
     name,
     branch: `braid/${name}`,
     worktree: dir,
@@ -168,10 +168,10 @@ describe('radar cache and messages', () => {
     expect((await scanRadar(project)).recomputed).toEqual([]);
 
     editLine(path.join(t1, 'a.txt'), 1, 'changed');
-    const before = new Map(listCachedPairs(project.store.db).map((p) => [`${p.a}×${p.b}`, p.computedAt]));
+    const before = new Map(listCachedPairs(project.store).map((p) => [`${p.a}×${p.b}`, p.computedAt]));
     const scoped = await scanRadar(project, { tasks: ['t1'] });
     expect(scoped.recomputed.map((p) => p.join('×')).sort()).toEqual(['t1×@main', 't1×t2', 't1×t3']);
-    const after = new Map(listCachedPairs(project.store.db).map((p) => [`${p.a}×${p.b}`, p.computedAt]));
+    const after = new Map(listCachedPairs(project.store).map((p) => [`${p.a}×${p.b}`, p.computedAt]));
     for (const untouched of ['t2×t3', 't2×@main', 't3×@main'])
       expect(after.get(untouched)).toBe(before.get(untouched));
     const snapsAfter = snapAt() as Array<{ task: string; taken_at: number }>;
@@ -225,7 +225,7 @@ describe('radar and finished tasks', () => {
     editLine(path.join(t1, 'a.txt'), 1, 'one');
     editLine(path.join(t2, 'a.txt'), 1, 'two');
     expect((await scanRadar(project)).pairs).toHaveLength(1);
-    updateTask(project.store.db, 't1', { status: 'landed' });
+    updateTask(project.store, 't1', { status: 'landed' });
     const report = await scanRadar(project);
     expect(report.tasks).toEqual(['t2']);
     expect(report.pairs).toEqual([]);

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/exec/run.js';
-import type { RunReport } from '../src/orchestrate/plan/runner.js';
+import type { RunReport } from '../src/orchestrate/plan/report.js';
 import { requireBuiltCli, runCli } from './helpers/cli.js';
 import { gateProjectDir, gateProjectInstalled, testCounts } from './helpers/gate-projects.js';
 import { bash, say, writeFile } from './helpers/messages-api.js';

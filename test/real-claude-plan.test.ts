@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../src/orchestrate/plan/runner.js';
-import { listFindings } from '../src/watch/radar/cache.js';
+import type { RunReport } from '../src/orchestrate/plan/report.js';
+import { listFindings } from '../src/store/radar.js';
 import { requireBuiltCli, runCli } from './helpers/cli.js';
 import { bash, readFile, type Script, say, writeFile } from './helpers/messages-api.js';
 import { snapshot, storeOf, until } from './helpers/plan-run.js';
@@ -24,7 +24,7 @@ function radarFinding(dir: string, task: string): Promise<unknown> {
     async () => {
       const store = await storeOf(dir);
       try {
-        return listFindings(store.db, task).length > 0;
+        return listFindings(store, task).length > 0;
       } finally {
         store.close();
       }

@@ -53,7 +53,7 @@ async function hookStatus(name: string, status: string): Promise<void> {
 function stored(name: string): Task | null {
   const store = openStore(path.join(repo.dir, '.git'));
   try {
-    return getTask(store.db, name);
+    return getTask(store, name);
   } finally {
     store.close();
   }
@@ -63,7 +63,7 @@ function stored(name: string): Task | null {
 function statusTrail(name: string): string[] {
   const store = openStore(path.join(repo.dir, '.git'));
   try {
-    return listEvents(store.db, { task: name })
+    return listEvents(store, { task: name })
       .filter((e) => e.kind === 'status.changed')
       .map((e) => String(e.data.to));
   } finally {

@@ -40,7 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const name of ['s1', 'h1', 'h2', 'c1']) {
-    const task = getTask(project.store.db, name);
+    const task = getTask(project.store, name);
     if (task) await stopSession(project, task).catch(() => {});
   }
   project?.close?.();
@@ -51,7 +51,7 @@ afterAll(async () => {
 describe('session status refresh', () => {
   it('reads a screen agent as working while its output changes and idle once quiet long enough', async () => {
     await startHeadless('s1', 'quiet');
-    const log = getTask(project.store.db, 's1')?.logPath as string;
+    const log = getTask(project.store, 's1')?.logPath as string;
     await eventually(() => existsSync(log) && readFileSync(log, 'utf8').includes('ready'));
     const t0 = Date.now();
     const first = await refreshTaskStatus(project, 's1', t0);
@@ -60,7 +60,7 @@ describe('session status refresh', () => {
     expect(soon?.status).toBe('working');
     const later = await refreshTaskStatus(project, 's1', t0 + 1500);
     expect([later?.status, later?.statusSource]).toEqual(['idle', 'screen']);
-    const trail = listEvents(project.store.db, { task: 's1' }).filter((e) => e.kind === 'status.changed');
+    const trail = listEvents(project.store, { task: 's1' }).filter((e) => e.kind === 'status.changed');
     expect(trail.map((e) => [e.data.to, e.data.source])).toEqual([
       ['working', 'screen'],
       ['idle', 'screen'],
@@ -70,22 +70,22 @@ describe('session status refresh', () => {
   it('notes a hooks agent that never reported, and records the exit code once stopped', async () => {
     await startHeadless('h1', 'mute');
     // The runner makes the log before it starts the agent.
-    await eventually(() => existsSync(getTask(project.store.db, 'h1')?.logPath as string));
+    await eventually(() => existsSync(getTask(project.store, 'h1')?.logPath as string));
     const fresh = await refreshTaskStatus(project, 'h1');
     expect([fresh?.status, fresh?.statusDetail]).toEqual(['starting', null]);
     const silent = await refreshTaskStatus(project, 'h1', Date.now() + 60_000);
     expect(silent?.status).toBe('starting');
     expect(silent?.statusDetail).toContain('no hook events yet');
-    await stopSession(project, getTask(project.store.db, 'h1') as NonNullable<ReturnType<typeof getTask>>);
-    const ended = getTask(project.store.db, 'h1');
+    await stopSession(project, getTask(project.store, 'h1') as NonNullable<ReturnType<typeof getTask>>);
+    const ended = getTask(project.store, 'h1');
     expect(ended?.status).toBe('failed');
     expect(ended?.statusSource).toBe('process');
   });
 
   it('a headless session stopped right after its start ends, even before its runner could record', async () => {
     await startHeadless('h2', 'mute');
-    await stopSession(project, getTask(project.store.db, 'h2') as NonNullable<ReturnType<typeof getTask>>);
-    expect(getTask(project.store.db, 'h2')?.status).toBe('failed');
+    await stopSession(project, getTask(project.store, 'h2') as NonNullable<ReturnType<typeof getTask>>);
+    expect(getTask(project.store, 'h2')?.status).toBe('failed');
   });
 
   it('says why a headless Claude run failed, from its stream-json result', async () => {

@@ -32,9 +32,9 @@ beforeAll(async () => {
   const project = await openProject(repo.dir);
   try {
     const base = { base: 'main', baseCommit: await repo.git('rev-parse', 'HEAD'), createdAt: 0 };
-    const db = project.store.db;
+    const { store } = project;
     // Worktree paths that no longer exist: their transcripts stay under the encoded path.
-    insertTask(db, {
+    insertTask(store, {
       ...base,
       name: 'alpha',
       branch: 'braid/alpha',
@@ -42,7 +42,7 @@ beforeAll(async () => {
       agent: 'claude',
       runId: 'run-1',
     });
-    insertTask(db, {
+    insertTask(store, {
       ...base,
       name: 'beta',
       branch: 'braid/beta',
@@ -50,8 +50,8 @@ beforeAll(async () => {
       agent: 'claude',
       runId: 'run-1',
     });
-    updateTask(db, 'beta', { transcriptPath: BETA_TRANSCRIPT, status: 'exited' });
-    insertTask(db, {
+    updateTask(store, 'beta', { transcriptPath: BETA_TRANSCRIPT, status: 'exited' });
+    insertTask(store, {
       ...base,
       name: 'gamma',
       branch: 'braid/gamma',
@@ -60,7 +60,7 @@ beforeAll(async () => {
       status: 'working',
       pid: process.pid,
     });
-    insertTask(db, {
+    insertTask(store, {
       ...base,
       name: 'delta',
       branch: 'braid/delta',
@@ -70,7 +70,7 @@ beforeAll(async () => {
       logPath: log,
       updatedAt: DAY,
     });
-    db.prepare('UPDATE tasks SET updated_at = ? WHERE name = ?').run(DAY, 'delta');
+    store.db.prepare('UPDATE tasks SET updated_at = ? WHERE name = ?').run(DAY, 'delta');
   } finally {
     project.close();
   }

@@ -51,15 +51,15 @@ describe("the supervisor's log", () => {
     const p = await openProject(repo.dir, {});
     project = p;
     await cli(['up', '--json']);
-    appendEvent(p.store.db, 't1', 'budget.warned', { reason: 'task used 85 %' });
+    appendEvent(p.store, 't1', 'budget.warned', { reason: 'task used 85 %' });
     await waitLogged(p, { kind: 'budget.warned', task: 't1', line: 't1: budget warning: task used 85 %' });
     // Earlier supervisors' readers know budget lines by this shape.
     await waitLogged(p, { kind: 'budget', message: 't1: budget warning: task used 85 %' });
 
     // Recorded while no supervisor runs: the next one goes on where this one stopped.
     await cli(['down', '--json']);
-    appendEvent(p.store.db, 't1', 'hook.received', { event: 'Stop' });
-    appendEvent(p.store.db, 't1', 'land.rejected', { reason: 'the gate failed' });
+    appendEvent(p.store, 't1', 'hook.received', { event: 'Stop' });
+    appendEvent(p.store, 't1', 'land.rejected', { reason: 'the gate failed' });
     await cli(['up', '--json']);
     const rejected = await waitLogged(p, { kind: 'land.rejected', task: 't1' });
     expect(rejected).toEqual([expect.objectContaining({ line: 't1: not landed: the gate failed' })]);

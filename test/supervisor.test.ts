@@ -6,10 +6,10 @@ import { enqueueTasks } from '../src/land/land.js';
 import { stopSupervisor, supervisorHolder } from '../src/orchestrate/supervisor/control.js';
 import { eventLogPath, type LoggedEvent, readEventLog } from '../src/orchestrate/supervisor/event-log.js';
 import { openProject, type Project } from '../src/project/project.js';
-import { sessionPaths } from '../src/run/session/lifecycle.js';
+import { sessionPaths } from '../src/run/session/reach.js';
+import { listFindings } from '../src/store/radar.js';
 import { latestSamples } from '../src/store/samples.js';
 import { getTask, insertTask, updateTask } from '../src/store/tasks.js';
-import { listFindings } from '../src/watch/radar/cache.js';
 import { requireBuiltCli, runCli } from './helpers/cli.js';
 import { g, type TempRepo, tempRepo } from './helpers/repo.js';
 import { eventually, tmuxServer } from './helpers/tmux.js';
@@ -120,7 +120,7 @@ describe('the supervisor', () => {
     // Usage: the session's process tree, measured by the supervisor and stored for braid ls.
     const sample = await eventually(
       () => {
-        const s = latestSamples(p.store.db).get('t1');
+        const s = latestSamples(p.store).get('t1');
         return s && s.rssBytes !== null && s.rssBytes > 0 ? s : undefined;
       },
       10_000,
@@ -131,7 +131,7 @@ describe('the supervisor', () => {
     // Nobody but the supervisor looks at the task: its status still becomes exited.
     const task = await eventually(
       () => {
-        const t = getTask(p.store.db, 't1');
+        const t = getTask(p.store, 't1');
         return t?.status === 'exited' ? t : undefined;
       },
       15_000,
@@ -165,7 +165,7 @@ describe('the supervisor', () => {
       expect(res.code, res.stderr).toBe(0);
       const task = await eventually(
         () => {
-          const t = getTask(p.store.db, 'w1');
+          const t = getTask(p.store, 'w1');
           return t?.status === 'failed' ? t : undefined;
         },
         15_000,
@@ -191,9 +191,9 @@ describe('the supervisor', () => {
       // The agent is gone before any supervisor runs: the store still says it is live.
       const exitPath = sessionPaths(p, 'w2').exitPath;
       await eventually(() => existsSync(exitPath), 10_000, 'the exit record of w2');
-      expect(getTask(p.store.db, 'w2')?.status).not.toBe('failed');
+      expect(getTask(p.store, 'w2')?.status).not.toBe('failed');
       await up(env);
-      await eventually(() => getTask(p.store.db, 'w2')?.status === 'failed', 10_000, 'w2 to be failed');
+      await eventually(() => getTask(p.store, 'w2')?.status === 'failed', 10_000, 'w2 to be failed');
       await stopSupervisor(p, 2000);
       expect(events(p)).toContainEqual(
         expect.objectContaining({ kind: 'status', task: 'w2', to: 'failed', source: 'process' }),
@@ -225,7 +225,7 @@ describe('the supervisor', () => {
       expect(res.code, res.stderr).toBe(0);
       const working = await eventually(
         () => {
-          const t = getTask(p.store.db, 's1');
+          const t = getTask(p.store, 's1');
           return t?.status === 'working' ? t : undefined;
         },
         10_000,
@@ -235,7 +235,7 @@ describe('the supervisor', () => {
       // Ticks end ~2.4 s after the start; quiet for 0.6 s is idle, read on one of the next passes.
       const idle = await eventually(
         () => {
-          const t = getTask(p.store.db, 's1');
+          const t = getTask(p.store, 's1');
           return t?.status === 'idle' ? t : undefined;
         },
         5_000,
@@ -259,10 +259,10 @@ describe('the supervisor', () => {
       });
       expect(res.code, res.stderr).toBe(0);
       // What a SessionEnd hook does while the agent's process is still winding down.
-      updateTask(p.store.db, 'h1', { status: 'exited', statusSource: 'hook', statusDetail: null });
+      updateTask(p.store, 'h1', { status: 'exited', statusSource: 'hook', statusDetail: null });
       const task = await eventually(
         () => {
-          const t = getTask(p.store.db, 'h1');
+          const t = getTask(p.store, 'h1');
           return t && t.exitCode !== null ? t : undefined;
         },
         30_000,
@@ -284,7 +284,7 @@ describe('the supervisor', () => {
     writeFileSync(path.join(dir, 'feature.txt'), 'new\n');
     await g(dir, 'add', '-A');
     await g(dir, 'commit', '-q', '-m', 'feature: work');
-    insertTask(p.store.db, {
+    insertTask(p.store, {
       name: 'feature',
       branch: 'braid/feature',
       worktree: dir,
@@ -298,7 +298,7 @@ describe('the supervisor', () => {
     const started = await up({ ...FAST, BRAID_SUPERVISOR_GRACE_MS: '500' });
     const landed = await eventually(
       () => {
-        const t = getTask(p.store.db, 'feature');
+        const t = getTask(p.store, 'feature');
         return t?.status === 'landed' ? t : undefined;
       },
       20_000,
@@ -333,7 +333,7 @@ describe('the supervisor', () => {
     }
     try {
       const found = await eventually(
-        () => listFindings(p.store.db).find((f) => f.kind === 'textual'),
+        () => listFindings(p.store).find((f) => f.kind === 'textual'),
         20_000,
         'a textual finding between left and right',
       );

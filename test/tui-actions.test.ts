@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isProcessAlive } from '../src/exec/pid.js';
 import type { Project } from '../src/project/project.js';
-import { handleOf } from '../src/run/session/lifecycle.js';
+import { handleOf } from '../src/run/session/reach.js';
 import { getTask } from '../src/store/tasks.js';
 import { runCli } from './helpers/cli.js';
 import { projectFor } from './helpers/project.js';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   expect(echo.code, echo.stderr).toBe(0);
   const done = await runCli(repo.dir, ['new', 'finished', '--no-start', '-p', 'unused'], { env });
   expect(done.code, done.stderr).toBe(0);
-  const worktree = getTask(project.store.db, 'finished')!.worktree;
+  const worktree = getTask(project.store, 'finished')!.worktree;
   await g(worktree, 'rm', '-q', 'a.txt');
   await g(worktree, 'commit', '-q', '-m', 'finished: drop a.txt');
 }, 60_000);
@@ -43,7 +43,7 @@ afterAll(async () => {
 
 const dashboard = (initialSelected: string | null = null) => openDashboard(project, initialSelected);
 
-const pane = (task: string) => handleOf(getTask(project.store.db, task)!)!.target!;
+const pane = (task: string) => handleOf(getTask(project.store, task)!)!.target!;
 
 describe('braid ui keys acting on real sessions', () => {
   it('s and a line of text: the text arrives in the task’s tmux pane', async () => {
@@ -67,7 +67,7 @@ describe('braid ui keys acting on real sessions', () => {
 
   it('x stops the session: its pane process is gone and the task has ended', async () => {
     const target = pane('echoer');
-    const pid = handleOf(getTask(project.store.db, 'echoer')!)!.pid!;
+    const pid = handleOf(getTask(project.store, 'echoer')!)!.pid!;
     const { ui, shows, frame } = dashboard('echoer');
     try {
       await shows('echoer');
@@ -79,7 +79,7 @@ describe('braid ui keys acting on real sessions', () => {
       // Ended, even while tmux 3.3 has not reaped it yet (a zombie answers kill 0).
       expect(isProcessAlive(pid)).toBe(false);
       await eventually(
-        () => ['exited', 'failed'].includes(getTask(project.store.db, 'echoer')!.status),
+        () => ['exited', 'failed'].includes(getTask(project.store, 'echoer')!.status),
         15_000,
         'echoer ended',
       );
@@ -102,7 +102,7 @@ describe('braid ui keys acting on real sessions', () => {
       await shows('landed finished');
       expect(await repo.git('rev-parse', 'main')).not.toBe(before);
       expect(await repo.git('ls-tree', '--name-only', 'main')).not.toContain('a.txt');
-      expect(getTask(project.store.db, 'finished')?.landedCommit).toBe(await repo.git('rev-parse', 'main'));
+      expect(getTask(project.store, 'finished')?.landedCommit).toBe(await repo.git('rev-parse', 'main'));
     } finally {
       ui.unmount();
     }

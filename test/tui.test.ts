@@ -41,7 +41,7 @@ describe('braid ui over a real project', () => {
       expect(row).toMatch(/clean\s+idle/);
       expect(frame()).toContain('TASK');
       expect(frame()).toContain('queue: empty');
-      updateTask(project.store.db, 'other', { status: 'waiting', statusDetail: 'permission for Bash' });
+      updateTask(project.store, 'other', { status: 'waiting', statusDetail: 'permission for Bash' });
       await shows('waiting (permission for Bash)');
     } finally {
       ui.unmount();
@@ -49,7 +49,7 @@ describe('braid ui over a real project', () => {
   });
 
   it('r then y removes a clean task, worktree and all', async () => {
-    const worktree = getTask(project.store.db, 'clean')!.worktree;
+    const worktree = getTask(project.store, 'clean')!.worktree;
     const { ui, frame, shows } = dashboard('clean');
     try {
       await shows('clean');
@@ -58,7 +58,7 @@ describe('braid ui over a real project', () => {
       ui.stdin.write('y');
       await shows('removed clean');
       expect(existsSync(worktree)).toBe(false);
-      expect(getTask(project.store.db, 'clean')).toBeNull();
+      expect(getTask(project.store, 'clean')).toBeNull();
       await eventually(
         () =>
           !frame()
@@ -73,7 +73,7 @@ describe('braid ui over a real project', () => {
   });
 
   it('refuses to remove a task with unlanded work, and says why', async () => {
-    const worktree = getTask(project.store.db, 'dirty')!.worktree;
+    const worktree = getTask(project.store, 'dirty')!.worktree;
     writeFileSync(path.join(worktree, 'new.txt'), 'work in progress\n');
     const { ui, shows } = dashboard('dirty');
     try {
@@ -84,7 +84,7 @@ describe('braid ui over a real project', () => {
       await shows('has work that is not on main');
       await shows('--force');
       expect(existsSync(path.join(worktree, 'new.txt'))).toBe(true);
-      expect(getTask(project.store.db, 'dirty')).not.toBeNull();
+      expect(getTask(project.store, 'dirty')).not.toBeNull();
     } finally {
       ui.unmount();
     }
@@ -134,11 +134,7 @@ describe('braid ui in real tmux', () => {
       await eventually(() => ui.lastFrame()?.includes('prompt for fresh'), 5_000, 'prompt prompt');
       ui.stdin.write('echo made > out.txt');
       ui.stdin.write('\r');
-      const task = await eventually(
-        () => getTask(shellProject.store.db, 'fresh') ?? false,
-        15_000,
-        'task row',
-      );
+      const task = await eventually(() => getTask(shellProject.store, 'fresh') ?? false, 15_000, 'task row');
       const out = path.join(task.worktree, 'out.txt');
       await eventually(
         () => existsSync(out) && readFileSync(out, 'utf8') === 'made\n',

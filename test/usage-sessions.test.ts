@@ -40,7 +40,7 @@ async function lsWhenEnded(dir: string, env: NodeJS.ProcessEnv): Promise<Usage> 
 function exits(dir: string, name: string): number {
   const store = storeOf(dir);
   try {
-    return listEvents(store.db, { task: name }).filter(
+    return listEvents(store, { task: name }).filter(
       (e) => e.kind === 'hook.received' && e.data.event === 'SessionEnd',
     ).length;
   } finally {
@@ -72,7 +72,7 @@ describe('usage of a task with more than one agent session', () => {
     await eventually(() => exits(r.dir, 'twice') === 2, 20_000, 'second session exited');
 
     const store = storeOf(r.dir);
-    const task = getTask(store.db, 'twice');
+    const task = getTask(store, 'twice');
     store.close();
     // Two sessions, two transcripts, both still on disk and both remembered.
     expect(task?.transcriptPaths).toHaveLength(2);
@@ -110,8 +110,8 @@ describe('usage of a task with more than one agent session', () => {
     old.close();
     const store = storeOf(r.dir);
     try {
-      expect(getTask(store.db, 'known')?.transcriptPaths).toEqual(['/cfg/projects/p/s1.jsonl']);
-      expect(getTask(store.db, 'unknown')?.transcriptPaths).toEqual([]);
+      expect(getTask(store, 'known')?.transcriptPaths).toEqual(['/cfg/projects/p/s1.jsonl']);
+      expect(getTask(store, 'unknown')?.transcriptPaths).toEqual([]);
     } finally {
       store.close();
     }

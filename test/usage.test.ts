@@ -12,9 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PRICING } from '../src/core/pricing-table.js';
+import { parseCodexJsonLog, parseStreamJsonLog } from '../src/core/stream-json.js';
 import type { Task } from '../src/core/task.js';
 import { parseUsageLine, totalsByDay, totalsOf, UsageLedger } from '../src/core/usage.js';
-import { parseCodexJsonLog, parseStreamJsonLog } from '../src/watch/monitor/stream-json.js';
 import {
   encodeProjectDir,
   jsonlFilesUnder,

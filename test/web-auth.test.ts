@@ -55,7 +55,7 @@ beforeAll(async () => {
   repo = await tempRepo();
   project = await projectFor(repo.dir);
   const head = await repo.git('rev-parse', 'HEAD');
-  insertTask(project.store.db, {
+  insertTask(project.store, {
     name: 'alpha',
     branch: 'braid/alpha',
     worktree: `${repo.parent}/missing-alpha`,

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isProcessAlive } from '../src/exec/pid.js';
 import { provisionTask } from '../src/isolate/workspace/provision.js';
 import type { Project } from '../src/project/project.js';
-import { handleOf, startSession } from '../src/run/session/lifecycle.js';
+import { startSession } from '../src/run/session/lifecycle.js';
+import { handleOf } from '../src/run/session/reach.js';
 import { appendEvent } from '../src/store/events.js';
 import { saveSamples } from '../src/store/samples.js';
 import { getTask } from '../src/store/tasks.js';
@@ -75,7 +76,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   for (const name of ['gamma', 'epsilon']) {
-    const task = project && getTask(project.store.db, name);
+    const task = project && getTask(project.store, name);
     const pid = task ? handleOf(task)?.pid : null;
     if (!pid || !isProcessAlive(pid)) continue;
     try {
@@ -162,7 +163,7 @@ describe('web dashboard in Chromium', () => {
 
     await row('epsilon').locator('td.name a').click();
     await page.locator('#log', { hasText: 'epsilon is at work' }).waitFor();
-    expect(await page.locator('#log-path').textContent()).toBe(getTask(project.store.db, 'epsilon')?.logPath);
+    expect(await page.locator('#log-path').textContent()).toBe(getTask(project.store, 'epsilon')?.logPath);
     await page.locator('#detail a[href="#"]').click();
     await row('delta').waitFor();
   });
@@ -182,7 +183,7 @@ describe('web dashboard in Chromium', () => {
         tokens: tokens(n),
         costUsd: n / 1e4,
       };
-      saveSamples(project.store.db, [sample]);
+      saveSamples(project.store, [sample]);
     }
     const snap = await (await page.request.get(`http://127.0.0.1:${server.port}/api/snapshot`)).json();
     const beta = snap.series.find((s: { task: string }) => s.task === 'beta');
@@ -198,7 +199,7 @@ describe('web dashboard in Chromium', () => {
 
   it('opens a task page with its diff against the base, uncommitted and untracked included', async () => {
     // A refusal its agent met (as `braid hook` or the end of a headless run records it).
-    appendEvent(project.store.db, 'beta', 'agent.permission-denied', {
+    appendEvent(project.store, 'beta', 'agent.permission-denied', {
       denials: [{ tool: 'Bash', target: 'git push origin main' }],
     });
     await row('beta').locator('td.name a').click();
@@ -219,7 +220,7 @@ describe('web dashboard in Chromium', () => {
 
   it('does nothing when the confirmation is dismissed: no request, main and every task as they were', async () => {
     const main = await repo.git('rev-parse', 'main');
-    const gammaPid = handleOf(getTask(project.store.db, 'gamma')!)?.pid ?? null;
+    const gammaPid = handleOf(getTask(project.store, 'gamma')!)?.pid ?? null;
     const posts: string[] = [];
     const onRequest = (r: import('playwright-core').Request) => {
       if (r.method() === 'POST') posts.push(r.url());
@@ -244,7 +245,7 @@ describe('web dashboard in Chromium', () => {
     ]);
     expect(posts).toEqual([]);
     expect(await repo.git('rev-parse', 'main')).toBe(main);
-    expect(existsSync(getTask(project.store.db, 'alpha')?.worktree ?? '')).toBe(true);
+    expect(existsSync(getTask(project.store, 'alpha')?.worktree ?? '')).toBe(true);
     expect(gammaPid !== null && isProcessAlive(gammaPid)).toBe(true);
     expect(await page.locator('#land').isHidden()).toBe(true);
   });
@@ -263,7 +264,7 @@ describe('web dashboard in Chromium', () => {
   });
 
   it('stops a running agent after confirmation: its process is gone', async () => {
-    const pid = handleOf(getTask(project.store.db, 'gamma')!)?.pid ?? null;
+    const pid = handleOf(getTask(project.store, 'gamma')!)?.pid ?? null;
     expect(pid !== null && isProcessAlive(pid)).toBe(true);
     await row('gamma').locator('button[data-action="stop"]').click();
     await row('gamma')
@@ -276,15 +277,15 @@ describe('web dashboard in Chromium', () => {
   });
 
   it('removes a clean task after confirmation and refuses one with unlanded work', async () => {
-    const gamma = getTask(project.store.db, 'gamma');
+    const gamma = getTask(project.store, 'gamma');
     await row('gamma').locator('button[data-action="rm"]').click();
     await row('gamma').waitFor({ state: 'detached' });
-    expect(getTask(project.store.db, 'gamma')).toBeNull();
+    expect(getTask(project.store, 'gamma')).toBeNull();
     expect(existsSync(gamma?.worktree ?? '')).toBe(false);
 
     await row('beta').locator('button[data-action="rm"]').click();
     await page.locator('#error', { hasText: 'not on main' }).waitFor();
-    expect(getTask(project.store.db, 'beta')).not.toBeNull();
+    expect(getTask(project.store, 'beta')).not.toBeNull();
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-rm-refused.png'), fullPage: true });
   });
 });

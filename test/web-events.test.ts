@@ -62,12 +62,12 @@ function readStream(port: number, token: string, done: (named: Array<[string, st
 
 describe('the web feed', () => {
   it('pushes the union events recorded after the page connected, typed, beside the snapshots', async () => {
-    appendEvent(project.store.db, 'alpha', 'land.queued', { entry: 1 });
+    appendEvent(project.store, 'alpha', 'land.queued', { entry: 1 });
     let recorded = false;
     const named = await readStream(server.port, server.token, (blocks) => {
       // The first snapshot says the page is connected: what is recorded from then on is pushed.
       if (!recorded && blocks.some(([n]) => n === 'snapshot')) {
-        appendEvent(project.store.db, 'alpha', 'land.landed', { commit: 'abc', mainBefore: 'def' });
+        appendEvent(project.store, 'alpha', 'land.landed', { commit: 'abc', mainBefore: 'def' });
         recorded = true;
       }
       return blocks.some(([n, d]) => n === 'events' && d.includes('land.landed'));

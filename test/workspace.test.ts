@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { taskPorts } from '../src/isolate/workspace/ports.js';
 import { provisionTask } from '../src/isolate/workspace/provision.js';
 import { removeTask } from '../src/isolate/workspace/remove.js';
 import type { Project } from '../src/project/project.js';
+import { taskPorts } from '../src/store/ports.js';
 import { getTask, listTasks } from '../src/store/tasks.js';
 import { projectFor } from './helpers/project.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
@@ -63,9 +63,9 @@ describe('provisionTask', () => {
     symlinkSync(outside, path.join(repo.dir, '.env'));
     project = await projectFor(repo.dir, 'include: [".env"]\n');
     await expect(provisionTask(project, { name: 'esc' })).rejects.toMatchObject({ code: 'E_PATH_ESCAPE' });
-    expect(getTask(project.store.db, 'esc')?.status).toBe('failed');
+    expect(getTask(project.store, 'esc')?.status).toBe('failed');
     await removeTask(project, 'esc', { force: true });
-    expect(getTask(project.store.db, 'esc')).toBeNull();
+    expect(getTask(project.store, 'esc')).toBeNull();
   });
 
   it('a failing setup leaves the task failed with its log, and rm still works', async () => {
@@ -74,7 +74,7 @@ describe('provisionTask', () => {
     await expect(provisionTask(project, { name: 'bad-setup' })).rejects.toMatchObject({
       code: 'E_SETUP_FAILED',
     });
-    const task = getTask(project.store.db, 'bad-setup');
+    const task = getTask(project.store, 'bad-setup');
     expect(task?.status).toBe('failed');
     expect(readFileSync(task?.logPath as string, 'utf8')).toContain('installing');
     await removeTask(project, 'bad-setup');
@@ -112,7 +112,7 @@ describe('removeTask', () => {
 
     const res = await removeTask(project, 'work', { force: true });
     expect(existsSync(task.worktree)).toBe(false);
-    expect(listTasks(project.store.db)).toEqual([]);
+    expect(listTasks(project.store)).toEqual([]);
     expect(await repo.git('branch', '--list', 'braid/work')).toBe('');
     expect(await repo.git('show', `${res.backupRef}:a.txt`)).toBe('edited');
     expect(await repo.git('show', `${res.backupRef}:new.txt`)).toBe('new');

@@ -6,13 +6,12 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
 import { run } from '../exec/run.js';
 import { git } from '../git/git.js';
 import { BRAID_IDENTITY } from '../git/snapshot.js';
 import { openProject } from '../project/project.js';
 import { drainHookSpool } from '../run/agents/hook-spool.js';
-import { storePath } from '../store/db.js';
+import { holdStoreExclusively } from '../store/db.js';
 import { insertTask } from '../store/tasks.js';
 import { stats } from './radar.js';
 
@@ -57,20 +56,18 @@ export async function benchHookSpool(iterations = 20): Promise<HookSpoolBench> {
     const project = await openProject(dir);
     try {
       const base = await git(['rev-parse', 'main'], { cwd: dir });
-      insertTask(project.store.db, {
+      insertTask(project.store, {
         ...{ name: 't0', branch: 'braid/t0', worktree: wt, base: 'main', baseCommit: base, agent: 'shell' },
         status: 'working',
       });
       const free: number[] = [];
       for (let i = 0; i < iterations; i++) free.push(await timeHook(wt, i));
-      const locker = new Database(storePath(project.repo.commonDir));
       const locked: number[] = [];
+      const release = holdStoreExclusively(project.repo.commonDir);
       try {
-        locker.exec('BEGIN EXCLUSIVE');
         for (let i = 0; i < iterations; i++) locked.push(await timeHook(wt, i));
       } finally {
-        locker.exec('ROLLBACK');
-        locker.close();
+        release();
       }
       const start = performance.now();
       const { applied } = drainHookSpool(project.store, project.repo.commonDir);

@@ -11,8 +11,9 @@ import { git } from '../git/git.js';
 import { BRAID_IDENTITY } from '../git/snapshot.js';
 import { openProject } from '../project/project.js';
 import type { Store } from '../store/db.js';
+import { lastCoveredEdit, lastEditEventId } from '../store/events.js';
 import { insertTask } from '../store/tasks.js';
-import { lastEditEventId, rescanRunning } from '../watch/radar/rescan.js';
+import { rescanRunning } from '../watch/radar/rescan.js';
 import { scanRadar } from '../watch/radar/scan.js';
 
 const FILES = 2000;
@@ -94,11 +95,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls the store until a finished rescan of `task` covers edit event `edit`; resolves when it did. */
 async function rescanStored(store: Store, task: string, edit: number): Promise<void> {
-  const covered = store.db.prepare(
-    `SELECT 1 FROM events WHERE task = ? AND kind = 'radar.rescanned' AND json_extract(data, '$.coveredEdit') >= ?`,
-  );
   const deadline = Date.now() + 60_000;
-  while (!covered.get(task, edit) || rescanRunning(store, task)) {
+  while (lastCoveredEdit(store, task) < edit || rescanRunning(store, task)) {
     if (Date.now() > deadline) throw new Error(`no rescan of ${task} covered edit ${edit} within 60 s`);
     await sleep(2);
   }
@@ -120,7 +118,7 @@ export async function benchRadar(iterations = 20): Promise<RadarBench> {
         const name = `t${t}`;
         const wt = path.join(parent, name);
         await git(['worktree', 'add', '-q', '-b', `braid/${name}`, wt, 'main'], { cwd: dir });
-        insertTask(project.store.db, {
+        insertTask(project.store, {
           ...{ name, branch: `braid/${name}`, worktree: wt, base: 'main', baseCommit: base, agent: 'shell' },
           status: 'working',
         });
@@ -149,7 +147,7 @@ export async function benchRadar(iterations = 20): Promise<RadarBench> {
         const before = await git(['rev-parse', 'refs/braid/radar/t0'], { cwd: dir });
         const start = performance.now();
         hookTimes.push(await timeHook(wt, 't0', 'PostToolUse', 'Edit', hot));
-        await rescanStored(project.store, 't0', lastEditEventId(project.store.db, 't0'));
+        await rescanStored(project.store, 't0', lastEditEventId(project.store, 't0'));
         storedTimes.push(performance.now() - start);
         // A rescan that did not happen would flatter the figure: the snapshot must have moved.
         if ((await git(['rev-parse', 'refs/braid/radar/t0'], { cwd: dir })) === before)

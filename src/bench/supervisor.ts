@@ -4,18 +4,19 @@
  * The mix is what users run: half Claude Code (fake-claude, status from hooks and its status file,
  * transcripts to read), half custom agents read from the screen (a tmux capture every pass).
  */
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readStat, rssBytesOf } from '../exec/proc.js';
 import { run } from '../exec/run.js';
 import { git } from '../git/git.js';
 import { BRAID_IDENTITY } from '../git/snapshot.js';
 import { startSupervisor, stopSupervisor, supervisorStatus } from '../orchestrate/supervisor/control.js';
 import { openProject } from '../project/project.js';
-import { braidCommand, handleOf } from '../run/session/lifecycle.js';
+import { braidCommand } from '../run/session/lifecycle.js';
+import { handleOf } from '../run/session/reach.js';
 import { listTasks } from '../store/tasks.js';
-import { rssBytesOf } from '../watch/monitor/proctree.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FAKE_CLAUDE = path.join(ROOT, 'test/fixtures/fake-claude');
@@ -39,9 +40,9 @@ export interface SupervisorBench {
 
 /** utime + stime + cutime + cstime of a process, in clock ticks (children count once reaped). */
 function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  const stat = readStat(pid);
+  if (!stat) throw new Error(`process ${pid} is gone`);
+  return stat.cpuTicks + stat.childCpuTicks;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -125,7 +126,7 @@ export async function benchSupervisor(sessions = 10, windowSeconds = 20): Promis
       rssMbMean: mb(rss.reduce((a, b) => a + b, 0) / rss.length),
       cpuPercent: Math.round(cpuPercent * 100) / 100,
       loops,
-      statuses: listTasks(project.store.db).reduce<Record<string, number>>((acc, t) => {
+      statuses: listTasks(project.store).reduce<Record<string, number>>((acc, t) => {
         acc[t.status] = (acc[t.status] ?? 0) + 1;
         return acc;
       }, {}),
@@ -133,7 +134,7 @@ export async function benchSupervisor(sessions = 10, windowSeconds = 20): Promis
   } finally {
     await stopSupervisor(project, 5000).catch(() => {});
     // Closing tmux only hangs up the pane's recorder shell (it traps HUP): end each session's group.
-    for (const t of listTasks(project.store.db)) {
+    for (const t of listTasks(project.store)) {
       const pid = handleOf(t)?.pid;
       try {
         if (pid) process.kill(-pid, 'SIGKILL');

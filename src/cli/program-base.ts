@@ -16,16 +16,3 @@ export function withCommands(program: Command, commands: ReadonlyArray<(program:
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
-
-/**
- * The program for these arguments. `braid hook` runs on every tool use of every agent, so it
- * loads its own command module only, not the whole CLI (see docs/benchmarks.md).
- */
-export async function programFor(argv: readonly string[]): Promise<Command> {
-  if (argv[2] === 'hook') {
-    const { registerHook } = await import('./commands/hook.js');
-    return withCommands(baseProgram(), [registerHook]);
-  }
-  const { buildProgram } = await import('./program.js');
-  return buildProgram();
-}

@@ -14,7 +14,7 @@ export interface Spent {
   runSpentUsd?: number | null;
 }
 
-export type BudgetLevel = 'ok' | 'warn' | 'exceeded';
+type BudgetLevel = 'ok' | 'warn' | 'exceeded';
 
 export interface BudgetCheck {
   level: BudgetLevel;
@@ -24,9 +24,9 @@ export interface BudgetCheck {
   ratio: number | null;
 }
 
-export const WARN_RATIO = 0.8;
+const WARN_RATIO = 0.8;
 /** How far past its dollar limit an agent that enforces the limit itself may go before braid stops it. */
-export const AGENT_GRACE_RATIO = 1.25;
+const AGENT_GRACE_RATIO = 1.25;
 
 const RANK: Record<BudgetLevel, number> = { ok: 0, warn: 1, exceeded: 2 };
 

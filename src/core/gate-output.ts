@@ -1,5 +1,5 @@
 /** How many of the gate's last output lines a rejection quotes. */
-export const QUOTED_LINES = 15;
+const QUOTED_LINES = 15;
 /** Longer quoted lines are cut: a minified stack frame must not drown the message. */
 const MAX_LINE = 200;
 

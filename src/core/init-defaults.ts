@@ -19,7 +19,7 @@ export interface ProjectFacts {
 
 export const MIGRATION_DIRS = ['db/migrations', 'migrations', 'prisma/migrations'];
 
-export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
+type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
 
 const LOCKFILES: Array<[string, PackageManager]> = [
   ['pnpm-lock.yaml', 'pnpm'],
@@ -48,7 +48,7 @@ const RUN_TEST: Record<PackageManager, string> = {
 const NPM_DEFAULT_TEST = /no test specified/;
 
 /** The lockfile decides; package.json's packageManager breaks ties between several lockfiles. */
-export function packageManagerOf(facts: ProjectFacts): PackageManager | null {
+function packageManagerOf(facts: ProjectFacts): PackageManager | null {
   const found = LOCKFILES.filter(([f]) => facts.lockfiles.includes(f)).map(([, pm]) => pm);
   if (found.length === 0) return null;
   const declared = facts.packageManagerField?.split('@')[0] as PackageManager | undefined;
@@ -107,7 +107,7 @@ export function renderConfigYaml(entries: InitEntry[]): string {
 }
 
 /** The permission policy braid applies unless told otherwise, as a comment the user can turn into keys. */
-export function permissionsComment(entries: InitEntry[]): string {
+function permissionsComment(entries: InitEntry[]): string {
   const value = (key: string) => entries.find((e) => e.key === key)?.value;
   const gate = value('gate');
   const setup = value('setup');

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { BraidError } from './errors.js';
 
-export const MAX_TASK_NAME = 40;
+const MAX_TASK_NAME = 40;
 const NAME_RULE =
   'a task name is 1–40 characters of lowercase letters, digits, "-" and "_", starting with a letter or digit, not ending in "-", with no "--"';
 

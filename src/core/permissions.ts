@@ -13,10 +13,10 @@ export const CLAUDE_PERMISSION_MODES = [
   'bypassPermissions',
   'dontAsk',
 ] as const;
-export type ClaudePermissionMode = (typeof CLAUDE_PERMISSION_MODES)[number];
+type ClaudePermissionMode = (typeof CLAUDE_PERMISSION_MODES)[number];
 
 /** The agent's own settings in braid.yaml (`agents.<name>`) that shape its permissions. */
-export interface PermissionSettings {
+interface PermissionSettings {
   permission_mode?: ClaudePermissionMode;
   allowed_tools?: string[];
 }

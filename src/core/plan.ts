@@ -16,7 +16,7 @@ const planTaskSchema = z
   })
   .strict();
 
-export const planSchema = z
+const planSchema = z
   .object({
     tasks: z.array(planTaskSchema).min(1),
     max_parallel: z.number().int().min(1).max(64).optional(),
@@ -29,7 +29,7 @@ export type Plan = z.infer<typeof planSchema>;
 export type PlanTask = Plan['tasks'][number];
 
 /** Finds one dependency cycle (as a list of names, first repeated at the end), or null. */
-export function findCycle(tasks: Pick<PlanTask, 'name' | 'needs'>[]): string[] | null {
+function findCycle(tasks: Pick<PlanTask, 'name' | 'needs'>[]): string[] | null {
   const needs = new Map<string, string[]>();
   // Duplicated names are reported on their own; their needs still count towards cycles.
   for (const t of tasks) needs.set(t.name, [...(needs.get(t.name) ?? []), ...t.needs]);

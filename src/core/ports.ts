@@ -7,7 +7,7 @@ export interface PortPlan {
 }
 
 /** Start ports of every whole block that fits in the range, in order. */
-export function blockStarts(plan: PortPlan): number[] {
+function blockStarts(plan: PortPlan): number[] {
   const starts: number[] = [];
   for (let p = plan.range[0]; p + plan.block - 1 <= plan.range[1]; p += plan.block) starts.push(p);
   return starts;

@@ -59,3 +59,8 @@ export const DEFAULT_PRICING: PricingTable = {
     ['claude-haiku-3'],
   ),
 };
+
+/** The shipped table with overrides on top (an override replaces the whole entry of its model). */
+export function mergePricing(...tables: PricingTable[]): PricingTable {
+  return Object.assign({}, DEFAULT_PRICING, ...tables);
+}

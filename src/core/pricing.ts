@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { BraidError } from './errors.js';
-import { DEFAULT_PRICING } from './pricing-table.js';
 import type { TokenCounts } from './task.js';
 
 /** USD per million tokens. */
@@ -124,9 +123,4 @@ export function parsePricingOverride(raw: unknown, source: string): PricingTable
     };
   }
   return table;
-}
-
-/** The shipped table with overrides on top (an override replaces the whole entry of its model). */
-export function mergePricing(...tables: PricingTable[]): PricingTable {
-  return Object.assign({}, DEFAULT_PRICING, ...tables);
 }

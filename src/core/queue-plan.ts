@@ -4,7 +4,7 @@
  * return several entries per step without changing the executor's shape.
  */
 
-export const QUEUE_STATES = [
+const QUEUE_STATES = [
   'queued',
   'building',
   'gating',

@@ -10,12 +10,12 @@ export type { FileChange, LineRange } from './radar-parse.js';
 export type FindingKind = 'textual' | 'overlap' | 'migration';
 
 /** The base branch takes part in pairs as a side named `@<branch>` (never a valid task name). */
-export const BASE_SIDE_PREFIX = '@';
+const BASE_SIDE_PREFIX = '@';
 export const baseSide = (branch: string): string => `${BASE_SIDE_PREFIX}${branch}`;
 export const isBaseSide = (side: string): boolean => side.startsWith(BASE_SIDE_PREFIX);
 export const sideLabel = (side: string): string => (isBaseSide(side) ? side.slice(1) : side);
 
-export interface FileLines {
+interface FileLines {
   a: LineRange[];
   b: LineRange[];
 }
@@ -93,7 +93,7 @@ export interface PairInput {
 }
 
 /** Files both sides touch, in order. */
-export function sharedFiles(aChanges: FileChange[], bChanges: FileChange[]): string[] {
+function sharedFiles(aChanges: FileChange[], bChanges: FileChange[]): string[] {
   const inB = new Set(bChanges.map((c) => c.path));
   return aChanges.map((c) => c.path).filter((p) => inB.has(p));
 }
@@ -214,3 +214,13 @@ export function messagesFor(task: string, findings: PairFinding[]): RadarMessage
   }
   return out;
 }
+
+/** Tools whose use may change files in the worktree. */
+export const EDITING_TOOLS: readonly string[] = [
+  'Write',
+  'Edit',
+  'MultiEdit',
+  'NotebookEdit',
+  'Bash',
+  'apply_patch',
+];

@@ -16,11 +16,3 @@ export function parseSize(text: string): number {
   if (bytes <= 0) throw new BraidError('E_CONFIG', `'${text}' is not a positive size`);
   return bytes;
 }
-
-/** `4294967296` → `4.0G`: for `braid ls` and reports. */
-export function formatSize(bytes: number): string {
-  for (const unit of ['T', 'G', 'M', 'K'] as const) {
-    if (bytes >= UNITS[unit]) return `${(bytes / UNITS[unit]).toFixed(1)}${unit}`;
-  }
-  return `${bytes}B`;
-}

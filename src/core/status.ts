@@ -6,7 +6,7 @@
  */
 import type { StatusSource, TaskStatus } from './task.js';
 
-export const HOOK_EVENTS = [
+const HOOK_EVENTS = [
   'SessionStart',
   'UserPromptSubmit',
   'PreToolUse',

@@ -1,6 +1,6 @@
 /** The task record as the rest of braid sees it (the store maps rows to this). */
 
-export const TASK_STATUSES = [
+const TASK_STATUSES = [
   'provisioning',
   'starting',
   'working',

@@ -211,7 +211,7 @@ export function entryCost(entry: UsageEntry, pricing: PricingTable): number | nu
   return price ? costOf(entry.tokens, price) : null;
 }
 
-export function emptyTotals(): UsageTotals {
+function emptyTotals(): UsageTotals {
   return {
     tokens: { input: 0, output: 0, cacheCreation: 0, cacheRead: 0 },
     costUsd: 0,

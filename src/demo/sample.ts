@@ -6,7 +6,7 @@ import { run } from '../exec/run.js';
  * The built-in sample: a tiny TypeScript shop with tests. It compiles with the TypeScript and Node
  * types braid itself was installed with (no install, no network) and runs on `node --test`.
  */
-export function sampleFiles(toolchain: string): Record<string, string> {
+function sampleFiles(toolchain: string): Record<string, string> {
   const tsc = path.join(toolchain, 'node_modules/typescript/bin/tsc');
   const test = `node ${JSON.stringify(tsc)} -p . && node --test dist/test/`;
   const tsconfig = {

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { BraidError } from '../core/errors.js';
-import { groupAlive, signalGroup } from '../run/runtime/process-group.js';
 import { CappedOutput, cutNote, DEFAULT_MAX_BUFFER, splitLines } from './output.js';
+import { groupAlive, signalGroup } from './process-group.js';
 
 export interface RunOptions {
   /** Always explicit: nothing in braid relies on process.cwd(). */

@@ -2,7 +2,7 @@ import { git, gitRun } from './git.js';
 import { mergeTrees } from './merge-tree.js';
 import { BRAID_IDENTITY } from './snapshot.js';
 
-export type LandStrategy = 'squash' | 'rebase' | 'merge';
+type LandStrategy = 'squash' | 'rebase' | 'merge';
 
 export interface CandidateInput {
   cwd: string;

@@ -1,4 +1,4 @@
-import { BraidError, isBraidError } from '../core/errors.js';
+import { BraidError } from '../core/errors.js';
 import { ProcessError, type RunOptions, type RunResult, run } from '../exec/run.js';
 
 /** A failed git command: the command, its exit code and stderr, and what to do about it. */
@@ -85,13 +85,8 @@ let checkedVersion: string | null = null;
 /** git ≥ 2.38 is needed for `merge-tree --write-tree`; say so plainly when older. */
 export async function requireGit(cwd: string): Promise<string> {
   if (checkedVersion) return checkedVersion;
-  let out: string;
-  try {
-    out = await git(['--version'], { cwd });
-  } catch (err) {
-    if (isBraidError(err, 'E_TOOL_MISSING')) throw err;
-    throw err;
-  }
+  // A missing git throws E_TOOL_MISSING from the runner, with its hint.
+  const out = await git(['--version'], { cwd });
   const v = parseGitVersion(out);
   if (!v || v[0] < MIN_GIT[0] || (v[0] === MIN_GIT[0] && v[1] < MIN_GIT[1])) {
     throw new BraidError(

@@ -7,7 +7,7 @@ import { type Dirent, readdirSync, readFileSync, readlinkSync, rmSync, statSync 
 import path from 'node:path';
 
 /** Older than this and nobody at work: git never holds a ref lock this long. */
-export const STALE_REF_LOCK_MS = 60_000;
+const STALE_REF_LOCK_MS = 60_000;
 
 /** Where braid's own refs live: task branches, backups, radar snapshots. */
 const BRAID_REF_DIRS = ['refs/heads/braid', 'refs/braid'];

@@ -6,6 +6,7 @@ import { gateVerdict } from '../core/queue-plan.js';
 import { run } from '../exec/run.js';
 import { git } from '../git/git.js';
 import type { Store } from '../store/db.js';
+import type { LockHolder } from '../store/locks.js';
 import { clearGateGroup, recordGateGroup } from './gate-group.js';
 import { prepareScratch } from './scratch.js';
 
@@ -88,7 +89,7 @@ export async function gateCandidate(
 }
 
 /** One gate run on exactly `commit`'s tree in the pooled scratch worktree, its output kept in a log file. */
-export async function runGate(
+async function runGate(
   settings: GateSettings,
   task: string,
   commit: string,
@@ -126,7 +127,7 @@ export async function runGate(
   const env = { ...leased, BRAID_TASK: task, BRAID_GATE: '1', BRAID_GATE_COMMIT: commit };
   let exitCode: number | null = null;
   let timedOut = false;
-  let pgid: number | null = null;
+  let group: LockHolder | null = null;
   const tail: string[] = [];
   let noTests: NoTestsFound | null = null;
   const started = Date.now();
@@ -139,8 +140,7 @@ export async function runGate(
       processGroup: true,
       timeoutMs: settings.timeoutSec * 1000,
       onSpawn: (pid) => {
-        pgid = pid;
-        if (settings.store) recordGateGroup(settings.store, 0, pid, task);
+        if (settings.store) group = recordGateGroup(settings.store, 0, pid, task);
       },
       onLine: (line) => {
         out.write(`${line}\n`);
@@ -154,7 +154,7 @@ export async function runGate(
     if (!isBraidError(err, 'E_TIMEOUT')) throw err;
     timedOut = true;
   } finally {
-    if (settings.store && pgid !== null) clearGateGroup(settings.store, 0, pgid);
+    if (settings.store && group) clearGateGroup(settings.store, 0, group);
   }
   const seconds = (Date.now() - started) / 1000;
   if (timedOut) settings.onProgress?.(`gate for ${task} timed out after ${settings.timeoutSec} s; ended it`);

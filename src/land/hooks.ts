@@ -9,22 +9,16 @@ import { GATE_LESSEE, leasePorts } from '../isolate/workspace/ports.js';
 import { removeTask } from '../isolate/workspace/remove.js';
 import { runSetup } from '../isolate/workspace/setup.js';
 import type { Project } from '../project/project.js';
-import { getRuntime } from '../run/runtime/index.js';
-import {
-  handleOf,
-  refreshSession,
-  sessionPaths,
-  startSession,
-  stopSessionForRemoval,
-} from '../run/session/lifecycle.js';
-import type { Db } from '../store/db.js';
+import { refreshSession, startSession, stopSessionForRemoval } from '../run/session/lifecycle.js';
+import { handleOf, sessionAlive, typeIntoSession } from '../run/session/reach.js';
+import type { Store } from '../store/db.js';
 import { appendEvent, listEvents } from '../store/events.js';
 import { updateEntry } from '../store/queue.js';
 import { updateTask } from '../store/tasks.js';
 import type { LandContext } from './context.js';
 
 /** How often one task's conflicts go back to its agent before braid stops asking and reports them. */
-export const MAX_HAND_BACKS = 2;
+const MAX_HAND_BACKS = 2;
 
 export type LandHooks = Pick<
   LandContext,
@@ -55,13 +49,13 @@ export function defaultLandHooks(project: Project, say: (line: string) => void =
  * hand-back waits for it without holding the queue, see resumeWaitingHandBacks). False when it
  * cannot be delivered or was tried enough.
  */
-export async function handBackToAgent(
+async function handBackToAgent(
   project: Project,
   task: Task,
   message: string,
   say: (line: string) => void = () => {},
 ): Promise<boolean> {
-  const tries = listEvents(project.store.db, { task: task.name, kinds: ['land.handed-back'] }).length;
+  const tries = listEvents(project.store, { task: task.name, kinds: ['land.handed-back'] }).length;
   if (tries >= MAX_HAND_BACKS) return false;
   try {
     const current = (await refreshSession(project, task.name)) ?? task;
@@ -69,23 +63,22 @@ export async function handBackToAgent(
     // A task nobody ran an agent for (work committed by hand) is the user's to resolve.
     if (!handle) return false;
     // Asked of the runtime: while landing, the task's status says `landing`, not whether its agent runs.
-    const exitPath = sessionPaths(project, task.name).exitPath;
-    const alive = async () => (await getRuntime(handle.runtime).state(handle, exitPath)).alive;
+    const alive = () => sessionAlive(project, task.name, handle);
     if (handle.runtime === 'tmux' && (await alive())) {
       // One line: a newline typed into an agent's prompt would send the message half-written.
-      await getRuntime('tmux').send(handle, message.replace(/\s*\n\s*/g, ' '));
-      appendEvent(project.store.db, task.name, 'land.typed-into-session', {});
+      await typeIntoSession(handle, message.replace(/\s*\n\s*/g, ' '));
+      appendEvent(project.store, task.name, 'land.typed-into-session', {});
       say(`${task.name}: conflict handed back to its session`);
       return true;
     }
     if (await alive()) {
       // The entry waits (waiting_agent) and the queue moves on; the next queue pass after the run ends resumes it.
-      appendEvent(project.store.db, task.name, 'land.handback-waiting', { runtime: handle.runtime });
+      appendEvent(project.store, task.name, 'land.handback-waiting', { runtime: handle.runtime });
       say(`${task.name}: conflict handed back; its headless run is resumed with it once it ends`);
       return true;
     }
     await startSession(project, task.name, { resume: true, prompt: message });
-    appendEvent(project.store.db, task.name, 'land.resolver-started', { resume: !!current.agentSessionId });
+    appendEvent(project.store, task.name, 'land.resolver-started', { resume: !!current.agentSessionId });
     say(`${task.name}: conflict handed back; the agent resumes to resolve it`);
     return true;
   } catch (err) {
@@ -101,35 +94,34 @@ const HAND_BACK_DELIVERY = [
 ] as const;
 
 /** True when the task's last hand-back still waits for its headless run to end (not delivered yet). */
-export function handBackPending(db: Db, task: string): boolean {
-  const last = listEvents(db, { task, kinds: HAND_BACK_DELIVERY }).at(-1);
+export function handBackPending(store: Store, task: string): boolean {
+  const last = listEvents(store, { task, kinds: HAND_BACK_DELIVERY }).at(-1);
   return last?.kind === 'land.handback-waiting';
 }
 
 /** Resumes each waiting hand-back whose headless run has ended with its conflict (the entry's reason). */
-export async function resumeWaitingHandBacks(
+async function resumeWaitingHandBacks(
   project: Project,
   entries: readonly QueueEntry[],
   say: (line: string) => void = () => {},
 ): Promise<void> {
-  const db = project.store.db;
+  const store = project.store;
   for (const entry of entries) {
-    if (entry.state !== 'waiting_agent' || !handBackPending(db, entry.task)) continue;
+    if (entry.state !== 'waiting_agent' || !handBackPending(store, entry.task)) continue;
     try {
       const task = await refreshSession(project, entry.task);
       if (!task) continue;
       const handle = handleOf(task);
-      const exitPath = sessionPaths(project, task.name).exitPath;
-      if (handle && (await getRuntime(handle.runtime).state(handle, exitPath)).alive) continue;
+      if (handle && (await sessionAlive(project, task.name, handle))) continue;
       await startSession(project, task.name, { resume: true, prompt: entry.reason ?? '' });
-      appendEvent(db, task.name, 'land.resolver-started', { resume: !!task.agentSessionId, waited: true });
+      appendEvent(store, task.name, 'land.resolver-started', { resume: !!task.agentSessionId, waited: true });
       say(`${task.name}: its headless run ended; the agent resumes to resolve the conflict`);
     } catch (err) {
       // Nothing else would deliver it: the conflict is the user's now.
       const reason = `conflicts in ${entry.conflictFiles.join(', ')}: the agent could not be resumed with them (${(err as Error).message}); resolve by hand, then braid land ${entry.task}`;
-      updateEntry(db, entry.id, { state: 'conflict', reason });
-      updateTask(db, entry.task, { status: 'conflict', statusDetail: reason });
-      appendEvent(db, entry.task, 'land.conflict', { files: entry.conflictFiles, after: 'hand-back' });
+      updateEntry(store, entry.id, { state: 'conflict', reason });
+      updateTask(store, entry.task, { status: 'conflict', statusDetail: reason });
+      appendEvent(store, entry.task, 'land.conflict', { files: entry.conflictFiles, after: 'hand-back' });
       say(`${entry.task}: ${reason}`);
     }
   }

@@ -55,7 +55,7 @@ export async function climbLadder(input: LadderInput): Promise<LadderResult> {
 }
 
 /** rerere and its auto-staging, on for the whole repository (shared by every worktree) unless the user chose. */
-export async function enableRerere(repoDir: string): Promise<void> {
+async function enableRerere(repoDir: string): Promise<void> {
   for (const key of ['rerere.enabled', 'rerere.autoUpdate']) {
     const set = await gitRun(['config', '--get', key], { cwd: repoDir, allowFailure: true });
     if (set.code !== 0) await git(['config', key, 'true'], { cwd: repoDir });

@@ -25,11 +25,11 @@ import { scratchDir } from './scratch.js';
 
 /** Builds, gates and lands one queue entry, rebuilding while main moves under it. */
 export async function landEntry(ctx: LandContext, entry: QueueEntry): Promise<LandOutcome> {
-  const db = ctx.store.db;
+  const store = ctx.store;
   const say = (line: string) => ctx.onProgress?.(line);
-  const task = getTask(db, entry.task);
+  const task = getTask(store, entry.task);
   if (!task) return reject(ctx, entry, null, 'the task no longer exists');
-  updateTask(db, task.name, { status: 'landing', statusDetail: null });
+  updateTask(store, task.name, { status: 'landing', statusDetail: null });
   const base = await targetBranch(ctx, task);
   const mainRef = `refs/heads/${base}`;
   const cwd = ctx.repo.root;
@@ -43,7 +43,13 @@ export async function landEntry(ctx: LandContext, entry: QueueEntry): Promise<La
     if (!main) return reject(ctx, entry, task, `the target branch ${base} does not exist`);
     const clash = await migrationClash(ctx, main, tip);
     if (clash) return reject(ctx, entry, task, `${clash}; renumber it, then braid land ${task.name}`);
-    entry = updateEntry(db, entry.id, { state: 'building', attempt, mainBefore: main, tip, candidate: null });
+    entry = updateEntry(store, entry.id, {
+      state: 'building',
+      attempt,
+      mainBefore: main,
+      tip,
+      candidate: null,
+    });
     say(`${task.name}: building candidate on ${base} (${main.slice(0, 8)})`);
     const input = {
       cwd,
@@ -65,30 +71,30 @@ export async function landEntry(ctx: LandContext, entry: QueueEntry): Promise<La
         tip,
         task,
         conflictFiles: cand.conflictFiles,
-        promptOf: (name) => getTask(db, name)?.prompt ?? null,
+        promptOf: (name) => getTask(store, name)?.prompt ?? null,
         handBack: ctx.handBack,
         onProgress: say,
       });
       if (ladder.kind === 'handed-back') {
-        entry = updateEntry(db, entry.id, {
+        entry = updateEntry(store, entry.id, {
           state: 'waiting_agent',
           reason: ladder.message,
           conflictFiles: cand.conflictFiles,
         });
         // The hand-back may have started a resolver session: keep the status it set.
-        const now = getTask(db, task.name)?.status;
-        updateTask(db, task.name, {
+        const now = getTask(store, task.name)?.status;
+        updateTask(store, task.name, {
           ...(now === 'landing' ? { status: restoreStatus(entry) } : {}),
           statusDetail: `conflict handed back: ${cand.conflictFiles.join(', ')}`,
         });
-        appendEvent(db, task.name, 'land.handed-back', { files: cand.conflictFiles });
+        appendEvent(store, task.name, 'land.handed-back', { files: cand.conflictFiles });
         return outcomeOf(entry);
       }
       if (ladder.kind === 'conflict') {
         const reason = `conflicts with ${base} in ${ladder.files.join(', ')}: merge ${base} into ${task.branch}, resolve, commit, then braid land ${task.name}`;
-        entry = updateEntry(db, entry.id, { state: 'conflict', reason, conflictFiles: ladder.files });
-        updateTask(db, task.name, { status: 'conflict', statusDetail: reason });
-        appendEvent(db, task.name, 'land.conflict', { files: ladder.files });
+        entry = updateEntry(store, entry.id, { state: 'conflict', reason, conflictFiles: ladder.files });
+        updateTask(store, task.name, { status: 'conflict', statusDetail: reason });
+        appendEvent(store, task.name, 'land.conflict', { files: ladder.files });
         return outcomeOf(entry);
       }
       replayed = false; // a resolved tree lands as one commit
@@ -100,18 +106,19 @@ export async function landEntry(ctx: LandContext, entry: QueueEntry): Promise<La
     }
     if (cand.empty) return finishLanded(ctx, entry, task, main, main, 'its changes are already on main');
 
-    entry = updateEntry(db, entry.id, { state: 'gating', candidate: cand.commit });
+    entry = updateEntry(store, entry.id, { state: 'gating', candidate: cand.commit });
     say(`${task.name}: gating ${cand.commit.slice(0, 8)}`);
     const gate = await gateForLanding(ctx, task.name, base, main, cand.commit, replayed);
-    if (!gate.passed) return reject(ctx, updateEntry(db, entry.id, { gateLog: gate.log }), task, gate.reason);
-    entry = updateEntry(db, entry.id, { gateLog: gate.log });
+    if (!gate.passed)
+      return reject(ctx, updateEntry(store, entry.id, { gateLog: gate.log }), task, gate.reason);
+    entry = updateEntry(store, entry.id, { gateLog: gate.log });
 
     const blockers = await checkoutBlockers(cwd, mainRef, main, cand.commit);
     if (blockers.length) {
       const b = blockers[0];
       const reason = `the checkout of ${base} at ${b.dir} has local changes to ${b.files.join(', ')}; commit or stash them, then braid land again`;
-      entry = updateEntry(db, entry.id, { state: 'queued', candidate: null, reason });
-      updateTask(db, task.name, { status: 'queued', statusDetail: reason });
+      entry = updateEntry(store, entry.id, { state: 'queued', candidate: null, reason });
+      updateTask(store, task.name, { status: 'queued', statusDetail: reason });
       say(`${task.name}: left queued: ${reason}`);
       return outcomeOf(entry);
     }
@@ -133,21 +140,21 @@ export async function finishLanded(
   commit: string,
   note: string | null,
 ): Promise<LandOutcome> {
-  const db = ctx.store.db;
+  const store = ctx.store;
   const base = task ? await targetBranch(ctx, task) : (ctx.config.base ?? 'main');
   if (from !== commit) {
     for (const w of await bringCheckoutsForward(ctx.repo.root, `refs/heads/${base}`, from, commit))
       ctx.onProgress?.(`warning: ${w}`);
   }
-  entry = updateEntry(db, entry.id, { state: 'landed', candidate: commit, reason: note });
+  entry = updateEntry(store, entry.id, { state: 'landed', candidate: commit, reason: note });
   if (task) {
-    updateTask(db, task.name, { status: 'landed', statusDetail: note, landedCommit: commit });
+    updateTask(store, task.name, { status: 'landed', statusDetail: note, landedCommit: commit });
     // The branch tip that landed: its commits count as on main even after main changes those lines again.
-    if (entry.tip) mergeTaskOptions(db, task.name, { landedTip: entry.tip });
+    if (entry.tip) mergeTaskOptions(store, task.name, { landedTip: entry.tip });
   }
-  appendEvent(db, entry.task, 'land.landed', { commit, mainBefore: from });
+  appendEvent(store, entry.task, 'land.landed', { commit, mainBefore: from });
   if (from !== commit)
-    appendEvent(db, null, 'main.moved', { branch: base, from, to: commit, task: entry.task });
+    appendEvent(store, null, 'main.moved', { branch: base, from, to: commit, task: entry.task });
   ctx.onProgress?.(`${entry.task}: landed ${commit.slice(0, 8)}${note ? ` (${note})` : ''}`);
   if (task && ctx.config.land.cleanup && ctx.removeTask) await ctx.removeTask(task.name);
   return outcomeOf(entry, commit);
@@ -202,11 +209,11 @@ function withDetail(reason: string, run: GateRun | undefined): string {
 }
 
 function reject(ctx: LandContext, entry: QueueEntry, task: Task | null, reason: string): LandOutcome {
-  const db = ctx.store.db;
-  entry = updateEntry(db, entry.id, { state: 'rejected', reason });
+  const store = ctx.store;
+  entry = updateEntry(store, entry.id, { state: 'rejected', reason });
   if (task)
-    updateTask(db, task.name, { status: restoreStatus(entry), statusDetail: `not landed: ${reason}` });
-  appendEvent(db, entry.task, 'land.rejected', { reason });
+    updateTask(store, task.name, { status: restoreStatus(entry), statusDetail: `not landed: ${reason}` });
+  appendEvent(store, entry.task, 'land.rejected', { reason });
   ctx.onProgress?.(`${entry.task}: not landed: ${reason}`);
   return outcomeOf(entry);
 }
@@ -290,6 +297,6 @@ async function commitUncommitted(ctx: LandContext, task: Task): Promise<void> {
     env,
     input: squashMessage(task.name, task.prompt),
   });
-  appendEvent(ctx.store.db, task.name, 'land.committed-uncommitted', {});
+  appendEvent(ctx.store, task.name, 'land.committed-uncommitted', {});
   ctx.onProgress?.(`${task.name}: committed uncommitted work in ${task.worktree}`);
 }

@@ -2,26 +2,25 @@ import { planNextStep, type QueueEntry } from '../core/queue-plan.js';
 import type { TaskStatus } from '../core/task.js';
 import { isAncestor, readRef } from '../git/refs.js';
 import { appendEvent } from '../store/events.js';
+import { withLockIfFree } from '../store/locks.js';
 import { activeEntries, enqueue, updateEntry } from '../store/queue.js';
 import { getTask, updateTask } from '../store/tasks.js';
 import { type LandContext, type LandOutcome, targetBranch } from './context.js';
 import { endStaleGateGroups } from './gate-group.js';
 import { finishLanded, landEntry } from './land-entry.js';
-import { type LockHolder, withQueueLock } from './lock.js';
-
-export type { LandContext, LandOutcome } from './context.js';
+import { asQueueHolder, QUEUE_LOCK, type QueueHolder } from './queue-lock.js';
 
 /** Puts tasks at the end of the queue in the order given (a task already queued keeps its place). */
 export function enqueueTasks(ctx: LandContext, names: readonly string[]): QueueEntry[] {
-  const db = ctx.store.db;
+  const store = ctx.store;
   return ctx.store.tx(() =>
     names.map((name) => {
-      const task = getTask(db, name);
+      const task = getTask(store, name);
       const prev: TaskStatus | null = task?.status ?? null;
-      const entry = enqueue(db, name, prev);
+      const entry = enqueue(store, name, prev);
       if (task && entry.state === 'queued' && task.status !== 'queued') {
-        updateTask(db, name, { status: 'queued' });
-        appendEvent(db, name, 'land.queued', { entry: entry.id });
+        updateTask(store, name, { status: 'queued' });
+        appendEvent(store, name, 'land.queued', { entry: entry.id });
       }
       return entry;
     }),
@@ -30,7 +29,7 @@ export function enqueueTasks(ctx: LandContext, names: readonly string[]): QueueE
 
 export type ProcessResult =
   | { ran: true; outcomes: LandOutcome[] }
-  | { ran: false; holder: LockHolder | null };
+  | { ran: false; holder: QueueHolder | null };
 
 /**
  * Works through the queue while holding the repo's `queue` lock: finishes what a crashed holder
@@ -38,7 +37,7 @@ export type ProcessResult =
  * Returns ran=false when another live process holds the queue (it will process the entries).
  */
 export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
-  const res = await withQueueLock(ctx.store, `braid land (pid ${process.pid})`, async () => {
+  const res = await withLockIfFree(ctx.store, QUEUE_LOCK, `braid land (pid ${process.pid})`, async () => {
     const outcomes: LandOutcome[] = [];
     const skip = new Set<number>();
     // A holder that died mid-gate may have left its gate running in the scratch worktree.
@@ -46,14 +45,14 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
       ctx.onProgress?.(`ended an orphaned gate (process group ${g.pgid}, ${g.holder})`);
     await resumeEndedWaits(ctx);
     for (;;) {
-      const entries = activeEntries(ctx.store.db);
+      const entries = activeEntries(ctx.store);
       const step = planNextStep({ entries, tips: await waitingTips(ctx, entries), skip });
       if (step.kind === 'idle') return outcomes;
       if (step.kind === 'recover') {
         const done = await recover(ctx, step.entry);
         if (done) outcomes.push(done);
       } else if (step.kind === 'requeue') {
-        updateEntry(ctx.store.db, step.entry.id, {
+        updateEntry(ctx.store, step.entry.id, {
           state: 'queued',
           attempt: 0,
           reason: null,
@@ -69,13 +68,15 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
       }
     }
   });
-  return res.ran ? { ran: true, outcomes: res.value } : res;
+  return res.ran
+    ? { ran: true, outcomes: res.value }
+    : { ran: false, holder: res.holder && asQueueHolder(res.holder) };
 }
 
 /** Hand-backs that waited for a headless run: resumed once it ended (a branch that moved is re-queued instead). */
 async function resumeEndedWaits(ctx: LandContext): Promise<void> {
   if (!ctx.resumeWaiting) return;
-  const waiting = activeEntries(ctx.store.db).filter((e) => e.state === 'waiting_agent');
+  const waiting = activeEntries(ctx.store).filter((e) => e.state === 'waiting_agent');
   if (!waiting.length) return;
   const tips = await waitingTips(ctx, waiting);
   await ctx.resumeWaiting(waiting.filter((e) => tips[e.task] === e.tip));
@@ -85,7 +86,7 @@ async function waitingTips(ctx: LandContext, entries: QueueEntry[]): Promise<Rec
   const tips: Record<string, string | null> = {};
   for (const e of entries) {
     if (e.state !== 'waiting_agent') continue;
-    const task = getTask(ctx.store.db, e.task);
+    const task = getTask(ctx.store, e.task);
     tips[e.task] = task ? await readRef(ctx.repo.root, `refs/heads/${task.branch}`) : null;
   }
   return tips;
@@ -96,8 +97,8 @@ async function waitingTips(ctx: LandContext, entries: QueueEntry[]): Promise<Rec
  * landing happened (record it); otherwise nothing moved and it simply goes back to queued.
  */
 async function recover(ctx: LandContext, entry: QueueEntry): Promise<LandOutcome | null> {
-  const db = ctx.store.db;
-  const task = getTask(db, entry.task);
+  const store = ctx.store;
+  const task = getTask(store, entry.task);
   const base = task ? await targetBranch(ctx, task) : (ctx.config.base ?? 'main');
   const main = await readRef(ctx.repo.root, `refs/heads/${base}`);
   const landed =
@@ -110,7 +111,7 @@ async function recover(ctx: LandContext, entry: QueueEntry): Promise<LandOutcome
     const from = main === entry.candidate ? entry.mainBefore : entry.candidate;
     return finishLanded(ctx, entry, task, from, entry.candidate, null);
   }
-  updateEntry(db, entry.id, { state: 'queued', candidate: null, reason: 'interrupted; rebuilding' });
+  updateEntry(store, entry.id, { state: 'queued', candidate: null, reason: 'interrupted; rebuilding' });
   ctx.onProgress?.(`${entry.task}: an interrupted landing left ${base} untouched; retrying`);
   return null;
 }

@@ -13,12 +13,12 @@ const TELL_EVENTS = new Set(['SessionStart', 'UserPromptSubmit', 'PreToolUse', '
 export const mainMovedResponder: HookResponder = (task, event, _payload, ctx) => {
   if (!TELL_EVENTS.has(event)) return null;
   return ctx.store.tx(() => {
-    const current = getTask(ctx.db, task.name);
+    const current = getTask(ctx.store, task.name);
     if (!current) return null;
     const seen = typeof current.options.mainMovedSeen === 'number' ? current.options.mainMovedSeen : 0;
-    const moves = listEvents(ctx.db, { kinds: ['main.moved'], afterId: seen, since: current.createdAt });
+    const moves = listEvents(ctx.store, { kinds: ['main.moved'], afterId: seen, since: current.createdAt });
     if (moves.length === 0) return null;
-    mergeTaskOptions(ctx.db, task.name, { mainMovedSeen: moves[moves.length - 1].id });
+    mergeTaskOptions(ctx.store, task.name, { mainMovedSeen: moves[moves.length - 1].id });
     const landed = moves
       .map((e) => e.data)
       .filter((m) => m.task !== task.name && (!current.base || m.branch === current.base));

@@ -7,8 +7,9 @@ import { refreshSession } from '../run/session/lifecycle.js';
 import { appendEvent } from '../store/events.js';
 import { activeEntries, activeEntryFor, getEntry, updateEntry } from '../store/queue.js';
 import { getTask, listTasks, updateTask } from '../store/tasks.js';
+import type { LandContext } from './context.js';
 import { handBackPending } from './hooks.js';
-import { enqueueTasks, type LandContext, processQueue } from './land.js';
+import { enqueueTasks, processQueue } from './land.js';
 
 /** Tasks `--all` picks: finished or paused ones, never a session mid-work or one not yet provisioned. */
 const LANDABLE: readonly TaskStatus[] = ['idle', 'waiting', 'exited', 'queued', 'conflict', 'landing'];
@@ -38,9 +39,9 @@ export async function landTasks(
   opts: LandTasksOptions = {},
 ): Promise<LandReport> {
   const progress = opts.onProgress ?? (() => {});
-  const db = project.store.db;
+  const store = project.store;
   for (const name of names) {
-    const task = getTask(db, name);
+    const task = getTask(store, name);
     if (!task) throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
     if (task.options.readonly === true)
       throw new BraidError(
@@ -51,7 +52,7 @@ export async function landTasks(
   }
   const chosen = [...names];
   if (opts.all) {
-    for (const t of listTasks(db)) {
+    for (const t of listTasks(store)) {
       const landable = LANDABLE.includes(t.status) && t.options.readonly !== true;
       if (landable && !chosen.includes(t.name)) chosen.push(t.name);
     }
@@ -77,7 +78,7 @@ export async function landTasks(
       break;
     }
     // Another braid process holds the queue: it lands our entries too; wait for them or for the lock.
-    if (mine.every((id) => !isActive(getEntry(db, id)))) break;
+    if (mine.every((id) => !isActive(getEntry(store, id)))) break;
     progress(`waiting: the queue is being processed by pid ${res.holder?.pid ?? '?'}`);
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -88,9 +89,9 @@ export async function landTasks(
 /** Handed-back entries whose agent is no longer running: if the queue does not re-queue them, nothing will. */
 async function endedHandBacks(project: Project): Promise<QueueEntry[]> {
   const ended: QueueEntry[] = [];
-  for (const e of activeEntries(project.store.db)) {
+  for (const e of activeEntries(project.store)) {
     // Its agent has not had the message yet (it waits for the headless run to end): not given up on.
-    if (e.state !== 'waiting_agent' || handBackPending(project.store.db, e.task)) continue;
+    if (e.state !== 'waiting_agent' || handBackPending(project.store, e.task)) continue;
     const task = await refreshSession(project, e.task);
     if (!task || !LIVE_STATUSES.includes(task.status)) ended.push(e);
   }
@@ -98,14 +99,14 @@ async function endedHandBacks(project: Project): Promise<QueueEntry[]> {
 }
 
 function giveUpHandBacks(project: Project, ended: QueueEntry[], say: (line: string) => void): void {
-  const db = project.store.db;
+  const store = project.store;
   for (const before of ended) {
-    const e = getEntry(db, before.id);
+    const e = getEntry(store, before.id);
     if (e?.state !== 'waiting_agent') continue;
     const reason = `conflicts in ${e.conflictFiles.join(', ')}: handed back, but the agent ended without committing a resolution; resolve by hand, then braid land ${e.task}`;
-    updateEntry(db, e.id, { state: 'conflict', reason });
-    updateTask(db, e.task, { status: 'conflict', statusDetail: reason });
-    appendEvent(db, e.task, 'land.conflict', { files: e.conflictFiles, after: 'hand-back' });
+    updateEntry(store, e.id, { state: 'conflict', reason });
+    updateTask(store, e.task, { status: 'conflict', statusDetail: reason });
+    appendEvent(store, e.task, 'land.conflict', { files: e.conflictFiles, after: 'hand-back' });
     say(`${e.task}: ${reason}`);
   }
 }
@@ -115,20 +116,23 @@ function isActive(entry: QueueEntry | null): boolean {
 }
 
 function buildReport(project: Project, seen: Map<number, string | null>): LandReport {
-  const db = project.store.db;
+  const store = project.store;
   const report: LandReport = { landed: [], rejected: [], handedBack: [] };
   const latest = new Map<string, QueueEntry>();
   for (const id of seen.keys()) {
-    const e = getEntry(db, id);
+    const e = getEntry(store, id);
     if (e) latest.set(e.task, e);
   }
   for (const e of latest.values()) {
     if (e.state === 'landed') {
-      report.landed.push({ name: e.task, commit: e.candidate ?? getTask(db, e.task)?.landedCommit ?? null });
+      report.landed.push({
+        name: e.task,
+        commit: e.candidate ?? getTask(store, e.task)?.landedCommit ?? null,
+      });
     } else if (e.state === 'waiting_agent') {
       report.handedBack.push({ name: e.task, conflictFiles: e.conflictFiles });
     } else {
-      const still = activeEntryFor(db, e.task);
+      const still = activeEntryFor(store, e.task);
       const reason = e.reason ?? (still ? `still ${still.state}` : e.state);
       report.rejected.push({ name: e.task, reason, conflictFiles: e.conflictFiles });
     }

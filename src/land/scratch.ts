@@ -13,7 +13,7 @@ import { BraidError } from '../core/errors.js';
 import { gateScratchLocation, gateScratchSlot } from '../core/names.js';
 import { git, gitRun } from '../git/git.js';
 import type { RepoInfo } from '../git/repo.js';
-import { withWorktreeLock } from '../git/worktree-lock.js';
+import { withWorktreeLock } from '../isolate/workspace/worktree-lock.js';
 
 /**
  * Where the pooled scratch worktree `slot` lives: beside the task worktrees (the `worktrees`
@@ -27,7 +27,7 @@ export function scratchDir(repo: Pick<RepoInfo, 'root' | 'name'>, template: stri
 const SCRATCH_MARK = 'braid-gate-scratch';
 
 /** The place braid used before (inside the git common dir): emptied and forgotten on first use. */
-export function legacyScratchRoot(commonDir: string): string {
+function legacyScratchRoot(commonDir: string): string {
   return path.join(commonDir, 'braid', 'scratch');
 }
 
@@ -78,9 +78,9 @@ export async function resetScratch(dir: string): Promise<void> {
  * worktree: a cut-short add, a pruned registration); a checkout on a branch (a task's: never
  * wiped); or a checkout of another repository (a `worktrees` template shared by repositories).
  */
-export type ScratchState = 'absent' | 'ours' | 'leftover' | 'on-branch' | 'foreign';
+type ScratchState = 'absent' | 'ours' | 'leftover' | 'on-branch' | 'foreign';
 
-export async function scratchState(dir: string, commonDir: string): Promise<ScratchState> {
+async function scratchState(dir: string, commonDir: string): Promise<ScratchState> {
   if (!existsSync(dir)) return 'absent';
   const dotGit = path.join(dir, '.git');
   // Without its own .git, git would answer for whatever repository holds the folder.
@@ -115,7 +115,7 @@ function notOurs(dir: string, state: 'foreign' | 'on-branch'): BraidError {
 }
 
 /** Removes the scratch worktrees at the old place inside .git; returns the folders removed. */
-export async function dropLegacyScratch(repoDir: string, commonDir: string): Promise<string[]> {
+async function dropLegacyScratch(repoDir: string, commonDir: string): Promise<string[]> {
   const legacy = legacyScratchRoot(commonDir);
   if (!existsSync(legacy)) return [];
   const removed: string[] = [];

@@ -25,7 +25,7 @@ function readPackageJson(root: string): {
 }
 
 /** Untracked `.env*` files at the root, ignored or not (`--others` without excludes lists both). */
-export async function untrackedEnvFiles(root: string): Promise<string[]> {
+async function untrackedEnvFiles(root: string): Promise<string[]> {
   const out = await git(['ls-files', '--others', '-z', '--', ':(glob).env*'], { cwd: root });
   return out
     .split('\0')

@@ -4,12 +4,15 @@ import Database from 'better-sqlite3';
 import { BraidError } from '../core/errors.js';
 import { MIGRATIONS } from './schema.js';
 
-export type Db = Database.Database;
+type Db = Database.Database;
 
 export interface Store {
   db: Db;
   path: string;
-  /** Runs fn in a BEGIN IMMEDIATE transaction: writers queue on the busy timeout instead of failing on upgrade. */
+  /**
+   * Runs fn in a BEGIN IMMEDIATE transaction: writers queue on the busy timeout instead of failing on
+   * upgrade. Called inside another, it is a savepoint: a throw undoes only its own writes.
+   */
   tx<T>(fn: () => T): T;
   close(): void;
 }
@@ -67,4 +70,22 @@ function migrate(db: Db): void {
       db.pragma(`user_version = ${v + 1}`);
     }
   }).immediate();
+}
+
+/**
+ * Holds the store's write lock from a second connection until the returned function is called:
+ * how benchmarks show what a hook does while another process keeps the store busy.
+ */
+export function holdStoreExclusively(commonDir: string): () => void {
+  const locker = new Database(storePath(commonDir));
+  try {
+    locker.exec('BEGIN EXCLUSIVE');
+  } catch (err) {
+    locker.close();
+    throw err;
+  }
+  return () => {
+    locker.exec('ROLLBACK');
+    locker.close();
+  };
 }

@@ -9,18 +9,19 @@ import {
   eventKindOf,
   LEGACY_EVENT_KINDS,
 } from '../core/events.js';
+import { EDITING_TOOLS } from '../core/radar.js';
 import type { PermissionDenial } from '../core/refusals.js';
-import type { Db } from './db.js';
+import type { Store } from './db.js';
 
 /** Appends to the event log (hook events, status changes, landings): the store keeps every one. */
 export function appendEvent<K extends EventKind>(
-  db: Db,
+  store: Store,
   task: string | null,
   kind: K,
   data: EventDataByKind[K],
   at: number = Date.now(),
 ): number {
-  const res = db
+  const res = store.db
     .prepare('INSERT INTO events (at, task, kind, data) VALUES (?, ?, ?, ?)')
     .run(at, task, kind, JSON.stringify(data));
   return Number(res.lastInsertRowid);
@@ -60,7 +61,7 @@ export interface EventQuery {
   limit?: number;
 }
 
-function queryRows(db: Db, query: EventQuery): EventRow[] {
+function queryRows(store: Store, query: EventQuery): EventRow[] {
   const where = ['id > ?'];
   const params: unknown[] = [query.afterId ?? 0];
   if (query.untilId !== undefined) {
@@ -80,7 +81,7 @@ function queryRows(db: Db, query: EventQuery): EventRow[] {
     where.push(`kind IN (${names.map(() => '?').join(', ')})`);
     params.push(...names);
   }
-  return db
+  return store.db
     .prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`)
     .all(...params, query.limit ?? 10_000) as EventRow[];
 }
@@ -90,20 +91,20 @@ const known = <K extends EventKind>(rows: EventRow[]) =>
 
 /** Events in id order, typed. */
 export function listEvents<K extends EventKind = EventKind>(
-  db: Db,
+  store: Store,
   query: EventQuery & { kinds?: readonly K[] } = {},
 ): BraidEvent<K>[] {
-  return known<K>(queryRows(db, query));
+  return known<K>(queryRows(store, query));
 }
 
 /** The newest event's id (0 when none). */
-export function lastEventId(db: Db): number {
-  return (db.prepare('SELECT MAX(id) AS id FROM events').get() as { id: number | null }).id ?? 0;
+export function lastEventId(store: Store): number {
+  return (store.db.prepare('SELECT MAX(id) AS id FROM events').get() as { id: number | null }).id ?? 0;
 }
 
 /** The latest `limit` events, oldest first. */
-export function recentEvents(db: Db, limit: number): BraidEvent[] {
-  return listEvents(db, { afterId: Math.max(0, lastEventId(db) - limit), limit });
+export function recentEvents(store: Store, limit: number): BraidEvent[] {
+  return listEvents(store, { afterId: Math.max(0, lastEventId(store) - limit), limit });
 }
 
 /**
@@ -120,23 +121,23 @@ export class EventFeed {
    * where `save()` last left it, else starts at `from`.
    */
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly options: { from?: 'now' | 'start' | number; name?: string } = {},
   ) {
     const from = options.from ?? 'now';
     const row = options.name
-      ? (db.prepare('SELECT event_id FROM event_cursors WHERE name = ?').get(options.name) as
+      ? (store.db.prepare('SELECT event_id FROM event_cursors WHERE name = ?').get(options.name) as
           | { event_id: number }
           | undefined)
       : undefined;
     this.saved = row?.event_id ?? null;
-    this.cursor = row ? row.event_id : from === 'now' ? lastEventId(db) : from === 'start' ? 0 : from;
+    this.cursor = row ? row.event_id : from === 'now' ? lastEventId(store) : from === 'start' ? 0 : from;
   }
 
   /** Records a named feed's place: the next feed of that name starts after what this one handed out. */
   save(): void {
     if (!this.options.name || this.saved === this.cursor) return;
-    this.db
+    this.store.db
       .prepare(
         `INSERT INTO event_cursors (name, event_id, updated_at) VALUES (?, ?, ?)
          ON CONFLICT(name) DO UPDATE SET event_id = excluded.event_id, updated_at = excluded.updated_at`,
@@ -153,8 +154,8 @@ export class EventFeed {
   next(query: Omit<EventQuery, 'afterId' | 'untilId'> = {}): BraidEvent[] {
     const limit = query.limit ?? 1000;
     // Read the top first: a filtered read then moves past what it skipped, never past a row written meanwhile.
-    const top = lastEventId(this.db);
-    const rows = queryRows(this.db, { ...query, afterId: this.cursor, untilId: top, limit });
+    const top = lastEventId(this.store);
+    const rows = queryRows(this.store, { ...query, afterId: this.cursor, untilId: top, limit });
     this.cursor = rows.length < limit ? Math.max(this.cursor, top) : rows[rows.length - 1].id;
     return known(rows);
   }
@@ -164,9 +165,9 @@ export class EventFeed {
  * The tool uses the task's latest session was refused: `agent.permission-denied` events since its last
  * `session.started` (a new session starts with a clean slate).
  */
-export function latestRefusals(db: Db, task: string): PermissionDenial[] {
+export function latestRefusals(store: Store, task: string): PermissionDenial[] {
   const started = storedNames(['session.started']);
-  const rows = db
+  const rows = store.db
     .prepare(
       `SELECT data FROM events WHERE task = ? AND kind = 'agent.permission-denied' AND id > COALESCE(
          (SELECT MAX(id) FROM events WHERE task = ? AND kind IN (${started.map(() => '?').join(', ')})), 0)
@@ -176,4 +177,29 @@ export function latestRefusals(db: Db, task: string): PermissionDenial[] {
   return rows.flatMap(
     (r) => (JSON.parse(r.data) as EventDataByKind['agent.permission-denied']).denials ?? [],
   );
+}
+
+/** The newest recorded editing hook event of `task` (0 when none). */
+export function lastEditEventId(store: Store, task: string): number {
+  const tools = EDITING_TOOLS.map(() => '?').join(', ');
+  const hook = storedNames(['hook.received']);
+  const row = store.db
+    .prepare(
+      `SELECT MAX(id) AS id FROM events WHERE task = ? AND kind IN (${hook.map(() => '?').join(', ')})
+         AND json_extract(data, '$.event') IN ('PostToolUse', 'PostToolUseFailure')
+         AND json_extract(data, '$.tool') IN (${tools})`,
+    )
+    .get(task, ...hook, ...EDITING_TOOLS) as { id: number | null };
+  return row.id ?? 0;
+}
+
+/** The newest edit event a finished rescan of `task` is known to include (0 when none). */
+export function lastCoveredEdit(store: Store, task: string): number {
+  const row = store.db
+    .prepare(
+      `SELECT json_extract(data, '$.coveredEdit') AS edit FROM events
+        WHERE task = ? AND kind = 'radar.rescanned' ORDER BY id DESC LIMIT 1`,
+    )
+    .get(task) as { edit: number | null } | undefined;
+  return row?.edit ?? 0;
 }

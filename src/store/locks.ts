@@ -93,14 +93,14 @@ export function listLocks(store: Store): LockInfo[] {
   return rows.map(fromRow);
 }
 
-/** Drops every lock whose holder died; returns their names (for braid gc). */
-export function clearStaleLocks(store: Store): string[] {
+/** Drops every lock whose holder died; returns them (for braid gc). */
+export function clearStaleLocks(store: Store): LockInfo[] {
   return store.tx(() => {
     const rows = store.db.prepare('SELECT * FROM locks').all() as LockRow[];
     const stale = rows.map(fromRow).filter(isStale);
     const del = store.db.prepare('DELETE FROM locks WHERE name = ? AND pid = ? AND pid_start IS ?');
     for (const l of stale) del.run(l.name, l.pid, l.pidStart);
-    return stale.map((l) => l.name);
+    return stale;
   });
 }
 
@@ -155,8 +155,44 @@ export function getLock(store: Store, name: string): LockInfo | null {
   return row ? fromRow(row) : null;
 }
 
-/** True when a live process holds the lock (a dead holder's row does not count). */
-export function lockHeld(store: Store, name: string): boolean {
+/** The live process holding the lock, or null (a dead holder's row does not count). */
+export function liveLockHolder(store: Store, name: string): LockInfo | null {
   const info = getLock(store, name);
-  return info !== null && !isStale(info);
+  return info !== null && !isStale(info) ? info : null;
+}
+
+/** True when a live process holds the lock. */
+export function lockHeld(store: Store, name: string): boolean {
+  return liveLockHolder(store, name) !== null;
+}
+
+/** Runs fn holding the lock when it is free (never waits); otherwise says who holds it. */
+export async function withLockIfFree<T>(
+  store: Store,
+  name: string,
+  label: string,
+  fn: () => Promise<T>,
+): Promise<{ ran: true; value: T } | { ran: false; holder: LockInfo | null }> {
+  const holder = selfHolder(label);
+  if (!tryAcquireLock(store, name, holder).acquired)
+    return { ran: false, holder: liveLockHolder(store, name) };
+  try {
+    return { ran: true, value: await fn() };
+  } finally {
+    releaseLock(store, name, holder);
+  }
+}
+
+/**
+ * Records `holder` under `name` whoever had it: for a row that stands for another process this one
+ * started and owns (a gate's process group), not for mutual exclusion.
+ */
+export function recordLock(store: Store, name: string, holder: LockHolder): void {
+  store.db
+    .prepare(
+      `INSERT INTO locks (name, pid, pid_start, holder, acquired_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(name) DO UPDATE SET pid = excluded.pid, pid_start = excluded.pid_start,
+         holder = excluded.holder, acquired_at = excluded.acquired_at`,
+    )
+    .run(name, holder.pid, holder.pidStart, holder.label, Date.now());
 }

@@ -1,5 +1,5 @@
 import { ACTIVE_QUEUE_STATES, type QueueEntry, type QueueState } from '../core/queue-plan.js';
-import type { Db } from './db.js';
+import type { Store } from './db.js';
 
 interface QueueRow {
   id: number;
@@ -54,45 +54,45 @@ const activeList = ACTIVE_QUEUE_STATES.map((s) => `'${s}'`).join(', ');
  * Adds a task to the end of the queue; a task already waiting in it keeps its place
  * (a conflict or rejection earlier is retried with a fresh entry).
  */
-export function enqueue(db: Db, task: string, prevStatus: string | null): QueueEntry {
-  const existing = activeEntryFor(db, task);
+export function enqueue(store: Store, task: string, prevStatus: string | null): QueueEntry {
+  const existing = activeEntryFor(store, task);
   if (existing) return existing;
   const now = Date.now();
-  const res = db
+  const res = store.db
     .prepare('INSERT INTO queue (task, enqueued_at, state, prev_status, updated_at) VALUES (?, ?, ?, ?, ?)')
     .run(task, now, 'queued', prevStatus, now);
-  return getEntry(db, Number(res.lastInsertRowid))!;
+  return getEntry(store, Number(res.lastInsertRowid))!;
 }
 
-export function getEntry(db: Db, id: number): QueueEntry | null {
-  const row = db.prepare('SELECT * FROM queue WHERE id = ?').get(id) as QueueRow | undefined;
+export function getEntry(store: Store, id: number): QueueEntry | null {
+  const row = store.db.prepare('SELECT * FROM queue WHERE id = ?').get(id) as QueueRow | undefined;
   return row ? fromRow(row) : null;
 }
 
-export function activeEntryFor(db: Db, task: string): QueueEntry | null {
-  const row = db
+export function activeEntryFor(store: Store, task: string): QueueEntry | null {
+  const row = store.db
     .prepare(`SELECT * FROM queue WHERE task = ? AND state IN (${activeList}) ORDER BY id LIMIT 1`)
     .get(task) as QueueRow | undefined;
   return row ? fromRow(row) : null;
 }
 
 /** Entries with work ahead of them, oldest first. */
-export function activeEntries(db: Db): QueueEntry[] {
+export function activeEntries(store: Store): QueueEntry[] {
   return (
-    db.prepare(`SELECT * FROM queue WHERE state IN (${activeList}) ORDER BY id`).all() as QueueRow[]
+    store.db.prepare(`SELECT * FROM queue WHERE state IN (${activeList}) ORDER BY id`).all() as QueueRow[]
   ).map(fromRow);
 }
 
 /** Every entry, oldest first; `limit` keeps the newest ones. */
-export function listQueue(db: Db, limit = 1000): QueueEntry[] {
-  const rows = db
+export function listQueue(store: Store, limit = 1000): QueueEntry[] {
+  const rows = store.db
     .prepare('SELECT * FROM (SELECT * FROM queue ORDER BY id DESC LIMIT ?) ORDER BY id')
     .all(limit) as QueueRow[];
   return rows.map(fromRow);
 }
 
 export function updateEntry(
-  db: Db,
+  store: Store,
   id: number,
   patch: Partial<Omit<QueueEntry, 'id' | 'task' | 'enqueuedAt'>>,
 ): QueueEntry {
@@ -102,6 +102,6 @@ export function updateEntry(
   const values = keys.map((k) =>
     k === 'conflictFiles' ? JSON.stringify(fields[k] ?? []) : (fields[k] ?? null),
   );
-  db.prepare(`UPDATE queue SET ${sets} WHERE id = ?`).run(...values, id);
-  return getEntry(db, id)!;
+  store.db.prepare(`UPDATE queue SET ${sets} WHERE id = ?`).run(...values, id);
+  return getEntry(store, id)!;
 }

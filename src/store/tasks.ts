@@ -1,5 +1,5 @@
 import type { StatusSource, Task, TaskOptions, TaskStatus } from '../core/task.js';
-import type { Db } from './db.js';
+import type { Store } from './db.js';
 
 interface TaskRow {
   name: string;
@@ -93,7 +93,7 @@ function toDb(key: keyof Task, value: unknown): unknown {
 export type NewTask = Pick<Task, 'name' | 'branch' | 'worktree' | 'base' | 'baseCommit' | 'agent'> &
   Partial<Omit<Task, 'name' | 'branch' | 'worktree' | 'base' | 'baseCommit' | 'agent'>>;
 
-export function insertTask(db: Db, task: NewTask): Task {
+export function insertTask(store: Store, task: NewTask): Task {
   const now = Date.now();
   const full: Task = {
     prompt: null,
@@ -119,48 +119,50 @@ export function insertTask(db: Db, task: NewTask): Task {
   const keys = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
   const cols = ['name', ...keys.map((k) => COLUMNS[k])];
   const values = [full.name, ...keys.map((k) => toDb(k, full[k]))];
-  db.prepare(`INSERT INTO tasks (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
-    ...values,
-  );
+  store.db
+    .prepare(`INSERT INTO tasks (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
+    .run(...values);
   return full;
 }
 
-export function getTask(db: Db, name: string): Task | null {
-  const row = db.prepare('SELECT * FROM tasks WHERE name = ?').get(name) as TaskRow | undefined;
+export function getTask(store: Store, name: string): Task | null {
+  const row = store.db.prepare('SELECT * FROM tasks WHERE name = ?').get(name) as TaskRow | undefined;
   return row ? fromRow(row) : null;
 }
 
-export function listTasks(db: Db): Task[] {
-  return (db.prepare('SELECT * FROM tasks ORDER BY created_at, name').all() as TaskRow[]).map(fromRow);
+export function listTasks(store: Store): Task[] {
+  return (store.db.prepare('SELECT * FROM tasks ORDER BY created_at, name').all() as TaskRow[]).map(fromRow);
 }
 
 /** The task whose worktree contains `dir` (hooks report their cwd, which may be a subfolder). */
-export function findTaskByPath(db: Db, dir: string): Task | null {
-  const tasks = listTasks(db).filter((t) => dir === t.worktree || dir.startsWith(`${t.worktree}/`));
+export function findTaskByPath(store: Store, dir: string): Task | null {
+  const tasks = listTasks(store).filter((t) => dir === t.worktree || dir.startsWith(`${t.worktree}/`));
   tasks.sort((a, b) => b.worktree.length - a.worktree.length);
   return tasks[0] ?? null;
 }
 
 /** Updates the given fields; a status change also stamps statusSince. */
-export function updateTask(db: Db, name: string, patch: Partial<Omit<Task, 'name'>>): void {
+export function updateTask(store: Store, name: string, patch: Partial<Omit<Task, 'name'>>): void {
   const now = Date.now();
   const fields: Partial<Omit<Task, 'name'>> = { ...patch, updatedAt: now };
   if (patch.status !== undefined && patch.statusSince === undefined) {
-    const current = db.prepare('SELECT status FROM tasks WHERE name = ?').get(name) as
+    const current = store.db.prepare('SELECT status FROM tasks WHERE name = ?').get(name) as
       | { status: string }
       | undefined;
     if (current && current.status !== patch.status) fields.statusSince = now;
   }
   const keys = Object.keys(fields) as (keyof typeof COLUMNS)[];
   const sets = keys.map((k) => `${COLUMNS[k]} = ?`).join(', ');
-  db.prepare(`UPDATE tasks SET ${sets} WHERE name = ?`).run(...keys.map((k) => toDb(k, fields[k])), name);
+  store.db
+    .prepare(`UPDATE tasks SET ${sets} WHERE name = ?`)
+    .run(...keys.map((k) => toDb(k, fields[k])), name);
 }
 
-export function mergeTaskOptions(db: Db, name: string, extra: TaskOptions): void {
-  const task = getTask(db, name);
-  if (task) updateTask(db, name, { options: { ...task.options, ...extra } });
+export function mergeTaskOptions(store: Store, name: string, extra: TaskOptions): void {
+  const task = getTask(store, name);
+  if (task) updateTask(store, name, { options: { ...task.options, ...extra } });
 }
 
-export function deleteTask(db: Db, name: string): void {
-  db.prepare('DELETE FROM tasks WHERE name = ?').run(name);
+export function deleteTask(store: Store, name: string): void {
+  store.db.prepare('DELETE FROM tasks WHERE name = ?').run(name);
 }

@@ -32,7 +32,7 @@ export interface AppProps {
 
 type Message = { text: string; tone: 'info' | 'error' | 'hint' };
 
-export function toKeyPress(input: string, key: Key): KeyPress {
+function toKeyPress(input: string, key: Key): KeyPress {
   return {
     input: key.ctrl || key.meta ? '' : input,
     up: key.upArrow,

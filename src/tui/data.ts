@@ -2,13 +2,19 @@
 import type { BraidEvent } from '../core/events.js';
 import type { PairFinding } from '../core/radar.js';
 import { provisionTask } from '../isolate/workspace/provision.js';
-import { removeTask } from '../isolate/workspace/remove.js';
-import { landTasks } from '../land/report.js';
+import {
+  landOutcomeLine,
+  landTaskNames,
+  removeTaskAction,
+  requireSession,
+  requireTask,
+  sendToTask,
+  stopTask,
+} from '../orchestrate/actions.js';
 import type { Project } from '../project/project.js';
-import { getRuntime } from '../run/runtime/index.js';
-import { handleOf, startSession, stopSession, stopSessionForRemoval } from '../run/session/lifecycle.js';
+import { startSession } from '../run/session/lifecycle.js';
+import { attachArgv } from '../run/session/reach.js';
 import { EventFeed, lastEventId } from '../store/events.js';
-import { getTask } from '../store/tasks.js';
 import { ReadModel } from '../view/board.js';
 import { recentQueue } from '../view/queue-view.js';
 import { radarFindings } from '../view/radar-view.js';
@@ -53,17 +59,9 @@ const RECENT_EVENTS = 4;
 /** How far back the first snapshot looks for them. */
 const EVENTS_BACK = 200;
 
-function requireSessionTask(project: Project, name: string) {
-  const task = getTask(project.store.db, name);
-  const handle = task && handleOf(task);
-  if (!task || !handle) throw new Error(`task '${name}' has no session (start it with braid start ${name})`);
-  return { task, handle };
-}
-
 export function projectData(project: Project, options: { radarEveryMs?: number } = {}): UiData {
-  const db = project.store.db;
   const model = new ReadModel(project, { radarEveryMs: options.radarEveryMs ?? 10_000, events: 0 });
-  const feed = new EventFeed(db, { from: Math.max(0, lastEventId(db) - EVENTS_BACK) });
+  const feed = new EventFeed(project.store, { from: Math.max(0, lastEventId(project.store) - EVENTS_BACK) });
   let recent: BraidEvent[] = [];
   return {
     async snapshot() {
@@ -84,12 +82,12 @@ export function projectData(project: Project, options: { radarEveryMs?: number }
       return detail.diff || '(no changes)';
     },
     async attach(name) {
-      const { task, handle } = requireSessionTask(project, name);
-      const runtime = getRuntime(handle.runtime);
-      const probe = runtime.attachArgv(handle, false);
+      const task = requireTask(project, name);
+      const handle = requireSession(task);
+      const probe = attachArgv(handle, false);
       if (probe) {
         if (insideSameTmux(socketOfArgv(probe))) {
-          return { argv: runtime.attachArgv(handle, true) ?? probe, cwd: task.worktree, switches: true };
+          return { argv: attachArgv(handle, true) ?? probe, cwd: task.worktree, switches: true };
         }
         // Inside another tmux (braid on its own socket): a client of its own in this pane, nesting allowed.
         return { argv: probe, cwd: task.worktree, env: { TMUX: '' } };
@@ -97,24 +95,16 @@ export function projectData(project: Project, options: { radarEveryMs?: number }
       return { text: (await taskDetail(project, name))?.log || '(no output yet)' };
     },
     async send(name, text) {
-      const { handle } = requireSessionTask(project, name);
-      await getRuntime(handle.runtime).send(handle, text);
+      await sendToTask(project, name, text);
     },
     async land(task, onProgress) {
-      const report = await landTasks(project, [task], { onProgress });
-      const landed = report.landed.find((l) => l.name === task);
-      if (landed) return `landed ${task} ${landed.commit?.slice(0, 12) ?? ''}`.trim();
-      const rejected = report.rejected.find((r) => r.name === task);
-      return rejected ? `not landed ${task}: ${rejected.reason ?? 'rejected'}` : `${task} is queued`;
+      return landOutcomeLine(await landTaskNames(project, [task], { onProgress }), task);
     },
     async stop(name) {
-      const task = getTask(db, name);
-      if (task) await stopSession(project, task);
+      await stopTask(project, name);
     },
     async remove(name) {
-      const res = await removeTask(project, name, {
-        stopSession: (task) => stopSessionForRemoval(project, task),
-      });
+      const res = await removeTaskAction(project, name);
       return res.backupRef ? `removed ${name} (backup ${res.backupRef})` : `removed ${name}`;
     },
     async create(name, prompt, onProgress) {

@@ -1,7 +1,8 @@
 /** Pure: the dashboard's table rows, column layout and radar warnings, from plain data. */
-import { alignedLines, formatBytes, formatDuration } from '../cli/output.js';
+
 import { eventLine } from '../core/event-lines.js';
 import type { BraidEvent } from '../core/events.js';
+import { alignedLines, formatBytes, formatDuration } from '../core/format.js';
 import type { PairFinding } from '../core/radar.js';
 import { sideLabel } from '../core/radar.js';
 import type { TokenCounts } from '../core/task.js';
@@ -40,11 +41,11 @@ export function formatTokens(tokens: TokenCounts | null): string {
   return `${(n / 1_000_000).toFixed(1)}M`;
 }
 
-export function formatCost(usd: number | null): string {
+function formatCost(usd: number | null): string {
   return usd === null ? '-' : `$${usd.toFixed(2)}`;
 }
 
-export function formatPorts(ports: Record<string, number>): string {
+function formatPorts(ports: Record<string, number>): string {
   return (
     Object.entries(ports)
       .map(([k, p]) => (k === 'PORT' ? String(p) : `${k}=${p}`))

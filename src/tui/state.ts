@@ -1,8 +1,8 @@
 /** Pure: the dashboard's modes, selection and what each key does (an effect the view then carries out). */
 
-export type InputPurpose = 'send' | 'new-name' | 'new-prompt';
+type InputPurpose = 'send' | 'new-name' | 'new-prompt';
 
-export type Mode =
+type Mode =
   | { kind: 'table' }
   | { kind: 'confirm-remove'; task: string }
   | { kind: 'input'; purpose: InputPurpose; value: string; task: string }

@@ -55,7 +55,7 @@ export class ReadModel {
   }
 
   async snapshot(): Promise<Board> {
-    const db = this.project.store.db;
+    const { store } = this.project;
     const tasks = await taskViews(this.project);
     const radar = await this.radar.current();
     const at = Date.now();
@@ -63,10 +63,10 @@ export class ReadModel {
       at,
       repo: this.project.repo.root,
       tasks,
-      queue: queueView(db),
+      queue: queueView(store),
       radar: radar.report,
       radarError: radar.error,
-      events: this.eventCount > 0 ? recentEvents(db, this.eventCount) : [],
+      events: this.eventCount > 0 ? recentEvents(store, this.eventCount) : [],
       series: this.charts?.series(tasks, at) ?? [],
     };
   }

@@ -1,15 +1,15 @@
 /** The merge queue as the faces show it. */
 import { ACTIVE_QUEUE_STATES, type QueueEntry } from '../core/queue-plan.js';
-import type { Db } from '../store/db.js';
+import type { Store } from '../store/db.js';
 import { activeEntries, listQueue } from '../store/queue.js';
 
 /** Entries the dashboards keep in view: the newest, and every one with work ahead of it. */
 const SHOWN = 200;
 
 /** The newest entries and every active one, oldest first. */
-export function queueView(db: Db): QueueEntry[] {
+export function queueView(store: Store): QueueEntry[] {
   const byId = new Map<number, QueueEntry>();
-  for (const e of [...activeEntries(db), ...listQueue(db, SHOWN)]) byId.set(e.id, e);
+  for (const e of [...activeEntries(store), ...listQueue(store, SHOWN)]) byId.set(e.id, e);
   return [...byId.values()].sort((a, b) => a.id - b.id);
 }
 

@@ -35,8 +35,8 @@ export class RadarWatch {
     }
     const prev = this.last.report;
     if (!prev) return this.last;
-    const tasks = liveTasks(this.project.store.db).map((t) => t.name);
-    const report = cachedReport(this.project.store.db, prev.base, tasks, [...tasks, baseSide(prev.base)]);
+    const tasks = liveTasks(this.project.store).map((t) => t.name);
+    const report = cachedReport(this.project.store, prev.base, tasks, [...tasks, baseSide(prev.base)]);
     this.last = { report, error: this.last.error };
     return this.last;
   }

@@ -33,7 +33,7 @@ function tail(file: string, max: number): string {
 }
 
 export async function taskDetail(project: Project, name: string): Promise<TaskDetail | null> {
-  const task = getTask(project.store.db, name);
+  const task = getTask(project.store, name);
   if (!task) return null;
   const diff = existsSync(task.worktree)
     ? await taskDiff(project.repo.root, task).catch((err: Error) => `(diff unavailable: ${err.message})`)

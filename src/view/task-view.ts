@@ -5,12 +5,12 @@ import { git } from '../git/git.js';
 import { refExists } from '../git/repo.js';
 import { worktreeChanges } from '../git/snapshot.js';
 import { markInterruptedProvisions } from '../isolate/workspace/finish-provision.js';
-import { taskPorts } from '../isolate/workspace/ports.js';
 import { projectPricing } from '../project/pricing.js';
 import type { Project } from '../project/project.js';
 import { taskCgroupUsage } from '../run/session/confine.js';
 import { refreshAllSessions } from '../run/session/refresh.js';
 import { latestRefusals } from '../store/events.js';
+import { taskPorts } from '../store/ports.js';
 import { latestSamples } from '../store/samples.js';
 import { listTasks } from '../store/tasks.js';
 import { collectStats } from '../watch/monitor/stats-report.js';
@@ -76,7 +76,7 @@ export async function taskViews(
   // Liveness and screens are polled, not pushed: read them before showing anything.
   if (options.refresh !== false) await refreshAllSessions(project);
   markInterruptedProvisions(project);
-  const tasks = listTasks(project.store.db);
+  const tasks = listTasks(project.store);
   const stats =
     options.usage === false
       ? null
@@ -86,7 +86,7 @@ export async function taskViews(
           cpuWindowMs: 100,
         });
   // The supervisor samples every 10 s over a longer window than ls can afford to wait.
-  const samples = latestSamples(project.store.db);
+  const samples = latestSamples(project.store);
   return Promise.all(
     tasks.map(async (task): Promise<TaskView> => {
       const sampled = samples.get(task.name);
@@ -119,7 +119,7 @@ export async function taskViews(
         landedCommit: task.landedCommit,
         prompt: task.prompt,
         needs: task.needs,
-        refusals: latestRefusals(project.store.db, task.name),
+        refusals: latestRefusals(project.store, task.name),
       };
     }),
   );

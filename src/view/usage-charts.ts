@@ -32,16 +32,16 @@ export class UsageCharts {
   /** Records the rows' totals, then the series of every shown task. */
   series(rows: readonly TaskView[], at: number): UsageSeries[] {
     this.record(rows, at);
-    const { db } = this.project.store;
-    const tasks = listTasks(db);
+    const { store } = this.project;
+    const tasks = listTasks(store);
     const fromTranscripts = this.transcripts.seriesOf(tasks);
     const covered = new Set(fromTranscripts.map((s) => s.task));
     const shown = new Set(rows.map((t) => t.name));
-    const latest: Map<string, UsageSample> = latestSamples(db);
+    const latest: Map<string, UsageSample> = latestSamples(store);
     const out: UsageSeries[] = [];
     for (const task of tasks) {
       if (covered.has(task.name) || !shown.has(task.name)) continue;
-      const stored = storedPoints(db, task.name, task.createdAt, latest.get(task.name));
+      const stored = storedPoints(store, task.name, task.createdAt, latest.get(task.name));
       // The supervisor's latest sample is fresh every usage pass: this reader's own view only fills in without it.
       const points = stored.length
         ? stored

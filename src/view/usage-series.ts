@@ -3,7 +3,7 @@ import type { PricingTable } from '../core/pricing.js';
 import { DEFAULT_PRICING } from '../core/pricing-table.js';
 import type { Task } from '../core/task.js';
 import { entryCost, totalTokens, type UsageEntry } from '../core/usage.js';
-import type { Db } from '../store/db.js';
+import type { Store } from '../store/db.js';
 import { sampleHistory, type UsageSample } from '../store/samples.js';
 import { UsageReader } from '../watch/monitor/transcripts.js';
 import { recordedTranscripts, transcriptFilesForTask } from '../watch/monitor/usage-of-task.js';
@@ -29,7 +29,7 @@ export interface UsageSeries {
 const MAX_POINTS = 240;
 
 /** Cumulative sums of entries in time order, thinned to `max` points. */
-export function cumulativePoints(
+function cumulativePoints(
   entries: readonly UsageEntry[],
   pricing: PricingTable,
   max = MAX_POINTS,
@@ -60,8 +60,8 @@ function thin(points: UsagePoint[], max: number): UsagePoint[] {
  * A task's cumulative usage as the supervisor stored it (a history row a minute, then its latest sample).
  * Samples with unknown tokens are no point: unknown is never charted as zero.
  */
-export function storedPoints(db: Db, task: string, since: number, latest?: UsageSample): UsagePoint[] {
-  const rows = sampleHistory(db, task, since);
+export function storedPoints(store: Store, task: string, since: number, latest?: UsageSample): UsagePoint[] {
+  const rows = sampleHistory(store, task, since);
   if (latest && latest.at >= since && (!rows.length || latest.at > rows[rows.length - 1].at))
     rows.push(latest);
   const points: UsagePoint[] = [];

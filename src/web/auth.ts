@@ -2,7 +2,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const COOKIE_NAME = 'braid_token';
+const COOKIE_NAME = 'braid_token';
 
 export function newToken(): string {
   return randomBytes(24).toString('base64url');

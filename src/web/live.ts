@@ -53,7 +53,7 @@ export class LiveFeed {
 
   /** Every event recorded from now on, in order, in batches as the ticks find them. */
   subscribeEvents(listener: (events: BraidEvent[]) => void): () => void {
-    this.eventListeners.set(listener, new EventFeed(this.project.store.db));
+    this.eventListeners.set(listener, new EventFeed(this.project.store));
     return this.watching(() => this.eventListeners.delete(listener));
   }
 
@@ -79,7 +79,7 @@ export class LiveFeed {
     let version: string;
     try {
       this.pushEvents();
-      version = storeVersion(this.project.store.db);
+      version = storeVersion(this.project.store);
     } catch {
       return; // store busy or closing: try again next tick
     }

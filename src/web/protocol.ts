@@ -13,8 +13,8 @@ export type { QueueEntry } from '../core/queue-plan.js';
 export type { PairFinding } from '../core/radar.js';
 export type { TaskView } from '../view/task-view.js';
 export type { UsagePoint } from '../view/usage-series.js';
-export type { RadarReport } from '../watch/radar/scan.js';
-export type { BraidEvent, LandReport, TaskDetail, UsageSeries };
+
+export type { UsageSeries };
 
 /** One push of the live feed: the read model's board (tasks, queue, radar, events, usage series). */
 export type DashboardPayload = Board;

@@ -3,12 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BraidError, type ErrorCode } from '../core/errors.js';
-import { removeTask } from '../isolate/workspace/remove.js';
-import { defaultLandHooks } from '../land/hooks.js';
-import { landTasks } from '../land/report.js';
+import { landTaskNames, removeTaskAction, requireTask, stopTask } from '../orchestrate/actions.js';
 import type { Project } from '../project/project.js';
-import { handleOf, stopSession } from '../run/session/lifecycle.js';
-import { getTask } from '../store/tasks.js';
 import { taskDetail } from '../view/task-detail.js';
 import { authorize, hostAllowed, newToken, originAllowed, sessionCookie } from './auth.js';
 import { clientModule } from './client-files.js';
@@ -18,7 +14,7 @@ import { CLIENT_PATH, dashboardPage } from './page.js';
 import type { ApiError, ApiGet, ApiOk, ApiPost, DashboardEvents } from './protocol.js';
 
 /** What the dashboard's buttons do; defaults are braid's own stop, land and rm (tests may swap them). */
-export interface WebActions {
+interface WebActions {
   stop?: (name: string) => Promise<unknown>;
   /** Lands one task, or processes the queue when name is null; runs in the background. */
   land?: LandRunner;
@@ -124,34 +120,22 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 }
 
 /** Stops the task's agent session (the worktree stays), as `braid stop` does. */
-async function stopTask(project: Project, name: string): Promise<{ name: string; status: string }> {
-  const task = getTask(project.store.db, name);
-  if (!task) throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
-  if (!handleOf(task))
-    throw new BraidError(
-      'E_SESSION',
-      `task '${name}' has no session to stop`,
-      `Start it with braid start ${name}.`,
-    );
-  await stopSession(project, task);
-  return { name, status: getTask(project.store.db, name)?.status ?? 'gone' };
+async function stopFromDashboard(project: Project, name: string): Promise<{ name: string; status: string }> {
+  const after = await stopTask(project, name);
+  return { name, status: after.status };
 }
 
 function landWith(project: Project): LandRunner {
-  return (name, onProgress) =>
-    landTasks(project, name === null ? [] : [name], {
-      onProgress,
-      hooks: defaultLandHooks(project, onProgress),
-    });
+  return (name, onProgress) => landTaskNames(project, name === null ? [] : [name], { onProgress });
 }
 
 export async function startWebServer(project: Project, options: WebServerOptions = {}): Promise<WebServer> {
   const token = options.token ?? newToken();
   const feed = new LiveFeed(project, options.live);
   const actions: Required<WebActions> = {
-    stop: options.actions?.stop ?? ((name) => stopTask(project, name)),
+    stop: options.actions?.stop ?? ((name) => stopFromDashboard(project, name)),
     land: options.actions?.land ?? landWith(project),
-    remove: options.actions?.remove ?? ((name, o) => removeTask(project, name, { force: o.force })),
+    remove: options.actions?.remove ?? ((name, o) => removeTaskAction(project, name, { force: o.force })),
   };
   const landJobs = new LandJobs(actions.land);
   // A landing moves the queue and the tasks: push fresh state as it goes, not only at the next refresh.
@@ -225,8 +209,7 @@ export async function startWebServer(project: Project, options: WebServerOptions
         result = await actions.remove(parts[2], { force: body.force === true });
       } else if (url.pathname === '/api/land') {
         const name = typeof body.name === 'string' ? body.name : null;
-        if (name !== null && !getTask(project.store.db, name))
-          throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
+        if (name !== null) requireTask(project, name);
         return sendOk(res, 202, '/api/land', landJobs.start(name));
       } else {
         throw new HttpError(404, 'not found');

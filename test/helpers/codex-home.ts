@@ -4,7 +4,7 @@ import { run } from '../../src/exec/run.js';
 import { findExecutable } from '../../src/run/agents/registry.js';
 
 /** The variable holding the (any) API key the test provider sends. */
-export const CODEX_TEST_KEY_ENV = 'BRAID_TEST_OPENAI_KEY';
+const CODEX_TEST_KEY_ENV = 'BRAID_TEST_OPENAI_KEY';
 
 /** The real Codex CLI's version line ("codex-cli 0.171.0"), or null when `codex` is not installed. */
 export async function realCodexVersion(): Promise<string | null> {

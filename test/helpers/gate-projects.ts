@@ -18,7 +18,7 @@ import { ROOT } from './cli.js';
 import { g, type TempRepo, tempRepo } from './repo.js';
 
 /** Small real npm projects (package.json + package-lock.json from the registry) whose tests a gate runs. */
-export const GATE_PROJECTS = ['jest', 'vitest'] as const;
+const GATE_PROJECTS = ['jest', 'vitest'] as const;
 export type GateProject = (typeof GATE_PROJECTS)[number];
 
 export function gateProjectDir(kind: GateProject): string {
@@ -72,7 +72,7 @@ export async function installGateProjects(): Promise<void> {
  * Copies the project's own files (not node_modules, not install leftovers) into `dest`, and its
  * installed node_modules beside them, as a developer's checkout would have.
  */
-export async function copyGateProject(kind: GateProject, dest: string, opts: { withTests?: boolean } = {}) {
+async function copyGateProject(kind: GateProject, dest: string, opts: { withTests?: boolean } = {}) {
   const dir = gateProjectDir(kind);
   if (!gateProjectInstalled(kind))
     throw new Error(`${dir}/node_modules is missing: the tests' global setup installs it (npm ci)`);
@@ -159,7 +159,7 @@ export async function gateProjectRepo(
       await g(dir, 'commit', '-q', '-m', `${name}: work`);
       const store = openStore(info.commonDir);
       try {
-        insertTask(store.db, {
+        insertTask(store, {
           name,
           branch: `braid/${name}`,
           worktree: dir,

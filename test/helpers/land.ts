@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type ConfigInput, parseConfig } from '../../src/core/config.js';
 import { findRepo } from '../../src/git/repo.js';
-import type { LandContext } from '../../src/land/land.js';
+import type { LandContext } from '../../src/land/context.js';
 import { openStore } from '../../src/store/db.js';
 import { insertTask } from '../../src/store/tasks.js';
 import { g, type TempRepo, tempRepo } from './repo.js';
@@ -61,7 +61,7 @@ export async function landFixture(
         await g(dir, 'add', '-A');
         await g(dir, 'commit', '-q', '-m', `${name}: work`);
       }
-      insertTask(store.db, {
+      insertTask(store, {
         name,
         branch: `braid/${name}`,
         worktree: dir,

@@ -18,7 +18,7 @@ export interface ServedUsage {
   cacheRead: number;
 }
 
-export type Block =
+type Block =
   | { type: 'text'; text: string }
   | { type: 'tool_use'; name: string; input: Record<string, unknown> };
 
@@ -32,7 +32,7 @@ export interface Reply {
   hold?: Promise<unknown>;
 }
 
-export interface TurnContext {
+interface TurnContext {
   /** The session's working directory (from its system prompt). */
   workdir: string;
   /** Assistant messages already in the conversation (a resumed session counts its earlier ones). */
@@ -47,7 +47,7 @@ export interface TurnContext {
 /** Replies in order of `turn`, or a function of the conversation; `undefined` ends the turn with "Done.". */
 export type Script = Reply[] | ((ctx: TurnContext) => Reply | undefined);
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   url: string;
   /** The parsed JSON body, or null. */
@@ -62,7 +62,7 @@ export interface RecordedRequest {
   reply: { blocks: Block[]; usage: ServedUsage; model: string; stopReason: string } | null;
 }
 
-export interface MessagesBody {
+interface MessagesBody {
   model?: string;
   stream?: boolean;
   system?: string | Array<{ type: string; text?: string }>;
@@ -111,7 +111,7 @@ export const say = (text: string, usage?: Partial<ServedUsage>): Reply => ({
   blocks: [{ type: 'text', text }],
   usage,
 });
-export const tool = (name: string, input: Record<string, unknown>, text?: string): Reply => ({
+const tool = (name: string, input: Record<string, unknown>, text?: string): Reply => ({
   blocks: [...(text ? [{ type: 'text' as const, text }] : []), { type: 'tool_use', name, input }],
 });
 export const writeFile = (filePath: string, content: string): Reply =>
@@ -253,7 +253,7 @@ function matches(actual: string, wanted: string): boolean {
 }
 
 /** "Primary working directory: <path>" in the system prompt (or, moved there, in the first message). */
-export function workdirOf(body: MessagesBody): string | null {
+function workdirOf(body: MessagesBody): string | null {
   const found = /Primary working directory: (.+)/.exec(textsIn(body).join('\n'));
   return found ? found[1].trim() : null;
 }
@@ -280,7 +280,7 @@ function plainText(content: string | ContentBlock[]): string {
 }
 
 /** Every string the model reads in a request, tool results and system-role messages included. */
-export function textsIn(body: MessagesBody): string[] {
+function textsIn(body: MessagesBody): string[] {
   const out: string[] = [];
   if (typeof body.system === 'string') out.push(body.system);
   else for (const b of body.system ?? []) if (b.text) out.push(b.text);

@@ -8,13 +8,13 @@ import { listTasks } from '../../src/store/tasks.js';
 import { ROOT } from './cli.js';
 import { GIT_TEST_ENV, type TempRepo, tempRepo } from './repo.js';
 
-export const FAKE = path.join(ROOT, 'test/fixtures/fake-claude');
+const FAKE = path.join(ROOT, 'test/fixtures/fake-claude');
 
 /**
  * braid.yaml with two fake-claude agents: `fake` fires hooks (status from hooks, notes as context),
  * `quick` fires none (status from the process: cheaper on a loaded machine).
  */
-export function fakeAgentsConfig(extra = ''): string {
+function fakeAgentsConfig(extra = ''): string {
   const node = JSON.stringify(process.execPath);
   const fake = JSON.stringify(FAKE);
   const headless = `${node}, ${fake}, "-p", "--output-format", "stream-json", "--verbose"`;
@@ -94,8 +94,8 @@ export async function storeOf(dir: string) {
 export async function snapshot(dir: string) {
   const store = await storeOf(dir);
   try {
-    const tasks = listTasks(store.db);
-    const all = listEvents(store.db, { limit: 1_000_000 });
+    const tasks = listTasks(store);
+    const all = listEvents(store, { limit: 1_000_000 });
     const events = <K extends EventKind>(name: string, kind?: K): BraidEvent<K>[] =>
       all.filter((e): e is BraidEvent<K> => e.task === name && (kind === undefined || e.kind === kind));
     return { tasks, byName: new Map(tasks.map((t) => [t.name, t])), events };

@@ -7,7 +7,7 @@ import { killSessions, until } from './plan-run.js';
 import { type TempRepo, tempRepo } from './repo.js';
 
 /** The real Claude Code on PATH (.ci/run installs it), or null. */
-export const realClaude = findExecutable('claude');
+const realClaude = findExecutable('claude');
 
 /** For describe.skipIf: the one reason these tests may not run. */
 export const noRealClaude = realClaude
@@ -15,9 +15,9 @@ export const noRealClaude = realClaude
   : 'the real Claude Code (`claude`) is not on PATH: npm install -g @anthropic-ai/claude-code';
 
 /** Any key works against the local server; Claude Code asks once about a key it has not seen approved. */
-export const TEST_API_KEY = 'sk-ant-api03-braid-offline-test-key-0123456789abcdefghij';
+const TEST_API_KEY = 'sk-ant-api03-braid-offline-test-key-0123456789abcdefghij';
 
-export interface RealClaudeEnv {
+interface RealClaudeEnv {
   /** For runCli: the session inherits it through braid. */
   env: NodeJS.ProcessEnv;
   configDir: string;
@@ -30,7 +30,7 @@ export interface RealClaudeEnv {
  * `trusted` folder's trust dialog accepted (a linked worktree is looked up at its main checkout),
  * and a private HOME.
  */
-export function realClaudeEnv(parent: string, api: MessagesApi, trusted: string[]): RealClaudeEnv {
+function realClaudeEnv(parent: string, api: MessagesApi, trusted: string[]): RealClaudeEnv {
   const configDir = path.join(parent, 'claude-config');
   const home = path.join(parent, 'home');
   mkdirSync(configDir, { recursive: true });

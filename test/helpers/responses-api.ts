@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 
 type Json = Record<string, unknown>;
 
-export interface ServedUsage {
+interface ServedUsage {
   /** All input tokens, cached and cache-written ones included (OpenAI style). */
   input: number;
   cached: number;
@@ -35,7 +35,7 @@ export interface ReceivedRequest {
   toolOutputs: Array<{ callId: string; output: string }>;
 }
 
-export interface Reply {
+interface Reply {
   items: Json[];
   /** Defaults to a different figure per request, so sums over several requests mean something. */
   usage?: ServedUsage;

@@ -7,7 +7,7 @@ import type { TempRepo } from './repo.js';
 export async function addWorktreeTask(repo: TempRepo, store: Store, name: string): Promise<string> {
   const worktree = path.join(repo.parent, `wt-${name}`);
   await repo.git('worktree', 'add', '-q', '-b', `braid/${name}`, worktree);
-  insertTask(store.db, {
+  insertTask(store, {
     name,
     branch: `braid/${name}`,
     worktree,

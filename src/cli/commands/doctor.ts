@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Capabilities } from '../../isolate/sandbox/capabilities.js';
-import { type DoctorCheck, doctorFailed, runDoctor } from '../../project/doctor.js';
+import { type DoctorCheck, doctorFailed, runDoctor } from '../../orchestrate/doctor/doctor.js';
 import { dim, green, printJson, red, yellow } from '../output.js';
 
 function mark(c: DoctorCheck): string {

@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
-import { mainMovedResponder } from '../../land/main-moved.js';
+import { HOOK_RESPONDERS } from '../../orchestrate/hook-responders.js';
 import { receiveHook } from '../../run/agents/hook-receiver.js';
-import { HOOK_RESPONDERS } from '../../run/agents/hook-responders.js';
-import { editsFiles, radarResponder, rescanAfterEdit } from '../../watch/radar/hook.js';
-
-for (const r of [radarResponder, mainMovedResponder])
-  if (!HOOK_RESPONDERS.includes(r)) HOOK_RESPONDERS.push(r);
+import { editsFiles, rescanAfterEdit } from '../../watch/radar/hook.js';
 
 /** Give up on a payload that never ends: the agent waits for this hook. */
 const STDIN_TIMEOUT_MS = 2_000;
@@ -21,7 +17,10 @@ export function registerHook(program: Command): void {
       const stdin = await readStdin(STDIN_TIMEOUT_MS);
       const payload = parseJson(stdin);
       const edits = editsFiles(event, payload);
-      const outcome = await receiveHook({ event, stdin, env: process.env, cwd: process.cwd() });
+      const outcome = await receiveHook(
+        { event, stdin, env: process.env, cwd: process.cwd() },
+        HOOK_RESPONDERS,
+      );
       if (outcome.output) process.stdout.write(`${outcome.output}\n`);
       if (outcome.task && outcome.commonDir && edits) {
         // Awaits only the start of a detached rescan: findings go out on the agent's next hook; a radar failure must never reach the agent.

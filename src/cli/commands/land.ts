@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
-import { defaultLandHooks } from '../../land/hooks.js';
-import { type LandReport, landTasks } from '../../land/report.js';
+import type { LandReport } from '../../land/report.js';
+import { landTaskNames } from '../../orchestrate/actions.js';
 import { withProject } from '../../project/project.js';
 import { printJson, progress } from '../output.js';
 
@@ -16,7 +16,7 @@ export function registerLand(program: Command): void {
     .option('--json', 'print {"landed":[…],"rejected":[…],"handedBack":[…]} on stdout')
     .action(async (names: string[], opts: { all?: boolean; json?: boolean }) => {
       const report = await withProject(process.cwd(), (p) =>
-        landTasks(p, names, { all: opts.all, onProgress: progress, hooks: defaultLandHooks(p, progress) }),
+        landTaskNames(p, names, { all: opts.all, onProgress: progress }),
       );
       if (opts.json) printJson(report);
       else printHuman(report);

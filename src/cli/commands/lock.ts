@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { BraidError } from '../../core/errors.js';
+import { formatDuration, table } from '../../core/format.js';
 import { exitCodeOf, runInherited } from '../../exec/inherit.js';
 import { quoteForDisplay } from '../../exec/run.js';
 import { findRepo } from '../../git/repo.js';
 import { openProject } from '../../project/project.js';
 import { openStore } from '../../store/db.js';
 import { acquireLock, assertLockName, type LockInfo, listLocks } from '../../store/locks.js';
-import { formatDuration, printJson, progress, table } from '../output.js';
+import { printJson, progress } from '../output.js';
 
 function describeHolder(name: string, h: LockInfo): string {
   const since = new Date(h.acquiredAt).toISOString();

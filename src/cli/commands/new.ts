@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { BraidError } from '../../core/errors.js';
 import type { Task } from '../../core/task.js';
-import { taskPorts } from '../../isolate/workspace/ports.js';
 import { provisionTask } from '../../isolate/workspace/provision.js';
 import { createReadonlyTask } from '../../isolate/workspace/readonly.js';
 import { ensureSupervisor } from '../../orchestrate/supervisor/control.js';
 import { type Project, withProject } from '../../project/project.js';
 import { checkConfinable } from '../../run/session/confine.js';
 import { startSession } from '../../run/session/lifecycle.js';
+import { taskPorts } from '../../store/ports.js';
 import { updateTask } from '../../store/tasks.js';
 import { dim, printJson, progress } from '../output.js';
 
@@ -29,7 +29,7 @@ async function startProvisioned(project: Project, name: string): Promise<Task> {
     return await startSession(project, name);
   } catch (err) {
     if (!(err instanceof BraidError) || err.code !== 'E_AGENT_MISSING') throw err;
-    updateTask(project.store.db, name, { statusDetail: 'agent not installed: start it with braid start' });
+    updateTask(project.store, name, { statusDetail: 'agent not installed: start it with braid start' });
     throw new BraidError(
       err.code,
       `${err.message}; task '${name}' is provisioned but not started`,

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { BraidError } from '../../core/errors.js';
+import { table } from '../../core/format.js';
 import { LIVE_STATUSES } from '../../core/task.js';
 import { withProject } from '../../project/project.js';
 import { getAgent } from '../../run/agents/registry.js';
+import { addNote, listNotes } from '../../store/notes.js';
 import { listTasks } from '../../store/tasks.js';
 import { deliverTypedNotes } from '../../watch/notes/deliver.js';
-import { addNote, listNotes } from '../../watch/notes/store.js';
-import { bold, dim, printJson, table } from '../output.js';
+import { bold, dim, printJson } from '../output.js';
 
 interface NoteFlags {
   list?: boolean;
@@ -30,7 +31,7 @@ export function register(program: Command): void {
     .action(async (words: string[], flags: NoteFlags) => {
       const text = words.join(' ').trim();
       await withProject(process.cwd(), async (project) => {
-        const db = project.store.db;
+        const store = project.store;
         if (flags.list || !text) {
           if (!flags.list)
             throw new BraidError(
@@ -38,7 +39,7 @@ export function register(program: Command): void {
               'no note given',
               'Write it as braid note "text", or list with --list.',
             );
-          const notes = listNotes(db);
+          const notes = listNotes(store);
           if (flags.json) return printJson({ notes });
           if (!notes.length) return void process.stdout.write('no notes\n');
           const rows = notes.map((n) => [
@@ -49,9 +50,9 @@ export function register(program: Command): void {
           ]);
           return void process.stdout.write(`${table(['ID', 'WHEN', 'RECEIVED BY', 'NOTE'], rows)}\n`);
         }
-        const note = addNote(db, text);
+        const note = addNote(store, text);
         const typed = await deliverTypedNotes(project);
-        const waiting = listTasks(db)
+        const waiting = listTasks(store)
           .filter((t) => LIVE_STATUSES.includes(t.status) && !typed.includes(t.name))
           .filter((t) => {
             try {

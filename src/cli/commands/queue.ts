@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import { table } from '../../core/format.js';
 import { ACTIVE_QUEUE_STATES } from '../../core/queue-plan.js';
-import { queueLockHolder } from '../../land/lock.js';
+import { queueLockHolder } from '../../land/queue-lock.js';
 import { withProject } from '../../project/project.js';
 import { listQueue } from '../../store/queue.js';
-import { printJson, table } from '../output.js';
+import { printJson } from '../output.js';
 
 /** How many finished entries the listing keeps beside the active ones. */
 const RECENT = 20;
@@ -15,7 +16,7 @@ export function registerQueue(program: Command): void {
     .option('--json', 'print {"entries":[…],"holder":…} on stdout')
     .action(async (opts: { json?: boolean }) => {
       await withProject(process.cwd(), async (p) => {
-        const all = listQueue(p.store.db);
+        const all = listQueue(p.store);
         const active = all.filter((e) => ACTIVE_QUEUE_STATES.includes(e.state));
         const done = all.filter((e) => !ACTIVE_QUEUE_STATES.includes(e.state)).slice(-RECENT);
         const entries = [...done, ...active].sort((a, b) => a.id - b.id);

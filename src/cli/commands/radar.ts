@@ -1,9 +1,10 @@
 /** `braid radar`: which live tasks would conflict with each other or with the base branch. */
 import type { Command } from 'commander';
+import { table } from '../../core/format.js';
 import { formatRanges, type PairFinding } from '../../core/radar.js';
 import { withProject } from '../../project/project.js';
 import { type RadarReport, scanRadar } from '../../watch/radar/scan.js';
-import { bold, dim, printJson, table } from '../output.js';
+import { bold, dim, printJson } from '../output.js';
 
 const SYMBOL = { textual: 'X', migration: 'M', overlap: '~' } as const;
 const STRENGTH = { textual: 3, migration: 2, overlap: 1 } as const;
@@ -37,7 +38,7 @@ function describe(f: PairFinding): string {
   return `${f.a} × ${f.b}  ${f.kind}  ${files}`;
 }
 
-export function renderRadar(report: RadarReport): string {
+function renderRadar(report: RadarReport): string {
   if (!report.tasks.length) return 'No live tasks: nothing to compare.';
   const cols = [...report.tasks, report.base];
   const findings = [...report.pairs, ...report.vsMain];

@@ -3,15 +3,17 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { mergeBudgets } from '../../core/budget.js';
 import { BraidError } from '../../core/errors.js';
+import { formatDuration, table } from '../../core/format.js';
 import { parsePlan } from '../../core/plan.js';
 import { quoteForDisplay } from '../../exec/run.js';
 import { landQueue } from '../../orchestrate/plan/landing.js';
 import { LiveProgress, progressLine } from '../../orchestrate/plan/progress.js';
-import { type RunReport, runIdFor, runPlan } from '../../orchestrate/plan/runner.js';
+import type { RunReport } from '../../orchestrate/plan/report.js';
+import { runIdFor, runPlan } from '../../orchestrate/plan/runner.js';
 import { ensureSupervisor } from '../../orchestrate/supervisor/control.js';
 import { withProject } from '../../project/project.js';
 import { EventFeed } from '../../store/events.js';
-import { bold, dim, formatDuration, green, printJson, red, table, yellow } from '../output.js';
+import { bold, dim, green, printJson, red, yellow } from '../output.js';
 
 interface RunFlags {
   maxParallel?: string;
@@ -68,7 +70,7 @@ export function register(program: Command): void {
         const interrupt = onInterrupt((line) => display.event(line));
         const planKey = realpathSync(file);
         // The event lines come from the event feed: what the run recorded, and what others did to its tasks.
-        const feed = new EventFeed(project.store.db);
+        const feed = new EventFeed(project.store);
         const names = new Set(plan.tasks.map((t) => t.name));
         const showEvents = () => {
           if (flags.json) return;
@@ -146,7 +148,7 @@ function onInterrupt(say: (line: string) => void) {
 }
 
 /** Where an interrupted run stands and how to go on. */
-export function renderInterrupted(report: RunReport, command: string[]): string {
+function renderInterrupted(report: RunReport, command: string[]): string {
   const count = (o: string) => report.tasks.filter((t) => t.outcome === o).length;
   const parts = [
     `${count('landed')} landed`,
@@ -168,7 +170,7 @@ function outcome(o: string): string {
   return red(o);
 }
 
-export function renderReport(report: RunReport): string {
+function renderReport(report: RunReport): string {
   const rows = report.tasks.map((t) => [
     bold(t.name),
     outcome(t.outcome),

@@ -1,39 +1,15 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { BraidError } from '../../core/errors.js';
 import { describeDenials } from '../../core/refusals.js';
-import { LIVE_STATUSES, type Task } from '../../core/task.js';
+import { LIVE_STATUSES } from '../../core/task.js';
 import { runInherited } from '../../exec/inherit.js';
 import { taskDiff } from '../../git/task-diff.js';
+import { requireSession, requireTask, sendToTask, stopTask } from '../../orchestrate/actions.js';
 import { type Project, withProject } from '../../project/project.js';
-import { getRuntime } from '../../run/runtime/index.js';
-import {
-  handleOf,
-  refreshSession,
-  sessionPaths,
-  startSession,
-  stopSession,
-} from '../../run/session/lifecycle.js';
+import { refreshSession, startSession } from '../../run/session/lifecycle.js';
+import { attachArgv } from '../../run/session/reach.js';
 import { latestRefusals } from '../../store/events.js';
-import { getTask, updateTask } from '../../store/tasks.js';
 import { dim, progress } from '../output.js';
-
-function requireTask(project: Project, name: string): Task {
-  const task = getTask(project.store.db, name);
-  if (!task) throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
-  return task;
-}
-
-function requireSession(task: Task) {
-  const handle = handleOf(task);
-  if (!handle)
-    throw new BraidError(
-      'E_SESSION',
-      `task '${task.name}' has no session yet`,
-      `Start it with braid start ${task.name}.`,
-    );
-  return handle;
-}
 
 /** Prints a file from `offset`, returning the new offset; the file may still be growing. */
 function printFrom(file: string, offset: number): number {
@@ -64,7 +40,7 @@ async function followLog(project: Project, name: string, file: string, follow: b
 
 /** A refused tool use is easy to miss in a raw log: the last lines say so in words. */
 function sayRefusals(project: Project, name: string): void {
-  const denials = latestRefusals(project.store.db, name);
+  const denials = latestRefusals(project.store, name);
   if (!denials.length) return;
   const n = denials.length;
   process.stdout.write(
@@ -96,13 +72,7 @@ export function register(program: Command): void {
     .argument('<name>', 'task name')
     .action(async (name: string) => {
       await withProject(process.cwd(), async (project) => {
-        await stopSession(project, requireTask(project, name));
-        const after = requireTask(project, name);
-        // A signal ends most agents "without an exit code": say it was asked for.
-        if (after.status === 'failed' && after.statusSource === 'process')
-          updateTask(project.store.db, name, {
-            statusDetail: `stopped with braid stop (${after.statusDetail})`,
-          });
+        await stopTask(project, name);
         process.stdout.write(`stopped ${name}\n`);
       });
     });
@@ -115,7 +85,7 @@ export function register(program: Command): void {
       await withProject(process.cwd(), async (project) => {
         const task = requireTask(project, name);
         const handle = requireSession(task);
-        const argv = getRuntime(handle.runtime).attachArgv(handle, !!process.env.TMUX);
+        const argv = attachArgv(handle, !!process.env.TMUX);
         if (!argv) return followLog(project, name, task.logPath ?? '', true);
         const res = await runInherited(argv[0], argv.slice(1), { cwd: task.worktree });
         process.exitCode = res.code ?? 1;
@@ -129,18 +99,8 @@ export function register(program: Command): void {
     .argument('<text...>', 'the text to type')
     .action(async (name: string, text: string[]) => {
       await withProject(process.cwd(), async (project) => {
-        const handle = requireSession(requireTask(project, name));
-        const runtime = getRuntime(handle.runtime);
-        // Keys typed into a dead pane vanish: say so (a conflicted task's live agent still takes text).
-        if (!(await runtime.state(handle, sessionPaths(project, name).exitPath)).alive) {
-          await refreshSession(project, name);
-          throw new BraidError(
-            'E_SESSION',
-            `the session of '${name}' has ended`,
-            `Start it again with braid start ${name}.`,
-          );
-        }
-        await runtime.send(handle, text.join(' '));
+        // Keys typed into a dead pane vanish: refused (a conflicted task's live agent still takes text).
+        await sendToTask(project, name, text.join(' '));
       });
     });
 

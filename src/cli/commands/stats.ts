@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatBytes, table } from '../../core/format.js';
 import { projectPricing } from '../../project/pricing.js';
 import { withProject } from '../../project/project.js';
 import { taskCgroupUsage } from '../../run/session/confine.js';
@@ -9,7 +10,7 @@ import {
   type StatsReport,
   type TaskStats,
 } from '../../watch/monitor/stats-report.js';
-import { dim, formatBytes, printJson, red, table, yellow } from '../output.js';
+import { dim, printJson, red, yellow } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -28,7 +29,7 @@ export function register(program: Command): void {
     )
     .action(async (opts: { json?: boolean }) => {
       await withProject(process.cwd(), async (project) => {
-        const tasks = listTasks(project.store.db);
+        const tasks = listTasks(project.store);
         const report = await collectStats(tasks, {
           budget: project.config.budget,
           pricing: projectPricing(project),
@@ -74,7 +75,7 @@ function groupRow(label: string, g: GroupStats): string[] {
   return [label, tokens(g.totalTokens), cost(g.knownCostUsd, g.costUsd)];
 }
 
-export function render(r: StatsReport): string {
+function render(r: StatsReport): string {
   if (r.tasks.length === 0) return 'No tasks yet. Start one with: braid new <name> -p "what to do"';
   const out: string[] = [];
   out.push(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatDuration, table } from '../../core/format.js';
 import {
   type SupervisorStatus,
   startSupervisor,
@@ -8,7 +9,7 @@ import {
 import { timingsFromEnv } from '../../orchestrate/supervisor/options.js';
 import { runSupervisor } from '../../orchestrate/supervisor/supervisor.js';
 import { withProject } from '../../project/project.js';
-import { dim, formatDuration, printJson, progress, table } from '../output.js';
+import { dim, printJson, progress } from '../output.js';
 
 function render(status: SupervisorStatus, note: string): string {
   if (!status.running) return 'supervisor: not running\n';

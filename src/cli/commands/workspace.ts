@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
 import { BraidError } from '../../core/errors.js';
+import { formatDuration, table } from '../../core/format.js';
 import { exportLines, migrationEnv, taskEnvironment } from '../../isolate/workspace/env.js';
-import { collectGarbage } from '../../isolate/workspace/gc.js';
-import { taskPorts } from '../../isolate/workspace/ports.js';
-import { removeTask } from '../../isolate/workspace/remove.js';
+import { removeTaskAction } from '../../orchestrate/actions.js';
+import { collectGarbage } from '../../orchestrate/gc.js';
 import { withProject } from '../../project/project.js';
 import { drainHookSpool } from '../../run/agents/hook-spool.js';
-import { stopSessionForRemoval } from '../../run/session/lifecycle.js';
+import { taskPorts } from '../../store/ports.js';
 import { getTask } from '../../store/tasks.js';
 import { taskViews } from '../../view/task-view.js';
-import { bold, dim, formatDuration, green, printJson, red, table, yellow } from '../output.js';
+import { bold, dim, green, printJson, red, yellow } from '../output.js';
 
 function statusColor(status: string): string {
   if (status === 'failed' || status === 'conflict') return red(status);
@@ -65,7 +65,7 @@ export function register(program: Command): void {
     .option('--json', 'print the variables as one JSON object')
     .action(async (name: string, opts: { json?: boolean }) => {
       await withProject(process.cwd(), async (project) => {
-        const task = getTask(project.store.db, name);
+        const task = getTask(project.store, name);
         if (!task)
           throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
         const dbEnv = (task.options.databaseEnv as Record<string, string> | undefined) ?? {};
@@ -90,10 +90,7 @@ export function register(program: Command): void {
       await withProject(process.cwd(), async (project) => {
         const removed = [];
         for (const name of names) {
-          const res = await removeTask(project, name, {
-            force: opts.force,
-            stopSession: (task) => stopSessionForRemoval(project, task),
-          });
+          const res = await removeTaskAction(project, name, { force: opts.force });
           removed.push(res);
           if (!opts.json) {
             if (res.resumed) process.stdout.write(`finished the interrupted removal of ${name}\n`);

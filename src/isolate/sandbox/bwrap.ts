@@ -132,7 +132,7 @@ function agentPaths(home: string, agent: string): string[] {
 }
 
 /** The compiled launcher next to this module, or dist/ when running from sources (tests). */
-export function proxyLauncherScript(): string {
+function proxyLauncherScript(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const sibling = path.join(here, 'proxy-launcher.js');
   if (existsSync(sibling)) return sibling;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { run } from '../../exec/run.js';
 import { type CgroupSupport, probeCgroups } from './cgroup-probe.js';
 
-export interface Capability {
+interface Capability {
   ok: boolean;
   version?: string;
   /** Why it is missing, and what to install or change. */

@@ -8,8 +8,8 @@ import {
 } from '../../core/cgroup-layout.js';
 
 /** The controllers braid uses: limits (memory, cpu, pids), accounting (cpuacct), stopping (freezer). */
-export const V1_CONTROLLERS = ['memory', 'cpu', 'cpuacct', 'pids', 'freezer'] as const;
-export const V2_CONTROLLERS = ['memory', 'cpu', 'pids'] as const;
+const V1_CONTROLLERS = ['memory', 'cpu', 'cpuacct', 'pids', 'freezer'] as const;
+const V2_CONTROLLERS = ['memory', 'cpu', 'pids'] as const;
 
 export interface CgroupSupport {
   version: 'v2' | 'v1' | 'none';

@@ -20,7 +20,7 @@ export interface TaskCgroupRef {
   paths: string[];
 }
 
-export interface CgroupStats {
+interface CgroupStats {
   memoryBytes: number | null;
   cpuUsageNs: number | null;
   pids: number | null;

@@ -11,6 +11,3 @@ export function execInCgroupArgv(procsFiles: readonly string[], argv: readonly s
   if (argv.length === 0) throw new Error('execInCgroupArgv: empty argv');
   return ['sh', '-c', JOIN_THEN_EXEC, 'sh', String(procsFiles.length), ...procsFiles, ...argv];
 }
-
-/** Exit status of the wrapper when writing to cgroup.procs failed. */
-export const CGROUP_JOIN_FAILED = 125;

@@ -15,7 +15,7 @@ export function gitWritablePaths(worktree: string, gitCommonDir: string): string
 }
 
 /** `<common>/worktrees/<name>` from the worktree's `.git` file; null for a main checkout. */
-export function worktreeAdminDir(worktree: string): string | null {
+function worktreeAdminDir(worktree: string): string | null {
   const dotGit = path.join(worktree, '.git');
   if (!existsSync(dotGit) || statSync(dotGit).isDirectory()) return null;
   const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'));

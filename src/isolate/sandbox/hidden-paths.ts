@@ -111,7 +111,7 @@ function braidPackageRoot(): string {
   return PACKAGE_ROOT;
 }
 
-export function within(child: string, parent: string): boolean {
+function within(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

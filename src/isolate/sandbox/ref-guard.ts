@@ -71,7 +71,7 @@ function loosenPackedRefs(common: string, wanted: (file: string) => boolean): vo
 }
 
 /** Entries of `<common>/packed-refs` (`<oid> <ref>` lines; `#` header and `^` peeled lines skipped). */
-export function packedRefs(common: string): Array<{ ref: string; oid: string }> {
+function packedRefs(common: string): Array<{ ref: string; oid: string }> {
   let text: string;
   try {
     text = readFileSync(path.join(common, 'packed-refs'), 'utf8');

@@ -26,11 +26,11 @@ export interface DatabaseContext {
 }
 
 /** The comment braid puts on a task database it created: how `braid gc` tells its own from the user's. */
-export function ownerComment(owner: string, task: string): string {
+function ownerComment(owner: string, task: string): string {
   return `braid task ${task} of ${owner}`;
 }
 
-export interface DatabaseInfo {
+interface DatabaseInfo {
   kind: 'sqlite' | 'postgres';
   /** sqlite: the task's copy. */
   path?: string;

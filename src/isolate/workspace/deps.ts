@@ -13,7 +13,7 @@ const LOCKFILES = [
   'bun.lockb',
 ];
 
-export type DepsAction = 'clone' | 'install' | 'none';
+type DepsAction = 'clone' | 'install' | 'none';
 
 export interface DepsDecision {
   action: DepsAction;

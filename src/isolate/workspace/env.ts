@@ -1,8 +1,8 @@
 import type { Task } from '../../core/task.js';
-import type { PortMap } from './ports.js';
+import type { PortMap } from '../../store/ports.js';
 
 /** `COMPOSE_PROJECT_NAME` must be lowercase letters, digits, dashes and underscores. */
-export function composeProjectName(repoName: string, task: string): string {
+function composeProjectName(repoName: string, task: string): string {
   const repo =
     repoName
       .toLowerCase()

@@ -35,7 +35,7 @@ function requestOf(task: Task, onProgress?: (m: string) => void): NewTaskRequest
 }
 
 /** A provision that never finished: its last journal entry is still open, or was taken over. */
-export function provisionUnfinished(project: Project, name: string): boolean {
+function provisionUnfinished(project: Project, name: string): boolean {
   const last = lastOperation(project.store, name, 'provision');
   return !!last && (last.outcome === null || last.outcome === 'superseded');
 }
@@ -50,13 +50,13 @@ async function worktreeOnBranch(task: Task): Promise<boolean> {
  * Completes a provision a killed braid left half-done: the steps after the last recorded one run,
  * or, when not even the worktree was made, the task is rolled back (backed up) and built again.
  */
-export async function finishProvision(
+async function finishProvision(
   project: Project,
   name: string,
   onProgress?: (m: string) => void,
 ): Promise<string | null> {
   const { store } = project;
-  const task = getTask(store.db, name);
+  const task = getTask(store, name);
   if (!task || !provisionUnfinished(project, name)) return null;
   const last = lastOperation(store, name, 'provision');
   claimTask(project, name);
@@ -68,7 +68,7 @@ export async function finishProvision(
   }
   const op = beginOperation(store, name, 'provision', { ...last.data, resumed: true });
   for (const step of last.doneSteps) recordStep(store, op, step);
-  updateTask(store.db, name, { status: 'provisioning', statusSource: 'process', statusDetail: null });
+  updateTask(store, name, { status: 'provisioning', statusSource: 'process', statusDetail: null });
   await runProvision(project, op, req, {
     worktree: task.worktree,
     branch: task.branch,
@@ -94,10 +94,10 @@ export async function repairBeforeStart(
  */
 export function markInterruptedProvisions(project: Project): void {
   const { store } = project;
-  for (const task of listTasks(store.db)) {
+  for (const task of listTasks(store)) {
     if (task.status !== 'provisioning') continue;
     if (openOperations(store, task.name).some((op) => !isAbandoned(op))) continue;
-    updateTask(store.db, task.name, {
+    updateTask(store, task.name, {
       status: 'failed',
       statusSource: 'process',
       statusDetail: `provisioning interrupted; braid start ${task.name} finishes it, braid rm ${task.name} removes it`,

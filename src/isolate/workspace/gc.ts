@@ -1,21 +1,18 @@
 import { existsSync } from 'node:fs';
 import { backupRef, taskBranch } from '../../core/names.js';
-import { isProcessAlive } from '../../exec/pid.js';
 import { git } from '../../git/git.js';
 import { snapshotWorktree } from '../../git/snapshot.js';
 import { clearStaleRefLocks } from '../../git/stale-ref-locks.js';
-import { withWorktreeLock } from '../../git/worktree-lock.js';
-import { endStaleGateGroups } from '../../land/gate-group.js';
-import { queueLockHolder } from '../../land/lock.js';
-import { removeOrphanScratch } from '../../land/scratch.js';
 import type { Project } from '../../project/project.js';
 import { isAbandoned, openOperations } from '../../store/journal.js';
+import { portLessees, releasePorts } from '../../store/ports.js';
 import { listTasks } from '../../store/tasks.js';
 import { dropOrphanDatabases } from './database-orphans.js';
+import { isMainCheckout } from './main-checkout.js';
 import { GATE_LESSEE } from './ports.js';
-import { isMainCheckout } from './readonly.js';
 import { recoverTask } from './recover.js';
 import { removeTask, removeWorktree } from './remove.js';
+import { withWorktreeLock } from './worktree-lock.js';
 
 export interface GcAction {
   kind:
@@ -51,8 +48,11 @@ async function listWorktrees(root: string): Promise<WorktreeEntry[]> {
   return entries;
 }
 
-/** Repairs what crashes and hand-deleted folders leave behind; every removal is backed up first. */
-export async function collectGarbage(project: Project): Promise<GcAction[]> {
+/**
+ * Repairs what crashes and hand-deleted folders leave of task workspaces; every removal is backed up
+ * first. The merge queue's leftovers are land/gc.ts's (its gate ports included).
+ */
+export async function collectWorkspaceGarbage(project: Project): Promise<GcAction[]> {
   const { store, repo } = project;
   const actions: GcAction[] = [];
   // First: a ref lock a killed git left would fail every later step that moves a braid ref.
@@ -68,7 +68,7 @@ export async function collectGarbage(project: Project): Promise<GcAction[]> {
     const done = await recoverTask(project, name);
     if (done) actions.push({ kind: 'operation', target: name, detail: done });
   }
-  for (const task of listTasks(store.db)) {
+  for (const task of listTasks(store)) {
     // A read-only task's "worktree" is the main checkout: never a folder to repair or remove.
     if (task.status === 'landed' || isMainCheckout(project, task.worktree) || existsSync(task.worktree))
       continue;
@@ -80,7 +80,7 @@ export async function collectGarbage(project: Project): Promise<GcAction[]> {
       detail: `worktree folder was gone; task removed${result.backupRef ? `, branch backed up at ${result.backupRef}` : ''}`,
     });
   }
-  const known = new Set(listTasks(store.db).map((t) => taskBranch(t.name)));
+  const known = new Set(listTasks(store).map((t) => taskBranch(t.name)));
   for (const wt of await listWorktrees(repo.root)) {
     if (!wt.branch?.startsWith('braid/') || known.has(wt.branch) || wt.path === repo.root) continue;
     if (!existsSync(wt.path)) continue;
@@ -93,13 +93,8 @@ export async function collectGarbage(project: Project): Promise<GcAction[]> {
       detail: `no task owned it; backed up at ${ref}`,
     });
   }
-  // A running queue may be creating or using the gate's scratch worktree: only an idle one is tidied.
-  if (queueLockHolder(store) === null) {
-    for (const { dir, why } of await removeOrphanScratch(repo, project.config.worktrees))
-      actions.push({ kind: 'orphan-scratch', target: dir, detail: `gate scratch worktree removed: ${why}` });
-  }
   await withWorktreeLock(repo.root, () => git(['worktree', 'prune'], { cwd: repo.root }));
-  const names = new Set(listTasks(store.db).map((t) => t.name));
+  const names = new Set(listTasks(store).map((t) => t.name));
   if (project.config.database?.kind === 'postgres') {
     try {
       const opts = { owner: repo.commonDir, cwd: repo.root, liveTasks: names };
@@ -114,38 +109,14 @@ export async function collectGarbage(project: Project): Promise<GcAction[]> {
       });
     }
   }
-  const leases = store.db.prepare('SELECT DISTINCT task FROM port_leases').all() as { task: string }[];
-  // The gate's block is kept between gates while a queue runs; with no live queue it is stale.
-  const queueRuns = queueLockHolder(store) !== null;
-  for (const { task } of leases) {
-    if (names.has(task) || (task === GATE_LESSEE && queueRuns)) continue;
-    store.db.prepare('DELETE FROM port_leases WHERE task = ?').run(task);
+  for (const task of portLessees(store)) {
+    if (names.has(task) || task === GATE_LESSEE) continue;
+    releasePorts(store, task);
     actions.push({
       kind: 'stale-lease',
       target: task,
-      detail:
-        task === GATE_LESSEE
-          ? 'released the merge-queue gate ports (no queue is running)'
-          : 'released the ports of a task that no longer exists',
+      detail: 'released the ports of a task that no longer exists',
     });
-  }
-  // Before the stale locks: a dead land's gate row is also how its orphaned gate is found.
-  for (const g of await endStaleGateGroups(store, { holdsQueue: false })) {
-    actions.push({
-      kind: 'stale-gate',
-      target: g.name,
-      detail: `ended the orphaned gate process group ${g.pgid} (${g.holder})`,
-    });
-  }
-  const locks = store.db.prepare('SELECT name, pid, pid_start FROM locks').all() as {
-    name: string;
-    pid: number;
-    pid_start: string | null;
-  }[];
-  for (const lock of locks) {
-    if (isProcessAlive(lock.pid, lock.pid_start)) continue;
-    store.db.prepare('DELETE FROM locks WHERE name = ? AND pid = ?').run(lock.name, lock.pid);
-    actions.push({ kind: 'stale-lock', target: lock.name, detail: `holder pid ${lock.pid} is gone` });
   }
   return actions;
 }

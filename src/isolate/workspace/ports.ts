@@ -3,8 +3,7 @@ import { BraidError } from '../../core/errors.js';
 import { plural } from '../../core/plural.js';
 import { freeBlocks, namePorts, type PortPlan } from '../../core/ports.js';
 import type { Store } from '../../store/db.js';
-
-export type PortMap = Record<string, number>;
+import { leaseBlock, leasedPorts, type PortMap, taskPorts } from '../../store/ports.js';
 
 /** Bind errors that mean "this host has no such address family or address", not "in use". */
 const NO_SUCH_ADDRESS = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT']);
@@ -23,11 +22,6 @@ export async function portIsFree(port: number): Promise<boolean> {
     if (!ok) return false;
   }
   return true;
-}
-
-function leasedPorts(store: Store): Set<number> {
-  const rows = store.db.prepare('SELECT port FROM port_leases').all() as { port: number }[];
-  return new Set(rows.map((r) => r.port));
 }
 
 /**
@@ -58,37 +52,10 @@ export async function leasePorts(store: Store, task: string, plan: PortPlan): Pr
       }
     }
     if (!allFree) continue;
-    const taken = store.tx(() => {
-      const insert = store.db.prepare(
-        'INSERT OR IGNORE INTO port_leases (port, task, name, leased_at) VALUES (?, ?, ?, ?)',
-      );
-      const now = Date.now();
-      for (const { port, name } of ports) {
-        if (insert.run(port, task, name, now).changes === 0) {
-          // Someone leased part of this block since we looked: undo ours inside the same transaction.
-          store.db.prepare('DELETE FROM port_leases WHERE task = ?').run(task);
-          return false;
-        }
-      }
-      return true;
-    });
+    const taken = leaseBlock(store, task, ports);
     if (taken) return taskPorts(store, task);
   }
 }
 
-/** The task's named ports (unnamed ports of the block are leased but not exported). */
-export function taskPorts(store: Store, task: string): PortMap {
-  const rows = store.db
-    .prepare('SELECT port, name FROM port_leases WHERE task = ? ORDER BY port')
-    .all(task) as { port: number; name: string | null }[];
-  const map: PortMap = {};
-  for (const r of rows) if (r.name) map[r.name] = r.port;
-  return map;
-}
-
 /** The lessee of the merge queue's gate ports: not a task name (names cannot hold parentheses). */
 export const GATE_LESSEE = '(gate)';
-
-export function releasePorts(store: Store, task: string): number {
-  return store.db.prepare('DELETE FROM port_leases WHERE task = ?').run(task).changes;
-}

@@ -5,7 +5,6 @@ import { assertTaskName, taskBranch, worktreeLocation } from '../../core/names.j
 import type { Task } from '../../core/task.js';
 import { git } from '../../git/git.js';
 import { currentBranch, hasCommits, refExists, resolveCommit } from '../../git/repo.js';
-import { withWorktreeLock } from '../../git/worktree-lock.js';
 import type { Project } from '../../project/project.js';
 import {
   beginOperation,
@@ -23,6 +22,7 @@ import { setupLogPath } from './paths.js';
 import { leasePorts } from './ports.js';
 import { recoverTask } from './recover.js';
 import { runSetup } from './setup.js';
+import { withWorktreeLock } from './worktree-lock.js';
 
 export interface NewTaskRequest {
   name: string;
@@ -57,7 +57,7 @@ async function resolveBase(project: Project, requested?: string): Promise<{ base
   return { base, commit: await resolveCommit(root, base) };
 }
 
-export function worktreePathFor(project: Project, name: string): string {
+function worktreePathFor(project: Project, name: string): string {
   return path.resolve(project.repo.root, worktreeLocation(project.config.worktrees, project.repo.name, name));
 }
 
@@ -67,7 +67,7 @@ export async function provisionTask(project: Project, req: NewTaskRequest): Prom
   const { store, repo, config } = project;
   const repaired = await recoverTask(project, req.name);
   if (repaired) req.onProgress?.(repaired);
-  if (getTask(store.db, req.name)) {
+  if (getTask(store, req.name)) {
     throw new BraidError(
       'E_TASK_EXISTS',
       `task '${req.name}' already exists`,
@@ -92,10 +92,10 @@ export async function provisionTask(project: Project, req: NewTaskRequest): Prom
     );
   }
   const op = store.tx(() => {
-    if (getTask(store.db, req.name)) {
+    if (getTask(store, req.name)) {
       throw new BraidError('E_TASK_EXISTS', `task '${req.name}' already exists`, `Pick another name.`);
     }
-    insertTask(store.db, {
+    insertTask(store, {
       name: req.name,
       branch,
       worktree,
@@ -133,13 +133,13 @@ export async function runProvision(
     await buildWorkspace(project, op, req, where);
   } catch (err) {
     const why = err instanceof BraidError ? err.message : String(err);
-    updateTask(store.db, req.name, { status: 'failed', statusSource: 'process', statusDetail: why });
+    updateTask(store, req.name, { status: 'failed', statusSource: 'process', statusDetail: why });
     finishOperation(store, op, 'failed');
     throw err;
   }
-  updateTask(store.db, req.name, { status: 'idle', statusSource: 'process', statusDetail: null });
+  updateTask(store, req.name, { status: 'idle', statusSource: 'process', statusDetail: null });
   finishOperation(store, op, 'done');
-  return getTask(store.db, req.name) as Task;
+  return getTask(store, req.name) as Task;
 }
 
 async function buildWorkspace(
@@ -174,14 +174,14 @@ async function buildWorkspace(
   const ports = await leasePorts(store, req.name, config.ports);
   if (todo('ports')) recordStep(store, op, 'ports');
 
-  let dbEnv = (getTask(store.db, req.name)?.options.databaseEnv as Record<string, string>) ?? {};
+  let dbEnv = (getTask(store, req.name)?.options.databaseEnv as Record<string, string>) ?? {};
   if (config.database && todo('database')) {
     say(`creating the task's ${config.database.kind} database`);
     const dbCtx = { task: req.name, repoRoot: repo.root, worktree: where.worktree, owner: repo.commonDir };
     if (resumed) await dropDatabase(config.database, dbCtx);
     const db = await provisionDatabase(config.database, dbCtx);
     dbEnv = db.env;
-    mergeTaskOptions(store.db, req.name, { database: db.info, databaseEnv: db.env });
+    mergeTaskOptions(store, req.name, { database: db.info, databaseEnv: db.env });
     recordStep(store, op, 'database');
   }
 
@@ -189,7 +189,7 @@ async function buildWorkspace(
   // A copy or install cut short is not trusted: start it again from nothing.
   if (resumed) rmSync(path.join(where.worktree, 'node_modules'), { recursive: true, force: true });
   const deps = decideDeps(config, repo.root, where.worktree);
-  mergeTaskOptions(store.db, req.name, { deps: deps.action, depsReason: deps.reason, includes: copied });
+  mergeTaskOptions(store, req.name, { deps: deps.action, depsReason: deps.reason, includes: copied });
   if (deps.action === 'clone') {
     say(`cloning node_modules (${deps.reason})`);
     await cloneNodeModules(repo.root, where.worktree);

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { BraidError } from '../../core/errors.js';
 import { assertTaskName } from '../../core/names.js';
 import type { Task } from '../../core/task.js';
@@ -16,19 +15,6 @@ export interface ReadonlyTaskRequest {
   options?: Record<string, unknown>;
 }
 
-/**
- * A research/review task (braid new --readonly): it lives in the main checkout, owns no worktree,
- * branch, ports or setup, so removing it must never touch the checkout or any branch.
- */
-export function isReadonlyTask(project: Project, task: Task): boolean {
-  return task.options.readonly === true && isMainCheckout(project, task.worktree);
-}
-
-/** Whether `dir` is the repository's main checkout, which braid never deletes. */
-export function isMainCheckout(project: Project, dir: string): boolean {
-  return path.resolve(dir) === path.resolve(project.repo.root);
-}
-
 /** Records a read-only task on the main checkout's current commit: no worktree, branch, ports or setup. */
 export async function createReadonlyTask(project: Project, req: ReadonlyTaskRequest): Promise<Task> {
   assertTaskName(req.name);
@@ -44,14 +30,14 @@ export async function createReadonlyTask(project: Project, req: ReadonlyTaskRequ
   const branch = (await currentBranch(repo.root)) ?? 'HEAD';
   const commit = await resolveCommit(repo.root, 'HEAD');
   return store.tx(() => {
-    if (getTask(store.db, req.name)) {
+    if (getTask(store, req.name)) {
       throw new BraidError(
         'E_TASK_EXISTS',
         `task '${req.name}' already exists`,
         `Pick another name, or braid rm ${req.name} first.`,
       );
     }
-    return insertTask(store.db, {
+    return insertTask(store, {
       name: req.name,
       branch,
       worktree: repo.root,

@@ -12,7 +12,7 @@ export async function recoverTask(project: Project, name: string): Promise<strin
   if (!ops.length) return null;
   const abandoned = ops.filter(isAbandoned);
   claimTask(project, name);
-  if (!abandoned.length || !getTask(project.store.db, name)) return null;
+  if (!abandoned.length || !getTask(project.store, name)) return null;
   const kind = abandoned[abandoned.length - 1].kind;
   await removeTask(project, name, { force: true });
   return kind === 'provision'

@@ -5,7 +5,6 @@ import type { Task } from '../../core/task.js';
 import { git, gitOk } from '../../git/git.js';
 import { refExists } from '../../git/repo.js';
 import { snapshotWorktree } from '../../git/snapshot.js';
-import { withWorktreeLock } from '../../git/worktree-lock.js';
 import type { Project } from '../../project/project.js';
 import {
   beginOperation,
@@ -15,11 +14,12 @@ import {
   pausePoint,
   recordStep,
 } from '../../store/journal.js';
+import { releasePorts } from '../../store/ports.js';
 import { deleteTask, getTask } from '../../store/tasks.js';
 import { dropDatabase } from './database.js';
 import { describeUnlanded, hasUnlandedWork, unlandedWork } from './lost-work.js';
-import { releasePorts } from './ports.js';
-import { isMainCheckout, isReadonlyTask } from './readonly.js';
+import { isMainCheckout, isReadonlyTask } from './main-checkout.js';
+import { withWorktreeLock } from './worktree-lock.js';
 
 export interface RemoveOptions {
   force?: boolean;
@@ -74,7 +74,7 @@ export async function removeTask(
   options: RemoveOptions = {},
 ): Promise<RemoveResult> {
   const { store, repo, config } = project;
-  const task = getTask(store.db, name);
+  const task = getTask(store, name);
   if (!task) throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
   const resumed = openOperations(store, name).some((op) => op.kind === 'remove' && isAbandoned(op));
   claimTask(project, name);
@@ -111,7 +111,7 @@ export async function removeTask(
   recordStep(store, op, 'branch');
   store.tx(() => {
     releasePorts(store, name);
-    deleteTask(store.db, name);
+    deleteTask(store, name);
   });
   finishOperation(store, op, 'done');
   return { name, backupRef: saved, restoreHint, resumed };
@@ -129,7 +129,7 @@ async function removeReadonlyTask(
   recordStep(store, op, 'session');
   store.tx(() => {
     releasePorts(store, task.name);
-    deleteTask(store.db, task.name);
+    deleteTask(store, task.name);
   });
   finishOperation(store, op, 'done');
   return { name: task.name, backupRef: null, restoreHint: null };

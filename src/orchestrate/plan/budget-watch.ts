@@ -10,11 +10,6 @@ import { appendEvent, listEvents } from '../../store/events.js';
 import { getTask } from '../../store/tasks.js';
 import { TaskUsageTracker } from '../../watch/monitor/usage-of-task.js';
 
-export interface BudgetStop {
-  name: string;
-  reason: string;
-}
-
 /**
  * Watches a run's spending: warns once per task at 80 %, stops sessions at 100 % and keeps their work.
  * What it does it records as `budget.*` events; whoever shows it reads them from the event feed.
@@ -46,7 +41,7 @@ export class BudgetWatch {
   restore(tasks: Task[]): void {
     for (const task of tasks) {
       // Read every pass by every watcher: only the few budget rows, not the task's many hook events.
-      const events = listEvents(this.project.store.db, {
+      const events = listEvents(this.project.store, {
         task: task.name,
         since: task.createdAt,
         kinds: BUDGET_KINDS,
@@ -84,7 +79,7 @@ export class BudgetWatch {
       const action = budgetAction(check, this.warned.has(task.name), live, this.agentEnforcesTaskUsd(task));
       if (action.kind === 'warn') {
         this.warned.add(task.name);
-        appendEvent(this.project.store.db, task.name, 'budget.warned', { reason: action.reason });
+        appendEvent(this.project.store, task.name, 'budget.warned', { reason: action.reason });
       } else if (action.kind === 'stop') {
         if (action.wholeRun) this.runSpent = action.reason;
         await this.stop(task, action.reason, !!action.wholeRun);
@@ -110,7 +105,7 @@ export class BudgetWatch {
     const reason = `the agent stopped at its --max-budget-usd limit${limit === undefined ? '' : ` of $${limit.toFixed(2)}`} (error_max_budget_usd)`;
     this.stopped.set(task.name, `stopped for budget: ${reason}`);
     const committed = await keepWork(task);
-    appendEvent(this.project.store.db, task.name, 'budget.stopped', {
+    appendEvent(this.project.store, task.name, 'budget.stopped', {
       reason,
       committed,
       byAgent: true,
@@ -121,11 +116,11 @@ export class BudgetWatch {
   private async stop(task: Task, reason: string, wholeRun: boolean): Promise<void> {
     this.stopped.set(task.name, `stopped for budget: ${reason}`);
     // Marked before the (slow) stop, so another watcher does not stop it a second time meanwhile.
-    appendEvent(this.project.store.db, task.name, 'budget.stopping', { reason, wholeRun });
+    appendEvent(this.project.store, task.name, 'budget.stopping', { reason, wholeRun });
     await stopSession(this.project, task);
     const committed = await keepWork(task);
-    const after = getTask(this.project.store.db, task.name);
-    appendEvent(this.project.store.db, task.name, 'budget.stopped', {
+    const after = getTask(this.project.store, task.name);
+    appendEvent(this.project.store, task.name, 'budget.stopped', {
       reason,
       committed,
       wholeRun,

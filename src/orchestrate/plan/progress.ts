@@ -1,6 +1,6 @@
-import { formatDuration, table } from '../../cli/output.js';
 import { eventLine } from '../../core/event-lines.js';
 import { type BraidEvent, isKind } from '../../core/events.js';
+import { formatDuration, table } from '../../core/format.js';
 import type { ProgressView } from './runner.js';
 
 /** The live block: one line per task (state, session status, elapsed, tokens, cost), then the queue. */

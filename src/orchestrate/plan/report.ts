@@ -1,12 +1,33 @@
 import type { Plan } from '../../core/plan.js';
 import { describeDenials } from '../../core/refusals.js';
-import { LIVE_STATUSES } from '../../core/task.js';
+import { LIVE_STATUSES, type TokenCounts } from '../../core/task.js';
 import { projectPricing } from '../../project/pricing.js';
 import type { Project } from '../../project/project.js';
 import { latestRefusals } from '../../store/events.js';
 import { listTasks } from '../../store/tasks.js';
 import { collectStats } from '../../watch/monitor/stats-report.js';
-import type { RunReport, TaskReport } from './runner.js';
+
+export interface TaskReport {
+  name: string;
+  /** running / pending only in an interrupted run's report. */
+  outcome: 'landed' | 'rejected' | 'failed' | 'skipped' | 'stopped' | 'done' | 'running' | 'pending';
+  reason: string | null;
+  durationMs: number | null;
+  tokens: TokenCounts | null;
+  costUsd: number | null;
+  landedCommit: string | null;
+  /** Tool uses the task's latest session was refused, in words, or null. */
+  refused: string | null;
+}
+
+export interface RunReport {
+  runId: string;
+  /** Stopped by a signal before the plan finished: running the same plan again continues it. */
+  interrupted: boolean;
+  wallMs: number;
+  tasks: TaskReport[];
+  totals: { tokens: number; costUsd: number | null; taskMs: number; speedup: number | null };
+}
 
 export interface RunMemory {
   skipped: Map<string, string>;
@@ -27,7 +48,7 @@ export async function buildReport(
   m: RunMemory,
   interrupted = false,
 ): Promise<RunReport> {
-  const tasks = listTasks(project.store.db).filter((t) => t.runId === runId);
+  const tasks = listTasks(project.store).filter((t) => t.runId === runId);
   const stats = await collectStats(tasks, { cpuWindowMs: 0, pricing: projectPricing(project) });
   const reports: TaskReport[] = plan.tasks.map((spec) => {
     const task = tasks.find((t) => t.name === spec.name) ?? null;
@@ -62,7 +83,7 @@ export async function buildReport(
 }
 
 function refusedOf(project: Project, name: string): string | null {
-  const denials = latestRefusals(project.store.db, name);
+  const denials = latestRefusals(project.store, name);
   return denials.length ? `refused ${denials.length}: ${describeDenials(denials)}` : null;
 }
 

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import type { Task } from '../../core/task.js';
 import { isProcessAlive } from '../../exec/pid.js';
 import type { Project } from '../../project/project.js';
-import { handleOf, sessionPaths, startSession } from '../../run/session/lifecycle.js';
+import { startSession } from '../../run/session/lifecycle.js';
+import { handleOf, sessionPaths } from '../../run/session/reach.js';
 import { appendEvent } from '../../store/events.js';
 
 /**
@@ -21,9 +22,9 @@ export async function reviveSession(project: Project, task: Task, runId: string)
   const resume = !!task.agentSessionId;
   try {
     await startSession(project, task.name, { resume });
-    appendEvent(project.store.db, task.name, 'plan.task-revived', { runId, resume });
+    appendEvent(project.store, task.name, 'plan.task-revived', { runId, resume });
   } catch (err) {
-    appendEvent(project.store.db, task.name, 'plan.task-revive-failed', {
+    appendEvent(project.store, task.name, 'plan.task-revive-failed', {
       runId,
       reason: (err as Error).message,
     });

@@ -9,7 +9,7 @@ import {
   type PlanTaskState,
   startsStacked,
 } from '../../core/plan.js';
-import type { Task, TokenCounts } from '../../core/task.js';
+import type { Task } from '../../core/task.js';
 import { gitRun } from '../../git/git.js';
 import { provisionTask } from '../../isolate/workspace/provision.js';
 import { recoverTask } from '../../isolate/workspace/recover.js';
@@ -18,7 +18,7 @@ import { refreshSession, startSession } from '../../run/session/lifecycle.js';
 import { appendEvent } from '../../store/events.js';
 import { getTask, mergeTaskOptions, updateTask } from '../../store/tasks.js';
 import { BudgetWatch } from './budget-watch.js';
-import { buildReport, type RunMemory } from './report.js';
+import { buildReport, type RunMemory, type RunReport } from './report.js';
 import { diedWithoutRecord, reviveSession } from './revive.js';
 import { stackBase } from './stack-base.js';
 
@@ -49,7 +49,7 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-export interface ProgressRow {
+interface ProgressRow {
   name: string;
   state: PlanTaskState | 'stopped';
   /** The session's own status (working, waiting, idle…) while it runs. */
@@ -65,31 +65,6 @@ export interface ProgressView {
   /** Tasks finished and waiting to land, or landing now. */
   queue: string[];
 }
-
-export interface TaskReport {
-  name: string;
-  /** running / pending only in an interrupted run's report. */
-  outcome: 'landed' | 'rejected' | 'failed' | 'skipped' | 'stopped' | 'done' | 'running' | 'pending';
-  reason: string | null;
-  durationMs: number | null;
-  tokens: TokenCounts | null;
-  costUsd: number | null;
-  landedCommit: string | null;
-  /** Tool uses the task's latest session was refused, in words, or null. */
-  refused: string | null;
-}
-
-export interface RunReport {
-  runId: string;
-  /** Stopped by a signal before the plan finished: running the same plan again continues it. */
-  interrupted: boolean;
-  wallMs: number;
-  tasks: TaskReport[];
-  totals: { tokens: number; costUsd: number | null; taskMs: number; speedup: number | null };
-}
-
-/** The run's own events: each carries its run id. */
-type PlanEventKind = Extract<EventKind, `plan.${string}`>;
 
 /** One run id per plan file, so running the same plan again adopts and continues it. */
 export function runIdFor(planKey: string): string {
@@ -145,6 +120,9 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Runs every task of a plan: in parallel within the limit, in dependency order, landed as they finish. */
+/** The run's own events: each carries its run id. */
+type PlanEventKind = Extract<EventKind, `plan.${string}`>;
+
 export async function runPlan(project: Project, plan: Plan, options: RunOptions): Promise<RunReport> {
   const { store } = project;
   const runId = runIdFor(options.planKey);
@@ -155,7 +133,7 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
     kind: K,
     data: Omit<EventDataByKind[K], 'runId'>,
   ) => {
-    appendEvent(store.db, task, kind, { ...data, runId } as EventDataByKind[K]);
+    appendEvent(store, task, kind, { ...data, runId } as EventDataByKind[K]);
     options.onRecorded?.();
   };
   const memory: RunMemory = {
@@ -174,18 +152,16 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
   const lastShown = new Map<string, string>();
 
   for (const t of plan.tasks) {
-    const existing = getTask(store.db, t.name);
+    const existing = getTask(store, t.name);
     if (existing && existing.runId === runId)
       record(t.name, 'plan.task-adopted', { status: existing.status });
     await recoverTask(project, t.name);
   }
   // Tasks stopped for budget before this invocation stay stopped (and are not counted as failed).
-  watch.restore(
-    plan.tasks.map((t) => getTask(store.db, t.name)).filter((t): t is Task => t?.runId === runId),
-  );
+  watch.restore(plan.tasks.map((t) => getTask(store, t.name)).filter((t): t is Task => t?.runId === runId));
   // Sessions that died with the machine are not failures of the agent: they run again.
   for (const t of plan.tasks) {
-    const task = getTask(store.db, t.name)?.runId === runId ? await refreshSession(project, t.name) : null;
+    const task = getTask(store, t.name)?.runId === runId ? await refreshSession(project, t.name) : null;
     if (task && !watch.stopped.has(t.name) && diedWithoutRecord(project, task))
       await reviveSession(sessionProject, task, runId);
   }
@@ -207,7 +183,7 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
         });
         continue;
       }
-      let task = getTask(store.db, t.name);
+      let task = getTask(store, t.name);
       if (task && task.runId !== runId) task = null;
       if (task) task = await refreshSession(project, t.name);
       if (task) runTasks.push(task);
@@ -347,19 +323,19 @@ async function startTask(
       needs: spec.needs,
     });
     // The supervisor keeps to the run's budget too, after this runner is gone (Ctrl-C).
-    if (project.config.budget) mergeTaskOptions(store.db, name, { budget: project.config.budget });
+    if (project.config.budget) mergeTaskOptions(store, name, { budget: project.config.budget });
     // A stacked task starts from its needs' branches but lands where they land (not on their branches).
     if (stack) {
-      if (stack.landsOn) updateTask(store.db, name, { base: stack.landsOn });
-      mergeTaskOptions(store.db, name, { stackedOn: stack.base, stackedOnBranches: stack.branches });
+      if (stack.landsOn) updateTask(store, name, { base: stack.landsOn });
+      mergeTaskOptions(store, name, { stackedOn: stack.base, stackedOnBranches: stack.branches });
     }
     await startSession(project, name);
-    appendEvent(store.db, name, 'plan.task-started', { runId });
+    appendEvent(store, name, 'plan.task-started', { runId });
     return null;
   } catch (err) {
     const why = (err as Error).message;
-    appendEvent(store.db, name, 'plan.task-start-failed', { runId, reason: why });
+    appendEvent(store, name, 'plan.task-start-failed', { runId, reason: why });
     // A task provisioning recorded as failed shows so by itself; one that never got a record needs memory.
-    return getTask(store.db, name) ? null : why;
+    return getTask(store, name) ? null : why;
   }
 }

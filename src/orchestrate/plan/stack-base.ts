@@ -15,7 +15,7 @@ export interface StackBase {
 }
 
 /** The ref that keeps a stacked task's merged starting point reachable. */
-export function stackRef(name: string): string {
+function stackRef(name: string): string {
   return `refs/braid/stack/${name}`;
 }
 
@@ -25,7 +25,7 @@ export function stackRef(name: string): string {
  */
 export async function stackBase(project: Project, name: string, needs: string[]): Promise<StackBase> {
   const cwd = project.repo.root;
-  const tasks = needs.map((n) => getTask(project.store.db, n));
+  const tasks = needs.map((n) => getTask(project.store, n));
   const missing = needs.filter((_, i) => !tasks[i]);
   if (missing.length) {
     throw new BraidError(

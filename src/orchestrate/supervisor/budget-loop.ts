@@ -17,7 +17,7 @@ export class BudgetLoop {
 
   async pass(): Promise<void> {
     const groups = new Map<string, Task[]>();
-    for (const task of listTasks(this.project.store.db)) {
+    for (const task of listTasks(this.project.store)) {
       const key = task.runId ?? `task:${task.name}`;
       groups.set(key, [...(groups.get(key) ?? []), task]);
     }

@@ -5,7 +5,7 @@ import type { TaskStatus } from '../../core/task.js';
 import { braidDir } from '../../isolate/workspace/paths.js';
 
 /** An event of the store's union, as the supervisor relays it to the log (`line`: in words). */
-export interface RelayedEvent {
+interface RelayedEvent {
   kind: EventKind;
   id: number;
   task: string | null;

@@ -25,7 +25,7 @@ export class EventRelay {
 
   private open(): EventFeed | null {
     try {
-      this.feed ??= new EventFeed(this.project.store.db, { name: FEED });
+      this.feed ??= new EventFeed(this.project.store, { name: FEED });
     } catch {
       // A busy store: placed on the next pass.
     }

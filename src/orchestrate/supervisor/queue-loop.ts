@@ -1,5 +1,6 @@
+import type { LandContext } from '../../land/context.js';
 import { defaultLandHooks } from '../../land/hooks.js';
-import { type LandContext, processQueue } from '../../land/land.js';
+import { processQueue } from '../../land/land.js';
 import type { Project } from '../../project/project.js';
 import { activeEntries } from '../../store/queue.js';
 import type { EventLog } from './event-log.js';
@@ -18,11 +19,11 @@ export class QueueLoop {
 
   /** True when the queue still has work (keeps the supervisor alive). */
   hasWork(): boolean {
-    return activeEntries(this.project.store.db).length > 0;
+    return activeEntries(this.project.store).length > 0;
   }
 
   async pass(): Promise<void> {
-    const entries = activeEntries(this.project.store.db);
+    const entries = activeEntries(this.project.store);
     const ready = entries.some((e) => e.state !== 'waiting_agent');
     const waiting = entries.some((e) => e.state === 'waiting_agent');
     const now = Date.now();

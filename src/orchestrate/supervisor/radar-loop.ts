@@ -13,7 +13,7 @@ export class RadarLoop {
   ) {}
 
   async pass(): Promise<void> {
-    if (liveTasks(this.project.store.db).length === 0) return;
+    if (liveTasks(this.project.store).length === 0) return;
     const report = await scanRadar(this.project);
     const key = (f: { a: string; b: string; kind: string; files: string[] }) =>
       `${f.a}|${f.b}|${f.kind}|${f.files.join(',')}`;

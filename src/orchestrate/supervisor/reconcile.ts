@@ -3,9 +3,7 @@ import { isProcessAlive } from '../../exec/pid.js';
 import type { Project } from '../../project/project.js';
 import { drainHookSpool } from '../../run/agents/hook-spool.js';
 import { getAgent } from '../../run/agents/registry.js';
-import { TmuxRuntime } from '../../run/runtime/tmux.js';
-import type { StateHint } from '../../run/runtime/types.js';
-import { handleOf } from '../../run/session/lifecycle.js';
+import { handleOf, paneHint } from '../../run/session/reach.js';
 import { refreshTaskStatusReading } from '../../run/session/refresh.js';
 import { listTasks } from '../../store/tasks.js';
 import type { EventLog } from './event-log.js';
@@ -36,14 +34,12 @@ export class Reconciler {
     const full = this.passes++ % FULL_SWEEP_EVERY === 0;
     // Hook events spooled while the store was busy come before what the process and screen say.
     drainHookSpool(this.project.store, this.project.repo.commonDir);
-    const before = listTasks(this.project.store.db);
+    const before = listTasks(this.project.store);
     // The baseline is taken before the first pass refreshes anything, so changes that pass makes are logged too.
     if (this.passes === 1) for (const t of before) this.seen.set(t.name, t.status);
     const due = before.filter((t) => this.needsRuntimeCheck(t, full));
     // One `tmux list-panes` for the whole pass instead of a tmux call per session.
-    const hint: StateHint = due.some((t) => handleOf(t)?.runtime === 'tmux')
-      ? { panes: await new TmuxRuntime().allPanes() }
-      : {};
+    const hint = await paneHint(due);
     for (const task of due) {
       // A hook-ended task is read at the moment its process is found gone, not from the pass's snapshot.
       const fresh = endedByHookWithoutCode(task) ? {} : hint;
@@ -69,7 +65,7 @@ export class Reconciler {
         });
       }
     }
-    const tasks = listTasks(this.project.store.db);
+    const tasks = listTasks(this.project.store);
     this.recordChanges(tasks);
     return tasks;
   }

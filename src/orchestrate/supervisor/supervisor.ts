@@ -79,7 +79,7 @@ export async function runSupervisor(
       // A read, not a write: the lock row is ours until a process that saw us dead replaced it.
       const row = listLocks(store).find((l) => l.name === SUPERVISOR_LOCK);
       if (!row || row.pid !== me.pid || row.pidStart !== me.pidStart) return finish('lost-lock');
-      busy = listTasks(store.db).some((t) => KEEPS_ALIVE.includes(t.status)) || queue.hasWork();
+      busy = listTasks(store).some((t) => KEEPS_ALIVE.includes(t.status)) || queue.hasWork();
     } catch {
       // An unreadable store keeps nothing alive: count down like an idle repository.
     }

@@ -1,10 +1,11 @@
 import { LIVE_STATUSES, type Task } from '../../core/task.js';
 import { isProcessAlive } from '../../exec/pid.js';
+import { readProcessTable } from '../../exec/proc.js';
 import { projectPricing } from '../../project/pricing.js';
 import type { Project } from '../../project/project.js';
 import { pruneSamples, saveSamples, type UsageSample } from '../../store/samples.js';
 import { listTasks } from '../../store/tasks.js';
-import { CpuSampler, clockTicksPerSecond, readProcessTable } from '../../watch/monitor/proctree.js';
+import { CpuSampler, clockTicksPerSecond } from '../../watch/monitor/proctree.js';
 import { TaskUsageTracker } from '../../watch/monitor/usage-of-task.js';
 
 /**
@@ -25,8 +26,7 @@ export class UsageLoop {
 
   async pass(): Promise<UsageSample[]> {
     this.cpu ??= new CpuSampler(await clockTicksPerSecond());
-    const db = this.project.store.db;
-    const tasks = listTasks(db);
+    const tasks = listTasks(this.project.store);
     const due = tasks.filter((t) => this.isDue(t));
     const running = due.filter((t) => t.pid && isProcessAlive(t.pid));
     // One walk of /proc serves every session.
@@ -46,6 +46,8 @@ export class UsageLoop {
         costUsd: u?.costUsd ?? null,
       };
     });
+    // The samples' table is the read model's (samples.ts takes the handle until it moves into the store).
+    const db = this.project.store;
     if (samples.length > 0) saveSamples(db, samples);
     pruneSamples(
       db,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { BraidError } from '../../core/errors.js';
 
 /** The hooks braid listens to; each calls `braid hook <Event>`. */
-export const CLAUDE_HOOK_EVENTS = [
+const CLAUDE_HOOK_EVENTS = [
   'SessionStart',
   'UserPromptSubmit',
   'PreToolUse',
@@ -22,7 +22,7 @@ export const CLAUDE_HOOK_EVENTS = [
 /** Far beyond the hook's own run (it waits ~250 ms for a busy store, then spools), short enough never to stall a session. */
 const HOOK_TIMEOUT_S = 10;
 
-export const CLAUDE_SETTINGS_FILE = 'claude-settings.json';
+const CLAUDE_SETTINGS_FILE = 'claude-settings.json';
 
 export interface ClaudeSettingsOptions {
   /** Outside the worktree (the agent must not commit it), e.g. <commonDir>/braid/agents/<task>. */
@@ -72,6 +72,6 @@ export function hookCommand(braidCommand: string[], event: string): string {
   return [...braidCommand.map(shellQuote), 'hook', event].join(' ');
 }
 
-export function shellQuote(s: string): string {
+function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { claudeConfigDir } from '../../watch/monitor/transcripts.js';
+import { claudeConfigDir } from './claude-home.js';
 
 /** What interactive Claude Code says about itself in `<config dir>/sessions/<pid>.json`. */
 export interface AgentFileState {

@@ -1,8 +1,8 @@
 import { gitWritablePaths, worktreeCommonDir } from '../../isolate/sandbox/git-paths.js';
 import { type AgentAdapter, type LaunchContext, promptArgs } from './types.js';
 
-export type CodexSandboxMode = 'read-only' | 'workspace-write' | 'danger-full-access';
-export type CodexApprovalPolicy = 'untrusted' | 'on-failure' | 'on-request' | 'never';
+type CodexSandboxMode = 'read-only' | 'workspace-write' | 'danger-full-access';
+type CodexApprovalPolicy = 'untrusted' | 'on-failure' | 'on-request' | 'never';
 
 /** braid.yaml `agents.codex`: Codex's own sandbox and approval settings (see docs/config.md). */
 export interface CodexSettings {

@@ -63,7 +63,7 @@ export function screenIdleMs(cfg: CustomAgentConfig): number | undefined {
 }
 
 /** Replaces placeholders element by element; never joins elements into a string. */
-export function fillTemplate(template: string[], ctx: LaunchContext, headless = false): string[] {
+function fillTemplate(template: string[], ctx: LaunchContext, headless = false): string[] {
   const flags = ctx.permissions ? claudeAgentPolicy({ ...ctx.permissions, headless }).args : [];
   const values: Record<string, string> = {
     '{prompt}': ctx.prompt,

@@ -8,15 +8,12 @@ import { pausePoint } from '../../store/journal.js';
 import { type HookRecordResult, payloadToRecord, recordHookEvent } from './hook-record.js';
 import {
   CONTEXT_EVENTS,
-  HOOK_RESPONDERS,
   type HookPayload,
   type HookResponder,
   MAX_CONTEXT_CHARS,
 } from './hook-responders.js';
 import { drainHookSpool, logHookError, newSpoolId, spoolHookEvent } from './hook-spool.js';
 import { sessionCommonDir } from './session-repo.js';
-
-export { logHookError };
 
 /** A hook must never stall the agent: wait this long for a busy store, then spool the event. */
 const HOOK_BUSY_TIMEOUT_MS = 250;
@@ -51,7 +48,7 @@ export interface HookOutcome {
  */
 export async function receiveHook(
   input: HookInput,
-  responders: readonly HookResponder[] = HOOK_RESPONDERS,
+  responders: readonly HookResponder[],
 ): Promise<HookOutcome> {
   const at = Date.now();
   const payload = parsePayload(input.stdin);
@@ -151,9 +148,7 @@ function respond(
   for (const responder of responders) {
     try {
       // A savepoint each: a responder that throws undoes its own writes, not the event's.
-      const text = store.db.transaction(() =>
-        responder(task, event, payload, { db: store.db, store, commonDir }),
-      )();
+      const text = store.tx(() => responder(task, event, payload, { store, commonDir }));
       if (text) texts.push(text);
     } catch (err) {
       logHookError(commonDir, event, `responder failed: ${(err as Error)?.stack ?? String(err)}`);

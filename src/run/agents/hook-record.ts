@@ -32,20 +32,19 @@ export interface HookRecordResult {
 
 /** Records the event and its status change; call inside a store transaction. Null: no such task. */
 export function recordHookEvent(store: Store, input: HookRecordInput): HookRecordResult | null {
-  const db = store.db;
-  const byEnv = input.task ? getTask(db, input.task) : null;
-  const task = byEnv ?? findTaskByPath(db, input.dir);
+  const byEnv = input.task ? getTask(store, input.task) : null;
+  const task = byEnv ?? findTaskByPath(store, input.dir);
   if (!task) return null;
   const at = input.at ?? Date.now();
   const { event, payload } = input;
-  appendEvent(db, task.name, 'hook.received', eventData(event, payload), at);
+  appendEvent(store, task.name, 'hook.received', eventData(event, payload), at);
   // A spooled event that arrives after a newer hook already set the status is history, not status.
   const stale = input.at !== undefined && task.statusSource === 'hook' && task.statusSince > at;
   // Nobody can answer a headless run's permission prompt: it is a refusal, not a wait for the user.
   const refusal = task.runtime === 'headless' && asksPermission(event, payload);
   if (refusal) {
     const denial = { tool: str(payload.tool_name) ?? 'a tool', target: targetOf(payload.tool_input) };
-    appendEvent(db, task.name, 'agent.permission-denied', { denials: [denial], source: 'hook' }, at);
+    appendEvent(store, task.name, 'agent.permission-denied', { denials: [denial], source: 'hook' }, at);
   }
   const change =
     isHookEvent(event) && !stale && !refusal
@@ -66,10 +65,10 @@ export function recordHookEvent(store: Store, input: HookRecordInput): HookRecor
   // A fresh session writes a new transcript: keep the earlier ones, their tokens were spent too.
   if (transcript && !task.transcriptPaths.includes(transcript))
     patch.transcriptPaths = [...task.transcriptPaths, transcript];
-  if (Object.keys(patch).length) updateTask(db, task.name, patch);
+  if (Object.keys(patch).length) updateTask(store, task.name, patch);
   if (change && (change.status !== task.status || change.detail !== task.statusDetail)) {
     appendEvent(
-      db,
+      store,
       task.name,
       'status.changed',
       { from: task.status, to: change.status, source: change.source, detail: change.detail },

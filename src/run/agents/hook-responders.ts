@@ -1,7 +1,5 @@
 import type { Task } from '../../core/task.js';
-import type { Db, Store } from '../../store/db.js';
-import { noteResponder } from '../../watch/notes/responder.js';
-import { migrationLockResponder } from './migration-lock.js';
+import type { Store } from '../../store/db.js';
 
 /** A hook's stdin JSON as Claude Code sends it; fields beyond the common four depend on the event. */
 export interface HookPayload {
@@ -12,8 +10,7 @@ export interface HookPayload {
   [key: string]: unknown;
 }
 
-export interface ResponderContext {
-  db: Db;
+interface ResponderContext {
   store: Store;
   commonDir: string;
 }
@@ -22,6 +19,7 @@ export interface ResponderContext {
  * Words to put in front of the agent: a non-null result reaches the model as additionalContext
  * (e.g. the conflict radar warning that another task edits the same file, or a `braid note`).
  * Responders run inside the hook process after the event is stored; they must be fast and must not throw.
+ * Each stage brings its own; orchestrate/hook-responders.ts lists them for `braid hook`.
  */
 export type HookResponder = (
   task: Task,
@@ -29,9 +27,6 @@ export type HookResponder = (
   payload: HookPayload,
   ctx: ResponderContext,
 ) => string | null;
-
-/** Add responders here; the hook receiver runs them in order and joins their texts. */
-export const HOOK_RESPONDERS: HookResponder[] = [noteResponder, migrationLockResponder];
 
 /** Events whose hook output may carry hookSpecificOutput.additionalContext (claude-code-facts.md). */
 export const CONTEXT_EVENTS: readonly string[] = [

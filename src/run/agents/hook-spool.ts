@@ -19,6 +19,11 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../../store/db.js';
+import {
+  forgetSpoolEventsAppliedBefore,
+  markSpoolEventApplied,
+  spoolEventApplied,
+} from '../../store/spool-applied.js';
 import { type HookRecordInput, recordHookEvent } from './hook-record.js';
 import type { HookPayload } from './hook-responders.js';
 
@@ -157,14 +162,11 @@ function readEntries(file: string, onSkip: (why: string) => void): SpooledHookEv
 }
 
 function applyEntries(store: Store, entries: SpooledHookEvent[], onSkip: (why: string) => void): DrainResult {
-  const db = store.db;
-  const seen = db.prepare('SELECT 1 FROM hook_spool_applied WHERE id = ?');
-  const mark = db.prepare('INSERT INTO hook_spool_applied (id, applied_at) VALUES (?, ?)');
   const now = Date.now();
   let applied = 0;
   let skipped = 0;
   for (const e of entries) {
-    if (seen.get(e.id)) {
+    if (spoolEventApplied(store, e.id)) {
       skipped++;
       continue;
     }
@@ -180,9 +182,9 @@ function applyEntries(store: Store, entries: SpooledHookEvent[], onSkip: (why: s
       skipped++;
       onSkip(`${e.event}: no task for BRAID_TASK=${e.task ?? ''} or ${e.dir} (spooled)`);
     }
-    mark.run(e.id, now);
+    markSpoolEventApplied(store, e.id, now);
   }
-  db.prepare('DELETE FROM hook_spool_applied WHERE applied_at < ?').run(now - APPLIED_KEEP_MS);
+  forgetSpoolEventsAppliedBefore(store, now - APPLIED_KEEP_MS);
   return { applied, skipped };
 }
 

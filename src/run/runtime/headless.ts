@@ -4,8 +4,8 @@ import { BraidError } from '../../core/errors.js';
 import { builtModule } from '../../exec/built.js';
 import { spawnDetached } from '../../exec/detached.js';
 import { isProcessAlive, processStartTime } from '../../exec/pid.js';
+import { groupAlive, terminateGroup } from '../../exec/process-group.js';
 import { readExitRecord } from './exit-record.js';
-import { groupAlive, terminateGroup } from './process-group.js';
 import type { LaunchSpec, Runtime, SessionHandle, SessionState, StopOptions } from './types.js';
 
 export interface HeadlessOptions {

@@ -3,18 +3,7 @@ import { type TmuxOptions, TmuxRuntime } from './tmux.js';
 import type { Runtime, RuntimeKind } from './types.js';
 
 export { tmuxSessionName } from './tmux.js';
-export type {
-  ExitRecord,
-  LaunchSpec,
-  PaneInfo,
-  Runtime,
-  RuntimeKind,
-  SendOptions,
-  SessionHandle,
-  SessionState,
-  StateHint,
-  StopOptions,
-} from './types.js';
+export type { LaunchSpec, Runtime, RuntimeKind, SessionHandle } from './types.js';
 
 export type RuntimeOptions = TmuxOptions & HeadlessOptions;
 

@@ -4,7 +4,7 @@ import { type RunResult, run } from '../../exec/run.js';
  * tmux splits its argv into commands at arguments ending in ';'. A literal trailing ';' is
  * written '\;' (tmux turns a trailing '\;' back into ';'), so user data never ends a command.
  */
-export function escapeTmuxArg(arg: string): string {
+function escapeTmuxArg(arg: string): string {
   return arg.endsWith(';') ? `${arg.slice(0, -1)}\\;` : arg;
 }
 

@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { BraidError } from '../../core/errors.js';
 import { isProcessAlive, processStartTime } from '../../exec/pid.js';
+import { terminateGroup, waitUntil } from '../../exec/process-group.js';
 import { ProcessError } from '../../exec/run.js';
 import { readExitRecord, writeExitRecord } from './exit-record.js';
-import { terminateGroup, waitUntil } from './process-group.js';
 import { escapeTmuxFormat, TmuxClient, tmuxBase } from './tmux-client.js';
 import type {
   LaunchSpec,

@@ -76,8 +76,8 @@ export async function confineLaunch(project: Project, task: Task, launch: Launch
       .catch(() => {});
   if (group) argv = execInCgroupArgv(group.procsFiles, argv);
   if (group || task.options.cgroup)
-    mergeTaskOptions(project.store.db, task.name, { cgroup: group?.ref ?? null });
-  for (const note of notes) appendEvent(project.store.db, task.name, 'session.confine-note', { note });
+    mergeTaskOptions(project.store, task.name, { cgroup: group?.ref ?? null });
+  for (const note of notes) appendEvent(project.store, task.name, 'session.confine-note', { note });
   return {
     argv,
     env,

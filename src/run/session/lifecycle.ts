@@ -7,33 +7,23 @@ import { builtModule } from '../../exec/built.js';
 import { sandboxWish } from '../../isolate/sandbox/policy-from-config.js';
 import { migrationEnv, taskEnvironment } from '../../isolate/workspace/env.js';
 import { repairBeforeStart } from '../../isolate/workspace/finish-provision.js';
-import { braidDir, taskLogDir } from '../../isolate/workspace/paths.js';
-import { taskPorts } from '../../isolate/workspace/ports.js';
+import { braidDir } from '../../isolate/workspace/paths.js';
 import type { Project } from '../../project/project.js';
 import { appendEvent } from '../../store/events.js';
+import { taskPorts } from '../../store/ports.js';
 import { getTask, mergeTaskOptions, updateTask } from '../../store/tasks.js';
 import { writeClaudeSettings } from '../agents/claude-settings.js';
 import { checkInstalled, getAgent } from '../agents/registry.js';
 import type { AgentAdapter, LaunchContext } from '../agents/types.js';
 import { getRuntime } from '../runtime/index.js';
-import type { SessionHandle } from '../runtime/types.js';
 import { confineLaunch, killTaskCgroup, removeTaskCgroup } from './confine.js';
+import { handleOf, sessionPaths } from './reach.js';
 import { refreshTaskStatus } from './refresh.js';
 
 /** The argv that runs this very braid, for hooks and detached helpers (braid need not be on PATH). */
 export function braidCommand(): string[] {
   const main = builtModule('cli/main.js');
   return [process.execPath, main];
-}
-
-export function sessionPaths(project: Project, name: string): { logPath: string; exitPath: string } {
-  const dir = taskLogDir(project.repo.commonDir, name);
-  return { logPath: path.join(dir, 'session.log'), exitPath: path.join(dir, 'session.exit.json') };
-}
-
-export function handleOf(task: Task): SessionHandle | null {
-  const h = task.options.session as SessionHandle | undefined;
-  return h ?? null;
 }
 
 export interface StartOptions {
@@ -57,7 +47,7 @@ export async function startSession(
   // A provision or removal a killed braid left half-done is finished first (journal), then the start.
   const repaired = await repairBeforeStart(project, name, options.onProgress);
   if (repaired) options.onProgress?.(repaired);
-  const task = getTask(store.db, name);
+  const task = getTask(store, name);
   if (!task) throw new BraidError('E_NO_TASK', `no task named '${name}'`, 'See the tasks with braid ls.');
   if (task.status === 'provisioning' || (task.status === 'failed' && task.options.deps === undefined)) {
     throw new BraidError(
@@ -124,7 +114,7 @@ export async function startSession(
       await confined.cleanup().catch(() => {});
       throw err;
     });
-  updateTask(store.db, name, {
+  updateTask(store, name, {
     runtime: runtimeKind,
     status: 'starting',
     statusSource: 'process',
@@ -133,18 +123,18 @@ export async function startSession(
     pid: started.pid,
     logPath: paths.logPath,
   });
-  mergeTaskOptions(store.db, name, { session: started });
-  appendEvent(store.db, name, 'session.started', {
+  mergeTaskOptions(store, name, { session: started });
+  appendEvent(store, name, 'session.started', {
     runtime: runtimeKind,
     argv0: argv[0],
     resume: !!options.resume,
     permissions: policy?.summary ?? null,
   });
-  return getTask(store.db, name) as Task;
+  return getTask(store, name) as Task;
 }
 
 /** What decides the agent's permissions for this task: braid.yaml's agent entry, the sandbox, the gate. */
-export function permissionInputs(config: BraidConfig, task: Task): NonNullable<LaunchContext['permissions']> {
+function permissionInputs(config: BraidConfig, task: Task): NonNullable<LaunchContext['permissions']> {
   const entry = Object.hasOwn(config.agents, task.agent) ? config.agents[task.agent] : undefined;
   return {
     sandboxed: !!sandboxWish(config, task.options, task.worktree),
@@ -193,7 +183,7 @@ export async function stopSession(project: Project, task: Task): Promise<void> {
     graceKeys = undefined;
   }
   await runtime.stop(handle, { graceKeys, graceMs: 3000, termMs: 3000 });
-  await killTaskCgroup(getTask(project.store.db, task.name) ?? task);
+  await killTaskCgroup(getTask(project.store, task.name) ?? task);
   await refreshSession(project, task.name);
 }
 
@@ -208,5 +198,5 @@ export async function stopSessionForRemoval(project: Project, task: Task): Promi
   if (!handle) return;
   await stopSession(project, task);
   await getRuntime(handle.runtime).remove(handle);
-  await removeTaskCgroup(getTask(project.store.db, task.name) ?? task);
+  await removeTaskCgroup(getTask(project.store, task.name) ?? task);
 }

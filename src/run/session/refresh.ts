@@ -2,25 +2,25 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { refusalDetail } from '../../core/refusals.js';
 import { nextStatus, type StatusSignal } from '../../core/status.js';
+import { parseStreamJsonLog } from '../../core/stream-json.js';
 import { LIVE_STATUSES, type Task } from '../../core/task.js';
+import { descendantsOf } from '../../exec/proc.js';
 import { readRef } from '../../git/refs.js';
 import { worktreeChanges } from '../../git/snapshot.js';
 import type { Project } from '../../project/project.js';
 import { appendEvent } from '../../store/events.js';
 import { getTask, listTasks, mergeTaskOptions, updateTask } from '../../store/tasks.js';
-import { descendantsOf } from '../../watch/monitor/proctree.js';
-import { parseStreamJsonLog } from '../../watch/monitor/stream-json.js';
 import { getAgent } from '../agents/registry.js';
 import type { AgentAdapter } from '../agents/types.js';
 import { getRuntime } from '../runtime/index.js';
 import type { Runtime, SessionHandle, StateHint } from '../runtime/types.js';
-import { handleOf, sessionPaths } from './lifecycle.js';
+import { handleOf, sessionPaths } from './reach.js';
 
 /** A hooks agent silent this long after its start gets a note in its status detail. */
 const SILENT_HOOKS_MS = 20_000;
 
 /** What braid last saw on a screen-watched session (kept in task options between refreshes). */
-export interface ScreenMemo {
+interface ScreenMemo {
   hash: string;
   /** When the screen last changed (ms since epoch). */
   changedAt: number;
@@ -54,7 +54,7 @@ export async function refreshTaskStatusReading(
   now = Date.now(),
   hint: StateHint = {},
 ): Promise<RefreshReading> {
-  const task = getTask(project.store.db, name);
+  const task = getTask(project.store, name);
   if (!task) return { task: null, runtimeSaidEnded: false };
   const handle = handleOf(task);
   if (!handle || !(LIVE_STATUSES.includes(task.status) || endedByHook(task)))
@@ -63,10 +63,10 @@ export async function refreshTaskStatusReading(
   const state = await runtime.state(handle, sessionPaths(project, name).exitPath, hint);
   if (state.alive && !LIVE_STATUSES.includes(task.status)) return { task, runtimeSaidEnded: false };
   if (!state.alive) {
-    if (task.exitCode !== state.exitCode) updateTask(project.store.db, name, { exitCode: state.exitCode });
+    if (task.exitCode !== state.exitCode) updateTask(project.store, name, { exitCode: state.exitCode });
     applySignal(project, name, { kind: 'process', alive: false, exitCode: state.exitCode });
     if (handle.runtime === 'headless') await explainHeadlessEnd(project, name);
-    return { task: getTask(project.store.db, name), runtimeSaidEnded: true };
+    return { task: getTask(project.store, name), runtimeSaidEnded: true };
   }
   const agent = agentOf(project, task);
   if (agent?.statusFile && state.pid) readAgentFile(project, name, agent, state.pid);
@@ -75,12 +75,12 @@ export async function refreshTaskStatusReading(
   if (agent?.statusMode === 'hooks') noticeSilentHooks(project, name, now);
   if (agent?.statusMode === 'process' && task.status === 'starting')
     applySignal(project, name, { kind: 'process', alive: true, exitCode: null, isTheWork: true });
-  return { task: getTask(project.store.db, name), runtimeSaidEnded: false };
+  return { task: getTask(project.store, name), runtimeSaidEnded: false };
 }
 
 /** Refreshes every task with a live session, side by side. */
 export async function refreshAllSessions(project: Project): Promise<void> {
-  const live = listTasks(project.store.db).filter(
+  const live = listTasks(project.store).filter(
     (t) => handleOf(t) && (LIVE_STATUSES.includes(t.status) || endedByHook(t)),
   );
   await Promise.all(live.map((t) => refreshTaskStatus(project, t.name).catch(() => null)));
@@ -92,7 +92,7 @@ export async function refreshAllSessions(project: Project): Promise<void> {
  * nothing has failed, whatever its exit code.
  */
 async function explainHeadlessEnd(project: Project, name: string): Promise<void> {
-  const task = getTask(project.store.db, name);
+  const task = getTask(project.store, name);
   if (!task?.logPath || !['failed', 'exited'].includes(task.status)) return;
   let log: string;
   try {
@@ -102,23 +102,26 @@ async function explainHeadlessEnd(project: Project, name: string): Promise<void>
   }
   const outcome = parseStreamJsonLog(log);
   if (!outcome.finished) return;
-  const db = project.store.db;
+  const store = project.store;
   if (outcome.denials.length) {
     const nothing = !(await changedAnything(project, task));
-    appendEvent(db, name, 'agent.permission-denied', { denials: outcome.denials, changedNothing: nothing });
+    appendEvent(store, name, 'agent.permission-denied', {
+      denials: outcome.denials,
+      changedNothing: nothing,
+    });
     const detail = refusalDetail(outcome.denials, nothing);
     const fails = nothing && task.status === 'exited';
-    updateTask(db, name, {
+    updateTask(store, name, {
       statusDetail: detail,
       ...(fails ? { status: 'failed', statusSource: 'process' } : {}),
     });
     if (fails)
-      appendEvent(db, name, 'status.changed', { from: 'exited', to: 'failed', source: 'process', detail });
+      appendEvent(store, name, 'status.changed', { from: 'exited', to: 'failed', source: 'process', detail });
     return;
   }
   if (task.status !== 'failed' || !outcome.isError || !outcome.subtype) return;
   const detail = `${task.statusDetail ?? 'failed'}: the agent reported ${outcome.subtype}`;
-  if (!task.statusDetail?.includes(outcome.subtype)) updateTask(db, name, { statusDetail: detail });
+  if (!task.statusDetail?.includes(outcome.subtype)) updateTask(store, name, { statusDetail: detail });
 }
 
 /** Commits on the task's branch since its base, or edits in its worktree. */
@@ -158,11 +161,11 @@ function readAgentFile(project: Project, name: string, agent: AgentAdapter, pid:
 
 /** A hooks agent that never reported is most likely held at a dialog (Claude Code: workspace trust). */
 function noticeSilentHooks(project: Project, name: string, now: number): void {
-  const task = getTask(project.store.db, name);
+  const task = getTask(project.store, name);
   if (task?.status !== 'starting' || task.statusSource !== 'process' || task.statusDetail) return;
   if (now - task.statusSince < SILENT_HOOKS_MS) return;
   const detail = `no hook events yet: the agent may be waiting at a dialog (e.g. trusting the folder); see braid attach ${task.name}`;
-  updateTask(project.store.db, task.name, { statusDetail: detail });
+  updateTask(project.store, task.name, { statusDetail: detail });
 }
 
 /** Screen source: a changed pane means working, one unchanged for the agent's idle time means idle. */
@@ -192,7 +195,7 @@ async function readScreen(
   const changedAt = changing ? now : memo.changedAt;
   // capturedAt is on tmux's clock (the real one), whatever `now` a caller passes.
   if (changing || activityAt !== null)
-    mergeTaskOptions(project.store.db, task.name, { screen: { hash, changedAt, capturedAt: Date.now() } });
+    mergeTaskOptions(project.store, task.name, { screen: { hash, changedAt, capturedAt: Date.now() } });
   const signal: StatusSignal = { kind: 'screen', changing, stableForMs: now - changedAt };
   applySignal(project, task.name, signal, { screenIdleAfterMs: agent.screenIdleMs });
 }
@@ -208,16 +211,16 @@ function applySignal(project: Project, name: string, signal: StatusSignal, opts:
   const { store } = project;
   // Read and write in one transaction: a hook landing meanwhile must not be overwritten by an older view.
   store.tx(() => {
-    const task = getTask(store.db, name);
+    const task = getTask(store, name);
     if (!task) return;
     if (opts.newerThanStatus !== undefined && opts.newerThanStatus <= task.statusSince) return;
     const current = { status: task.status, source: task.statusSource, detail: task.statusDetail };
     const change = nextStatus(current, signal, { screenIdleAfterMs: opts.screenIdleAfterMs });
     if (!change) return;
     const patch = { status: change.status, statusSource: change.source, statusDetail: change.detail };
-    updateTask(store.db, name, patch);
+    updateTask(store, name, patch);
     if (change.status === task.status && change.detail === task.statusDetail) return;
     const { source, detail } = change;
-    appendEvent(store.db, name, 'status.changed', { from: task.status, to: change.status, source, detail });
+    appendEvent(store, name, 'status.changed', { from: task.status, to: change.status, source, detail });
   });
 }

@@ -4,7 +4,8 @@ import { DEFAULT_PRICING } from '../../core/pricing-table.js';
 import type { Task, TaskStatus, TokenCounts } from '../../core/task.js';
 import { addTotals, totalTokens, type UsageTotals } from '../../core/usage.js';
 import { isProcessAlive } from '../../exec/pid.js';
-import { CpuSampler, clockTicksPerSecond, type ResourceUsage, readProcessTable } from './proctree.js';
+import { readProcessTable } from '../../exec/proc.js';
+import { CpuSampler, clockTicksPerSecond, type ResourceUsage } from './proctree.js';
 import { type TaskUsage, TaskUsageTracker, type UsageSource } from './usage-of-task.js';
 
 export interface TaskStats {

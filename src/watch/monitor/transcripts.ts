@@ -1,5 +1,4 @@
 import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import type { PricingTable } from '../../core/pricing.js';
 import { DEFAULT_PRICING } from '../../core/pricing-table.js';
@@ -10,12 +9,7 @@ import {
   UsageLedger,
   type UsageTotals,
 } from '../../core/usage.js';
-
-/** Where Claude Code keeps its data: `$CLAUDE_CONFIG_DIR` (first entry if a list) or `~/.claude`. */
-export function claudeConfigDir(env: NodeJS.ProcessEnv = process.env): string {
-  const first = (env.CLAUDE_CONFIG_DIR ?? '').split(',')[0]?.trim();
-  return first ? path.resolve(first) : path.join(env.HOME || homedir(), '.claude');
-}
+import { claudeConfigDir } from '../../run/agents/claude-home.js';
 
 /** Java's String.hashCode, as Claude Code uses to shorten long project folder names. */
 function javaHash(s: string): number {

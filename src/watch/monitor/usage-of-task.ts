@@ -2,9 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { PricingTable } from '../../core/pricing.js';
 import { DEFAULT_PRICING } from '../../core/pricing-table.js';
+import { type HeadlessUsage, parseCodexJsonLog, parseStreamJsonLog } from '../../core/stream-json.js';
 import type { Task } from '../../core/task.js';
 import { totalsByDay, totalsOf, type UsageTotals } from '../../core/usage.js';
-import { type HeadlessUsage, parseCodexJsonLog, parseStreamJsonLog } from './stream-json.js';
 import { jsonlFilesUnder, projectDirFor, UsageReader } from './transcripts.js';
 
 export type UsageSource = 'transcript' | 'stream-json' | 'codex' | 'none';
@@ -18,7 +18,7 @@ export interface TaskUsage {
 }
 
 /** 'YYYY-MM-DD' of a timestamp in the local time zone (TZ), as ccusage groups days. */
-export function localDay(ms: number): string {
+function localDay(ms: number): string {
   const d = new Date(ms);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
@@ -125,12 +125,4 @@ export class TaskUsageTracker {
     }
     return cached;
   }
-}
-
-/** One-shot usage of a task (no state kept between calls). */
-export function usageOfTask(
-  task: Task,
-  options: { env?: NodeJS.ProcessEnv; pricing?: PricingTable } = {},
-): TaskUsage {
-  return new TaskUsageTracker(options).usage(task);
 }

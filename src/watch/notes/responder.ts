@@ -1,5 +1,6 @@
 import type { HookResponder } from '../../run/agents/hook-responders.js';
-import { markDelivered, noteMessage, undeliveredNotes } from './store.js';
+import { markDelivered, undeliveredNotes } from '../../store/notes.js';
+import { noteMessage } from './message.js';
 
 // Not on Stop: context there makes Claude Code continue the turn, one more model call for a notice that
 // can wait for the agent's next tool use.
@@ -9,9 +10,9 @@ const NOTE_EVENTS = new Set(['SessionStart', 'UserPromptSubmit', 'PreToolUse', '
 export const noteResponder: HookResponder = (task, event, _payload, ctx) => {
   if (!NOTE_EVENTS.has(event)) return null;
   const notes = ctx.store.tx(() => {
-    const pending = undeliveredNotes(ctx.db, task.name);
+    const pending = undeliveredNotes(ctx.store, task.name);
     markDelivered(
-      ctx.db,
+      ctx.store,
       task.name,
       pending.map((n) => n.id),
       'context',

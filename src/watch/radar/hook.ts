@@ -1,7 +1,8 @@
+import { EDITING_TOOLS } from '../../core/radar.js';
 import type { HookPayload, HookResponder } from '../../run/agents/hook-responders.js';
 import { openStore } from '../../store/db.js';
 import { pendingRadarMessages } from './notify.js';
-import { EDITING_TOOLS, rescanRunning, spawnRescanWorker } from './rescan.js';
+import { rescanRunning, spawnRescanWorker } from './rescan.js';
 
 export function editsFiles(event: string, payload: HookPayload): boolean {
   // A failed command may have edited files all the same (a conflicted git merge writes markers).

@@ -1,9 +1,9 @@
 /** The detached rescan worker the edit hook starts: `node rescan-main.js <worktree> <task>`. */
 import { pathToFileURL } from 'node:url';
 import { openProject } from '../../project/project.js';
-import { appendEvent } from '../../store/events.js';
+import { appendEvent, lastCoveredEdit, lastEditEventId } from '../../store/events.js';
 import { releaseLock, selfHolder, tryAcquireLock } from '../../store/locks.js';
-import { lastCoveredEdit, lastEditEventId, rescanLockName } from './rescan.js';
+import { rescanLockName } from './rescan.js';
 import { scanRadar } from './scan.js';
 
 /** Rescans `task` until no edit newer than the last scan's start is recorded; returns how many scans ran. */
@@ -17,10 +17,10 @@ export async function rescanUntilClean(cwd: string, task: string): Promise<numbe
     // Another worker has the task: it sees the edit that started us before it lets go.
     if (!tryAcquireLock(store, lock, holder).acquired) return 0;
     // Started by a hook whose edit an earlier run already scanned: nothing new to look at.
-    if (lastEditEventId(store.db, task) <= lastCoveredEdit(store.db, task)) return 0;
+    if (lastEditEventId(store, task) <= lastCoveredEdit(store, task)) return 0;
     const startedAt = Date.now();
     for (;;) {
-      const seen = lastEditEventId(store.db, task);
+      const seen = lastEditEventId(store, task);
       await scanRadar(project, { tasks: [task] });
       scans++;
       // Test seam: stop here once, so a test can record an edit while this rescan "runs".
@@ -28,9 +28,9 @@ export async function rescanUntilClean(cwd: string, task: string): Promise<numbe
         process.kill(process.pid, 'SIGSTOP');
       // Checked and released in one transaction, so an edit recorded meanwhile is never dropped.
       const again = store.tx(() => {
-        if (lastEditEventId(store.db, task) > seen) return true;
+        if (lastEditEventId(store, task) > seen) return true;
         // `coveredEdit`: the newest edit event this run's last scan is known to include.
-        appendEvent(store.db, task, 'radar.rescanned', {
+        appendEvent(store, task, 'radar.rescanned', {
           scans,
           startedAt,
           endedAt: Date.now(),

@@ -6,46 +6,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnDetached } from '../../exec/detached.js';
-import type { Db, Store } from '../../store/db.js';
+import type { Store } from '../../store/db.js';
 import { lockHeld } from '../../store/locks.js';
-
-/** Tools whose use may change files in the worktree. */
-export const EDITING_TOOLS: readonly string[] = [
-  'Write',
-  'Edit',
-  'MultiEdit',
-  'NotebookEdit',
-  'Bash',
-  'apply_patch',
-];
 
 /** The `locks` row a running rescan of `task` holds. */
 export function rescanLockName(task: string): string {
   return `radar-rescan.${task}`;
-}
-
-/** The newest recorded editing hook event of `task` (0 when none). */
-export function lastEditEventId(db: Db, task: string): number {
-  const tools = EDITING_TOOLS.map(() => '?').join(', ');
-  const row = db
-    .prepare(
-      `SELECT MAX(id) AS id FROM events WHERE task = ? AND kind IN ('hook.received', 'hook')
-         AND json_extract(data, '$.event') IN ('PostToolUse', 'PostToolUseFailure')
-         AND json_extract(data, '$.tool') IN (${tools})`,
-    )
-    .get(task, ...EDITING_TOOLS) as { id: number | null };
-  return row.id ?? 0;
-}
-
-/** The newest edit event a finished rescan of `task` is known to include (0 when none). */
-export function lastCoveredEdit(db: Db, task: string): number {
-  const row = db
-    .prepare(
-      `SELECT json_extract(data, '$.coveredEdit') AS edit FROM events
-        WHERE task = ? AND kind = 'radar.rescanned' ORDER BY id DESC LIMIT 1`,
-    )
-    .get(task) as { edit: number | null } | undefined;
-  return row?.edit ?? 0;
 }
 
 /** True while a live worker rescans `task` (it will see any edit recorded before it finishes). */
@@ -56,7 +22,7 @@ export function rescanRunning(store: Store, task: string): boolean {
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rescan-main.js');
 
 /** Where detached rescans write what went wrong. */
-export function rescanLogPath(commonDir: string): string {
+function rescanLogPath(commonDir: string): string {
   return path.join(commonDir, 'braid', 'radar-rescan.log');
 }
 

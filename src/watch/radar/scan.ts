@@ -14,8 +14,8 @@ import { gitRun } from '../../git/git.js';
 import { mergeTrees } from '../../git/merge-tree.js';
 import { currentBranch } from '../../git/repo.js';
 import type { Project } from '../../project/project.js';
-import type { Db } from '../../store/db.js';
-import { listCachedPairs, listFindings, pruneRadar, savePair } from './cache.js';
+import type { Store } from '../../store/db.js';
+import { listCachedPairs, listFindings, pruneRadar, savePair } from '../../store/radar.js';
 import { SideDiffs } from './diffs.js';
 import { currentSnapshot, liveTasks, radarRef } from './snapshots.js';
 
@@ -53,7 +53,7 @@ async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>
 }
 
 /** The branch tasks land on: configured, else the one the tasks were started from, else the main checkout's. */
-export async function radarBaseBranch(project: Project, live: Task[]): Promise<string> {
+async function radarBaseBranch(project: Project, live: Task[]): Promise<string> {
   return project.config.base ?? live[0]?.base ?? (await currentBranch(project.repo.root)) ?? 'main';
 }
 
@@ -98,22 +98,22 @@ async function computePair(
  * only those tasks are re-snapshotted and only their pairs recomputed (what each edit hook asks for).
  */
 export async function scanRadar(project: Project, options: { tasks?: string[] } = {}): Promise<RadarReport> {
-  const db = project.store.db;
+  const store = project.store;
   const cwd = project.repo.root;
-  const live = liveTasks(db);
+  const live = liveTasks(store);
   for (const name of options.tasks ?? []) {
     if (!live.some((t) => t.name === name))
       throw new BraidError('E_NO_TASK', `no live task named '${name}'`, 'See the live tasks with braid ls.');
   }
   const rescan = (name: string) => !options.tasks || options.tasks.includes(name);
-  const snaps = await pool(live, 3, (t) => currentSnapshot(db, t, rescan(t.name)));
+  const snaps = await pool(live, 3, (t) => currentSnapshot(store, t, rescan(t.name)));
   const sides: Side[] = snaps.map((s) => ({ name: s.task, commit: s.commit, tree: s.tree }));
   const branch = await radarBaseBranch(project, live);
   const mainSide = await baseBranchSide(cwd, branch);
   if (mainSide) sides.push(mainSide);
   const dropped = project.store.tx(() =>
     pruneRadar(
-      db,
+      store,
       sides.map((s) => s.name),
     ),
   );
@@ -122,18 +122,18 @@ export async function scanRadar(project: Project, options: { tasks?: string[] } 
 
   const byName = new Map(sides.map((s) => [s.name, s]));
   const stateOf: SideState[] = sides.map((s) => ({ name: s.name, tree: s.tree }));
-  const todo = pairsToRecompute(stateOf, listCachedPairs(db), options.tasks);
+  const todo = pairsToRecompute(stateOf, listCachedPairs(store), options.tasks);
   const diffs = new SideDiffs(cwd);
   const glob = project.config.migrations?.glob;
   await pool(todo, 3, async ([a, b]) => {
     const sa = byName.get(a)!;
     const sb = byName.get(b)!;
     const findings = await computePair(cwd, sa, sb, diffs, glob);
-    project.store.tx(() => savePair(db, { a, b, aTree: sa.tree, bTree: sb.tree }, findings));
+    project.store.tx(() => savePair(store, { a, b, aTree: sa.tree, bTree: sb.tree }, findings));
   });
 
   return cachedReport(
-    db,
+    store,
     branch,
     live.map((t) => t.name),
     sides.map((s) => s.name),
@@ -146,14 +146,14 @@ export async function scanRadar(project: Project, options: { tasks?: string[] } 
  * branch's side), without scanning: what the dashboards show between scans.
  */
 export function cachedReport(
-  db: Db,
+  store: Store,
   base: string,
   tasks: string[],
   sides: string[],
   recomputed: Array<[string, string]> = [],
 ): RadarReport {
   const liveNames = new Set(sides);
-  const all = listFindings(db).filter((f) => liveNames.has(f.a) && liveNames.has(f.b));
+  const all = listFindings(store).filter((f) => liveNames.has(f.a) && liveNames.has(f.b));
   const label = (f: PairFinding): PairFinding => (isBaseSide(f.b) ? { ...f, b: f.b.slice(1) } : f);
   return {
     base,

@@ -6,17 +6,17 @@ import { parseStatusV2 } from '../../core/radar-parse.js';
 import type { Task } from '../../core/task.js';
 import { git, gitOk } from '../../git/git.js';
 import { snapshotWorktree } from '../../git/snapshot.js';
-import type { Db } from '../../store/db.js';
+import type { Store } from '../../store/db.js';
+import { getSnapshot, type StoredSnapshot, saveSnapshot } from '../../store/radar.js';
 import { listTasks } from '../../store/tasks.js';
-import { getSnapshot, type StoredSnapshot, saveSnapshot } from './cache.js';
 
 export const radarRef = (task: string): string => `refs/braid/radar/${task}`;
 
 const NOT_LIVE = new Set(['landed', 'failed', 'provisioning']);
 
 /** Tasks the radar watches: past provisioning, not finished for good, worktree still on disk. */
-export function liveTasks(db: Db): Task[] {
-  return listTasks(db).filter((t) => !NOT_LIVE.has(t.status) && existsSync(t.worktree));
+export function liveTasks(store: Store): Task[] {
+  return listTasks(store).filter((t) => !NOT_LIVE.has(t.status) && existsSync(t.worktree));
 }
 
 /**
@@ -24,7 +24,7 @@ export function liveTasks(db: Db): Task[] {
  * untracked paths, and each such file's size and mtime (status alone misses a second edit to
  * an already-modified file).
  */
-export async function worktreeFingerprint(worktree: string): Promise<string> {
+async function worktreeFingerprint(worktree: string): Promise<string> {
   const out = await git(['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'], {
     cwd: worktree,
   });
@@ -47,10 +47,10 @@ export interface RadarSnapshot extends StoredSnapshot {
 }
 
 /** Snapshots one task's worktree unless its fingerprint matches the last snapshot (and its ref still exists). */
-export async function refreshSnapshot(db: Db, task: Task): Promise<RadarSnapshot> {
+async function refreshSnapshot(store: Store, task: Task): Promise<RadarSnapshot> {
   const ref = radarRef(task.name);
   const fingerprint = await worktreeFingerprint(task.worktree);
-  const stored = getSnapshot(db, task.name);
+  const stored = getSnapshot(store, task.name);
   if (stored && stored.fingerprint === fingerprint) {
     const refOk = await gitOk(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
       cwd: task.worktree,
@@ -62,12 +62,12 @@ export async function refreshSnapshot(db: Db, task: Task): Promise<RadarSnapshot
     message: `braid radar snapshot of ${task.name}`,
   });
   const row = { task: task.name, fingerprint, commit: snap.commit, tree: snap.tree, head: snap.head };
-  saveSnapshot(db, row);
+  saveSnapshot(store, row);
   return { ...row, takenAt: Date.now(), fresh: true };
 }
 
 /** The stored snapshot when `rescan` is false and one exists, else a refreshed one. */
-export async function currentSnapshot(db: Db, task: Task, rescan: boolean): Promise<RadarSnapshot> {
-  const stored = rescan ? null : getSnapshot(db, task.name);
-  return stored ? { ...stored, fresh: false } : refreshSnapshot(db, task);
+export async function currentSnapshot(store: Store, task: Task, rescan: boolean): Promise<RadarSnapshot> {
+  const stored = rescan ? null : getSnapshot(store, task.name);
+  return stored ? { ...stored, fresh: false } : refreshSnapshot(store, task);
 }

@@ -5,7 +5,7 @@ import { pageConfig } from './config.js';
 import { byId, el } from './dom.js';
 
 /** Asks, then runs; a refusal shows in #error with the server's message and hint. */
-export async function act(label: string, run: () => Promise<unknown>): Promise<void> {
+async function act(label: string, run: () => Promise<unknown>): Promise<void> {
   if (!confirm(`${label}?`)) return;
   byId('error').textContent = '';
   try {

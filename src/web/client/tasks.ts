@@ -4,7 +4,7 @@ import { byId, el } from './dom.js';
 import { age, bytes, cost, plural, tokens } from './format.js';
 import { state } from './state.js';
 
-export const taskHref = (name: string): string => `#/task/${encodeURIComponent(name)}`;
+const taskHref = (name: string): string => `#/task/${encodeURIComponent(name)}`;
 
 export function renderTasks(): void {
   const snap = state.snap;

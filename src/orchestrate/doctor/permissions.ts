@@ -1,6 +1,6 @@
-import type { BraidConfig } from '../core/config.js';
-import type { PermissionInputs } from '../core/permissions.js';
-import { BUILTIN_AGENTS, getAgent } from '../run/agents/registry.js';
+import type { BraidConfig } from '../../core/config.js';
+import type { PermissionInputs } from '../../core/permissions.js';
+import { BUILTIN_AGENTS, getAgent } from '../../run/agents/registry.js';
 
 export interface PermissionLine {
   agent: string;

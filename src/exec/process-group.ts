@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { scanProcesses } from './proc.js';
 
 /** True while any process of the group led by `pgid` exists (zombies waiting to be reaped do not count). */
 export function groupAlive(pgid: number): boolean {
@@ -13,25 +13,9 @@ export function groupAlive(pgid: number): boolean {
 
 /** The non-zombie members of a group, from /proc; null where /proc is unavailable. */
 export function liveGroupMembers(pgid: number): number[] | null {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return null;
-  }
-  const live: number[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the command name: state, ppid, pgrp, …
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') live.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return live;
+  const all = scanProcesses();
+  if (all === null) return null;
+  return all.filter((p) => p.pgrp === pgid && p.state !== 'Z' && p.state !== 'X').map((p) => p.pid);
 }
 
 /** Signals a whole process group; a group that is already gone is not an error. */
@@ -43,7 +27,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `done` until it holds or `ms` pass; resolves with the last answer. */
 export async function waitUntil(done: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {

@@ -1,8 +1,8 @@
-import type { PricingTable } from '../../core/pricing.js';
-import { DEFAULT_PRICING } from '../../core/pricing-table.js';
-import { denialsOf, type PermissionDenial } from '../../core/refusals.js';
-import type { TokenCounts } from '../../core/task.js';
-import { totalsOf, UsageLedger, type UsageTotals } from '../../core/usage.js';
+import type { PricingTable } from './pricing.js';
+import { DEFAULT_PRICING } from './pricing-table.js';
+import { denialsOf, type PermissionDenial } from './refusals.js';
+import type { TokenCounts } from './task.js';
+import { totalsOf, UsageLedger, type UsageTotals } from './usage.js';
 
 /** What a headless run's log says about usage. */
 export interface HeadlessUsage {

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { openStore } from '../store/db.js';
-import { acquireLock } from '../store/locks.js';
-import { git } from './git.js';
+import { git } from '../../git/git.js';
+import { openStore } from '../../store/db.js';
+import { acquireLock } from '../../store/locks.js';
 
 /** One change to a repository's worktree list at a time in this process (lock rows are per process). */
 const chains = new Map<string, Promise<void>>();

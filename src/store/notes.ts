@@ -1,4 +1,4 @@
-import type { Db } from '../../store/db.js';
+import type { Store } from './db.js';
 
 export interface Note {
   id: number;
@@ -8,19 +8,19 @@ export interface Note {
   deliveredTo: { task: string; via: string; at: number }[];
 }
 
-export function addNote(db: Db, text: string): Note {
+export function addNote(store: Store, text: string): Note {
   const createdAt = Date.now();
-  const res = db.prepare('INSERT INTO notes (text, created_at) VALUES (?, ?)').run(text, createdAt);
+  const res = store.db.prepare('INSERT INTO notes (text, created_at) VALUES (?, ?)').run(text, createdAt);
   return { id: Number(res.lastInsertRowid), text, createdAt, deliveredTo: [] };
 }
 
-export function listNotes(db: Db): Note[] {
-  const notes = db.prepare('SELECT id, text, created_at FROM notes ORDER BY id').all() as Array<{
+export function listNotes(store: Store): Note[] {
+  const notes = store.db.prepare('SELECT id, text, created_at FROM notes ORDER BY id').all() as Array<{
     id: number;
     text: string;
     created_at: number;
   }>;
-  const deliveries = db
+  const deliveries = store.db
     .prepare('SELECT note_id, task, via, delivered_at FROM note_deliveries ORDER BY delivered_at')
     .all() as Array<{ note_id: number; task: string; via: string; delivered_at: number }>;
   return notes.map((n) => ({
@@ -34,8 +34,8 @@ export function listNotes(db: Db): Note[] {
 }
 
 /** Notes the task has not received yet, oldest first. */
-export function undeliveredNotes(db: Db, task: string): Note[] {
-  const rows = db
+export function undeliveredNotes(store: Store, task: string): Note[] {
+  const rows = store.db
     .prepare(
       `SELECT id, text, created_at FROM notes
        WHERE id NOT IN (SELECT note_id FROM note_deliveries WHERE task = ?) ORDER BY id`,
@@ -44,16 +44,10 @@ export function undeliveredNotes(db: Db, task: string): Note[] {
   return rows.map((r) => ({ id: r.id, text: r.text, createdAt: r.created_at, deliveredTo: [] }));
 }
 
-export function markDelivered(db: Db, task: string, noteIds: number[], via: 'context' | 'typed'): void {
-  const insert = db.prepare(
+export function markDelivered(store: Store, task: string, noteIds: number[], via: 'context' | 'typed'): void {
+  const insert = store.db.prepare(
     'INSERT OR IGNORE INTO note_deliveries (note_id, task, via, delivered_at) VALUES (?, ?, ?, ?)',
   );
   const now = Date.now();
   for (const id of noteIds) insert.run(id, task, via, now);
-}
-
-/** How notes read to an agent: one message, each note on its own line. */
-export function noteMessage(notes: Pick<Note, 'text'>[]): string {
-  const lines = notes.map((n) => `- ${n.text}`);
-  return `Note from the user to every parallel session of this repository (braid note):\n${lines.join('\n')}`;
 }

@@ -1,14 +1,14 @@
-import { type BraidConfig, defaultConfig } from '../core/config.js';
-import { isBraidError } from '../core/errors.js';
-import { plural } from '../core/plural.js';
-import { run } from '../exec/run.js';
-import { MIN_GIT, parseGitVersion } from '../git/git.js';
-import { findRepo, type RepoInfo } from '../git/repo.js';
-import { type Capabilities, detectCapabilities } from '../isolate/sandbox/capabilities.js';
-import { portIsFree } from '../isolate/workspace/ports.js';
-import { openStore } from '../store/db.js';
-import { loadConfig } from './config-file.js';
-import { permissionLines } from './doctor-permissions.js';
+import { type BraidConfig, defaultConfig } from '../../core/config.js';
+import { isBraidError } from '../../core/errors.js';
+import { plural } from '../../core/plural.js';
+import { run } from '../../exec/run.js';
+import { MIN_GIT, parseGitVersion } from '../../git/git.js';
+import { findRepo, type RepoInfo } from '../../git/repo.js';
+import { type Capabilities, detectCapabilities } from '../../isolate/sandbox/capabilities.js';
+import { portIsFree } from '../../isolate/workspace/ports.js';
+import { loadConfig } from '../../project/config-file.js';
+import { openStore } from '../../store/db.js';
+import { permissionLines } from './permissions.js';
 
 export interface DoctorCheck {
   name: string;

@@ -1,0 +1,42 @@
+/** Reaching a task's session from outside run/session: its handle, its liveness, typing into it, attaching. */
+import path from 'node:path';
+import type { Task } from '../../core/task.js';
+import { taskLogDir } from '../../isolate/workspace/paths.js';
+import type { Project } from '../../project/project.js';
+import { getRuntime } from '../runtime/index.js';
+import { TmuxRuntime } from '../runtime/tmux.js';
+import type { SessionHandle, StateHint } from '../runtime/types.js';
+
+export type { SessionHandle, StateHint } from '../runtime/types.js';
+
+export function sessionPaths(project: Project, name: string): { logPath: string; exitPath: string } {
+  const dir = taskLogDir(project.repo.commonDir, name);
+  return { logPath: path.join(dir, 'session.log'), exitPath: path.join(dir, 'session.exit.json') };
+}
+
+export function handleOf(task: Task): SessionHandle | null {
+  const h = task.options.session as SessionHandle | undefined;
+  return h ?? null;
+}
+
+/** Asked of the runtime itself, not the task's status (which says `landing` while the queue has it). */
+export async function sessionAlive(project: Project, name: string, handle: SessionHandle): Promise<boolean> {
+  return (await getRuntime(handle.runtime).state(handle, sessionPaths(project, name).exitPath)).alive;
+}
+
+/** Types text literally (never read as tmux keys), then Enter. */
+export async function typeIntoSession(handle: SessionHandle, text: string): Promise<void> {
+  await getRuntime(handle.runtime).send(handle, text);
+}
+
+/** argv that shows the session to the user, or null when it cannot be attached (headless). */
+export function attachArgv(handle: SessionHandle, insideTmux: boolean): string[] | null {
+  return getRuntime(handle.runtime).attachArgv(handle, insideTmux);
+}
+
+/** One `tmux list-panes` for a whole pass over these tasks, instead of a tmux call per session. */
+export async function paneHint(tasks: readonly Task[]): Promise<StateHint> {
+  return tasks.some((t) => handleOf(t)?.runtime === 'tmux')
+    ? { panes: await new TmuxRuntime().allPanes() }
+    : {};
+}
