@@ -6,20 +6,27 @@
  */
 import type { StatusSource, TaskStatus } from './task.js';
 
+/** Claude Code's hook events that say something about a session's status. */
 const HOOK_EVENTS = [
   'SessionStart',
   'UserPromptSubmit',
   'PreToolUse',
   'PostToolUse',
+  // A tool that failed (a conflicted `git merge` that rewrote files, too) fires this, not PostToolUse.
   'PostToolUseFailure',
+  // Fires the moment a permission dialog opens (Notification permission_prompt comes ~6 s later).
   'PermissionRequest',
   'Notification',
   'Stop',
+  // A turn that ended in an API error (e.g. authentication_failed) fires this instead of Stop.
   'StopFailure',
   'SubagentStop',
   'SessionEnd',
 ] as const;
 export type HookEvent = (typeof HOOK_EVENTS)[number];
+
+/** The hooks braid registers with Claude Code: all of them but SubagentStop (a subagent's end says nothing of the session). */
+export const REGISTERED_HOOK_EVENTS = HOOK_EVENTS.filter((e) => e !== 'SubagentStop');
 
 export function isHookEvent(name: string): name is HookEvent {
   return (HOOK_EVENTS as readonly string[]).includes(name);

@@ -1,23 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BraidError } from '../../core/errors.js';
-
-/** The hooks braid listens to; each calls `braid hook <Event>`. */
-const CLAUDE_HOOK_EVENTS = [
-  'SessionStart',
-  'UserPromptSubmit',
-  'PreToolUse',
-  'PostToolUse',
-  // A tool that failed (a conflicted `git merge` that rewrote files, too) fires this, not PostToolUse.
-  'PostToolUseFailure',
-  // Fires the moment a permission dialog opens (Notification permission_prompt comes ~6 s later).
-  'PermissionRequest',
-  'Notification',
-  'Stop',
-  // A turn that ended in an API error (e.g. authentication_failed) fires this instead of Stop.
-  'StopFailure',
-  'SessionEnd',
-] as const;
+import { REGISTERED_HOOK_EVENTS } from '../../core/status.js';
 
 /** Far beyond the hook's own run (it waits ~250 ms for a busy store, then spools), short enough never to stall a session. */
 const HOOK_TIMEOUT_S = 10;
@@ -57,7 +41,7 @@ export function claudeSettings(task: string, braidCommand: string[]): Record<str
     }
   }
   const hooks: Record<string, unknown> = {};
-  for (const event of CLAUDE_HOOK_EVENTS) {
+  for (const event of REGISTERED_HOOK_EVENTS) {
     // No matcher: every tool, every notification type, every session source.
     hooks[event] = [
       { hooks: [{ type: 'command', command: hookCommand(braidCommand, event), timeout: HOOK_TIMEOUT_S }] },
