@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { commandModuleOf } from './commands/index.js';
 
 /** The top-level `braid` command without subcommands: shared by the full CLI and the hook fast path. */
 export function baseProgram(): Command {
@@ -18,14 +19,15 @@ export function withCommands(program: Command, commands: ReadonlyArray<(program:
 }
 
 /**
- * The program for these arguments. `braid hook` runs on every tool use of every agent, so it
- * loads its own command module only, not the whole CLI (see docs/benchmarks.md).
+ * The program for these arguments: the command's own module only, so a short command (and `braid
+ * hook`, on every tool use of every agent) does not load the whole CLI (see docs/benchmarks.md).
+ * `--version` needs no command; `--help`, `help` and unknown commands get them all.
  */
 export async function programFor(argv: readonly string[]): Promise<Command> {
-  if (argv[2] === 'hook') {
-    const { registerHook } = await import('./commands/hook.js');
-    return withCommands(baseProgram(), [registerHook]);
-  }
+  const first = argv[2];
+  if (first === '-V' || first === '--version') return baseProgram();
+  const module = commandModuleOf(first);
+  if (module) return withCommands(baseProgram(), [await module.load()]);
   const { buildProgram } = await import('./program.js');
   return buildProgram();
 }

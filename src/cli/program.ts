@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { COMMANDS } from './commands/index.js';
+import { loadAllCommands } from './commands/index.js';
 import { baseProgram, withCommands } from './program-base.js';
 
-export function buildProgram(): Command {
-  return withCommands(baseProgram(), COMMANDS);
+/** The whole CLI, every command registered (for `--help`, `help` and mistyped commands). */
+export async function buildProgram(): Promise<Command> {
+  return withCommands(baseProgram(), await loadAllCommands());
 }

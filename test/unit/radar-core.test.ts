@@ -9,7 +9,7 @@ import {
   type PairFinding,
   pairsToRecompute,
   withLines,
-} from '../src/core/radar.js';
+} from '../../src/core/radar.js';
 import {
   globToRegExp,
   migrationNumber,
@@ -17,7 +17,7 @@ import {
   parseStatusV2,
   parseUnifiedZero,
   unquoteGitPath,
-} from '../src/core/radar-parse.js';
+} from '../../src/core/radar-parse.js';
 
 describe('radar parsers', () => {
   it('reads merge-base line ranges from a -U0 diff, quoted paths and insertions included', () => {
