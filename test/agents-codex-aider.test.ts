@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliJson, ROOT, runCli } from './helpers/cli.js';
 import { g, type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 interface Row {
   name: string;
@@ -35,13 +35,13 @@ beforeAll(async () => {
 afterAll(() => repo?.cleanup());
 
 async function ended(name: string): Promise<Row> {
-  return eventually(
+  return until(
+    `${name} to end`,
     async () => {
       const t = (await cliJson<{ tasks: Row[] }>(repo.dir, ['ls'], env)).tasks.find((r) => r.name === name);
       return t && t.exitCode !== null ? t : undefined;
     },
     20_000,
-    `${name} to end`,
   );
 }
 

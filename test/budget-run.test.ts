@@ -11,8 +11,8 @@ import {
   planRepo,
   planYaml,
   snapshot,
-  until,
 } from './helpers/plan-run.js';
+import { until } from './helpers/wait.js';
 
 let ctx: PlanRepo | null = null;
 beforeAll(requireBuiltCli, 120_000);

@@ -10,6 +10,7 @@ import { insertTask } from '../src/store/tasks.js';
 import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';
 import { gateScript, landedTrees } from './helpers/land.js';
 import { GIT_TEST_ENV, g, type TempRepo, tempRepo } from './helpers/repo.js';
+import { until } from './helpers/wait.js';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
@@ -211,12 +212,11 @@ async function killLandMidGate(env: NodeJS.ProcessEnv, commonDir: string, task: 
     timeoutMs: 60_000,
   });
   const started = path.join(repo.parent, 'started');
-  const deadline = Date.now() + 30_000;
-  while (!existsSync(started) || !readFileSync(started, 'utf8').trim()) {
-    if (Date.now() > deadline) throw new Error('the gate never started');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const pgid = Number(readFileSync(started, 'utf8'));
+  const pgid = Number(
+    await until('the gate to start and write its group id', () =>
+      existsSync(started) ? readFileSync(started, 'utf8').trim() : undefined,
+    ),
+  );
   const db = new Database(path.join(commonDir, 'braid', 'state.db'), { readonly: true });
   const holder = db.prepare("SELECT pid FROM locks WHERE name = 'queue'").get() as { pid: number };
   const state = db.prepare('SELECT state FROM queue').get() as { state: string };

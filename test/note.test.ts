@@ -2,8 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cliJson, requireBuiltCli, runCli } from './helpers/cli.js';
-import { type PlanRepo, planRepo, snapshot, until } from './helpers/plan-run.js';
+import { type PlanRepo, planRepo, snapshot } from './helpers/plan-run.js';
 import { tmuxServer } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 let ctx: PlanRepo | null = null;
 beforeAll(requireBuiltCli, 120_000);

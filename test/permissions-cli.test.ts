@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cliJson, ROOT, requireBuiltCli, runCli } from './helpers/cli.js';
-import { claudeOnPath, type PlanRepo, planRepo, planYaml, snapshot, until } from './helpers/plan-run.js';
+import { claudeOnPath, type PlanRepo, planRepo, planYaml, snapshot } from './helpers/plan-run.js';
+import { until } from './helpers/wait.js';
 
 /**
  * The permission policy through the CLI, with fake-claude standing in for `claude` on PATH: in print

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isProcessAlive, processStartTime } from '../src/exec/pid.js';
-import { eventually } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 describe('isProcessAlive', () => {
   it('counts a zombie as ended: its parent has not reaped it yet, but it runs no more', async () => {
@@ -19,7 +19,7 @@ describe('isProcessAlive', () => {
       const start = processStartTime(pid);
       expect(isProcessAlive(pid, start)).toBe(true);
       const state = () => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-      await eventually(() => state() === 'Z', 10_000, 'the child to become a zombie');
+      await until('the child to become a zombie', () => state() === 'Z', 10_000);
       expect(existsSync(`/proc/${pid}`)).toBe(true);
       expect(isProcessAlive(pid, start)).toBe(false);
       expect(isProcessAlive(pid)).toBe(false);

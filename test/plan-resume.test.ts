@@ -5,7 +5,8 @@ import { isProcessAlive } from '../src/exec/pid.js';
 import type { RunReport } from '../src/orchestrate/plan/runner.js';
 import { openOperations } from '../src/store/journal.js';
 import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';
-import { gitEnv, type PlanRepo, planRepo, planYaml, snapshot, storeOf, until } from './helpers/plan-run.js';
+import { gitEnv, type PlanRepo, planRepo, planYaml, snapshot, storeOf } from './helpers/plan-run.js';
+import { until } from './helpers/wait.js';
 
 let ctx: PlanRepo | null = null;
 beforeAll(requireBuiltCli, 120_000);

@@ -5,16 +5,9 @@ import { spawnDetached } from '../src/exec/detached.js';
 import { isProcessAlive } from '../src/exec/pid.js';
 import type { RunReport } from '../src/orchestrate/plan/runner.js';
 import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';
-import {
-  gitEnv,
-  type PlanRepo,
-  pidWithArgs,
-  planRepo,
-  planYaml,
-  snapshot,
-  until,
-} from './helpers/plan-run.js';
+import { gitEnv, type PlanRepo, pidWithArgs, planRepo, planYaml, snapshot } from './helpers/plan-run.js';
 import { tmuxServer } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 let ctx: PlanRepo | null = null;
 beforeAll(requireBuiltCli, 120_000);

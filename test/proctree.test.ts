@@ -12,6 +12,7 @@ import {
   readProcessTable,
   sampleTree,
 } from '../src/watch/monitor/proctree.js';
+import { until } from './helpers/wait.js';
 
 // A root node process with three children holding 20 MB each and one child spinning on the CPU.
 const TREE_SCRIPT = `
@@ -43,16 +44,6 @@ const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function until<T>(what: string, probe: () => T | null | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== null && v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function startTree(): Promise<Tree> {
   const dir = mkdtempSync(path.join(tmpdir(), 'braid-proctree-'));

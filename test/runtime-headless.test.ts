@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBraidError } from '../src/core/errors.js';
 import { run } from '../src/exec/run.js';
 import { getRuntime, type LaunchSpec, type SessionHandle } from '../src/run/runtime/index.js';
-import { eventually } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const builtIndex = path.join(root, 'dist/run/runtime/index.js');
@@ -54,7 +54,7 @@ describe('headless runtime', () => {
     const handle = JSON.parse(res.stdout) as SessionHandle;
     expect(handle.pid).toBeGreaterThan(0);
     const rt = getRuntime('headless');
-    const st = await eventually(async () => {
+    const st = await until('the headless session to end', async () => {
       const x = await rt.state(handle, s.exitPath);
       return x.alive ? undefined : x;
     });
@@ -71,11 +71,13 @@ describe('headless runtime', () => {
       '(trap "" TERM; while :; do sleep 0.1; done) & echo $! > gc.pid.tmp && mv gc.pid.tmp gc.pid; wait';
     const s = spec('group', ['sh', '-c', script]);
     const handle = await rt.start(s);
-    const gcPid = Number(await eventually(() => read(path.join(s.cwd, 'gc.pid'))?.trim()));
+    const gcPid = Number(
+      await until('the grandchild pid file gc.pid', () => read(path.join(s.cwd, 'gc.pid'))?.trim()),
+    );
     expect((await rt.state(handle, s.exitPath)).alive).toBe(true);
     await rt.stop(handle, { termMs: 300 });
-    await eventually(() => ended(gcPid), 10_000, 'grandchild to end');
-    await eventually(async () => !(await rt.state(handle, s.exitPath)).alive, 10_000, 'runner to end');
+    await until('grandchild to end', () => ended(gcPid), 10_000);
+    await until('runner to end', async () => !(await rt.state(handle, s.exitPath)).alive, 10_000);
   });
 
   it('takes no input', async () => {

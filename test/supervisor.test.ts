@@ -12,7 +12,8 @@ import { getTask, insertTask, updateTask } from '../src/store/tasks.js';
 import { listFindings } from '../src/watch/radar/cache.js';
 import { requireBuiltCli, runCli } from './helpers/cli.js';
 import { g, type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually, tmuxServer } from './helpers/tmux.js';
+import { tmuxServer } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 /** Supervisors in these tests are real detached processes with short loops. */
 const FAST = {
@@ -49,13 +50,13 @@ const events = (p: Project): LoggedEvent[] => readEventLog(eventLogPath(p.repo.c
 
 /** The supervisor stores a change, then logs it: waits for the log line instead of racing it. */
 async function expectLogged(p: Project, partial: Record<string, unknown>): Promise<void> {
-  await eventually(
+  await until(
+    `a logged ${JSON.stringify(partial)}`,
     () =>
       events(p).some((e) =>
         Object.entries(partial).every(([k, v]) => (e as Record<string, unknown>)[k] === v),
       ),
     10_000,
-    `a logged ${JSON.stringify(partial)}`,
   );
 }
 
@@ -85,7 +86,7 @@ describe('the supervisor', () => {
     expect(second).toMatchObject({ started: false, pid: first.pid });
 
     process.kill(first.pid, 'SIGKILL');
-    await eventually(() => !isProcessAlive(first.pid), 5000, 'the killed supervisor to die');
+    await until('the killed supervisor to die', () => !isProcessAlive(first.pid), 5000);
     const third = await up(env);
     expect(third.started).toBe(true);
     expect(third.pid).not.toBe(first.pid);
@@ -115,35 +116,31 @@ describe('the supervisor', () => {
       { env },
     );
     expect(res.code, res.stderr).toBe(0);
-    const holder = await eventually(() => supervisorHolder(p) ?? undefined, 10_000, 'a supervisor');
+    const holder = await until('a supervisor', () => supervisorHolder(p) ?? undefined, 10_000);
 
     // Usage: the session's process tree, measured by the supervisor and stored for braid ls.
-    const sample = await eventually(
+    const sample = await until(
+      'a usage sample of t1',
       () => {
         const s = latestSamples(p.store.db).get('t1');
         return s && s.rssBytes !== null && s.rssBytes > 0 ? s : undefined;
       },
       10_000,
-      'a usage sample of t1',
     );
     expect(sample.processes).toBeGreaterThan(0);
 
     // Nobody but the supervisor looks at the task: its status still becomes exited.
-    const task = await eventually(
+    const task = await until(
+      't1 to be exited',
       () => {
         const t = getTask(p.store.db, 't1');
         return t?.status === 'exited' ? t : undefined;
       },
       15_000,
-      't1 to be exited',
     );
     expect(task.exitCode).toBe(0);
 
-    await eventually(
-      () => !isProcessAlive(holder.pid, holder.pidStart),
-      15_000,
-      'the idle supervisor to exit',
-    );
+    await until('the idle supervisor to exit', () => !isProcessAlive(holder.pid, holder.pidStart), 15_000);
     expect(supervisorHolder(p)).toBeNull();
     const log = events(p);
     expect(log).toContainEqual(expect.objectContaining({ kind: 'reconciled', task: 't1', status: 'exited' }));
@@ -163,13 +160,13 @@ describe('the supervisor', () => {
       };
       const res = await runCli(repo.dir, ['new', 'w1', '--agent', 'shell', '-p', 'sleep 1; exit 3'], { env });
       expect(res.code, res.stderr).toBe(0);
-      const task = await eventually(
+      const task = await until(
+        'w1 to be failed',
         () => {
           const t = getTask(p.store.db, 'w1');
           return t?.status === 'failed' ? t : undefined;
         },
         15_000,
-        'w1 to be failed',
       );
       expect(task.exitCode).toBe(3);
       await expectLogged(p, { kind: 'status', task: 'w1', to: 'failed', source: 'process' });
@@ -190,10 +187,10 @@ describe('the supervisor', () => {
       expect(res.code, res.stderr).toBe(0);
       // The agent is gone before any supervisor runs: the store still says it is live.
       const exitPath = sessionPaths(p, 'w2').exitPath;
-      await eventually(() => existsSync(exitPath), 10_000, 'the exit record of w2');
+      await until('the exit record of w2', () => existsSync(exitPath), 10_000);
       expect(getTask(p.store.db, 'w2')?.status).not.toBe('failed');
       await up(env);
-      await eventually(() => getTask(p.store.db, 'w2')?.status === 'failed', 10_000, 'w2 to be failed');
+      await until('w2 to be failed', () => getTask(p.store.db, 'w2')?.status === 'failed', 10_000);
       await stopSupervisor(p, 2000);
       expect(events(p)).toContainEqual(
         expect.objectContaining({ kind: 'status', task: 'w2', to: 'failed', source: 'process' }),
@@ -223,23 +220,23 @@ describe('the supervisor', () => {
       const loop = 'for i in 1 2 3 4 5 6 7 8; do echo tick $i; sleep 0.3; done; exec sleep 600';
       const res = await runCli(repo.dir, ['new', 's1', '--agent', 'shell', '-p', loop], { env });
       expect(res.code, res.stderr).toBe(0);
-      const working = await eventually(
+      const working = await until(
+        's1 to be working',
         () => {
           const t = getTask(p.store.db, 's1');
           return t?.status === 'working' ? t : undefined;
         },
         10_000,
-        's1 to be working',
       );
       expect(working.statusSource).toBe('screen');
       // Ticks end ~2.4 s after the start; quiet for 0.6 s is idle, read on one of the next passes.
-      const idle = await eventually(
+      const idle = await until(
+        's1 to be idle from the screen, read by the supervisor alone',
         () => {
           const t = getTask(p.store.db, 's1');
           return t?.status === 'idle' ? t : undefined;
         },
         5_000,
-        's1 to be idle from the screen, read by the supervisor alone',
       );
       expect(idle.statusSource).toBe('screen');
       await expectLogged(p, { kind: 'status', task: 's1', from: 'working', to: 'idle', source: 'screen' });
@@ -260,13 +257,13 @@ describe('the supervisor', () => {
       expect(res.code, res.stderr).toBe(0);
       // What a SessionEnd hook does while the agent's process is still winding down.
       updateTask(p.store.db, 'h1', { status: 'exited', statusSource: 'hook', statusDetail: null });
-      const task = await eventually(
+      const task = await until(
+        'the exit code of h1',
         () => {
           const t = getTask(p.store.db, 'h1');
           return t && t.exitCode !== null ? t : undefined;
         },
         30_000,
-        'the exit code of h1',
       );
       expect(task.exitCode).toBe(4);
       await expectLogged(p, { kind: 'reconciled', task: 'h1', exitCode: 4 });
@@ -296,20 +293,20 @@ describe('the supervisor', () => {
     enqueueTasks({ repo: p.repo, config: p.config, store: p.store }, ['feature']);
 
     const started = await up({ ...FAST, BRAID_SUPERVISOR_GRACE_MS: '500' });
-    const landed = await eventually(
+    const landed = await until(
+      'feature to land',
       () => {
         const t = getTask(p.store.db, 'feature');
         return t?.status === 'landed' ? t : undefined;
       },
       20_000,
-      'feature to land',
     );
     expect(landed.landedCommit).toBe(await repo.git('rev-parse', 'main'));
     expect(await repo.git('show', 'main:feature.txt')).toBe('new');
-    await eventually(
+    await until(
+      'the supervisor to leave once the queue is empty',
       () => !isProcessAlive(started.pid),
       15_000,
-      'the supervisor to leave once the queue is empty',
     );
     expect(events(p)).toContainEqual(
       expect.objectContaining({ kind: 'queue.processed', landed: ['feature'] }),
@@ -332,10 +329,10 @@ describe('the supervisor', () => {
       expect(res.code, res.stderr).toBe(0);
     }
     try {
-      const found = await eventually(
+      const found = await until(
+        'a textual finding between left and right',
         () => listFindings(p.store.db).find((f) => f.kind === 'textual'),
         20_000,
-        'a textual finding between left and right',
       );
       expect([found.a, found.b].sort()).toEqual(['left', 'right']);
       expect(found.files).toEqual(['shared.txt']);
@@ -360,7 +357,7 @@ describe('the supervisor', () => {
     const started = events(p).filter((e) => e.kind === 'supervisor.started');
     expect(started).toHaveLength(1);
     // It is the repository's usual supervisor: it leaves once the run's task is no longer live.
-    await eventually(() => !isProcessAlive(Number(started[0].pid)), 15_000, 'the supervisor to leave');
+    await until('the supervisor to leave', () => !isProcessAlive(Number(started[0].pid)), 15_000);
     expect(events(p).at(-1)).toMatchObject({ kind: 'supervisor.stopped', reason: 'idle' });
   }, 60_000);
 });

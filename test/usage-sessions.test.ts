@@ -7,7 +7,7 @@ import { MIGRATIONS } from '../src/store/schema.js';
 import { getTask, listEvents } from '../src/store/tasks.js';
 import { cliJson, ROOT, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 interface Usage {
   name: string;
@@ -25,13 +25,13 @@ function storeOf(dir: string) {
 
 /** braid ls once the agent process is gone too (it records the exit code). */
 async function lsWhenEnded(dir: string, env: NodeJS.ProcessEnv): Promise<Usage> {
-  return eventually(
+  return until(
+    'the agent process ended',
     async () => {
       const t = (await cliJson<{ tasks: Usage[] }>(dir, ['ls'], env)).tasks[0];
       return t.exitCode === 0 ? t : undefined;
     },
     20_000,
-    'the agent process ended',
   );
 }
 
@@ -62,13 +62,13 @@ describe('usage of a task with more than one agent session', () => {
     const prompt = ['```', '@tokens 1000 200', '```'].join('\n');
     const made = await runCli(r.dir, ['new', 'twice', '--headless', '-p', prompt], { env });
     expect(made.code, made.stderr).toBe(0);
-    await eventually(() => exits(r.dir, 'twice') === 1, 20_000, 'first session exited');
+    await until('first session exited', () => exits(r.dir, 'twice') === 1, 20_000);
     const first = await lsWhenEnded(r.dir, env);
     expect(first.tokens).toMatchObject({ input: 1000, output: 200 });
 
     const again = await runCli(r.dir, ['start', 'twice', '--headless', '--fresh'], { env });
     expect(again.code, again.stderr).toBe(0);
-    await eventually(() => exits(r.dir, 'twice') === 2, 20_000, 'second session exited');
+    await until('second session exited', () => exits(r.dir, 'twice') === 2, 20_000);
 
     const store = storeOf(r.dir);
     const task = getTask(store.db, 'twice');

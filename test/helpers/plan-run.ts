@@ -116,20 +116,6 @@ export async function killSessions(dir: string): Promise<void> {
   }
 }
 
-export async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  ms = 30_000,
-) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
 export const gitEnv = GIT_TEST_ENV;
 
 /** Puts fake-claude on PATH as `claude`, so the built-in claude adapter (with --max-budget-usd) is used. */

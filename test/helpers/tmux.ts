@@ -35,24 +35,3 @@ export function tmuxServer(): TmuxServer {
     },
   };
 }
-
-/** Polls until `check` returns a value other than undefined/false, or fails after `ms`. */
-export async function eventually<T>(
-  check: () => T | Promise<T>,
-  ms = 10_000,
-  what = 'condition',
-): Promise<Exclude<T, undefined | false>> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
