@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnDetached } from '../src/exec/detached.js';
 import { isProcessAlive } from '../src/exec/pid.js';
@@ -41,9 +42,11 @@ describe('braid run after a reboot', () => {
   it('restarts a session that died with the machine (no exit record) and completes the plan', async () => {
     const p = await planRepo();
     ctx = p;
+    // victim works until the test has brought the machine down (its restart then finds the release).
+    const release = path.join(p.repo.parent, 'release-victim');
     const file = p.plan(
       planYaml([
-        { name: 'victim', script: '@sleep 2500 ;; @write v.txt v ;; @commit v' },
+        { name: 'victim', script: `@waitfile ${release} ;; @write v.txt v ;; @commit v` },
         { name: 'after', script: '@write a.txt a ;; @commit a', needs: ['victim'] },
       ]),
     );
@@ -58,6 +61,7 @@ describe('braid run after a reboot', () => {
     await until('the session is gone', async () => !isProcessAlive(agentPid));
     const lost = (await snapshot(p.repo.dir)).byName.get('victim');
     expect(lost && existsSync(lost.worktree)).toBe(true);
+    writeFileSync(release, '');
 
     const { res, outcome } = await runAgain(p, file);
     expect(res.code, res.stderr).toBe(0);
@@ -73,11 +77,13 @@ describe('braid run after a reboot', () => {
   it('killed in the middle of provisioning, the next run finishes the task', async () => {
     const p = await planRepo();
     ctx = p;
-    // A slow setup step keeps the task in provisioning long enough to kill the run there.
+    // The setup step waits for the test's release: the task stays in provisioning until it was killed there.
+    const release = path.join(p.repo.parent, 'release-setup');
     const config = p.env.BRAID_CONFIG as string;
+    const setup = `while [ ! -e '${release}' ]; do sleep 0.05; done`;
     writeFileSync(
       config,
-      readFileSync(config, 'utf8').replace('deps: none', 'deps: install\nsetup: ["sleep 3"]'),
+      readFileSync(config, 'utf8').replace('deps: none', `deps: install\nsetup: [${JSON.stringify(setup)}]`),
     );
     const file = p.plan(planYaml([{ name: 'halfway', script: '@write h.txt h ;; @commit h' }]));
     const runner = await runInBackground(p, file);
@@ -94,6 +100,7 @@ describe('braid run after a reboot', () => {
     });
     killGroup(runner);
     await until('braid run gone', async () => !isProcessAlive(runner));
+    writeFileSync(release, '');
 
     const { res, outcome } = await runAgain(p, file);
     expect(res.code, res.stderr).toBe(0);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnDetached } from '../src/exec/detached.js';
@@ -151,10 +151,12 @@ describe('braid run: resuming and many tasks', () => {
   it('killed with SIGKILL and started again, it adopts live sessions and does not redo landed tasks', async () => {
     const p = await planRepo();
     ctx = p;
+    // slow-one works until the test has killed braid run and seen it still alive.
+    const release = path.join(p.repo.parent, 'release-slow-one');
     const file = p.plan(
       planYaml([
         { name: 'quick-one', script: '@write q.txt q ;; @commit q' },
-        { name: 'slow-one', script: '@sleep 2500 ;; @write s.txt s ;; @commit s' },
+        { name: 'slow-one', script: `@waitfile ${release} ;; @write s.txt s ;; @commit s` },
       ]),
     );
     const pid = await spawnDetached(process.execPath, [CLI, 'run', file], {
@@ -169,6 +171,7 @@ describe('braid run: resuming and many tasks', () => {
     const before = await snapshot(p.repo.dir);
     const slowPid = before.byName.get('slow-one')?.pid;
     expect(isProcessAlive(slowPid)).toBe(true);
+    writeFileSync(release, '');
 
     const { res, outcome } = await runPlanJson(p, file);
     expect(res.code, res.stderr).toBe(0);
@@ -186,10 +189,12 @@ describe('braid run: resuming and many tasks', () => {
   it('on Ctrl-C starts nothing new, leaves sessions running, exits 130, and the same command continues', async () => {
     const p = await planRepo();
     ctx = p;
+    // long works until the test has interrupted braid run and seen it still alive.
+    const release = path.join(p.repo.parent, 'release-long');
     const file = p.plan(
       planYaml([
         { name: 'first', script: '@write f.txt f ;; @commit f' },
-        { name: 'long', script: '@sleep 3000 ;; @write l.txt l ;; @commit l' },
+        { name: 'long', script: `@waitfile ${release} ;; @write l.txt l ;; @commit l` },
         { name: 'then', script: '@write t.txt t ;; @commit t', needs: ['long'] },
       ]),
     );
@@ -214,6 +219,7 @@ describe('braid run: resuming and many tasks', () => {
     expect(before.byName.has('then')).toBe(false);
     // Exactly one line per landing in the live progress.
     expect(res.stderr.match(/first: landed/g)).toHaveLength(1);
+    writeFileSync(release, '');
 
     const { res: again, outcome } = await runPlanJson(p, file);
     expect(again.code, again.stderr).toBe(0);

@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,7 +53,10 @@ const read = (file: string) => (existsSync(file) && readFileSync(file, 'utf8')) 
 
 describe('headless runtime', () => {
   it('records the exit code after the starting process is gone, with stdout and stderr in the log', async () => {
-    const s = spec('five', ['sh', '-c', 'sleep 0.3; echo "out $BRAID_TASK $PWD"; echo err >&2; exit 5']);
+    // The agent waits for the test's release, given once the starting process is gone.
+    const agent =
+      'while [ ! -e release ]; do sleep 0.05; done; echo "out $BRAID_TASK $PWD"; echo err >&2; exit 5';
+    const s = spec('five', ['sh', '-c', agent]);
     // Start from a separate braid-like process that exits at once, as `braid new --headless` would.
     const starter = `import(${JSON.stringify(builtIndex)}).then((m) => m.getRuntime('headless').start(JSON.parse(process.argv[1]))).then((h) => console.log(JSON.stringify(h)))`;
     const res = await run(process.execPath, ['--input-type=module', '-e', starter, JSON.stringify(s)], {
@@ -53,6 +64,7 @@ describe('headless runtime', () => {
     });
     const handle = JSON.parse(res.stdout) as SessionHandle;
     expect(handle.pid).toBeGreaterThan(0);
+    writeFileSync(path.join(s.cwd, 'release'), '');
     const rt = getRuntime('headless');
     const st = await until('the headless session to end', async () => {
       const x = await rt.state(handle, s.exitPath);

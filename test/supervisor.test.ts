@@ -110,9 +110,19 @@ describe('the supervisor', () => {
   it('is started by braid new, reconciles an exited headless agent, samples it, and leaves when idle', async () => {
     const p = await setup();
     const env = { ...FAST, BRAID_SUPERVISOR_GRACE_MS: '800' };
+    // The agent lives until the test has seen the supervisor sample it.
+    const release = path.join(repo.parent, 'release-t1');
     const res = await runCli(
       repo.dir,
-      ['new', 't1', '--agent', 'shell', '--headless', '-p', 'echo hi; sleep 2'],
+      [
+        'new',
+        't1',
+        '--agent',
+        'shell',
+        '--headless',
+        '-p',
+        `echo hi; while [ ! -e '${release}' ]; do sleep 0.05; done`,
+      ],
       { env },
     );
     expect(res.code, res.stderr).toBe(0);
@@ -128,6 +138,7 @@ describe('the supervisor', () => {
       10_000,
     );
     expect(sample.processes).toBeGreaterThan(0);
+    writeFileSync(release, '');
 
     // Nobody but the supervisor looks at the task: its status still becomes exited.
     const task = await until(
@@ -209,7 +220,7 @@ describe('the supervisor', () => {
     );
     const tmux = tmuxServer();
     try {
-      // A slow pass: the full sweep (every 15 passes) would come only after ~6 s, well past the idle deadline.
+      // Nothing but the supervisor reads the screen here (how soon is a speed matter, not checked by a timed test).
       const env = {
         ...FAST,
         BRAID_SUPERVISOR_RECONCILE_MS: '400',
@@ -217,7 +228,9 @@ describe('the supervisor', () => {
         BRAID_TMUX_SOCKET: tmux.socket,
         TMUX: '',
       };
-      const loop = 'for i in 1 2 3 4 5 6 7 8; do echo tick $i; sleep 0.3; done; exec sleep 600';
+      // It ticks until the test has seen it working, then falls quiet.
+      const release = path.join(repo.parent, 'release-s1');
+      const loop = `while [ ! -e '${release}' ]; do echo tick; sleep 0.1; done; exec sleep 600`;
       const res = await runCli(repo.dir, ['new', 's1', '--agent', 'shell', '-p', loop], { env });
       expect(res.code, res.stderr).toBe(0);
       const working = await until(
@@ -229,14 +242,15 @@ describe('the supervisor', () => {
         10_000,
       );
       expect(working.statusSource).toBe('screen');
-      // Ticks end ~2.4 s after the start; quiet for 0.6 s is idle, read on one of the next passes.
+      writeFileSync(release, '');
+      // Quiet for 0.6 s is idle, read on one of the next passes.
       const idle = await until(
         's1 to be idle from the screen, read by the supervisor alone',
         () => {
           const t = getTask(p.store.db, 's1');
           return t?.status === 'idle' ? t : undefined;
         },
-        5_000,
+        20_000,
       );
       expect(idle.statusSource).toBe('screen');
       await expectLogged(p, { kind: 'status', task: 's1', from: 'working', to: 'idle', source: 'screen' });
@@ -251,12 +265,14 @@ describe('the supervisor', () => {
     const tmux = tmuxServer();
     try {
       const env = { ...FAST, BRAID_SUPERVISOR_GRACE_MS: '60000', BRAID_TMUX_SOCKET: tmux.socket, TMUX: '' };
-      const res = await runCli(repo.dir, ['new', 'h1', '--agent', 'shell', '-p', 'sleep 1.5; exit 4'], {
-        env,
-      });
+      // The agent winds down only once the test has marked it exited, as its SessionEnd hook would.
+      const release = path.join(repo.parent, 'release-h1');
+      const agent = `while [ ! -e '${release}' ]; do sleep 0.05; done; exit 4`;
+      const res = await runCli(repo.dir, ['new', 'h1', '--agent', 'shell', '-p', agent], { env });
       expect(res.code, res.stderr).toBe(0);
       // What a SessionEnd hook does while the agent's process is still winding down.
       updateTask(p.store.db, 'h1', { status: 'exited', statusSource: 'hook', statusDetail: null });
+      writeFileSync(release, '');
       const task = await until(
         'the exit code of h1',
         () => {
