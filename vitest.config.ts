@@ -22,8 +22,9 @@ export default defineConfig({
           include: ['test/*.test.ts'],
           // One build for the whole run (see the file): no test file builds on its own.
           globalSetup: ['test/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // Guards against a hang, not speed checks: a loaded 2-core machine may be slow, never wrong.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],

@@ -69,7 +69,7 @@ describe.skipIf(!!skipReason)('memory and CPU of a task from its cgroup (real cg
     await task('hog', `( setsid ${q(process.execPath)} ${q(holder)} & ); exec sleep 300`);
     await task('busy', `( setsid sh -c 'while :; do :; done' & ); exec sleep 300`);
     await task('calm', 'exec sleep 300');
-  }, 60_000);
+  });
 
   afterAll(async () => {
     if (!repo) return;

@@ -82,7 +82,7 @@ describe('braid note', () => {
       'later:context',
       'talker:context',
     ]);
-  }, 60_000);
+  });
 
   it('refuses an empty note and lists nothing when there are none', async () => {
     ctx = await planRepo();
@@ -90,7 +90,7 @@ describe('braid note', () => {
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('no note given');
     expect(await cliJson<NoteList>(ctx.repo.dir, ['note', '--list'], ctx.env)).toEqual({ notes: [] });
-  }, 30_000);
+  });
 
   it('the supervisor types a note into a hook-less tmux session once it is idle, and into later ones', async () => {
     const p = await planRepo();
@@ -156,5 +156,5 @@ describe('braid note', () => {
       await p.cleanup();
       ctx = null;
     }
-  }, 90_000);
+  });
 });

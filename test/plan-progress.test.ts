@@ -146,5 +146,5 @@ describe('braid run --max-parallel', () => {
     const runningAt = (t: number) => spans.filter((s) => s.started <= t && s.ended > t).length;
     const most = Math.max(...spans.map((s) => runningAt(s.started)));
     expect(most).toBe(2);
-  }, 90_000);
+  });
 });

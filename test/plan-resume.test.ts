@@ -72,7 +72,7 @@ describe('braid run after a reboot', () => {
     expect(after.events('victim', 'plan-revived')).toHaveLength(1);
     expect(await p.repo.git('show', 'main:v.txt')).toBe('v');
     expect(await p.repo.git('show', 'main:a.txt')).toBe('a');
-  }, 90_000);
+  });
 
   it('killed in the middle of provisioning, the next run finishes the task', async () => {
     const p = await planRepo();
@@ -112,5 +112,5 @@ describe('braid run after a reboot', () => {
     } finally {
       store.close();
     }
-  }, 90_000);
+  });
 });

@@ -53,7 +53,7 @@ describe('braid run: plans', () => {
     // beta started from main after alpha landed: main's alpha commit is beta's base commit.
     const alphaLanded = byName.get('alpha')?.landedCommit;
     expect(byName.get('beta')?.baseCommit).toBe(alphaLanded);
-  }, 60_000);
+  });
 
   it('a failing task does not stop the others; its dependents are skipped with the reason', async () => {
     ctx = await planRepo();
@@ -78,7 +78,7 @@ describe('braid run: plans', () => {
     const { byName } = await snapshot(ctx.repo.dir);
     expect(byName.has('after-broken')).toBe(false);
     expect(await ctx.repo.git('show', 'main:f.txt')).toBe('f');
-  }, 60_000);
+  });
 
   it('--interactive runs agents in tmux; one at rest with committed work is done and lands', async () => {
     ctx = await planRepo();
@@ -102,7 +102,7 @@ describe('braid run: plans', () => {
     } finally {
       await server.kill();
     }
-  }, 120_000);
+  });
 
   it('refuses a bad plan with exit 2, listing every problem, and starts nothing', async () => {
     ctx = await planRepo();
@@ -144,7 +144,7 @@ describe('braid run: plans', () => {
     expect(res2.stderr).toContain('has 4 problems');
     expect(existsSync(path.join(ctx.repo.parent, 'repo.braid'))).toBe(false);
     expect((await snapshot(ctx.repo.dir)).tasks).toEqual([]);
-  }, 30_000);
+  });
 });
 
 describe('braid run: resuming and many tasks', () => {
@@ -184,7 +184,7 @@ describe('braid run: resuming and many tasks', () => {
     expect(after.events('slow-one', 'session-started')).toHaveLength(1);
     expect(after.byName.get('slow-one')?.pid).toBe(slowPid);
     expect(await p.repo.git('show', 'main:s.txt')).toBe('s');
-  }, 60_000);
+  });
 
   it('on Ctrl-C starts nothing new, leaves sessions running, exits 130, and the same command continues', async () => {
     const p = await planRepo();
@@ -228,7 +228,7 @@ describe('braid run: resuming and many tasks', () => {
     expect(after.events('long', 'session-started')).toHaveLength(1);
     expect(after.byName.get('long')?.pid).toBe(longPid);
     expect(await p.repo.git('show', 'main:t.txt')).toBe('t');
-  }, 60_000);
+  });
 
   it('runs 12 small tasks three at a time and lands every one', async () => {
     ctx = await planRepo();
@@ -253,5 +253,5 @@ describe('braid run: resuming and many tasks', () => {
       const overlapping = spans.filter((o) => o.started <= s.started && o.ended > s.started).length;
       expect(overlapping).toBeLessThanOrEqual(3);
     }
-  }, 90_000);
+  });
 });

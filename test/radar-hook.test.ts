@@ -156,7 +156,7 @@ describe('the radar from the agents hooks', () => {
     // B learns on its next hook too (the pair was recomputed from A's side).
     const forB = await hook(b, 'b', 'PreToolUse', read);
     expect(forB.hookSpecificOutput.additionalContext).toMatch(/task a also changes a\.txt line 11/);
-  }, 60_000);
+  });
 
   it('a failed Bash call (PostToolUseFailure, e.g. a conflicted git merge) rescans what it wrote', async () => {
     repo = await tempRepo({ files: { 'a.txt': lines(10) } });
@@ -172,7 +172,7 @@ describe('the radar from the agents hooks', () => {
     await rescanned('a', since);
     const snap = getSnapshot(project.store.db, 'a');
     expect((await repo.git('show', `${snap?.commit}:a.txt`)).split('\n')[2]).toBe('<<<<<<< HEAD');
-  }, 60_000);
+  });
 
   it('a burst of edits: one rescan of a task at a time, and the last edit is always scanned', async () => {
     repo = await tempRepo({ files: { 'a.txt': lines(30) } });
@@ -200,7 +200,7 @@ describe('the radar from the agents hooks', () => {
     const scanned = await repo.git('show', `${snap?.commit}:a.txt`);
     expect(scanned.split('\n').slice(0, 5)).toEqual([1, 2, 3, 4, 5].map((i) => `edit ${i}`));
     await workersGone(repo.parent);
-  }, 60_000);
+  });
 
   it('an edit while a rescan runs starts no second worker: the running one scans once more', async () => {
     repo = await tempRepo({ files: { 'a.txt': lines(30) } });
@@ -227,5 +227,5 @@ describe('the radar from the agents hooks', () => {
     const scanned = await repo.git('show', `${snap?.commit}:a.txt`);
     expect(scanned.split('\n').slice(0, 2)).toEqual(['first edit', 'second edit']);
     await workersGone(repo.parent);
-  }, 60_000);
+  });
 });

@@ -56,7 +56,7 @@ describe('braid attach inside tmux', () => {
     await until('the task in the terminal', async () => (await terminal()).includes(MARK), 15_000);
     // Still one client: it was switched, not a second one attached (which would fail without a tty).
     expect((await clientSession()).split('\n')).toEqual(['braid-repo']);
-  }, 60_000);
+  });
 });
 
 describe('braid logs -f on a live session', () => {

@@ -64,5 +64,5 @@ describe('layout: tiled, through braid new', () => {
       ).toBe('');
       expect(existsSync(path.join(t.worktree, '.claude'))).toBe(false);
     }
-  }, 90_000);
+  });
 });

@@ -29,7 +29,7 @@ let project: Project | null = null;
 
 beforeAll(async () => {
   await requireBuiltCli();
-}, 120_000);
+});
 
 afterEach(async () => {
   if (project) {
@@ -105,7 +105,7 @@ describe('the supervisor', () => {
       third.pid,
     ]);
     expect(log.at(-1)).toMatchObject({ kind: 'supervisor.stopped', pid: third.pid, reason: 'signal' });
-  }, 30_000);
+  });
 
   it('is started by braid new, reconciles an exited headless agent, samples it, and leaves when idle', async () => {
     const p = await setup();
@@ -157,7 +157,7 @@ describe('the supervisor', () => {
     expect(log).toContainEqual(expect.objectContaining({ kind: 'reconciled', task: 't1', status: 'exited' }));
     expect(log).toContainEqual(expect.objectContaining({ kind: 'status', task: 't1', to: 'exited' }));
     expect(log.at(-1)).toMatchObject({ kind: 'supervisor.stopped', pid: holder.pid, reason: 'idle' });
-  }, 40_000);
+  });
 
   it('reconciles a tmux session whose agent exited, without any other braid command', async () => {
     const p = await setup();
@@ -185,7 +185,7 @@ describe('the supervisor', () => {
       await stopSupervisor(p, 2000);
       await tmux.kill();
     }
-  }, 40_000);
+  });
 
   it('logs the status change its own first pass makes: a supervisor started after the agent exited', async () => {
     const p = await setup();
@@ -210,7 +210,7 @@ describe('the supervisor', () => {
       await stopSupervisor(p, 2000);
       await tmux.kill();
     }
-  }, 40_000);
+  });
 
   it('follows the screen of an agent without hooks every pass: working, then idle', async () => {
     const p = await setup();
@@ -258,7 +258,7 @@ describe('the supervisor', () => {
       await stopSupervisor(p, 2000);
       await tmux.kill();
     }
-  }, 40_000);
+  });
 
   it('reads the exit code of a session a hook already marked exited', async () => {
     const p = await setup();
@@ -287,7 +287,7 @@ describe('the supervisor', () => {
       await stopSupervisor(p, 2000);
       await tmux.kill();
     }
-  }, 60_000);
+  });
 
   it('lands a queued task by itself', async () => {
     const p = await setup();
@@ -327,7 +327,7 @@ describe('the supervisor', () => {
     expect(events(p)).toContainEqual(
       expect.objectContaining({ kind: 'queue.processed', landed: ['feature'] }),
     );
-  }, 40_000);
+  });
 
   it('finds a conflict between two live tasks by its radar loop alone', async () => {
     const p = await setup();
@@ -358,7 +358,7 @@ describe('the supervisor', () => {
     } finally {
       for (const name of ['left', 'right']) await runCli(repo.dir, ['stop', name], { env });
     }
-  }, 60_000);
+  });
 
   it('is started by braid run when none is running', async () => {
     const p = await setup();
@@ -375,5 +375,5 @@ describe('the supervisor', () => {
     // It is the repository's usual supervisor: it leaves once the run's task is no longer live.
     await until('the supervisor to leave', () => !isProcessAlive(Number(started[0].pid)), 15_000);
     expect(events(p).at(-1)).toMatchObject({ kind: 'supervisor.stopped', reason: 'idle' });
-  }, 60_000);
+  });
 });

@@ -33,7 +33,7 @@ beforeAll(async () => {
   const worktree = getTask(project.store.db, 'finished')!.worktree;
   await g(worktree, 'rm', '-q', 'a.txt');
   await g(worktree, 'commit', '-q', '-m', 'finished: drop a.txt');
-}, 60_000);
+});
 
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -64,7 +64,7 @@ describe('braid ui keys acting on real sessions', () => {
     } finally {
       ui.unmount();
     }
-  }, 30_000);
+  });
 
   it('x stops the session: its pane process is gone and the task has ended', async () => {
     const target = pane('echoer');
@@ -92,7 +92,7 @@ describe('braid ui keys acting on real sessions', () => {
     } finally {
       ui.unmount();
     }
-  }, 30_000);
+  });
 
   it('l lands the task on main', async () => {
     const before = await repo.git('rev-parse', 'main');
@@ -107,5 +107,5 @@ describe('braid ui keys acting on real sessions', () => {
     } finally {
       ui.unmount();
     }
-  }, 60_000);
+  });
 });

@@ -201,7 +201,7 @@ describe('braid ui attaching to a tmux task, in real tmux', () => {
       { env: { BRAID_TMUX_SOCKET: braidTmux.socket, TMUX: '', BRAID_NO_SUPERVISOR: '1' } },
     );
     expect(res.code, res.stderr).toBe(0);
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await braidTmux?.kill();
@@ -239,7 +239,7 @@ describe('braid ui attaching to a tmux task, in real tmux', () => {
     await braidTmux.run(['detach-client', '-a', '-s', '=braid-repo']);
     await until('the table again', async () => /TASK\s+STATUS/.test(await screen()), 15_000);
     expect(await screen()).toMatch(/^> zlive/m);
-  }, 60_000);
+  });
 
   it('inside braid’s own tmux: a switches the client to the task; the last session is the dashboard', async () => {
     const screen = await uiIn(braidTmux);
@@ -265,5 +265,5 @@ describe('braid ui attaching to a tmux task, in real tmux', () => {
     await until('the way back', async () => (await screen()).includes('prefix + L'), 15_000);
     await braidTmux.run(['switch-client', '-l']);
     await until('the table in the terminal', async () => /TASK\s+STATUS/.test(await terminal()), 15_000);
-  }, 60_000);
+  });
 });
