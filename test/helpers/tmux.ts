@@ -28,6 +28,16 @@ export function tmuxServer(): TmuxServer {
     },
     async kill() {
       const opts = { cwd: '/', env, replaceEnv: true, allowFailure: true };
+      // braid's pane wrapper ignores SIGHUP (to record the exit), so kill-server alone leaves it and
+      // its agent running: end each pane's process group (a pane is a session of its own) first.
+      const panes = await run('tmux', ['-L', socket, 'list-panes', '-a', '-F', '#{pane_pid}'], opts);
+      for (const pid of panes.stdout.split('\n').map(Number).filter((n) => n > 0)) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
       await run('tmux', ['-L', socket, 'kill-server'], opts);
       // tmux leaves the socket file behind; it lives where `-L` puts it.
       const socketDir = path.join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`);
