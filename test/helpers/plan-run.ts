@@ -83,9 +83,16 @@ export function planYaml(
   return `${lines.join('\n')}\n${extra}\n`;
 }
 
+/** Each repository's git folder, asked of git once: polls read the store many times. */
+const commonDirs = new Map<string, string>();
+
 export async function storeOf(dir: string) {
-  const info = await findRepo(dir);
-  return openStore(info.commonDir);
+  let commonDir = commonDirs.get(dir);
+  if (!commonDir) {
+    commonDir = (await findRepo(dir)).commonDir;
+    commonDirs.set(dir, commonDir);
+  }
+  return openStore(commonDir);
 }
 
 /** Reads the tasks and their events from the store (a fresh connection each time). */
