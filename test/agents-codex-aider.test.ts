@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliJson, ROOT, runCli } from './helpers/cli.js';
 import { g, type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 interface Row {
   name: string;
@@ -35,13 +35,13 @@ beforeAll(async () => {
 afterAll(() => repo?.cleanup());
 
 async function ended(name: string): Promise<Row> {
-  return eventually(
+  return until(
+    `${name} to end`,
     async () => {
       const t = (await cliJson<{ tasks: Row[] }>(repo.dir, ['ls'], env)).tasks.find((r) => r.name === name);
       return t && t.exitCode !== null ? t : undefined;
     },
     20_000,
-    `${name} to end`,
   );
 }
 
@@ -59,7 +59,7 @@ describe('codex and aider, end to end through braid (fake executables)', () => {
     expect(row.costUsd).toBeNull();
     const log = (await runCli(repo.dir, ['logs', 'cx'], { env })).stdout;
     expect(log).toContain('"type":"turn.completed"');
-  }, 60_000);
+  });
 
   it('codex usage follows its own report; its sandbox lets it commit on the task branch', async () => {
     const prompt =
@@ -82,7 +82,7 @@ describe('codex and aider, end to end through braid (fake executables)', () => {
       env,
     );
     expect(stats.tasks.find((t) => t.name === 'cy')?.tokens).toMatchObject({ input: 3250, output: 700 });
-  }, 60_000);
+  });
 
   it('agents.codex.headless_sandbox_mode: read-only reaches codex, which then writes nothing', async () => {
     const config = path.join(repo.parent, 'codex-read-only.yaml');
@@ -97,7 +97,7 @@ describe('codex and aider, end to end through braid (fake executables)', () => {
     expect(existsSync(path.join(row.worktree, 'blocked.txt'))).toBe(false);
     const log = (await runCli(repo.dir, ['logs', 'cr'], { env })).stdout;
     expect(log).toContain('"status":"failed"');
-  }, 60_000);
+  });
 
   it('aider --message: the prompt arrives whole, its commit lands on the task branch, status ends exited', async () => {
     const made = await runCli(repo.dir, ['new', 'ad', '--agent', 'aider', '--headless', '-p', TRICKY], {
@@ -116,5 +116,5 @@ describe('codex and aider, end to end through braid (fake executables)', () => {
     expect((await runCli(repo.dir, ['logs', 'ad'], { env })).stdout).toContain(
       'Applied edit to fake-aider.md',
     );
-  }, 60_000);
+  });
 });

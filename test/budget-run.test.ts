@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { budgetAction, checkBudget, mergeBudgets } from '../src/core/budget.js';
@@ -11,8 +11,8 @@ import {
   planRepo,
   planYaml,
   snapshot,
-  until,
 } from './helpers/plan-run.js';
+import { until } from './helpers/wait.js';
 
 let ctx: PlanRepo | null = null;
 beforeAll(requireBuiltCli, 120_000);
@@ -49,7 +49,8 @@ describe('braid run with a budget', () => {
         [
           {
             name: 'spender',
-            script: '@write partial.txt half done ;; @tokens 5000 0 ;; @sleep 30000 ;; @commit never',
+            script:
+              '@write partial.txt half done ;; @tokens 5000 0 ;; @waitfile never-released ;; @commit never',
           },
           { name: 'after-spender', script: '@write z.txt z ;; @commit z', needs: ['spender'] },
           { name: 'thrifty', script: '@tokens 850 0 ;; @write t.txt t ;; @commit t' },
@@ -86,7 +87,7 @@ describe('braid run with a budget', () => {
     const later = await snapshot(ctx.repo.dir);
     expect(later.events('spender', 'session.started')).toHaveLength(1);
     expect(later.events('spender', 'budget.stopped')).toHaveLength(1);
-  }, 90_000);
+  });
 
   it('headless Claude Code gets --max-budget-usd from task_usd; its own stop is reported as a budget stop', async () => {
     ctx = await planRepo();
@@ -120,7 +121,7 @@ describe('braid run with a budget', () => {
     // Its work is committed on its branch, not landed.
     expect(await ctx.repo.git('show', 'braid/pricey:work.txt')).toBe('kept');
     expect(await ctx.repo.git('ls-tree', '--name-only', 'main')).not.toContain('work.txt');
-  }, 60_000);
+  });
 
   it('reports the stop in --json and stops everything once the run budget is spent', async () => {
     ctx = await planRepo('budget: { run_usd: 0.01 }');
@@ -128,7 +129,7 @@ describe('braid run with a budget', () => {
     const file = ctx.plan(
       planYaml(
         [
-          { name: 'big', script: '@tokens 5000 0 ;; @sleep 30000 ;; @commit never' },
+          { name: 'big', script: '@tokens 5000 0 ;; @waitfile never-released ;; @commit never' },
           { name: 'later', script: '@write l.txt l ;; @commit l', needs: ['big'] },
         ],
         'max_parallel: 1',
@@ -140,7 +141,7 @@ describe('braid run with a budget', () => {
     expect(report.tasks[0]).toMatchObject({ name: 'big', outcome: 'stopped' });
     expect(report.tasks[0].reason).toMatch(/^stopped for budget: run spent \$0\.0\d of \$0\.01/);
     expect(report.tasks[1]).toMatchObject({ name: 'later', outcome: 'skipped' });
-  }, 60_000);
+  });
 });
 
 describe('budgets kept by the supervisor', () => {
@@ -154,13 +155,19 @@ describe('budgets kept by the supervisor', () => {
   it('warns at 80 % and stops a braid new session at 100 %, keeping its work', async () => {
     ctx = await planRepo('budget: { task_tokens: 1000 }');
     const env = { ...ctx.env, ...fast };
-    const script =
-      '@write partial.txt half done ;; @tokens 850 0 ;; @sleep 2500 ;; @tokens 500 0 ;; @sleep 30000 ;; @commit never';
+    // The second batch of tokens waits until the test has seen the warning for the first.
+    const release = path.join(ctx.repo.parent, 'release-solo');
+    const script = `@write partial.txt half done ;; @tokens 850 0 ;; @waitfile ${release} ;; @tokens 500 0 ;; @waitfile never-released ;; @commit never`;
     const res = await runCli(ctx.repo.dir, ['new', 'solo', '--headless', '--agent', 'quick', '-p', script], {
       env,
     });
     expect(res.code, res.stderr).toBe(0);
     const dir = ctx.repo.dir;
+    await until(
+      'the budget warning for solo',
+      async () => (await snapshot(dir)).events('solo', 'budget.warned').length > 0,
+    );
+    writeFileSync(release, '');
     await until(
       'solo stopped for budget',
       async () => (await snapshot(dir)).events('solo', 'budget.stopped').length > 0,
@@ -174,18 +181,20 @@ describe('budgets kept by the supervisor', () => {
     expect(events('solo', 'budget.warned')[0].at).toBeLessThan(events('solo', 'budget.stopped')[0].at);
     expect(byName.get('solo')?.status).not.toMatch(/^(starting|working|waiting|idle)$/);
     expect(await ctx.repo.git('show', 'braid/solo:partial.txt')).toBe('half done');
-  }, 60_000);
+  });
 
   it("keeps a plan's own budget for the sessions a Ctrl-C'd run left running", async () => {
     ctx = await planRepo();
     const p = ctx;
     const env = { ...p.env, ...fast };
+    const release = path.join(p.repo.parent, 'release-left');
     const file = p.plan(
       planYaml(
         [
           {
             name: 'left',
-            script: '@write l.txt kept ;; @sleep 2500 ;; @tokens 5000 0 ;; @sleep 30000 ;; @commit x',
+            // It spends only once the test has interrupted braid run: the supervisor keeps the budget.
+            script: `@write l.txt kept ;; @waitfile ${release} ;; @tokens 5000 0 ;; @waitfile never-released ;; @commit x`,
           },
         ],
         'budget: { task_tokens: 1000 }',
@@ -198,6 +207,7 @@ describe('budgets kept by the supervisor', () => {
     process.kill(braidPid as number, 'SIGINT');
     expect((await running).code).toBe(130);
     expect((await snapshot(p.repo.dir)).events('left', 'budget.stopped')).toHaveLength(0);
+    writeFileSync(release, '');
     await until('left stopped for budget by the supervisor', async () => {
       const { events } = await snapshot(p.repo.dir);
       return events('left', 'budget.stopped').length > 0;
@@ -205,5 +215,5 @@ describe('budgets kept by the supervisor', () => {
     const { byName } = await snapshot(p.repo.dir);
     expect(byName.get('left')?.options.budget).toEqual({ task_tokens: 1000 });
     expect(await p.repo.git('show', 'braid/left:l.txt')).toBe('kept');
-  }, 60_000);
+  });
 });

@@ -5,6 +5,7 @@ import { cgroupSegment } from '../src/core/cgroup-layout.js';
 import { probeCgroups } from '../src/isolate/sandbox/cgroup-probe.js';
 import { cliJson, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
+import { until } from './helpers/wait.js';
 
 const cg = probeCgroups();
 const needed = cg.version === 'v1' ? ['memory', 'cpu', 'cpuacct'] : ['memory', 'cpu'];
@@ -39,14 +40,6 @@ const cgroupMemory = (task: string) =>
     ),
   );
 
-async function until(check: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** A headless shell-agent task: `( setsid … & )` leaves the work outside the session's process tree, inside its cgroup. */
 async function task(name: string, script: string): Promise<string> {
   const res = await runCli(repo.dir, ['new', name, '--agent', 'shell', '--headless', '-p', script]);
@@ -76,7 +69,7 @@ describe.skipIf(!!skipReason)('memory and CPU of a task from its cgroup (real cg
     await task('hog', `( setsid ${q(process.execPath)} ${q(holder)} & ); exec sleep 300`);
     await task('busy', `( setsid sh -c 'while :; do :; done' & ); exec sleep 300`);
     await task('calm', 'exec sleep 300');
-  }, 60_000);
+  });
 
   afterAll(async () => {
     if (!repo) return;
@@ -85,7 +78,7 @@ describe.skipIf(!!skipReason)('memory and CPU of a task from its cgroup (real cg
   });
 
   it('ls and stats report the memory of the whole cgroup, a detached daemon included', async () => {
-    await until(() => existsSync(path.join(worktrees, 'hog', 'holding')), 'the daemon to hold its memory');
+    await until('the daemon to hold its memory', () => existsSync(path.join(worktrees, 'hog', 'holding')));
     for (const command of ['ls', 'stats']) {
       const before = cgroupMemory('hog');
       const rows = (await cliJson<{ tasks: Row[] }>(repo.dir, [command])).tasks;

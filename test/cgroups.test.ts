@@ -10,6 +10,7 @@ import { detectCapabilities } from '../src/isolate/sandbox/capabilities.js';
 import { probeCgroups } from '../src/isolate/sandbox/cgroup-probe.js';
 import { createTaskCgroup, openTaskCgroup, type TaskCgroup } from '../src/isolate/sandbox/cgroups.js';
 import { execInCgroupArgv } from '../src/isolate/sandbox/exec-in-cgroup.js';
+import { until } from './helpers/wait.js';
 
 const support = probeCgroups();
 const skipReason = support.writable ? '' : `no writable cgroups here: ${support.reason}`;
@@ -32,14 +33,6 @@ async function group(task: string, limits = {}): Promise<TaskCgroup> {
 function inCgroup(procsFiles: string[], argv: string[], options: Parameters<typeof run>[2]) {
   const [command, ...args] = execInCgroupArgv(procsFiles, argv);
   return run(command, args, options);
-}
-
-async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('sizes', () => {
@@ -77,7 +70,7 @@ describe.skipIf(!!skipReason)('task cgroups (real kernel)', () => {
       cwd: '/',
       allowFailure: true,
     });
-    await until(() => sibling.pids().length === 1, 'the sibling to join its cgroup');
+    await until('the sibling to join its cgroup', () => sibling.pids().length === 1);
     // Touch every page so the memory is really charged; ends normally if nothing stops it.
     const alloc =
       'const a=[];for(let i=0;i<40;i++){const b=Buffer.alloc(8<<20);b.fill(1);a.push(b)}console.log("survived")';
@@ -107,9 +100,8 @@ describe.skipIf(!!skipReason)('task cgroups (real kernel)', () => {
       cwd: '/',
       allowFailure: true,
     });
-    await until(
-      () => /max [1-9]/.test(readFileSync(`${g.ref.paths.find((p) => /pids/.test(p))}/pids.events`, 'utf8')),
-      'the pids limit to refuse a fork',
+    await until('the pids limit to refuse a fork', () =>
+      /max [1-9]/.test(readFileSync(`${g.ref.paths.find((p) => /pids/.test(p))}/pids.events`, 'utf8')),
     );
     expect(g.pids().length).toBeLessThanOrEqual(16);
     expect(g.stats().pids).toBeLessThanOrEqual(16);
@@ -123,7 +115,7 @@ describe.skipIf(!!skipReason)('task cgroups (real kernel)', () => {
     const start = 'setsid -f sleep 300 </dev/null >/dev/null 2>&1';
     const res = await inCgroup(g.procsFiles, ['sh', '-c', start], { cwd: '/' });
     expect(res.code).toBe(0);
-    await until(() => g.pids().length === 1, 'the daemon to show in the cgroup');
+    await until('the daemon to show in the cgroup', () => g.pids().length === 1);
     const [daemon] = g.pids();
     expect(isProcessAlive(daemon)).toBe(true);
     const stats = g.stats();
@@ -131,7 +123,7 @@ describe.skipIf(!!skipReason)('task cgroups (real kernel)', () => {
     if (has('cpuacct') || support.version === 'v2') expect(stats.cpuUsageNs).toBeGreaterThan(0);
     // A later braid process finds the cgroup from its recorded ref.
     await openTaskCgroup({ ref: g.ref }).killAll();
-    await until(() => !isProcessAlive(daemon), 'the daemon to die');
+    await until('the daemon to die', () => !isProcessAlive(daemon));
     expect(g.pids()).toEqual([]);
   });
 
@@ -159,7 +151,7 @@ describe.skipIf(!!skipReason)('task cgroups (real kernel)', () => {
     });
     const session = inCgroup(g.procsFiles, launch.argv, { cwd: '/', allowFailure: true });
     // bwrap, its init, sh and two sleeps
-    await until(() => g.pids().length >= 4, 'the sandboxed processes');
+    await until('the sandboxed processes', () => g.pids().length >= 4);
     await g.killAll();
     const res = await session;
     expect(res.signal).toBe('SIGKILL');

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';
 import { GIT_TEST_ENV, type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 let repo: TempRepo;
 let tmux: TmuxServer;
@@ -43,14 +44,14 @@ async function onTerminal(session: string, vars: string[]): Promise<string> {
     '--',
     ...command,
   ]);
-  return eventually(
+  return until(
+    `braid note's output in ${session}`,
     async () => {
       // From the start of its history: a pane resized after it printed may have scrolled lines off.
       const screen = await tmux.run(['capture-pane', '-p', '-e', '-S', '-', '-t', session]);
       return screen.includes('sessions started later') && screen;
     },
     20_000,
-    `braid note's output in ${session}`,
   );
 }
 

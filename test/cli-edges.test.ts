@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../src/store/schema.js';
 import { cliJson, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
@@ -38,7 +38,7 @@ describe('edges of braid new and the store', () => {
     const status = async () => (await cliJson<LsJson>(repo.dir, ['ls'])).tasks[0].status;
     expect(await status()).toBe('working');
     writeFileSync(marker, '');
-    await eventually(async () => (await status()) === 'exited', 20_000, 'sh1 exited');
+    await until('sh1 exited', async () => (await status()) === 'exited', 20_000);
   });
 
   it('works while main is checked out in another worktree', async () => {

@@ -14,7 +14,7 @@ import { selfIdentity } from '../src/exec/pid.js';
 import { CLI, cliJson, runCli } from './helpers/cli.js';
 import { pidWithArgs, storeOf } from './helpers/plan-run.js';
 import { GIT_TEST_ENV, type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
@@ -145,7 +145,7 @@ describe('braid gc repairs', () => {
       stdio: 'ignore',
     });
     const locks = () => rows<{ name: string; pid: number }>('SELECT name, pid FROM locks');
-    await eventually(async () => (await locks()).some((l) => l.pid === holder.pid), 20_000, 'the lock');
+    await until('the lock', async () => (await locks()).some((l) => l.pid === holder.pid), 20_000);
     const exited = new Promise((r) => holder.once('exit', r));
     holder.kill('SIGKILL');
     await exited;
@@ -217,7 +217,7 @@ describe('braid gc repairs', () => {
     chmodSync(path.join(bin, 'git'), 0o755);
     const git = spawn(path.join(bin, 'git'), ['600'], { cwd: repo.dir, stdio: 'ignore' });
     try {
-      await eventually(() => readlinkSync(`/proc/${git.pid}/exe`).endsWith('/git'), 10_000, 'the git');
+      await until('the git', () => readlinkSync(`/proc/${git.pid}/exe`).endsWith('/git'), 10_000);
       const gc = await cliJson<GcJson>(repo.dir, ['gc']);
       expect(gc.actions).toContainEqual({
         kind: 'stale-ref-lock',

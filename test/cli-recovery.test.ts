@@ -7,7 +7,7 @@ import { getTask } from '../src/store/tasks.js';
 import { CLI, cliJson, runCli } from './helpers/cli.js';
 import { pidWithArgs, storeOf } from './helpers/plan-run.js';
 import { GIT_TEST_ENV, type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
@@ -38,9 +38,9 @@ function processState(pid: number): string | null {
 
 /**
  * Runs braid with BRAID_PAUSE_AT=<kind>:<step>: it stops itself right after recording that step;
- * the test then SIGKILLs it there, between two real steps. `until` kills at another observed moment.
+ * the test then SIGKILLs it there, between two real steps. `killWhen` kills at another observed moment.
  */
-async function killedAt(args: string[], pauseAt: string | null, until?: () => boolean): Promise<void> {
+async function killedAt(args: string[], pauseAt: string | null, killWhen?: () => boolean): Promise<void> {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: repo.dir,
     env: {
@@ -57,13 +57,13 @@ async function killedAt(args: string[], pauseAt: string | null, until?: () => bo
     exited = true;
   });
   const pid = child.pid as number;
-  await eventually(
+  await until(
+    `braid ${args.join(' ')} at ${pauseAt}`,
     () => {
       if (exited) throw new Error(`braid ${args.join(' ')} ended before ${pauseAt ?? 'the kill point'}`);
-      return until ? until() : processState(pid) === 'T';
+      return killWhen ? killWhen() : processState(pid) === 'T';
     },
     30_000,
-    `braid ${args.join(' ')} at ${pauseAt}`,
   );
   child.kill('SIGKILL');
   await exit;
@@ -199,7 +199,7 @@ describe('braid start and ls on a half-provisioned task', () => {
     const s = await observe('half');
     expect(s).toMatchObject({ openOps: [], leases: 5, branch: true, registered: true });
     expect(s.lastSteps).toEqual(['worktree', 'include', 'ports', 'database', 'deps']);
-    await eventually(async () => {
+    await until('started-ok in the log of half', async () => {
       const logs = await runCli(repo.dir, ['logs', 'half']);
       return logs.stdout.includes('started-ok');
     });
@@ -216,7 +216,9 @@ describe('braid start and ls on a half-provisioned task', () => {
     expect(start.stderr).toContain("rebuilt the half-provisioned task 'early'");
     const s = await observe('early');
     expect(s).toMatchObject({ openOps: [], leases: 5, branch: true, folder: true, registered: true });
-    await eventually(async () => (await runCli(repo.dir, ['logs', 'early'])).stdout.includes('early-ok'));
+    await until('early-ok in the log of early', async () =>
+      (await runCli(repo.dir, ['logs', 'early'])).stdout.includes('early-ok'),
+    );
   });
 });
 

@@ -46,7 +46,8 @@ function launch(argv: string[], worktree: string, task: string, input?: string) 
     },
     input,
     allowFailure: true,
-    timeoutMs: 30_000,
+    // A guard against a hang: each hook is a braid process, slow on a loaded machine.
+    timeoutMs: 100_000,
   });
 }
 

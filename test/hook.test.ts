@@ -13,7 +13,7 @@ import { processState } from './helpers/process.js';
 import { GIT_TEST_ENV, type TempRepo, tempRepo } from './helpers/repo.js';
 import { lockStore } from './helpers/store-locker.js';
 import { addWorktreeTask } from './helpers/tasks.js';
-import { eventually } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 let repo: TempRepo;
 let commonDir: string;
@@ -164,7 +164,7 @@ describe('braid hook', () => {
     const hook = spawnHook(wt, 'PreToolUse', { tool_name: 'Read', tool_input: {} }, 't1', {
       BRAID_PAUSE_AT: 'hook:recorded',
     });
-    await eventually(() => processState(hook.pid) === 'T', 30_000, 'the hook to stop after recording');
+    await until('the hook to stop after recording', () => processState(hook.pid) === 'T', 30_000);
     const locker = await lockStore(storePath(commonDir));
     let result: { code: number | null; stdout: string };
     try {

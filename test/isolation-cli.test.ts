@@ -18,6 +18,7 @@ import { detectCapabilities } from '../src/isolate/sandbox/capabilities.js';
 import { probeCgroups } from '../src/isolate/sandbox/cgroup-probe.js';
 import { CLI, cliJson, runCli } from './helpers/cli.js';
 import { GIT_TEST_ENV, g } from './helpers/repo.js';
+import { until } from './helpers/wait.js';
 
 const caps = await detectCapabilities();
 const cg = probeCgroups();
@@ -69,14 +70,6 @@ async function session(repo: string, name: string, script: string, extra: string
   expect(res.code, res.stderr).toBe(0);
   return path.join(path.dirname(repo), 'repo.braid', name);
 }
-
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
 /** Dead, or a zombie waiting for a reaper (PID 1 of a container may reap late). */
 const gone = (pid: number) => !isProcessAlive(pid) || /^\d+ \(.*\) Z/.test(read(`/proc/${pid}/stat`));
@@ -106,7 +99,7 @@ describe.skipIf(!!noBwrap)('sandboxed sessions through the CLI (real bwrap)', ()
       `try direct 'curl -sf --noproxy "*" --max-time 5 http://127.0.0.1:${port}/'`,
     ].join('\n');
     const wt = await session(repo, 'boxed', `{ ${script}\n} > result.txt; touch done`, ['--sandbox']);
-    await until(() => existsSync(path.join(wt, 'done')), 'the sandboxed session');
+    await until('the sandboxed session', () => existsSync(path.join(wt, 'done')));
     const result = read(path.join(wt, 'result.txt'));
     for (const line of ['outside refused', 'sibling refused', 'main refused', 'own ok'])
       expect(result).toContain(line);
@@ -134,7 +127,7 @@ describe.skipIf(!!noBwrap)('sandboxed sessions through the CLI (real bwrap)', ()
     });
     expect(res.code, res.stderr).toBe(0);
     const seen = path.join(path.dirname(repo), 'repo.braid', 'sec', 'seen.txt');
-    await until(() => read(seen).includes('done'), 'the session to finish');
+    await until('the session to finish', () => read(seen).includes('done'));
     expect(read(seen)).not.toContain('bar-secret\n');
     expect(read(seen)).toMatch(/No such file or directory/);
   });
@@ -145,10 +138,10 @@ describe.skipIf(!!noBwrap)('sandboxed sessions through the CLI (real bwrap)', ()
       'pwd; cat README.md; echo x > new.txt || echo write-refused; git commit -q --allow-empty -m sneaky || echo commit-refused; echo finished';
     await session(repo, 'look', script, ['--readonly']);
     let log = '';
-    await until(() => {
+    await until('the read-only session', () => {
       log = read(path.join(repo, '.git', 'braid', 'logs', 'look', 'session.log'));
       return log.includes('finished');
-    }, 'the read-only session');
+    });
     expect(log).toContain(`${repo}\nhello\n`);
     expect(log).toContain('write-refused');
     expect(log).toContain('commit-refused');
@@ -189,7 +182,7 @@ describe.skipIf(!!cgSkip)('resource limits through cgroups (real cgroups v1)', (
     repos.push(repo);
     const calm = await session(repo, 'calm', 'while [ ! -e go ]; do sleep 0.05; done; echo alive > calm.txt');
     const hog = await session(repo, 'hog', 'tail /dev/zero; echo "hog exit $?" > hog.txt');
-    await until(() => existsSync(path.join(hog, 'hog.txt')), 'the hog to be killed', 30_000);
+    await until('the hog to be killed', () => existsSync(path.join(hog, 'hog.txt')), 30_000);
     expect(read(path.join(hog, 'hog.txt'))).toBe('hog exit 137\n');
     const mem = groupDir('memory', repo, 'hog');
     const oomKills = Number(/oom_kill (\d+)/.exec(read(path.join(mem, 'memory.oom_control')))?.[1] ?? 0);
@@ -197,7 +190,7 @@ describe.skipIf(!!cgSkip)('resource limits through cgroups (real cgroups v1)', (
       Number(read(path.join(mem, 'memory.failcnt'))) + Number(read(path.join(mem, 'memory.memsw.failcnt')));
     expect(oomKills + fails).toBeGreaterThan(0);
     writeFileSync(path.join(calm, 'go'), '');
-    await until(() => existsSync(path.join(calm, 'calm.txt')), 'the neighbour session');
+    await until('the neighbour session', () => existsSync(path.join(calm, 'calm.txt')));
     const ls = await cliJson<Ls>(repo, ['ls']);
     expect(ls.tasks.map((t) => t.name).sort()).toEqual(['calm', 'hog']);
   });
@@ -213,7 +206,7 @@ describe.skipIf(!!cgSkip)('resource limits through cgroups (real cgroups v1)', (
     const pidsDir = groupDir('pids', repo, 'bomb');
     // The limit held once a fork was refused (pids.events counts them): wait for that, not for a count.
     const refusedForks = () => Number(/max (\d+)/.exec(read(path.join(pidsDir, 'pids.events')))?.[1] ?? 0);
-    await until(() => refusedForks() > 0, 'the bomb to meet its pids limit');
+    await until('the bomb to meet its pids limit', () => refusedForks() > 0);
     expect(Number(read(path.join(pidsDir, 'pids.current')))).toBeLessThanOrEqual(40);
     const daemon = Number(read(path.join(wt, 'daemon.pid')));
     expect(isProcessAlive(daemon)).toBe(true);
@@ -237,8 +230,8 @@ describe('migrations', () => {
     const a = await session(repo, 'ma', script(4));
     const b = await session(repo, 'mb', script(4));
     await until(
-      () => existsSync(path.join(a, 'done')) && existsSync(path.join(b, 'done')),
       'both sessions',
+      () => existsSync(path.join(a, 'done')) && existsSync(path.join(b, 'done')),
       40_000,
     );
     const lines = read(log).trim().split('\n');

@@ -14,6 +14,7 @@ import { isProcessAlive } from '../src/exec/pid.js';
 import { detectCapabilities } from '../src/isolate/sandbox/capabilities.js';
 import { cliJson, runCli } from './helpers/cli.js';
 import { g } from './helpers/repo.js';
+import { until } from './helpers/wait.js';
 
 const caps = await detectCapabilities();
 const noBwrap = caps.bwrap.ok ? '' : `bubblewrap unusable here: ${caps.bwrap.reason}`;
@@ -45,13 +46,6 @@ afterAll(() => {
 });
 
 const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(!!noBwrap)('braid new --readonly (real bwrap, real git)', () => {
   it('makes no worktree, branch, ports or setup; writes fail; rm, gc and land leave the checkout alone', async () => {
@@ -70,7 +64,7 @@ describe.skipIf(!!noBwrap)('braid new --readonly (real bwrap, real git)', () => 
     ]);
     expect(res.code, res.stderr).toBe(0);
     const log = path.join(repo, '.git', 'braid', 'logs', 'look', 'session.log');
-    await until(() => read(log).includes('finished'), 'the read-only session');
+    await until('the read-only session', () => read(log).includes('finished'));
     expect(read(log)).toContain(`${repo}\nhello\n`);
     expect(read(log)).toContain('write-refused');
     expect(read(log)).toContain('edit-refused');
@@ -126,8 +120,8 @@ describe.skipIf(!!noBwrap)('braid new --readonly (real bwrap, real git)', () => 
     expect(isProcessAlive(pid)).toBe(true);
     expect((await runCli(repo, ['rm', 'watch'])).code).toBe(0);
     await until(
-      () => !isProcessAlive(pid) || /^\d+ \(.*\) Z/.test(read(`/proc/${pid}/stat`)),
       'the session to stop',
+      () => !isProcessAlive(pid) || /^\d+ \(.*\) Z/.test(read(`/proc/${pid}/stat`)),
     );
     expect(read(path.join(repo, 'README.md'))).toBe('hello\nmine\n');
     expect((await g(repo, 'status', '--porcelain')).split('\n').map((l) => l.trim())).toEqual([
@@ -166,7 +160,7 @@ describe('limits where no cgroup is usable (BRAID_CGROUP_ROOT = an empty folder)
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toMatch(/note: limits not applied: no writable cgroup hierarchy/);
     const wt = path.join(path.dirname(repo), 'repo.braid', 'loose');
-    await until(() => read(path.join(wt, 'ran.txt')) === 'ran\n', 'the unlimited session');
+    await until('the unlimited session', () => read(path.join(wt, 'ran.txt')) === 'ran\n');
     expect((await runCli(repo, ['rm', 'loose', '--force'])).code).toBe(0);
   });
 });

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedAgentYaml } from '../src/demo/plan.js';
 import { cliJson, ROOT, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 const AGENT = path.join(ROOT, 'test/fixtures/fake-claude');
 
@@ -59,7 +60,7 @@ async function statusOf(name: string): Promise<string | undefined> {
 async function finishedTask(name: string, script: string[]): Promise<void> {
   const res = await runCli(repo.dir, ['new', name, '--headless', '-p', script.join('\n')], { env });
   expect(res.code, res.stderr).toBe(0);
-  await eventually(async () => (await statusOf(name)) === 'exited', 60_000);
+  await until(`${name} to be exited`, async () => (await statusOf(name)) === 'exited', 60_000);
 }
 
 describe('conflicts handed back to the agent', () => {
@@ -79,7 +80,11 @@ describe('conflicts handed back to the agent', () => {
     expect(report.handedBack).toEqual([{ name: 'right', conflictFiles: ['shared.txt'] }]);
 
     // The resumed agent merges main, writes its resolution and commits; then the queue takes it again.
-    await eventually(async () => (await statusOf('right')) === 'exited', 60_000);
+    await until(
+      'right to be exited after the resumed run',
+      async () => (await statusOf('right')) === 'exited',
+      60_000,
+    );
     const second = await cliJson<{ landed: Array<{ name: string }> }>(repo.dir, ['land', 'right'], env);
     expect(second.landed.map((l) => l.name)).toEqual(['right']);
     expect(await repo.git('show', 'main:shared.txt')).toBe('left+right');
@@ -98,17 +103,25 @@ describe('conflicts handed back to the agent', () => {
     const land = await cliJson<{ handedBack: unknown[] }>(repo.dir, ['land', 'first', 'stubborn'], env);
     expect(land.handedBack).toHaveLength(1);
     // Its resumed run finds no resolution for shared.txt, fails the turn and exits.
-    await eventually(async () => (await statusOf('stubborn')) !== 'starting', 60_000);
-    await eventually(async () => {
-      const res = await cliJson<{ rejected: Array<{ name: string; reason: string }> }>(
-        repo.dir,
-        ['land', 'stubborn'],
-        env,
-      );
-      return res.rejected.some(
-        (r) => r.name === 'stubborn' && /without committing a resolution/.test(r.reason),
-      );
-    }, 60_000);
+    await until(
+      'stubborn to leave starting',
+      async () => (await statusOf('stubborn')) !== 'starting',
+      60_000,
+    );
+    await until(
+      'land to reject stubborn: ended without committing a resolution',
+      async () => {
+        const res = await cliJson<{ rejected: Array<{ name: string; reason: string }> }>(
+          repo.dir,
+          ['land', 'stubborn'],
+          env,
+        );
+        return res.rejected.some(
+          (r) => r.name === 'stubborn' && /without committing a resolution/.test(r.reason),
+        );
+      },
+      60_000,
+    );
     expect(await statusOf('stubborn')).toBe('conflict');
     expect(await repo.git('show', 'main:shared.txt')).toBe('first');
   }, 150_000);
@@ -122,7 +135,7 @@ describe('conflicts handed back to the agent', () => {
     const started = await runCli(repo.dir, ['new', 'right', '-p', script.join('\n')], { env });
     expect(started.code, started.stderr).toBe(0);
     // Its first turn is done and it waits at the prompt: a live session.
-    await eventually(async () => (await statusOf('right')) === 'idle', 60_000, 'right idle');
+    await until('right idle', async () => (await statusOf('right')) === 'idle', 60_000);
     const committed = await repo.git('rev-parse', 'braid/right');
 
     const first = await cliJson<{ handedBack: Array<{ name: string }> }>(
@@ -133,13 +146,13 @@ describe('conflicts handed back to the agent', () => {
 
     expect(first.handedBack.map((h) => h.name)).toEqual(['right']);
     // Typed into the session: the agent merges main, resolves, commits, all in the same tmux window.
-    const resolved = await eventually(
+    const resolved = await until(
+      'a resolution commit',
       async () => {
         const tip = await repo.git('rev-parse', 'braid/right');
         return tip !== committed && tip;
       },
       60_000,
-      'a resolution commit',
     );
     expect(await repo.git('show', `${resolved}:shared.txt`)).toBe('left+right');
     // The same session took it: typed in, no second agent run started.
@@ -165,7 +178,7 @@ describe('conflicts handed back to the agent', () => {
     const res = await runCli(repo.dir, ['new', 'right', '--headless', '-p', script.join('\n')], { env });
     expect(res.code, res.stderr).toBe(0);
     const base = await repo.git('rev-parse', 'main');
-    await eventually(async () => (await repo.git('rev-parse', 'braid/right')) !== base, 60_000, 'commit');
+    await until('commit', async () => (await repo.git('rev-parse', 'braid/right')) !== base, 60_000);
     await finishedTask('independent', ['@write other.txt independent', '@commit independent']);
 
     // right's run is still going (it waits for the release file): the land neither waits for it nor stops.
@@ -187,11 +200,11 @@ describe('conflicts handed back to the agent', () => {
 
     // The run ends; the next queue pass resumes it with the conflict (not given up as "ended without a resolution").
     writeFileSync(release, '');
-    await eventually(async () => (await statusOf('right')) === 'exited', 60_000, 'the first run');
+    await until('the first run', async () => (await statusOf('right')) === 'exited', 60_000);
     const second = await cliJson<{ handedBack: Array<{ name: string }> }>(repo.dir, ['land', 'right'], env);
     expect(second.handedBack.map((h) => h.name)).toEqual(['right']);
     expect(eventKinds('right')).toContain('land.resolver-started');
-    await eventually(async () => (await statusOf('right')) === 'exited', 60_000, 'the resolver run');
+    await until('the resolver run', async () => (await statusOf('right')) === 'exited', 60_000);
     const third = await cliJson<{ landed: Array<{ name: string }> }>(repo.dir, ['land', 'right'], env);
     expect(third.landed.map((l) => l.name)).toEqual(['right']);
     expect(await repo.git('show', 'main:shared.txt')).toBe('left+right');

@@ -13,7 +13,7 @@ let repo: TempRepo;
 afterEach(() => repo?.cleanup());
 beforeAll(async () => {
   await requireBuiltCli();
-}, 120_000);
+});
 
 const PORTS = { names: ['PORT', 'API_PORT'], range: [4100, 4199] as [number, number], block: 2 };
 
@@ -103,5 +103,5 @@ printf 'dir=%s\\nPORT=%s\\nAPI_PORT=%s\\nBRAID_TASK=%s\\n' "$(pwd -P)" "$PORT" "
     expect(res.stderr).toMatch(/feat: worktree removed after landing \(land\.cleanup\)/);
     const ls = await runCli(repo.dir, ['ls', '--json'], { env: { BRAID_CONFIG: config } });
     expect(JSON.parse(ls.stdout).tasks.map((t: { name: string }) => t.name)).not.toContain('feat');
-  }, 120_000);
+  });
 });

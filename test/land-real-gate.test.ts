@@ -26,7 +26,7 @@ let project: GateProjectRepo | undefined;
 afterEach(() => project?.repo.cleanup());
 beforeAll(async () => {
   await requireBuiltCli();
-}, 120_000);
+});
 
 async function projectOf(kind: GateProject, opts: { withTests?: boolean } = {}): Promise<GateProjectRepo> {
   project = await gateProjectRepo(kind, GATE[kind], opts);

@@ -6,6 +6,7 @@ import { openStore } from '../src/store/db.js';
 import { clearStaleLocks, listLocks, releaseLock, tryAcquireLock } from '../src/store/locks.js';
 import { CLI, runCli } from './helpers/cli.js';
 import { GIT_TEST_ENV, g, type TempRepo, tempRepo } from './helpers/repo.js';
+import { until } from './helpers/wait.js';
 
 let repo: TempRepo;
 let commonDir: string;
@@ -15,14 +16,6 @@ beforeAll(async () => {
   commonDir = path.join(repo.dir, '.git');
 });
 afterAll(() => repo.cleanup());
-
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** `braid lock <name> -- sh -c SCRIPT sh ARGS…` as a child whose stderr the test can watch. */
 function startLocked(name: string, script: string, args: string[]) {
@@ -72,11 +65,10 @@ describe('braid lock', () => {
       `echo start a >> "$1"; while [ ! -e "$2" ]; do sleep 0.05; done; echo end a >> "$1"`,
       [log, go],
     );
-    await until(() => readFileSync(log, 'utf8') === 'start a\n', 'the first command to hold the lock');
+    await until('the first command to hold the lock', () => readFileSync(log, 'utf8') === 'start a\n');
     const second = startLocked('race', 'echo start b >> "$1"; echo end b >> "$1"', [log]);
-    await until(
-      () => /waiting for lock 'race', held by .*sh -c .* \(pid \d+\)/.test(second.stderr()),
-      'the second to wait',
+    await until('the second to wait', () =>
+      /waiting for lock 'race', held by .*sh -c .* \(pid \d+\)/.test(second.stderr()),
     );
     // Still waiting: the second command has not run while the first holds the lock.
     expect(readFileSync(log, 'utf8')).toBe('start a\n');
@@ -98,13 +90,13 @@ describe('braid lock', () => {
     );
     const exited = new Promise((r) => holder.on('exit', r));
     let started = false;
-    await until(() => {
+    await until('the holder to start', () => {
       try {
         readFileSync(marker);
         started = true;
       } catch {}
       return started;
-    }, 'the holder to start');
+    });
     holder.kill('SIGKILL');
     await exited;
     const res = await runCli(repo.dir, ['lock', 'kill', '--timeout', '20', '--', 'true']);
@@ -136,13 +128,13 @@ describe('braid lock', () => {
       },
     );
     const exited = new Promise<number | null>((r) => holder.on('exit', (code) => r(code)));
-    await until(() => {
+    await until('the command to start', () => {
       try {
         return readFileSync(marker, 'utf8').trim() !== '';
       } catch {
         return false;
       }
-    }, 'the command to start');
+    });
     holder.kill('SIGTERM');
     expect(await exited).toBe(143);
     const store = openStore(commonDir);
@@ -204,13 +196,13 @@ describe('braid locks', () => {
       { cwd: repo.dir, env: { ...process.env, ...GIT_TEST_ENV, BRAID_TASK: 'fix-login' }, stdio: 'ignore' },
     );
     const exited = new Promise((r) => holder.on('exit', r));
-    await until(() => {
+    await until('the holder to start', () => {
       try {
         return readFileSync(marker, 'utf8').trim() !== '';
       } catch {
         return false;
       }
-    }, 'the holder to start');
+    });
     const res = await runCli(repo.dir, ['locks', '--json']);
     const { locks } = JSON.parse(res.stdout) as {
       locks: Array<{ name: string; label: string; pid: number }>;

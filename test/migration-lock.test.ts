@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';
-import { type PlanRepo, planRepo, snapshot, until } from './helpers/plan-run.js';
+import { type PlanRepo, planRepo, snapshot } from './helpers/plan-run.js';
+import { until } from './helpers/wait.js';
 
 let ctx: PlanRepo | null = null;
 beforeAll(requireBuiltCli, 120_000);

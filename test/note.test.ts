@@ -2,8 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cliJson, requireBuiltCli, runCli } from './helpers/cli.js';
-import { type PlanRepo, planRepo, snapshot, until } from './helpers/plan-run.js';
+import { type PlanRepo, planRepo, snapshot } from './helpers/plan-run.js';
 import { tmuxServer } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 let ctx: PlanRepo | null = null;
 beforeAll(requireBuiltCli, 120_000);
@@ -32,7 +33,9 @@ describe('braid note', () => {
   it('reaches a live Claude Code session once, on its next hook, and sessions started later', async () => {
     const p = await planRepo();
     ctx = p;
-    const script = '@sleep 3000 ;; @write n.txt x ;; @run true ;; @commit n';
+    // talker works until the note is in: it gets it on its next hook.
+    const release = path.join(p.repo.parent, 'release-talker');
+    const script = `@waitfile ${release} ;; @write n.txt x ;; @run true ;; @commit n`;
     const started = await runCli(
       p.repo.dir,
       ['new', 'talker', '--headless', '--agent', 'fake', '-p', script],
@@ -49,6 +52,7 @@ describe('braid note', () => {
     const added = await runCli(p.repo.dir, ['note', 'The API moved under /v2; use tabs.'], { env: p.env });
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout).toContain('on their next hook event: talker');
+    writeFileSync(release, '');
 
     await until(
       'talker exited',
@@ -78,7 +82,7 @@ describe('braid note', () => {
       'later:context',
       'talker:context',
     ]);
-  }, 60_000);
+  });
 
   it('refuses an empty note and lists nothing when there are none', async () => {
     ctx = await planRepo();
@@ -86,7 +90,7 @@ describe('braid note', () => {
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('no note given');
     expect(await cliJson<NoteList>(ctx.repo.dir, ['note', '--list'], ctx.env)).toEqual({ notes: [] });
-  }, 30_000);
+  });
 
   it('the supervisor types a note into a hook-less tmux session once it is idle, and into later ones', async () => {
     const p = await planRepo();
@@ -104,7 +108,9 @@ describe('braid note', () => {
       ].join('\n');
       writeFileSync(config, readFileSync(config, 'utf8').replace('agents:\n', `agents:\n${typist}`));
       const env = { ...p.env, BRAID_TMUX_SOCKET: server.socket, TMUX: '', BRAID_NO_SUPERVISOR: '' };
-      const busy = 'for i in 1 2 3 4 5 6 7 8 9 10; do echo busy $i; sleep 0.4; done; cat >> heard.txt';
+      // Busy (its screen changing) until the test has added the note, then it reads what is typed.
+      const release = path.join(p.repo.parent, 'release-busy');
+      const busy = `while [ ! -e '${release}' ]; do echo busy; sleep 0.2; done; cat >> heard.txt`;
       const started = await runCli(p.repo.dir, ['new', 'busy', '--agent', 'typist', '-p', busy], { env });
       expect(started.code, started.stderr).toBe(0);
       await until(
@@ -116,6 +122,7 @@ describe('braid note', () => {
       expect(added.code, added.stderr).toBe(0);
       // Busy at note time: nothing typed then.
       expect((JSON.parse(added.stdout) as { typed: string[] }).typed).toEqual([]);
+      writeFileSync(release, '');
 
       const worktree = (await snapshot(p.repo.dir)).byName.get('busy')?.worktree ?? '';
       const heard = (dir: string) => {
@@ -149,5 +156,5 @@ describe('braid note', () => {
       await p.cleanup();
       ctx = null;
     }
-  }, 90_000);
+  });
 });

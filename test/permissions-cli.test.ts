@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cliJson, ROOT, requireBuiltCli, runCli } from './helpers/cli.js';
-import { claudeOnPath, type PlanRepo, planRepo, planYaml, snapshot, until } from './helpers/plan-run.js';
+import { claudeOnPath, type PlanRepo, planRepo, planYaml, snapshot } from './helpers/plan-run.js';
+import { until } from './helpers/wait.js';
 
 /**
  * The permission policy through the CLI, with fake-claude standing in for `claude` on PATH: in print
@@ -134,7 +135,10 @@ describe('permission policy', () => {
     );
     expect(res.code, res.stderr).toBe(0);
     const task = await ended('boxed');
-    expect(task.status, task.statusDetail ?? '').toBe('exited');
+    // On failure, say why: the session's own log (its stderr is there).
+    const logPath = (await snapshot(p.repo.dir)).byName.get('boxed')?.logPath ?? '';
+    const log = existsSync(logPath) ? readFileSync(logPath, 'utf8').slice(-3000) : '(no log)';
+    expect(task.status, `${task.statusDetail}\n${log}`).toBe('exited');
 
     expect(task.refusals).toEqual([]);
     expect(await p.repo.git('show', '--stat', '--format=%s', 'braid/boxed')).toContain('free.txt');

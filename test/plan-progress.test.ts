@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLiveTerminal, LiveProgress, renderProgress } from '../src/orchestrate/plan/progress.js';
 import type { TaskReport } from '../src/orchestrate/plan/report.js';
@@ -130,9 +132,14 @@ describe('braid run --max-parallel', () => {
     await requireBuiltCli();
     ctx = await planRepo();
     const names = ['p1', 'p2', 'p3', 'p4', 'p5'];
+    // Each task checks in, then waits until two have: the first two run together, whatever the load.
+    const checkIns = path.join(ctx.repo.parent, 'check-ins');
+    mkdirSync(checkIns);
+    const meet = (name: string) =>
+      `touch '${checkIns}/${name}'; while [ "$(ls '${checkIns}' | wc -l)" -lt 2 ]; do sleep 0.05; done`;
     const tasks = names.map((name) => ({
       name,
-      script: `@sleep 800 ;; @write ${name}.txt x ;; @commit ${name}`,
+      script: `@run ${meet(name)} ;; @write ${name}.txt x ;; @commit ${name}`,
     }));
     // The flag wins over the plan's own limit.
     const file = ctx.plan(planYaml(tasks, 'max_parallel: 4\nland: manual'));
@@ -152,5 +159,5 @@ describe('braid run --max-parallel', () => {
     const runningAt = (t: number) => spans.filter((s) => s.started <= t && s.ended > t).length;
     const most = Math.max(...spans.map((s) => runningAt(s.started)));
     expect(most).toBe(2);
-  }, 90_000);
+  });
 });

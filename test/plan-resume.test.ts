@@ -1,11 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnDetached } from '../src/exec/detached.js';
 import { isProcessAlive } from '../src/exec/pid.js';
 import type { RunReport } from '../src/orchestrate/plan/report.js';
 import { openOperations } from '../src/store/journal.js';
 import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';
-import { gitEnv, type PlanRepo, planRepo, planYaml, snapshot, storeOf, until } from './helpers/plan-run.js';
+import { gitEnv, type PlanRepo, planRepo, planYaml, snapshot, storeOf } from './helpers/plan-run.js';
+import { until } from './helpers/wait.js';
 
 let ctx: PlanRepo | null = null;
 beforeAll(requireBuiltCli, 120_000);
@@ -40,9 +42,11 @@ describe('braid run after a reboot', () => {
   it('restarts a session that died with the machine (no exit record) and completes the plan', async () => {
     const p = await planRepo();
     ctx = p;
+    // victim works until the test has brought the machine down (its restart then finds the release).
+    const release = path.join(p.repo.parent, 'release-victim');
     const file = p.plan(
       planYaml([
-        { name: 'victim', script: '@sleep 2500 ;; @write v.txt v ;; @commit v' },
+        { name: 'victim', script: `@waitfile ${release} ;; @write v.txt v ;; @commit v` },
         { name: 'after', script: '@write a.txt a ;; @commit a', needs: ['victim'] },
       ]),
     );
@@ -57,6 +61,7 @@ describe('braid run after a reboot', () => {
     await until('the session is gone', async () => !isProcessAlive(agentPid));
     const lost = (await snapshot(p.repo.dir)).byName.get('victim');
     expect(lost && existsSync(lost.worktree)).toBe(true);
+    writeFileSync(release, '');
 
     const { res, outcome } = await runAgain(p, file);
     expect(res.code, res.stderr).toBe(0);
@@ -67,16 +72,18 @@ describe('braid run after a reboot', () => {
     expect(after.events('victim', 'plan.task-revived')).toHaveLength(1);
     expect(await p.repo.git('show', 'main:v.txt')).toBe('v');
     expect(await p.repo.git('show', 'main:a.txt')).toBe('a');
-  }, 90_000);
+  });
 
   it('killed in the middle of provisioning, the next run finishes the task', async () => {
     const p = await planRepo();
     ctx = p;
-    // A slow setup step keeps the task in provisioning long enough to kill the run there.
+    // The setup step waits for the test's release: the task stays in provisioning until it was killed there.
+    const release = path.join(p.repo.parent, 'release-setup');
     const config = p.env.BRAID_CONFIG as string;
+    const setup = `while [ ! -e '${release}' ]; do sleep 0.05; done`;
     writeFileSync(
       config,
-      readFileSync(config, 'utf8').replace('deps: none', 'deps: install\nsetup: ["sleep 3"]'),
+      readFileSync(config, 'utf8').replace('deps: none', `deps: install\nsetup: [${JSON.stringify(setup)}]`),
     );
     const file = p.plan(planYaml([{ name: 'halfway', script: '@write h.txt h ;; @commit h' }]));
     const runner = await runInBackground(p, file);
@@ -93,6 +100,7 @@ describe('braid run after a reboot', () => {
     });
     killGroup(runner);
     await until('braid run gone', async () => !isProcessAlive(runner));
+    writeFileSync(release, '');
 
     const { res, outcome } = await runAgain(p, file);
     expect(res.code, res.stderr).toBe(0);
@@ -104,5 +112,5 @@ describe('braid run after a reboot', () => {
     } finally {
       store.close();
     }
-  }, 90_000);
+  });
 });

@@ -1,20 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnDetached } from '../src/exec/detached.js';
 import { isProcessAlive } from '../src/exec/pid.js';
 import type { RunReport } from '../src/orchestrate/plan/report.js';
 import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';
-import {
-  gitEnv,
-  type PlanRepo,
-  pidWithArgs,
-  planRepo,
-  planYaml,
-  snapshot,
-  until,
-} from './helpers/plan-run.js';
+import { gitEnv, type PlanRepo, pidWithArgs, planRepo, planYaml, snapshot } from './helpers/plan-run.js';
 import { tmuxServer } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 let ctx: PlanRepo | null = null;
 beforeAll(requireBuiltCli, 120_000);
@@ -60,7 +53,7 @@ describe('braid run: plans', () => {
     // beta started from main after alpha landed: main's alpha commit is beta's base commit.
     const alphaLanded = byName.get('alpha')?.landedCommit;
     expect(byName.get('beta')?.baseCommit).toBe(alphaLanded);
-  }, 60_000);
+  });
 
   it('a failing task does not stop the others; its dependents are skipped with the reason', async () => {
     ctx = await planRepo();
@@ -85,7 +78,7 @@ describe('braid run: plans', () => {
     const { byName } = await snapshot(ctx.repo.dir);
     expect(byName.has('after-broken')).toBe(false);
     expect(await ctx.repo.git('show', 'main:f.txt')).toBe('f');
-  }, 60_000);
+  });
 
   it('--interactive runs agents in tmux; one at rest with committed work is done and lands', async () => {
     ctx = await planRepo();
@@ -109,7 +102,7 @@ describe('braid run: plans', () => {
     } finally {
       await server.kill();
     }
-  }, 120_000);
+  });
 
   it('refuses a bad plan with exit 2, listing every problem, and starts nothing', async () => {
     ctx = await planRepo();
@@ -151,17 +144,19 @@ describe('braid run: plans', () => {
     expect(res2.stderr).toContain('has 4 problems');
     expect(existsSync(path.join(ctx.repo.parent, 'repo.braid'))).toBe(false);
     expect((await snapshot(ctx.repo.dir)).tasks).toEqual([]);
-  }, 30_000);
+  });
 });
 
 describe('braid run: resuming and many tasks', () => {
   it('killed with SIGKILL and started again, it adopts live sessions and does not redo landed tasks', async () => {
     const p = await planRepo();
     ctx = p;
+    // slow-one works until the test has killed braid run and seen it still alive.
+    const release = path.join(p.repo.parent, 'release-slow-one');
     const file = p.plan(
       planYaml([
         { name: 'quick-one', script: '@write q.txt q ;; @commit q' },
-        { name: 'slow-one', script: '@sleep 2500 ;; @write s.txt s ;; @commit s' },
+        { name: 'slow-one', script: `@waitfile ${release} ;; @write s.txt s ;; @commit s` },
       ]),
     );
     const pid = await spawnDetached(process.execPath, [CLI, 'run', file], {
@@ -176,6 +171,7 @@ describe('braid run: resuming and many tasks', () => {
     const before = await snapshot(p.repo.dir);
     const slowPid = before.byName.get('slow-one')?.pid;
     expect(isProcessAlive(slowPid)).toBe(true);
+    writeFileSync(release, '');
 
     const { res, outcome } = await runPlanJson(p, file);
     expect(res.code, res.stderr).toBe(0);
@@ -188,15 +184,17 @@ describe('braid run: resuming and many tasks', () => {
     expect(after.events('slow-one', 'session.started')).toHaveLength(1);
     expect(after.byName.get('slow-one')?.pid).toBe(slowPid);
     expect(await p.repo.git('show', 'main:s.txt')).toBe('s');
-  }, 60_000);
+  });
 
   it('on Ctrl-C starts nothing new, leaves sessions running, exits 130, and the same command continues', async () => {
     const p = await planRepo();
     ctx = p;
+    // long works until the test has interrupted braid run and seen it still alive.
+    const release = path.join(p.repo.parent, 'release-long');
     const file = p.plan(
       planYaml([
         { name: 'first', script: '@write f.txt f ;; @commit f' },
-        { name: 'long', script: '@sleep 3000 ;; @write l.txt l ;; @commit l' },
+        { name: 'long', script: `@waitfile ${release} ;; @write l.txt l ;; @commit l` },
         { name: 'then', script: '@write t.txt t ;; @commit t', needs: ['long'] },
       ]),
     );
@@ -221,6 +219,7 @@ describe('braid run: resuming and many tasks', () => {
     expect(before.byName.has('then')).toBe(false);
     // Exactly one line per landing in the live progress.
     expect(res.stderr.match(/first: landed/g)).toHaveLength(1);
+    writeFileSync(release, '');
 
     const { res: again, outcome } = await runPlanJson(p, file);
     expect(again.code, again.stderr).toBe(0);
@@ -229,7 +228,7 @@ describe('braid run: resuming and many tasks', () => {
     expect(after.events('long', 'session.started')).toHaveLength(1);
     expect(after.byName.get('long')?.pid).toBe(longPid);
     expect(await p.repo.git('show', 'main:t.txt')).toBe('t');
-  }, 60_000);
+  });
 
   it('runs 12 small tasks three at a time and lands every one', async () => {
     ctx = await planRepo();
@@ -256,5 +255,5 @@ describe('braid run: resuming and many tasks', () => {
       const overlapping = spans.filter((o) => o.started <= s.started && o.ended > s.started).length;
       expect(overlapping).toBeLessThanOrEqual(3);
     }
-  }, 90_000);
+  });
 });

@@ -43,7 +43,7 @@ describe('braid run: land manual', () => {
     expect(byName.get('beta')?.baseCommit).toBe(await ctx.repo.git('rev-parse', 'braid/alpha'));
     expect(byName.get('beta')?.base).toBe('main');
     expect(byName.get('beta')?.options.stackedOn).toBe('braid/alpha');
-  }, 60_000);
+  });
 
   it('--land lands a land: manual plan, a dependent starting from main after its need landed', async () => {
     ctx = await planRepo();
@@ -56,7 +56,7 @@ describe('braid run: land manual', () => {
     const { byName } = await snapshot(ctx.repo.dir);
     expect(byName.get('beta')?.baseCommit).toBe(byName.get('alpha')?.landedCommit);
     expect(byName.get('beta')?.options.stackedOn).toBeUndefined();
-  }, 60_000);
+  });
 });
 
 describe('braid run: stack on several needs', () => {
@@ -90,7 +90,7 @@ describe('braid run: stack on several needs', () => {
     expect(parents.slice(1).sort()).toEqual(
       [await ctx.repo.git('rev-parse', 'braid/left'), await ctx.repo.git('rev-parse', 'braid/right')].sort(),
     );
-  }, 90_000);
+  });
 
   it('fails the stacked task clearly when its needs conflict, and finishes the rest', async () => {
     ctx = await planRepo();
@@ -111,5 +111,5 @@ describe('braid run: stack on several needs', () => {
     expect(outcome('both')?.outcome).toBe('failed');
     expect(outcome('both')?.reason).toContain("the work of 'one' and 'two' conflicts in same.txt");
     expect((await snapshot(ctx.repo.dir)).byName.has('both')).toBe(false);
-  }, 60_000);
+  });
 });

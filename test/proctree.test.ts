@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { descendantsOf, parseStat, processTree, readProcessTable } from '../src/exec/proc.js';
 import { run } from '../src/exec/run.js';
 import { CpuSampler, clockTicksPerSecond, sampleTree } from '../src/watch/monitor/proctree.js';
+import { until } from './helpers/wait.js';
 
 // A root node process with three children holding 20 MB each and one child spinning on the CPU.
 const TREE_SCRIPT = `
@@ -36,16 +37,6 @@ const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function until<T>(what: string, probe: () => T | null | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== null && v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function startTree(): Promise<Tree> {
   const dir = mkdtempSync(path.join(tmpdir(), 'braid-proctree-'));

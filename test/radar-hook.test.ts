@@ -9,6 +9,7 @@ import { insertTask } from '../src/store/tasks.js';
 import { rescanRunning } from '../src/watch/radar/rescan.js';
 import { runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
+import { until } from './helpers/wait.js';
 
 let repo: TempRepo;
 let project: Project;
@@ -63,15 +64,12 @@ async function hook(
   return res.stdout.trim() ? JSON.parse(res.stdout) : null;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** The hook does not wait for its rescan: it is done once the edit was snapshotted and no worker holds the task. */
 async function rescanned(task: string, since: number): Promise<void> {
-  for (;;) {
+  await until(`the rescan of ${task} after the edit`, () => {
     const snap = getSnapshot(project.store, task);
-    if (snap && snap.takenAt >= since && !rescanRunning(project.store, task)) return;
-    await sleep(20);
-  }
+    return !!snap && snap.takenAt >= since && !rescanRunning(project.store, task);
+  });
 }
 
 /** An editing tool use; returns once its detached rescan stored the findings. */
@@ -91,15 +89,12 @@ interface RescanRun {
 
 /** The detached rescans of `task` so far, once one of them covered edit event `edit` and none runs. */
 async function rescansCovering(task: string, edit: number): Promise<RescanRun[]> {
-  const deadline = Date.now() + 30_000; // a guard against hanging, not a speed check
-  for (;;) {
+  return until(`a rescan of ${task} covering edit ${edit}, and no worker left`, () => {
     const runs = listEvents(project.store, { task })
       .filter((e) => e.kind === 'radar.rescanned')
       .map((e) => e.data as unknown as RescanRun);
-    const done = runs.some((r) => r.coveredEdit >= edit) && !rescanRunning(project.store, task);
-    if (done || Date.now() > deadline) return runs;
-    await sleep(20);
-  }
+    return runs.some((r) => r.coveredEdit >= edit) && !rescanRunning(project.store, task) && runs;
+  });
 }
 
 /** State letter of a process from /proc (T: stopped), or null once it is gone. */
@@ -114,7 +109,7 @@ function processState(pid: number): string | null {
 
 /** Waits until no rescan worker of this test's repositories runs (so clean-up does not race one). */
 async function workersGone(under: string): Promise<void> {
-  for (;;) {
+  await until(`no rescan worker left under ${under}`, () => {
     const left = readdirSync('/proc')
       .filter((d) => /^\d+$/.test(d))
       .filter((pid) => {
@@ -125,9 +120,8 @@ async function workersGone(under: string): Promise<void> {
           return false;
         }
       });
-    if (!left.length) return;
-    await sleep(20);
-  }
+    return !left.length;
+  });
 }
 
 const edit = (file: string) => ({
@@ -163,7 +157,7 @@ describe('the radar from the agents hooks', () => {
     // B learns on its next hook too (the pair was recomputed from A's side).
     const forB = await hook(b, 'b', 'PreToolUse', read);
     expect(forB.hookSpecificOutput.additionalContext).toMatch(/task a also changes a\.txt line 11/);
-  }, 60_000);
+  });
 
   it('a failed Bash call (PostToolUseFailure, e.g. a conflicted git merge) rescans what it wrote', async () => {
     repo = await tempRepo({ files: { 'a.txt': lines(10) } });
@@ -179,7 +173,7 @@ describe('the radar from the agents hooks', () => {
     await rescanned('a', since);
     const snap = getSnapshot(project.store, 'a');
     expect((await repo.git('show', `${snap?.commit}:a.txt`)).split('\n')[2]).toBe('<<<<<<< HEAD');
-  }, 60_000);
+  });
 
   it('a burst of edits: one rescan of a task at a time, and the last edit is always scanned', async () => {
     repo = await tempRepo({ files: { 'a.txt': lines(30) } });
@@ -207,7 +201,7 @@ describe('the radar from the agents hooks', () => {
     const scanned = await repo.git('show', `${snap?.commit}:a.txt`);
     expect(scanned.split('\n').slice(0, 5)).toEqual([1, 2, 3, 4, 5].map((i) => `edit ${i}`));
     await workersGone(repo.parent);
-  }, 60_000);
+  });
 
   it('an edit while a rescan runs starts no second worker: the running one scans once more', async () => {
     repo = await tempRepo({ files: { 'a.txt': lines(30) } });
@@ -218,11 +212,10 @@ describe('the radar from the agents hooks', () => {
     editLine(file, 1, 'first edit');
     // The worker this hook starts stops itself right after its first scan.
     await hook(a, 'a', 'PostToolUse', edit(file), { BRAID_PAUSE_AT: 'radar-rescan:scanned' });
-    let worker = 0;
-    while (!worker || processState(worker) !== 'T') {
-      worker = getLock(project.store, 'radar-rescan.a')?.pid ?? 0;
-      await sleep(20);
-    }
+    const worker = await until('the rescan worker stopped after its first scan', () => {
+      const pid = getLock(project.store, 'radar-rescan.a')?.pid;
+      return pid && processState(pid) === 'T' && pid;
+    });
     editLine(file, 2, 'second edit');
     await hook(a, 'a', 'PostToolUse', edit(file));
     const second = lastEditEventId(project.store, 'a');
@@ -235,5 +228,5 @@ describe('the radar from the agents hooks', () => {
     const scanned = await repo.git('show', `${snap?.commit}:a.txt`);
     expect(scanned.split('\n').slice(0, 2)).toEqual(['first edit', 'second edit']);
     await workersGone(repo.parent);
-  }, 60_000);
+  });
 });

@@ -390,5 +390,5 @@ describe('radar on generated scenarios', () => {
     // The generator must produce both outcomes, or the comparison proves little.
     expect(conflictsSeen).toBeGreaterThan(1);
     expect(conflictsSeen).toBeLessThan(8);
-  }, 120_000);
+  });
 });

@@ -5,8 +5,9 @@ import type { RunReport } from '../src/orchestrate/plan/report.js';
 import { listFindings } from '../src/store/radar.js';
 import { requireBuiltCli, runCli } from './helpers/cli.js';
 import { bash, readFile, type Script, say, writeFile } from './helpers/messages-api.js';
-import { snapshot, storeOf, until } from './helpers/plan-run.js';
+import { snapshot, storeOf } from './helpers/plan-run.js';
 import { noRealClaude, type RealClaudeRepo, realClaudeRepo } from './helpers/real-claude.js';
+import { until } from './helpers/wait.js';
 
 let ctx: RealClaudeRepo | null = null;
 beforeAll(requireBuiltCli, 120_000);

@@ -5,9 +5,10 @@ import { findPrice } from '../src/core/pricing.js';
 import { DEFAULT_PRICING } from '../src/core/pricing-table.js';
 import { cliJson, requireBuiltCli, runCli } from './helpers/cli.js';
 import { bash, type Reply, type ServedUsage, say, writeFile } from './helpers/messages-api.js';
-import { snapshot, until } from './helpers/plan-run.js';
+import { snapshot } from './helpers/plan-run.js';
 import { noRealClaude, type RealClaudeRepo, realClaudeRepo } from './helpers/real-claude.js';
 import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 let ctx: RealClaudeRepo | null = null;
 let tmux: TmuxServer | null = null;

@@ -16,7 +16,7 @@ import {
   shellCall,
   startResponsesApi,
 } from './helpers/responses-api.js';
-import { eventually } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 const version = await realCodexVersion();
 
@@ -70,7 +70,8 @@ describe.skipIf(!version)(
         env,
       });
       expect(made.code, made.stderr).toBe(0);
-      const row = await eventually(
+      const row = await until(
+        'the codex run to end',
         async () => {
           const t = (await cliJson<{ tasks: Row[] }>(repo.dir, ['ls'], env)).tasks.find(
             (r) => r.name === 'cx',
@@ -78,7 +79,6 @@ describe.skipIf(!version)(
           return t && t.exitCode !== null ? t : undefined;
         },
         120_000,
-        'the codex run to end',
       );
       const log = (await runCli(repo.dir, ['logs', 'cx'], { env })).stdout;
       expect(row, log).toMatchObject({ status: 'exited', exitCode: 0 });

@@ -1,11 +1,19 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBraidError } from '../src/core/errors.js';
 import { run } from '../src/exec/run.js';
 import { getRuntime, type LaunchSpec, type SessionHandle } from '../src/run/runtime/index.js';
-import { eventually } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const builtIndex = path.join(root, 'dist/run/runtime/index.js');
@@ -45,7 +53,10 @@ const read = (file: string) => (existsSync(file) && readFileSync(file, 'utf8')) 
 
 describe('headless runtime', () => {
   it('records the exit code after the starting process is gone, with stdout and stderr in the log', async () => {
-    const s = spec('five', ['sh', '-c', 'sleep 0.3; echo "out $BRAID_TASK $PWD"; echo err >&2; exit 5']);
+    // The agent waits for the test's release, given once the starting process is gone.
+    const agent =
+      'while [ ! -e release ]; do sleep 0.05; done; echo "out $BRAID_TASK $PWD"; echo err >&2; exit 5';
+    const s = spec('five', ['sh', '-c', agent]);
     // Start from a separate braid-like process that exits at once, as `braid new --headless` would.
     const starter = `import(${JSON.stringify(builtIndex)}).then((m) => m.getRuntime('headless').start(JSON.parse(process.argv[1]))).then((h) => console.log(JSON.stringify(h)))`;
     const res = await run(process.execPath, ['--input-type=module', '-e', starter, JSON.stringify(s)], {
@@ -53,8 +64,9 @@ describe('headless runtime', () => {
     });
     const handle = JSON.parse(res.stdout) as SessionHandle;
     expect(handle.pid).toBeGreaterThan(0);
+    writeFileSync(path.join(s.cwd, 'release'), '');
     const rt = getRuntime('headless');
-    const st = await eventually(async () => {
+    const st = await until('the headless session to end', async () => {
       const x = await rt.state(handle, s.exitPath);
       return x.alive ? undefined : x;
     });
@@ -71,11 +83,13 @@ describe('headless runtime', () => {
       '(trap "" TERM; while :; do sleep 0.1; done) & echo $! > gc.pid.tmp && mv gc.pid.tmp gc.pid; wait';
     const s = spec('group', ['sh', '-c', script]);
     const handle = await rt.start(s);
-    const gcPid = Number(await eventually(() => read(path.join(s.cwd, 'gc.pid'))?.trim()));
+    const gcPid = Number(
+      await until('the grandchild pid file gc.pid', () => read(path.join(s.cwd, 'gc.pid'))?.trim()),
+    );
     expect((await rt.state(handle, s.exitPath)).alive).toBe(true);
     await rt.stop(handle, { termMs: 300 });
-    await eventually(() => ended(gcPid), 10_000, 'grandchild to end');
-    await eventually(async () => !(await rt.state(handle, s.exitPath)).alive, 10_000, 'runner to end');
+    await until('grandchild to end', () => ended(gcPid), 10_000);
+    await until('runner to end', async () => !(await rt.state(handle, s.exitPath)).alive, 10_000);
   });
 
   it('takes no input', async () => {

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getRuntime, type LaunchSpec, tmuxSessionName } from '../src/run/runtime/index.js';
-import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 let server: TmuxServer;
 let dir: string;
@@ -61,7 +62,7 @@ describe('tmux runtime', () => {
     );
     expect(windows.sort()).toEqual(['a', 'b #1', 'c']);
     for (const [i, s] of specs.entries()) {
-      const out = await eventually(() => read(path.join(s.cwd, 'out.txt')), 10_000, 'out.txt');
+      const out = await until('out.txt', () => read(path.join(s.cwd, 'out.txt')), 10_000);
       expect(out).toBe(`${4000 + i} ${s.task} ${s.cwd}\n`);
     }
     const states = await Promise.all(handles.map((h, i) => rt.state(h, specs[i].exitPath)));
@@ -99,14 +100,14 @@ describe('tmux runtime', () => {
       ...tricky,
     ]);
     await rt.start({ ...s, env: { ODD: odd } });
-    const got = await eventually(() => read(path.join(s.cwd, 'args.txt')), 10_000, 'args.txt');
+    const got = await until('args.txt', () => read(path.join(s.cwd, 'args.txt')), 10_000);
     expect(got).toBe(`${[odd, ...tricky].join('\n')}\n`);
     const single = spec('argv', 'single', []);
     const program = path.join(single.cwd, 'my prog $(x).sh');
     writeFileSync(program, '#!/bin/sh\necho ran > ran.txt.tmp && mv ran.txt.tmp ran.txt\n');
     chmodSync(program, 0o755);
     await rt.start({ ...single, argv: [program] });
-    expect(await eventually(() => read(path.join(single.cwd, 'ran.txt')), 10_000, 'ran.txt')).toBe('ran\n');
+    expect(await until('ran.txt', () => read(path.join(single.cwd, 'ran.txt')), 10_000)).toBe('ran\n');
     expect(existsSync(marker)).toBe(false);
   });
 
@@ -120,7 +121,7 @@ describe('tmux runtime', () => {
     const h = await rt.start(s);
     const text = `C-c echo $(touch ${path.join(dir, 'nope')}) 'q' Enter;`;
     await rt.send(h, text);
-    expect(await eventually(() => read(path.join(s.cwd, 'got.txt')), 10_000, 'got.txt')).toBe(text);
+    expect(await until('got.txt', () => read(path.join(s.cwd, 'got.txt')), 10_000)).toBe(text);
     expect(existsSync(path.join(dir, 'nope'))).toBe(false);
   });
 
@@ -128,12 +129,12 @@ describe('tmux runtime', () => {
     const rt = getRuntime('tmux', { socket: server.socket });
     const s = spec('exit', 'three', ['sh', '-c', 'echo log-marker-out; echo log-marker-err >&2; exit 3']);
     const h = await rt.start(s);
-    const st = await eventually(async () => {
+    const st = await until('the tmux session to end', async () => {
       const x = await rt.state(h, s.exitPath);
       return x.alive ? undefined : x;
     });
     expect(st.exitCode).toBe(3);
-    const log = await eventually(() => {
+    const log = await until('log-marker-err in the pane log', () => {
       const text = read(s.logPath);
       return text?.includes('log-marker-err') ? text : undefined;
     });
@@ -151,7 +152,7 @@ describe('tmux runtime', () => {
       'trap "" INT TERM; echo ready; while :; do sleep 0.1; done',
     ]);
     const h = await rt.start(s);
-    await eventually(async () => (await rt.capture(h)).includes('ready'));
+    await until('ready on the pane', async () => (await rt.capture(h)).includes('ready'));
     await rt.stop(h, { graceKeys: ['C-c'], graceMs: 300, termMs: 300 });
     expect((await rt.state(h, s.exitPath)).alive).toBe(false);
     const panes = await server.run(['list-panes', '-a', '-F', '#{pane_id}']);
@@ -169,7 +170,7 @@ describe('tmux runtime', () => {
       'trap "echo bye > bye.txt; exit 0" INT; echo ready; while :; do sleep 0.1; done',
     ]);
     const h = await rt.start(s);
-    await eventually(async () => (await rt.capture(h)).includes('ready'));
+    await until('ready on the pane', async () => (await rt.capture(h)).includes('ready'));
     await rt.stop(h, { graceKeys: ['C-c'], graceMs: 5_000, termMs: 300 });
     expect(await rt.state(h, s.exitPath)).toMatchObject({ alive: false, exitCode: 0 });
     expect(read(path.join(s.cwd, 'bye.txt'))).toBe('bye\n');
@@ -182,7 +183,7 @@ describe('tmux runtime', () => {
     const st = await rt.state(h, s.exitPath);
     expect(st.alive).toBe(true);
     process.kill(st.pid as number, 'SIGKILL');
-    await eventually(async () => !(await rt.state(h, s.exitPath)).alive, 10_000, 'pane to die');
+    await until('pane to die', async () => !(await rt.state(h, s.exitPath)).alive, 10_000);
     expect(JSON.parse(read(s.exitPath) ?? '{}')).toMatchObject({ exitCode: null });
   });
 
@@ -192,13 +193,18 @@ describe('tmux runtime', () => {
       'sleep 30 & echo $! > bg.pid.tmp && mv bg.pid.tmp bg.pid; IFS= read -r l; echo "$l" > l.txt';
     const s = spec('leftover', 'bg', ['sh', '-c', script]);
     const h = await rt.start(s);
-    const bgPid = Number(await eventually(() => read(path.join(s.cwd, 'bg.pid'))?.trim()));
+    const bgPid = Number(
+      await until('the background pid file bg.pid', () => read(path.join(s.cwd, 'bg.pid'))?.trim()),
+    );
     await rt.send(h, 'part1 ', { enter: false });
     await rt.send(h, 'part2');
-    expect(await eventually(() => read(path.join(s.cwd, 'l.txt')))).toBe('part1 part2\n');
-    await eventually(async () => !(await rt.state(h, s.exitPath)).alive, 10_000, 'pane to die');
+    const typed = () => read(path.join(s.cwd, 'l.txt'));
+    expect(await until('the whole typed line in l.txt', () => typed()?.endsWith('\n') && typed())).toBe(
+      'part1 part2\n',
+    );
+    await until('pane to die', async () => !(await rt.state(h, s.exitPath)).alive, 10_000);
     expect(existsSync(`/proc/${bgPid}`)).toBe(true);
     await rt.stop(h, { termMs: 1_000 });
-    await eventually(() => !existsSync(`/proc/${bgPid}`) || undefined, 10_000, 'leftover to end');
+    await until('leftover to end', () => !existsSync(`/proc/${bgPid}`) || undefined, 10_000);
   });
 });

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli } from './helpers/cli.js';
 import { GIT_TEST_ENV, type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 let repo: TempRepo;
 let braidTmux: TmuxServer;
@@ -43,19 +44,19 @@ describe('braid attach inside tmux', () => {
       ]),
     );
     const clientSession = () => braidTmux.run(['list-clients', '-F', '#{client_session}']);
-    await eventually(async () => (await clientSession()) === 'home', 15_000, 'a client on home');
+    await until('a client on home', async () => (await clientSession()) === 'home', 15_000);
     // braid attach typed in a window of that session: TMUX is set there, as for a user inside tmux.
     await braidTmux.run(
       ['new-window', '-t', '=home:', '-c', repo.dir]
         .concat(['-e', `BRAID_TMUX_SOCKET=${braidTmux.socket}`, '-e', 'BRAID_NO_SUPERVISOR=1'])
         .concat(['--', process.execPath, CLI, 'attach', 'sw']),
     );
-    await eventually(async () => (await clientSession()) === 'braid-repo', 15_000, 'the client on the task');
+    await until('the client on the task', async () => (await clientSession()) === 'braid-repo', 15_000);
     const terminal = () => outer.run(['capture-pane', '-p', '-t', 'term:']);
-    await eventually(async () => (await terminal()).includes(MARK), 15_000, 'the task in the terminal');
+    await until('the task in the terminal', async () => (await terminal()).includes(MARK), 15_000);
     // Still one client: it was switched, not a second one attached (which would fail without a tty).
     expect((await clientSession()).split('\n')).toEqual(['braid-repo']);
-  }, 60_000);
+  });
 });
 
 describe('braid logs -f on a live session', () => {
@@ -82,10 +83,10 @@ describe('braid logs -f on a live session', () => {
         out += d;
       });
       const ended = new Promise<number | null>((r) => follower.once('exit', r));
-      await eventually(() => out.includes('before-go'), 20_000, 'the first line');
+      await until('the first line', () => out.includes('before-go'), 20_000);
       expect(out).not.toContain('after-go');
       writeFileSync(path.join(repo.parent, 'repo.braid', name, 'go'), '');
-      await eventually(() => out.includes('after-go'), 20_000, 'the line written while following');
+      await until('the line written while following', () => out.includes('after-go'), 20_000);
       // The session ends by itself, and so does the follower.
       expect(await ended).toBe(0);
     },

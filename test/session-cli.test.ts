@@ -7,7 +7,8 @@ import { listEvents } from '../src/store/events.js';
 import { getTask } from '../src/store/tasks.js';
 import { cliJson, ROOT, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 interface TaskRow {
   name: string;
@@ -35,19 +36,19 @@ const script = (...lines: string[]) => ['```', ...lines, '```'].join('\n');
 
 /** Polls `braid ls`, which also reads liveness and screens: for what only polling can see. */
 async function statusOf(name: string, status: string, what = `${name} ${status}`): Promise<TaskRow> {
-  return eventually(
+  return until(
+    what,
     async () => {
       const t = await row(name);
       return t.status === status ? t : undefined;
     },
     20_000,
-    what,
   );
 }
 
 /** Waits on the store alone, for what hooks push (cheaper than a braid process per poll). */
 async function hookStatus(name: string, status: string): Promise<void> {
-  await eventually(() => stored(name)?.status === status, 20_000, `${name} ${status} in the store`);
+  await until(`${name} ${status} in the store`, () => stored(name)?.status === status, 20_000);
 }
 
 function stored(name: string): Task | null {
@@ -124,7 +125,11 @@ describe('sessions from the command line, in tmux on a private socket', () => {
 
     // t1 asks: waiting, with the question from the Notification shown by ls.
     // PermissionRequest comes first (waiting for a tool), then the Notification with the question.
-    await eventually(() => stored('t1')?.statusDetail === 'Which colour should the button be?', 20_000);
+    await until(
+      "the question as t1's status detail",
+      () => stored('t1')?.statusDetail === 'Which colour should the button be?',
+      20_000,
+    );
     const waiting = await row('t1');
     expect(waiting.status).toBe('waiting');
     expect(waiting.statusSource).toBe('hook');
@@ -144,7 +149,11 @@ describe('sessions from the command line, in tmux on a private socket', () => {
     const literal = 'keep C-c and $(whoami) and Enter as text ;';
     expect((await braid('send', 't1', literal)).code).toBe(0);
     const notes = path.join(waiting.worktree, 'fake-claude.md');
-    await eventually(() => existsSync(notes) && readFileSync(notes, 'utf8').includes(literal), 10_000);
+    await until(
+      'the answer typed into notes.md',
+      () => existsSync(notes) && readFileSync(notes, 'utf8').includes(literal),
+      10_000,
+    );
     expect(readFileSync(notes, 'utf8')).toBe(`- ${literal}\n`);
     expect((await braid('logs', 't1')).stdout).toContain('? Which colour should the button be?');
 
@@ -156,7 +165,7 @@ describe('sessions from the command line, in tmux on a private socket', () => {
     expect((await row('t2')).status).toBe('exited');
     const started = await braid('start', 't2');
     expect(started.code, started.stderr).toBe(0);
-    await eventually(() => stored('t2')?.statusSource === 'hook', 10_000, 't2 SessionStart');
+    await until('t2 SessionStart', () => stored('t2')?.statusSource === 'hook', 10_000);
     await braid('send', 't2', 'after the resume');
     await hookStatus('t2', 'idle');
     expect(stored('t2')?.agentSessionId).toBe(t2.agentSessionId);
@@ -169,7 +178,9 @@ describe('sessions from the command line, in tmux on a private socket', () => {
 
     // Killing the pane's process ends the session as failed, seen by the next ls.
     // An interrupt fires no hook: Claude Code's status file tells that t3 went idle.
-    await eventually(() => existsSync(path.join(stored('t3')?.worktree ?? '/none', 'three.txt')));
+    await until('three.txt in the worktree of t3', () =>
+      existsSync(path.join(stored('t3')?.worktree ?? '/none', 'three.txt')),
+    );
     const t3 = await statusOf('t3', 'idle');
     expect(t3.statusSource).toBe('hook');
     const diff = await braid('diff', 't3');
@@ -182,14 +193,14 @@ describe('sessions from the command line, in tmux on a private socket', () => {
     const late = await braid('send', 't3', 'anyone there?');
     expect(late.code).toBe(1);
     expect(late.stderr).toContain('braid start t3');
-  }, 120_000);
+  });
 
   it('keeps a headless session running after braid exits and records its exit', async () => {
     const res = await braid('new', 'h1', '--headless', '-p', script('@sleep 800', '@write late.txt late'));
     expect(res.code, res.stderr).toBe(0);
     // `braid new` has exited; the agent carries on and finishes on its own.
     await hookStatus('h1', 'exited');
-    const done = await eventually(async () => {
+    const done = await until('h1 to exit with 0', async () => {
       const t = await row('h1');
       return t.exitCode === 0 ? t : undefined;
     });
@@ -198,19 +209,19 @@ describe('sessions from the command line, in tmux on a private socket', () => {
     expect((await braid('logs', 'h1')).stdout).toContain('"type":"result"');
     // Attaching to a headless session follows its log; an ended one prints it and returns.
     expect((await braid('attach', 'h1')).stdout).toContain('"type":"result"');
-  }, 60_000);
+  });
 
   it('watches the screen of an agent without hooks: changing is working, quiet is idle', async () => {
     const loop = 'for i in 1 2 3; do echo tick $i; sleep 0.2; done; while read l; do echo "got $l"; done';
     expect((await braid('new', 's1', '--agent', 'shell', '-p', loop)).code).toBe(0);
-    const first = await eventually(async () => {
+    const first = await until('s1 working or idle (screen)', async () => {
       const t = await row('s1');
       return t.status === 'working' || t.status === 'idle' ? t : undefined;
     });
     expect(first.statusSource).toBe('screen');
     await statusOf('s1', 'idle');
     await braid('send', 's1', 'hello');
-    await eventually(() =>
+    await until('got hello on the pane of s1', () =>
       server.run(['capture-pane', '-p', '-t', `=braid-repo:s1`]).then((s) => s.includes('got hello')),
     );
     const busy = await row('s1');
@@ -221,7 +232,7 @@ describe('sessions from the command line, in tmux on a private socket', () => {
     // A shell ends on the stop's Ctrl-C by a signal: failed, but marked as asked for.
     expect((await braid('stop', 's1')).code).toBe(0);
     expect(stored('s1')?.statusDetail).toMatch(/^stopped with braid stop/);
-  }, 60_000);
+  });
 
   it('a missing agent leaves the task provisioned with an install hint; start works once installed', async () => {
     const res = await braid('new', 'g1', '--agent', 'ghost', '-p', 'anything');
@@ -235,7 +246,9 @@ describe('sessions from the command line, in tmux on a private socket', () => {
     writeFileSync(ghostAgent, '#!/bin/sh\necho "ghost got: $1"\nexec sleep 600\n', { mode: 0o755 });
     const started = await braid('start', 'g1');
     expect(started.code, started.stderr).toBe(0);
-    await eventually(async () => (await braid('logs', 'g1')).stdout.includes('ghost got: anything'));
+    await until('ghost got: anything in the log of g1', async () =>
+      (await braid('logs', 'g1')).stdout.includes('ghost got: anything'),
+    );
     expect((await braid('stop', 'g1')).code).toBe(0);
-  }, 60_000);
+  });
 });

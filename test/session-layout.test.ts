@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliJson, runCli } from './helpers/cli.js';
 import { type PlanRepo, planRepo } from './helpers/plan-run.js';
-import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 let p: PlanRepo;
 let tmux: TmuxServer;
@@ -45,13 +46,13 @@ describe('layout: tiled, through braid new', () => {
     expect(panes.split('\n').sort()).toEqual(tasks.map((t) => t.worktree).sort());
     for (const name of ['left', 'right']) {
       const log = () => p.repo.git('log', '--name-only', '--format=', `main..braid/${name}`);
-      await eventually(async () => (await log()) === `${name}.txt`, 20_000, `${name}'s commit`);
+      await until(`${name}'s commit`, async () => (await log()) === `${name}.txt`, 20_000);
     }
     // The hooks in the generated settings ran: status comes from them.
-    await eventually(
+    await until(
+      'idle from hooks',
       async () => (await ls()).tasks.every((t) => t.status === 'idle' && t.statusSource === 'hook'),
       20_000,
-      'idle from hooks',
     );
     for (const t of tasks) {
       const dir = path.join(p.repo.dir, '.git/braid/agents', t.name);
@@ -63,5 +64,5 @@ describe('layout: tiled, through braid new', () => {
       ).toBe('');
       expect(existsSync(path.join(t.worktree, '.claude'))).toBe(false);
     }
-  }, 90_000);
+  });
 });

@@ -10,7 +10,7 @@ import { getTask } from '../src/store/tasks.js';
 import { ROOT } from './helpers/cli.js';
 import { projectFor } from './helpers/project.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 const FAKE = path.join(ROOT, 'test/fixtures/fake-claude');
 let repo: TempRepo;
@@ -52,7 +52,10 @@ describe('session status refresh', () => {
   it('reads a screen agent as working while its output changes and idle once quiet long enough', async () => {
     await startHeadless('s1', 'quiet');
     const log = getTask(project.store, 's1')?.logPath as string;
-    await eventually(() => existsSync(log) && readFileSync(log, 'utf8').includes('ready'));
+    await until(
+      'ready in the log of s1',
+      () => existsSync(log) && readFileSync(log, 'utf8').includes('ready'),
+    );
     const t0 = Date.now();
     const first = await refreshTaskStatus(project, 's1', t0);
     expect([first?.status, first?.statusSource]).toEqual(['working', 'screen']);
@@ -70,7 +73,7 @@ describe('session status refresh', () => {
   it('notes a hooks agent that never reported, and records the exit code once stopped', async () => {
     await startHeadless('h1', 'mute');
     // The runner makes the log before it starts the agent.
-    await eventually(() => existsSync(getTask(project.store, 'h1')?.logPath as string));
+    await until('the log of h1', () => existsSync(getTask(project.store, 'h1')?.logPath as string));
     const fresh = await refreshTaskStatus(project, 'h1');
     expect([fresh?.status, fresh?.statusDetail]).toEqual(['starting', null]);
     const silent = await refreshTaskStatus(project, 'h1', Date.now() + 60_000);
@@ -90,7 +93,7 @@ describe('session status refresh', () => {
 
   it('says why a headless Claude run failed, from its stream-json result', async () => {
     await startHeadless('c1', 'fakec', '@fail out of ideas');
-    const failed = await eventually(async () => {
+    const failed = await until('c1 to be failed', async () => {
       const t = await refreshTaskStatus(project, 'c1');
       return t?.status === 'failed' ? t : undefined;
     });

@@ -5,7 +5,7 @@ import { openProject, type Project } from '../src/project/project.js';
 import { appendEvent } from '../src/store/events.js';
 import { requireBuiltCli, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 /** A real detached supervisor with a short reconcile loop, kept alive while the test writes events. */
 const ENV = {
@@ -36,7 +36,7 @@ const logged = (p: Project): Array<LoggedEvent & Record<string, unknown>> =>
 
 async function waitLogged(p: Project, partial: Record<string, unknown>) {
   const match = (e: Record<string, unknown>) => Object.entries(partial).every(([k, v]) => e[k] === v);
-  await eventually(() => logged(p).some(match), 15_000, `a logged ${JSON.stringify(partial)}`);
+  await until(`a logged ${JSON.stringify(partial)}`, () => logged(p).some(match), 15_000);
   return logged(p).filter(match);
 }
 

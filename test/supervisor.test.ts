@@ -12,7 +12,8 @@ import { latestSamples } from '../src/store/samples.js';
 import { getTask, insertTask, updateTask } from '../src/store/tasks.js';
 import { requireBuiltCli, runCli } from './helpers/cli.js';
 import { g, type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually, tmuxServer } from './helpers/tmux.js';
+import { tmuxServer } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 /** Supervisors in these tests are real detached processes with short loops. */
 const FAST = {
@@ -28,7 +29,7 @@ let project: Project | null = null;
 
 beforeAll(async () => {
   await requireBuiltCli();
-}, 120_000);
+});
 
 afterEach(async () => {
   if (project) {
@@ -49,13 +50,13 @@ const events = (p: Project): LoggedEvent[] => readEventLog(eventLogPath(p.repo.c
 
 /** The supervisor stores a change, then logs it: waits for the log line instead of racing it. */
 async function expectLogged(p: Project, partial: Record<string, unknown>): Promise<void> {
-  await eventually(
+  await until(
+    `a logged ${JSON.stringify(partial)}`,
     () =>
       events(p).some((e) =>
         Object.entries(partial).every(([k, v]) => (e as Record<string, unknown>)[k] === v),
       ),
     10_000,
-    `a logged ${JSON.stringify(partial)}`,
   );
 }
 
@@ -85,7 +86,7 @@ describe('the supervisor', () => {
     expect(second).toMatchObject({ started: false, pid: first.pid });
 
     process.kill(first.pid, 'SIGKILL');
-    await eventually(() => !isProcessAlive(first.pid), 5000, 'the killed supervisor to die');
+    await until('the killed supervisor to die', () => !isProcessAlive(first.pid), 5000);
     const third = await up(env);
     expect(third.started).toBe(true);
     expect(third.pid).not.toBe(first.pid);
@@ -104,52 +105,59 @@ describe('the supervisor', () => {
       third.pid,
     ]);
     expect(log.at(-1)).toMatchObject({ kind: 'supervisor.stopped', pid: third.pid, reason: 'signal' });
-  }, 30_000);
+  });
 
   it('is started by braid new, reconciles an exited headless agent, samples it, and leaves when idle', async () => {
     const p = await setup();
     const env = { ...FAST, BRAID_SUPERVISOR_GRACE_MS: '800' };
+    // The agent lives until the test has seen the supervisor sample it.
+    const release = path.join(repo.parent, 'release-t1');
     const res = await runCli(
       repo.dir,
-      ['new', 't1', '--agent', 'shell', '--headless', '-p', 'echo hi; sleep 2'],
+      [
+        'new',
+        't1',
+        '--agent',
+        'shell',
+        '--headless',
+        '-p',
+        `echo hi; while [ ! -e '${release}' ]; do sleep 0.05; done`,
+      ],
       { env },
     );
     expect(res.code, res.stderr).toBe(0);
-    const holder = await eventually(() => supervisorHolder(p) ?? undefined, 10_000, 'a supervisor');
+    const holder = await until('a supervisor', () => supervisorHolder(p) ?? undefined, 10_000);
 
     // Usage: the session's process tree, measured by the supervisor and stored for braid ls.
-    const sample = await eventually(
+    const sample = await until(
+      'a usage sample of t1',
       () => {
         const s = latestSamples(p.store).get('t1');
         return s && s.rssBytes !== null && s.rssBytes > 0 ? s : undefined;
       },
       10_000,
-      'a usage sample of t1',
     );
     expect(sample.processes).toBeGreaterThan(0);
+    writeFileSync(release, '');
 
     // Nobody but the supervisor looks at the task: its status still becomes exited.
-    const task = await eventually(
+    const task = await until(
+      't1 to be exited',
       () => {
         const t = getTask(p.store, 't1');
         return t?.status === 'exited' ? t : undefined;
       },
       15_000,
-      't1 to be exited',
     );
     expect(task.exitCode).toBe(0);
 
-    await eventually(
-      () => !isProcessAlive(holder.pid, holder.pidStart),
-      15_000,
-      'the idle supervisor to exit',
-    );
+    await until('the idle supervisor to exit', () => !isProcessAlive(holder.pid, holder.pidStart), 15_000);
     expect(supervisorHolder(p)).toBeNull();
     const log = events(p);
     expect(log).toContainEqual(expect.objectContaining({ kind: 'reconciled', task: 't1', status: 'exited' }));
     expect(log).toContainEqual(expect.objectContaining({ kind: 'status', task: 't1', to: 'exited' }));
     expect(log.at(-1)).toMatchObject({ kind: 'supervisor.stopped', pid: holder.pid, reason: 'idle' });
-  }, 40_000);
+  });
 
   it('reconciles a tmux session whose agent exited, without any other braid command', async () => {
     const p = await setup();
@@ -163,13 +171,13 @@ describe('the supervisor', () => {
       };
       const res = await runCli(repo.dir, ['new', 'w1', '--agent', 'shell', '-p', 'sleep 1; exit 3'], { env });
       expect(res.code, res.stderr).toBe(0);
-      const task = await eventually(
+      const task = await until(
+        'w1 to be failed',
         () => {
           const t = getTask(p.store, 'w1');
           return t?.status === 'failed' ? t : undefined;
         },
         15_000,
-        'w1 to be failed',
       );
       expect(task.exitCode).toBe(3);
       await expectLogged(p, { kind: 'status', task: 'w1', to: 'failed', source: 'process' });
@@ -177,7 +185,7 @@ describe('the supervisor', () => {
       await stopSupervisor(p, 2000);
       await tmux.kill();
     }
-  }, 40_000);
+  });
 
   it('logs the status change its own first pass makes: a supervisor started after the agent exited', async () => {
     const p = await setup();
@@ -190,10 +198,10 @@ describe('the supervisor', () => {
       expect(res.code, res.stderr).toBe(0);
       // The agent is gone before any supervisor runs: the store still says it is live.
       const exitPath = sessionPaths(p, 'w2').exitPath;
-      await eventually(() => existsSync(exitPath), 10_000, 'the exit record of w2');
+      await until('the exit record of w2', () => existsSync(exitPath), 10_000);
       expect(getTask(p.store, 'w2')?.status).not.toBe('failed');
       await up(env);
-      await eventually(() => getTask(p.store, 'w2')?.status === 'failed', 10_000, 'w2 to be failed');
+      await until('w2 to be failed', () => getTask(p.store, 'w2')?.status === 'failed', 10_000);
       await stopSupervisor(p, 2000);
       expect(events(p)).toContainEqual(
         expect.objectContaining({ kind: 'status', task: 'w2', to: 'failed', source: 'process' }),
@@ -202,7 +210,7 @@ describe('the supervisor', () => {
       await stopSupervisor(p, 2000);
       await tmux.kill();
     }
-  }, 40_000);
+  });
 
   it('follows the screen of an agent without hooks every pass: working, then idle', async () => {
     const p = await setup();
@@ -212,7 +220,7 @@ describe('the supervisor', () => {
     );
     const tmux = tmuxServer();
     try {
-      // A slow pass: the full sweep (every 15 passes) would come only after ~6 s, well past the idle deadline.
+      // Nothing but the supervisor reads the screen here (how soon is a speed matter, not checked by a timed test).
       const env = {
         ...FAST,
         BRAID_SUPERVISOR_RECONCILE_MS: '400',
@@ -220,26 +228,29 @@ describe('the supervisor', () => {
         BRAID_TMUX_SOCKET: tmux.socket,
         TMUX: '',
       };
-      const loop = 'for i in 1 2 3 4 5 6 7 8; do echo tick $i; sleep 0.3; done; exec sleep 600';
+      // It ticks until the test has seen it working, then falls quiet.
+      const release = path.join(repo.parent, 'release-s1');
+      const loop = `while [ ! -e '${release}' ]; do echo tick; sleep 0.1; done; exec sleep 600`;
       const res = await runCli(repo.dir, ['new', 's1', '--agent', 'shell', '-p', loop], { env });
       expect(res.code, res.stderr).toBe(0);
-      const working = await eventually(
+      const working = await until(
+        's1 to be working',
         () => {
           const t = getTask(p.store, 's1');
           return t?.status === 'working' ? t : undefined;
         },
         10_000,
-        's1 to be working',
       );
       expect(working.statusSource).toBe('screen');
-      // Ticks end ~2.4 s after the start; quiet for 0.6 s is idle, read on one of the next passes.
-      const idle = await eventually(
+      writeFileSync(release, '');
+      // Quiet for 0.6 s is idle, read on one of the next passes.
+      const idle = await until(
+        's1 to be idle from the screen, read by the supervisor alone',
         () => {
           const t = getTask(p.store, 's1');
           return t?.status === 'idle' ? t : undefined;
         },
-        5_000,
-        's1 to be idle from the screen, read by the supervisor alone',
+        20_000,
       );
       expect(idle.statusSource).toBe('screen');
       await expectLogged(p, { kind: 'status', task: 's1', from: 'working', to: 'idle', source: 'screen' });
@@ -247,26 +258,28 @@ describe('the supervisor', () => {
       await stopSupervisor(p, 2000);
       await tmux.kill();
     }
-  }, 40_000);
+  });
 
   it('reads the exit code of a session a hook already marked exited', async () => {
     const p = await setup();
     const tmux = tmuxServer();
     try {
       const env = { ...FAST, BRAID_SUPERVISOR_GRACE_MS: '60000', BRAID_TMUX_SOCKET: tmux.socket, TMUX: '' };
-      const res = await runCli(repo.dir, ['new', 'h1', '--agent', 'shell', '-p', 'sleep 1.5; exit 4'], {
-        env,
-      });
+      // The agent winds down only once the test has marked it exited, as its SessionEnd hook would.
+      const release = path.join(repo.parent, 'release-h1');
+      const agent = `while [ ! -e '${release}' ]; do sleep 0.05; done; exit 4`;
+      const res = await runCli(repo.dir, ['new', 'h1', '--agent', 'shell', '-p', agent], { env });
       expect(res.code, res.stderr).toBe(0);
       // What a SessionEnd hook does while the agent's process is still winding down.
       updateTask(p.store, 'h1', { status: 'exited', statusSource: 'hook', statusDetail: null });
-      const task = await eventually(
+      writeFileSync(release, '');
+      const task = await until(
+        'the exit code of h1',
         () => {
           const t = getTask(p.store, 'h1');
           return t && t.exitCode !== null ? t : undefined;
         },
         30_000,
-        'the exit code of h1',
       );
       expect(task.exitCode).toBe(4);
       await expectLogged(p, { kind: 'reconciled', task: 'h1', exitCode: 4 });
@@ -274,7 +287,7 @@ describe('the supervisor', () => {
       await stopSupervisor(p, 2000);
       await tmux.kill();
     }
-  }, 60_000);
+  });
 
   it('lands a queued task by itself', async () => {
     const p = await setup();
@@ -296,25 +309,25 @@ describe('the supervisor', () => {
     enqueueTasks({ repo: p.repo, config: p.config, store: p.store }, ['feature']);
 
     const started = await up({ ...FAST, BRAID_SUPERVISOR_GRACE_MS: '500' });
-    const landed = await eventually(
+    const landed = await until(
+      'feature to land',
       () => {
         const t = getTask(p.store, 'feature');
         return t?.status === 'landed' ? t : undefined;
       },
       20_000,
-      'feature to land',
     );
     expect(landed.landedCommit).toBe(await repo.git('rev-parse', 'main'));
     expect(await repo.git('show', 'main:feature.txt')).toBe('new');
-    await eventually(
+    await until(
+      'the supervisor to leave once the queue is empty',
       () => !isProcessAlive(started.pid),
       15_000,
-      'the supervisor to leave once the queue is empty',
     );
     expect(events(p)).toContainEqual(
       expect.objectContaining({ kind: 'queue.processed', landed: ['feature'] }),
     );
-  }, 40_000);
+  });
 
   it('finds a conflict between two live tasks by its radar loop alone', async () => {
     const p = await setup();
@@ -332,10 +345,10 @@ describe('the supervisor', () => {
       expect(res.code, res.stderr).toBe(0);
     }
     try {
-      const found = await eventually(
+      const found = await until(
+        'a textual finding between left and right',
         () => listFindings(p.store).find((f) => f.kind === 'textual'),
         20_000,
-        'a textual finding between left and right',
       );
       expect([found.a, found.b].sort()).toEqual(['left', 'right']);
       expect(found.files).toEqual(['shared.txt']);
@@ -345,7 +358,7 @@ describe('the supervisor', () => {
     } finally {
       for (const name of ['left', 'right']) await runCli(repo.dir, ['stop', name], { env });
     }
-  }, 60_000);
+  });
 
   it('is started by braid run when none is running', async () => {
     const p = await setup();
@@ -360,7 +373,7 @@ describe('the supervisor', () => {
     const started = events(p).filter((e) => e.kind === 'supervisor.started');
     expect(started).toHaveLength(1);
     // It is the repository's usual supervisor: it leaves once the run's task is no longer live.
-    await eventually(() => !isProcessAlive(Number(started[0].pid)), 15_000, 'the supervisor to leave');
+    await until('the supervisor to leave', () => !isProcessAlive(Number(started[0].pid)), 15_000);
     expect(events(p).at(-1)).toMatchObject({ kind: 'supervisor.stopped', reason: 'idle' });
-  }, 60_000);
+  });
 });

@@ -6,8 +6,9 @@ import { getTask } from '../src/store/tasks.js';
 import { runCli } from './helpers/cli.js';
 import { projectFor } from './helpers/project.js';
 import { g, type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
 import { dashboard as openDashboard } from './helpers/tui.js';
+import { until } from './helpers/wait.js';
 
 let repo: TempRepo;
 let project: Project;
@@ -32,7 +33,7 @@ beforeAll(async () => {
   const worktree = getTask(project.store, 'finished')!.worktree;
   await g(worktree, 'rm', '-q', 'a.txt');
   await g(worktree, 'commit', '-q', '-m', 'finished: drop a.txt');
-}, 60_000);
+});
 
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -54,16 +55,16 @@ describe('braid ui keys acting on real sessions', () => {
       await shows('send to echoer');
       ui.stdin.write('hello from the ui');
       ui.stdin.write('\r');
-      await eventually(
+      await until(
+        'the echo in the pane',
         async () =>
           (await tmux.run(['capture-pane', '-p', '-t', pane('echoer')])).includes('got:hello from the ui'),
         15_000,
-        'the echo in the pane',
       );
     } finally {
       ui.unmount();
     }
-  }, 30_000);
+  });
 
   it('x stops the session: its pane process is gone and the task has ended', async () => {
     const target = pane('echoer');
@@ -78,20 +79,20 @@ describe('braid ui keys acting on real sessions', () => {
       expect(dead).toBe('1');
       // Ended, even while tmux 3.3 has not reaped it yet (a zombie answers kill 0).
       expect(isProcessAlive(pid)).toBe(false);
-      await eventually(
+      await until(
+        'echoer ended',
         () => ['exited', 'failed'].includes(getTask(project.store, 'echoer')!.status),
         15_000,
-        'echoer ended',
       );
       // Ended: the keys no longer offer stop, and x does nothing.
-      await eventually(() => !frame().includes('x stop'), 15_000, `no "x stop" in:\n${frame()}`);
+      await until(`no "x stop" in:\n${frame()}`, () => !frame().includes('x stop'), 15_000);
       ui.stdin.write('x');
       expect(frame()).not.toContain('stopping echoer');
       expect(frame()).toMatch(/1 task|\d+ tasks/);
     } finally {
       ui.unmount();
     }
-  }, 30_000);
+  });
 
   it('l lands the task on main', async () => {
     const before = await repo.git('rev-parse', 'main');
@@ -106,5 +107,5 @@ describe('braid ui keys acting on real sessions', () => {
     } finally {
       ui.unmount();
     }
-  }, 60_000);
+  });
 });

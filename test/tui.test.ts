@@ -11,8 +11,9 @@ import { projectData } from '../src/tui/data.js';
 import { CLI, runCli } from './helpers/cli.js';
 import { projectFor } from './helpers/project.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually, type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
 import { dashboard as openDashboard } from './helpers/tui.js';
+import { until } from './helpers/wait.js';
 
 let repo: TempRepo;
 let project: Project;
@@ -59,13 +60,13 @@ describe('braid ui over a real project', () => {
       await shows('removed clean');
       expect(existsSync(worktree)).toBe(false);
       expect(getTask(project.store, 'clean')).toBeNull();
-      await eventually(
+      await until(
+        'row gone',
         () =>
           !frame()
             .split('\n')
             .some((l) => /^\W*clean\s/.test(l)),
         15_000,
-        'row gone',
       );
     } finally {
       ui.unmount();
@@ -126,22 +127,18 @@ describe('braid ui in real tmux', () => {
       createElement(App, { data: projectData(shellProject), refreshMs: 100, onLeave: () => {} }),
     );
     try {
-      await eventually(() => ui.lastFrame()?.includes('dirty'), 15_000, 'table');
+      await until('table', () => ui.lastFrame()?.includes('dirty'), 15_000);
       ui.stdin.write('n');
-      await eventually(() => ui.lastFrame()?.includes('new task name'), 5_000, 'name prompt');
+      await until('name prompt', () => ui.lastFrame()?.includes('new task name'), 5_000);
       ui.stdin.write('fresh');
       ui.stdin.write('\r');
-      await eventually(() => ui.lastFrame()?.includes('prompt for fresh'), 5_000, 'prompt prompt');
+      await until('prompt prompt', () => ui.lastFrame()?.includes('prompt for fresh'), 5_000);
       ui.stdin.write('echo made > out.txt');
       ui.stdin.write('\r');
-      const task = await eventually(() => getTask(shellProject.store, 'fresh') ?? false, 15_000, 'task row');
+      const task = await until('task row', () => getTask(shellProject.store, 'fresh') ?? false, 15_000);
       const out = path.join(task.worktree, 'out.txt');
-      await eventually(
-        () => existsSync(out) && readFileSync(out, 'utf8') === 'made\n',
-        20_000,
-        'agent output',
-      );
-      await eventually(() => ui.lastFrame()?.includes('created fresh'), 15_000, 'created message');
+      await until('agent output', () => existsSync(out) && readFileSync(out, 'utf8') === 'made\n', 20_000);
+      await until('created message', () => ui.lastFrame()?.includes('created fresh'), 15_000);
     } finally {
       ui.unmount();
       shellProject.close();
@@ -176,16 +173,16 @@ describe('braid ui in real tmux', () => {
       'ui',
     ]);
     const screen = () => tmux.run(['capture-pane', '-p', '-t', 'ui']);
-    await eventually(
+    await until(
+      'table',
       async () => /TASK\s+STATUS/.test(await screen()) && (await screen()).includes('dirty'),
       20_000,
-      'table',
     );
     await tmux.run(['send-keys', '-t', 'ui', 'q']);
-    const code = await eventually(
+    const code = await until(
+      'the ui to exit',
       () => (existsSync(codeFile) && readFileSync(codeFile, 'utf8').trim()) || undefined,
       15_000,
-      'the ui to exit',
     );
     expect(code).toBe('0');
   });
@@ -204,7 +201,7 @@ describe('braid ui attaching to a tmux task, in real tmux', () => {
       { env: { BRAID_TMUX_SOCKET: braidTmux.socket, TMUX: '', BRAID_NO_SUPERVISOR: '1' } },
     );
     expect(res.code, res.stderr).toBe(0);
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await braidTmux?.kill();
@@ -219,15 +216,15 @@ describe('braid ui attaching to a tmux task, in real tmux', () => {
         .concat(['--', process.execPath, CLI, 'ui']),
     );
     const screen = () => host.run(['capture-pane', '-p', '-t', 'ui:']);
-    await eventually(async () => /TASK\s+STATUS/.test(await screen()), 20_000, 'the table');
-    await eventually(
+    await until('the table', async () => /TASK\s+STATUS/.test(await screen()), 20_000);
+    await until(
+      'zlive selected',
       async () => {
         if (/^> zlive/m.test(await screen())) return true;
         await host.run(['send-keys', '-t', 'ui:', 'Down']);
         return false;
       },
       15_000,
-      'zlive selected',
     );
     return screen;
   }
@@ -237,12 +234,12 @@ describe('braid ui attaching to a tmux task, in real tmux', () => {
     others.push(user);
     const screen = await uiIn(user);
     await user.run(['send-keys', '-t', 'ui:', 'a']);
-    await eventually(async () => (await screen()).includes(MARK), 15_000, 'the task in the ui pane');
+    await until('the task in the ui pane', async () => (await screen()).includes(MARK), 15_000);
     expect(await screen()).not.toMatch(/TASK\s+STATUS/);
     await braidTmux.run(['detach-client', '-a', '-s', '=braid-repo']);
-    await eventually(async () => /TASK\s+STATUS/.test(await screen()), 15_000, 'the table again');
+    await until('the table again', async () => /TASK\s+STATUS/.test(await screen()), 15_000);
     expect(await screen()).toMatch(/^> zlive/m);
-  }, 60_000);
+  });
 
   it('inside braid’s own tmux: a switches the client to the task; the last session is the dashboard', async () => {
     const screen = await uiIn(braidTmux);
@@ -260,13 +257,13 @@ describe('braid ui attaching to a tmux task, in real tmux', () => {
       ]),
     );
     const client = () => braidTmux.run(['list-clients', '-F', '#{client_session}']);
-    await eventually(async () => (await client()) === 'ui', 15_000, 'a client on ui');
+    await until('a client on ui', async () => (await client()) === 'ui', 15_000);
     await braidTmux.run(['send-keys', '-t', 'ui:', 'a']);
-    await eventually(async () => (await client()) === 'braid-repo', 15_000, 'the client on the task');
+    await until('the client on the task', async () => (await client()) === 'braid-repo', 15_000);
     const terminal = () => outer.run(['capture-pane', '-p', '-t', 'term:']);
-    await eventually(async () => (await terminal()).includes(MARK), 15_000, 'the task in the terminal');
-    await eventually(async () => (await screen()).includes('prefix + L'), 15_000, 'the way back');
+    await until('the task in the terminal', async () => (await terminal()).includes(MARK), 15_000);
+    await until('the way back', async () => (await screen()).includes('prefix + L'), 15_000);
     await braidTmux.run(['switch-client', '-l']);
-    await eventually(async () => /TASK\s+STATUS/.test(await terminal()), 15_000, 'the table in the terminal');
-  }, 60_000);
+    await until('the table in the terminal', async () => /TASK\s+STATUS/.test(await terminal()), 15_000);
+  });
 });

@@ -8,7 +8,7 @@ import { MIGRATIONS } from '../src/store/schema.js';
 import { getTask } from '../src/store/tasks.js';
 import { cliJson, ROOT, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
-import { eventually } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
 
 interface Usage {
   name: string;
@@ -26,13 +26,13 @@ function storeOf(dir: string) {
 
 /** braid ls once the agent process is gone too (it records the exit code). */
 async function lsWhenEnded(dir: string, env: NodeJS.ProcessEnv): Promise<Usage> {
-  return eventually(
+  return until(
+    'the agent process ended',
     async () => {
       const t = (await cliJson<{ tasks: Usage[] }>(dir, ['ls'], env)).tasks[0];
       return t.exitCode === 0 ? t : undefined;
     },
     20_000,
-    'the agent process ended',
   );
 }
 
@@ -63,13 +63,13 @@ describe('usage of a task with more than one agent session', () => {
     const prompt = ['```', '@tokens 1000 200', '```'].join('\n');
     const made = await runCli(r.dir, ['new', 'twice', '--headless', '-p', prompt], { env });
     expect(made.code, made.stderr).toBe(0);
-    await eventually(() => exits(r.dir, 'twice') === 1, 20_000, 'first session exited');
+    await until('first session exited', () => exits(r.dir, 'twice') === 1, 20_000);
     const first = await lsWhenEnded(r.dir, env);
     expect(first.tokens).toMatchObject({ input: 1000, output: 200 });
 
     const again = await runCli(r.dir, ['start', 'twice', '--headless', '--fresh'], { env });
     expect(again.code, again.stderr).toBe(0);
-    await eventually(() => exits(r.dir, 'twice') === 2, 20_000, 'second session exited');
+    await until('second session exited', () => exits(r.dir, 'twice') === 2, 20_000);
 
     const store = storeOf(r.dir);
     const task = getTask(store, 'twice');
@@ -91,7 +91,7 @@ describe('usage of a task with more than one agent session', () => {
     expect(stats.tasks.find((t) => t.name === 'twice')?.tokens).toMatchObject({ input: 2000, output: 400 });
     expect(stats.total.tokens).toMatchObject({ input: 2000, output: 400 });
     expect(stats.total.costUsd).toBeCloseTo(ls.costUsd ?? Number.NaN, 9);
-  }, 60_000);
+  });
 
   it('a store from before the list was kept is migrated: the one recorded transcript is in it', async () => {
     const r = await tempRepo();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { type Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { BraidError, EXIT } from '../core/errors.js';
-import { baseProgram, withCommands } from './program-base.js';
+import { programFor } from './program.js';
 
 /** The single top-level catch: known errors print message + hint, unknown ones print the stack. */
 async function main(): Promise<void> {
@@ -22,19 +22,6 @@ export function reportError(err: unknown): number {
   }
   process.stderr.write(`braid: unexpected error\n${(err as Error)?.stack ?? String(err)}\n`);
   return EXIT.failed;
-}
-
-/**
- * The program for these arguments. `braid hook` runs on every tool use of every agent, so it
- * loads its own command module only, not the whole CLI (see docs/benchmarks.md).
- */
-export async function programFor(argv: readonly string[]): Promise<Command> {
-  if (argv[2] === 'hook') {
-    const { registerHook } = await import('./commands/hook.js');
-    return withCommands(baseProgram(), [registerHook]);
-  }
-  const { buildProgram } = await import('./program.js');
-  return buildProgram();
 }
 
 process.on('SIGINT', () => process.exit(EXIT.interrupted));

@@ -15,6 +15,7 @@ import { git } from '../git/git.js';
 import { casUpdateRef, readRef } from '../git/refs.js';
 import { worktreeChanges } from '../git/snapshot.js';
 import { appendEvent } from '../store/events.js';
+import { pausePoint } from '../store/journal.js';
 import { updateEntry } from '../store/queue.js';
 import { getTask, mergeTaskOptions, updateTask } from '../store/tasks.js';
 import { bringCheckoutsForward, checkoutBlockers } from './checkout.js';
@@ -123,6 +124,8 @@ export async function landEntry(ctx: LandContext, entry: QueueEntry): Promise<La
       return outcomeOf(entry);
     }
     if (await casUpdateRef(cwd, mainRef, cand.commit, main, `braid land ${task.name}`)) {
+      // Test seam (BRAID_PAUSE_AT=land:cas): stopped between moving main and recording it.
+      pausePoint('land', 'cas');
       return finishLanded(ctx, entry, task, main, cand.commit, null);
     }
     if (afterCasFailure(attempt) === 'give-up')

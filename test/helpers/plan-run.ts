@@ -85,9 +85,16 @@ export function planYaml(
   return `${lines.join('\n')}\n${extra}\n`;
 }
 
+/** Each repository's git folder, asked of git once: polls read the store many times. */
+const commonDirs = new Map<string, string>();
+
 export async function storeOf(dir: string) {
-  const info = await findRepo(dir);
-  return openStore(info.commonDir);
+  let commonDir = commonDirs.get(dir);
+  if (!commonDir) {
+    commonDir = (await findRepo(dir)).commonDir;
+    commonDirs.set(dir, commonDir);
+  }
+  return openStore(commonDir);
 }
 
 /** Reads the tasks and their events from the store (a fresh connection each time). */
@@ -115,20 +122,6 @@ export async function killSessions(dir: string): Promise<void> {
     } catch {
       // already gone
     }
-  }
-}
-
-export async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  ms = 30_000,
-) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
   }
 }
 

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { findExecutable } from '../../src/run/agents/registry.js';
 import { cliJson } from './cli.js';
 import { type MessagesApi, type MessagesApiOptions, messagesApi } from './messages-api.js';
-import { killSessions, until } from './plan-run.js';
+import { killSessions } from './plan-run.js';
 import { type TempRepo, tempRepo } from './repo.js';
+import { until } from './wait.js';
 
 /** The real Claude Code on PATH (.ci/run installs it), or null. */
 const realClaude = findExecutable('claude');

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run } from '../../src/exec/run.js';
@@ -46,10 +46,11 @@ export async function tempRepo(options: TempRepoOptions = {}): Promise<TempRepo>
   const dir = path.join(parent, options.name ?? 'repo');
   mkdirSync(dir, { recursive: true });
   await g(dir, 'init', '-q', '-b', 'main');
-  await g(dir, 'config', 'user.name', 'Braid Test');
-  await g(dir, 'config', 'user.email', 'test@braid.invalid');
-  await g(dir, 'config', 'gc.auto', '0');
-  await g(dir, 'config', 'commit.gpgsign', 'false');
+  // One write instead of a git process per setting: the suite makes hundreds of repositories.
+  appendFileSync(
+    path.join(dir, '.git', 'config'),
+    '[user]\n\tname = Braid Test\n\temail = test@braid.invalid\n[gc]\n\tauto = 0\n[commit]\n\tgpgsign = false\n',
+  );
   const repo: TempRepo = {
     dir,
     parent,

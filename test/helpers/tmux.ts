@@ -28,31 +28,23 @@ export function tmuxServer(): TmuxServer {
     },
     async kill() {
       const opts = { cwd: '/', env, replaceEnv: true, allowFailure: true };
+      // braid's pane wrapper ignores SIGHUP (to record the exit), so kill-server alone leaves it and
+      // its agent running: end each pane's process group (a pane is a session of its own) first.
+      const panes = await run('tmux', ['-L', socket, 'list-panes', '-a', '-F', '#{pane_pid}'], opts);
+      for (const pid of panes.stdout
+        .split('\n')
+        .map(Number)
+        .filter((n) => n > 0)) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
       await run('tmux', ['-L', socket, 'kill-server'], opts);
       // tmux leaves the socket file behind; it lives where `-L` puts it.
       const socketDir = path.join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`);
       for (const file of [socket, `${socket}.lock`]) rmSync(path.join(socketDir, file), { force: true });
     },
   };
-}
-
-/** Polls until `check` returns a value other than undefined/false, or fails after `ms`. */
-export async function eventually<T>(
-  check: () => T | Promise<T>,
-  ms = 10_000,
-  what = 'condition',
-): Promise<Exclude<T, undefined | false>> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

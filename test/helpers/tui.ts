@@ -3,7 +3,7 @@ import { createElement } from 'react';
 import type { Project } from '../../src/project/project.js';
 import { App } from '../../src/tui/App.js';
 import { projectData } from '../../src/tui/data.js';
-import { eventually } from './tmux.js';
+import { until } from './wait.js';
 
 /** `braid ui`'s App over a real project, refreshed fast; `shows` waits for text in the latest frame. */
 export function dashboard(project: Project, initialSelected: string | null = null) {
@@ -17,6 +17,6 @@ export function dashboard(project: Project, initialSelected: string | null = nul
   );
   const frame = () => ui.lastFrame() ?? '';
   const shows = (text: string, what = text) =>
-    eventually(() => frame().includes(text), 15_000, `"${what}" in:\n${frame()}`);
+    until(`"${what}" in:\n${frame()}`, () => frame().includes(text), 15_000);
   return { ui, frame, shows };
 }

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gateFailureDetail, noTestsFound, outputTail, plainLine } from '../src/core/gate-output.js';
+import { gateFailureDetail, noTestsFound, outputTail, plainLine } from '../../src/core/gate-output.js';
 import {
   gateScratchLocation,
   gateScratchSlot,
   taskNameProblem,
   worktreeLocation,
-} from '../src/core/names.js';
+} from '../../src/core/names.js';
 
 describe('a gate that found no tests', () => {
   it('is recognised for jest, vitest, mocha, node --test and pytest, colour codes or not', () => {

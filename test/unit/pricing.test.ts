@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkBudget } from '../src/core/budget.js';
-import { isBraidError } from '../src/core/errors.js';
-import { costOf, findPrice, normalizeModel } from '../src/core/pricing.js';
-import { DEFAULT_PRICING } from '../src/core/pricing-table.js';
-import { loadPricing } from '../src/project/pricing.js';
+import { checkBudget } from '../../src/core/budget.js';
+import { isBraidError } from '../../src/core/errors.js';
+import { costOf, findPrice, normalizeModel } from '../../src/core/pricing.js';
+import { DEFAULT_PRICING } from '../../src/core/pricing-table.js';
+import { loadPricing } from '../../src/project/pricing.js';
 
 const M = 1_000_000;
 const tokens = (input: number, output = 0, cacheCreation = 0, cacheRead = 0, cacheWrite1h = 0) => ({

@@ -6,8 +6,8 @@ import {
   MAX_REBUILDS,
   planNextStep,
   type QueueEntry,
-} from '../src/core/queue-plan.js';
-import { squashMessage } from '../src/git/candidate.js';
+} from '../../src/core/queue-plan.js';
+import { squashMessage } from '../../src/git/candidate.js';
 
 function entry(id: number, task: string, state: QueueEntry['state'], tip: string | null = null): QueueEntry {
   return {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { plural } from '../src/core/plural.js';
-import type { PairFinding } from '../src/core/radar.js';
-import { canStop } from '../src/core/task.js';
-import { helpLine, RADAR_LEGEND } from '../src/tui/parts.js';
-import { formatTokens, layout, radarWarning, taskCells } from '../src/tui/rows.js';
-import { initialState, openPane, reduce, reduceChunk, reselect, type UiState } from '../src/tui/state.js';
+import { plural } from '../../src/core/plural.js';
+import type { PairFinding } from '../../src/core/radar.js';
+import { canStop } from '../../src/core/task.js';
+import { helpLine, RADAR_LEGEND } from '../../src/tui/parts.js';
+import { formatTokens, layout, radarWarning, taskCells } from '../../src/tui/rows.js';
+import { initialState, openPane, reduce, reduceChunk, reselect, type UiState } from '../../src/tui/state.js';
 
 const names = ['a', 'b', 'c'];
 const press = (s: UiState, input: string, extra = {}) => reduce(s, { input, ...extra }, names, 3);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bashRulesFor, claudePolicy, GIT_RULES } from '../src/core/permissions.js';
-import { denialsOf, describeDenials, refusalDetail } from '../src/core/refusals.js';
+import { bashRulesFor, claudePolicy, GIT_RULES } from '../../src/core/permissions.js';
+import { denialsOf, describeDenials, refusalDetail } from '../../src/core/refusals.js';
 
 const base = { sandboxed: false, asRoot: false, settings: {}, setup: [] as string[] };
 

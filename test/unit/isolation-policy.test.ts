@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { configSchema } from '../src/core/config.js';
-import { limitsWish, sandboxWish } from '../src/isolate/sandbox/policy-from-config.js';
+import { configSchema } from '../../src/core/config.js';
+import { limitsWish, sandboxWish } from '../../src/isolate/sandbox/policy-from-config.js';
 
 const config = (raw: unknown) => configSchema.parse(raw);
 

@@ -11,20 +11,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_PRICING } from '../src/core/pricing-table.js';
-import { parseCodexJsonLog, parseStreamJsonLog } from '../src/core/stream-json.js';
-import type { Task } from '../src/core/task.js';
-import { parseUsageLine, totalsByDay, totalsOf, UsageLedger } from '../src/core/usage.js';
+import { DEFAULT_PRICING } from '../../src/core/pricing-table.js';
+import { parseCodexJsonLog, parseStreamJsonLog } from '../../src/core/stream-json.js';
+import type { Task } from '../../src/core/task.js';
+import { parseUsageLine, totalsByDay, totalsOf, UsageLedger } from '../../src/core/usage.js';
 import {
   encodeProjectDir,
   jsonlFilesUnder,
   projectDirFor,
   sessionIdOfFile,
   UsageReader,
-} from '../src/watch/monitor/transcripts.js';
-import { TaskUsageTracker } from '../src/watch/monitor/usage-of-task.js';
+} from '../../src/watch/monitor/transcripts.js';
+import { TaskUsageTracker } from '../../src/watch/monitor/usage-of-task.js';
 
-const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/transcripts');
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/transcripts');
 const CLAUDE_DIR = path.join(FIXTURES, 'claude');
 const ALPHA = path.join(CLAUDE_DIR, 'projects/-tmp-braid-fixture-repo-braid-alpha');
 const BETA = path.join(CLAUDE_DIR, 'projects/-tmp-braid-fixture-repo-braid-beta');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileGlob } from '../src/core/glob.js';
+import { compileGlob } from '../../src/core/glob.js';
 import {
   baseSide,
   classifyPair,
@@ -10,14 +10,14 @@ import {
   type PairFinding,
   pairsToRecompute,
   withLines,
-} from '../src/core/radar.js';
+} from '../../src/core/radar.js';
 import {
   migrationNumber,
   parseNameStatusZ,
   parseStatusV2,
   parseUnifiedZero,
   unquoteGitPath,
-} from '../src/core/radar-parse.js';
+} from '../../src/core/radar-parse.js';
 
 describe('radar parsers', () => {
   it('reads merge-base line ranges from a -U0 diff, quoted paths and insertions included', () => {

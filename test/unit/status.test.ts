@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextStatus, type StatusSignal, type StatusState } from '../src/core/status.js';
+import { nextStatus, type StatusSignal, type StatusState } from '../../src/core/status.js';
 
 const hook = (event: Extract<StatusSignal, { kind: 'hook' }>['event'], extra = {}): StatusSignal => ({
   kind: 'hook',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextPlanActions, type PlanTaskState, parsePlan, planProblems } from '../src/core/plan.js';
+import { nextPlanActions, type PlanTaskState, parsePlan, planProblems } from '../../src/core/plan.js';
 
 describe('plan validation', () => {
   it('lists every problem at once: names, duplicates, unknown needs, cycles, unknown fields', () => {

@@ -1,0 +1,40 @@
+/** What a probe returns while the condition does not hold yet. */
+type NotYet = undefined | null | false | '';
+
+/**
+ * Waits until `probe` returns something other than undefined, null, false or '' and returns it.
+ * Fails after `timeoutMs`, naming `what` and the probe's last error (a probe may throw while the thing
+ * is not there yet: a file half-written, a store busy). Between probes it waits at least as long as
+ * the last probe took (50 ms at least), so a probe that spawns braid never takes more than half the
+ * CPU from what it waits for. The one wait the tests use: no sleeps standing in for conditions.
+ */
+export async function until<T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  timeoutMs = 20_000,
+): Promise<Exclude<T, NotYet>> {
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  let lastError: unknown;
+  let probes = 0;
+  for (;;) {
+    const probeStart = Date.now();
+    try {
+      probes++;
+      const value = await probe();
+      if (value !== undefined && value !== null && value !== false && value !== '')
+        return value as Exclude<T, NotYet>;
+      lastError = undefined;
+    } catch (err) {
+      lastError = err;
+    }
+    const took = Date.now() - probeStart;
+    if (Date.now() >= deadline) {
+      const last = lastError ? `; the last probe threw: ${(lastError as Error)?.message ?? lastError}` : '';
+      throw new Error(
+        `timed out after ${((Date.now() - started) / 1000).toFixed(1)} s (${probes} probes) waiting for ${what}${last}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, Math.min(Math.max(50, took), Math.max(0, deadline - Date.now()))));
+  }
+}
