@@ -68,7 +68,7 @@ export async function tempRepo(options: TempRepoOptions = {}): Promise<TempRepo>
     git: (...args) => g(dir, ...args),
     cleanup() {
       // Retried: a detached radar rescan started by a late edit hook may still be writing objects.
-      rmSync(parent, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      rmSync(parent, { recursive: true, force: true, maxRetries: 20, retryDelay: 200 });
     },
   };
   if (!options.empty) await repo.commit('initial', options.files ?? { 'README.md': '# sample\n' });
