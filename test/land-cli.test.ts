@@ -5,10 +5,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { liveGroupMembers } from '../src/exec/process-group.js';
 import { run } from '../src/exec/run.js';
 import { findRepo } from '../src/git/repo.js';
-import { openStore } from '../src/store/db.js';
-import { insertTask } from '../src/store/tasks.js';
 import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';
-import { gateScript, landedTrees } from './helpers/land.js';
+import { addFinishedTask, gateScript, landedTrees } from './helpers/land.js';
 import { processState } from './helpers/process.js';
 import { GIT_TEST_ENV, g, type TempRepo, tempRepo } from './helpers/repo.js';
 import { until } from './helpers/wait.js';
@@ -28,26 +26,8 @@ async function setup(files: Record<string, string>, gateExtra = '') {
   writeFileSync(config, `gate: sh ${path.join(repo.parent, 'gate.sh')}\ngate_timeout: 60\n`);
   const env = { BRAID_CONFIG: config };
   const info = await findRepo(repo.dir);
-  const addTask = async (name: string, taskFiles: Record<string, string>) => {
-    const dir = path.join(repo.parent, `wt-${name}`);
-    const base = await repo.git('rev-parse', 'main');
-    await repo.git('worktree', 'add', '-q', '-b', `braid/${name}`, dir, 'main');
-    for (const [rel, content] of Object.entries(taskFiles)) writeFileSync(path.join(dir, rel), content);
-    await g(dir, 'add', '-A');
-    await g(dir, 'commit', '-q', '-m', `${name}: work`);
-    const store = openStore(info.commonDir);
-    insertTask(store, {
-      name,
-      branch: `braid/${name}`,
-      worktree: dir,
-      base: 'main',
-      baseCommit: base,
-      agent: 'shell',
-      status: 'exited',
-      prompt: `Do ${name}`,
-    });
-    store.close();
-  };
+  const addTask = (name: string, taskFiles: Record<string, string>) =>
+    addFinishedTask(repo.dir, info.commonDir, name, path.join(repo.parent, `wt-${name}`), taskFiles);
   return { env, addTask, info };
 }
 

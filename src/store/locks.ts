@@ -63,13 +63,7 @@ export function tryAcquireLock(store: Store, name: string, holder: LockHolder): 
       const same = info.pid === holder.pid && info.pidStart === holder.pidStart;
       if (!same && !isStale(info)) return { acquired: false as const, holder: info };
     }
-    store.db
-      .prepare(
-        `INSERT INTO locks (name, pid, pid_start, holder, acquired_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(name) DO UPDATE SET pid = excluded.pid, pid_start = excluded.pid_start,
-           holder = excluded.holder, acquired_at = excluded.acquired_at`,
-      )
-      .run(name, holder.pid, holder.pidStart, holder.label, Date.now());
+    recordLock(store, name, holder);
     return { acquired: true as const };
   });
 }

@@ -1,21 +1,11 @@
 import { createHash } from 'node:crypto';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { run } from '../../src/exec/run.js';
 import { findRepo, type RepoInfo } from '../../src/git/repo.js';
-import { openStore } from '../../src/store/db.js';
-import { insertTask } from '../../src/store/tasks.js';
 import { ROOT } from './cli.js';
-import { g, type TempRepo, tempRepo } from './repo.js';
+import { addFinishedTask } from './land.js';
+import { type TempRepo, tempRepo } from './repo.js';
 
 /** Small real npm projects (package.json + package-lock.json from the registry) whose tests a gate runs. */
 const GATE_PROJECTS = ['jest', 'vitest'] as const;
@@ -148,30 +138,7 @@ export async function gateProjectRepo(
     repo,
     info,
     async addTask(name, files) {
-      const dir = path.join(worktrees, name);
-      const base = await repo.git('rev-parse', 'main');
-      await repo.git('worktree', 'add', '-q', '-b', `braid/${name}`, dir, 'main');
-      for (const [rel, content] of Object.entries(files)) {
-        mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-        writeFileSync(path.join(dir, rel), content);
-      }
-      await g(dir, 'add', '-A');
-      await g(dir, 'commit', '-q', '-m', `${name}: work`);
-      const store = openStore(info.commonDir);
-      try {
-        insertTask(store, {
-          name,
-          branch: `braid/${name}`,
-          worktree: dir,
-          base: 'main',
-          baseCommit: base,
-          agent: 'shell',
-          status: 'exited',
-          prompt: `Do ${name}`,
-        });
-      } finally {
-        store.close();
-      }
+      await addFinishedTask(repo.dir, info.commonDir, name, path.join(worktrees, name), files);
     },
     gateLogs(task) {
       const dir = path.join(info.commonDir, 'braid', 'logs');

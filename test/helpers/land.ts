@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type ConfigInput, parseConfig } from '../../src/core/config.js';
 import { findRepo } from '../../src/git/repo.js';
 import type { LandContext } from '../../src/land/context.js';
-import { openStore } from '../../src/store/db.js';
+import { openStore, type Store } from '../../src/store/db.js';
 import { insertTask } from '../../src/store/tasks.js';
 import { g, type TempRepo, tempRepo } from './repo.js';
 
@@ -35,6 +35,47 @@ echo "$tree pass" >> '${record}'
 `;
 }
 
+/**
+ * Makes a finished task the way braid does: branch braid/<name> from main in worktree `dir`, `files`
+ * written (folders made) and committed unless `commit` is false, and an exited shell task in the store.
+ */
+export async function addFinishedTask(
+  repoDir: string,
+  storeOrCommonDir: Store | string,
+  name: string,
+  dir: string,
+  files: Record<string, string>,
+  opts: { prompt?: string; commit?: boolean } = {},
+): Promise<string> {
+  const base = await g(repoDir, 'rev-parse', 'main');
+  await g(repoDir, 'worktree', 'add', '-q', '-b', `braid/${name}`, dir, 'main');
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), content);
+  }
+  if (opts.commit !== false) {
+    await g(dir, 'add', '-A');
+    await g(dir, 'commit', '-q', '-m', `${name}: work`);
+  }
+  const owned = typeof storeOrCommonDir === 'string';
+  const store = owned ? openStore(storeOrCommonDir) : storeOrCommonDir;
+  try {
+    insertTask(store, {
+      name,
+      branch: `braid/${name}`,
+      worktree: dir,
+      base: 'main',
+      baseCommit: base,
+      agent: 'shell',
+      status: 'exited',
+      prompt: opts.prompt ?? `Do ${name}`,
+    });
+  } finally {
+    if (owned) store.close();
+  }
+  return dir;
+}
+
 export async function landFixture(
   options: { config?: ConfigInput; files?: Record<string, string>; gateExtra?: string } = {},
 ): Promise<LandFixture> {
@@ -52,26 +93,8 @@ export async function landFixture(
     ctx,
     record,
     lines,
-    async addTask(name, files, opts = {}) {
-      const dir = path.join(repo.parent, `wt-${name}`);
-      const base = await g(repo.dir, 'rev-parse', 'main');
-      await g(repo.dir, 'worktree', 'add', '-q', '-b', `braid/${name}`, dir, 'main');
-      for (const [rel, content] of Object.entries(files)) writeFileSync(path.join(dir, rel), content);
-      if (opts.commit !== false) {
-        await g(dir, 'add', '-A');
-        await g(dir, 'commit', '-q', '-m', `${name}: work`);
-      }
-      insertTask(store, {
-        name,
-        branch: `braid/${name}`,
-        worktree: dir,
-        base: 'main',
-        baseCommit: base,
-        agent: 'shell',
-        status: 'exited',
-        prompt: opts.prompt ?? `Do ${name}`,
-      });
-      return dir;
+    addTask(name, files, opts = {}) {
+      return addFinishedTask(repo.dir, store, name, path.join(repo.parent, `wt-${name}`), files, opts);
     },
     gateRuns() {
       if (!existsSync(record)) return [];
