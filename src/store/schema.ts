@@ -184,4 +184,20 @@ export const MIGRATIONS: string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // 9: each task's changes against its base (ahead, behind, changed paths), keyed by what they were
+  // computed from, so braid ls reuses them instead of asking git again (src/watch/monitor/task-changes.ts).
+  `
+  CREATE TABLE task_changes (
+    task TEXT PRIMARY KEY,
+    head TEXT NOT NULL,
+    base_commit TEXT NOT NULL,
+    ahead INTEGER NOT NULL,
+    behind INTEGER NOT NULL,
+    committed TEXT NOT NULL,
+    dirty TEXT NOT NULL,
+    index_sig TEXT NOT NULL,
+    dirty_at INTEGER NOT NULL,
+    dirty_by TEXT NOT NULL
+  );
+  `,
 ];

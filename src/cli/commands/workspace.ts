@@ -29,11 +29,12 @@ export function register(program: Command): void {
     .command('ls')
     .description('One row per task: status, ports, changes, memory, tokens and cost')
     .option('--json', 'print {"tasks":[…]} with the fields of DESIGN.md')
-    .action(async (opts: { json?: boolean }) => {
+    .option('--fresh', "recount every figure (git, transcripts) instead of reusing the supervisor's")
+    .action(async (opts: { json?: boolean; fresh?: boolean }) => {
       await withProject(process.cwd(), async (project) => {
         // Hooks that found the store busy left their events in the spool: status first, then the table.
         drainHookSpool(project.store, project.repo.commonDir);
-        const views = await taskViews(project);
+        const views = await taskViews(project, { fresh: opts.fresh });
         if (opts.json) return printJson({ tasks: views });
         if (!views.length)
           return void process.stdout.write('No tasks. Create one with: braid new <name> -p "…"\n');

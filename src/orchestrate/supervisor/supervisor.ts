@@ -4,6 +4,7 @@ import { LIVE_STATUSES, type TaskStatus } from '../../core/task.js';
 import type { Project } from '../../project/project.js';
 import { listLocks, releaseLock, selfHolder, tryAcquireLock } from '../../store/locks.js';
 import { listTasks } from '../../store/tasks.js';
+import { SUPERVISOR_CHANGES, taskChanges } from '../../watch/monitor/task-changes.js';
 import { deliverTypedNotes } from '../../watch/notes/deliver.js';
 import { BudgetLoop } from './budget-loop.js';
 import { EventLog, eventLogPath } from './event-log.js';
@@ -101,6 +102,12 @@ export async function runSupervisor(
       },
     },
     { name: 'usage', intervalMs: timings.usageMs, run: async () => void (await usage.pass()) },
+    {
+      // Files, ahead and behind per task, stored so braid ls and the dashboards need not ask git.
+      name: 'changes',
+      intervalMs: timings.usageMs,
+      run: async () => void (await taskChanges(store, repo.root, listTasks(store), SUPERVISOR_CHANGES)),
+    },
     { name: 'radar', intervalMs: timings.radarMs, run: () => radar.pass() },
     { name: 'queue', intervalMs: timings.queueMs, run: () => queue.pass() },
     { name: 'budget', intervalMs: timings.budgetMs, run: () => budget.pass() },

@@ -1,0 +1,47 @@
+import { n as describeDenials } from "./refusals-DxFGZ0mh.js";
+// dist/core/event-lines.js
+const short = (commit) => commit.slice(0, 10);
+const firstLine = (text) => text.split("\n")[0];
+/** What happened, in one line; null for events nobody reads as words (each hook, a radar rescan). */
+function eventLine(e) {
+	const who = e.task ?? "(braid)";
+	switch (e.kind) {
+		case "hook.received":
+		case "radar.rescanned": return null;
+		case "status.changed": return `${who}: ${e.data.from} → ${e.data.to}${e.data.detail ? ` (${firstLine(e.data.detail)})` : ""}`;
+		case "session.started": return `${who}: session started (${e.data.runtime}${e.data.resume ? ", resumed" : ""})`;
+		case "session.confine-note": return `${who}: ${e.data.note}`;
+		case "agent.permission-denied": return `${who}: refused ${describeDenials(e.data.denials)}`;
+		case "budget.warned": return `${who}: budget warning: ${e.data.reason}`;
+		case "budget.stopping": return `${who}: stopping for budget: ${e.data.reason}`;
+		case "budget.stopped": {
+			const kept = e.data.worktree ? ` (work kept in ${e.data.worktree})` : "";
+			return e.data.byAgent ? `${who}: stopped for budget: ${e.data.reason}${kept}` : `${who}: stopped${kept}`;
+		}
+		case "plan.task-started": return `${who}: started`;
+		case "plan.task-state": {
+			const landedAs = e.data.commit ? ` ${short(e.data.commit)}` : "";
+			return `${who}: ${e.data.state}${landedAs}${e.data.detail ? `: ${e.data.detail}` : ""}`;
+		}
+		case "plan.task-adopted": return `${who}: adopted from the earlier run (${e.data.status})`;
+		case "plan.task-revived": return `${who}: its session died without an exit record (a reboot?): ${e.data.resume ? "resumed" : "restarted"}`;
+		case "plan.task-revive-failed": return `${who}: could not restart its lost session: ${e.data.reason}`;
+		case "plan.task-start-failed": return `${who}: could not start: ${e.data.reason}`;
+		case "plan.task-skipped": return `${who}: skipped (${e.data.reason})`;
+		case "plan.task-rejected": return `${who}: rejected (${e.data.reason})`;
+		case "plan.task-handed-back": return `${who}: conflict in ${e.data.files.join(", ")}, handed back to its agent to resolve`;
+		case "plan.landing": return `landing ${e.data.tasks.join(", ")}`;
+		case "plan.interrupted": return `waiting for the landing of ${e.data.landing.join(", ")} to finish`;
+		case "land.queued": return `${who}: queued to land`;
+		case "land.landed": return `${who}: landed ${short(e.data.commit)}`;
+		case "land.rejected": return `${who}: not landed: ${firstLine(e.data.reason)}`;
+		case "land.conflict": return `${who}: conflict in ${e.data.files.join(", ")}${e.data.after ? " (after a hand-back)" : ""}`;
+		case "land.handed-back": return `${who}: conflict in ${e.data.files.join(", ")} handed back to its agent`;
+		case "land.typed-into-session": return `${who}: conflict typed into its session`;
+		case "land.handback-waiting": return `${who}: conflict waits for its headless run to end`;
+		case "land.resolver-started": return `${who}: the agent resumes to resolve the conflict`;
+		case "land.committed-uncommitted": return `${who}: uncommitted work committed before landing`;
+		case "main.moved": return `${e.data.branch} moved to ${short(e.data.to)} (${e.data.task} landed)`;
+	}
+}
+export { eventLine as t };

@@ -1,0 +1,64 @@
+import { i as table } from "./format-CBknmFXK.js";
+import { p as formatRanges } from "./radar-kZDxUEuD.js";
+import { n as withProject } from "./project-SluOqlZT.js";
+import { n as scanRadar } from "./scan-C2dilK1m.js";
+import { i as printJson, n as dim, t as bold } from "./output-DxhfGA2Q.js";
+// dist/cli/commands/radar.js
+const SYMBOL = {
+	textual: "X",
+	migration: "M",
+	overlap: "~"
+};
+const STRENGTH = {
+	textual: 3,
+	migration: 2,
+	overlap: 1
+};
+/** The strongest finding between two sides, as one matrix cell. */
+function cell(findings, x, y) {
+	if (x === y) return "-";
+	let best = null;
+	for (const f of findings) if ((f.a === x && f.b === y || f.a === y && f.b === x) && (!best || STRENGTH[f.kind] > STRENGTH[best.kind])) best = f;
+	if (!best) return ".";
+	return SYMBOL[best.kind];
+}
+function describe(f) {
+	if (f.kind === "migration") {
+		const list = (f.collisions ?? []).map((c) => `${c.a} vs ${c.b} (number ${c.number})`).join("; ");
+		return `${f.a} × ${f.b}  migration  ${list}`;
+	}
+	const files = f.files.map((file) => {
+		const l = f.lines?.[file];
+		const a = l?.a.length ? ` ${f.a}:${formatRanges(l.a)}` : "";
+		const b = l?.b.length ? ` ${f.b}:${formatRanges(l.b)}` : "";
+		return `${file}${a || b ? dim(` [${`${a}${b}`.trim()}]`) : ""}`;
+	}).join(", ");
+	return `${f.a} × ${f.b}  ${f.kind}  ${files}`;
+}
+function renderRadar(report) {
+	if (!report.tasks.length) return "No live tasks: nothing to compare.";
+	const cols = [...report.tasks, report.base];
+	const findings = [...report.pairs, ...report.vsMain];
+	const rows = report.tasks.map((t) => [t, ...cols.map((c) => cell(findings, t, c))]);
+	const out = [table(["", ...cols], rows), dim("X textual conflict   M migration number collision   ~ same files, merges cleanly   . no overlap (independent)   - the task itself")];
+	if (findings.length) {
+		out.push("", bold("Findings"));
+		for (const f of findings) out.push(`  ${describe(f)}`);
+	} else out.push("", "No conflicts or overlaps between live tasks.");
+	return out.join("\n");
+}
+function register(program) {
+	program.command("radar").description("Show which live tasks would conflict (textually, by touching the same files, or by migration numbers)").option("--task <name>", "re-snapshot only this task and recompute only its pairs (what agent hooks call)").option("--json", "print {\"pairs\":[{\"a\",\"b\",\"files\",\"kind\",\"lines\"}],\"vsMain\":[...]} on stdout").action(async (opts) => {
+		await withProject(process.cwd(), async (project) => {
+			const report = await scanRadar(project, { tasks: opts.task ? [opts.task] : void 0 });
+			if (opts.json) printJson({
+				base: report.base,
+				tasks: report.tasks,
+				pairs: report.pairs,
+				vsMain: report.vsMain
+			});
+			else process.stdout.write(`${renderRadar(report)}\n`);
+		});
+	});
+}
+export { register };
