@@ -76,6 +76,7 @@ describe('the supervisor', () => {
     expect((first.loops as Array<{ name: string }>).map((l) => l.name)).toEqual([
       'reconcile',
       'usage',
+      'changes',
       'radar',
       'queue',
       'budget',

@@ -1,7 +1,6 @@
 import type { PermissionDenial } from '../core/refusals.js';
 import { LIVE_STATUSES, type Task, type TokenCounts } from '../core/task.js';
 import { markInterruptedProvisions } from '../isolate/workspace/finish-provision.js';
-import { projectPricing } from '../project/pricing.js';
 import type { Project } from '../project/project.js';
 import { taskCgroupUsage } from '../run/session/confine.js';
 import { refreshAllSessions } from '../run/session/refresh.js';
@@ -9,7 +8,6 @@ import { latestRefusals } from '../store/events.js';
 import { taskPorts } from '../store/ports.js';
 import { latestSamples, type UsageSample } from '../store/samples.js';
 import { listTasks } from '../store/tasks.js';
-import { collectStats } from '../watch/monitor/stats-report.js';
 import { LS_CHANGES, taskChanges } from '../watch/monitor/task-changes.js';
 
 /** One row of `braid ls --json`: the contract in DESIGN.md. */
@@ -51,6 +49,19 @@ function usageHolds(task: Task, sample: UsageSample | undefined, now: number): b
   return !LIVE_STATUSES.includes(task.status) && sample.at > task.statusSince;
 }
 
+/** Tokens and cost from transcripts: loaded only when no stored sample holds (the price table's schema is heavy). */
+async function countUsage(project: Project, tasks: Task[]) {
+  const [{ collectStats }, { projectPricing }] = await Promise.all([
+    import('../watch/monitor/stats-report.js'),
+    import('../project/pricing.js'),
+  ]);
+  return collectStats(tasks, {
+    budget: project.config.budget,
+    pricing: projectPricing(project),
+    cpuWindowMs: 100,
+  });
+}
+
 export interface TaskViewOptions {
   /** Read transcripts for tokens and cost where no stored sample holds (default true). */
   usage?: boolean;
@@ -70,13 +81,7 @@ export async function taskViews(project: Project, options: TaskViewOptions = {})
   const now = Date.now();
   const unsampled = options.fresh ? tasks : tasks.filter((t) => !usageHolds(t, samples.get(t.name), now));
   const stats =
-    options.usage === false || unsampled.length === 0
-      ? null
-      : await collectStats(unsampled, {
-          budget: project.config.budget,
-          pricing: projectPricing(project),
-          cpuWindowMs: 100,
-        });
+    options.usage === false || unsampled.length === 0 ? null : await countUsage(project, unsampled);
   const changes = await taskChanges(project.store, project.repo.root, tasks, {
     ...LS_CHANGES,
     fresh: options.fresh,
