@@ -1,5 +1,5 @@
 /** A worktree's HEAD and index read from its files, and every branch tip in one git call. */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { git } from './git.js';
 
@@ -52,5 +52,32 @@ function indexSigOf(gitDir: string): string {
     return `${st.mtimeNs}:${st.size}:${st.ino}`;
   } catch {
     return 'none';
+  }
+}
+
+/** Set, these change how git finds a repository: then only git itself may answer. */
+const DISCOVERY_ENV = ['GIT_DIR', 'GIT_COMMON_DIR', 'GIT_WORK_TREE', 'GIT_CEILING_DIRECTORIES'];
+
+/**
+ * The shared git folder of the checkout around `dir`, found as git finds it (the nearest `.git`
+ * folder, or a `.git` file naming a worktree's folder and its `commondir`), without a process;
+ * null when the environment steers git's discovery or nothing plain was found (then ask git).
+ */
+export function commonDirOf(dir: string, env: NodeJS.ProcessEnv): string | null {
+  if (DISCOVERY_ENV.some((k) => env[k])) return null;
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, '.git'))) {
+      try {
+        const gitDir = gitDirOf(d);
+        if (!existsSync(path.join(gitDir, 'HEAD'))) return null;
+        // A linked worktree's folder names the shared one; a main checkout's .git is the shared one.
+        const link = path.join(gitDir, 'commondir');
+        const common = existsSync(link) ? path.resolve(gitDir, readFileSync(link, 'utf8').trim()) : gitDir;
+        return realpathSync(common);
+      } catch {
+        return null;
+      }
+    }
+    if (path.dirname(d) === d) return null;
   }
 }
