@@ -15,7 +15,7 @@ import { BRAID_IDENTITY } from '../git/snapshot.js';
 import { provisionTask } from '../isolate/workspace/provision.js';
 import { startSupervisor, stopSupervisor } from '../orchestrate/supervisor/control.js';
 import { openProject } from '../project/project.js';
-import { storedChanges } from '../store/changes.js';
+import { rewindToSchema8, storedChanges } from '../store/changes.js';
 
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
 
@@ -37,6 +37,8 @@ export interface LsBench {
   /** `ls --json --fresh`: every figure recounted, what ls costs with nothing stored. */
   lsFresh: Figure;
   hook: Figure;
+  /** The same commands of another build (BENCH_BASELINE: its dist/cli/main.js), side by side, on a schema-8 store. */
+  baseline: { version: Figure; ls: Figure; hook: Figure } | null;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -44,10 +46,16 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** CPU of reaped children so far, in ms (clock ticks of 10 ms). */
 const childCpuMs = () => (readStat(process.pid)?.childCpuTicks ?? 0) * 10;
 
-async function timed(cwd: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<Figure> {
+async function timed(
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input?: string,
+  cli = CLI,
+): Promise<Figure> {
   const cpu0 = childCpuMs();
   const t0 = performance.now();
-  const res = await run(process.execPath, [CLI, ...args], { cwd, env, input, allowFailure: true });
+  const res = await run(process.execPath, [cli, ...args], { cwd, env, input, allowFailure: true });
   const wallMs = performance.now() - t0;
   if (res.code !== 0) throw new Error(`braid ${args.join(' ')} exited ${res.code}: ${res.stderr}`);
   return { wallMs, cpuMs: childCpuMs() - cpu0 };
@@ -89,6 +97,14 @@ export async function benchLs(tasks = 50, runs = 5): Promise<LsBench> {
   };
   const empty = await fixture(parent, 'empty', 0);
   const full = await fixture(parent, 'full', tasks);
+  const baselineCli = process.env.BENCH_BASELINE ?? null;
+  const old = baselineCli ? await fixture(parent, 'old', tasks) : null;
+  // The baseline predates schema 9 (task_changes): give it the store it knows.
+  if (old) {
+    const oldProject = await openProject(old);
+    rewindToSchema8(oldProject.store);
+    oldProject.close();
+  }
   const project = await openProject(full);
   try {
     // No task is live: keep the supervisor up for the whole run anyway.
@@ -105,12 +121,18 @@ export async function benchLs(tasks = 50, runs = 5): Promise<LsBench> {
       hook_event_name: 'PreToolUse',
       tool_name: 'Read',
     });
-    const seen: Record<Exclude<keyof LsBench, 'tasks' | 'runs'>, Figure[]> = {
+    const seen: Record<
+      'version' | 'lsEmpty' | 'ls' | 'lsFresh' | 'hook' | 'oldVersion' | 'oldLs' | 'oldHook',
+      Figure[]
+    > = {
       version: [],
       lsEmpty: [],
       ls: [],
       lsFresh: [],
       hook: [],
+      oldVersion: [],
+      oldLs: [],
+      oldHook: [],
     };
     await timed(full, ['ls', '--json'], env); // warm the page cache
     for (let i = 0; i < runs; i++) {
@@ -118,6 +140,13 @@ export async function benchLs(tasks = 50, runs = 5): Promise<LsBench> {
       seen.lsEmpty.push(await timed(empty, ['ls', '--json'], env));
       seen.ls.push(await timed(full, ['ls', '--json'], env));
       seen.hook.push(await timed(full, ['hook', 'PreToolUse'], { ...env, BRAID_TASK: 't0' }, hookInput));
+      if (!old || !baselineCli) continue;
+      seen.oldVersion.push(await timed(old, ['--version'], env, undefined, baselineCli));
+      seen.oldLs.push(await timed(old, ['ls', '--json'], env, undefined, baselineCli));
+      const oldInput = hookInput.replace(JSON.stringify(full), JSON.stringify(old));
+      seen.oldHook.push(
+        await timed(old, ['hook', 'PreToolUse'], { ...env, BRAID_TASK: 't0' }, oldInput, baselineCli),
+      );
     }
     // Last: a recount stores ls's own counts, which the next plain ls would not trust.
     for (let i = 0; i < runs; i++) seen.lsFresh.push(await timed(full, ['ls', '--json', '--fresh'], env));
@@ -133,6 +162,7 @@ export async function benchLs(tasks = 50, runs = 5): Promise<LsBench> {
       ls: fig(seen.ls),
       lsFresh: fig(seen.lsFresh),
       hook: fig(seen.hook),
+      baseline: old ? { version: fig(seen.oldVersion), ls: fig(seen.oldLs), hook: fig(seen.oldHook) } : null,
     };
   } finally {
     await stopSupervisor(project, 5000).catch(() => {});

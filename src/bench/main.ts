@@ -71,6 +71,14 @@ async function main(): Promise<void> {
         row(`braid ls --json, ${l.tasks} tasks`, l.ls),
         row(`braid ls --json --fresh, ${l.tasks}`, l.lsFresh),
         row('braid hook PreToolUse', l.hook),
+        ...(l.baseline
+          ? [
+              `  baseline (${process.env.BENCH_BASELINE}), same runs:`,
+              row('braid --version', l.baseline.version),
+              row(`braid ls --json, ${l.tasks} tasks`, l.baseline.ls),
+              row('braid hook PreToolUse', l.baseline.hook),
+            ]
+          : []),
         `  ls at ${l.tasks} tasks / --version: ${ratio.toFixed(1)}x wall, ${(l.ls.cpuMs / Math.max(1, l.version.cpuMs)).toFixed(1)}x CPU, target within ${LS_TARGET_RATIO}x: ${ratio <= LS_TARGET_RATIO ? 'met' : 'NOT met'}`,
         '',
       ].join('\n'),

@@ -54,3 +54,8 @@ export function saveChanges(store: Store, figures: ChangeFigures[], liveNames: r
     for (const { task } of names.all() as Array<{ task: string }>) if (!keep.has(task)) drop.run(task);
   });
 }
+
+/** Rewinds a store to schema 8, before task_changes: `npm run bench -- ls` runs an older build on it side by side. */
+export function rewindToSchema8(store: Store): void {
+  store.db.exec('DROP TABLE IF EXISTS task_changes; PRAGMA user_version = 8;');
+}
