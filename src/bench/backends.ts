@@ -33,6 +33,8 @@ export interface BackendsBench {
 }
 
 const MARK = 'agent-started';
+/** Without them runc fails on this kind of host (setting rlimits: operation not permitted). */
+const ULIMITS = ['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
 const PROMPT = `: > ${MARK}; exec sleep 600`;
 
 function hostRootfs(dir: string): string {
@@ -73,7 +75,7 @@ export async function benchBackends(): Promise<BackendsBench> {
         'container:',
         `  rootfs: ${JSON.stringify(rootfs)}`,
         ...runtime,
-        '  args: ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"]',
+        `  args: ${JSON.stringify(ULIMITS)}`,
         '  mounts: ["/usr:/usr:ro"]',
         '',
       ].join('\n'),
@@ -86,6 +88,7 @@ export async function benchBackends(): Promise<BackendsBench> {
         'run',
         '--rm',
         ...(runtime.length ? ['--runtime', 'runc'] : []),
+        ...ULIMITS,
         '-v',
         '/usr:/usr:ro',
         '--rootfs',

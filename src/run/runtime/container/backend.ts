@@ -52,21 +52,25 @@ export class ContainerBackend implements SessionBackend {
   readonly kind = 'container' as const;
 
   async provision(spec: BackendLaunch): Promise<void> {
+    await this.prepare(spec);
+  }
+
+  /** The engine to use, with no container left of the same name (a previous session's: its record is kept). */
+  private async prepare(spec: BackendLaunch): Promise<EngineName> {
     const c = spec.container;
     if (!c) throw new BraidError('E_BACKEND', `task ${spec.task} has no container settings`);
     const name = await detectEngine(c.engine);
     if (c.rootfs && name === 'docker')
       throw new BraidError('E_CONFIG', 'container.rootfs needs podman', 'Set container.image instead.');
-    // A container of the same name is a previous session of this task: its record is already kept.
     await engine(name, ['rm', '-f', c.name], { allowFailure: true });
+    return name;
   }
 
   async start(spec: BackendLaunch): Promise<SessionHandle> {
     const c = spec.container;
     if (!c) throw new BraidError('E_BACKEND', `task ${spec.task} has no container settings`);
     if (spec.argv.length === 0) throw new BraidError('E_SESSION', `task ${spec.task} has no command`);
-    await this.provision(spec);
-    const name = await detectEngine(c.engine);
+    const name = await this.prepare(spec);
     mkdirSync(path.dirname(spec.logPath), { recursive: true });
     mkdirSync(path.dirname(spec.exitPath), { recursive: true });
     const env = {
