@@ -139,6 +139,42 @@ describe('the container backend, through the CLI', () => {
     expect(after.stdout.trim()).toBe('');
   }, 300_000);
 
+  it('runs a headless agent to its end (exit code, log), and gc removes a container no task owns', async (ctx) => {
+    if (problem) ctx.skip(problem);
+    const prompt = script('@write h.txt headless in a container', '@commit headless work');
+    const created = await braid('new', 'h1', '--backend', 'container', '--headless', '-p', prompt);
+    expect(created.code).toBe(0);
+    await until('h1 exited', async () => (await row('h1'))?.status === 'exited', 90_000);
+    const ls = await cliJson<{ tasks: Array<Row & { exitCode: number | null; branch: string }> }>(
+      repo.dir,
+      ['ls'],
+      env,
+    );
+    const h1 = ls.tasks.find((t) => t.name === 'h1');
+    expect(h1?.exitCode).toBe(0);
+    expect(await repo.git('log', '-1', '--format=%s', h1?.branch ?? '')).toBe('headless work');
+    // The stream-json the headless agent printed went to the task's log through the mounted git folder.
+    expect((await braid('logs', 'h1')).stdout).toContain('"type":"result"');
+
+    const label = `label=braid.repo=${path.join(repo.dir, '.git')}`;
+    const ghost = await podman(
+      'create',
+      '--label',
+      `braid.repo=${path.join(repo.dir, '.git')}`,
+      '--label',
+      'braid.task=ghost',
+      '--rootfs',
+      rootfs,
+      'true',
+    );
+    expect(ghost.code).toBe(0);
+    const gc = await cliJson<{ actions: Array<{ kind: string; target: string }> }>(repo.dir, ['gc'], env);
+    expect(gc.actions.filter((a) => a.kind === 'orphan-container')).toHaveLength(1);
+    const left = await podman('ps', '-a', '--filter', label, '--format', '{{index .Labels "braid.task"}}');
+    expect(left.stdout.split('\n').filter(Boolean)).toEqual(['h1']);
+    expect((await braid('rm', 'h1', '--force')).code).toBe(0);
+  }, 300_000);
+
   it('refuses the kubernetes backend before creating anything', async (ctx) => {
     if (problem) ctx.skip(problem);
     const res = await braid('new', 'k1', '--backend', 'kubernetes', '-p', 'x');
