@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  rmSync(rootfs, { recursive: true, force: true });
   if (problem) return;
   // Whatever a failed test left: this repository's containers go with it.
   const res = await podman('ps', '-a', '-q', '--filter', `label=braid.repo=${path.join(repo.dir, '.git')}`);
