@@ -1,3 +1,4 @@
+import { type BackendKind, backendOfOptions } from '../core/backend.js';
 import type { PermissionDenial } from '../core/refusals.js';
 import { LIVE_STATUSES, type Task, type TokenCounts } from '../core/task.js';
 import { markInterruptedProvisions } from '../isolate/workspace/finish-provision.js';
@@ -23,6 +24,8 @@ export interface TaskView {
   agent: string;
   agentSessionId: string | null;
   runtime: Task['runtime'];
+  /** Where the session runs: `local` (tmux or headless here) or `container`. */
+  backend: BackendKind;
   base: string;
   ports: Record<string, number>;
   pid: number | null;
@@ -107,6 +110,7 @@ export async function taskViews(project: Project, options: TaskViewOptions = {})
         agent: task.agent,
         agentSessionId: task.agentSessionId,
         runtime: task.runtime,
+        backend: backendOfOptions(task.options),
         base: task.base,
         ports: taskPorts(project.store, task.name),
         pid: task.pid,
