@@ -127,11 +127,16 @@ export async function taskChanges(
       // A worktree being removed or rewritten right now: no figures this time.
     }
   });
-  if (recounted.length > 0 || stored.size > tasks.length)
-    saveChanges(
-      store,
-      recounted,
-      tasks.map((t) => t.name),
-    );
+  if (recounted.length > 0 || stored.size > tasks.length) {
+    try {
+      saveChanges(
+        store,
+        recounted,
+        tasks.map((t) => t.name),
+      );
+    } catch {
+      // A store busy past its timeout: the figures are shown anyway, and counted again next time.
+    }
+  }
   return out;
 }
