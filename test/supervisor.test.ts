@@ -80,6 +80,7 @@ describe('the supervisor', () => {
       'queue',
       'budget',
       'notes',
+      'notify',
     ]);
 
     const second = await up(env);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BraidError } from './errors.js';
+import { NOTIFY_EVENTS } from './notify-events.js';
 import { CLAUDE_PERMISSION_MODES } from './permissions.js';
 
 const portName = z
@@ -18,6 +19,10 @@ const relPath = z
     (p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'),
     'must be a path inside the repository (no "/" at the start, no "..")',
   );
+
+const httpUrl = z
+  .string()
+  .refine((u) => /^https?:\/\/[^/\s]+/.test(u) && URL.canParse(u), 'an http:// or https:// URL');
 
 const codexSandboxMode = z.enum(['read-only', 'workspace-write', 'danger-full-access']);
 
@@ -162,6 +167,16 @@ export const configSchema = z
           .strict(),
       ])
       .default(false),
+    /** Where braid tells the user about waiting, finished, failed, landed… tasks (docs/config.md). */
+    notify: z
+      .object({
+        webhook: httpUrl.optional(),
+        ntfy: httpUrl.optional(),
+        desktop: z.boolean().default(false),
+        events: z.array(z.enum(NOTIFY_EVENTS)).min(1).optional(),
+      })
+      .strict()
+      .optional(),
     limits: z
       .object({
         memory: z

@@ -184,4 +184,22 @@ export const MIGRATIONS: string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // 9: notifications: one row per event and channel, so each is delivered once across supervisors, with its retries.
+  `
+  CREATE TABLE notify_deliveries (
+    event_id INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    task TEXT,
+    event TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (event_id, channel)
+  );
+  CREATE INDEX notify_deliveries_due ON notify_deliveries(state, next_at);
+  `,
 ];

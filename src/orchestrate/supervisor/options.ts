@@ -6,6 +6,7 @@ export interface SupervisorTimings {
   queueMs: number;
   budgetMs: number;
   notesMs: number;
+  notifyMs: number;
   /** Exit after this long without a live task or queued landing. */
   graceMs: number;
 }
@@ -21,6 +22,8 @@ export const DEFAULT_TIMINGS: SupervisorTimings = {
   budgetMs: 5_000,
   // A note typed into an idle hook-less session within a few seconds is soon enough.
   notesMs: 3_000,
+  // Told within a couple of seconds; a pass with nothing new is one indexed read.
+  notifyMs: 2_000,
   graceMs: 30_000,
 };
 
@@ -31,6 +34,7 @@ const ENV: Record<keyof SupervisorTimings, string> = {
   queueMs: 'BRAID_SUPERVISOR_QUEUE_MS',
   budgetMs: 'BRAID_SUPERVISOR_BUDGET_MS',
   notesMs: 'BRAID_SUPERVISOR_NOTES_MS',
+  notifyMs: 'BRAID_SUPERVISOR_NOTIFY_MS',
   graceMs: 'BRAID_SUPERVISOR_GRACE_MS',
 };
 
