@@ -166,3 +166,16 @@ export function redactText(text: string, urls: readonly string[]): string {
   }
   return out;
 }
+
+/**
+ * Tasks that began waiting for input between two looks (the dashboards' bell and browser notification).
+ * A first look (`before` null) rings nothing: those were waiting before the dashboard opened.
+ */
+export function newlyWaiting(
+  before: ReadonlyArray<{ name: string; status: string }> | null,
+  after: ReadonlyArray<{ name: string; status: string }>,
+): string[] {
+  if (!before) return [];
+  const was = new Map(before.map((t) => [t.name, t.status]));
+  return after.filter((t) => t.status === 'waiting' && was.get(t.name) !== 'waiting').map((t) => t.name);
+}

@@ -3,6 +3,7 @@ import { parseConfig } from '../../src/core/config.js';
 import type { BraidEvent, EventDataByKind, EventKind } from '../../src/core/events.js';
 import {
   enabledChannels,
+  newlyWaiting,
   notificationFor,
   ntfyRequest,
   redactText,
@@ -123,5 +124,23 @@ describe('retries and redaction', () => {
     expect(redactText(`fetch ${url} failed; path /services/T0/B0/secret`, [url])).toBe(
       'fetch https://hooks.slack.com/*** failed; path /***',
     );
+  });
+});
+
+describe('the dashboards ring on needs-input', () => {
+  it('names tasks that began waiting since the last look, none on the first look', () => {
+    const a = [
+      { name: 'x', status: 'working' },
+      { name: 'y', status: 'waiting' },
+    ];
+    expect(newlyWaiting(null, a)).toEqual([]);
+    expect(
+      newlyWaiting(a, [
+        { name: 'x', status: 'waiting' },
+        { name: 'y', status: 'waiting' },
+        { name: 'z', status: 'waiting' },
+      ]),
+    ).toEqual(['x', 'z']);
+    expect(newlyWaiting(a, a)).toEqual([]);
   });
 });
