@@ -17,7 +17,7 @@ import { getTask, insertTask, mergeTaskOptions, updateTask } from '../../store/t
 import { dropDatabase, provisionDatabase } from './database.js';
 import { cloneNodeModules, decideDeps } from './deps.js';
 import { migrationEnv, taskEnvironment } from './env.js';
-import { copyIncludes } from './includes.js';
+import { copyFiles, includedFiles } from './includes.js';
 import { setupLogPath } from './paths.js';
 import { leasePorts } from './ports.js';
 import { recoverTask } from './recover.js';
@@ -165,7 +165,7 @@ async function buildWorkspace(
 
   let copied = (op.data.included as string[] | undefined) ?? [];
   if (todo('include')) {
-    copied = copyIncludes(repo.root, where.worktree, config.include);
+    copied = copyFiles(repo.root, where.worktree, await includedFiles(repo.root, config.include));
     if (copied.length) say(`copied ${copied.join(', ')}`);
     recordStep(store, op, 'include', { included: copied });
   }
