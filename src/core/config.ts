@@ -12,7 +12,7 @@ const envName = z
 const pgIdentifier = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a PostgreSQL database name: letters, digits, "_", up to 63');
-const relPath = z
+export const relPath = z
   .string()
   .min(1)
   .refine(
@@ -81,6 +81,8 @@ export const configSchema = z
     agent: z.string().min(1).default('claude'),
     agents: agentsSchema.default({}),
     include: z.array(relPath).default([]),
+    /** The folder of the worktree sessions start in (a monorepo's package). */
+    workdir: relPath.optional(),
     setup: z.array(z.string().min(1)).default([]),
     setup_timeout: z.number().int().positive().default(900),
     deps: z.enum(['auto', 'clone', 'install', 'none']).default('auto'),

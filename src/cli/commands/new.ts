@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { BraidError } from '../../core/errors.js';
 import type { Task } from '../../core/task.js';
+import { sessionCwd } from '../../core/workdir.js';
 import { provisionTask } from '../../isolate/workspace/provision.js';
 import { createReadonlyTask } from '../../isolate/workspace/readonly.js';
 import { ensureSupervisor } from '../../orchestrate/supervisor/control.js';
@@ -19,6 +20,7 @@ interface NewOptions {
   sandbox?: boolean;
   readonly?: boolean;
   needs?: string[];
+  workdir?: string;
   start?: boolean;
   json?: boolean;
 }
@@ -64,11 +66,18 @@ export function register(program: Command): void {
       'a research or review session in the main checkout, sandboxed with nothing writable',
     )
     .option('--needs <names...>', 'tasks this one depends on (recorded for the plan runner)')
+    .option('--workdir <dir>', "start the agent in this folder of the worktree (over braid.yaml's workdir)")
     .option('--no-start', 'only provision the workspace; start the agent later with braid start')
     .option('--json', 'print the task as JSON')
     .action(async (name: string, opts: NewOptions) => {
       await withProject(process.cwd(), async (project) => {
-        const confine = { sandbox: !!opts.sandbox, readonly: !!opts.readonly };
+        // Checked before anything is made: a workdir leading outside fails here, not at the start.
+        if (opts.workdir) sessionCwd(project.repo.root, opts.workdir);
+        const confine = {
+          sandbox: !!opts.sandbox,
+          readonly: !!opts.readonly,
+          ...(opts.workdir ? { workdir: opts.workdir } : {}),
+        };
         if (opts.readonly && opts.base)
           throw new BraidError(
             'E_USAGE',

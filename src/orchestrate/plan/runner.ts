@@ -321,6 +321,7 @@ async function startTask(
       headless: !opts.interactive,
       runId,
       needs: spec.needs,
+      options: spec.workdir ? { workdir: spec.workdir } : undefined,
     });
     // The supervisor keeps to the run's budget too, after this runner is gone (Ctrl-C).
     if (project.config.budget) mergeTaskOptions(store, name, { budget: project.config.budget });

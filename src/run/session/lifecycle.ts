@@ -19,6 +19,7 @@ import { getRuntime } from '../runtime/index.js';
 import { confineLaunch, killTaskCgroup, removeTaskCgroup } from './confine.js';
 import { handleOf, sessionPaths } from './reach.js';
 import { refreshTaskStatus } from './refresh.js';
+import { checkedSessionCwd } from './workdir.js';
 
 /** The argv that runs this very braid, for hooks and detached helpers (braid need not be on PATH). */
 export function braidCommand(): string[] {
@@ -99,12 +100,13 @@ export async function startSession(
   if (handle) await runtime.remove(handle).catch(() => {});
   // The last run's outcome must not be read as this run's.
   rmSync(paths.exitPath, { force: true });
-  const confined = await confineLaunch(project, task, { argv, env });
+  const cwd = checkedSessionCwd(task, config);
+  const confined = await confineLaunch(project, task, { argv, env, cwd });
   const started = await runtime
     .start({
       task: name,
       repoName: repo.name,
-      cwd: task.worktree,
+      cwd,
       argv: confined.argv,
       env: confined.env,
       ...paths,
@@ -123,7 +125,8 @@ export async function startSession(
     pid: started.pid,
     logPath: paths.logPath,
   });
-  mergeTaskOptions(store, name, { session: started });
+  // Claude Code files transcripts under the folder it started in: usage looks there.
+  mergeTaskOptions(store, name, { session: started, sessionCwd: cwd === task.worktree ? null : cwd });
   appendEvent(store, name, 'session.started', {
     runtime: runtimeKind,
     argv0: argv[0],
