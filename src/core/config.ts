@@ -83,6 +83,8 @@ export const configSchema = z
     include: z.array(relPath).default([]),
     /** The folder of the worktree sessions start in (a monorepo's package). */
     workdir: relPath.optional(),
+    /** Cone paths: each task's worktree is a sparse checkout of these folders (the gate's stays full). */
+    sparse: z.array(relPath).min(1).optional(),
     setup: z.array(z.string().min(1)).default([]),
     setup_timeout: z.number().int().positive().default(900),
     deps: z.enum(['auto', 'clone', 'install', 'none']).default('auto'),
