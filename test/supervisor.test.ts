@@ -81,6 +81,7 @@ describe('the supervisor', () => {
       'budget',
       'notes',
       'notify',
+      'disk',
     ]);
 
     const second = await up(env);

@@ -184,7 +184,8 @@ export const MIGRATIONS: string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
-  // 9: notifications: one row per event and channel, so each is delivered once across supervisors, with its retries.
+  // 9: notifications: one row per event and channel, so each is delivered once across supervisors, with its retries;
+  // each task's disk use as last measured (the supervisor's disk loop, braid ls --fresh).
   `
   CREATE TABLE notify_deliveries (
     event_id INTEGER NOT NULL,
@@ -201,5 +202,10 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (event_id, channel)
   );
   CREATE INDEX notify_deliveries_due ON notify_deliveries(state, next_at);
+  CREATE TABLE task_disk (
+    task TEXT PRIMARY KEY,
+    bytes INTEGER NOT NULL,
+    measured_at INTEGER NOT NULL
+  );
   `,
 ];

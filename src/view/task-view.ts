@@ -4,11 +4,13 @@ import type { Task, TokenCounts } from '../core/task.js';
 import { git } from '../git/git.js';
 import { refExists } from '../git/repo.js';
 import { worktreeChanges } from '../git/snapshot.js';
+import { measureTaskDisks } from '../isolate/workspace/disk.js';
 import { markInterruptedProvisions } from '../isolate/workspace/finish-provision.js';
 import { projectPricing } from '../project/pricing.js';
 import type { Project } from '../project/project.js';
 import { taskCgroupUsage } from '../run/session/confine.js';
 import { refreshAllSessions } from '../run/session/refresh.js';
+import { diskUses } from '../store/disk.js';
 import { latestRefusals } from '../store/events.js';
 import { taskPorts } from '../store/ports.js';
 import { latestSamples } from '../store/samples.js';
@@ -43,6 +45,9 @@ export interface TaskView {
   needs: string[];
   /** Tool uses the latest session was refused (headless runs: nobody could grant them). */
   refusals: PermissionDenial[];
+  /** Bytes its worktree takes on disk (node_modules included) as last measured, and when; null: not yet. */
+  diskBytes: number | null;
+  diskMeasuredAt: number | null;
 }
 
 /** Files the task changed against where it forked from base: committed, uncommitted and untracked. */
@@ -71,7 +76,7 @@ const FRESH_SAMPLE_MS = 30_000;
 
 export async function taskViews(
   project: Project,
-  options: { usage?: boolean; refresh?: boolean } = {},
+  options: { usage?: boolean; refresh?: boolean; freshDisk?: boolean } = {},
 ): Promise<TaskView[]> {
   // Liveness and screens are polled, not pushed: read them before showing anything.
   if (options.refresh !== false) await refreshAllSessions(project);
@@ -87,6 +92,9 @@ export async function taskViews(
         });
   // The supervisor samples every 10 s over a longer window than ls can afford to wait.
   const samples = latestSamples(project.store);
+  // The supervisor measures disk use every few minutes; --fresh measures now.
+  if (options.freshDisk) await measureTaskDisks(project.store, tasks);
+  const disk = diskUses(project.store);
   return Promise.all(
     tasks.map(async (task): Promise<TaskView> => {
       const sampled = samples.get(task.name);
@@ -120,6 +128,8 @@ export async function taskViews(
         prompt: task.prompt,
         needs: task.needs,
         refusals: latestRefusals(project.store, task.name),
+        diskBytes: disk.get(task.name)?.bytes ?? null,
+        diskMeasuredAt: disk.get(task.name)?.measuredAt ?? null,
       };
     }),
   );

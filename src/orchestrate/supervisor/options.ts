@@ -7,6 +7,7 @@ export interface SupervisorTimings {
   budgetMs: number;
   notesMs: number;
   notifyMs: number;
+  diskMs: number;
   /** Exit after this long without a live task or queued landing. */
   graceMs: number;
 }
@@ -24,6 +25,8 @@ export const DEFAULT_TIMINGS: SupervisorTimings = {
   notesMs: 3_000,
   // Told within a couple of seconds; a pass with nothing new is one indexed read.
   notifyMs: 2_000,
+  // Disk use moves slowly and du over many node_modules is not free: every 10 minutes.
+  diskMs: 600_000,
   graceMs: 30_000,
 };
 
@@ -35,6 +38,7 @@ const ENV: Record<keyof SupervisorTimings, string> = {
   budgetMs: 'BRAID_SUPERVISOR_BUDGET_MS',
   notesMs: 'BRAID_SUPERVISOR_NOTES_MS',
   notifyMs: 'BRAID_SUPERVISOR_NOTIFY_MS',
+  diskMs: 'BRAID_SUPERVISOR_DISK_MS',
   graceMs: 'BRAID_SUPERVISOR_GRACE_MS',
 };
 

@@ -6,6 +6,7 @@ import { listLocks, releaseLock, selfHolder, tryAcquireLock } from '../../store/
 import { listTasks } from '../../store/tasks.js';
 import { deliverTypedNotes } from '../../watch/notes/deliver.js';
 import { BudgetLoop } from './budget-loop.js';
+import { DiskLoop } from './disk-loop.js';
 import { EventLog, eventLogPath } from './event-log.js';
 import { EventRelay } from './event-relay.js';
 import { initialLoopState, type LoopSpec, runLoop } from './loop.js';
@@ -71,6 +72,7 @@ export async function runSupervisor(
   const radar = new RadarLoop(project, log);
   const budget = new BudgetLoop(project);
   const relay = new EventRelay(project, log);
+  const disk = new DiskLoop(project, timings.diskMs);
   const notify = new NotifyLoop(project, (f) => log.append({ kind: 'notify.failed', ...f }), options.env);
   let idleSince: number | null = null;
   const keepAlive = () => {
@@ -115,6 +117,7 @@ export async function runSupervisor(
       },
     },
     { name: 'notify', intervalMs: timings.notifyMs, run: () => notify.pass() },
+    { name: 'disk', intervalMs: timings.diskMs, run: () => disk.pass() },
   ];
   const state: SupervisorState = {
     pid: process.pid,
