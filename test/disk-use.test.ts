@@ -1,9 +1,13 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { provisionTask } from '../src/isolate/workspace/provision.js';
+import { DiskLoop } from '../src/orchestrate/supervisor/disk-loop.js';
 import { openStore } from '../src/store/db.js';
+import { diskUses } from '../src/store/disk.js';
 import { updateTask } from '../src/store/tasks.js';
 import { cliJson, requireBuiltCli, runCli } from './helpers/cli.js';
+import { projectFor } from './helpers/project.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 import { until } from './helpers/wait.js';
 
@@ -81,4 +85,26 @@ describe('disk use', () => {
       statSync(path.join(wt, 'node_modules/pkg/blob')).size,
     );
   }, 90_000);
+
+  it("the supervisor's disk loop measures each task once per interval and keeps the figure in the store", async () => {
+    repo = await tempRepo({ files: { 'braid.yaml': 'deps: none\n', 'README.md': 'x\n' } });
+    const project = await projectFor(repo.dir);
+    try {
+      const task = await provisionTask(project, { name: 'measured' });
+      writeFileSync(path.join(task.worktree, 'data.bin'), Buffer.alloc(1_500_000, 1));
+      const loop = new DiskLoop(project, 60_000);
+      await loop.pass();
+      const first = diskUses(project.store).get('measured');
+      expect(first?.bytes).toBeGreaterThanOrEqual(1_500_000);
+      // Measured less than an interval ago: the next pass leaves it.
+      writeFileSync(path.join(task.worktree, 'more.bin'), Buffer.alloc(1_500_000, 2));
+      await loop.pass();
+      expect(diskUses(project.store).get('measured')).toEqual(first);
+      // Past the interval it measures again.
+      await new DiskLoop(project, 0).pass();
+      expect(diskUses(project.store).get('measured')?.bytes).toBeGreaterThanOrEqual(3_000_000);
+    } finally {
+      project.close();
+    }
+  });
 });

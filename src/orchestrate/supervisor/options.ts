@@ -23,8 +23,8 @@ export const DEFAULT_TIMINGS: SupervisorTimings = {
   budgetMs: 5_000,
   // A note typed into an idle hook-less session within a few seconds is soon enough.
   notesMs: 3_000,
-  // Told within a couple of seconds; a pass with nothing new is one indexed read.
-  notifyMs: 2_000,
+  // Told within seconds, like notes; a pass with nothing new is two indexed reads.
+  notifyMs: 3_000,
   // Disk use moves slowly and du over many node_modules is not free: every 10 minutes.
   diskMs: 600_000,
   graceMs: 30_000,

@@ -40,7 +40,8 @@ export function transcriptFilesForTask(task: Task, env: NodeJS.ProcessEnv = proc
       return [...(existsSync(file) ? [file] : []), ...jsonlFilesUnder(sessionDir)];
     });
   }
-  const cwd = typeof task.options.sessionCwd === 'string' ? task.options.sessionCwd : task.worktree;
+  const recordedCwd = task.options?.sessionCwd;
+  const cwd = typeof recordedCwd === 'string' ? recordedCwd : task.worktree;
   return jsonlFilesUnder(projectDirFor(cwd, env), task.createdAt - CLOCK_SLACK_MS);
 }
 
