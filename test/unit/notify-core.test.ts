@@ -12,6 +12,7 @@ import {
   wantsEvent,
   webhookBody,
 } from '../../src/core/notify.js';
+import { notifyCheck } from '../../src/orchestrate/doctor/notify-check.js';
 
 let nextId = 1;
 function ev<K extends EventKind>(kind: K, data: EventDataByKind[K], task: string | null = 't1'): BraidEvent {
@@ -142,5 +143,17 @@ describe('the dashboards ring on needs-input', () => {
       ]),
     ).toEqual(['x', 'z']);
     expect(newlyWaiting(a, a)).toEqual([]);
+  });
+});
+
+describe('braid doctor on notifications', () => {
+  it('says when desktop notifications cannot be shown, and shows targets without secrets', () => {
+    const cfg = parseConfig({ notify: { ntfy: 'https://ntfy.sh/secret-topic', desktop: true } }, 't');
+    const missing = notifyCheck(cfg, null, false);
+    expect(missing).toMatchObject({ ok: false, hint: expect.stringContaining('libnotify') });
+    expect(missing.detail).toContain('notify-send is not on PATH');
+    const fine = notifyCheck(cfg, null, true);
+    expect(fine).toEqual({ ok: true, detail: 'ntfy https://ntfy.sh/***, desktop notify-send', hint: null });
+    expect(notifyCheck(parseConfig({}, 't'), null, false).ok).toBe(true);
   });
 });
