@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { chooseBackend } from '../../core/backend.js';
 import { BraidError } from '../../core/errors.js';
 import type { Task } from '../../core/task.js';
 import { sessionCwd } from '../../core/workdir.js';
@@ -7,6 +8,7 @@ import { createReadonlyTask } from '../../isolate/workspace/readonly.js';
 import { ensureSupervisor } from '../../orchestrate/supervisor/control.js';
 import { type Project, withProject } from '../../project/project.js';
 import { checkConfinable } from '../../run/session/confine.js';
+import { checkBackendUsable } from '../../run/session/container-launch.js';
 import { startSession } from '../../run/session/lifecycle.js';
 import { taskPorts } from '../../store/ports.js';
 import { updateTask } from '../../store/tasks.js';
@@ -21,6 +23,7 @@ interface NewOptions {
   readonly?: boolean;
   needs?: string[];
   workdir?: string;
+  backend?: string;
   start?: boolean;
   json?: boolean;
 }
@@ -65,6 +68,10 @@ export function register(program: Command): void {
       '--readonly',
       'a research or review session in the main checkout, sandboxed with nothing writable',
     )
+    .option(
+      '--backend <backend>',
+      'where the session runs: local or container (default: backend in braid.yaml)',
+    )
     .option('--needs <names...>', 'tasks this one depends on (recorded for the plan runner)')
     .option('--workdir <dir>', "start the agent in this folder of the worktree (over braid.yaml's workdir)")
     .option('--no-start', 'only provision the workspace; start the agent later with braid start')
@@ -78,6 +85,14 @@ export function register(program: Command): void {
           readonly: !!opts.readonly,
           ...(opts.workdir ? { workdir: opts.workdir } : {}),
         };
+        const backend = chooseBackend(opts.backend, project.config.backend);
+        if (backend === 'container' && (opts.readonly || opts.sandbox))
+          throw new BraidError(
+            'E_USAGE',
+            `--${opts.readonly ? 'readonly' : 'sandbox'} is for local sessions: a container is its own sandbox`,
+            'Drop the flag, or use --backend local.',
+          );
+        await checkBackendUsable(project, backend);
         if (opts.readonly && opts.base)
           throw new BraidError(
             'E_USAGE',
@@ -101,7 +116,7 @@ export function register(program: Command): void {
               prompt: opts.prompt,
               headless: opts.headless,
               needs: opts.needs,
-              options: confine,
+              options: { ...confine, backend },
               onProgress: opts.json ? undefined : (m) => progress(dim(`${name}: ${m}`)),
             });
         if (opts.start !== false) {

@@ -43,6 +43,7 @@ export function register(program: Command): void {
           statusColor(v.status) + statusNote(v.status, v.statusDetail, v.refusals.length > 0),
           formatDuration(Date.now() - v.statusSince),
           v.agent,
+          v.backend,
           Object.entries(v.ports)
             .map(([k, p]) => `${k}=${p}`)
             .join(' ') || '-',
@@ -55,7 +56,7 @@ export function register(program: Command): void {
           v.diskBytes === null ? '-' : formatBytes(v.diskBytes),
         ]);
         process.stdout.write(
-          `${table(['TASK', 'STATUS', 'FOR', 'AGENT', 'PORTS', 'FILES', 'AHEAD', 'TOKENS', 'COST', 'DISK'], rows)}\n`,
+          `${table(['TASK', 'STATUS', 'FOR', 'AGENT', 'BACKEND', 'PORTS', 'FILES', 'AHEAD', 'TOKENS', 'COST', 'DISK'], rows)}\n`,
         );
       });
     });

@@ -22,6 +22,7 @@ export interface GcAction {
     | 'orphan-worktree'
     | 'orphan-scratch'
     | 'orphan-database'
+    | 'orphan-container'
     | 'stale-lease'
     | 'stale-lock'
     | 'stale-gate'
