@@ -81,6 +81,8 @@ describe('the supervisor', () => {
       'queue',
       'budget',
       'notes',
+      'notify',
+      'disk',
     ]);
 
     const second = await up(env);

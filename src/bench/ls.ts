@@ -15,7 +15,7 @@ import { BRAID_IDENTITY } from '../git/snapshot.js';
 import { provisionTask } from '../isolate/workspace/provision.js';
 import { startSupervisor, stopSupervisor } from '../orchestrate/supervisor/control.js';
 import { openProject } from '../project/project.js';
-import { rewindToSchema8, storedChanges } from '../store/changes.js';
+import { rewindBeforeChanges, storedChanges } from '../store/changes.js';
 
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
 
@@ -37,7 +37,7 @@ export interface LsBench {
   /** `ls --json --fresh`: every figure recounted, what ls costs with nothing stored. */
   lsFresh: Figure;
   hook: Figure;
-  /** The same commands of another build (BENCH_BASELINE: its dist/cli/main.js), side by side, on a schema-8 store. */
+  /** The same commands of another build (BENCH_BASELINE: its dist/cli/main.js), side by side, on a store without task_changes (BENCH_BASELINE_SCHEMA, default 8). */
   baseline: { version: Figure; ls: Figure; hook: Figure } | null;
 }
 
@@ -99,10 +99,10 @@ export async function benchLs(tasks = 50, runs = 5): Promise<LsBench> {
   const full = await fixture(parent, 'full', tasks);
   const baselineCli = process.env.BENCH_BASELINE ?? null;
   const old = baselineCli ? await fixture(parent, 'old', tasks) : null;
-  // The baseline predates schema 9 (task_changes): give it the store it knows.
+  // The baseline predates task_changes: give it the store it knows.
   if (old) {
     const oldProject = await openProject(old);
-    rewindToSchema8(oldProject.store);
+    rewindBeforeChanges(oldProject.store, Number(process.env.BENCH_BASELINE_SCHEMA ?? 8));
     oldProject.close();
   }
   const project = await openProject(full);

@@ -55,7 +55,7 @@ export function saveChanges(store: Store, figures: ChangeFigures[], liveNames: r
   });
 }
 
-/** Rewinds a store to schema 8, before task_changes: `npm run bench -- ls` runs an older build on it side by side. */
-export function rewindToSchema8(store: Store): void {
-  store.db.exec('DROP TABLE IF EXISTS task_changes; PRAGMA user_version = 8;');
+/** Rewinds a store to before task_changes: `npm run bench -- ls` runs an older build on it side by side. */
+export function rewindBeforeChanges(store: Store, version: number): void {
+  store.db.exec(`DROP TABLE IF EXISTS task_changes; PRAGMA user_version = ${Math.trunc(version)};`);
 }

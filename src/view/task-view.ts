@@ -1,10 +1,12 @@
 import { type BackendKind, backendOfOptions } from '../core/backend.js';
 import type { PermissionDenial } from '../core/refusals.js';
 import { LIVE_STATUSES, type Task, type TokenCounts } from '../core/task.js';
+import { measureTaskDisks } from '../isolate/workspace/disk.js';
 import { markInterruptedProvisions } from '../isolate/workspace/finish-provision.js';
 import type { Project } from '../project/project.js';
 import { taskCgroupUsage } from '../run/session/confine.js';
 import { refreshAllSessions } from '../run/session/refresh.js';
+import { diskUses } from '../store/disk.js';
 import { latestRefusals } from '../store/events.js';
 import { taskPorts } from '../store/ports.js';
 import { latestSamples, type UsageSample } from '../store/samples.js';
@@ -41,6 +43,9 @@ export interface TaskView {
   needs: string[];
   /** Tool uses the latest session was refused (headless runs: nobody could grant them). */
   refusals: PermissionDenial[];
+  /** Bytes its worktree takes on disk (node_modules included) as last measured, and when; null: not yet. */
+  diskBytes: number | null;
+  diskMeasuredAt: number | null;
 }
 
 const FRESH_SAMPLE_MS = 30_000;
@@ -72,6 +77,8 @@ export interface TaskViewOptions {
   refresh?: boolean;
   /** Recount everything: changes from git, usage from transcripts (`braid ls --fresh`). */
   fresh?: boolean;
+  /** Measure each task's disk use now (`braid ls --fresh`). */
+  freshDisk?: boolean;
 }
 
 export async function taskViews(project: Project, options: TaskViewOptions = {}): Promise<TaskView[]> {
@@ -89,6 +96,9 @@ export async function taskViews(project: Project, options: TaskViewOptions = {})
     ...LS_CHANGES,
     fresh: options.fresh,
   }).catch(() => new Map());
+  // The supervisor measures disk use every few minutes; --fresh measures now.
+  if (options.freshDisk) await measureTaskDisks(project.store, tasks);
+  const disk = diskUses(project.store);
   return Promise.all(
     tasks.map(async (task): Promise<TaskView> => {
       const sampled = samples.get(task.name);
@@ -125,6 +135,8 @@ export async function taskViews(project: Project, options: TaskViewOptions = {})
         prompt: task.prompt,
         needs: task.needs,
         refusals: latestRefusals(project.store, task.name),
+        diskBytes: disk.get(task.name)?.bytes ?? null,
+        diskMeasuredAt: disk.get(task.name)?.measuredAt ?? null,
       };
     }),
   );
