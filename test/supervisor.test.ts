@@ -342,7 +342,7 @@ describe('the supervisor', () => {
     ]) {
       const res = await runCli(
         repo.dir,
-        ['new', name, '--agent', 'shell', '--headless', '-p', `echo "${text}" > shared.txt; sleep 60`],
+        ['new', name, '--agent', 'shell', '--headless', '-p', `echo "${text}" > shared.txt; exec sleep 600`],
         { env },
       );
       expect(res.code, res.stderr).toBe(0);

@@ -1,9 +1,12 @@
+/** The shortest wait before giving up, whatever a caller asks (e2e tests themselves time out at 120 s). */
+const HANG_GUARD_MS = 60_000;
+
 /** What a probe returns while the condition does not hold yet. */
 type NotYet = undefined | null | false | '';
 
 /**
  * Waits until `probe` returns something other than undefined, null, false or '' and returns it.
- * Fails after `timeoutMs`, naming `what` and the probe's last error (a probe may throw while the thing
+ * Fails after `timeoutMs` (60 s at least), naming `what` and the probe's last error (a probe may throw while the thing
  * is not there yet: a file half-written, a store busy). Between probes it waits at least as long as
  * the last probe took (50 ms at least), so a probe that spawns braid never takes more than half the
  * CPU from what it waits for. The one wait the tests use: no sleeps standing in for conditions.
@@ -11,10 +14,11 @@ type NotYet = undefined | null | false | '';
 export async function until<T>(
   what: string,
   probe: () => T | Promise<T>,
-  timeoutMs = 20_000,
+  timeoutMs = HANG_GUARD_MS,
 ): Promise<Exclude<T, NotYet>> {
   const started = Date.now();
-  const deadline = started + timeoutMs;
+  // A deadline only guards against a hang: a busy 2-core machine may be many times slower, never wrong.
+  const deadline = started + Math.max(timeoutMs, HANG_GUARD_MS);
   let lastError: unknown;
   let probes = 0;
   for (;;) {
