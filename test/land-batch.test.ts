@@ -94,6 +94,14 @@ describe('batched landing', () => {
     expect(flaky).toHaveLength(1);
     expect(flaky[0].data.tree).toBe(await fx.repo.git('rev-parse', 'main^{tree}'));
     expect(flaky[0].data.tail).toContain('flake!');
+    // braid stats lists it; braid queue --json counts it in the queue's health.
+    const stats = JSON.parse((await runCli(fx.repo.dir, ['stats', '--json'])).stdout);
+    expect(stats.flakyGates).toMatchObject([{ task: 'c', tree: flaky[0].data.tree }]);
+    const queue = JSON.parse((await runCli(fx.repo.dir, ['queue', '--json'])).stdout);
+    // 3 red (the flake), 2 green, 3 green again: all three landed.
+    expect(queue.health).toMatchObject({ depth: 0, landed: 3, gateRuns: 3, failureRate: 0.333 });
+    expect(queue.health.flakeRate).toBe(0.333);
+    expect(queue.entries.map((e: { gated: string }) => e.gated)).toEqual(['batch', 'batch', 'own']);
   });
 });
 

@@ -79,7 +79,7 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
 }
 
 /** The next batch's size from the recent outcomes; braid.yaml `land.batch: 1` lands one change per gate run. */
-function batchSize(ctx: LandContext): number {
+export function batchSize(ctx: Pick<LandContext, 'config' | 'store'>): number {
   const cap = ctx.config.land.batch;
   return cap > 1 ? nextBatchSize(recentBatchOutcomes(ctx.store, BATCH_HISTORY), cap) : 1;
 }

@@ -26,3 +26,46 @@ export function gateRunsSince(store: Store, afterId: number): number {
     .get(afterId) as { n: number };
   return row.n;
 }
+
+/** Every gate run recorded, the red ones, and the flaky ones. */
+export function gateRunCounts(store: Store): { runs: number; red: number; flaky: number } {
+  const row = store.db
+    .prepare(
+      `SELECT
+         SUM(kind = 'land.gate-run') AS runs,
+         SUM(kind = 'land.gate-run' AND json_extract(data, '$.passed') = 0) AS red,
+         SUM(kind = 'land.gate-flaky') AS flaky
+       FROM events WHERE kind IN ('land.gate-run', 'land.gate-flaky')`,
+    )
+    .get() as { runs: number | null; red: number | null; flaky: number | null };
+  return { runs: row.runs ?? 0, red: row.red ?? 0, flaky: row.flaky ?? 0 };
+}
+
+export interface FlakyGateRun {
+  at: number;
+  task: string | null;
+  commit: string;
+  tree: string;
+  log: string | null;
+  tail: string[];
+  batch: number | null;
+}
+
+/** The latest flaky gate runs (failed, then passed on the same tree), oldest first. */
+export function flakyGateRuns(store: Store, limit = 50): FlakyGateRun[] {
+  const rows = store.db
+    .prepare("SELECT at, task, data FROM events WHERE kind = 'land.gate-flaky' ORDER BY id DESC LIMIT ?")
+    .all(limit) as Array<{ at: number; task: string | null; data: string }>;
+  return rows.reverse().map((r) => {
+    const d = JSON.parse(r.data) as Omit<FlakyGateRun, 'at' | 'task' | 'batch'> & { batch?: number };
+    return {
+      at: r.at,
+      task: r.task,
+      commit: d.commit,
+      tree: d.tree,
+      log: d.log,
+      tail: d.tail,
+      batch: d.batch ?? null,
+    };
+  });
+}
