@@ -60,19 +60,23 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'queue') {
     const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    const lines = [
-      `queue: 20 changes, a gate of ${GATE_MS} ms (node), culprits fail it on every tree holding them`,
-    ];
-    for (const q of await benchQueue()) {
+    process.stdout.write(
+      `queue: 20 changes, a gate of ${GATE_MS} ms (node), culprits fail it on every tree holding them\n`,
+    );
+    await benchQueue((q) => {
       const b = q.batched;
       const one = q.oneAtATime;
-      lines.push(
+      const lines = [
         `  p ${Math.round(q.p * 100)} % (${q.culprits} culprits): batched ${secs(b.wallMs)}, ${b.gateRuns} gate runs, ${b.landed} landed, ${b.rejected} rejected, ${b.redOnMain} red on main`,
         `    sequential N·T ${secs(q.nTimesTMs)} -> ${(q.nTimesTMs / b.wallMs).toFixed(1)}x faster; ${(b.gateRuns / Math.max(1, b.landed)).toFixed(2)} gate runs per landed change`,
-        `    one change per gate run (land.batch 1): ${secs(one.wallMs)}, ${one.gateRuns} gate runs, ${one.landed} landed, ${one.redOnMain} red on main -> batched ${(one.wallMs / b.wallMs).toFixed(1)}x faster`,
-      );
-    }
-    process.stdout.write(`${[...lines, ''].join('\n')}`);
+      ];
+      if (one)
+        lines.push(
+          `    one change per gate run (land.batch 1): ${secs(one.wallMs)}, ${one.gateRuns} gate runs, ${one.landed} landed, ${one.redOnMain} red on main -> batched ${(one.wallMs / b.wallMs).toFixed(1)}x faster`,
+        );
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+    process.stdout.write('\n');
   }
   if (!only || only === 'hook-spool') {
     const h = await benchHookSpool();

@@ -17,7 +17,9 @@ import { listQueue } from '../store/queue.js';
 import { insertTask } from '../store/tasks.js';
 
 const CHANGES = 20;
-export const GATE_MS = Number(process.env.BENCH_GATE_MS ?? 500);
+export const GATE_MS = Number(process.env.BENCH_GATE_MS ?? 2000);
+/** Also time the queue with land.batch 1 (one change per gate run): slow, so on request. */
+const ONE_AT_A_TIME = process.env.BENCH_QUEUE_SERIAL === '1';
 const GATE = `node -e 'setTimeout(() => process.exit(require("fs").readdirSync(".").some((f) => f.startsWith("culprit-")) ? 1 : 0), ${GATE_MS})'`;
 
 interface QueueRun {
@@ -35,8 +37,8 @@ export interface QueueBench {
   /** N plain runs of the gate command, one after another: the sequential N·T of this machine. */
   nTimesTMs: number;
   batched: QueueRun;
-  /** The queue with land.batch 1: one change per candidate, a red one re-run and main checked. */
-  oneAtATime: QueueRun;
+  /** The queue with land.batch 1 (BENCH_QUEUE_SERIAL=1): one change per candidate, a red one re-run and main checked. */
+  oneAtATime: QueueRun | null;
 }
 
 /** A small seeded generator: the same culprits on every machine. */
@@ -54,16 +56,17 @@ function pickCulprits(p: number): Set<number> {
   return new Set(order.slice(0, Math.round(p * CHANGES)));
 }
 
-export async function benchQueue(rates: readonly number[] = [0, 0.05, 0.1, 0.25]): Promise<QueueBench[]> {
-  const out: QueueBench[] = [];
+export async function benchQueue(
+  onResult: (q: QueueBench) => void,
+  rates: readonly number[] = [0, 0.05, 0.1, 0.25],
+): Promise<void> {
   for (const p of rates) {
     const culprits = pickCulprits(p);
     const nTimesTMs = await plainGateRuns();
     const batched = await queueRun(culprits, 8);
-    const oneAtATime = await queueRun(culprits, 1);
-    out.push({ p, culprits: culprits.size, nTimesTMs, batched, oneAtATime });
+    const oneAtATime = ONE_AT_A_TIME ? await queueRun(culprits, 1) : null;
+    onResult({ p, culprits: culprits.size, nTimesTMs, batched, oneAtATime });
   }
-  return out;
 }
 
 /** N runs of the gate command on a green tree, one after another. */

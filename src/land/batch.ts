@@ -9,7 +9,7 @@ import { treePassedGate } from '../store/gate-history.js';
 import { pausePoint } from '../store/journal.js';
 import { updateEntry } from '../store/queue.js';
 import { getTask, updateTask } from '../store/tasks.js';
-import { checkoutBlockers } from './checkout.js';
+import { bringCheckoutsForward, checkoutBlockers } from './checkout.js';
 import { type LandContext, type LandOutcome, outcomeOf, targetBranch } from './context.js';
 import { type GateRun, recordFlaky, runGate } from './gate.js';
 import {
@@ -156,11 +156,12 @@ async function landPrefix(
   }
   // Test seam (BRAID_PAUSE_AT=land:cas): stopped between moving main and recording it.
   pausePoint('land', 'cas');
+  for (const w of await bringCheckoutsForward(cwd, mainRef, main, top)) ctx.onProgress?.(`warning: ${w}`);
   const out: LandOutcome[] = [];
   for (const [i, m] of members.slice(0, k).entries()) {
     const from = i === 0 ? main : members[i - 1].commit;
-    const gated = gatedAs(i, k);
-    out.push(await finishLanded(ctx, m.entry, m.task, from, m.commit, null, { id: batch, gated }));
+    const info = { id: batch, gated: gatedAs(i, k), checkoutMoved: true };
+    out.push(await finishLanded(ctx, m.entry, m.task, from, m.commit, null, info));
   }
   return out;
 }

@@ -143,11 +143,12 @@ export async function finishLanded(
   from: string,
   commit: string,
   note: string | null,
-  batch: { id: number; gated: GatedAs } | null = null,
+  batch: { id: number; gated: GatedAs; checkoutMoved?: boolean } | null = null,
 ): Promise<LandOutcome> {
   const store = ctx.store;
   const base = task ? await targetBranch(ctx, task) : (ctx.config.base ?? 'main');
-  if (from !== commit) {
+  // A batch brings the checkouts to its top once, not once per change.
+  if (from !== commit && !batch?.checkoutMoved) {
     for (const w of await bringCheckoutsForward(ctx.repo.root, `refs/heads/${base}`, from, commit))
       ctx.onProgress?.(`warning: ${w}`);
   }
