@@ -1,7 +1,7 @@
 import { gatedAs, nextBisectStep } from '../core/queue-batch.js';
 import type { QueueEntry } from '../core/queue-plan.js';
 import type { Task } from '../core/task.js';
-import { buildCandidate } from '../git/candidate.js';
+import { buildCandidate, userIdentityEnv } from '../git/candidate.js';
 import { git } from '../git/git.js';
 import { casUpdateRef, readRef } from '../git/refs.js';
 import { appendEvent } from '../store/events.js';
@@ -177,9 +177,12 @@ async function buildChain(ctx: LandContext, entries: QueueEntry[]): Promise<Chai
   if (!main) return null;
   const members: Member[] = [];
   let on = main;
+  let onTree = await git(['rev-parse', `${main}^{tree}`], { cwd });
+  const identityEnv = await userIdentityEnv(cwd);
   for (const entry of entries) {
     const task = getTask(ctx.store, entry.task);
-    if (!task || entry.attempt > 0 || (await targetBranch(ctx, task)) !== base) break;
+    if (!task || entry.attempt > 0) break;
+    if (task.base !== first.base && (await targetBranch(ctx, task)) !== base) break;
     if (ctx.config.land.commit_uncommitted) await commitUncommitted(ctx, task);
     const tip = await readRef(cwd, `refs/heads/${task.branch}`);
     if (!tip || tip === task.baseCommit || (await migrationClash(ctx, on, tip))) break;
@@ -190,10 +193,13 @@ async function buildChain(ctx: LandContext, entries: QueueEntry[]): Promise<Chai
       tip,
       strategy,
       message: await messageFor(cwd, task, on, tip),
+      mainTree: onTree,
+      identityEnv,
     });
     if (!cand.ok || cand.empty) break;
     members.push({ entry, task, tip, commit: cand.commit });
     on = cand.commit;
+    onTree = cand.tree;
   }
   return members.length >= 2 ? { base, main, members } : null;
 }
