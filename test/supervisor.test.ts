@@ -76,10 +76,13 @@ describe('the supervisor', () => {
     expect((first.loops as Array<{ name: string }>).map((l) => l.name)).toEqual([
       'reconcile',
       'usage',
+      'changes',
       'radar',
       'queue',
       'budget',
       'notes',
+      'notify',
+      'disk',
     ]);
 
     const second = await up(env);

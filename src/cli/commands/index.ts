@@ -31,6 +31,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { names: ['ui'], load: async () => (await import('./ui.js')).register },
   { names: ['lock', 'locks'], load: async () => (await import('./lock.js')).registerLock },
   { names: ['note'], load: async () => (await import('./note.js')).register },
+  { names: ['notify'], load: async () => (await import('./notify.js')).register },
   {
     names: ['doctor'],
     load: async () => {
