@@ -18,7 +18,7 @@ async function land(...names: string[]) {
 
 describe('the merge queue', () => {
   it('lands independent changes in order; every commit on main passed the gate on its exact tree', async () => {
-    fx = await landFixture();
+    fx = await landFixture({ config: { land: { batch: 1 } } });
     const start = await fx.repo.git('rev-parse', 'main');
     await fx.addTask('alpha', { 'a.txt': 'alpha\n' });
     await fx.addTask('beta', { 'b.txt': 'beta\n' });
@@ -110,6 +110,7 @@ describe('the merge queue', () => {
     fx = await landFixture({
       files: { '.gitignore': 'node_modules\n', 'README.md': '# sample\n' },
       gateExtra: 'test -e node_modules/.prepared || exit 1',
+      config: { land: { batch: 1 } },
     });
     const dirs: string[] = [];
     fx.ctx.prepareGate = async (dir) => {

@@ -29,7 +29,8 @@ beforeAll(async () => {
 });
 
 async function projectOf(kind: GateProject, opts: { withTests?: boolean } = {}): Promise<GateProjectRepo> {
-  project = await gateProjectRepo(kind, GATE[kind], opts);
+  // One change per gate run: each candidate's own tests are what these tests count.
+  project = await gateProjectRepo(kind, GATE[kind], { ...opts, yaml: 'land:\n  batch: 1\n' });
   return project;
 }
 

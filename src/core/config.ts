@@ -170,9 +170,11 @@ export const configSchema = z
         strategy: z.enum(['squash', 'rebase', 'merge']).default('squash'),
         cleanup: z.boolean().default(false),
         commit_uncommitted: z.boolean().default(true),
+        /** The largest batch gated as one candidate (adaptive below it); 1 lands one change per gate run. */
+        batch: z.number().int().min(1).max(8).default(8),
       })
       .strict()
-      .default({ strategy: 'squash', cleanup: false, commit_uncommitted: true }),
+      .default({ strategy: 'squash', cleanup: false, commit_uncommitted: true, batch: 8 }),
     layout: z.enum(['windows', 'tiled']).default('windows'),
     /** Where sessions run: this machine, or one container per task (docs/backends.md). */
     backend: z.enum(BACKEND_NAMES).default('local'),

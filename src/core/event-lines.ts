@@ -58,6 +58,14 @@ export function eventLine(e: BraidEvent): string | null {
       return `${who}: queued to land`;
     case 'land.landed':
       return `${who}: landed ${short(e.data.commit)}`;
+    case 'land.batch-started':
+      return `gating ${e.data.tasks.join(', ')} as one batch`;
+    case 'land.batch':
+      return `batch of ${e.data.size} gated in ${e.data.runs} run${e.data.runs === 1 ? '' : 's'}: ${e.data.landed} landed${e.data.green ? '' : ', red'}`;
+    case 'land.gate-run':
+      return `${who}: gate ${e.data.passed ? 'passed' : 'failed'} on ${short(e.data.commit)}`;
+    case 'land.gate-flaky':
+      return `${who}: flaky gate on ${short(e.data.commit)} (failed, then passed)`;
     case 'land.rejected':
       return `${who}: not landed: ${firstLine(e.data.reason)}`;
     case 'land.conflict':

@@ -71,7 +71,30 @@ export interface EventDataByKind {
   /** The run was interrupted; it waits for the landing under way (task: null). */
   'plan.interrupted': { runId: string; landing: string[] };
   'land.queued': { entry: number };
-  'land.landed': { commit: string; mainBefore: string };
+  'land.landed': { commit: string; mainBefore: string; batch?: number; gated?: 'own' | 'batch' };
+  /** Queued tasks gated as one candidate from here on (task: null); the event's id names the batch. */
+  'land.batch-started': { tasks: string[]; size: number };
+  /** How a landing turned out (task: null): `batch` is the started event's id, absent for one change gated alone. */
+  'land.batch': {
+    batch?: number;
+    tasks: string[];
+    size: number;
+    green: boolean;
+    landed: number;
+    runs: number;
+  };
+  /** One gate run (task: the change whose candidate or prefix it gated; `prefix` within a batch, 0 = main alone). */
+  'land.gate-run': {
+    commit: string;
+    tree: string;
+    passed: boolean;
+    seconds: number;
+    log: string | null;
+    batch?: number;
+    prefix?: number;
+  };
+  /** A gate run that failed, then passed on the same tree: flaky, not held against the change. */
+  'land.gate-flaky': { commit: string; tree: string; log: string | null; tail: string[]; batch?: number };
   'land.rejected': { reason: string };
   'land.conflict': { files: string[]; after?: 'hand-back' };
   'land.handed-back': { files: string[] };
@@ -116,6 +139,10 @@ const KIND_LIST: { [K in EventKind]: true } = {
   'plan.interrupted': true,
   'land.queued': true,
   'land.landed': true,
+  'land.batch-started': true,
+  'land.batch': true,
+  'land.gate-run': true,
+  'land.gate-flaky': true,
   'land.rejected': true,
   'land.conflict': true,
   'land.handed-back': true,

@@ -33,6 +33,10 @@ export interface QueueEntry {
   conflictFiles: string[];
   prevStatus: string | null;
   updatedAt: number;
+  /** The batch it was last gated in (the land.batch event's id); null when gated alone. */
+  batch?: number | null;
+  /** Once landed: 'own' when its exact tree passed the gate, 'batch' when it lies inside a batch whose final tree did. */
+  gated?: 'own' | 'batch' | null;
 }
 
 export type QueueStep =
@@ -40,7 +44,7 @@ export type QueueStep =
   | { kind: 'recover'; entry: QueueEntry }
   /** The agent committed since the conflict was handed back: back into the queue. */
   | { kind: 'requeue'; entry: QueueEntry }
-  /** Build, gate and land these (one today; a batch later). */
+  /** Build, gate and land these: one, or a batch gated as one candidate. */
   | { kind: 'land'; entries: QueueEntry[] }
   | { kind: 'idle' };
 
@@ -50,6 +54,8 @@ export interface PlanInput {
   tips: Readonly<Record<string, string | null>>;
   /** Entries already tried in this run and left queued (e.g. the main checkout was dirty). */
   skip: ReadonlySet<number>;
+  /** How many queued entries to land together (default 1). */
+  batch?: number;
 }
 
 /** The next thing the queue holder should do. Recovery first, then re-queues, then the oldest queued entry. */
@@ -61,8 +67,10 @@ export function planNextStep(input: PlanInput): QueueStep {
     (e) => e.state === 'waiting_agent' && input.tips[e.task] != null && input.tips[e.task] !== e.tip,
   );
   if (revived) return { kind: 'requeue', entry: revived };
-  const next = ordered.find((e) => e.state === 'queued' && !input.skip.has(e.id));
-  return next ? { kind: 'land', entries: [next] } : { kind: 'idle' };
+  const next = ordered.filter((e) => e.state === 'queued' && !input.skip.has(e.id));
+  return next.length
+    ? { kind: 'land', entries: next.slice(0, Math.max(1, input.batch ?? 1)) }
+    : { kind: 'idle' };
 }
 
 export type GateVerdict = 'pass' | 'retry' | 'check-main' | 'task-red' | 'main-red';

@@ -52,7 +52,9 @@ async function main(): Promise<void> {
 
     banner('braid ls');
     await braid('ls');
-    banner('git log --oneline main  (every commit passed the gate on its exact tree)');
+    banner(
+      'git log --oneline main  (each commit passed the gate on its own tree, or inside a batch whose top did)',
+    );
     const log = await run('git', ['log', '--oneline', '--decorate=no', 'main'], { cwd: repo });
     process.stdout.write(log.stdout);
     const greet = await run('git', ['show', 'main:src/greet.ts'], { cwd: repo });

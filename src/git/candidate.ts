@@ -13,6 +13,9 @@ export interface CandidateInput {
   strategy: LandStrategy;
   /** Message for squash and merge commits (rebase keeps each commit's own). */
   message: string;
+  /** Already known (a batch builds many candidates): main's tree and the committer identity. */
+  mainTree?: string;
+  identityEnv?: Record<string, string>;
 }
 
 export type Candidate =
@@ -32,10 +35,10 @@ export async function buildCandidate(input: CandidateInput): Promise<Candidate> 
 
 /** Turns a merged tree (clean, or resolved by the ladder) into the candidate commit for the strategy. */
 export async function commitResolvedTree(input: CandidateInput, tree: string): Promise<Candidate> {
-  const mainTree = await git(['rev-parse', `${input.main}^{tree}`], { cwd: input.cwd });
+  const mainTree = input.mainTree ?? (await git(['rev-parse', `${input.main}^{tree}`], { cwd: input.cwd }));
   if (tree === mainTree) return { ok: true, commit: input.main, tree, empty: true };
   const parents = input.strategy === 'merge' ? ['-p', input.main, '-p', input.tip] : ['-p', input.main];
-  const env = await userIdentityEnv(input.cwd);
+  const env = input.identityEnv ?? (await userIdentityEnv(input.cwd));
   const commit = await git(['commit-tree', tree, ...parents, '-F', '-'], {
     cwd: input.cwd,
     env,
@@ -58,9 +61,9 @@ async function replayCommits(input: CandidateInput): Promise<Candidate> {
     },
   );
   const commits = list ? list.split('\n') : [];
-  const committer = await userIdentityEnv(cwd);
+  const committer = input.identityEnv ?? (await userIdentityEnv(cwd));
   let k = input.main;
-  let kTree = await git(['rev-parse', `${k}^{tree}`], { cwd });
+  let kTree = input.mainTree ?? (await git(['rev-parse', `${k}^{tree}`], { cwd }));
   const startTree = kTree;
   for (const c of commits) {
     const p = await git(['rev-parse', `${c}^1`], { cwd });

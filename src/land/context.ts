@@ -35,6 +35,10 @@ export interface LandOutcome {
   reason: string | null;
   conflictFiles: string[];
   gateLog: string | null;
+  /** The batch it was gated in (the land.batch event's id), null when gated alone. */
+  batch: number | null;
+  /** Once landed: its own tree was gated ('own') or it lies inside a batch whose final tree was ('batch'). */
+  gated: 'own' | 'batch' | null;
 }
 
 export function outcomeOf(entry: QueueEntry, commit: string | null = null): LandOutcome {
@@ -46,6 +50,8 @@ export function outcomeOf(entry: QueueEntry, commit: string | null = null): Land
     reason: entry.reason,
     conflictFiles: entry.conflictFiles,
     gateLog: entry.gateLog,
+    batch: entry.batch ?? null,
+    gated: entry.gated ?? null,
   };
 }
 

@@ -6,6 +6,7 @@ import { gateVerdict } from '../core/queue-plan.js';
 import { run } from '../exec/run.js';
 import { git } from '../git/git.js';
 import type { Store } from '../store/db.js';
+import { appendEvent } from '../store/events.js';
 import type { LockHolder } from '../store/locks.js';
 import { clearGateGroup, recordGateGroup } from './gate-group.js';
 import { prepareScratch } from './scratch.js';
@@ -72,6 +73,8 @@ export async function gateCandidate(
       ? gateVerdict({ passed: last.passed, attempt: onCandidate.length, mainPassed })
       : 'retry';
     if (verdict === 'pass' || verdict === 'task-red' || verdict === 'main-red') {
+      const red = onCandidate[0];
+      if (verdict === 'pass' && red && !red.passed) recordFlaky(settings, task, red);
       return { verdict, runs, log: last?.log ?? null };
     }
     if (verdict === 'check-main') {
@@ -88,12 +91,29 @@ export async function gateCandidate(
   }
 }
 
-/** One gate run on exactly `commit`'s tree in the pooled scratch worktree, its output kept in a log file. */
-async function runGate(
+/** A red run whose candidate then passed: recorded (with its output) as flaky, not held against the task. */
+export function recordFlaky(settings: GateSettings, task: string, red: GateRun, batch?: number): void {
+  settings.onProgress?.(`${task}: the gate failed, then passed on the same tree: recorded as flaky`);
+  if (settings.store)
+    appendEvent(settings.store, task, 'land.gate-flaky', {
+      commit: red.commit,
+      tree: red.tree,
+      log: red.log,
+      tail: red.tail.slice(-20),
+      ...(batch === undefined ? {} : { batch }),
+    });
+}
+
+/**
+ * One gate run on exactly `commit`'s tree in the pooled scratch worktree, its output kept in a log
+ * file and the run recorded as an event (`at`: where in a batch, for the queue's own accounting).
+ */
+export async function runGate(
   settings: GateSettings,
   task: string,
   commit: string,
   label: 'candidate' | 'main',
+  at: { batch: number; prefix: number } | null = null,
 ): Promise<GateRun> {
   const tree = await git(['rev-parse', `${commit}^{tree}`], { cwd: settings.repoDir });
   if (!settings.command)
@@ -168,8 +188,11 @@ async function runGate(
       : `# exit ${exitCode} after ${seconds.toFixed(1)} s\n`,
   );
   await new Promise<void>((resolve) => out.end(resolve));
+  const passed = exitCode === 0 && !timedOut;
+  if (settings.store)
+    appendEvent(settings.store, task, 'land.gate-run', { commit, tree, passed, seconds, log, ...at });
   return {
-    passed: exitCode === 0 && !timedOut,
+    passed,
     commit,
     tree,
     exitCode,

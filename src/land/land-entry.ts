@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { gateFailureDetail } from '../core/gate-output.js';
 import { compileGlob } from '../core/glob.js';
+import type { GatedAs } from '../core/queue-batch.js';
 import { afterCasFailure, type QueueEntry } from '../core/queue-plan.js';
 import { migrationNumber } from '../core/radar-parse.js';
 import type { Task, TaskStatus } from '../core/task.js';
@@ -142,20 +143,28 @@ export async function finishLanded(
   from: string,
   commit: string,
   note: string | null,
+  batch: { id: number; gated: GatedAs; checkoutMoved?: boolean } | null = null,
 ): Promise<LandOutcome> {
   const store = ctx.store;
   const base = task ? await targetBranch(ctx, task) : (ctx.config.base ?? 'main');
-  if (from !== commit) {
+  // A batch brings the checkouts to its top once, not once per change.
+  if (from !== commit && !batch?.checkoutMoved) {
     for (const w of await bringCheckoutsForward(ctx.repo.root, `refs/heads/${base}`, from, commit))
       ctx.onProgress?.(`warning: ${w}`);
   }
-  entry = updateEntry(store, entry.id, { state: 'landed', candidate: commit, reason: note });
+  const gated = batch?.gated ?? 'own';
+  entry = updateEntry(store, entry.id, { state: 'landed', candidate: commit, reason: note, gated });
   if (task) {
     updateTask(store, task.name, { status: 'landed', statusDetail: note, landedCommit: commit });
     // The branch tip that landed: its commits count as on main even after main changes those lines again.
     if (entry.tip) mergeTaskOptions(store, task.name, { landedTip: entry.tip });
   }
-  appendEvent(store, entry.task, 'land.landed', { commit, mainBefore: from });
+  appendEvent(store, entry.task, 'land.landed', {
+    commit,
+    mainBefore: from,
+    gated,
+    ...(batch ? { batch: batch.id } : {}),
+  });
   if (from !== commit)
     appendEvent(store, null, 'main.moved', { branch: base, from, to: commit, task: entry.task });
   ctx.onProgress?.(`${entry.task}: landed ${commit.slice(0, 8)}${note ? ` (${note})` : ''}`);
@@ -206,12 +215,12 @@ async function gateForLanding(
 }
 
 /** The reason, then (as more sentences) what the decisive run printed. */
-function withDetail(reason: string, run: GateRun | undefined): string {
+export function withDetail(reason: string, run: GateRun | undefined): string {
   const detail = run ? gateFailureDetail(run) : '';
   return detail ? `${reason}.${detail}` : reason;
 }
 
-function reject(ctx: LandContext, entry: QueueEntry, task: Task | null, reason: string): LandOutcome {
+export function reject(ctx: LandContext, entry: QueueEntry, task: Task | null, reason: string): LandOutcome {
   const store = ctx.store;
   entry = updateEntry(store, entry.id, { state: 'rejected', reason });
   if (task)
@@ -226,7 +235,7 @@ function restoreStatus(entry: QueueEntry): TaskStatus {
   return prev && !['queued', 'landing', 'landed', 'conflict'].includes(prev) ? prev : 'exited';
 }
 
-function gateSettings(ctx: LandContext) {
+export function gateSettings(ctx: LandContext) {
   return {
     repoDir: ctx.repo.root,
     commonDir: ctx.repo.commonDir,
@@ -246,7 +255,7 @@ function gateScratch(ctx: LandContext): string {
 }
 
 /** A migration the task adds whose number one on main already has (under migrations.glob). */
-async function migrationClash(ctx: LandContext, main: string, tip: string): Promise<string | null> {
+export async function migrationClash(ctx: LandContext, main: string, tip: string): Promise<string | null> {
   const glob = ctx.config.migrations?.glob;
   if (!glob) return null;
   const cwd = ctx.repo.root;
@@ -277,13 +286,13 @@ async function subjectOf(cwd: string, commit: string): Promise<string> {
 }
 
 /** Squash and merge commits say what the task was for, and list the commits they stand for. */
-async function messageFor(cwd: string, task: Task, main: string, tip: string): Promise<string> {
+export async function messageFor(cwd: string, task: Task, main: string, tip: string): Promise<string> {
   const subjects = await git(['log', '--reverse', '--format=%s', `${main}..${tip}`], { cwd });
   return squashMessage(task.name, task.prompt, subjects ? subjects.split('\n') : []);
 }
 
 /** The agent's unfinished edits are part of its work: commit them on its branch before landing. */
-async function commitUncommitted(ctx: LandContext, task: Task): Promise<void> {
+export async function commitUncommitted(ctx: LandContext, task: Task): Promise<void> {
   if (!existsSync(task.worktree)) return;
   if ((await worktreeChanges(task.worktree)).length === 0) return;
   const head = await git(['symbolic-ref', '--quiet', 'HEAD'], { cwd: task.worktree, allowFailure: true });

@@ -1,10 +1,13 @@
+import { BATCH_HISTORY, nextBatchSize } from '../core/queue-batch.js';
 import { planNextStep, type QueueEntry } from '../core/queue-plan.js';
 import type { TaskStatus } from '../core/task.js';
 import { isAncestor, readRef } from '../git/refs.js';
-import { appendEvent } from '../store/events.js';
+import { appendEvent, lastEventId } from '../store/events.js';
+import { gateRunsSince, recentBatchOutcomes } from '../store/gate-history.js';
 import { withLockIfFree } from '../store/locks.js';
 import { activeEntries, enqueue, updateEntry } from '../store/queue.js';
 import { getTask, updateTask } from '../store/tasks.js';
+import { landBatch } from './batch.js';
 import { type LandContext, type LandOutcome, targetBranch } from './context.js';
 import { endStaleGateGroups } from './gate-group.js';
 import { finishLanded, landEntry } from './land-entry.js';
@@ -46,7 +49,8 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
     await resumeEndedWaits(ctx);
     for (;;) {
       const entries = activeEntries(ctx.store);
-      const step = planNextStep({ entries, tips: await waitingTips(ctx, entries), skip });
+      const batch = batchSize(ctx);
+      const step = planNextStep({ entries, tips: await waitingTips(ctx, entries), skip, batch });
       if (step.kind === 'idle') return outcomes;
       if (step.kind === 'recover') {
         const done = await recover(ctx, step.entry);
@@ -60,9 +64,10 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
         });
         ctx.onProgress?.(`${step.entry.task}: new commit after the hand-back; re-queued`);
       } else {
-        for (const entry of step.entries) {
-          const outcome = await landEntry(ctx, entry);
-          if (outcome.state === 'queued') skip.add(entry.id);
+        const batched = step.entries.length > 1 ? await landBatch(ctx, step.entries) : null;
+        const done = batched ?? [await landAlone(ctx, step.entries[0])];
+        for (const outcome of done) {
+          if (outcome.state === 'queued') skip.add(outcome.entryId);
           outcomes.push(outcome);
         }
       }
@@ -71,6 +76,28 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
   return res.ran
     ? { ran: true, outcomes: res.value }
     : { ran: false, holder: res.holder && asQueueHolder(res.holder) };
+}
+
+/** The next batch's size from the recent outcomes; braid.yaml `land.batch: 1` lands one change per gate run. */
+export function batchSize(ctx: Pick<LandContext, 'config' | 'store'>): number {
+  const cap = ctx.config.land.batch;
+  return cap > 1 ? nextBatchSize(recentBatchOutcomes(ctx.store, BATCH_HISTORY), cap) : 1;
+}
+
+/** One change gated on its own tree; its outcome counts in the batch history like a batch of one. */
+async function landAlone(ctx: LandContext, entry: QueueEntry): Promise<LandOutcome> {
+  const before = lastEventId(ctx.store);
+  const outcome = await landEntry(ctx, entry);
+  const runs = gateRunsSince(ctx.store, before);
+  if (runs > 0 && (outcome.state === 'landed' || outcome.state === 'rejected'))
+    appendEvent(ctx.store, null, 'land.batch', {
+      tasks: [entry.task],
+      size: 1,
+      green: outcome.state === 'landed',
+      landed: outcome.state === 'landed' ? 1 : 0,
+      runs,
+    });
+  return outcome;
 }
 
 /** Hand-backs that waited for a headless run: resumed once it ended (a branch that moved is re-queued instead). */
@@ -109,9 +136,16 @@ async function recover(ctx: LandContext, entry: QueueEntry): Promise<LandOutcome
     ctx.onProgress?.(`${entry.task}: an interrupted landing had reached ${base}; recording it`);
     // Only a checkout still at exactly the candidate can be brought along safely.
     const from = main === entry.candidate ? entry.mainBefore : entry.candidate;
-    return finishLanded(ctx, entry, task, from, entry.candidate, null);
+    const batch = entry.batch == null ? null : { id: entry.batch, gated: entry.gated ?? 'batch' };
+    return finishLanded(ctx, entry, task, from, entry.candidate, null, batch);
   }
-  updateEntry(store, entry.id, { state: 'queued', candidate: null, reason: 'interrupted; rebuilding' });
+  updateEntry(store, entry.id, {
+    state: 'queued',
+    candidate: null,
+    reason: 'interrupted; rebuilding',
+    batch: null,
+    gated: null,
+  });
   ctx.onProgress?.(`${entry.task}: an interrupted landing left ${base} untouched; retrying`);
   return null;
 }

@@ -15,7 +15,8 @@ import { enqueueTasks, processQueue } from './land.js';
 const LANDABLE: readonly TaskStatus[] = ['idle', 'waiting', 'exited', 'queued', 'conflict', 'landing'];
 
 export interface LandReport {
-  landed: Array<{ name: string; commit: string | null }>;
+  /** `batch` and `gated` only for a change that landed inside a batch (gated: 'own' for the batch's last). */
+  landed: Array<{ name: string; commit: string | null; batch?: number; gated?: 'own' | 'batch' }>;
   rejected: Array<{ name: string; reason: string | null; conflictFiles: string[] }>;
   /** Conflicts given back to the task's agent: re-queued when it commits a resolution. */
   handedBack: Array<{ name: string; conflictFiles: string[] }>;
@@ -128,6 +129,7 @@ function buildReport(project: Project, seen: Map<number, string | null>): LandRe
       report.landed.push({
         name: e.task,
         commit: e.candidate ?? getTask(store, e.task)?.landedCommit ?? null,
+        ...(e.batch != null && e.gated ? { batch: e.batch, gated: e.gated } : {}),
       });
     } else if (e.state === 'waiting_agent') {
       report.handedBack.push({ name: e.task, conflictFiles: e.conflictFiles });

@@ -15,6 +15,8 @@ interface QueueRow {
   conflict_files: string;
   prev_status: string | null;
   updated_at: number;
+  batch: number | null;
+  gated: string | null;
 }
 
 function fromRow(r: QueueRow): QueueEntry {
@@ -32,6 +34,8 @@ function fromRow(r: QueueRow): QueueEntry {
     conflictFiles: JSON.parse(r.conflict_files) as string[],
     prevStatus: r.prev_status,
     updatedAt: r.updated_at,
+    batch: r.batch,
+    gated: r.gated as QueueEntry['gated'],
   };
 }
 
@@ -46,6 +50,8 @@ const COLUMNS: Record<keyof Omit<QueueEntry, 'id' | 'task' | 'enqueuedAt'>, stri
   conflictFiles: 'conflict_files',
   prevStatus: 'prev_status',
   updatedAt: 'updated_at',
+  batch: 'batch',
+  gated: 'gated',
 };
 
 const activeList = ACTIVE_QUEUE_STATES.map((s) => `'${s}'`).join(', ');

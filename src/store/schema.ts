@@ -224,4 +224,10 @@ export const MIGRATIONS: string[] = [
     dirty_by TEXT NOT NULL
   );
   `,
+  // 11: batched landing: the batch an entry was gated in (the land.batch event's id) and how its tree was gated
+  // ('own': its exact tree passed the gate; 'batch': it lies inside a batch whose final tree passed).
+  `
+  ALTER TABLE queue ADD COLUMN batch INTEGER;
+  ALTER TABLE queue ADD COLUMN gated TEXT;
+  `,
 ];

@@ -126,11 +126,11 @@ export interface GateProjectRepo {
 export async function gateProjectRepo(
   kind: GateProject,
   gate: string,
-  opts: { withTests?: boolean } = {},
+  opts: { withTests?: boolean; yaml?: string } = {},
 ): Promise<GateProjectRepo> {
   const repo = await tempRepo({ empty: true });
   await copyGateProject(kind, repo.dir, opts);
-  repo.write('braid.yaml', `gate: ${gate}\ngate_timeout: 300\n`);
+  repo.write('braid.yaml', `gate: ${gate}\ngate_timeout: 300\n${opts.yaml ?? ''}`);
   await repo.commit(`${kind} project`);
   const info = await findRepo(repo.dir);
   const worktrees = path.join(repo.parent, 'repo.braid');

@@ -5,6 +5,7 @@ import { projectPricing } from '../../project/pricing.js';
 import { withProject } from '../../project/project.js';
 import { taskCgroupUsage } from '../../run/session/confine.js';
 import { diskUses } from '../../store/disk.js';
+import { type FlakyGateRun, flakyGateRuns } from '../../store/gate-history.js';
 import { listTasks } from '../../store/tasks.js';
 import {
   collectStats,
@@ -18,7 +19,10 @@ export function register(program: Command): void {
   program
     .command('stats')
     .description('Tokens, cost, memory and CPU per task, per run, per day and in total')
-    .option('--json', 'print one JSON document: {"tasks":[…],"runs":[…],"days":[…],"total":{…}}')
+    .option(
+      '--json',
+      'print one JSON document: {"tasks":[…],"runs":[…],"days":[…],"total":{…},"flakyGates":[…]}',
+    )
     .option('--fresh', "measure each task's disk use now instead of showing the supervisor's last figure")
     .addHelpText(
       'after',
@@ -55,8 +59,9 @@ export function register(program: Command): void {
           .filter(([name]) => tasks.some((x) => x.name === name))
           .reduce((sum, [, d]) => sum + d.bytes, 0);
         Object.assign(report.total, { diskBytes: diskTotal });
-        if (opts.json) printJson(report);
-        else process.stdout.write(`${render(report)}\n`);
+        const flakyGates = flakyGateRuns(project.store);
+        if (opts.json) printJson({ ...report, flakyGates });
+        else process.stdout.write(`${render(report)}\n${renderFlaky(flakyGates)}`);
       });
     });
 }
@@ -130,4 +135,17 @@ function render(r: StatsReport): string {
   if (t.tasksWithoutUsage.length > 0)
     out.push(dim(`no usage reported by: ${t.tasksWithoutUsage.join(', ')}`));
   return out.join('\n');
+}
+
+/** Gate runs that failed, then passed on the same tree: not held against the change, listed here. */
+function renderFlaky(runs: FlakyGateRun[]): string {
+  if (runs.length === 0) return '';
+  const rows = runs.map((r) => [
+    new Date(r.at).toISOString().slice(0, 19).replace('T', ' '),
+    r.task ?? '-',
+    r.commit.slice(0, 10),
+    r.tail.at(-1) ?? '',
+    r.log ?? '-',
+  ]);
+  return `\nFlaky gate runs (failed, then passed on the same tree):\n${table(['WHEN', 'TASK', 'COMMIT', 'LAST LINE', 'LOG'], rows)}\n`;
 }

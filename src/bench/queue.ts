@@ -1,0 +1,143 @@
+/**
+ * The merge queue with batches against one change per gate run: 20 changes on a sample repository,
+ * a fixed-time gate (node sleeping T ms) that fails on any tree holding a culprit's file, so it is
+ * deterministic per tree; culprits are a seeded pick of round(p · 20) changes.
+ */
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseConfig } from '../core/config.js';
+import { run } from '../exec/run.js';
+import { findRepo } from '../git/repo.js';
+import { BRAID_IDENTITY } from '../git/snapshot.js';
+import { enqueueTasks, processQueue } from '../land/land.js';
+import { openStore } from '../store/db.js';
+import { listEvents } from '../store/events.js';
+import { listQueue } from '../store/queue.js';
+import { insertTask } from '../store/tasks.js';
+
+const CHANGES = 20;
+export const GATE_MS = Number(process.env.BENCH_GATE_MS ?? 2000);
+/** Also time the queue with land.batch 1 (one change per gate run): slow, so on request. */
+const ONE_AT_A_TIME = process.env.BENCH_QUEUE_SERIAL === '1';
+const GATE = `node -e 'setTimeout(() => process.exit(require("fs").readdirSync(".").some((f) => f.startsWith("culprit-")) ? 1 : 0), ${GATE_MS})'`;
+
+interface QueueRun {
+  wallMs: number;
+  gateRuns: number;
+  landed: number;
+  rejected: number;
+  /** Commits main gained whose tree the gate fails on. */
+  redOnMain: number;
+}
+
+export interface QueueBench {
+  p: number;
+  culprits: number;
+  /** N plain runs of the gate command, one after another: the sequential N·T of this machine. */
+  nTimesTMs: number;
+  batched: QueueRun;
+  /** The queue with land.batch 1 (BENCH_QUEUE_SERIAL=1): one change per candidate, a red one re-run and main checked. */
+  oneAtATime: QueueRun | null;
+}
+
+/** A small seeded generator: the same culprits on every machine. */
+function seeded(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return s / 2 ** 31;
+  };
+}
+
+function pickCulprits(p: number): Set<number> {
+  const rand = seeded(7);
+  const order = Array.from({ length: CHANGES }, (_, i) => i).sort(() => rand() - 0.5);
+  return new Set(order.slice(0, Math.round(p * CHANGES)));
+}
+
+export async function benchQueue(
+  onResult: (q: QueueBench) => void,
+  rates: readonly number[] = [0, 0.05, 0.1, 0.25],
+): Promise<void> {
+  for (const p of rates) {
+    const culprits = pickCulprits(p);
+    const nTimesTMs = await plainGateRuns();
+    const batched = await queueRun(culprits, 8);
+    const oneAtATime = ONE_AT_A_TIME ? await queueRun(culprits, 1) : null;
+    onResult({ p, culprits: culprits.size, nTimesTMs, batched, oneAtATime });
+  }
+}
+
+/** N runs of the gate command on a green tree, one after another. */
+async function plainGateRuns(): Promise<number> {
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'braid-bench-gate-')));
+  try {
+    const t0 = performance.now();
+    for (let i = 0; i < CHANGES; i++) await run('sh', ['-c', GATE], { cwd: dir });
+    return performance.now() - t0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function queueRun(culprits: ReadonlySet<number>, batch: number): Promise<QueueRun> {
+  const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'braid-bench-queue-')));
+  const repo = path.join(work, 'app');
+  const git = (...args: string[]) =>
+    run('git', args, { cwd: repo, env: BRAID_IDENTITY }).then((r) => r.stdout.trim());
+  try {
+    await run('mkdir', ['-p', repo], { cwd: work });
+    await git('init', '-q', '-b', 'main');
+    writeFileSync(path.join(repo, 'README.md'), '# sample\n');
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'sample');
+    const base = await git('rev-parse', 'main');
+    const info = await findRepo(repo);
+    const store = openStore(info.commonDir);
+    const names: string[] = [];
+    for (let i = 0; i < CHANGES; i++) {
+      const name = `c${String(i).padStart(2, '0')}`;
+      const file = culprits.has(i) ? `culprit-${name}.txt` : `${name}.txt`;
+      await git('checkout', '-q', '-b', `braid/${name}`, 'main');
+      writeFileSync(path.join(repo, file), `${name}\n`);
+      await git('add', '-A');
+      await git('commit', '-q', '-m', `${name}: work`);
+      insertTask(store, {
+        name,
+        branch: `braid/${name}`,
+        worktree: path.join(work, `wt-${name}`),
+        base: 'main',
+        baseCommit: base,
+        agent: 'shell',
+        status: 'exited',
+        prompt: `Do ${name}`,
+      });
+      names.push(name);
+    }
+    await git('checkout', '-q', 'main');
+    const config = parseConfig({ gate: GATE, gate_timeout: 60, land: { batch } }, 'bench');
+    const ctx = { repo: info, config, store };
+    const t0 = performance.now();
+    enqueueTasks(ctx, names);
+    await processQueue(ctx);
+    const wallMs = performance.now() - t0;
+    const states = listQueue(store).map((e) => e.state);
+    const gateRuns = listEvents(store, { kinds: ['land.gate-run'] }).length;
+    store.close();
+    let redOnMain = 0;
+    const commits = (await git('rev-list', `${base}..main`)).split('\n').filter(Boolean);
+    for (const c of commits)
+      if ((await git('ls-tree', '--name-only', c)).split('\n').some((f) => f.startsWith('culprit-')))
+        redOnMain++;
+    return {
+      wallMs,
+      gateRuns,
+      landed: states.filter((s) => s === 'landed').length,
+      rejected: states.filter((s) => s === 'rejected').length,
+      redOnMain,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
