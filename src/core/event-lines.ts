@@ -16,6 +16,10 @@ export function eventLine(e: BraidEvent): string | null {
       return `${who}: ${e.data.from} → ${e.data.to}${e.data.detail ? ` (${firstLine(e.data.detail)})` : ''}`;
     case 'session.started':
       return `${who}: session started (${e.data.runtime}${e.data.resume ? ', resumed' : ''})`;
+    case 'session.revived':
+      return `${who}: back after a restart (${e.data.runtime}, ${e.data.resume ? 'conversation resumed' : 'started afresh'})`;
+    case 'session.revive-failed':
+      return `${who}: could not bring its session back: ${e.data.reason}`;
     case 'session.confine-note':
       return `${who}: ${e.data.note}`;
     case 'agent.permission-denied':

@@ -32,6 +32,9 @@ export interface EventDataByKind {
   'status.changed': { from: TaskStatus; to: TaskStatus; source: StatusSource; detail: string | null };
   /** An agent session started (fresh, resumed, a hand-back). */
   'session.started': { runtime: RuntimeKind; argv0: string; resume: boolean; permissions: string | null };
+  /** A session that died with the machine or the tmux server started again (`braid up`, the supervisor). */
+  'session.revived': { resume: boolean; runtime: RuntimeKind };
+  'session.revive-failed': { reason: string };
   /** Something about how the session is confined (cgroup limits unavailable…). */
   'session.confine-note': { note: string };
   /** Tool uses the agent was refused: from a run's final result, or a permission prompt nobody could answer. */
@@ -91,6 +94,8 @@ const KIND_LIST: { [K in EventKind]: true } = {
   'hook.received': true,
   'status.changed': true,
   'session.started': true,
+  'session.revived': true,
+  'session.revive-failed': true,
   'session.confine-note': true,
   'agent.permission-denied': true,
   'budget.warned': true,

@@ -17,9 +17,9 @@ import type { Project } from '../../project/project.js';
 import { refreshSession, startSession } from '../../run/session/lifecycle.js';
 import { appendEvent } from '../../store/events.js';
 import { getTask, mergeTaskOptions, updateTask } from '../../store/tasks.js';
+import { reviveLostSessions } from '../revive.js';
 import { BudgetWatch } from './budget-watch.js';
 import { buildReport, type RunMemory, type RunReport } from './report.js';
-import { diedWithoutRecord, reviveSession } from './revive.js';
 import { stackBase } from './stack-base.js';
 
 export interface LandOutcome {
@@ -160,11 +160,10 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
   // Tasks stopped for budget before this invocation stay stopped (and are not counted as failed).
   watch.restore(plan.tasks.map((t) => getTask(store, t.name)).filter((t): t is Task => t?.runId === runId));
   // Sessions that died with the machine are not failures of the agent: they run again.
-  for (const t of plan.tasks) {
-    const task = getTask(store, t.name)?.runId === runId ? await refreshSession(project, t.name) : null;
-    if (task && !watch.stopped.has(t.name) && diedWithoutRecord(project, task))
-      await reviveSession(sessionProject, task, runId);
-  }
+  const mine = plan.tasks.filter(
+    (t) => getTask(store, t.name)?.runId === runId && !watch.stopped.has(t.name),
+  );
+  await reviveLostSessions(sessionProject, { only: new Set(mine.map((t) => t.name)) });
   let interrupted = false;
   for (;;) {
     const states = new Map<string, PlanTaskState>();

@@ -5,6 +5,7 @@ import type { Project } from '../../project/project.js';
 import { listLocks, releaseLock, selfHolder, tryAcquireLock } from '../../store/locks.js';
 import { listTasks } from '../../store/tasks.js';
 import { deliverTypedNotes } from '../../watch/notes/deliver.js';
+import { reviveLostSessions } from '../revive.js';
 import { BudgetLoop } from './budget-loop.js';
 import { EventLog, eventLogPath } from './event-log.js';
 import { EventRelay } from './event-relay.js';
@@ -29,6 +30,8 @@ export interface RunSupervisorOptions {
   signal?: AbortSignal;
   handleSignals?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Bring back sessions lost in a reboot when starting (default true). */
+  revive?: boolean;
 }
 
 /**
@@ -128,6 +131,9 @@ export async function runSupervisor(
   const onError = (loop: string, err: unknown) =>
     log.append({ kind: 'loop.error', loop, message: (err as Error).message ?? String(err) });
   try {
+    // Sessions that died with the machine come back before anything else looks at them.
+    if (options.revive !== false)
+      await reviveLostSessions(project).catch((err: unknown) => onError('revive', err));
     await Promise.all(specs.map((spec, i) => runLoop(spec, state.loops[i], stop.signal, onError, publish)));
   } finally {
     if (options.handleSignals)
