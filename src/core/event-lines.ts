@@ -24,6 +24,12 @@ export function eventLine(e: BraidEvent): string | null {
       return `${who}: ${e.data.note}`;
     case 'agent.permission-denied':
       return `${who}: refused ${describeDenials(e.data.denials)}`;
+    case 'limit.hit':
+      return `${who}: ${e.data.agent} hit its usage limit; resumes at ${new Date(e.data.resetAt).toISOString()}`;
+    case 'limit.start-held':
+      return `${who}: start held until ${e.data.agent}'s limit resets at ${new Date(e.data.resetAt).toISOString()}`;
+    case 'limit.resumed':
+      return `${who}: limit reset, ${e.data.typed ? 'told to continue' : e.data.resume ? 'resumed' : 'started'}`;
     case 'budget.warned':
       return `${who}: budget warning: ${e.data.reason}`;
     case 'budget.stopping':

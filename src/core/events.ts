@@ -39,6 +39,12 @@ export interface EventDataByKind {
   'session.confine-note': { note: string };
   /** Tool uses the agent was refused: from a run's final result, or a permission prompt nobody could answer. */
   'agent.permission-denied': { denials: PermissionDenial[]; source?: 'hook'; changedNothing?: boolean };
+  /** The agent hit its usage or rate limit (a StopFailure hook, or a headless run's result): it resumes at `resetAt`. */
+  'limit.hit': { resetAt: number; agent: string; source: 'hook' | 'result' };
+  /** A start of a limited agent waits for the reset (braid new, a plan). */
+  'limit.start-held': { resetAt: number; agent: string };
+  /** The reset came: the session resumed (typed into, or started again with --resume) or started. */
+  'limit.resumed': { resume: boolean; typed: boolean };
   'budget.warned': { reason: string };
   /** Marked before the (slow) stop, so another watcher does not stop the session a second time. */
   'budget.stopping': { reason: string; wholeRun: boolean };
@@ -98,6 +104,9 @@ const KIND_LIST: { [K in EventKind]: true } = {
   'session.revive-failed': true,
   'session.confine-note': true,
   'agent.permission-denied': true,
+  'limit.hit': true,
+  'limit.start-held': true,
+  'limit.resumed': true,
   'budget.warned': true,
   'budget.stopping': true,
   'budget.stopped': true,

@@ -8,6 +8,8 @@ const TASK_STATUSES = [
   'idle',
   'exited',
   'failed',
+  // Stopped by the agent's usage or rate limit: resumed by the supervisor at the reset.
+  'limited',
   'queued',
   'landing',
   'landed',

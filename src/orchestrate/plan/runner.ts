@@ -17,6 +17,7 @@ import type { Project } from '../../project/project.js';
 import { refreshSession, startSession } from '../../run/session/lifecycle.js';
 import { appendEvent } from '../../store/events.js';
 import { getTask, mergeTaskOptions, updateTask } from '../../store/tasks.js';
+import { startOrHold } from '../limits.js';
 import { reviveLostSessions } from '../revive.js';
 import { BudgetWatch } from './budget-watch.js';
 import { buildReport, type RunMemory, type RunReport } from './report.js';
@@ -328,7 +329,8 @@ async function startTask(
       if (stack.landsOn) updateTask(store, name, { base: stack.landsOn });
       mergeTaskOptions(store, name, { stackedOn: stack.base, stackedOnBranches: stack.branches });
     }
-    await startSession(project, name);
+    // A limited agent's task waits for the reset (the supervisor starts it then).
+    await startOrHold(project, name);
     appendEvent(store, name, 'plan.task-started', { runId });
     return null;
   } catch (err) {

@@ -6,6 +6,8 @@ export interface SupervisorTimings {
   queueMs: number;
   budgetMs: number;
   notesMs: number;
+  /** Resuming sessions whose usage limit has reset. */
+  limitsMs: number;
   /** Exit after this long without a live task or queued landing. */
   graceMs: number;
 }
@@ -21,6 +23,8 @@ export const DEFAULT_TIMINGS: SupervisorTimings = {
   budgetMs: 5_000,
   // A note typed into an idle hook-less session within a few seconds is soon enough.
   notesMs: 3_000,
+  // A reset is known to the second; a few seconds late is fine.
+  limitsMs: 5_000,
   graceMs: 30_000,
 };
 
@@ -31,6 +35,7 @@ const ENV: Record<keyof SupervisorTimings, string> = {
   queueMs: 'BRAID_SUPERVISOR_QUEUE_MS',
   budgetMs: 'BRAID_SUPERVISOR_BUDGET_MS',
   notesMs: 'BRAID_SUPERVISOR_NOTES_MS',
+  limitsMs: 'BRAID_SUPERVISOR_LIMITS_MS',
   graceMs: 'BRAID_SUPERVISOR_GRACE_MS',
 };
 

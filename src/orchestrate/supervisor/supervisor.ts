@@ -5,6 +5,7 @@ import type { Project } from '../../project/project.js';
 import { listLocks, releaseLock, selfHolder, tryAcquireLock } from '../../store/locks.js';
 import { listTasks } from '../../store/tasks.js';
 import { deliverTypedNotes } from '../../watch/notes/deliver.js';
+import { LimitLoop, staggerFromEnv } from '../limits.js';
 import { reviveLostSessions } from '../revive.js';
 import { BudgetLoop } from './budget-loop.js';
 import { EventLog, eventLogPath } from './event-log.js';
@@ -20,7 +21,7 @@ import { UsageLoop } from './usage-loop.js';
 export const SUPERVISOR_LOCK = 'supervisor';
 
 /** Statuses that keep the supervisor around: a session may run, or work is on its way to main. */
-const KEEPS_ALIVE: readonly TaskStatus[] = [...LIVE_STATUSES, 'provisioning', 'queued', 'landing'];
+const KEEPS_ALIVE: readonly TaskStatus[] = [...LIVE_STATUSES, 'provisioning', 'queued', 'landing', 'limited'];
 
 export type StopReason = 'idle' | 'signal' | 'lost-lock' | 'repo-gone';
 
@@ -72,6 +73,7 @@ export async function runSupervisor(
   const usage = new UsageLoop(project, options.env);
   const radar = new RadarLoop(project, log);
   const budget = new BudgetLoop(project);
+  const limits = new LimitLoop(project, staggerFromEnv(options.env));
   const relay = new EventRelay(project, log);
   let idleSince: number | null = null;
   const keepAlive = () => {
@@ -107,6 +109,7 @@ export async function runSupervisor(
     { name: 'radar', intervalMs: timings.radarMs, run: () => radar.pass() },
     { name: 'queue', intervalMs: timings.queueMs, run: () => queue.pass() },
     { name: 'budget', intervalMs: timings.budgetMs, run: () => budget.pass() },
+    { name: 'limits', intervalMs: timings.limitsMs, run: async () => void (await limits.pass()) },
     {
       name: 'notes',
       intervalMs: timings.notesMs,
