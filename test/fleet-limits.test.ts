@@ -60,8 +60,11 @@ beforeAll(async () => {
     BRAID_NO_SUPERVISOR: '0',
     BRAID_SUPERVISOR_LIMITS_MS: '200',
     BRAID_LIMIT_STAGGER_MS: '0',
+    BRAID_SUPERVISOR_USAGE_MS: '300',
+    BRAID_SUPERVISOR_BUDGET_MS: '300',
   };
-  writeFileSync(path.join(repo.dir, 'braid.yaml'), 'agent: claude\ndeps: none\n');
+  // A scripted turn costs $0.0006: only the spender below reaches the dollar.
+  writeFileSync(path.join(repo.dir, 'braid.yaml'), 'agent: claude\ndeps: none\nbudget: { task_usd: 1 }\n');
 }, 120_000);
 
 afterAll(async () => {
@@ -136,5 +139,30 @@ describe('usage limits', () => {
     );
     expect(resumed.argv[resumed.argv.indexOf('--resume') + 1]).toBe(hl.agentSessionId);
     expect(resumed.argv).toContain('-p');
+  });
+
+  it('pauses a session at 100 % of its budget with its work committed; braid budget resumes it', async () => {
+    // 400,000 input tokens: well over a $1 budget at any Sonnet price.
+    const made = await braid('new', 'spender', '-p', '@write w.txt wip ;; @tokens 400000 0');
+    expect(made.code, made.stderr).toBe(0);
+    const paused = await until(
+      'spender paused',
+      () => (stored('spender')?.status === 'paused' ? stored('spender') : undefined),
+      90_000,
+    );
+    expect(paused?.statusDetail).toMatch(/^budget: task spent \$\d+\.\d\d of \$1\.00/);
+    expect((await repo.git('show', `${paused?.branch}:w.txt`)).trim()).toBe('wip');
+
+    const raised = await cliJson<{ resumed: boolean }>(repo.dir, ['budget', 'spender', '5'], env);
+    expect(raised.resumed).toBe(true);
+    const task = stored('spender') as Task;
+    const launch = await until('spender resumed in its conversation', () =>
+      read(argvLog)
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { argv: string[]; cwd: string })
+        .find((l) => l.cwd === realpathSync(task.worktree) && l.argv.includes('--resume')),
+    );
+    expect(launch.argv[launch.argv.indexOf('--resume') + 1]).toBe(paused?.agentSessionId);
   });
 });

@@ -30,6 +30,8 @@ export function eventLine(e: BraidEvent): string | null {
       return `${who}: start held until ${e.data.agent}'s limit resets at ${new Date(e.data.resetAt).toISOString()}`;
     case 'limit.resumed':
       return `${who}: limit reset, ${e.data.typed ? 'told to continue' : e.data.resume ? 'resumed' : 'started'}`;
+    case 'budget.raised':
+      return `${who}: budget raised to $${e.data.taskUsd.toFixed(2)}${e.data.resumed ? ', resumed' : ''}`;
     case 'budget.warned':
       return `${who}: budget warning: ${e.data.reason}`;
     case 'budget.stopping':

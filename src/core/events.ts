@@ -46,6 +46,8 @@ export interface EventDataByKind {
   /** The reset came: the session resumed (typed into, or started again with --resume) or started. */
   'limit.resumed': { resume: boolean; typed: boolean };
   'budget.warned': { reason: string };
+  /** `braid budget <task> <usd>` raised the task's limit (a paused task resumes). */
+  'budget.raised': { taskUsd: number; resumed: boolean };
   /** Marked before the (slow) stop, so another watcher does not stop the session a second time. */
   'budget.stopping': { reason: string; wholeRun: boolean };
   'budget.stopped': {
@@ -108,6 +110,7 @@ const KIND_LIST: { [K in EventKind]: true } = {
   'limit.start-held': true,
   'limit.resumed': true,
   'budget.warned': true,
+  'budget.raised': true,
   'budget.stopping': true,
   'budget.stopped': true,
   'plan.task-started': true,

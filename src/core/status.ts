@@ -131,6 +131,8 @@ function fromHook(current: StatusState, s: HookSignal): StatusChange | null {
   if (s.event === 'SessionStart') return fromSessionStart(current, s);
   // A limited run ends (headless) or is quit: it still waits for its reset, to resume then.
   if (status === 'limited' && (s.event === 'SessionEnd' || s.event === 'Stop')) return null;
+  // A session paused for its budget was stopped by braid: its last hooks do not end the task.
+  if (status === 'paused') return null;
   // After the session ended only a new SessionStart revives it: late hooks from the old one are stale.
   if (ENDED.includes(status)) return null;
   const hook = (st: TaskStatus, detail: string | null = null): StatusChange => ({
@@ -204,7 +206,7 @@ function fromProcess(
     return status === 'provisioning' ? { status: 'starting', source: 'process', detail: null } : null;
   }
   // A limited session waits for its reset whether its process lives on or not.
-  if (status === 'conflict' || status === 'limited') return null;
+  if (status === 'conflict' || status === 'limited' || status === 'paused') return null;
   if (ENDED.includes(status) && current.source === 'process') return null;
   if (s.exitCode === 0) return { status: 'exited', source: 'process', detail: null };
   // A clean SessionEnd followed by a death without a known code (e.g. tmux pane gone) stays exited.
