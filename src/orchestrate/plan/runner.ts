@@ -14,7 +14,7 @@ import { gitRun } from '../../git/git.js';
 import { provisionTask } from '../../isolate/workspace/provision.js';
 import { recoverTask } from '../../isolate/workspace/recover.js';
 import type { Project } from '../../project/project.js';
-import { refreshSession, startSession } from '../../run/session/lifecycle.js';
+import { refreshSession } from '../../run/session/lifecycle.js';
 import { appendEvent } from '../../store/events.js';
 import { getTask, mergeTaskOptions, updateTask } from '../../store/tasks.js';
 import { startOrHold } from '../limits.js';
