@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import os from 'node:os';
+import { benchBackends } from './backends.js';
 import { benchHookSpool } from './hook-spool.js';
 import { benchRadar } from './radar.js';
 import { benchSupervisor, SUPERVISOR_TARGETS } from './supervisor.js';
@@ -65,6 +66,20 @@ async function main(): Promise<void> {
         `  store free:   median ${h.freeMedianMs} ms, p95 ${h.freeP95Ms} ms`,
         `  store locked: median ${h.lockedMedianMs} ms, p95 ${h.lockedP95Ms} ms (waits ~250 ms, spools, exits 0)`,
         `  applying the ${h.drained} spooled events afterwards: ${h.drainMs} ms`,
+        '',
+      ].join('\n'),
+    );
+  }
+  if (!only || only === 'backends') {
+    const b = await benchBackends();
+    process.stdout.write(
+      [
+        'backends: braid new --headless --backend B until the agent runs',
+        ...b.results.map(
+          (r) =>
+            `  ${r.backend.padEnd(9)} one task ${(r.oneMs / 1000).toFixed(2)} s, ten at once ${(r.tenMs / 1000).toFixed(2)} s`,
+        ),
+        ...(b.skipped ? [`  container: not measured (${b.skipped})`] : []),
         '',
       ].join('\n'),
     );

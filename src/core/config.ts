@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BACKEND_NAMES } from './backend.js';
 import { BraidError } from './errors.js';
 import { CLAUDE_PERMISSION_MODES } from './permissions.js';
 
@@ -59,6 +60,25 @@ const agentsSchema = z.record(z.string(), agentSchema).superRefine((agents, ctx)
         });
   }
 });
+
+/** The container backend: engine, image (or a root filesystem folder), extra mounts, the environment let in. */
+const containerSchema = z
+  .object({
+    engine: z.enum(['auto', 'podman', 'docker']).default('auto'),
+    image: z.string().min(1).optional(),
+    /** A root filesystem folder instead of an image (podman --rootfs), e.g. where no registry is reachable. */
+    rootfs: z.string().min(1).optional(),
+    /** OCI runtime for podman --runtime (runc where crun cannot run). */
+    runtime: z.string().min(1).optional(),
+    /** More engine arguments before the image, e.g. ["--ulimit", "nofile=1024:1024"]. */
+    args: z.array(z.string()).default([]),
+    /** SRC[:DST][:ro]; a relative SRC is under the repository root. */
+    mounts: z.array(z.string()).default([]),
+    /** NAME copies braid's value, NAME=value sets one; nothing else of the host's environment goes in. */
+    env: z.array(z.string()).default([]),
+  })
+  .strict()
+  .default({ engine: 'auto', args: [], mounts: [], env: [] });
 
 /** Spending limits, in braid.yaml and in plans alike. */
 export const budgetSchema = z
@@ -145,6 +165,9 @@ export const configSchema = z
       .strict()
       .default({ strategy: 'squash', cleanup: false, commit_uncommitted: true }),
     layout: z.enum(['windows', 'tiled']).default('windows'),
+    /** Where sessions run: this machine, or one container per task (docs/backends.md). */
+    backend: z.enum(BACKEND_NAMES).default('local'),
+    container: containerSchema,
     max_parallel: z.number().int().min(1).max(64).default(3),
     budget: budgetSchema.optional(),
     sandbox: z

@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'E_LIMITS'
   | 'E_DATABASE'
   | 'E_BUDGET'
+  | 'E_BACKEND'
   | 'E_INTERRUPTED';
 
 /** Exit codes from DESIGN.md: 0 ok, 1 failed, 2 usage/config, 3 conflict or gate failure, 130 interrupted. */

@@ -15,7 +15,7 @@ export function eventLine(e: BraidEvent): string | null {
     case 'status.changed':
       return `${who}: ${e.data.from} → ${e.data.to}${e.data.detail ? ` (${firstLine(e.data.detail)})` : ''}`;
     case 'session.started':
-      return `${who}: session started (${e.data.runtime}${e.data.resume ? ', resumed' : ''})`;
+      return `${who}: session started (${e.data.runtime}${e.data.backend === 'container' ? ' in a container' : ''}${e.data.resume ? ', resumed' : ''})`;
     case 'session.revived':
       return `${who}: back after a restart (${e.data.runtime}, ${e.data.resume ? 'conversation resumed' : 'started afresh'})`;
     case 'session.revive-failed':

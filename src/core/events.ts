@@ -31,7 +31,14 @@ export interface EventDataByKind {
   /** A task's status changed (hook, process liveness, screen, or a refused run that changed nothing). */
   'status.changed': { from: TaskStatus; to: TaskStatus; source: StatusSource; detail: string | null };
   /** An agent session started (fresh, resumed, a hand-back). */
-  'session.started': { runtime: RuntimeKind; argv0: string; resume: boolean; permissions: string | null };
+  'session.started': {
+    runtime: RuntimeKind;
+    /** Absent in events from before backends: local. */
+    backend?: 'local' | 'container';
+    argv0: string;
+    resume: boolean;
+    permissions: string | null;
+  };
   /** A session that died with the machine or the tmux server started again (`braid up`, the supervisor). */
   'session.revived': { resume: boolean; runtime: RuntimeKind };
   'session.revive-failed': { reason: string };

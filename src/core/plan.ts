@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { BACKEND_NAMES } from './backend.js';
 import { budgetSchema, formatIssues } from './config.js';
 import { BraidError } from './errors.js';
 import { taskNameProblem } from './names.js';
@@ -9,6 +10,8 @@ const planTaskSchema = z
     name: z.string(),
     prompt: z.string().min(1),
     agent: z.string().min(1).optional(),
+    /** Where this task's session runs (`--backend` on braid run wins, braid.yaml's backend otherwise). */
+    backend: z.enum(BACKEND_NAMES).optional(),
     needs: z.array(z.string()).default([]),
     base: z.string().min(1).optional(),
     /** Start from the branches of the tasks it needs instead of waiting for them to land. */

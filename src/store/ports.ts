@@ -53,3 +53,11 @@ export function portLessees(store: Store): string[] {
 export function releasePorts(store: Store, task: string): number {
   return store.db.prepare('DELETE FROM port_leases WHERE task = ?').run(task).changes;
 }
+
+/** Every port of the task's block, named or not (a container publishes them all). */
+export function taskPortBlock(store: Store, task: string): number[] {
+  const rows = store.db.prepare('SELECT port FROM port_leases WHERE task = ? ORDER BY port').all(task) as {
+    port: number;
+  }[];
+  return rows.map((r) => r.port);
+}

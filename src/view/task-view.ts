@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { type BackendKind, backendOfOptions } from '../core/backend.js';
 import type { PermissionDenial } from '../core/refusals.js';
 import type { Task, TokenCounts } from '../core/task.js';
 import { git } from '../git/git.js';
@@ -30,6 +31,8 @@ export interface TaskView {
   agent: string;
   agentSessionId: string | null;
   runtime: Task['runtime'];
+  /** Where the session runs: `local` (tmux or headless here) or `container`. */
+  backend: BackendKind;
   base: string;
   ports: Record<string, number>;
   pid: number | null;
@@ -109,6 +112,7 @@ export async function taskViews(
         agent: task.agent,
         agentSessionId: task.agentSessionId,
         runtime: task.runtime,
+        backend: backendOfOptions(task.options),
         base: task.base,
         ports: taskPorts(project.store, task.name),
         pid: task.pid,

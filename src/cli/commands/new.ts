@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { chooseBackend } from '../../core/backend.js';
 import { BraidError } from '../../core/errors.js';
 import type { Task } from '../../core/task.js';
 import { provisionTask } from '../../isolate/workspace/provision.js';
@@ -7,6 +8,7 @@ import { startOrHold } from '../../orchestrate/limits.js';
 import { ensureSupervisor } from '../../orchestrate/supervisor/control.js';
 import { type Project, withProject } from '../../project/project.js';
 import { checkConfinable } from '../../run/session/confine.js';
+import { checkBackendUsable } from '../../run/session/container-launch.js';
 import { taskPorts } from '../../store/ports.js';
 import { getTask, updateTask } from '../../store/tasks.js';
 import { dim, printJson, progress } from '../output.js';
@@ -19,6 +21,7 @@ interface NewOptions {
   sandbox?: boolean;
   readonly?: boolean;
   needs?: string[];
+  backend?: string;
   start?: boolean;
   json?: boolean;
 }
@@ -65,12 +68,24 @@ export function register(program: Command): void {
       '--readonly',
       'a research or review session in the main checkout, sandboxed with nothing writable',
     )
+    .option(
+      '--backend <backend>',
+      'where the session runs: local or container (default: backend in braid.yaml)',
+    )
     .option('--needs <names...>', 'tasks this one depends on (recorded for the plan runner)')
     .option('--no-start', 'only provision the workspace; start the agent later with braid start')
     .option('--json', 'print the task as JSON')
     .action(async (name: string, opts: NewOptions) => {
       await withProject(process.cwd(), async (project) => {
         const confine = { sandbox: !!opts.sandbox, readonly: !!opts.readonly };
+        const backend = chooseBackend(opts.backend, project.config.backend);
+        if (backend === 'container' && (opts.readonly || opts.sandbox))
+          throw new BraidError(
+            'E_USAGE',
+            `--${opts.readonly ? 'readonly' : 'sandbox'} is for local sessions: a container is its own sandbox`,
+            'Drop the flag, or use --backend local.',
+          );
+        await checkBackendUsable(project, backend);
         if (opts.readonly && opts.base)
           throw new BraidError(
             'E_USAGE',
@@ -94,7 +109,7 @@ export function register(program: Command): void {
               prompt: opts.prompt,
               headless: opts.headless,
               needs: opts.needs,
-              options: confine,
+              options: { ...confine, backend },
               onProgress: opts.json ? undefined : (m) => progress(dim(`${name}: ${m}`)),
             });
         if (opts.start !== false) {

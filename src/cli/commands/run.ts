@@ -1,6 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { chooseBackend } from '../../core/backend.js';
 import { mergeBudgets } from '../../core/budget.js';
 import { BraidError } from '../../core/errors.js';
 import { formatDuration, table } from '../../core/format.js';
@@ -19,6 +20,7 @@ interface RunFlags {
   maxParallel?: string;
   land?: boolean;
   interactive?: boolean;
+  backend?: string;
   json?: boolean;
 }
 
@@ -35,6 +37,10 @@ export function register(program: Command): void {
     .option('--max-parallel <n>', 'tasks running at once (default: the plan, then braid.yaml, then 3)')
     .option('--land', 'land finished tasks through the queue even when the plan says land: manual')
     .option('--interactive', 'run the agents in tmux instead of headless')
+    .option(
+      '--backend <backend>',
+      "where every task's session runs: local or container (default: the plan's, then braid.yaml's)",
+    )
     .option('--json', 'print the final report as JSON')
     .addHelpText(
       'after',
@@ -64,6 +70,8 @@ export function register(program: Command): void {
             `--max-parallel must be a positive whole number, not '${flags.maxParallel}'`,
           );
         }
+        // A backend that cannot be used fails the run before any task starts.
+        for (const t of plan.tasks) chooseBackend(flags.backend, t.backend, project.config.backend);
         await ensureSupervisor(project);
         const began = Date.now();
         const display = new LiveProgress(process.stderr);
@@ -88,6 +96,7 @@ export function register(program: Command): void {
           maxParallel,
           land: !!flags.land || plan.land === 'auto',
           interactive: flags.interactive,
+          backend: flags.backend,
           budget: mergeBudgets(project.config.budget, plan.budget),
           landTasks: (names) => landQueue(project, names),
           onRecorded: showEvents,

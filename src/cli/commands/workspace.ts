@@ -43,6 +43,7 @@ export function register(program: Command): void {
           statusColor(v.status) + statusNote(v.status, v.statusDetail, v.refusals.length > 0),
           formatDuration(Date.now() - v.statusSince),
           v.agent,
+          v.backend,
           Object.entries(v.ports)
             .map(([k, p]) => `${k}=${p}`)
             .join(' ') || '-',
@@ -54,7 +55,7 @@ export function register(program: Command): void {
           v.costUsd === null ? '-' : `$${v.costUsd.toFixed(2)}`,
         ]);
         process.stdout.write(
-          `${table(['TASK', 'STATUS', 'FOR', 'AGENT', 'PORTS', 'FILES', 'AHEAD', 'TOKENS', 'COST'], rows)}\n`,
+          `${table(['TASK', 'STATUS', 'FOR', 'AGENT', 'BACKEND', 'PORTS', 'FILES', 'AHEAD', 'TOKENS', 'COST'], rows)}\n`,
         );
       });
     });

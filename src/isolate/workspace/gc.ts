@@ -21,6 +21,7 @@ export interface GcAction {
     | 'orphan-worktree'
     | 'orphan-scratch'
     | 'orphan-database'
+    | 'orphan-container'
     | 'stale-lease'
     | 'stale-lock'
     | 'stale-gate'

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { chooseBackend } from '../../core/backend.js';
 import type { Budget } from '../../core/budget.js';
 import type { EventDataByKind, EventKind } from '../../core/events.js';
 import {
@@ -35,6 +36,8 @@ export interface RunOptions {
   maxParallel: number;
   land: boolean;
   interactive?: boolean;
+  /** `--backend`: every task's backend, over the plan's and braid.yaml's. */
+  backend?: string;
   pollMs?: number;
   landTasks: (names: string[]) => Promise<LandOutcome>;
   /**
@@ -256,6 +259,7 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
       states.set(name, 'running');
       const why = await startTask(sessionProject, spec, runId, {
         interactive: !!options.interactive,
+        backend: options.backend,
         land: options.land,
       });
       if (why) unstarted.set(name, why);
@@ -307,7 +311,7 @@ async function startTask(
   project: Project,
   spec: PlanTask,
   runId: string,
-  opts: { interactive: boolean; land: boolean },
+  opts: { interactive: boolean; land: boolean; backend?: string },
 ): Promise<string | null> {
   const { store } = project;
   const name = spec.name;
@@ -319,6 +323,7 @@ async function startTask(
       agent: spec.agent,
       base: stack?.base ?? spec.base,
       headless: !opts.interactive,
+      options: { backend: chooseBackend(opts.backend, spec.backend, project.config.backend) },
       runId,
       needs: spec.needs,
     });

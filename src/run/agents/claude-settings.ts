@@ -12,7 +12,7 @@ export interface ClaudeSettingsOptions {
   /** Outside the worktree (the agent must not commit it), e.g. <commonDir>/braid/agents/<task>. */
   dir: string;
   task: string;
-  /** Absolute argv that runs braid, e.g. [process.execPath, '/abs/dist/cli/main.js']. */
+  /** Absolute argv that runs braid, e.g. [process.execPath, '/abs/dist/cli/main.js'] (or ['node', …] in a container). */
   braidCommand: string[];
 }
 
@@ -31,8 +31,10 @@ export async function writeClaudeSettings(opts: ClaudeSettingsOptions): Promise<
 }
 
 export function claudeSettings(task: string, braidCommand: string[]): Record<string, unknown> {
-  for (const part of braidCommand) {
-    if (!path.isAbsolute(part)) {
+  for (const [i, part] of braidCommand.entries()) {
+    // A bare program name first (`node` inside a container, found on its PATH) is the one exception.
+    const bareProgram = i === 0 && /^[A-Za-z0-9._-]+$/.test(part);
+    if (!path.isAbsolute(part) && !bareProgram) {
       throw new BraidError(
         'E_CONFIG',
         `hook command parts must be absolute paths, got '${part}'`,

@@ -1,3 +1,6 @@
+import type { BackendKind } from '../../core/backend.js';
+import type { Mount } from '../../core/container-args.js';
+
 /** What a runtime needs to start one task's agent session. */
 export interface LaunchSpec {
   task: string;
@@ -24,6 +27,11 @@ export interface SessionHandle {
   target?: string;
   /** headless: the log, whose tail stands in for a screen. */
   logPath?: string;
+  /** Where the session runs; absent: this machine (tmux or headless). */
+  backend?: 'container';
+  /** container: its name and the engine that runs it. */
+  container?: string;
+  engine?: 'podman' | 'docker';
 }
 
 export interface SessionState {
@@ -84,4 +92,42 @@ export interface Runtime {
   remove(handle: SessionHandle): Promise<void>;
   /** argv that shows the session to the user, or null when it cannot be attached. */
   attachArgv(handle: SessionHandle, insideTmux: boolean): string[] | null;
+}
+
+/** What the container backend needs beyond a local launch (resolved by run/session from braid.yaml). */
+export interface ContainerLaunch {
+  engine: 'auto' | 'podman' | 'docker';
+  image?: string;
+  rootfs?: string;
+  runtime?: string;
+  extraArgs: string[];
+  mounts: Mount[];
+  ports: number[];
+  limits?: { memory?: string; cpu?: number; pids?: number };
+  labels: Record<string, string>;
+  name: string;
+}
+
+export interface BackendLaunch extends LaunchSpec {
+  /** tmux (interactive) or headless, wherever the session runs. */
+  mode: RuntimeKind;
+  container?: ContainerLaunch;
+}
+
+export interface SessionBackend {
+  readonly kind: BackendKind;
+  /** Makes the place ready (an engine that answers, no stale container of the same name). */
+  provision(spec: BackendLaunch): Promise<void>;
+  start(spec: BackendLaunch): Promise<SessionHandle>;
+  status(handle: SessionHandle, exitPath: string, hint?: StateHint): Promise<SessionState>;
+  /** Screen text (tmux) or the log's tail. */
+  logs(handle: SessionHandle): Promise<string>;
+  /** argv that shows the session to the user, or null when it cannot be attached. */
+  attach(handle: SessionHandle, insideTmux: boolean): string[] | null;
+  send(handle: SessionHandle, text: string, opts?: SendOptions): Promise<void>;
+  sendKeys(handle: SessionHandle, keys: string[]): Promise<void>;
+  /** Brings the session's work into the task's worktree (local and container: it is already there). */
+  collect(handle: SessionHandle): Promise<void>;
+  stop(handle: SessionHandle, opts: StopOptions): Promise<void>;
+  remove(handle: SessionHandle): Promise<void>;
 }

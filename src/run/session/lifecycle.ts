@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { backendOfOptions } from '../../core/backend.js';
 import type { BraidConfig } from '../../core/config.js';
 import { BraidError } from '../../core/errors.js';
 import { LIVE_STATUSES, type Task } from '../../core/task.js';
@@ -15,8 +16,9 @@ import { getTask, mergeTaskOptions, updateTask } from '../../store/tasks.js';
 import { writeClaudeSettings } from '../agents/claude-settings.js';
 import { checkInstalled, getAgent } from '../agents/registry.js';
 import type { AgentAdapter, LaunchContext } from '../agents/types.js';
-import { getRuntime } from '../runtime/index.js';
+import { backendFor, backendOf } from '../runtime/backend.js';
 import { confineLaunch, killTaskCgroup, removeTaskCgroup } from './confine.js';
+import { containerBraidCommand, containerLaunch, containerSessionEnv } from './container-launch.js';
 import { handleOf, sessionPaths } from './reach.js';
 import { refreshTaskStatus } from './refresh.js';
 
@@ -61,7 +63,7 @@ export async function startSession(
   const handle = handleOf(task);
   const runtimeKind = options.headless === undefined ? task.runtime : options.headless ? 'headless' : 'tmux';
   if (handle && LIVE_STATUSES.includes(task.status)) {
-    const state = await getRuntime(handle.runtime).state(handle, sessionPaths(project, name).exitPath);
+    const state = await backendOf(handle).status(handle, sessionPaths(project, name).exitPath);
     if (state.alive)
       throw new BraidError(
         'E_SESSION',
@@ -69,14 +71,17 @@ export async function startSession(
         `Attach with braid attach ${name}.`,
       );
   }
+  const backendKind = backendOfOptions(task.options);
+  const inContainer = backendKind === 'container';
   const agent = getAgent(task.agent, config);
-  await checkInstalled(agent, options.env ?? process.env);
+  // Inside a container the agent is the image's: PATH here says nothing about it.
+  if (!inContainer) await checkInstalled(agent, options.env ?? process.env);
   const settingsPath =
     agent.statusMode === 'hooks'
       ? await writeClaudeSettings({
           dir: path.join(braidDir(repo.commonDir), 'agents', name),
           task: name,
-          braidCommand: braidCommand(),
+          braidCommand: inContainer ? containerBraidCommand(braidCommand()[1]) : braidCommand(),
         })
       : null;
   const permissions = permissionInputs(config, task);
@@ -91,18 +96,25 @@ export async function startSession(
   );
   const policy = agent.policy?.({ ...permissions, headless: runtimeKind === 'headless' });
   const dbEnv = (task.options.databaseEnv as Record<string, string> | undefined) ?? {};
-  const env = taskEnvironment(repo, task, taskPorts(store, name), {
+  const taskEnv = taskEnvironment(repo, task, taskPorts(store, name), {
     ...migrationEnv(config),
     ...dbEnv,
     ...policy?.env,
   });
+  const env = inContainer ? containerSessionEnv(project, taskEnv, options.env) : taskEnv;
   const paths = sessionPaths(project, name);
-  const runtime = getRuntime(runtimeKind);
-  if (handle) await runtime.remove(handle).catch(() => {});
+  const backend = backendFor(backendKind);
+  if (handle)
+    await backendOf(handle)
+      .remove(handle)
+      .catch(() => {});
   // The last run's outcome must not be read as this run's.
   rmSync(paths.exitPath, { force: true });
-  const confined = await confineLaunch(project, task, { argv, env });
-  const started = await runtime
+  // A container is its own confinement (namespaces, limits): bubblewrap and cgroups are for local sessions.
+  const confined = inContainer
+    ? { argv, env, cleanup: async () => {} }
+    : await confineLaunch(project, task, { argv, env });
+  const started = await backend
     .start({
       task: name,
       repoName: repo.name,
@@ -111,6 +123,8 @@ export async function startSession(
       env: confined.env,
       ...paths,
       layout: config.layout,
+      mode: runtimeKind,
+      container: inContainer ? containerLaunch(project, task) : undefined,
     })
     .catch(async (err) => {
       await confined.cleanup().catch(() => {});
@@ -129,6 +143,7 @@ export async function startSession(
   mergeTaskOptions(store, name, { session: started, stopRequested: undefined });
   appendEvent(store, name, 'session.started', {
     runtime: runtimeKind,
+    backend: backendKind,
     argv0: argv[0],
     resume: !!options.resume,
     permissions: policy?.summary ?? null,
@@ -180,14 +195,14 @@ export async function stopSession(project: Project, task: Task): Promise<void> {
   if (!handle) return;
   // Asked to stop, it stays stopped: braid up does not take it for a session lost in a reboot.
   mergeTaskOptions(project.store, task.name, { stopRequested: Date.now() });
-  const runtime = getRuntime(handle.runtime);
+  const backend = backendOf(handle);
   let graceKeys: string[] | undefined;
   try {
     graceKeys = getAgent(task.agent, project.config).gracefulStop?.keys;
   } catch {
     graceKeys = undefined;
   }
-  await runtime.stop(handle, { graceKeys, graceMs: 3000, termMs: 3000 });
+  await backend.stop(handle, { graceKeys, graceMs: 3000, termMs: 3000 });
   await killTaskCgroup(getTask(project.store, task.name) ?? task);
   await refreshSession(project, task.name);
 }
@@ -202,6 +217,6 @@ export async function stopSessionForRemoval(project: Project, task: Task): Promi
   const handle = handleOf(task);
   if (!handle) return;
   await stopSession(project, task);
-  await getRuntime(handle.runtime).remove(handle);
+  await backendOf(handle).remove(handle);
   await removeTaskCgroup(getTask(project.store, task.name) ?? task);
 }

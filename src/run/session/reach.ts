@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { Task } from '../../core/task.js';
 import { taskLogDir } from '../../isolate/workspace/paths.js';
 import type { Project } from '../../project/project.js';
+import { backendOf } from '../runtime/backend.js';
 import { readExitRecord } from '../runtime/exit-record.js';
-import { getRuntime } from '../runtime/index.js';
 import { TmuxRuntime } from '../runtime/tmux.js';
 import type { ExitRecord, SessionHandle, StateHint } from '../runtime/types.js';
 
@@ -27,22 +27,22 @@ export function handleOf(task: Task): SessionHandle | null {
 
 /** Asked of the runtime itself, not the task's status (which says `landing` while the queue has it). */
 export async function sessionAlive(project: Project, name: string, handle: SessionHandle): Promise<boolean> {
-  return (await getRuntime(handle.runtime).state(handle, sessionPaths(project, name).exitPath)).alive;
+  return (await backendOf(handle).status(handle, sessionPaths(project, name).exitPath)).alive;
 }
 
 /** Types text literally (never read as tmux keys), then Enter. */
 export async function typeIntoSession(handle: SessionHandle, text: string): Promise<void> {
-  await getRuntime(handle.runtime).send(handle, text);
+  await backendOf(handle).send(handle, text);
 }
 
 /** argv that shows the session to the user, or null when it cannot be attached (headless). */
 export function attachArgv(handle: SessionHandle, insideTmux: boolean): string[] | null {
-  return getRuntime(handle.runtime).attachArgv(handle, insideTmux);
+  return backendOf(handle).attach(handle, insideTmux);
 }
 
 /** One `tmux list-panes` for a whole pass over these tasks, instead of a tmux call per session. */
 export async function paneHint(tasks: readonly Task[]): Promise<StateHint> {
-  return tasks.some((t) => handleOf(t)?.runtime === 'tmux')
+  return tasks.some((t) => handleOf(t)?.runtime === 'tmux' && !handleOf(t)?.backend)
     ? { panes: await new TmuxRuntime().allPanes() }
     : {};
 }

@@ -13,8 +13,8 @@ import { appendEvent } from '../../store/events.js';
 import { getTask, listTasks, mergeTaskOptions, updateTask } from '../../store/tasks.js';
 import { getAgent } from '../agents/registry.js';
 import type { AgentAdapter } from '../agents/types.js';
-import { getRuntime } from '../runtime/index.js';
-import type { Runtime, SessionHandle, StateHint } from '../runtime/types.js';
+import { backendOf } from '../runtime/backend.js';
+import type { SessionBackend, SessionHandle, StateHint } from '../runtime/types.js';
 import { handleOf, sessionPaths } from './reach.js';
 
 /** A hooks agent silent this long after its start gets a note in its status detail. */
@@ -60,8 +60,8 @@ export async function refreshTaskStatusReading(
   const handle = handleOf(task);
   if (!handle || !(LIVE_STATUSES.includes(task.status) || endedByHook(task)))
     return { task, runtimeSaidEnded: false };
-  const runtime = getRuntime(handle.runtime);
-  const state = await runtime.state(handle, sessionPaths(project, name).exitPath, hint);
+  const runtime = backendOf(handle);
+  const state = await runtime.status(handle, sessionPaths(project, name).exitPath, hint);
   if (state.alive && !LIVE_STATUSES.includes(task.status)) return { task, runtimeSaidEnded: false };
   if (!state.alive) {
     if (task.exitCode !== state.exitCode) updateTask(project.store, name, { exitCode: state.exitCode });
@@ -199,7 +199,7 @@ function noticeSilentHooks(project: Project, name: string, now: number): void {
 async function readScreen(
   project: Project,
   task: Task,
-  runtime: Runtime,
+  runtime: SessionBackend,
   handle: SessionHandle,
   agent: AgentAdapter,
   now: number,
@@ -214,7 +214,7 @@ async function readScreen(
     applySignal(project, task.name, signal, { screenIdleAfterMs: agent.screenIdleMs });
     return;
   }
-  const text = await runtime.capture(handle).catch(() => null);
+  const text = await runtime.logs(handle).catch(() => null);
   if (text === null) return;
   // Trailing blank lines come and go with the pane's size: they are not activity.
   const hash = createHash('sha1').update(text.replace(/\s+$/, '')).digest('hex');

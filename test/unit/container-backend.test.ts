@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { backendOfOptions, chooseBackend } from '../../src/core/backend.js';
+import { configSchema } from '../../src/core/config.js';
+import {
+  containerCommand,
+  containerEnv,
+  containerName,
+  containerRunArgs,
+  envFileText,
+  limitArgs,
+  orderMounts,
+  parseMountSpec,
+  publishArgs,
+} from '../../src/core/container-args.js';
+import { isBraidError } from '../../src/core/errors.js';
+import { parsePlan } from '../../src/core/plan.js';
+
+/** The value after each occurrence of `flag` in argv. */
+const values = (argv: string[], flag: string) => argv.flatMap((a, i) => (a === flag ? [argv[i + 1]] : []));
+
+describe('choosing a backend', () => {
+  it('takes the flag, then the plan task, then braid.yaml, then local', () => {
+    expect(chooseBackend(undefined, undefined)).toBe('local');
+    expect(chooseBackend(undefined, 'container')).toBe('container');
+    expect(chooseBackend('local', 'container')).toBe('local');
+    expect(chooseBackend(undefined, undefined, 'container')).toBe('container');
+  });
+
+  it('refuses kubernetes as not built (E_BACKEND) and an unknown name as a usage error', () => {
+    try {
+      chooseBackend('kubernetes');
+      expect.unreachable();
+    } catch (err) {
+      expect(isBraidError(err, 'E_BACKEND')).toBe(true);
+      expect((err as Error).message).toMatch(/not built yet/);
+    }
+    expect(() => chooseBackend('vm')).toThrow(/not a backend/);
+  });
+
+  it('reads the backend recorded with a task; tasks from before are local', () => {
+    expect(backendOfOptions({ backend: 'container' })).toBe('container');
+    expect(backendOfOptions({})).toBe('local');
+  });
+
+  it('accepts backend and container in braid.yaml and backend per plan task, and nothing unknown', () => {
+    const cfg = configSchema.parse({
+      backend: 'container',
+      container: { image: 'braid-agent', env: ['ANTHROPIC_API_KEY'] },
+    });
+    expect(cfg.container).toMatchObject({ engine: 'auto', image: 'braid-agent', mounts: [], args: [] });
+    expect(configSchema.safeParse({ container: { imagee: 'x' } }).success).toBe(false);
+    expect(configSchema.safeParse({ backend: 'vm' }).success).toBe(false);
+    const plan = parsePlan('tasks:\n  - {name: a, prompt: x, backend: container}\n', 'plan.yaml');
+    expect(plan.tasks[0].backend).toBe('container');
+  });
+});
+
+describe('the container run argv, from braid.yaml and the task', () => {
+  const base = {
+    name: 'braid-repo-1234abcd-t1',
+    labels: { 'braid.repo': '/r/.git', 'braid.task': 't1' },
+    image: 'braid-agent:latest',
+    extraArgs: ['--ulimit', 'nofile=1024:1024'],
+    workdir: '/r.braid/t1',
+    mounts: [
+      { source: '/opt/braid', target: '/opt/braid', readonly: true },
+      { source: '/r/.git', target: '/r/.git', readonly: false },
+      { source: '/r.braid/t1', target: '/r.braid/t1', readonly: false },
+    ],
+    ports: [3100, 3101, 3102],
+    limits: { memory: '512M', cpu: 1.5, pids: 256 },
+    envFile: '/r/.git/braid/logs/t1/container.env',
+    tty: true,
+    command: ['tmux', 'new-session'],
+  };
+
+  it('mounts the worktree and git dir at their own paths, braid read-only, publishes the ports, limits, labels', () => {
+    const argv = containerRunArgs(base);
+    expect(argv.slice(0, 2)).toEqual(['run', '-d']);
+    expect(values(argv, '--name')).toEqual([base.name]);
+    expect(values(argv, '-v')).toEqual([
+      '/opt/braid:/opt/braid:ro',
+      '/r/.git:/r/.git',
+      '/r.braid/t1:/r.braid/t1',
+    ]);
+    expect(values(argv, '-p')).toEqual(['127.0.0.1:3100-3102:3100-3102']);
+    expect(values(argv, '--memory')).toEqual([String(512 * 1024 * 1024)]);
+    expect(values(argv, '--cpus')).toEqual(['1.5']);
+    expect(values(argv, '--pids-limit')).toEqual(['256']);
+    expect(values(argv, '--label')).toEqual(['braid.repo=/r/.git', 'braid.task=t1']);
+    expect(values(argv, '--env-file')).toEqual([base.envFile]);
+    expect(values(argv, '--workdir')).toEqual(['/r.braid/t1']);
+    expect(argv).toContain('-t');
+    // The image comes after every option, the command after the image.
+    expect(argv.slice(argv.indexOf('braid-agent:latest') + 1)).toEqual(['tmux', 'new-session']);
+    expect(argv.indexOf('--ulimit')).toBeLessThan(argv.indexOf('braid-agent:latest'));
+  });
+
+  it('takes a root filesystem instead of an image, and needs exactly one of them', () => {
+    const argv = containerRunArgs({
+      ...base,
+      image: undefined,
+      rootfs: '/srv/root',
+      runtime: 'runc',
+      tty: false,
+    });
+    expect(values(argv, '--rootfs')).toEqual(['/srv/root']);
+    expect(values(argv, '--runtime')).toEqual(['runc']);
+    expect(argv).not.toContain('-t');
+    expect(() => containerRunArgs({ ...base, rootfs: '/srv/root' })).toThrow(/exactly one/);
+    expect(() => containerRunArgs({ ...base, image: undefined })).toThrow(/exactly one/);
+  });
+
+  it('publishes separate runs of ports as separate ranges, on 127.0.0.1 only', () => {
+    expect(publishArgs([3105, 3100, 3101, 3107])).toEqual([
+      '-p',
+      '127.0.0.1:3100-3101:3100-3101',
+      '-p',
+      '127.0.0.1:3105:3105',
+      '-p',
+      '127.0.0.1:3107:3107',
+    ]);
+    expect(publishArgs([])).toEqual([]);
+    expect(limitArgs(undefined)).toEqual([]);
+    expect(limitArgs({ memory: '1G' })).toEqual(['--memory', String(1024 ** 3)]);
+  });
+
+  it('parses SRC[:DST][:ro] mounts, orders parents first and keeps a folder writable when mounted twice', () => {
+    expect(parseMountSpec('tools:/opt/tools:ro', (p) => `/repo/${p}`)).toEqual({
+      source: '/repo/tools',
+      target: '/opt/tools',
+      readonly: true,
+    });
+    expect(parseMountSpec('/data')).toEqual({ source: '/data', target: '/data', readonly: false });
+    expect(() => parseMountSpec('a:b:c:ro')).toThrow(/SRC\[:DST\]/);
+    const ordered = orderMounts([
+      { source: '/a/b/c', target: '/a/b/c', readonly: false },
+      { source: '/a', target: '/a', readonly: true },
+      { source: '/a/b/c', target: '/a/b/c', readonly: true },
+    ]);
+    expect(ordered).toEqual([
+      { source: '/a', target: '/a', readonly: true },
+      { source: '/a/b/c', target: '/a/b/c', readonly: false },
+    ]);
+    expect(() => orderMounts([{ source: '/x:y', target: '/x', readonly: false }])).toThrow(/':'/);
+  });
+});
+
+describe('the environment inside a container', () => {
+  it('has the task variables and only the allow-listed host ones', () => {
+    const host = { HOME: '/home/u', AWS_SECRET_ACCESS_KEY: 's3cret', ANTHROPIC_API_KEY: 'sk-1' };
+    const env = containerEnv(['ANTHROPIC_API_KEY', 'MISSING', 'MODE=ci'], host, {
+      BRAID_TASK: 't1',
+      PORT: '3100',
+    });
+    expect(env).toMatchObject({ BRAID_TASK: 't1', PORT: '3100', ANTHROPIC_API_KEY: 'sk-1', MODE: 'ci' });
+    expect(env).not.toHaveProperty('HOME');
+    expect(env).not.toHaveProperty('AWS_SECRET_ACCESS_KEY');
+    expect(env).not.toHaveProperty('MISSING');
+    // git inside trusts the mounted repository whoever owns it.
+    expect(env.GIT_CONFIG_KEY_0).toBe('safe.directory');
+  });
+
+  it('goes in through an env file, one NAME=value line each; a multi-line value is refused', () => {
+    expect(envFileText({ A: '1', B: 'x y=z' })).toBe('A=1\nB=x y=z\n');
+    expect(() => envFileText({ A: 'one\ntwo' })).toThrow(/cannot be passed/);
+  });
+
+  it('names containers per repository and task, and runs tmux inside only for interactive sessions', () => {
+    const a = containerName('My Repo', '/x/.git', 't1');
+    expect(a).toMatch(/^braid-my-repo-[0-9a-f]{8}-t1$/);
+    expect(containerName('My Repo', '/y/.git', 't1')).not.toBe(a);
+    expect(containerCommand('tmux', ['claude', 'hi'])[0]).toBe('tmux');
+    const headless = containerCommand('headless', ['claude', '-p', 'hi']);
+    expect(headless.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(headless.slice(-5)).toEqual(['braid-session', 'headless', 'claude', '-p', 'hi']);
+  });
+});
