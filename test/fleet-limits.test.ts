@@ -139,7 +139,8 @@ describe('usage limits', () => {
     );
     expect(resumed.argv[resumed.argv.indexOf('--resume') + 1]).toBe(hl.agentSessionId);
     expect(resumed.argv).toContain('-p');
-  });
+    // Waits for a reset ~30 s ahead and several sessions on a busy machine.
+  }, 300_000);
 
   it('pauses a session at 100 % of its budget with its work committed; braid budget resumes it', async () => {
     // 400,000 input tokens: well over a $1 budget at any Sonnet price.
@@ -164,5 +165,6 @@ describe('usage limits', () => {
         .find((l) => l.cwd === realpathSync(task.worktree) && l.argv.includes('--resume')),
     );
     expect(launch.argv[launch.argv.indexOf('--resume') + 1]).toBe(paused?.agentSessionId);
-  });
+    // A stop, a commit and a resume through the supervisor on a busy machine.
+  }, 300_000);
 });
