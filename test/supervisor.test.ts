@@ -79,6 +79,7 @@ describe('the supervisor', () => {
       'radar',
       'queue',
       'budget',
+      'limits',
       'notes',
     ]);
 

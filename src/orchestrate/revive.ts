@@ -96,3 +96,21 @@ function statusBeforeDeath(project: Project, task: Task): TaskStatus | null {
   });
   return changes.at(-1)?.data.from ?? null;
 }
+
+/** What was brought back since `since` (ms), from the events: what `braid up` reports of a supervisor's start. */
+export function revivedSince(project: Project, since: number): ReviveReport {
+  const report: ReviveReport = { revived: [], failed: [] };
+  const kinds = ['session.revived', 'session.revive-failed'] as const;
+  for (const e of listEvents(project.store, { since, kinds })) {
+    if (!e.task) continue;
+    if (e.kind === 'session.revive-failed') report.failed.push({ name: e.task, reason: e.data.reason });
+    else
+      report.revived.push({
+        name: e.task,
+        runtime: e.data.runtime,
+        resumed: e.data.resume,
+        agentSessionId: e.data.resume ? (getTask(project.store, e.task)?.agentSessionId ?? null) : null,
+      });
+  }
+  return report;
+}

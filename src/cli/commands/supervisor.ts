@@ -3,7 +3,7 @@ import { BraidError } from '../../core/errors.js';
 import { formatDuration, table } from '../../core/format.js';
 import type { ServiceVia } from '../../core/login-service.js';
 import { installLoginService, uninstallLoginService } from '../../orchestrate/login-service.js';
-import { type ReviveReport, reviveLostSessions } from '../../orchestrate/revive.js';
+import { type ReviveReport, revivedSince, reviveLostSessions } from '../../orchestrate/revive.js';
 import {
   type SupervisorStatus,
   startSupervisor,
@@ -34,6 +34,18 @@ interface UpOptions {
   install?: boolean;
   uninstall?: boolean;
   via?: string;
+}
+
+/** Waits for the new supervisor's first reconcile pass (the one that revives), then reads what it did. */
+async function afterFirstPass(project: Project, since: number): Promise<ReviveReport> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const status = supervisorStatus(project);
+    const reconcile = status.loops.find((l) => l.name === 'reconcile');
+    if (!status.running || (reconcile && reconcile.runs > 0) || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return revivedSince(project, since);
 }
 
 function renderRevive(report: ReviveReport): string {
@@ -99,8 +111,10 @@ export function register(program: Command): void {
           else progress(dim(`supervisor: stopped (${reason})`));
           return;
         }
-        const revive = await reviveLostSessions(project);
+        const since = Date.now();
         const res = await startSupervisor(project, { wait: true });
+        // A new supervisor brings lost sessions back after its first pass; a running one has, so this does.
+        const revive = res.started ? await afterFirstPass(project, since) : await reviveLostSessions(project);
         const status = supervisorStatus(project);
         if (opts.json)
           return printJson({ ...status, started: res.started, pid: status.pid ?? res.pid, ...revive });

@@ -76,6 +76,7 @@ export async function runSupervisor(
   const limits = new LimitLoop(project, staggerFromEnv(options.env));
   const relay = new EventRelay(project, log);
   let idleSince: number | null = null;
+  let revived = options.revive === false;
   const keepAlive = () => {
     // The repository was deleted under us (temp repos, demos): nothing left to supervise.
     if (!existsSync(repo.commonDir)) return finish('repo-gone');
@@ -99,6 +100,11 @@ export async function runSupervisor(
       run: async () => {
         try {
           await reconciler.pass();
+          // Once, after the first pass has logged what it found dead: sessions lost with the machine come back.
+          if (!revived) {
+            revived = true;
+            await reviveLostSessions(project).catch((err: unknown) => onError('revive', err));
+          }
         } finally {
           relay.pass();
           keepAlive();
@@ -134,9 +140,6 @@ export async function runSupervisor(
   const onError = (loop: string, err: unknown) =>
     log.append({ kind: 'loop.error', loop, message: (err as Error).message ?? String(err) });
   try {
-    // Sessions that died with the machine come back before anything else looks at them.
-    if (options.revive !== false)
-      await reviveLostSessions(project).catch((err: unknown) => onError('revive', err));
     await Promise.all(specs.map((spec, i) => runLoop(spec, state.loops[i], stop.signal, onError, publish)));
   } finally {
     if (options.handleSignals)
