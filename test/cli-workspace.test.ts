@@ -13,7 +13,10 @@ import {
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { listTasks } from '../src/store/tasks.js';
+import { SUPERVISOR_CHANGES, taskChanges } from '../src/watch/monitor/task-changes.js';
 import { cliJson, runCli } from './helpers/cli.js';
+import { projectFor } from './helpers/project.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 
 let repo: TempRepo;
@@ -220,6 +223,36 @@ describe('braid ls --json', () => {
       behind: 1,
     });
     expect(Object.keys(tasks[0].ports as object)).toContain('PORT');
+  });
+});
+
+describe('braid ls reads the figures the supervisor stored', () => {
+  it('shows the stored count until something it can check moves; --fresh recounts', async () => {
+    repo = await tempRepo({ files: { 'README.md': '# r\n' } });
+    expect((await runCli(repo.dir, ['new', 'kept', '--no-start'])).code).toBe(0);
+    const wt = (await cliJson<LsJson>(repo.dir, ['ls'])).tasks[0].worktree;
+    writeFileSync(path.join(wt, 'a.txt'), 'a\n');
+    await repo.git('-C', wt, 'add', 'a.txt');
+    await repo.git('-C', wt, 'commit', '-q', '-m', 'a');
+    // The supervisor's changes pass, as its loop runs it.
+    const project = await projectFor(repo.dir);
+    try {
+      await taskChanges(project.store, project.repo.root, listTasks(project.store), SUPERVISOR_CHANGES);
+    } finally {
+      project.close();
+    }
+    // An edit in place rewrites no index and moves no ref: only a recount sees it.
+    writeFileSync(path.join(wt, 'README.md'), '# edited\n');
+    const figures = async (args: string[]) =>
+      (await cliJson<{ tasks: Array<{ changedFiles: number; ahead: number }> }>(repo.dir, ['ls', ...args]))
+        .tasks[0];
+    expect(await figures([])).toMatchObject({ changedFiles: 1, ahead: 1 });
+    expect(await figures(['--fresh'])).toMatchObject({ changedFiles: 2, ahead: 1 });
+    // ls trusts only the supervisor's counts: its own are recounted next time.
+    expect(await figures([])).toMatchObject({ changedFiles: 2, ahead: 1 });
+    // A commit moves HEAD: counted again without --fresh.
+    await repo.git('-C', wt, 'commit', '-q', '-am', 'readme');
+    expect(await figures([])).toMatchObject({ changedFiles: 2, ahead: 2 });
   });
 });
 

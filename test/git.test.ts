@@ -1,9 +1,11 @@
+import { mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BraidError, isBraidError } from '../src/core/errors.js';
 import { run } from '../src/exec/run.js';
 import { GitError, git, parseGitVersion } from '../src/git/git.js';
 import { findRepo, resolveCommit } from '../src/git/repo.js';
+import { branchTips, commonDirOf } from '../src/git/worktree-state.js';
 import { runCli } from './helpers/cli.js';
 import { g, type TempRepo, tempRepo } from './helpers/repo.js';
 
@@ -18,6 +20,20 @@ describe('git runner', () => {
     expect(err.exit).toBe(128);
     expect(err.args).toEqual(['rev-parse', '--verify', 'no-such-branch']);
     expect(err.message).toContain('no-such-branch');
+  });
+
+  it("names the common folder from the checkout's files as git does, and defers to git when steered", async () => {
+    repo = await tempRepo({ name: 'my project' });
+    const wt = `${repo.parent}/other tree`;
+    await repo.git('worktree', 'add', '-q', '-b', 'side', wt);
+    mkdirSync(path.join(wt, 'sub', 'deeper'), { recursive: true });
+    const gitSays = realpathSync(await repo.git('rev-parse', '--path-format=absolute', '--git-common-dir'));
+    for (const dir of [repo.dir, wt, path.join(wt, 'sub', 'deeper')])
+      expect(commonDirOf(dir, {}), dir).toBe(gitSays);
+    expect(commonDirOf(repo.parent, {})).toBeNull();
+    expect(commonDirOf(wt, { GIT_DIR: path.join(repo.dir, '.git') })).toBeNull();
+    // One process for every branch tip.
+    expect((await branchTips(repo.dir)).get('refs/heads/side')).toBe(await repo.git('rev-parse', 'side'));
   });
 
   it('finds the same repository from a linked worktree in a path with spaces', async () => {

@@ -50,6 +50,7 @@ describe('init defaults (pure)', () => {
     for (const key of ['base', 'setup', 'gate', 'ports']) expect(text).toMatch(new RegExp(`# .+\\n${key}:`));
     // The permission policy headless agents get, with this project's gate and setup among the rules.
     expect(text).toContain('# permissions: a headless Claude Code run gets --permission-mode acceptEdits');
+    expect(text).toContain('# notify:');
     expect(text).toContain(`"Bash(${gate}:*)"`);
     expect(text).toContain(`"Bash(${setup}:*)"`);
   });

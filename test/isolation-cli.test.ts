@@ -41,7 +41,7 @@ interface Ls {
 
 // Outside /tmp: a sandbox's private /tmp would hide the repository instead of protecting it.
 const dirs: string[] = [];
-async function sandboxRepo(yaml: string): Promise<string> {
+async function sandboxRepo(yaml: string, files: Record<string, string> = {}): Promise<string> {
   const parent = realpathSync(mkdtempSync('/var/tmp/braid-iso-'));
   dirs.push(parent);
   const dir = path.join(parent, 'repo');
@@ -55,6 +55,10 @@ async function sandboxRepo(yaml: string): Promise<string> {
   ])
     await g(dir, 'config', k, v);
   writeFileSync(path.join(dir, 'README.md'), 'hello\n');
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), text);
+  }
   writeFileSync(path.join(dir, 'braid.yaml'), `deps: none\n${yaml}`);
   await g(dir, 'add', '-A');
   await g(dir, 'commit', '-qm', 'initial');
@@ -130,6 +134,14 @@ describe.skipIf(!!noBwrap)('sandboxed sessions through the CLI (real bwrap)', ()
     await until('the session to finish', () => read(seen).includes('done'));
     expect(read(seen)).not.toContain('bar-secret\n');
     expect(read(seen)).toMatch(/No such file or directory/);
+  });
+
+  it('starts inside the sandbox in the workdir', async () => {
+    const repo = await sandboxRepo('sandbox: true\nworkdir: packages/api\n', { 'packages/api/x.js': 'x\n' });
+    const wt = await session(repo, 'wd', 'pwd > here.txt');
+    const here = path.join(wt, 'packages/api/here.txt');
+    await until('the sandboxed session wrote where it started', () => read(here));
+    expect(read(here).trim()).toBe(path.join(wt, 'packages/api'));
   });
 
   it('--readonly runs in the main checkout and can write nothing there', async () => {

@@ -76,11 +76,14 @@ describe('the supervisor', () => {
     expect((first.loops as Array<{ name: string }>).map((l) => l.name)).toEqual([
       'reconcile',
       'usage',
+      'changes',
       'radar',
       'queue',
       'budget',
       'limits',
       'notes',
+      'notify',
+      'disk',
     ]);
 
     const second = await up(env);

@@ -9,7 +9,7 @@ import { startSession } from '../src/run/session/lifecycle.js';
 import { handleOf } from '../src/run/session/reach.js';
 import { appendEvent } from '../src/store/events.js';
 import { saveSamples } from '../src/store/samples.js';
-import { getTask } from '../src/store/tasks.js';
+import { getTask, updateTask } from '../src/store/tasks.js';
 import { startWebServer, type WebServer } from '../src/web/server.js';
 import { ROOT, runCli } from './helpers/cli.js';
 import { projectFor } from './helpers/project.js';
@@ -131,6 +131,40 @@ describe('web dashboard in Chromium', () => {
     page.off('pageerror', onError);
     page.off('console', onConsole);
     expect(problems).toEqual([]);
+  });
+
+  it('shows a browser notification when a task begins waiting, once "notify" is ticked', async () => {
+    const context = await browser.newContext({ permissions: ['notifications'] });
+    // Headless Chromium shows nothing: a stand-in records what the page asks to show.
+    await context.addInitScript(() => {
+      const shown: string[] = [];
+      (window as unknown as { shown: string[] }).shown = shown;
+      (window as unknown as { Notification: unknown }).Notification = class {
+        static permission = 'granted';
+        static requestPermission = async () => 'granted';
+        constructor(title: string, options?: { body?: string }) {
+          shown.push(`${title} | ${options?.body ?? ''}`);
+        }
+      };
+    });
+    const tab = await context.newPage();
+    await tab.goto(server.url);
+    await tab.locator('#overview tr[data-task="alpha"] [data-role="status"]').waitFor();
+    await tab.locator('#notify').check();
+    const before = getTask(project.store, 'alpha');
+    updateTask(project.store, 'alpha', { status: 'waiting', statusDetail: 'Claude needs your permission' });
+    try {
+      await tab.waitForFunction(() => (window as unknown as { shown: string[] }).shown.length > 0);
+      expect(await tab.evaluate(() => (window as unknown as { shown: string[] }).shown)).toEqual([
+        'braid: alpha needs input | Claude needs your permission',
+      ]);
+    } finally {
+      updateTask(project.store, 'alpha', {
+        status: before?.status,
+        statusDetail: before?.statusDetail ?? null,
+      });
+      await context.close();
+    }
   });
 
   it('follows a real agent without a reload: its hook status, RAM, cost, chart and log tail', async () => {

@@ -68,6 +68,54 @@ describe('provisionTask', () => {
     expect(getTask(project.store, 'esc')).toBeNull();
   });
 
+  it(".worktreeinclude: copies the ignored files its gitignore patterns name, beside braid.yaml's include", async () => {
+    repo = await tempRepo({
+      files: {
+        '.gitignore': '.env*\nconfig/local/\n*.key\nbuild/\n',
+        '.worktreeinclude':
+          '# the shared convention\n.env*\n!.env.test\nconfig/local/\n/top.key\nuntracked.txt\n',
+        'src/app.js': 'app\n',
+      },
+    });
+    for (const [rel, text] of Object.entries({
+      '.env': 'A=1',
+      '.env.local': 'B=2',
+      '.env.test': 'left out by the negation',
+      'config/local/db.json': '{}',
+      'config/local/deep/x.json': '{}',
+      'top.key': 'anchored',
+      'sub/top.key': 'not the anchored one',
+      'build/out.js': 'ignored but not named',
+      'untracked.txt': 'named but not ignored',
+      'extra.cfg': 'from braid.yaml include',
+    }))
+      repo.write(rel, text);
+    project = await projectFor(repo.dir, 'include: [extra.cfg]\n');
+    const task = await provisionTask(project, { name: 'wti' });
+    const has = (rel: string) => existsSync(path.join(task.worktree, rel));
+    for (const rel of [
+      '.env',
+      '.env.local',
+      'config/local/db.json',
+      'config/local/deep/x.json',
+      'top.key',
+      'extra.cfg',
+    ])
+      expect(has(rel), rel).toBe(true);
+    for (const rel of ['.env.test', 'sub/top.key', 'build/out.js', 'untracked.txt'])
+      expect(has(rel), rel).toBe(false);
+    expect(readFileSync(path.join(task.worktree, '.env.local'), 'utf8')).toBe('B=2');
+  });
+
+  it('.worktreeinclude: an ignored file linking outside the repository is refused', async () => {
+    repo = await tempRepo({ files: { '.gitignore': 'secret.txt\n', '.worktreeinclude': 'secret.txt\n' } });
+    const outside = path.join(repo.parent, 'outside.txt');
+    writeFileSync(outside, 'secret');
+    symlinkSync(outside, path.join(repo.dir, 'secret.txt'));
+    project = await projectFor(repo.dir);
+    await expect(provisionTask(project, { name: 'esc2' })).rejects.toMatchObject({ code: 'E_PATH_ESCAPE' });
+  });
+
   it('a failing setup leaves the task failed with its log, and rm still works', async () => {
     repo = await tempRepo({ files: { 'package.json': '{}\n' } });
     project = await projectFor(repo.dir, 'setup: ["echo installing; exit 7"]\n');

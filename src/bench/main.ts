@@ -2,6 +2,7 @@
 import os from 'node:os';
 import { benchBackends } from './backends.js';
 import { benchHookSpool } from './hook-spool.js';
+import { benchLs, LS_TARGET_RATIO } from './ls.js';
 import { benchRadar } from './radar.js';
 import { benchSupervisor, SUPERVISOR_TARGETS } from './supervisor.js';
 import { benchWorktrees } from './worktrees.js';
@@ -54,6 +55,32 @@ async function main(): Promise<void> {
         `  spawned braid hook PostToolUse (edit), what the agent waits for: median ${r.hookMedianMs} ms, p95 ${r.hookP95Ms} ms`,
         `  from that hook's start until its detached rescan stored the findings: median ${r.storedMedianMs} ms, p95 ${r.storedP95Ms} ms`,
         `  spawned braid hook PreToolUse (no edit): median ${r.quietHookMedianMs} ms`,
+        '',
+      ].join('\n'),
+    );
+  }
+  if (!only || only === 'ls') {
+    const l = await benchLs();
+    const row = (label: string, f: { wallMs: number; cpuMs: number }) =>
+      `  ${label.padEnd(28)} wall ${String(f.wallMs).padStart(5)} ms, CPU ${String(f.cpuMs).padStart(5)} ms`;
+    const ratio = l.ls.wallMs / l.version.wallMs;
+    process.stdout.write(
+      [
+        `ls: spawned CLI, a supervisor keeping the figures, interleaved, median of ${l.runs} (CPU: user + system, its children included)`,
+        row('braid --version', l.version),
+        row('braid ls --json, 0 tasks', l.lsEmpty),
+        row(`braid ls --json, ${l.tasks} tasks`, l.ls),
+        row(`braid ls --json --fresh, ${l.tasks}`, l.lsFresh),
+        row('braid hook PreToolUse', l.hook),
+        ...(l.baseline
+          ? [
+              `  baseline (${process.env.BENCH_BASELINE}), same runs:`,
+              row('braid --version', l.baseline.version),
+              row(`braid ls --json, ${l.tasks} tasks`, l.baseline.ls),
+              row('braid hook PreToolUse', l.baseline.hook),
+            ]
+          : []),
+        `  ls at ${l.tasks} tasks / --version: ${ratio.toFixed(1)}x wall, ${(l.ls.cpuMs / Math.max(1, l.version.cpuMs)).toFixed(1)}x CPU, target within ${LS_TARGET_RATIO}x: ${ratio <= LS_TARGET_RATIO ? 'met' : 'NOT met'}`,
         '',
       ].join('\n'),
     );

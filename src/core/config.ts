@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BACKEND_NAMES } from './backend.js';
 import { BraidError } from './errors.js';
+import { NOTIFY_EVENTS } from './notify-events.js';
 import { CLAUDE_PERMISSION_MODES } from './permissions.js';
 
 const portName = z
@@ -12,13 +13,17 @@ const envName = z
 const pgIdentifier = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a PostgreSQL database name: letters, digits, "_", up to 63');
-const relPath = z
+export const relPath = z
   .string()
   .min(1)
   .refine(
     (p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'),
     'must be a path inside the repository (no "/" at the start, no "..")',
   );
+
+const httpUrl = z
+  .string()
+  .refine((u) => /^https?:\/\/[^/\s]+/.test(u) && URL.canParse(u), 'an http:// or https:// URL');
 
 const codexSandboxMode = z.enum(['read-only', 'workspace-write', 'danger-full-access']);
 
@@ -96,6 +101,10 @@ export const configSchema = z
     agent: z.string().min(1).default('claude'),
     agents: agentsSchema.default({}),
     include: z.array(relPath).default([]),
+    /** The folder of the worktree sessions start in (a monorepo's package). */
+    workdir: relPath.optional(),
+    /** Cone paths: each task's worktree is a sparse checkout of these folders (the gate's stays full). */
+    sparse: z.array(relPath).min(1).optional(),
     setup: z.array(z.string().min(1)).default([]),
     setup_timeout: z.number().int().positive().default(900),
     deps: z.enum(['auto', 'clone', 'install', 'none']).default('auto'),
@@ -185,6 +194,16 @@ export const configSchema = z
           .strict(),
       ])
       .default(false),
+    /** Where braid tells the user about waiting, finished, failed, landed… tasks (docs/config.md). */
+    notify: z
+      .object({
+        webhook: httpUrl.optional(),
+        ntfy: httpUrl.optional(),
+        desktop: z.boolean().default(false),
+        events: z.array(z.enum(NOTIFY_EVENTS)).min(1).optional(),
+      })
+      .strict()
+      .optional(),
     limits: z
       .object({
         memory: z

@@ -103,8 +103,20 @@ export function renderConfigYaml(entries: InitEntry[]): string {
     const value = stringify(e.value, { collectionStyle: 'flow', lineWidth: 0 }).trimEnd();
     return `# ${e.comment}\n${e.key}: ${value}\n`;
   });
-  return head + body.join('') + permissionsComment(entries);
+  return head + body.join('') + permissionsComment(entries) + NOTIFY_COMMENT;
 }
+
+/** Notifications are off until the user names where to: an example to uncomment. */
+const NOTIFY_COMMENT = [
+  '# notifications (braid notify --test tries them): any of a webhook (Slack-compatible JSON), an ntfy topic,',
+  '# the desktop (notify-send); events: waiting, finished, failed, landed, rejected, handed-back, limited, budget',
+  '# notify:',
+  '#   webhook: https://hooks.slack.com/services/…',
+  '#   ntfy: https://ntfy.sh/my-secret-topic',
+  '#   desktop: true',
+  '#   events: [waiting, failed, landed, rejected, handed-back, limited, budget]',
+  '',
+].join('\n');
 
 /** The permission policy braid applies unless told otherwise, as a comment the user can turn into keys. */
 function permissionsComment(entries: InitEntry[]): string {

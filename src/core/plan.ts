@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BACKEND_NAMES } from './backend.js';
-import { budgetSchema, formatIssues } from './config.js';
+import { budgetSchema, formatIssues, relPath } from './config.js';
 import { BraidError } from './errors.js';
 import { taskNameProblem } from './names.js';
 
@@ -16,6 +16,8 @@ const planTaskSchema = z
     base: z.string().min(1).optional(),
     /** Start from the branches of the tasks it needs instead of waiting for them to land. */
     stack: z.boolean().default(false),
+    /** The folder of the worktree its session starts in; braid.yaml's workdir otherwise. */
+    workdir: relPath.optional(),
   })
   .strict();
 

@@ -19,8 +19,13 @@ export async function collectLandGarbage(project: Project): Promise<GcAction[]> 
   const queueRuns = queueLockHolder(store) !== null;
   if (!queueRuns) {
     const removed = await removeOrphanScratch(repo, project.config.worktrees);
-    for (const { dir, why } of removed)
-      actions.push({ kind: 'orphan-scratch', target: dir, detail: `gate scratch worktree removed: ${why}` });
+    for (const { dir, why, bytes } of removed)
+      actions.push({
+        kind: 'orphan-scratch',
+        target: dir,
+        detail: `gate scratch worktree removed: ${why}`,
+        ...(bytes ? { bytes } : {}),
+      });
     // A folder removed by hand leaves git's admin entry behind.
     if (removed.length > 0)
       await withWorktreeLock(repo.root, () => git(['worktree', 'prune'], { cwd: repo.root }));

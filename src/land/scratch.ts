@@ -13,6 +13,7 @@ import { BraidError } from '../core/errors.js';
 import { gateScratchLocation, gateScratchSlot } from '../core/names.js';
 import { git, gitRun } from '../git/git.js';
 import type { RepoInfo } from '../git/repo.js';
+import { diskBytes } from '../isolate/workspace/disk.js';
 import { withWorktreeLock } from '../isolate/workspace/worktree-lock.js';
 
 /**
@@ -140,8 +141,10 @@ async function dropLegacyScratch(repoDir: string, commonDir: string): Promise<st
 export async function removeOrphanScratch(
   repo: Pick<RepoInfo, 'root' | 'name' | 'commonDir'>,
   template: string,
-): Promise<Array<{ dir: string; why: string }>> {
-  const removed = (await dropLegacyScratch(repo.root, repo.commonDir)).map((dir) => ({
+): Promise<Array<{ dir: string; why: string; bytes?: number | null }>> {
+  const removed: Array<{ dir: string; why: string; bytes?: number | null }> = (
+    await dropLegacyScratch(repo.root, repo.commonDir)
+  ).map((dir) => ({
     dir,
     why: 'the old place inside .git',
   }));
@@ -149,11 +152,12 @@ export async function removeOrphanScratch(
     const slot = gateScratchSlot(path.basename(dir));
     if (slot === null || !existsSync(dir) || sameFolder(dir, scratchDir(repo, template, slot))) continue;
     if (!(await isMarkedScratch(dir))) continue;
+    const bytes = await diskBytes(dir);
     await withWorktreeLock(repo.root, () =>
       gitRun(['worktree', 'remove', '--force', '--force', dir], { cwd: repo.root, allowFailure: true }),
     );
     rmSync(dir, { recursive: true, force: true });
-    removed.push({ dir, why: 'not where braid.yaml `worktrees` puts it now' });
+    removed.push({ dir, why: 'not where braid.yaml `worktrees` puts it now', bytes });
   }
   const parent = path.dirname(scratchDir(repo, template, 0));
   if (!existsSync(parent)) return removed;
@@ -162,8 +166,9 @@ export async function removeOrphanScratch(
     const dir = path.join(parent, name);
     if (slot === null || !sameFolder(dir, scratchDir(repo, template, slot))) continue;
     if ((await scratchState(dir, repo.commonDir)) !== 'leftover') continue;
+    const bytes = await diskBytes(dir);
     rmSync(dir, { recursive: true, force: true });
-    removed.push({ dir, why: 'not a usable worktree (left by an interrupted run)' });
+    removed.push({ dir, why: 'not a usable worktree (left by an interrupted run)', bytes });
   }
   return removed;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { type BraidConfig, defaultConfig, parseConfig } from '../core/config.js';
 import { BraidError } from '../core/errors.js';
+import { configPath } from './config-path.js';
 
 export const CONFIG_FILE = 'braid.yaml';
 
@@ -11,7 +12,7 @@ export function loadConfig(
   root: string,
   env: NodeJS.ProcessEnv = process.env,
 ): { config: BraidConfig; file: string | null } {
-  const file = env.BRAID_CONFIG ? path.resolve(root, env.BRAID_CONFIG) : path.join(root, CONFIG_FILE);
+  const file = configPath(root, env);
   if (!existsSync(file)) {
     if (env.BRAID_CONFIG)
       throw new BraidError('E_CONFIG', `BRAID_CONFIG names ${file}, which does not exist`);

@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BraidError } from '../core/errors.js';
-import { type PricingTable, parsePricingOverride } from '../core/pricing.js';
+import type { PricingTable } from '../core/pricing.js';
+import { parsePricingOverride } from '../core/pricing-override.js';
 import { mergePricing } from '../core/pricing-table.js';
 import type { Project } from './project.js';
 

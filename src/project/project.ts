@@ -1,7 +1,7 @@
 import type { BraidConfig } from '../core/config.js';
 import { findRepo, type RepoInfo } from '../git/repo.js';
 import { openStore, type Store } from '../store/db.js';
-import { loadConfig } from './config-file.js';
+import { loadProjectConfig } from './config-cache.js';
 
 /** Everything a command needs about the repository it runs in. */
 export interface Project {
@@ -14,7 +14,7 @@ export interface Project {
 
 export async function openProject(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Project> {
   const repo = await findRepo(cwd);
-  const { config, file } = loadConfig(repo.root, env);
+  const { config, file } = await loadProjectConfig(repo, env);
   const store = openStore(repo.commonDir);
   return { repo, config, configFile: file, store, close: () => store.close() };
 }

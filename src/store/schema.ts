@@ -184,4 +184,44 @@ export const MIGRATIONS: string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // 9: notifications: one row per event and channel, so each is delivered once across supervisors, with its retries;
+  // each task's disk use as last measured (the supervisor's disk loop, braid ls --fresh).
+  `
+  CREATE TABLE notify_deliveries (
+    event_id INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    task TEXT,
+    event TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (event_id, channel)
+  );
+  CREATE INDEX notify_deliveries_due ON notify_deliveries(state, next_at);
+  CREATE TABLE task_disk (
+    task TEXT PRIMARY KEY,
+    bytes INTEGER NOT NULL,
+    measured_at INTEGER NOT NULL
+  );
+  `,
+  // 10: each task's changes against its base (ahead, behind, changed paths), keyed by what they were
+  // computed from, so braid ls reuses them instead of asking git again (src/watch/monitor/task-changes.ts).
+  `
+  CREATE TABLE task_changes (
+    task TEXT PRIMARY KEY,
+    head TEXT NOT NULL,
+    base_commit TEXT NOT NULL,
+    ahead INTEGER NOT NULL,
+    behind INTEGER NOT NULL,
+    committed TEXT NOT NULL,
+    dirty TEXT NOT NULL,
+    index_sig TEXT NOT NULL,
+    dirty_at INTEGER NOT NULL,
+    dirty_by TEXT NOT NULL
+  );
+  `,
 ];

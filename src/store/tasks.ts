@@ -165,6 +165,8 @@ export function mergeTaskOptions(store: Store, name: string, extra: TaskOptions)
 
 export function deleteTask(store: Store, name: string): void {
   store.db.prepare('DELETE FROM tasks WHERE name = ?').run(name);
+  // A task made again under this name starts without the old one's disk figure.
+  store.db.prepare('DELETE FROM task_disk WHERE task = ?').run(name);
 }
 
 /**

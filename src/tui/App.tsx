@@ -2,6 +2,7 @@
 import { Box, type Key, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { isBraidError } from '../core/errors.js';
+import { newlyWaiting } from '../core/notify.js';
 import { plural } from '../core/plural.js';
 import { canStop } from '../core/task.js';
 import type { AttachTarget, UiData, UiSnapshot } from './data.js';
@@ -84,6 +85,8 @@ export function App({
       if (!alive.current) return;
       const before = snapRef.current?.tasks.map((t) => t.name) ?? [];
       const after = next.tasks.map((t) => t.name);
+      // The terminal's bell: a task began waiting for its user (the terminal decides how it rings).
+      if (newlyWaiting(snapRef.current?.tasks ?? null, next.tasks).length) stdout.write('\x07');
       snapRef.current = next;
       setSnap(next);
       const selected = reselect(uiRef.current.selected, before, after);
@@ -93,7 +96,7 @@ export function App({
     } finally {
       loading.current = false;
     }
-  }, [data, update]);
+  }, [data, update, stdout]);
 
   useEffect(() => {
     alive.current = true;

@@ -1,20 +1,17 @@
-import { existsSync } from 'node:fs';
 import { type BackendKind, backendOfOptions } from '../core/backend.js';
 import type { PermissionDenial } from '../core/refusals.js';
-import type { Task, TokenCounts } from '../core/task.js';
-import { git } from '../git/git.js';
-import { refExists } from '../git/repo.js';
-import { worktreeChanges } from '../git/snapshot.js';
+import { LIVE_STATUSES, type Task, type TokenCounts } from '../core/task.js';
+import { measureTaskDisks } from '../isolate/workspace/disk.js';
 import { markInterruptedProvisions } from '../isolate/workspace/finish-provision.js';
-import { projectPricing } from '../project/pricing.js';
 import type { Project } from '../project/project.js';
 import { taskCgroupUsage } from '../run/session/confine.js';
 import { refreshAllSessions } from '../run/session/refresh.js';
+import { diskUses } from '../store/disk.js';
 import { latestRefusals } from '../store/events.js';
 import { taskPorts } from '../store/ports.js';
-import { latestSamples } from '../store/samples.js';
+import { latestSamples, type UsageSample } from '../store/samples.js';
 import { listTasks } from '../store/tasks.js';
-import { collectStats } from '../watch/monitor/stats-report.js';
+import { LS_CHANGES, taskChanges } from '../watch/monitor/task-changes.js';
 
 /** One row of `braid ls --json`: the contract in DESIGN.md. */
 export interface TaskView {
@@ -48,56 +45,70 @@ export interface TaskView {
   needs: string[];
   /** Tool uses the latest session was refused (headless runs: nobody could grant them). */
   refusals: PermissionDenial[];
-}
-
-/** Files the task changed against where it forked from base: committed, uncommitted and untracked. */
-async function changes(
-  root: string,
-  task: Task,
-): Promise<{ changed: number; ahead: number; behind: number } | null> {
-  if (!existsSync(task.worktree)) return null;
-  const baseRef = (await refExists(root, `refs/heads/${task.base}`))
-    ? `refs/heads/${task.base}`
-    : task.baseCommit;
-  const counts = await git(['rev-list', '--left-right', '--count', `${baseRef}...HEAD`], {
-    cwd: task.worktree,
-  });
-  const [behind, ahead] = counts.split(/\s+/).map(Number);
-  const forkPoint = await git(['merge-base', baseRef, 'HEAD'], { cwd: task.worktree, allowFailure: true });
-  const files = new Set<string>(await worktreeChanges(task.worktree));
-  if (forkPoint) {
-    const diff = await git(['diff', '--name-only', '-z', forkPoint, 'HEAD'], { cwd: task.worktree });
-    for (const f of diff.split('\0')) if (f) files.add(f);
-  }
-  return { changed: files.size, ahead, behind };
+  /** Bytes its worktree takes on disk (node_modules included) as last measured, and when; null: not yet. */
+  diskBytes: number | null;
+  diskMeasuredAt: number | null;
 }
 
 const FRESH_SAMPLE_MS = 30_000;
 
-export async function taskViews(
-  project: Project,
-  options: { usage?: boolean; refresh?: boolean } = {},
-): Promise<TaskView[]> {
+/** A stored sample's tokens and cost still hold: recent, or taken after the task stopped. */
+function usageHolds(task: Task, sample: UsageSample | undefined, now: number): boolean {
+  if (!sample) return false;
+  if (now - sample.at < FRESH_SAMPLE_MS) return true;
+  return !LIVE_STATUSES.includes(task.status) && sample.at > task.statusSince;
+}
+
+/** Tokens and cost from transcripts: loaded only when no stored sample holds (the price table's schema is heavy). */
+async function countUsage(project: Project, tasks: Task[]) {
+  const [{ collectStats }, { projectPricing }] = await Promise.all([
+    import('../watch/monitor/stats-report.js'),
+    import('../project/pricing.js'),
+  ]);
+  return collectStats(tasks, {
+    budget: project.config.budget,
+    pricing: projectPricing(project),
+    cpuWindowMs: 100,
+  });
+}
+
+export interface TaskViewOptions {
+  /** Read transcripts for tokens and cost where no stored sample holds (default true). */
+  usage?: boolean;
+  /** Poll the sessions' liveness and screens first (default true). */
+  refresh?: boolean;
+  /** Recount everything: changes from git, usage from transcripts (`braid ls --fresh`). */
+  fresh?: boolean;
+  /** Measure each task's disk use now (`braid ls --fresh`). */
+  freshDisk?: boolean;
+}
+
+export async function taskViews(project: Project, options: TaskViewOptions = {}): Promise<TaskView[]> {
   // Liveness and screens are polled, not pushed: read them before showing anything.
   if (options.refresh !== false) await refreshAllSessions(project);
   markInterruptedProvisions(project);
   const tasks = listTasks(project.store);
-  const stats =
-    options.usage === false
-      ? null
-      : await collectStats(tasks, {
-          budget: project.config.budget,
-          pricing: projectPricing(project),
-          cpuWindowMs: 100,
-        });
   // The supervisor samples every 10 s over a longer window than ls can afford to wait.
   const samples = latestSamples(project.store);
+  const now = Date.now();
+  const unsampled = options.fresh ? tasks : tasks.filter((t) => !usageHolds(t, samples.get(t.name), now));
+  const stats =
+    options.usage === false || unsampled.length === 0 ? null : await countUsage(project, unsampled);
+  const changes = await taskChanges(project.store, project.repo.root, tasks, {
+    ...LS_CHANGES,
+    fresh: options.fresh,
+  }).catch(() => new Map());
+  // The supervisor measures disk use every few minutes; --fresh measures now.
+  if (options.freshDisk) await measureTaskDisks(project.store, tasks);
+  const disk = diskUses(project.store);
   return Promise.all(
     tasks.map(async (task): Promise<TaskView> => {
       const sampled = samples.get(task.name);
-      const fresh = sampled && Date.now() - sampled.at < FRESH_SAMPLE_MS ? sampled : null;
-      const s = stats?.tasks.find((t) => t.name === task.name);
-      const c = await changes(project.repo.root, task).catch(() => null);
+      const fresh = sampled && now - sampled.at < FRESH_SAMPLE_MS ? sampled : null;
+      const counted = stats?.tasks.find((t) => t.name === task.name);
+      // Tokens and cost: counted now, else the stored sample that still holds.
+      const s = counted ?? (sampled && usageHolds(task, sampled, now) ? sampled : undefined);
+      const c = changes.get(task.name);
       const cg = await taskCgroupUsage(task).catch(() => null); // a task's cgroup counts daemons too
       return {
         name: task.name,
@@ -119,14 +130,16 @@ export async function taskViews(
         changedFiles: c?.changed ?? null,
         ahead: c?.ahead ?? null,
         behind: c?.behind ?? null,
-        rssBytes: cg?.memoryBytes ?? fresh?.rssBytes ?? s?.rssBytes ?? null,
-        cpuPercent: cg?.cpuPercent ?? fresh?.cpuPercent ?? s?.cpuPercent ?? null,
+        rssBytes: cg?.memoryBytes ?? fresh?.rssBytes ?? counted?.rssBytes ?? null,
+        cpuPercent: cg?.cpuPercent ?? fresh?.cpuPercent ?? counted?.cpuPercent ?? null,
         tokens: s?.tokens ?? null,
         costUsd: s?.costUsd ?? null,
         landedCommit: task.landedCommit,
         prompt: task.prompt,
         needs: task.needs,
         refusals: latestRefusals(project.store, task.name),
+        diskBytes: disk.get(task.name)?.bytes ?? null,
+        diskMeasuredAt: disk.get(task.name)?.measuredAt ?? null,
       };
     }),
   );

@@ -48,7 +48,7 @@ export function dashboardPage(nonce: string): string {
 <meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">
 <style nonce="${nonce}">${STYLE}</style></head>
 <body>
-<header><h1><a href="#">braid</a></h1><span id="conn">connecting…</span><span class="grow"></span><button id="land-queue" data-action="land-queue">Process queue</button></header>
+<header><h1><a href="#">braid</a></h1><span id="conn">connecting…</span><span class="grow"></span><label title="browser notifications when a task needs input"><input type="checkbox" id="notify"> notify</label> <button id="land-queue" data-action="land-queue">Process queue</button></header>
 <div id="error"></div>
 <section id="land" hidden><h2 id="land-title">Landing</h2><pre id="land-log"></pre></section>
 <main id="overview">

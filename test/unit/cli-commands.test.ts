@@ -10,7 +10,8 @@ async function namesRegisteredBy(load: () => Promise<(program: Command) => void>
   return program.commands.map((c) => c.name());
 }
 
-describe('the lazy command table', () => {
+// Loading every command module through vitest's transform takes seconds on a busy machine: no speed check.
+describe('the lazy command table', { timeout: 60_000 }, () => {
   it('names exactly the commands each module registers, so braid <command> loads the right one', async () => {
     for (const module of COMMAND_MODULES)
       expect(await namesRegisteredBy(module.load), module.names.join(',')).toEqual(module.names);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { chooseBackend } from '../../core/backend.js';
 import { BraidError } from '../../core/errors.js';
 import type { Task } from '../../core/task.js';
+import { sessionCwd } from '../../core/workdir.js';
 import { provisionTask } from '../../isolate/workspace/provision.js';
 import { createReadonlyTask } from '../../isolate/workspace/readonly.js';
 import { startOrHold } from '../../orchestrate/limits.js';
@@ -21,6 +22,7 @@ interface NewOptions {
   sandbox?: boolean;
   readonly?: boolean;
   needs?: string[];
+  workdir?: string;
   backend?: string;
   start?: boolean;
   json?: boolean;
@@ -73,11 +75,18 @@ export function register(program: Command): void {
       'where the session runs: local or container (default: backend in braid.yaml)',
     )
     .option('--needs <names...>', 'tasks this one depends on (recorded for the plan runner)')
+    .option('--workdir <dir>', "start the agent in this folder of the worktree (over braid.yaml's workdir)")
     .option('--no-start', 'only provision the workspace; start the agent later with braid start')
     .option('--json', 'print the task as JSON')
     .action(async (name: string, opts: NewOptions) => {
       await withProject(process.cwd(), async (project) => {
-        const confine = { sandbox: !!opts.sandbox, readonly: !!opts.readonly };
+        // Checked before anything is made: a workdir leading outside fails here, not at the start.
+        if (opts.workdir) sessionCwd(project.repo.root, opts.workdir);
+        const confine = {
+          sandbox: !!opts.sandbox,
+          readonly: !!opts.readonly,
+          ...(opts.workdir ? { workdir: opts.workdir } : {}),
+        };
         const backend = chooseBackend(opts.backend, project.config.backend);
         if (backend === 'container' && (opts.readonly || opts.sandbox))
           throw new BraidError(

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { formatBytes, table } from '../../core/format.js';
+import { measureTaskDisks } from '../../isolate/workspace/disk.js';
 import { projectPricing } from '../../project/pricing.js';
 import { withProject } from '../../project/project.js';
 import { taskCgroupUsage } from '../../run/session/confine.js';
+import { diskUses } from '../../store/disk.js';
 import { listTasks } from '../../store/tasks.js';
 import {
   collectStats,
@@ -17,6 +19,7 @@ export function register(program: Command): void {
     .command('stats')
     .description('Tokens, cost, memory and CPU per task, per run, per day and in total')
     .option('--json', 'print one JSON document: {"tasks":[…],"runs":[…],"days":[…],"total":{…}}')
+    .option('--fresh', "measure each task's disk use now instead of showing the supervisor's last figure")
     .addHelpText(
       'after',
       [
@@ -27,7 +30,7 @@ export function register(program: Command): void {
         'whole process tree of each running session.',
       ].join('\n'),
     )
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean; fresh?: boolean }) => {
       await withProject(process.cwd(), async (project) => {
         const tasks = listTasks(project.store);
         const report = await collectStats(tasks, {
@@ -44,6 +47,14 @@ export function register(program: Command): void {
               cpuPercent: cg.cpuPercent ?? t.cpuPercent,
             });
         }
+        // Disk use: the supervisor's last figure per task (or measured now), and their sum.
+        if (opts.fresh) await measureTaskDisks(project.store, tasks);
+        const disk = diskUses(project.store);
+        for (const t of report.tasks) Object.assign(t, { diskBytes: disk.get(t.name)?.bytes ?? null });
+        const diskTotal = [...disk.entries()]
+          .filter(([name]) => tasks.some((x) => x.name === name))
+          .reduce((sum, [, d]) => sum + d.bytes, 0);
+        Object.assign(report.total, { diskBytes: diskTotal });
         if (opts.json) printJson(report);
         else process.stdout.write(`${render(report)}\n`);
       });
@@ -80,7 +91,7 @@ function render(r: StatsReport): string {
   const out: string[] = [];
   out.push(
     table(
-      ['TASK', 'STATUS', 'TOKENS', 'COST', 'RSS', 'CPU', ''],
+      ['TASK', 'STATUS', 'TOKENS', 'COST', 'RSS', 'CPU', 'DISK', ''],
       r.tasks.map((t) => [
         t.name,
         t.status,
@@ -88,6 +99,7 @@ function render(r: StatsReport): string {
         cost(t.knownCostUsd, t.costUsd),
         formatBytes(t.rssBytes),
         cpu(t.cpuPercent),
+        formatBytes((t as { diskBytes?: number | null }).diskBytes),
         budgetNote(t),
       ]),
     ),

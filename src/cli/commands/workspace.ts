@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { BraidError } from '../../core/errors.js';
-import { formatDuration, table } from '../../core/format.js';
+import { formatBytes, formatDuration, table } from '../../core/format.js';
 import { exportLines, migrationEnv, taskEnvironment } from '../../isolate/workspace/env.js';
 import { removeTaskAction } from '../../orchestrate/actions.js';
-import { collectGarbage } from '../../orchestrate/gc.js';
+import { collectGarbage, reclaimableTasks } from '../../orchestrate/gc.js';
 import { withProject } from '../../project/project.js';
 import { drainHookSpool } from '../../run/agents/hook-spool.js';
 import { taskPorts } from '../../store/ports.js';
@@ -30,11 +30,15 @@ export function register(program: Command): void {
     .command('ls')
     .description('One row per task: status, ports, changes, memory, tokens and cost')
     .option('--json', 'print {"tasks":[…]} with the fields of DESIGN.md')
-    .action(async (opts: { json?: boolean }) => {
+    .option(
+      '--fresh',
+      "recount every figure (git, transcripts, disk use) instead of reusing the supervisor's",
+    )
+    .action(async (opts: { json?: boolean; fresh?: boolean }) => {
       await withProject(process.cwd(), async (project) => {
         // Hooks that found the store busy left their events in the spool: status first, then the table.
         drainHookSpool(project.store, project.repo.commonDir);
-        const views = await taskViews(project);
+        const views = await taskViews(project, { fresh: opts.fresh, freshDisk: !!opts.fresh });
         if (opts.json) return printJson({ tasks: views });
         if (!views.length)
           return void process.stdout.write('No tasks. Create one with: braid new <name> -p "…"\n');
@@ -53,9 +57,10 @@ export function register(program: Command): void {
             ? String(v.tokens.input + v.tokens.output + v.tokens.cacheCreation + v.tokens.cacheRead)
             : '-',
           v.costUsd === null ? '-' : `$${v.costUsd.toFixed(2)}`,
+          v.diskBytes === null ? '-' : formatBytes(v.diskBytes),
         ]);
         process.stdout.write(
-          `${table(['TASK', 'STATUS', 'FOR', 'AGENT', 'BACKEND', 'PORTS', 'FILES', 'AHEAD', 'TOKENS', 'COST'], rows)}\n`,
+          `${table(['TASK', 'STATUS', 'FOR', 'AGENT', 'BACKEND', 'PORTS', 'FILES', 'AHEAD', 'TOKENS', 'COST', 'DISK'], rows)}\n`,
         );
       });
     });
@@ -108,13 +113,24 @@ export function register(program: Command): void {
   program
     .command('gc')
     .description('Repair orphans: half-finished operations, deleted worktrees, stale ports and locks')
-    .option('--json', 'print {"actions":[{"kind","target","detail"}]}')
+    .option(
+      '--json',
+      'print {"actions":[{"kind","target","detail","bytes"}],"reclaimedBytes","reclaimable":[{"task","worktree","bytes","how"}]}',
+    )
     .action(async (opts: { json?: boolean }) => {
       await withProject(process.cwd(), async (project) => {
         const actions = await collectGarbage(project);
-        if (opts.json) return printJson({ actions });
-        if (!actions.length) return void process.stdout.write('Nothing to repair.\n');
-        for (const a of actions) process.stdout.write(`${a.kind}: ${a.target}: ${a.detail}\n`);
+        const reclaimedBytes = actions.reduce((sum, a) => sum + (a.bytes ?? 0), 0);
+        const reclaimable = await reclaimableTasks(project);
+        if (opts.json) return printJson({ actions, reclaimedBytes, reclaimable });
+        if (!actions.length) process.stdout.write('Nothing to repair.\n');
+        for (const a of actions)
+          process.stdout.write(
+            `${a.kind}: ${a.target}: ${a.detail}${a.bytes ? ` (${formatBytes(a.bytes)} freed)` : ''}\n`,
+          );
+        if (reclaimedBytes) process.stdout.write(`freed ${formatBytes(reclaimedBytes)}\n`);
+        for (const r of reclaimable)
+          process.stdout.write(`landed ${r.task} still takes ${formatBytes(r.bytes)}: ${r.how} frees it\n`);
       });
     });
 }

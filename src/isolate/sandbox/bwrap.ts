@@ -31,6 +31,8 @@ export interface SandboxPolicy {
   read?: string[];
   /** Which agent's folders to keep writable (default: claude). */
   agent?: string;
+  /** Where the session starts inside (a workdir of the worktree); default the worktree. */
+  chdir?: string;
   /** Review/research sessions: the worktree (the main checkout) and git stay read-only too. */
   readonlyAll?: boolean;
   /** Allow-list only: test hook mapping names to addresses in the proxy (see network-proxy.ts). */
@@ -99,7 +101,7 @@ export function sandboxArgv(argv: readonly string[], policy: SandboxPolicy): San
     for (const m of refGuardMounts(policy.gitCommonDir, policy.branch))
       bw.push(m.mode === 'ro' ? '--ro-bind' : '--bind', m.path, m.path);
   }
-  bw.push('--chdir', worktree);
+  bw.push('--chdir', policy.chdir ?? worktree);
 
   if (policy.network === 'all') return { argv: [...bw, '--', ...argv], env: {} };
   bw.push('--unshare-net');

@@ -8,6 +8,7 @@ import { isAbandoned, openOperations } from '../../store/journal.js';
 import { portLessees, releasePorts } from '../../store/ports.js';
 import { listTasks } from '../../store/tasks.js';
 import { dropOrphanDatabases } from './database-orphans.js';
+import { diskBytes } from './disk.js';
 import { isMainCheckout } from './main-checkout.js';
 import { GATE_LESSEE } from './ports.js';
 import { recoverTask } from './recover.js';
@@ -28,6 +29,8 @@ export interface GcAction {
     | 'stale-ref-lock';
   target: string;
   detail: string;
+  /** Bytes on disk the removal freed (measured just before), where it removed a folder. */
+  bytes?: number;
 }
 
 interface WorktreeEntry {
@@ -87,11 +90,13 @@ export async function collectWorkspaceGarbage(project: Project): Promise<GcActio
     if (!existsSync(wt.path)) continue;
     const ref = backupRef(wt.branch.slice('braid/'.length), new Date());
     await snapshotWorktree(wt.path, { ref, message: `braid gc backup of ${wt.path}` });
+    const bytes = await diskBytes(wt.path);
     await removeWorktree(repo.root, wt.path);
     actions.push({
       kind: 'orphan-worktree',
       target: wt.path,
       detail: `no task owned it; backed up at ${ref}`,
+      ...(bytes ? { bytes } : {}),
     });
   }
   await withWorktreeLock(repo.root, () => git(['worktree', 'prune'], { cwd: repo.root }));

@@ -1,7 +1,8 @@
-import { copyFileSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BraidError } from '../../core/errors.js';
 import { compileGlob } from '../../core/glob.js';
+import { ignoredFilesMatching } from '../../git/ignored.js';
 
 /** Folders never walked while expanding a glob: they are huge and never hold includes. */
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
@@ -64,10 +65,20 @@ export function expandIncludes(root: string, patterns: string[]): string[] {
   return [...found].sort();
 }
 
-/** Copies the include files into a worktree, keeping modes; returns what was copied. */
-export function copyIncludes(root: string, worktree: string, patterns: string[]): string[] {
+/** The shared convention's file of ignored files each new worktree gets (gitignore syntax). */
+const WORKTREE_INCLUDE = '.worktreeinclude';
+
+/** What a new worktree gets: braid.yaml's `include` and, beside it, the repository's .worktreeinclude. */
+export async function includedFiles(root: string, patterns: string[]): Promise<string[]> {
+  const found = new Set(expandIncludes(root, patterns));
+  const file = path.join(root, WORKTREE_INCLUDE);
+  if (existsSync(file)) for (const f of await ignoredFilesMatching(root, file)) found.add(f);
+  return [...found].sort();
+}
+
+/** Copies files (relative to the main checkout) into a worktree; a link leading outside is refused. */
+export function copyFiles(root: string, worktree: string, files: readonly string[]): string[] {
   const realRoot = realpathSync(root);
-  const files = expandIncludes(root, patterns);
   for (const rel of files) {
     const src = path.join(realRoot, rel);
     const real = checkedRealPath(realRoot, src, rel);
@@ -76,5 +87,5 @@ export function copyIncludes(root: string, worktree: string, patterns: string[])
     mkdirSync(path.dirname(dest), { recursive: true });
     copyFileSync(real, dest);
   }
-  return files;
+  return [...files];
 }

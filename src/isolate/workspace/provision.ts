@@ -5,6 +5,7 @@ import { assertTaskName, taskBranch, worktreeLocation } from '../../core/names.j
 import type { Task } from '../../core/task.js';
 import { git } from '../../git/git.js';
 import { currentBranch, hasCommits, refExists, resolveCommit } from '../../git/repo.js';
+import { sparseCheckout } from '../../git/sparse.js';
 import type { Project } from '../../project/project.js';
 import {
   beginOperation,
@@ -17,7 +18,7 @@ import { getTask, insertTask, mergeTaskOptions, updateTask } from '../../store/t
 import { dropDatabase, provisionDatabase } from './database.js';
 import { cloneNodeModules, decideDeps } from './deps.js';
 import { migrationEnv, taskEnvironment } from './env.js';
-import { copyIncludes } from './includes.js';
+import { copyFiles, includedFiles } from './includes.js';
 import { setupLogPath } from './paths.js';
 import { leasePorts } from './ports.js';
 import { recoverTask } from './recover.js';
@@ -155,17 +156,27 @@ async function buildWorkspace(
   const todo = (step: string) => !op.doneSteps.includes(step);
   if (todo('worktree')) {
     say(`creating worktree ${where.worktree}`);
+    // A sparse task's worktree is filled after its cone is set: a big checkout never lands whole.
+    const sparse = config.sparse ?? [];
+    const noCheckout = sparse.length ? ['--no-checkout'] : [];
     await withWorktreeLock(repo.root, () =>
-      git(['worktree', 'add', '--quiet', '-b', where.branch, '--', where.worktree, where.commit], {
-        cwd: repo.root,
-      }),
+      git(
+        ['worktree', 'add', '--quiet', ...noCheckout, '-b', where.branch, '--', where.worktree, where.commit],
+        {
+          cwd: repo.root,
+        },
+      ),
     );
+    if (sparse.length) {
+      say(`sparse checkout of ${sparse.join(', ')}`);
+      await sparseCheckout(where.worktree, sparse);
+    }
     recordStep(store, op, 'worktree');
   }
 
   let copied = (op.data.included as string[] | undefined) ?? [];
   if (todo('include')) {
-    copied = copyIncludes(repo.root, where.worktree, config.include);
+    copied = copyFiles(repo.root, where.worktree, await includedFiles(repo.root, config.include));
     if (copied.length) say(`copied ${copied.join(', ')}`);
     recordStep(store, op, 'include', { included: copied });
   }

@@ -8,6 +8,7 @@ import { type Capabilities, detectCapabilities } from '../../isolate/sandbox/cap
 import { portIsFree } from '../../isolate/workspace/ports.js';
 import { loadConfig } from '../../project/config-file.js';
 import { openStore } from '../../store/db.js';
+import { notifyCheck } from './notify-check.js';
 import { permissionLines } from './permissions.js';
 
 export interface DoctorCheck {
@@ -144,7 +145,7 @@ async function portsCheck(config: BraidConfig): Promise<DoctorCheck> {
 async function repoChecks(
   cwd: string,
   env: NodeJS.ProcessEnv,
-): Promise<{ checks: DoctorCheck[]; config: BraidConfig }> {
+): Promise<{ checks: DoctorCheck[]; config: BraidConfig; commonDir: string | null }> {
   let repo: RepoInfo;
   try {
     repo = await findRepo(cwd);
@@ -155,6 +156,7 @@ async function repoChecks(
         check('repository', false, false, why, 'Run braid doctor inside your project to check it too.'),
       ],
       config: defaultConfig(),
+      commonDir: null,
     };
   }
   const checks = [check('repository', true, false, repo.root)];
@@ -190,7 +192,7 @@ async function repoChecks(
       ),
     );
   }
-  return { checks, config };
+  return { checks, config, commonDir: repo.commonDir };
 }
 
 /** Every check, in display order; never throws for a missing tool. */
@@ -198,8 +200,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
   const env = options.env ?? process.env;
   const probe = options.probeSandbox ?? detectCapabilities;
   const git = await gitCheck();
-  const repo = git.ok ? await repoChecks(options.cwd, env) : { checks: [], config: defaultConfig() };
-  const [tmux, rg, mergiraf, sandbox, ...agents] = await Promise.all([
+  const repo = git.ok
+    ? await repoChecks(options.cwd, env)
+    : { checks: [], config: defaultConfig(), commonDir: null };
+  const [tmux, rg, mergiraf, notifySend, sandbox, ...agents] = await Promise.all([
     optionalTool(
       'tmux',
       'tmux',
@@ -216,10 +220,17 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
       'mergiraf',
       'Install mergiraf (cargo install mergiraf) to resolve more conflicts by syntax.',
     ),
+    optionalTool(
+      'notify-send',
+      'notify-send',
+      'Install libnotify (Debian: apt-get install libnotify-bin) for desktop notifications (notify.desktop).',
+    ),
     probe(),
     ...AGENTS.map(([cmd, hint]) => optionalTool(`agent ${cmd}`, cmd, `Install it: ${hint}`)),
   ]);
   const ports = await portsCheck(repo.config);
+  const n = notifyCheck(repo.config, repo.commonDir, notifySend.ok);
+  const notifications = check('notifications', n.ok, false, n.detail, n.hint);
   const permissions = permissionLines(repo.config).map((l) =>
     check(`permissions ${l.agent}`, true, false, l.detail),
   );
@@ -230,6 +241,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
     ...sandboxChecks(sandbox),
     rg,
     mergiraf,
+    notifySend,
+    notifications,
     ...agents,
     ...permissions,
     ports,

@@ -323,7 +323,10 @@ async function startTask(
       agent: spec.agent,
       base: stack?.base ?? spec.base,
       headless: !opts.interactive,
-      options: { backend: chooseBackend(opts.backend, spec.backend, project.config.backend) },
+      options: {
+        backend: chooseBackend(opts.backend, spec.backend, project.config.backend),
+        ...(spec.workdir ? { workdir: spec.workdir } : {}),
+      },
       runId,
       needs: spec.needs,
     });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { BraidEvent, EventKind } from '../../core/events.js';
 import type { TaskStatus } from '../../core/task.js';
 import { braidDir } from '../../isolate/workspace/paths.js';
+import type { NotifyFailure } from './notify-loop.js';
 
 /** An event of the store's union, as the supervisor relays it to the log (`line`: in words). */
 interface RelayedEvent {
@@ -27,6 +28,7 @@ export type SupervisorEvent =
   | { kind: 'radar.changed'; pairs: number; vsBase: number }
   | { kind: 'budget'; message: string }
   | { kind: 'notes.typed'; tasks: string[] }
+  | ({ kind: 'notify.failed' } & NotifyFailure)
   | { kind: 'loop.error'; loop: string; message: string };
 
 export type LoggedEvent = SupervisorEvent & { at: string };

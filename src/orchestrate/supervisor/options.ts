@@ -8,6 +8,8 @@ export interface SupervisorTimings {
   notesMs: number;
   /** Resuming sessions whose usage limit has reset. */
   limitsMs: number;
+  notifyMs: number;
+  diskMs: number;
   /** Exit after this long without a live task or queued landing. */
   graceMs: number;
 }
@@ -25,6 +27,10 @@ export const DEFAULT_TIMINGS: SupervisorTimings = {
   notesMs: 3_000,
   // A reset is known to the second; a few seconds late is fine.
   limitsMs: 5_000,
+  // Told within seconds, like notes; a pass with nothing new is two indexed reads.
+  notifyMs: 3_000,
+  // Disk use moves slowly and du over many node_modules is not free: every 10 minutes.
+  diskMs: 600_000,
   graceMs: 30_000,
 };
 
@@ -36,6 +42,8 @@ const ENV: Record<keyof SupervisorTimings, string> = {
   budgetMs: 'BRAID_SUPERVISOR_BUDGET_MS',
   notesMs: 'BRAID_SUPERVISOR_NOTES_MS',
   limitsMs: 'BRAID_SUPERVISOR_LIMITS_MS',
+  notifyMs: 'BRAID_SUPERVISOR_NOTIFY_MS',
+  diskMs: 'BRAID_SUPERVISOR_DISK_MS',
   graceMs: 'BRAID_SUPERVISOR_GRACE_MS',
 };
 

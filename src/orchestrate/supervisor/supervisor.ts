@@ -4,13 +4,16 @@ import { LIVE_STATUSES, type TaskStatus } from '../../core/task.js';
 import type { Project } from '../../project/project.js';
 import { listLocks, releaseLock, selfHolder, tryAcquireLock } from '../../store/locks.js';
 import { listTasks } from '../../store/tasks.js';
+import { SUPERVISOR_CHANGES, taskChanges } from '../../watch/monitor/task-changes.js';
 import { deliverTypedNotes } from '../../watch/notes/deliver.js';
 import { LimitLoop, staggerFromEnv } from '../limits.js';
 import { reviveLostSessions } from '../revive.js';
 import { BudgetLoop } from './budget-loop.js';
+import { DiskLoop } from './disk-loop.js';
 import { EventLog, eventLogPath } from './event-log.js';
 import { EventRelay } from './event-relay.js';
 import { initialLoopState, type LoopSpec, runLoop } from './loop.js';
+import { NotifyLoop } from './notify-loop.js';
 import { DEFAULT_TIMINGS, type SupervisorTimings } from './options.js';
 import { QueueLoop } from './queue-loop.js';
 import { RadarLoop } from './radar-loop.js';
@@ -75,6 +78,8 @@ export async function runSupervisor(
   const budget = new BudgetLoop(project);
   const limits = new LimitLoop(project, staggerFromEnv(options.env));
   const relay = new EventRelay(project, log);
+  const disk = new DiskLoop(project, timings.diskMs);
+  const notify = new NotifyLoop(project, (f) => log.append({ kind: 'notify.failed', ...f }), options.env);
   let idleSince: number | null = null;
   let revived = options.revive === false;
   const keepAlive = () => {
@@ -112,6 +117,12 @@ export async function runSupervisor(
       },
     },
     { name: 'usage', intervalMs: timings.usageMs, run: async () => void (await usage.pass()) },
+    {
+      // Files, ahead and behind per task, stored so braid ls and the dashboards need not ask git.
+      name: 'changes',
+      intervalMs: timings.usageMs,
+      run: async () => void (await taskChanges(store, repo.root, listTasks(store), SUPERVISOR_CHANGES)),
+    },
     { name: 'radar', intervalMs: timings.radarMs, run: () => radar.pass() },
     { name: 'queue', intervalMs: timings.queueMs, run: () => queue.pass() },
     { name: 'budget', intervalMs: timings.budgetMs, run: () => budget.pass() },
@@ -124,6 +135,8 @@ export async function runSupervisor(
         if (tasks.length) log.append({ kind: 'notes.typed', tasks });
       },
     },
+    { name: 'notify', intervalMs: timings.notifyMs, run: () => notify.pass() },
+    { name: 'disk', intervalMs: timings.diskMs, run: () => disk.pass() },
   ];
   const state: SupervisorState = {
     pid: process.pid,

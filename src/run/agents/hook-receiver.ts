@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { StatusChange } from '../../core/status.js';
 import type { Task } from '../../core/task.js';
 import { run } from '../../exec/run.js';
+import { commonDirOf } from '../../git/worktree-state.js';
 import { openStore, type Store, storePath } from '../../store/db.js';
 import { pausePoint } from '../../store/journal.js';
 import { type HookRecordResult, payloadToRecord, recordHookEvent } from './hook-record.js';
@@ -173,7 +174,8 @@ async function braidRepoOf(
   let found: string | null = null;
   let gitFailed: string | null = null;
   try {
-    found = await findCommonDir(dir);
+    // Read from the checkout's files when plain: a git process is most of what a hook costs.
+    found = commonDirOf(dir, env) ?? (await findCommonDir(dir));
   } catch (err) {
     gitFailed = (err as Error)?.message ?? String(err);
   }

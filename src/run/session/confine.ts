@@ -20,6 +20,8 @@ import { mergeTaskOptions } from '../../store/tasks.js';
 export interface Launch {
   argv: string[];
   env: Record<string, string>;
+  /** Where the session starts (its workdir); the sandbox starts there too. Default: the worktree. */
+  cwd?: string;
 }
 
 export interface ConfinedLaunch extends Launch {
@@ -57,6 +59,7 @@ export async function confineLaunch(project: Project, task: Task, launch: Launch
       read: wish.read,
       agent: task.agent,
       readonlyAll: wish.readonly,
+      chdir: launch.cwd,
     });
     argv = sandbox.argv;
     env = { ...env, ...sandbox.env };

@@ -21,6 +21,7 @@ import { confineLaunch, killTaskCgroup, removeTaskCgroup } from './confine.js';
 import { containerBraidCommand, containerLaunch, containerSessionEnv } from './container-launch.js';
 import { handleOf, sessionPaths } from './reach.js';
 import { refreshTaskStatus } from './refresh.js';
+import { checkedSessionCwd } from './workdir.js';
 
 /** The argv that runs this very braid, for hooks and detached helpers (braid need not be on PATH). */
 export function braidCommand(): string[] {
@@ -110,15 +111,16 @@ export async function startSession(
       .catch(() => {});
   // The last run's outcome must not be read as this run's.
   rmSync(paths.exitPath, { force: true });
+  const cwd = checkedSessionCwd(task, config);
   // A container is its own confinement (namespaces, limits): bubblewrap and cgroups are for local sessions.
   const confined = inContainer
     ? { argv, env, cleanup: async () => {} }
-    : await confineLaunch(project, task, { argv, env });
+    : await confineLaunch(project, task, { argv, env, cwd });
   const started = await backend
     .start({
       task: name,
       repoName: repo.name,
-      cwd: task.worktree,
+      cwd,
       argv: confined.argv,
       env: confined.env,
       ...paths,
@@ -139,8 +141,13 @@ export async function startSession(
     pid: started.pid,
     logPath: paths.logPath,
   });
+  // Claude Code files transcripts under the folder it started in: usage looks there.
   // A new session is no longer the one someone asked to stop.
-  mergeTaskOptions(store, name, { session: started, stopRequested: undefined });
+  mergeTaskOptions(store, name, {
+    session: started,
+    sessionCwd: cwd === task.worktree ? null : cwd,
+    stopRequested: undefined,
+  });
   appendEvent(store, name, 'session.started', {
     runtime: runtimeKind,
     backend: backendKind,

@@ -40,7 +40,9 @@ export function transcriptFilesForTask(task: Task, env: NodeJS.ProcessEnv = proc
       return [...(existsSync(file) ? [file] : []), ...jsonlFilesUnder(sessionDir)];
     });
   }
-  return jsonlFilesUnder(projectDirFor(task.worktree, env), task.createdAt - CLOCK_SLACK_MS);
+  const recordedCwd = task.options?.sessionCwd;
+  const cwd = typeof recordedCwd === 'string' ? recordedCwd : task.worktree;
+  return jsonlFilesUnder(projectDirFor(cwd, env), task.createdAt - CLOCK_SLACK_MS);
 }
 
 /** The task's transcripts, oldest first, the latest one included even when the list predates it. */

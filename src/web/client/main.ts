@@ -7,6 +7,7 @@ import { renderCharts } from './charts.js';
 import { loadDetail, renderTaskMeta } from './detail.js';
 import { byId } from './dom.js';
 import { renderLand } from './land.js';
+import { notifyWaiting, setupNotifyToggle } from './notify.js';
 import { renderQueue } from './queue.js';
 import { renderRadar } from './radar.js';
 import { state } from './state.js';
@@ -17,6 +18,7 @@ const DETAIL_REFRESH_MS = 10_000;
 
 function render(next: DashboardPayload): void {
   state.snap = next;
+  notifyWaiting(next.tasks);
   byId('conn').textContent = `live · updated ${new Date(next.at).toLocaleTimeString()}`;
   if (!state.selected) {
     renderTasks();
@@ -62,6 +64,7 @@ function connect(): void {
   };
 }
 
+setupNotifyToggle();
 byId('land-queue').onclick = () => void landQueue();
 byId('refresh').onclick = () => void loadDetail();
 window.addEventListener('hashchange', route);

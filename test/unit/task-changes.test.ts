@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ChangeFigures,
+  changedCount,
+  type RecountPolicy,
+  recountNeeded,
+  type WorktreeNow,
+} from '../../src/core/task-changes.js';
+
+const stored: ChangeFigures = {
+  task: 't',
+  head: 'h1',
+  baseCommit: 'b1',
+  ahead: 1,
+  behind: 0,
+  committed: ['a.ts'],
+  dirty: ['b.ts'],
+  indexSig: 'i1',
+  dirtyAt: 1_000,
+  dirtyBy: 'supervisor',
+};
+const now: WorktreeNow = { head: 'h1', baseCommit: 'b1', indexSig: 'i1', activityAt: 500 };
+const ls: RecountPolicy = { now: 2_000, trustBy: ['supervisor'], trustMs: 75_000 };
+
+describe('recountNeeded', () => {
+  it('reuses a trusted count when nothing cheap to check moved', () => {
+    expect(recountNeeded(stored, now, ls)).toEqual({ committed: false, dirty: false });
+  });
+
+  it('recounts everything with nothing stored or when asked to (--fresh)', () => {
+    expect(recountNeeded(null, now, ls)).toEqual({ committed: true, dirty: true });
+    expect(recountNeeded(stored, now, { ...ls, fresh: true })).toEqual({ committed: true, dirty: true });
+  });
+
+  it('recounts commits (and the worktree) when HEAD or the base moved', () => {
+    expect(recountNeeded(stored, { ...now, head: 'h2' }, ls)).toEqual({ committed: true, dirty: true });
+    expect(recountNeeded(stored, { ...now, baseCommit: 'b2' }, ls)).toEqual({ committed: true, dirty: true });
+  });
+
+  it('recounts only the worktree when the index changed, the task was active since, or the count aged', () => {
+    const dirtyOnly = { committed: false, dirty: true };
+    expect(recountNeeded(stored, { ...now, indexSig: 'i2' }, ls)).toEqual(dirtyOnly);
+    expect(recountNeeded(stored, { ...now, activityAt: 1_500 }, ls)).toEqual(dirtyOnly);
+    expect(recountNeeded(stored, now, { ...ls, now: 1_000 + 75_001 })).toEqual(dirtyOnly);
+  });
+
+  it("ls recounts what it counted itself: only the supervisor's counts are trusted", () => {
+    expect(recountNeeded({ ...stored, dirtyBy: 'ls' }, now, ls)).toEqual({ committed: false, dirty: true });
+  });
+});
+
+describe('changedCount', () => {
+  it('counts a path committed and edited again once', () => {
+    expect(changedCount({ committed: ['a', 'b'], dirty: ['b', 'c'] })).toBe(3);
+    expect(changedCount({ committed: [], dirty: [] })).toBe(0);
+  });
+});

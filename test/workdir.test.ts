@@ -1,0 +1,83 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cliJson, requireBuiltCli, runCli } from './helpers/cli.js';
+import { type TempRepo, tempRepo } from './helpers/repo.js';
+import { until } from './helpers/wait.js';
+
+let repo: TempRepo | null = null;
+
+beforeAll(async () => {
+  await requireBuiltCli();
+}, 120_000);
+
+afterEach(() => {
+  repo?.cleanup();
+  repo = null;
+});
+
+const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8').trim() : '');
+
+describe('workdir', () => {
+  it("starts the agent in braid.yaml's workdir or the task's own, and refuses one outside the worktree", async () => {
+    repo = await tempRepo({
+      files: {
+        'braid.yaml': 'deps: none\nworkdir: packages/api\n',
+        'packages/api/index.js': 'api\n',
+        'packages/web/index.js': 'web\n',
+      },
+    });
+    const dir = repo.dir;
+    const start = async (name: string, extra: string[] = []) => {
+      const res = await runCli(dir, [
+        'new',
+        name,
+        '--agent',
+        'shell',
+        '--headless',
+        '-p',
+        'pwd > here.txt',
+        ...extra,
+      ]);
+      expect(res.code, res.stderr).toBe(0);
+      return path.join(repo?.parent ?? '', 'repo.braid', name);
+    };
+    const api = await start('api');
+    const web = await start('web', ['--workdir', 'packages/web']);
+    await until(
+      'both sessions wrote where they started',
+      () => read(path.join(api, 'packages/api/here.txt')) && read(path.join(web, 'packages/web/here.txt')),
+    );
+    expect(read(path.join(api, 'packages/api/here.txt'))).toBe(path.join(api, 'packages/api'));
+    expect(read(path.join(web, 'packages/web/here.txt'))).toBe(path.join(web, 'packages/web'));
+
+    const out = await runCli(dir, [
+      'new',
+      'out',
+      '--agent',
+      'shell',
+      '--headless',
+      '-p',
+      'true',
+      '--workdir',
+      '../..',
+    ]);
+    expect(out.code).not.toBe(0);
+    expect(out.stderr).toContain("workdir '../..' leads outside");
+    const missing = await runCli(dir, [
+      'new',
+      'gone',
+      '--agent',
+      'shell',
+      '--headless',
+      '-p',
+      'true',
+      '--workdir',
+      'nope',
+    ]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain("workdir 'nope' is not a folder");
+    const ls = await cliJson<{ tasks: Array<{ name: string }> }>(dir, ['ls']);
+    expect(ls.tasks.map((t) => t.name)).not.toContain('out');
+  }, 90_000);
+});
