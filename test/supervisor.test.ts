@@ -80,6 +80,7 @@ describe('the supervisor', () => {
       'radar',
       'queue',
       'budget',
+      'limits',
       'notes',
       'notify',
       'disk',

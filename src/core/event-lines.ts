@@ -16,10 +16,22 @@ export function eventLine(e: BraidEvent): string | null {
       return `${who}: ${e.data.from} → ${e.data.to}${e.data.detail ? ` (${firstLine(e.data.detail)})` : ''}`;
     case 'session.started':
       return `${who}: session started (${e.data.runtime}${e.data.backend === 'container' ? ' in a container' : ''}${e.data.resume ? ', resumed' : ''})`;
+    case 'session.revived':
+      return `${who}: back after a restart (${e.data.runtime}, ${e.data.resume ? 'conversation resumed' : 'started afresh'})`;
+    case 'session.revive-failed':
+      return `${who}: could not bring its session back: ${e.data.reason}`;
     case 'session.confine-note':
       return `${who}: ${e.data.note}`;
     case 'agent.permission-denied':
       return `${who}: refused ${describeDenials(e.data.denials)}`;
+    case 'limit.hit':
+      return `${who}: ${e.data.agent} hit its usage limit; resumes at ${new Date(e.data.resetAt).toISOString()}`;
+    case 'limit.start-held':
+      return `${who}: start held until ${e.data.agent}'s limit resets at ${new Date(e.data.resetAt).toISOString()}`;
+    case 'limit.resumed':
+      return `${who}: limit reset, ${e.data.typed ? 'told to continue' : e.data.resume ? 'resumed' : 'started'}`;
+    case 'budget.raised':
+      return `${who}: budget raised to $${e.data.taskUsd.toFixed(2)}${e.data.resumed ? ', resumed' : ''}`;
     case 'budget.warned':
       return `${who}: budget warning: ${e.data.reason}`;
     case 'budget.stopping':

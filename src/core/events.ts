@@ -39,11 +39,22 @@ export interface EventDataByKind {
     resume: boolean;
     permissions: string | null;
   };
+  /** A session that died with the machine or the tmux server started again (`braid up`, the supervisor). */
+  'session.revived': { resume: boolean; runtime: RuntimeKind };
+  'session.revive-failed': { reason: string };
   /** Something about how the session is confined (cgroup limits unavailable…). */
   'session.confine-note': { note: string };
   /** Tool uses the agent was refused: from a run's final result, or a permission prompt nobody could answer. */
   'agent.permission-denied': { denials: PermissionDenial[]; source?: 'hook'; changedNothing?: boolean };
+  /** The agent hit its usage or rate limit (a StopFailure hook, or a headless run's result): it resumes at `resetAt`. */
+  'limit.hit': { resetAt: number; agent: string; source: 'hook' | 'result' };
+  /** A start of a limited agent waits for the reset (braid new, a plan). */
+  'limit.start-held': { resetAt: number; agent: string };
+  /** The reset came: the session resumed (typed into, or started again with --resume) or started. */
+  'limit.resumed': { resume: boolean; typed: boolean };
   'budget.warned': { reason: string };
+  /** `braid budget <task> <usd>` raised the task's limit (a paused task resumes). */
+  'budget.raised': { taskUsd: number; resumed: boolean };
   /** Marked before the (slow) stop, so another watcher does not stop the session a second time. */
   'budget.stopping': { reason: string; wholeRun: boolean };
   'budget.stopped': {
@@ -121,9 +132,15 @@ const KIND_LIST: { [K in EventKind]: true } = {
   'hook.received': true,
   'status.changed': true,
   'session.started': true,
+  'session.revived': true,
+  'session.revive-failed': true,
   'session.confine-note': true,
   'agent.permission-denied': true,
+  'limit.hit': true,
+  'limit.start-held': true,
+  'limit.resumed': true,
   'budget.warned': true,
+  'budget.raised': true,
   'budget.stopping': true,
   'budget.stopped': true,
   'plan.task-started': true,

@@ -5,6 +5,7 @@
  * A screen signal never overrides a hook-derived status; a process death always ends a live session.
  */
 import type { StatusSource, TaskStatus } from './task.js';
+import { limitDetail } from './usage-limit.js';
 
 /** Claude Code's hook events that say something about a session's status. */
 const HOOK_EVENTS = [
@@ -46,6 +47,8 @@ export type StatusSignal =
       source?: string | null;
       /** PreToolUse / PermissionRequest: the tool involved. */
       toolName?: string | null;
+      /** StopFailure from a usage or rate limit: when it resets (ms since epoch). */
+      limitResetAt?: number;
     }
   | {
       kind: 'process';
@@ -126,6 +129,10 @@ function fromHook(current: StatusState, s: HookSignal): StatusChange | null {
   // A conflicted task only turns back into work when the agent works on it again.
   if (status === 'conflict' && !WORK_EVENTS.includes(s.event)) return null;
   if (s.event === 'SessionStart') return fromSessionStart(current, s);
+  // A limited run ends (headless) or is quit: it still waits for its reset, to resume then.
+  if (status === 'limited' && (s.event === 'SessionEnd' || s.event === 'Stop')) return null;
+  // A session paused for its budget was stopped by braid: its last hooks do not end the task.
+  if (status === 'paused') return null;
   // After the session ended only a new SessionStart revives it: late hooks from the old one are stale.
   if (ENDED.includes(status)) return null;
   const hook = (st: TaskStatus, detail: string | null = null): StatusChange => ({
@@ -146,6 +153,7 @@ function fromHook(current: StatusState, s: HookSignal): StatusChange | null {
     case 'Stop':
       return hook('idle');
     case 'StopFailure':
+      if (s.limitResetAt !== undefined) return hook('limited', limitDetail(s.limitResetAt));
       return hook('idle', s.reason ? `turn failed: ${s.reason}` : 'turn failed');
     case 'SubagentStop':
       return null;
@@ -197,7 +205,8 @@ function fromProcess(
     // A launched agent is at least starting; anything finer comes from hooks or the screen.
     return status === 'provisioning' ? { status: 'starting', source: 'process', detail: null } : null;
   }
-  if (status === 'conflict') return null;
+  // A limited session waits for its reset whether its process lives on or not.
+  if (status === 'conflict' || status === 'limited' || status === 'paused') return null;
   if (ENDED.includes(status) && current.source === 'process') return null;
   if (s.exitCode === 0) return { status: 'exited', source: 'process', detail: null };
   // A clean SessionEnd followed by a death without a known code (e.g. tmux pane gone) stays exited.

@@ -17,6 +17,8 @@ export interface HeadlessUsage {
   totals: UsageTotals;
   /** Tool uses the last run was refused (its `result` event's permission_denials). */
   denials: PermissionDenial[];
+  /** The final `result` text (an error's message, e.g. a usage limit's "… resets …"), when given. */
+  resultText?: string | null;
 }
 
 type Json = Record<string, unknown>;
@@ -110,6 +112,7 @@ export function parseStreamJsonLog(text: string, pricing: PricingTable = DEFAULT
     reported: true,
     totals,
     denials: denialsOf(result),
+    resultText: typeof result.result === 'string' ? result.result : null,
   };
 }
 

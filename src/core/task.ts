@@ -8,6 +8,10 @@ const TASK_STATUSES = [
   'idle',
   'exited',
   'failed',
+  // Stopped by the agent's usage or rate limit: resumed by the supervisor at the reset.
+  'limited',
+  // Stopped at 100 % of its budget, its work committed: `braid budget` raises it and resumes.
+  'paused',
   'queued',
   'landing',
   'landed',
@@ -67,7 +71,7 @@ export interface Task {
 export const LIVE_STATUSES: readonly TaskStatus[] = ['starting', 'working', 'waiting', 'idle'];
 
 /** Statuses with no session left to stop: not started yet, or over (a UI offers no "stop" there). */
-export const NOTHING_TO_STOP: readonly string[] = ['provisioning', 'exited', 'failed', 'landed'];
+export const NOTHING_TO_STOP: readonly string[] = ['provisioning', 'exited', 'failed', 'landed', 'paused'];
 
 /** Whether a UI should offer "stop" for a task in this status (a queued or conflicted task's agent may still run). */
 export function canStop(status: string): boolean {

@@ -168,3 +168,18 @@ export function deleteTask(store: Store, name: string): void {
   // A task made again under this name starts without the old one's disk figure.
   store.db.prepare('DELETE FROM task_disk WHERE task = ?').run(name);
 }
+
+/**
+ * Takes a session that died with the machine for starting again: only one caller wins (the status must
+ * still be the `failed` seen at `statusSince`), so braid up, the supervisor and a plan run never start it twice.
+ */
+export function claimForRevive(store: Store, name: string, statusSince: number): boolean {
+  const now = Date.now();
+  const res = store.db
+    .prepare(
+      `UPDATE tasks SET status = 'starting', status_source = 'process', status_detail = ?,
+         status_since = ?, updated_at = ? WHERE name = ? AND status = 'failed' AND status_since = ?`,
+    )
+    .run('coming back after a restart', now, now, name, statusSince);
+  return res.changes === 1;
+}

@@ -70,7 +70,7 @@ export function radarWarning(task: string, findings: PairFinding[]): string {
 export function taskCells(row: RowInput, findings: PairFinding[], now: number): string[] {
   const n = row.refusals?.length ?? 0;
   const detail =
-    row.status === 'waiting' && row.statusDetail
+    ['waiting', 'limited', 'paused'].includes(row.status) && row.statusDetail
       ? ` (${row.statusDetail.slice(0, 24)})`
       : n
         ? ` (refused ${n} tool use${n === 1 ? '' : 's'})`

@@ -22,6 +22,8 @@ export interface TaskView {
   statusSource: Task['statusSource'];
   statusSince: number;
   statusDetail: string | null;
+  /** limited: when the agent's usage limit resets (ISO), else null. */
+  limitResetsAt: string | null;
   exitCode: number | null;
   agent: string;
   agentSessionId: string | null;
@@ -116,6 +118,7 @@ export async function taskViews(project: Project, options: TaskViewOptions = {})
         statusSource: task.statusSource,
         statusSince: task.statusSince,
         statusDetail: task.statusDetail,
+        limitResetsAt: limitResetsAt(task),
         exitCode: task.exitCode,
         agent: task.agent,
         agentSessionId: task.agentSessionId,
@@ -140,4 +143,9 @@ export async function taskViews(project: Project, options: TaskViewOptions = {})
       };
     }),
   );
+}
+
+function limitResetsAt(task: Task): string | null {
+  const at = (task.options.limit as { resetAt?: number } | undefined)?.resetAt;
+  return task.status === 'limited' && typeof at === 'number' ? new Date(at).toISOString() : null;
 }

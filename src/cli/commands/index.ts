@@ -30,6 +30,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { names: ['web'], load: async () => (await import('./web.js')).register },
   { names: ['ui'], load: async () => (await import('./ui.js')).register },
   { names: ['lock', 'locks'], load: async () => (await import('./lock.js')).registerLock },
+  { names: ['budget'], load: async () => (await import('./budget.js')).register },
   { names: ['note'], load: async () => (await import('./note.js')).register },
   { names: ['notify'], load: async () => (await import('./notify.js')).register },
   {

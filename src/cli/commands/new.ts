@@ -5,13 +5,13 @@ import type { Task } from '../../core/task.js';
 import { sessionCwd } from '../../core/workdir.js';
 import { provisionTask } from '../../isolate/workspace/provision.js';
 import { createReadonlyTask } from '../../isolate/workspace/readonly.js';
+import { startOrHold } from '../../orchestrate/limits.js';
 import { ensureSupervisor } from '../../orchestrate/supervisor/control.js';
 import { type Project, withProject } from '../../project/project.js';
 import { checkConfinable } from '../../run/session/confine.js';
 import { checkBackendUsable } from '../../run/session/container-launch.js';
-import { startSession } from '../../run/session/lifecycle.js';
 import { taskPorts } from '../../store/ports.js';
-import { updateTask } from '../../store/tasks.js';
+import { getTask, updateTask } from '../../store/tasks.js';
 import { dim, printJson, progress } from '../output.js';
 
 interface NewOptions {
@@ -31,7 +31,9 @@ interface NewOptions {
 /** Starts the new task's agent; a missing agent leaves the task provisioned and says how to go on. */
 async function startProvisioned(project: Project, name: string): Promise<Task> {
   try {
-    return await startSession(project, name);
+    // A limited agent's start waits for its reset: the supervisor makes it then.
+    await startOrHold(project, name);
+    return getTask(project.store, name) as Task;
   } catch (err) {
     if (!(err instanceof BraidError) || err.code !== 'E_AGENT_MISSING') throw err;
     updateTask(project.store, name, { statusDetail: 'agent not installed: start it with braid start' });
@@ -133,6 +135,10 @@ export function register(program: Command): void {
             dim(`  branch ${task.branch} from ${task.base}; ports ${JSON.stringify(ports)}\n`),
           );
         if (opts.start === false) process.stdout.write(dim(`  start its agent with: braid start ${name}\n`));
+        if (task.status === 'limited')
+          process.stdout.write(
+            `  ${task.agent} is at its usage limit: ${task.statusDetail}; it starts then\n`,
+          );
       });
     });
 }

@@ -13,14 +13,15 @@ import { bold, dim, green, printJson, red, yellow } from '../output.js';
 
 function statusColor(status: string): string {
   if (status === 'failed' || status === 'conflict') return red(status);
-  if (status === 'waiting') return yellow(status);
+  if (status === 'waiting' || status === 'limited' || status === 'paused') return yellow(status);
   if (status === 'landed' || status === 'exited') return green(status);
   return status;
 }
 
 /** What the agent asks (waiting), why it failed, or why it seems stuck (starting), clipped for the table. */
 function statusNote(status: string, detail: string | null, refused: boolean): string {
-  if (!detail || !(['waiting', 'failed', 'starting'].includes(status) || refused)) return '';
+  if (!detail || !(['waiting', 'failed', 'starting', 'limited', 'paused'].includes(status) || refused))
+    return '';
   return ` (${detail.length > 60 ? `${detail.slice(0, 59)}…` : detail})`;
 }
 

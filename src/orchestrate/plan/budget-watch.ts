@@ -7,7 +7,7 @@ import type { Project } from '../../project/project.js';
 import { getAgent } from '../../run/agents/registry.js';
 import { stopSession } from '../../run/session/lifecycle.js';
 import { appendEvent, listEvents } from '../../store/events.js';
-import { getTask } from '../../store/tasks.js';
+import { getTask, updateTask } from '../../store/tasks.js';
 import { TaskUsageTracker } from '../../watch/monitor/usage-of-task.js';
 
 /**
@@ -49,6 +49,12 @@ export class BudgetWatch {
       for (const e of events) {
         if (e.kind === 'budget.warned') {
           this.warned.add(task.name);
+          continue;
+        }
+        // A raise after a stop starts the count of warnings and stops afresh.
+        if (e.kind === 'budget.raised') {
+          this.warned.delete(task.name);
+          this.stopped.delete(task.name);
           continue;
         }
         if (!this.stopped.has(task.name) || e.kind === 'budget.stopped')
@@ -105,6 +111,7 @@ export class BudgetWatch {
     const reason = `the agent stopped at its --max-budget-usd limit${limit === undefined ? '' : ` of $${limit.toFixed(2)}`} (error_max_budget_usd)`;
     this.stopped.set(task.name, `stopped for budget: ${reason}`);
     const committed = await keepWork(task);
+    pauseForBudget(this.project, task.name, reason);
     appendEvent(this.project.store, task.name, 'budget.stopped', {
       reason,
       committed,
@@ -119,6 +126,7 @@ export class BudgetWatch {
     appendEvent(this.project.store, task.name, 'budget.stopping', { reason, wholeRun });
     await stopSession(this.project, task);
     const committed = await keepWork(task);
+    pauseForBudget(this.project, task.name, reason);
     const after = getTask(this.project.store, task.name);
     appendEvent(this.project.store, task.name, 'budget.stopped', {
       reason,
@@ -129,7 +137,21 @@ export class BudgetWatch {
   }
 }
 
-const BUDGET_KINDS = ['budget.warned', 'budget.stopping', 'budget.stopped'] as const;
+const BUDGET_KINDS = ['budget.warned', 'budget.stopping', 'budget.stopped', 'budget.raised'] as const;
+
+/** Paused, not failed: the work is kept on its branch and a raised budget resumes the conversation. */
+function pauseForBudget(project: Project, name: string, reason: string): void {
+  const task = getTask(project.store, name);
+  if (!task || task.status === 'paused') return;
+  const detail = `budget: ${reason}`;
+  updateTask(project.store, name, { status: 'paused', statusSource: 'process', statusDetail: detail });
+  appendEvent(project.store, name, 'status.changed', {
+    from: task.status,
+    to: 'paused',
+    source: 'process',
+    detail,
+  });
+}
 
 /** Commits what the agent left uncommitted, so the branch holds all of its work. */
 async function keepWork(task: Task): Promise<boolean> {

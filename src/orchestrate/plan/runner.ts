@@ -15,12 +15,13 @@ import { gitRun } from '../../git/git.js';
 import { provisionTask } from '../../isolate/workspace/provision.js';
 import { recoverTask } from '../../isolate/workspace/recover.js';
 import type { Project } from '../../project/project.js';
-import { refreshSession, startSession } from '../../run/session/lifecycle.js';
+import { refreshSession } from '../../run/session/lifecycle.js';
 import { appendEvent } from '../../store/events.js';
 import { getTask, mergeTaskOptions, updateTask } from '../../store/tasks.js';
+import { startOrHold } from '../limits.js';
+import { reviveLostSessions } from '../revive.js';
 import { BudgetWatch } from './budget-watch.js';
 import { buildReport, type RunMemory, type RunReport } from './report.js';
-import { diedWithoutRecord, reviveSession } from './revive.js';
 import { stackBase } from './stack-base.js';
 
 export interface LandOutcome {
@@ -163,11 +164,10 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
   // Tasks stopped for budget before this invocation stay stopped (and are not counted as failed).
   watch.restore(plan.tasks.map((t) => getTask(store, t.name)).filter((t): t is Task => t?.runId === runId));
   // Sessions that died with the machine are not failures of the agent: they run again.
-  for (const t of plan.tasks) {
-    const task = getTask(store, t.name)?.runId === runId ? await refreshSession(project, t.name) : null;
-    if (task && !watch.stopped.has(t.name) && diedWithoutRecord(project, task))
-      await reviveSession(sessionProject, task, runId);
-  }
+  const mine = plan.tasks.filter(
+    (t) => getTask(store, t.name)?.runId === runId && !watch.stopped.has(t.name),
+  );
+  await reviveLostSessions(sessionProject, { only: new Set(mine.map((t) => t.name)) });
   let interrupted = false;
   for (;;) {
     const states = new Map<string, PlanTaskState>();
@@ -337,7 +337,8 @@ async function startTask(
       if (stack.landsOn) updateTask(store, name, { base: stack.landsOn });
       mergeTaskOptions(store, name, { stackedOn: stack.base, stackedOnBranches: stack.branches });
     }
-    await startSession(project, name);
+    // A limited agent's task waits for the reset (the supervisor starts it then).
+    await startOrHold(project, name);
     appendEvent(store, name, 'plan.task-started', { runId });
     return null;
   } catch (err) {

@@ -6,6 +6,8 @@ export interface SupervisorTimings {
   queueMs: number;
   budgetMs: number;
   notesMs: number;
+  /** Resuming sessions whose usage limit has reset. */
+  limitsMs: number;
   notifyMs: number;
   diskMs: number;
   /** Exit after this long without a live task or queued landing. */
@@ -23,6 +25,8 @@ export const DEFAULT_TIMINGS: SupervisorTimings = {
   budgetMs: 5_000,
   // A note typed into an idle hook-less session within a few seconds is soon enough.
   notesMs: 3_000,
+  // A reset is known to the second; a few seconds late is fine.
+  limitsMs: 5_000,
   // Told within seconds, like notes; a pass with nothing new is two indexed reads.
   notifyMs: 3_000,
   // Disk use moves slowly and du over many node_modules is not free: every 10 minutes.
@@ -37,6 +41,7 @@ const ENV: Record<keyof SupervisorTimings, string> = {
   queueMs: 'BRAID_SUPERVISOR_QUEUE_MS',
   budgetMs: 'BRAID_SUPERVISOR_BUDGET_MS',
   notesMs: 'BRAID_SUPERVISOR_NOTES_MS',
+  limitsMs: 'BRAID_SUPERVISOR_LIMITS_MS',
   notifyMs: 'BRAID_SUPERVISOR_NOTIFY_MS',
   diskMs: 'BRAID_SUPERVISOR_DISK_MS',
   graceMs: 'BRAID_SUPERVISOR_GRACE_MS',

@@ -6,6 +6,8 @@ import { listLocks, releaseLock, selfHolder, tryAcquireLock } from '../../store/
 import { listTasks } from '../../store/tasks.js';
 import { SUPERVISOR_CHANGES, taskChanges } from '../../watch/monitor/task-changes.js';
 import { deliverTypedNotes } from '../../watch/notes/deliver.js';
+import { LimitLoop, staggerFromEnv } from '../limits.js';
+import { reviveLostSessions } from '../revive.js';
 import { BudgetLoop } from './budget-loop.js';
 import { DiskLoop } from './disk-loop.js';
 import { EventLog, eventLogPath } from './event-log.js';
@@ -22,7 +24,7 @@ import { UsageLoop } from './usage-loop.js';
 export const SUPERVISOR_LOCK = 'supervisor';
 
 /** Statuses that keep the supervisor around: a session may run, or work is on its way to main. */
-const KEEPS_ALIVE: readonly TaskStatus[] = [...LIVE_STATUSES, 'provisioning', 'queued', 'landing'];
+const KEEPS_ALIVE: readonly TaskStatus[] = [...LIVE_STATUSES, 'provisioning', 'queued', 'landing', 'limited'];
 
 export type StopReason = 'idle' | 'signal' | 'lost-lock' | 'repo-gone';
 
@@ -32,6 +34,8 @@ export interface RunSupervisorOptions {
   signal?: AbortSignal;
   handleSignals?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Bring back sessions lost in a reboot when starting (default true). */
+  revive?: boolean;
 }
 
 /**
@@ -72,10 +76,12 @@ export async function runSupervisor(
   const usage = new UsageLoop(project, options.env);
   const radar = new RadarLoop(project, log);
   const budget = new BudgetLoop(project);
+  const limits = new LimitLoop(project, staggerFromEnv(options.env));
   const relay = new EventRelay(project, log);
   const disk = new DiskLoop(project, timings.diskMs);
   const notify = new NotifyLoop(project, (f) => log.append({ kind: 'notify.failed', ...f }), options.env);
   let idleSince: number | null = null;
+  let revived = options.revive === false;
   const keepAlive = () => {
     // The repository was deleted under us (temp repos, demos): nothing left to supervise.
     if (!existsSync(repo.commonDir)) return finish('repo-gone');
@@ -99,6 +105,11 @@ export async function runSupervisor(
       run: async () => {
         try {
           await reconciler.pass();
+          // Once, after the first pass has logged what it found dead: sessions lost with the machine come back.
+          if (!revived) {
+            revived = true;
+            await reviveLostSessions(project).catch((err: unknown) => onError('revive', err));
+          }
         } finally {
           relay.pass();
           keepAlive();
@@ -115,6 +126,7 @@ export async function runSupervisor(
     { name: 'radar', intervalMs: timings.radarMs, run: () => radar.pass() },
     { name: 'queue', intervalMs: timings.queueMs, run: () => queue.pass() },
     { name: 'budget', intervalMs: timings.budgetMs, run: () => budget.pass() },
+    { name: 'limits', intervalMs: timings.limitsMs, run: async () => void (await limits.pass()) },
     {
       name: 'notes',
       intervalMs: timings.notesMs,

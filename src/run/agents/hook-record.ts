@@ -8,6 +8,7 @@ import {
   type StatusSignal,
 } from '../../core/status.js';
 import type { Task } from '../../core/task.js';
+import { parseLimit, UNKNOWN_RESET_MS } from '../../core/usage-limit.js';
 import type { Store } from '../../store/db.js';
 import { appendEvent } from '../../store/events.js';
 import { findTaskByPath, getTask, updateTask } from '../../store/tasks.js';
@@ -46,11 +47,14 @@ export function recordHookEvent(store: Store, input: HookRecordInput): HookRecor
     const denial = { tool: str(payload.tool_name) ?? 'a tool', target: targetOf(payload.tool_input) };
     appendEvent(store, task.name, 'agent.permission-denied', { denials: [denial], source: 'hook' }, at);
   }
+  // A turn that failed on a usage or rate limit: when it resets (an unknown reset is retried a bit later).
+  const limit = event === 'StopFailure' ? parseLimit(str(payload.error) ?? str(payload.reason), at) : null;
+  const limitResetAt = limit ? (limit.resetAt ?? at + UNKNOWN_RESET_MS) : null;
   const change =
     isHookEvent(event) && !stale && !refusal
       ? nextStatus(
           { status: task.status, source: task.statusSource, detail: task.statusDetail },
-          hookSignal(event, payload),
+          hookSignal(event, payload, limitResetAt),
         )
       : null;
   const patch: Partial<Task> = {};
@@ -65,7 +69,12 @@ export function recordHookEvent(store: Store, input: HookRecordInput): HookRecor
   // A fresh session writes a new transcript: keep the earlier ones, their tokens were spent too.
   if (transcript && !task.transcriptPaths.includes(transcript))
     patch.transcriptPaths = [...task.transcriptPaths, transcript];
+  // The reset time travels with the task: the supervisor resumes it then, and holds new starts of its agent.
+  const hit = change?.status === 'limited' && task.status !== 'limited' ? limitResetAt : null;
+  if (hit) patch.options = { ...task.options, limit: { resetAt: hit, hitAt: at } };
   if (Object.keys(patch).length) updateTask(store, task.name, patch);
+  if (hit)
+    appendEvent(store, task.name, 'limit.hit', { resetAt: hit, agent: task.agent, source: 'hook' }, at);
   if (change && (change.status !== task.status || change.detail !== task.statusDetail)) {
     appendEvent(
       store,
@@ -114,8 +123,9 @@ const PROMPT_CHARS = 500;
 const COMMAND_CHARS = 200;
 const LAST_MESSAGE_CHARS = 1000;
 
-function hookSignal(event: HookEvent, p: HookPayload): StatusSignal {
+function hookSignal(event: HookEvent, p: HookPayload, limitResetAt: number | null): StatusSignal {
   return {
+    ...(limitResetAt !== null ? { limitResetAt } : {}),
     kind: 'hook',
     event,
     message: str(p.message),

@@ -35,6 +35,8 @@ export interface StartOptions {
   resume?: boolean;
   /** A follow-up message instead of the task's prompt (a conflict hand-back, a note). */
   prompt?: string;
+  /** Told only when the agent's conversation is resumed; a fresh start gets the task's prompt. */
+  resumeFollowUp?: string;
   env?: NodeJS.ProcessEnv;
   /** Told what a repair before the start did (a provision finished, a removal completed). */
   onProgress?: (message: string) => void;
@@ -140,7 +142,12 @@ export async function startSession(
     logPath: paths.logPath,
   });
   // Claude Code files transcripts under the folder it started in: usage looks there.
-  mergeTaskOptions(store, name, { session: started, sessionCwd: cwd === task.worktree ? null : cwd });
+  // A new session is no longer the one someone asked to stop.
+  mergeTaskOptions(store, name, {
+    session: started,
+    sessionCwd: cwd === task.worktree ? null : cwd,
+    stopRequested: undefined,
+  });
   appendEvent(store, name, 'session.started', {
     runtime: runtimeKind,
     backend: backendKind,
@@ -183,7 +190,7 @@ function launchArgv(
   };
   const id = options.resume ? task.agentSessionId : null;
   // A resumed session already holds the task's prompt: only a follow-up message is passed.
-  const resumed = { ...ctx, prompt: options.prompt ?? '' };
+  const resumed = { ...ctx, prompt: options.prompt ?? options.resumeFollowUp ?? '' };
   if (id && runtime === 'tmux' && agent.resume) return agent.resume(resumed, id);
   if (id && runtime === 'headless' && agent.headlessResume) return agent.headlessResume(resumed, id);
   return runtime === 'headless' ? agent.headless(ctx) : agent.interactive(ctx);
@@ -193,6 +200,8 @@ function launchArgv(
 export async function stopSession(project: Project, task: Task): Promise<void> {
   const handle = handleOf(task);
   if (!handle) return;
+  // Asked to stop, it stays stopped: braid up does not take it for a session lost in a reboot.
+  mergeTaskOptions(project.store, task.name, { stopRequested: Date.now() });
   const backend = backendOf(handle);
   let graceKeys: string[] | undefined;
   try {

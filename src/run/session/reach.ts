@@ -4,14 +4,20 @@ import type { Task } from '../../core/task.js';
 import { taskLogDir } from '../../isolate/workspace/paths.js';
 import type { Project } from '../../project/project.js';
 import { backendOf } from '../runtime/backend.js';
+import { readExitRecord } from '../runtime/exit-record.js';
 import { TmuxRuntime } from '../runtime/tmux.js';
-import type { SessionHandle, StateHint } from '../runtime/types.js';
+import type { ExitRecord, SessionHandle, StateHint } from '../runtime/types.js';
 
 export type { SessionHandle, StateHint } from '../runtime/types.js';
 
 export function sessionPaths(project: Project, name: string): { logPath: string; exitPath: string } {
   const dir = taskLogDir(project.repo.commonDir, name);
   return { logPath: path.join(dir, 'session.log'), exitPath: path.join(dir, 'session.exit.json') };
+}
+
+/** How the session's last run ended, as its recorder wrote it; null when nothing was left to write one. */
+export function exitRecordOf(project: Project, name: string): ExitRecord | null {
+  return readExitRecord(sessionPaths(project, name).exitPath);
 }
 
 export function handleOf(task: Task): SessionHandle | null {

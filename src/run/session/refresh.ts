@@ -4,6 +4,7 @@ import { refusalDetail } from '../../core/refusals.js';
 import { nextStatus, type StatusSignal } from '../../core/status.js';
 import { parseStreamJsonLog } from '../../core/stream-json.js';
 import { LIVE_STATUSES, type Task } from '../../core/task.js';
+import { limitDetail, parseLimit, UNKNOWN_RESET_MS } from '../../core/usage-limit.js';
 import { descendantsOf } from '../../exec/proc.js';
 import { readRef } from '../../git/refs.js';
 import { worktreeChanges } from '../../git/snapshot.js';
@@ -119,9 +120,35 @@ async function explainHeadlessEnd(project: Project, name: string): Promise<void>
       appendEvent(store, name, 'status.changed', { from: 'exited', to: 'failed', source: 'process', detail });
     return;
   }
+  if (task.status === 'failed' && outcome.isError && noteLimit(project, task, outcome.resultText ?? null))
+    return;
   if (task.status !== 'failed' || !outcome.isError || !outcome.subtype) return;
   const detail = `${task.statusDetail ?? 'failed'}: the agent reported ${outcome.subtype}`;
   if (!task.statusDetail?.includes(outcome.subtype)) updateTask(store, name, { statusDetail: detail });
+}
+
+/** A headless run that ended on a usage or rate limit is `limited`, not failed: it resumes at the reset. */
+function noteLimit(project: Project, task: Task, resultText: string | null): boolean {
+  const now = Date.now();
+  const limit = parseLimit(resultText, now);
+  if (!limit) return false;
+  const resetAt = limit.resetAt ?? now + UNKNOWN_RESET_MS;
+  const detail = limitDetail(resetAt);
+  const store = project.store;
+  updateTask(store, task.name, {
+    status: 'limited',
+    statusSource: 'process',
+    statusDetail: detail,
+    options: { ...task.options, limit: { resetAt, hitAt: now } },
+  });
+  appendEvent(store, task.name, 'status.changed', {
+    from: task.status,
+    to: 'limited',
+    source: 'process',
+    detail,
+  });
+  appendEvent(store, task.name, 'limit.hit', { resetAt, agent: task.agent, source: 'result' });
+  return true;
 }
 
 /** Commits on the task's branch since its base, or edits in its worktree. */

@@ -1,0 +1,116 @@
+/**
+ * Back after a reboot: every session that was live when the machine or the tmux server died is started
+ * again in its worktree, resuming the agent's own conversation; `braid up` and the supervisor's start run it.
+ */
+import { lostWithHost, reviveFollowUp } from '../core/revive.js';
+import { LIVE_STATUSES, type RuntimeKind, type Task, type TaskStatus } from '../core/task.js';
+import type { Project } from '../project/project.js';
+import { refreshSession, startSession } from '../run/session/lifecycle.js';
+import { exitRecordOf, handleOf } from '../run/session/reach.js';
+import { appendEvent, listEvents } from '../store/events.js';
+import { claimForRevive, getTask, listTasks, updateTask } from '../store/tasks.js';
+
+interface Revived {
+  name: string;
+  runtime: RuntimeKind;
+  resumed: boolean;
+  /** The agent's session id the conversation was resumed by (null: started afresh). */
+  agentSessionId: string | null;
+}
+
+export interface ReviveReport {
+  revived: Revived[];
+  failed: Array<{ name: string; reason: string }>;
+}
+
+/** Whether the task's session died with the machine (read from its status, exit record and stop marker). */
+function diedWithHost(project: Project, task: Task): boolean {
+  if (!handleOf(task)) return false;
+  const record = exitRecordOf(project, task.name);
+  return lostWithHost({
+    status: task.status,
+    statusSource: task.statusSource,
+    exitCode: task.exitCode,
+    stopRequested: !!task.options.stopRequested,
+    recordedExitCode: record ? record.exitCode : undefined,
+  });
+}
+
+/** Brings back every such session; `only` limits it to some tasks (a plan's). */
+export async function reviveLostSessions(
+  project: Project,
+  options: { only?: ReadonlySet<string> } = {},
+): Promise<ReviveReport> {
+  const report: ReviveReport = { revived: [], failed: [] };
+  const candidates = listTasks(project.store).filter(
+    (t) =>
+      handleOf(t) &&
+      (!options.only || options.only.has(t.name)) &&
+      (LIVE_STATUSES.includes(t.status) || t.status === 'failed'),
+  );
+  for (const before of candidates) {
+    // A status still saying "working" from before the reboot is read again first.
+    const task = (await refreshSession(project, before.name).catch(() => null)) ?? before;
+    if (!diedWithHost(project, task)) continue;
+    const prompt = reviveFollowUp(task.runtime, statusBeforeDeath(project, task));
+    // Whoever claims it first (braid up, the supervisor, a plan run) starts it; the others leave it.
+    if (!claimForRevive(project.store, task.name, task.statusSince)) continue;
+    const resume = !!task.agentSessionId;
+    try {
+      const started = await startSession(project, task.name, { resume, resumeFollowUp: prompt });
+      const revived = {
+        name: task.name,
+        runtime: started.runtime,
+        resumed: resume,
+        agentSessionId: resume ? task.agentSessionId : null,
+      };
+      report.revived.push(revived);
+      appendEvent(project.store, task.name, 'session.revived', { resume, runtime: started.runtime });
+      // A plan's task says so in its run's progress, whoever brought it back.
+      if (task.runId)
+        appendEvent(project.store, task.name, 'plan.task-revived', { runId: task.runId, resume });
+    } catch (err) {
+      const reason = (err as Error).message;
+      report.failed.push({ name: task.name, reason });
+      // Left failed, with why: the next `braid up` tries again.
+      if (getTask(project.store, task.name)?.status === 'starting')
+        updateTask(project.store, task.name, {
+          status: 'failed',
+          statusSource: 'process',
+          statusDetail: `could not bring it back: ${reason}`,
+        });
+      appendEvent(project.store, task.name, 'session.revive-failed', { reason });
+      if (task.runId)
+        appendEvent(project.store, task.name, 'plan.task-revive-failed', { runId: task.runId, reason });
+    }
+  }
+  return report;
+}
+
+/** What the session was doing when it died: the status its last change to `failed` came from. */
+function statusBeforeDeath(project: Project, task: Task): TaskStatus | null {
+  const changes = listEvents(project.store, {
+    task: task.name,
+    since: task.statusSince,
+    kinds: ['status.changed'],
+  });
+  return changes.at(-1)?.data.from ?? null;
+}
+
+/** What was brought back since `since` (ms), from the events: what `braid up` reports of a supervisor's start. */
+export function revivedSince(project: Project, since: number): ReviveReport {
+  const report: ReviveReport = { revived: [], failed: [] };
+  const kinds = ['session.revived', 'session.revive-failed'] as const;
+  for (const e of listEvents(project.store, { since, kinds })) {
+    if (!e.task) continue;
+    if (e.kind === 'session.revive-failed') report.failed.push({ name: e.task, reason: e.data.reason });
+    else
+      report.revived.push({
+        name: e.task,
+        runtime: e.data.runtime,
+        resumed: e.data.resume,
+        agentSessionId: e.data.resume ? (getTask(project.store, e.task)?.agentSessionId ?? null) : null,
+      });
+  }
+  return report;
+}

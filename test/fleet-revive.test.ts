@@ -1,0 +1,176 @@
+import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isProcessAlive } from '../src/exec/pid.js';
+import { cliJson, ROOT, requireBuiltCli, runCli } from './helpers/cli.js';
+import { type TempRepo, tempRepo } from './helpers/repo.js';
+import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { until } from './helpers/wait.js';
+
+interface Row {
+  name: string;
+  status: string;
+  agentSessionId: string | null;
+  worktree: string;
+  runtime: string;
+  pid: number | null;
+}
+interface Launch {
+  argv: string[];
+  cwd: string;
+  pid: number;
+}
+
+let repo: TempRepo;
+let server: TmuxServer;
+let env: NodeJS.ProcessEnv;
+let argvLog: string;
+
+const braid = (...args: string[]) => runCli(repo.dir, args, { env, timeoutMs: 90_000 });
+const ls = async () => (await cliJson<{ tasks: Row[] }>(repo.dir, ['ls'], env)).tasks;
+const launches = (): Launch[] =>
+  existsSync(argvLog)
+    ? readFileSync(argvLog, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Launch)
+    : [];
+
+beforeAll(async () => {
+  await requireBuiltCli();
+  repo = await tempRepo();
+  server = tmuxServer();
+  const bin = path.join(repo.parent, 'bin');
+  mkdirSync(bin);
+  symlinkSync(path.join(ROOT, 'test/fixtures/fake-claude'), path.join(bin, 'claude'));
+  argvLog = path.join(repo.parent, 'argv.jsonl');
+  env = {
+    ...server.env,
+    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+    CLAUDE_CONFIG_DIR: path.join(repo.parent, 'claude-config'),
+    FAKE_CLAUDE_ARGV_LOG: argvLog,
+    // No supervisor until braid up: nothing must notice the deaths before it does.
+    BRAID_NO_SUPERVISOR: '1',
+  };
+  writeFileSync(path.join(repo.dir, 'braid.yaml'), 'agent: claude\ndeps: none\n');
+}, 120_000);
+
+afterAll(async () => {
+  // The supervisor first (it would bring sessions back), then the sessions: their hooks write into .git.
+  await runCli(repo.dir, ['down'], { env });
+  await server?.kill();
+  // A detached radar rescan started by a late edit hook may write a while longer on a busy machine.
+  await until(
+    'the temp repository removed',
+    () => {
+      try {
+        repo?.cleanup();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    60_000,
+  );
+});
+
+describe('braid up after a reboot', () => {
+  it('brings back interactive and headless sessions by their session id; a stopped one stays stopped', async () => {
+    const release = path.join(repo.parent, 'release');
+    const made = await Promise.all([
+      braid('new', 'i1', '-p', '@write one.txt one'),
+      braid('new', 'i2', '-p', `@waitfile ${release}`),
+      braid('new', 'h1', '--headless', '-p', `@waitfile ${release}`),
+      braid('new', 'stopped', '-p', '@write s.txt s'),
+    ]);
+    expect(
+      made.map((r) => r.code),
+      made.map((r) => r.stderr).join('\n'),
+    ).toEqual([0, 0, 0, 0]);
+    const before = await until('every session has its agent session id', async () => {
+      const rows = await ls();
+      return rows.every((r) => r.agentSessionId) && rows.find((r) => r.name === 'i1')?.status === 'idle'
+        ? rows
+        : undefined;
+    });
+    expect((await braid('stop', 'stopped')).code).toBe(0);
+
+    // The machine goes down: every agent SIGKILLed with its recorder, the tmux server gone.
+    const headless = before.find((r) => r.name === 'h1') as Row;
+    process.kill(-(headless.pid as number), 'SIGKILL');
+    await server.kill();
+    await until('the headless session is gone', () => !isProcessAlive(headless.pid));
+    const seen = launches().length;
+
+    const up = await cliJson<{ revived: Array<{ name: string; runtime: string; agentSessionId: string }> }>(
+      repo.dir,
+      ['up'],
+      env,
+    );
+    const revived = new Map(up.revived.map((r) => [r.name, r]));
+    expect([...revived.keys()].sort()).toEqual(['h1', 'i1', 'i2']);
+    expect(revived.get('h1')?.runtime).toBe('headless');
+    expect(revived.get('i1')?.runtime).toBe('tmux');
+
+    const relaunched = await until('three agents launched again', () => {
+      const l = launches().slice(seen);
+      return l.length >= 3 ? l : undefined;
+    });
+    for (const name of ['i1', 'i2', 'h1']) {
+      const row = before.find((r) => r.name === name) as Row;
+      const launch = relaunched.find((l) => l.cwd === realpathSync(row.worktree));
+      expect(launch, `${name} relaunched in its worktree`).toBeDefined();
+      const at = launch?.argv.indexOf('--resume') ?? -1;
+      expect(launch?.argv[at + 1]).toBe(row.agentSessionId);
+      expect(launch?.argv.includes('-p')).toBe(name === 'h1');
+    }
+    // The interactive ones run in panes of a new tmux server, in their worktrees.
+    const panes = await server.run(['list-panes', '-a', '-F', '#{window_name} #{pane_current_path}']);
+    for (const name of ['i1', 'i2']) {
+      const row = before.find((r) => r.name === name) as Row;
+      expect(panes.split('\n')).toContain(`${name} ${row.worktree}`);
+    }
+    const stopped = (await ls()).find((r) => r.name === 'stopped');
+    expect(stopped?.status).not.toMatch(/starting|working|idle/);
+    writeFileSync(release, '');
+    // Several sessions started, killed and brought back on a busy machine.
+  }, 300_000);
+});
+
+describe('braid up --install', () => {
+  it('writes a systemd user unit that runs braid up, and --uninstall removes it', async () => {
+    const home = path.join(repo.parent, 'home');
+    const config = path.join(home, 'cfg');
+    mkdirSync(config, { recursive: true });
+    const homeEnv = { ...env, HOME: home, XDG_CONFIG_HOME: config, SHELL: '/bin/zsh' };
+    const installed = await cliJson<{ via: string; path: string; enabled: boolean; note: string | null }>(
+      repo.dir,
+      ['up', '--install', '--via', 'systemd'],
+      homeEnv,
+    );
+    expect(installed.via).toBe('systemd');
+    expect(path.dirname(installed.path)).toBe(path.join(config, 'systemd', 'user'));
+    const unit = readFileSync(installed.path, 'utf8');
+    expect(unit).toContain(`WorkingDirectory="${repo.dir}"`);
+    expect(unit).toMatch(/^ExecStart=.*"up"$/m);
+    // Where no systemd user manager answers (containers), braid says so instead of enabling.
+    if (!installed.enabled) expect(installed.note).toMatch(/systemctl --user is not usable/);
+
+    const removed = await cliJson<{ uninstalled: boolean; removed: string }>(
+      repo.dir,
+      ['up', '--uninstall'],
+      homeEnv,
+    );
+    expect(removed).toMatchObject({ uninstalled: true, removed: installed.path });
+    expect(existsSync(installed.path)).toBe(false);
+
+    const login = await cliJson<{ via: string; path: string; lines: string[] }>(
+      repo.dir,
+      ['up', '--install', '--via', 'login-file'],
+      homeEnv,
+    );
+    expect(login.path).toBe(path.join(home, '.zprofile'));
+    expect(login.lines.join('\n')).toContain(`cd '${repo.dir}'`);
+    expect(existsSync(login.path)).toBe(false);
+  });
+});
