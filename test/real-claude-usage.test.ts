@@ -117,7 +117,7 @@ describe.skipIf(!!noRealClaude)(
       );
     }, 240_000);
 
-    it('the supervisor stops an interactive session that went over task_usd', async () => {
+    it('the supervisor pauses an interactive session that went over task_usd', async () => {
       tmux = tmuxServer();
       const p = await realClaudeRepo({
         api: { usage: USAGE },
@@ -145,8 +145,10 @@ describe.skipIf(!!noRealClaude)(
         async () => (await snapshot(p.repo.dir)).events('talker', 'budget.stopped').length > 0,
         180_000,
       );
-      const ended = await p.statusOf('talker', ['exited', 'failed']);
-      expect(ended.status).toBe('exited');
+      // Paused, not killed: raising the budget (braid budget) resumes the same conversation.
+      const paused = await p.statusOf('talker', ['paused', 'exited', 'failed']);
+      expect(paused.status).toBe('paused');
+      expect(paused.statusDetail).toMatch(/^budget: task spent \$0\.1\d of \$0\.10/);
       const { events } = await snapshot(p.repo.dir);
       expect(String(events('talker', 'budget.stopped')[0].data.reason)).toMatch(
         /^task spent \$0\.1\d of \$0\.10/,

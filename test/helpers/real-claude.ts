@@ -74,6 +74,7 @@ export interface TaskRow {
   name: string;
   status: string;
   statusSource: string;
+  statusDetail: string | null;
   exitCode: number | null;
   agentSessionId: string | null;
   worktree: string;
