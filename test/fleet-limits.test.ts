@@ -73,19 +73,7 @@ afterAll(async () => {
   await server?.kill();
   const headless = stored('hl')?.options.session as { pid?: number } | undefined;
   if (headless?.pid) killGroup(headless.pid);
-  // A detached radar rescan started by a late edit hook may write a while longer on a busy machine.
-  await until(
-    'the temp repository removed',
-    () => {
-      try {
-        repo?.cleanup();
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    60_000,
-  );
+  await repo?.cleanupEventually();
 });
 
 describe('usage limits', () => {

@@ -59,19 +59,7 @@ afterAll(async () => {
   // The supervisor first (it would bring sessions back), then the sessions: their hooks write into .git.
   await runCli(repo.dir, ['down'], { env });
   await server?.kill();
-  // A detached radar rescan started by a late edit hook may write a while longer on a busy machine.
-  await until(
-    'the temp repository removed',
-    () => {
-      try {
-        repo?.cleanup();
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    60_000,
-  );
+  await repo?.cleanupEventually();
 });
 
 describe('braid up after a reboot', () => {

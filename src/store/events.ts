@@ -203,3 +203,12 @@ export function lastCoveredEdit(store: Store, task: string): number {
     .get(task) as { edit: number | null } | undefined;
   return row?.edit ?? 0;
 }
+
+/** A named feed, or null while the store is too busy to place it (the caller tries again next pass). */
+export function openNamedFeed(store: Store, name: string): EventFeed | null {
+  try {
+    return new EventFeed(store, { name });
+  } catch {
+    return null;
+  }
+}

@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run } from '../../src/exec/run.js';
+import { until } from './wait.js';
 
 /**
  * Identity and settings every test repository gets: forced main, inline identity, no background gc,
@@ -30,6 +31,8 @@ export interface TempRepo {
   commit(message: string, files?: Record<string, string>): Promise<string>;
   git(...args: string[]): Promise<string>;
   cleanup(): void;
+  /** cleanup, tried until it succeeds: detached writers (rescans, late hooks) may go on a while on a busy machine. */
+  cleanupEventually(): Promise<void>;
 }
 
 export interface TempRepoOptions {
@@ -69,6 +72,16 @@ export async function tempRepo(options: TempRepoOptions = {}): Promise<TempRepo>
     cleanup() {
       // Retried: a detached radar rescan started by a late edit hook may still be writing objects.
       rmSync(parent, { recursive: true, force: true, maxRetries: 20, retryDelay: 200 });
+    },
+    async cleanupEventually() {
+      await until('the temp repository removed', () => {
+        try {
+          repo.cleanup();
+          return true;
+        } catch {
+          return false;
+        }
+      });
     },
   };
   if (!options.empty) await repo.commit('initial', options.files ?? { 'README.md': '# sample\n' });

@@ -1,6 +1,6 @@
 import { eventLine } from '../../core/event-lines.js';
 import type { Project } from '../../project/project.js';
-import { EventFeed } from '../../store/events.js';
+import { type EventFeed, openNamedFeed } from '../../store/events.js';
 import type { EventLog } from './event-log.js';
 
 /** The feed's name in the store. */
@@ -24,11 +24,7 @@ export class EventRelay {
   }
 
   private open(): EventFeed | null {
-    try {
-      this.feed ??= new EventFeed(this.project.store, { name: FEED });
-    } catch {
-      // A busy store: placed on the next pass.
-    }
+    this.feed ??= openNamedFeed(this.project.store, FEED);
     return this.feed;
   }
 

@@ -7,7 +7,7 @@ import {
   wantsEvent,
 } from '../../core/notify.js';
 import type { Project } from '../../project/project.js';
-import { EventFeed } from '../../store/events.js';
+import { type EventFeed, openNamedFeed } from '../../store/events.js';
 import { type Delivery, dueDeliveries, queueDeliveries, recordAttempt } from '../../store/notify.js';
 import { send } from '../notify/send.js';
 
@@ -47,11 +47,7 @@ export class NotifyLoop {
   }
 
   private open(): EventFeed | null {
-    try {
-      this.feed ??= new EventFeed(this.project.store, { name: FEED });
-    } catch {
-      // A busy store: placed on the next pass.
-    }
+    this.feed ??= openNamedFeed(this.project.store, FEED);
     return this.feed;
   }
 
