@@ -12,6 +12,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isHostAllowed } from '../src/core/host-allow.js';
+import { PACKAGE_ROOT } from '../src/exec/built.js';
 import { run } from '../src/exec/run.js';
 import { type SandboxPolicy, sandboxArgv } from '../src/isolate/sandbox/bwrap.js';
 import { detectCapabilities } from '../src/isolate/sandbox/capabilities.js';
@@ -312,6 +313,13 @@ describe.skipIf(!!skipReason)('bubblewrap sandbox (real bwrap)', () => {
     const res = await inSandbox('echo x > "$1" && cat "$1"', [marker]);
     expect(res.stdout).toBe('x\n');
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('under the private /tmp, braid itself stays runnable (its hook command), wherever it is installed', async () => {
+    // A clone under /tmp (CI's, or a user's) is hidden by the private /tmp unless bound again.
+    const cli = path.join(PACKAGE_ROOT, 'dist/cli/main.js');
+    const version = await inSandbox('node "$1" --version', [cli]);
+    expect(version.code, version.stderr).toBe(0);
   });
 
   it('--readonly: nothing in the main checkout is writable, reading works', async () => {

@@ -83,7 +83,8 @@ export function sandboxArgv(argv: readonly string[], policy: SandboxPolicy): San
     bw.push(...(h.kind === 'dir' ? ['--tmpfs', h.path] : ['--ro-bind', '/dev/null', h.path]));
   const readable = readablePaths({
     home: path.resolve(policy.home),
-    hidden: hidden.map((h) => h.path),
+    // The private /tmp hides like a hidden folder: braid, node and a repository living there come back.
+    hidden: [...hidden.map((h) => h.path), '/tmp'],
     worktree,
     gitCommonDir: policy.gitCommonDir,
     extra: policy.read ?? [],
