@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Task } from '../src/core/task.js';
+import { signalGroup } from '../src/exec/process-group.js';
 import { openStore } from '../src/store/db.js';
 import { getTask } from '../src/store/tasks.js';
-import { cliJson, ROOT, requireBuiltCli, runCli } from './helpers/cli.js';
+import { cliJson, fakeClaudeOnPath, requireBuiltCli, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
 import { until } from './helpers/wait.js';
@@ -35,26 +36,14 @@ function stored(name: string): Task | null {
 }
 const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
 
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-
 beforeAll(async () => {
   await requireBuiltCli();
   repo = await tempRepo();
   server = tmuxServer();
-  const bin = path.join(repo.parent, 'bin');
-  mkdirSync(bin);
-  symlinkSync(path.join(ROOT, 'test/fixtures/fake-claude'), path.join(bin, 'claude'));
   argvLog = path.join(repo.parent, 'argv.jsonl');
   env = {
     ...server.env,
-    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
-    CLAUDE_CONFIG_DIR: path.join(repo.parent, 'claude-config'),
+    ...fakeClaudeOnPath(repo.parent),
     FAKE_CLAUDE_ARGV_LOG: argvLog,
     // The supervisor resumes limited sessions: it runs here, its limit loop often, no stagger.
     BRAID_NO_SUPERVISOR: '0',
@@ -72,7 +61,7 @@ afterAll(async () => {
   await runCli(repo.dir, ['down'], { env });
   await server?.kill();
   const headless = stored('hl')?.options.session as { pid?: number } | undefined;
-  if (headless?.pid) killGroup(headless.pid);
+  if (headless?.pid) signalGroup(headless.pid, 'SIGKILL');
   await repo?.cleanupEventually();
 });
 

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../src/exec/pid.js';
-import { cliJson, ROOT, requireBuiltCli, runCli } from './helpers/cli.js';
+import { cliJson, fakeClaudeOnPath, requireBuiltCli, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
 import { until } from './helpers/wait.js';
@@ -40,14 +40,10 @@ beforeAll(async () => {
   await requireBuiltCli();
   repo = await tempRepo();
   server = tmuxServer();
-  const bin = path.join(repo.parent, 'bin');
-  mkdirSync(bin);
-  symlinkSync(path.join(ROOT, 'test/fixtures/fake-claude'), path.join(bin, 'claude'));
   argvLog = path.join(repo.parent, 'argv.jsonl');
   env = {
     ...server.env,
-    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
-    CLAUDE_CONFIG_DIR: path.join(repo.parent, 'claude-config'),
+    ...fakeClaudeOnPath(repo.parent),
     FAKE_CLAUDE_ARGV_LOG: argvLog,
     // No supervisor until braid up: nothing must notice the deaths before it does.
     BRAID_NO_SUPERVISOR: '1',

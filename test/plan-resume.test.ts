@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnDetached } from '../src/exec/detached.js';
 import { isProcessAlive } from '../src/exec/pid.js';
+import { signalGroup } from '../src/exec/process-group.js';
 import type { RunReport } from '../src/orchestrate/plan/report.js';
 import { openOperations } from '../src/store/journal.js';
 import { CLI, requireBuiltCli, runCli } from './helpers/cli.js';
@@ -22,14 +23,6 @@ function runInBackground(p: PlanRepo, file: string): Promise<number> {
     cwd: p.repo.dir,
     env: { ...process.env, ...gitEnv, ...p.env, NO_COLOR: '1' },
   });
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
 }
 
 async function runAgain(p: PlanRepo, file: string) {
@@ -56,8 +49,8 @@ describe('braid run after a reboot', () => {
       async () => (await snapshot(p.repo.dir)).byName.get('victim')?.pid,
     );
     // The machine goes down: braid run and the session's whole process group die at once.
-    killGroup(runner);
-    killGroup(agentPid);
+    signalGroup(runner, 'SIGKILL');
+    signalGroup(agentPid, 'SIGKILL');
     await until('the session is gone', async () => !isProcessAlive(agentPid));
     const lost = (await snapshot(p.repo.dir)).byName.get('victim');
     expect(lost && existsSync(lost.worktree)).toBe(true);
@@ -98,7 +91,7 @@ describe('braid run after a reboot', () => {
         store.close();
       }
     });
-    killGroup(runner);
+    signalGroup(runner, 'SIGKILL');
     await until('braid run gone', async () => !isProcessAlive(runner));
     writeFileSync(release, '');
 

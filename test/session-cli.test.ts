@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Task } from '../src/core/task.js';
 import { openStore } from '../src/store/db.js';
 import { listEvents } from '../src/store/events.js';
 import { getTask } from '../src/store/tasks.js';
-import { cliJson, ROOT, runCli } from './helpers/cli.js';
+import { cliJson, fakeClaudeOnPath, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
 import { until } from './helpers/wait.js';
@@ -76,17 +76,14 @@ beforeAll(async () => {
   repo = await tempRepo();
   server = tmuxServer();
   // The fake Claude Code is `claude` on PATH, so the built-in claude adapter (and its --resume) is used.
-  const bin = path.join(repo.parent, 'bin');
-  mkdirSync(bin);
-  symlinkSync(path.join(ROOT, 'test/fixtures/fake-claude'), path.join(bin, 'claude'));
-  configDir = path.join(repo.parent, 'claude-config');
+  const fake = fakeClaudeOnPath(repo.parent);
+  configDir = fake.CLAUDE_CONFIG_DIR;
   ghostAgent = path.join(repo.parent, 'later-bin', 'ghost-agent');
   // No supervisor: these tests drive status through braid ls alone.
   env = {
     ...server.env,
     BRAID_NO_SUPERVISOR: '1',
-    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
-    CLAUDE_CONFIG_DIR: configDir,
+    ...fake,
   };
   writeFileSync(
     path.join(repo.dir, 'braid.yaml'),

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { openStore } from '../src/store/db.js';
 import { listEvents } from '../src/store/events.js';
 import { MIGRATIONS } from '../src/store/schema.js';
 import { getTask } from '../src/store/tasks.js';
-import { cliJson, ROOT, runCli } from './helpers/cli.js';
+import { cliJson, fakeClaudeOnPath, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 import { until } from './helpers/wait.js';
 
@@ -52,13 +52,7 @@ describe('usage of a task with more than one agent session', () => {
   it('a fresh start keeps the first session: braid ls and braid stats count both transcripts', async () => {
     const r = await tempRepo();
     repo = r;
-    const bin = path.join(r.parent, 'bin');
-    mkdirSync(bin);
-    symlinkSync(path.join(ROOT, 'test/fixtures/fake-claude'), path.join(bin, 'claude'));
-    const env = {
-      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
-      CLAUDE_CONFIG_DIR: path.join(r.parent, 'claude-config'),
-    };
+    const env = fakeClaudeOnPath(r.parent);
     writeFileSync(path.join(r.dir, 'braid.yaml'), 'agent: claude\ndeps: none\n');
     const prompt = ['```', '@tokens 1000 200', '```'].join('\n');
     const made = await runCli(r.dir, ['new', 'twice', '--headless', '-p', prompt], { env });

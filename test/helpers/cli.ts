@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/exec/run.js';
@@ -52,4 +52,18 @@ export async function cliJson<T = unknown>(cwd: string, args: string[], env?: No
       `braid ${args.join(' ')} --json did not print JSON (exit ${res.code}):\n${res.stdout}\n${res.stderr}`,
     );
   }
+}
+
+/**
+ * The fake Claude Code as `claude` on PATH (a `bin` folder in `parent`), so braid's built-in claude adapter
+ * and its --resume are used; its transcripts go to `parent/claude-config`. Returns the environment to add.
+ */
+export function fakeClaudeOnPath(parent: string): { PATH: string; CLAUDE_CONFIG_DIR: string } {
+  const bin = path.join(parent, 'bin');
+  mkdirSync(bin, { recursive: true });
+  symlinkSync(path.join(ROOT, 'test/fixtures/fake-claude'), path.join(bin, 'claude'));
+  return {
+    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+    CLAUDE_CONFIG_DIR: path.join(parent, 'claude-config'),
+  };
 }
