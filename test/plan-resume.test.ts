@@ -86,7 +86,7 @@ describe('braid run after a reboot', () => {
       if (task?.status !== 'provisioning' || !existsSync(task.worktree)) return false;
       const store = await storeOf(p.repo.dir);
       try {
-        return openOperations(store, 'halfway').length > 0;
+        return openOperations(store, 'halfway').some((op) => op.doneSteps.includes('worktree'));
       } finally {
         store.close();
       }

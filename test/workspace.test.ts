@@ -167,6 +167,21 @@ describe('removeTask', () => {
     expect(taskPorts(project.store, 'work')).toEqual({});
   });
 
+  it('removes a task whose worktree creation was killed (HEAD still git\'s placeholder id)', async () => {
+    repo = await tempRepo({ files: { 'a.txt': 'a\n' } });
+    project = await projectFor(repo.dir);
+    const task = await provisionTask(project, { name: 'cut' });
+    // What a killed `git worktree add` leaves behind: its admin HEAD not yet pointed at a commit.
+    const gitDir = await repo.git('-C', task.worktree, 'rev-parse', '--absolute-git-dir');
+    writeFileSync(path.join(gitDir, 'HEAD'), `${'0'.repeat(40)}\n`);
+
+    const res = await removeTask(project, 'cut', { force: true });
+    expect(existsSync(task.worktree)).toBe(false);
+    expect(listTasks(project.store)).toEqual([]);
+    // The branch tip was still there to keep.
+    expect(await repo.git('rev-parse', res.backupRef as string)).toBe(await repo.git('rev-parse', 'main'));
+  });
+
   it('refuses commits not on the base, and accepts squash-landed ones', async () => {
     repo = await tempRepo({ files: { 'a.txt': 'a\n' } });
     project = await projectFor(repo.dir);

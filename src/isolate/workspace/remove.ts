@@ -55,7 +55,8 @@ async function backup(project: Project, task: Task): Promise<string | null> {
   const root = project.repo.root;
   if (
     existsSync(task.worktree) &&
-    (await gitOk(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: task.worktree }))
+    // ^{commit}: a killed `git worktree add` leaves HEAD at a placeholder id that names no commit.
+    (await gitOk(['rev-parse', '--verify', '-q', 'HEAD^{commit}'], { cwd: task.worktree }))
   ) {
     await snapshotWorktree(task.worktree, { ref, message: `braid backup of task ${task.name}` });
     return ref;
