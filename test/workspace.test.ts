@@ -167,7 +167,7 @@ describe('removeTask', () => {
     expect(taskPorts(project.store, 'work')).toEqual({});
   });
 
-  it('removes a task whose worktree creation was killed (HEAD still git\'s placeholder id)', async () => {
+  it("removes a task whose worktree creation was killed (HEAD still git's placeholder id)", async () => {
     repo = await tempRepo({ files: { 'a.txt': 'a\n' } });
     project = await projectFor(repo.dir);
     const task = await provisionTask(project, { name: 'cut' });
