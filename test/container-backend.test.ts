@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/exec/run.js';
-import { cliJson, ROOT, runCli } from './helpers/cli.js';
+import { CLI, cliJson, ROOT, runCli } from './helpers/cli.js';
 import { containerEngineProblem, engineSettings, HOST_USR_MOUNT, hostRootfs } from './helpers/container.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
+import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
 import { until } from './helpers/wait.js';
 
 interface Row {
@@ -21,11 +22,21 @@ const rootfs = hostRootfs(mkdtempSync(path.join(tmpdir(), 'braid-rootfs-')));
 const problem = await containerEngineProblem(rootfs);
 
 let repo: TempRepo;
+let outer: TmuxServer | undefined;
 let env: NodeJS.ProcessEnv;
 const braid = (...args: string[]) => runCli(repo.dir, args, { env, timeoutMs: 120_000 });
 const row = async (name: string) =>
   (await cliJson<{ tasks: Row[] }>(repo.dir, ['ls'], env)).tasks.find((t) => t.name === name);
 const podman = (...args: string[]) => run('podman', args, { cwd: '/', allowFailure: true });
+/** This repository's containers (of one task, when named), by braid's labels: their names. */
+const containers = async (task?: string) => {
+  const filters = [
+    `label=braid.repo=${path.join(repo.dir, '.git')}`,
+    ...(task ? [`label=braid.task=${task}`] : []),
+  ];
+  const res = await podman('ps', '-a', ...filters.flatMap((f) => ['--filter', f]), '--format', '{{.Names}}');
+  return res.stdout.split('\n').filter(Boolean);
+};
 const script = (...lines: string[]) => ['```', ...lines, '```'].join('\n');
 
 beforeAll(async () => {
@@ -60,9 +71,9 @@ beforeAll(async () => {
 afterAll(async () => {
   rmSync(rootfs, { recursive: true, force: true });
   if (problem) return;
+  await outer?.kill();
   // Whatever a failed test left: this repository's containers go with it.
-  const res = await podman('ps', '-a', '-q', '--filter', `label=braid.repo=${path.join(repo.dir, '.git')}`);
-  for (const id of res.stdout.split('\n').filter(Boolean)) await podman('rm', '-f', id);
+  for (const name of await containers()) await podman('rm', '-f', name);
   repo?.cleanup();
 });
 
@@ -109,6 +120,48 @@ describe('the container backend, through the CLI', () => {
     const logs = await braid('logs', 't1');
     expect(logs.stdout).toContain('done in the container');
 
+    // The pane of the tmux inside the container runs the agent: read through the engine, as attach reaches it.
+    const [name] = await containers('t1');
+    const inner = (...args: string[]) =>
+      podman('exec', name, 'tmux', '-L', 'braid', '-f', '/dev/null', ...args);
+    expect((await inner('capture-pane', '-p', '-t', 'main')).stdout).toContain('done in the container');
+    expect((await inner('list-panes', '-a', '-F', '#{session_name} #{pane_dead}')).stdout.trim()).toBe(
+      'main 0',
+    );
+    const clients = async () => (await inner('list-clients')).stdout.split('\n').filter(Boolean).length;
+    expect(await clients()).toBe(1);
+    // braid attach in a real terminal (a pane of a private tmux server) shows that pane; leaving it ends only the client.
+    const term = tmuxServer();
+    outer = term;
+    await term.run(
+      [
+        'new-session',
+        '-d',
+        '-s',
+        'term',
+        '-x',
+        '120',
+        '-y',
+        '30',
+        '-c',
+        repo.dir,
+        '--',
+        'env',
+        '-u',
+        'TMUX',
+      ].concat(['BRAID_NO_SUPERVISOR=1', process.execPath, CLI, 'attach', 't1']),
+    );
+    await until('the agent in the attached terminal', async () =>
+      (await term.run(['capture-pane', '-p', '-t', 'term:'])).includes('done in the container'),
+    );
+    // The container's first process is a client of its own; attach adds one.
+    expect(await clients()).toBe(2);
+    // Detaching (the prefix, then d) ends the client; the session and the agent stay.
+    await term.run(['send-keys', '-t', 'term:', 'C-b', 'd']);
+    await until('the attach client gone', async () => (await clients()) === 1);
+    expect((await row('t1'))?.status).toBe('idle');
+    await term.kill();
+
     // send types into tmux inside the container; the agent ends, and with it the container.
     expect((await braid('send', 't1', '@exit 0')).code).toBe(0);
     await until('t1 exited', async () => (await row('t1'))?.status === 'exited', 60_000);
@@ -117,27 +170,9 @@ describe('the container backend, through the CLI', () => {
     expect(landed.landed.map((l) => l.name)).toEqual(['t1']);
     expect(await repo.git('show', 'main:hello.txt')).toBe('made in a container');
 
-    const before = await podman(
-      'ps',
-      '-a',
-      '-q',
-      '--filter',
-      'label=braid.task=t1',
-      '--filter',
-      `label=braid.repo=${path.join(repo.dir, '.git')}`,
-    );
-    expect(before.stdout.trim()).not.toBe('');
+    expect(await containers('t1')).toHaveLength(1);
     expect((await braid('rm', 't1')).code).toBe(0);
-    const after = await podman(
-      'ps',
-      '-a',
-      '-q',
-      '--filter',
-      'label=braid.task=t1',
-      '--filter',
-      `label=braid.repo=${path.join(repo.dir, '.git')}`,
-    );
-    expect(after.stdout.trim()).toBe('');
+    expect(await containers('t1')).toEqual([]);
   }, 300_000);
 
   it('runs a headless agent to its end (exit code, log), and gc removes a container no task owns', async (ctx) => {
@@ -157,7 +192,6 @@ describe('the container backend, through the CLI', () => {
     // The stream-json the headless agent printed went to the task's log through the mounted git folder.
     expect((await braid('logs', 'h1')).stdout).toContain('"type":"result"');
 
-    const label = `label=braid.repo=${path.join(repo.dir, '.git')}`;
     const ghost = await podman(
       'create',
       '--label',
@@ -171,10 +205,22 @@ describe('the container backend, through the CLI', () => {
     expect(ghost.code).toBe(0);
     const gc = await cliJson<{ actions: Array<{ kind: string; target: string }> }>(repo.dir, ['gc'], env);
     expect(gc.actions.filter((a) => a.kind === 'orphan-container')).toHaveLength(1);
-    const left = await podman('ps', '-a', '--filter', label, '--format', '{{index .Labels "braid.task"}}');
-    expect(left.stdout.split('\n').filter(Boolean)).toEqual(['h1']);
+    expect(await containers('ghost')).toEqual([]);
+    expect(await containers('h1')).toHaveLength(1);
     expect((await braid('rm', 'h1', '--force')).code).toBe(0);
   }, 300_000);
+
+  it("braid doctor names the engine, its version, rootful or rootless, and runs a container with braid.yaml's settings", async (ctx) => {
+    if (problem) ctx.skip(problem);
+    const doctor = JSON.parse((await braid('doctor', '--json')).stdout) as {
+      checks: Array<{ name: string; ok: boolean; detail: string }>;
+    };
+    const check = doctor.checks.find((c) => c.name === 'container engine');
+    expect(check?.ok).toBe(true);
+    expect(check?.detail).toMatch(
+      /^podman \d+\.\d+\.\d+, (rootful|rootless): runs a container \(container\.rootfs\)$/,
+    );
+  });
 
   it('refuses the kubernetes backend before creating anything', async (ctx) => {
     if (problem) ctx.skip(problem);

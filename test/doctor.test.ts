@@ -56,6 +56,13 @@ describe('braid doctor', () => {
     expect(byName.get('tmux')?.hint).toMatch(/tmux/);
     expect(byName.get('agent claude')?.hint).toContain('npm i -g @anthropic-ai/claude-code');
     expect(byName.get('braid.yaml')).toMatchObject({ ok: true, required: true });
+    // No podman or docker on this PATH: the container engine check says so, and why it matters.
+    expect(byName.get('container engine')).toMatchObject({
+      ok: false,
+      required: false,
+      detail: 'no container engine found (podman or docker)',
+    });
+    expect(byName.get('container engine')?.hint).toMatch(/apt-get install podman/);
     expect(byName.get('state store')).toMatchObject({ ok: true });
     expect(byName.get('free ports')?.detail).toMatch(/of the first 50 ports in 3100-3999/);
     // Which permissions each agent runs with, headless, sandboxed and interactive.

@@ -1,12 +1,16 @@
 /** The container backend's decisions, as data: mounts, published ports, limits, environment, the run argv. */
+import {
+  type EngineName,
+  type HostUser,
+  type Mount,
+  mountArgs,
+  rootfsArgs,
+  userArgs,
+} from './container-engine.js';
 import { BraidError } from './errors.js';
 import { parseSize } from './size.js';
 
-export interface Mount {
-  source: string;
-  target: string;
-  readonly: boolean;
-}
+export type { Mount };
 
 interface ContainerLimits {
   memory?: string;
@@ -15,6 +19,11 @@ interface ContainerLimits {
 }
 
 export interface ContainerRunInput {
+  /** The engine the argv is for: mounts, the user and a root filesystem differ between the two. */
+  engine: EngineName;
+  /** Whether that engine runs rootless (rootful docker runs the session as `hostUser`). */
+  rootless: boolean;
+  hostUser?: HostUser;
   name: string;
   labels: Record<string, string>;
   /** One of image or rootfs (a root filesystem folder, podman only). */
@@ -189,10 +198,21 @@ export function containerRunArgs(input: ContainerRunInput): string[] {
   for (const [k, v] of Object.entries(input.labels)) args.push('--label', `${k}=${v}`);
   if (input.runtime) args.push('--runtime', input.runtime);
   if (input.tty) args.push('-t');
+  args.push(...userArgs(input.engine, input.rootless, input.hostUser));
   args.push('--workdir', input.workdir, '--env-file', input.envFile);
-  for (const m of orderMounts(input.mounts))
-    args.push('-v', `${m.source}:${m.target}${m.readonly ? ':ro' : ''}`);
+  for (const m of orderMounts(input.mounts)) args.push(...mountArgs(input.engine, m));
   args.push(...publishArgs(input.ports), ...limitArgs(input.limits), ...input.extraArgs);
-  args.push(...(input.rootfs ? ['--rootfs', input.rootfs] : [input.image as string]));
+  args.push(...(input.rootfs ? rootfsArgs(input.engine, input.rootfs) : [input.image as string]));
   return [...args, ...input.command];
+}
+
+/** `<engine> run --rm … true` with braid.yaml's image (or root filesystem), runtime, flags and mounts: can it run? */
+export function containerProbeArgs(
+  engine: EngineName,
+  c: { image?: string; rootfs?: string; runtime?: string; extraArgs: string[]; mounts: Mount[] },
+): string[] {
+  const args = ['run', '--rm', ...(c.runtime ? ['--runtime', c.runtime] : []), ...c.extraArgs];
+  for (const m of orderMounts(c.mounts)) args.push(...mountArgs(engine, m));
+  args.push(...(c.rootfs ? rootfsArgs(engine, c.rootfs) : [c.image as string]));
+  return [...args, 'true'];
 }

@@ -5,6 +5,7 @@ import {
   containerCommand,
   containerEnv,
   containerName,
+  containerProbeArgs,
   containerRunArgs,
   envFileText,
   limitArgs,
@@ -12,6 +13,7 @@ import {
   parseMountSpec,
   publishArgs,
 } from '../../src/core/container-args.js';
+import { listArgs, parseEngineVersion, parseRootless } from '../../src/core/container-engine.js';
 import { isBraidError } from '../../src/core/errors.js';
 import { parsePlan } from '../../src/core/plan.js';
 
@@ -57,6 +59,9 @@ describe('choosing a backend', () => {
 
 describe('the container run argv, from braid.yaml and the task', () => {
   const base = {
+    engine: 'podman' as const,
+    rootless: false,
+    hostUser: { uid: 1000, gid: 1000 },
     name: 'braid-repo-1234abcd-t1',
     labels: { 'braid.repo': '/r/.git', 'braid.task': 't1' },
     image: 'braid-agent:latest',
@@ -109,6 +114,93 @@ describe('the container run argv, from braid.yaml and the task', () => {
     expect(argv).not.toContain('-t');
     expect(() => containerRunArgs({ ...base, rootfs: '/srv/root' })).toThrow(/exactly one/);
     expect(() => containerRunArgs({ ...base, image: undefined })).toThrow(/exactly one/);
+  });
+
+  it('docker: bind mounts by --mount (a missing source fails), the host user where docker runs as root, no rootfs', () => {
+    const argv = containerRunArgs({ ...base, engine: 'docker' });
+    expect(argv).not.toContain('-v');
+    expect(values(argv, '--mount')).toEqual([
+      'type=bind,source=/opt/braid,target=/opt/braid,readonly',
+      'type=bind,source=/r/.git,target=/r/.git',
+      'type=bind,source=/r.braid/t1,target=/r.braid/t1',
+    ]);
+    expect(values(argv, '--user')).toEqual(['1000:1000']);
+    // What both engines share: ports, limits, env file, labels, the image last but the command.
+    expect(values(argv, '-p')).toEqual(['127.0.0.1:3100-3102:3100-3102']);
+    expect(values(argv, '--memory')).toEqual([String(512 * 1024 * 1024)]);
+    expect(values(argv, '--env-file')).toEqual([base.envFile]);
+    expect(argv.slice(argv.indexOf('braid-agent:latest') + 1)).toEqual(['tmux', 'new-session']);
+    // Rootless docker maps root inside to the user already; root on the host needs nothing either.
+    expect(values(containerRunArgs({ ...base, engine: 'docker', rootless: true }), '--user')).toEqual([]);
+    expect(
+      values(containerRunArgs({ ...base, engine: 'docker', hostUser: { uid: 0, gid: 0 } }), '--user'),
+    ).toEqual([]);
+    expect(argv).not.toContain('--rootfs');
+    expect(() =>
+      containerRunArgs({ ...base, engine: 'docker', image: undefined, rootfs: '/srv/root' }),
+    ).toThrow(/rootfs needs podman/);
+    const comma = { source: '/a,b', target: '/a,b', readonly: false };
+    expect(() => containerRunArgs({ ...base, engine: 'docker', mounts: [comma] })).toThrow(/','/);
+  });
+
+  it('podman: -v mounts, never --user (rootless maps root to the user; rootful is run by root)', () => {
+    const argv = containerRunArgs({ ...base, rootless: false });
+    expect(values(argv, '--user')).toEqual([]);
+    expect(argv).not.toContain('--mount');
+  });
+
+  it("lists labelled containers and asks rootless in each engine's own template words", () => {
+    const labels = { 'braid.repo': '/r/.git' };
+    expect(listArgs('podman', labels)).toEqual([
+      'ps',
+      '-a',
+      '--filter',
+      'label=braid.repo=/r/.git',
+      '--format',
+      '{{.Names}}|{{index .Labels "braid.task"}}',
+    ]);
+    expect(listArgs('docker', labels).at(-1)).toBe('{{.Names}}|{{.Label "braid.task"}}');
+    expect(parseRootless('podman', 'true\n')).toBe(true);
+    expect(parseRootless('podman', 'false\n')).toBe(false);
+    expect(parseRootless('docker', '["name=seccomp,profile=builtin","name=rootless","name=cgroupns"]')).toBe(
+      true,
+    );
+    expect(parseRootless('docker', '["name=apparmor","name=seccomp,profile=builtin"]')).toBe(false);
+    expect(parseEngineVersion('podman version 4.3.1')).toBe('4.3.1');
+    expect(parseEngineVersion('Docker version 24.0.5, build ced0996')).toBe('24.0.5');
+    expect(parseEngineVersion('nonsense')).toBeNull();
+  });
+
+  it("probes whether the engine can run a container with braid.yaml's settings", () => {
+    const mounts = [{ source: '/usr', target: '/usr', readonly: true }];
+    expect(
+      containerProbeArgs('podman', {
+        rootfs: '/srv/root',
+        runtime: 'runc',
+        extraArgs: ['--ulimit', 'x'],
+        mounts,
+      }),
+    ).toEqual([
+      'run',
+      '--rm',
+      '--runtime',
+      'runc',
+      '--ulimit',
+      'x',
+      '-v',
+      '/usr:/usr:ro',
+      '--rootfs',
+      '/srv/root',
+      'true',
+    ]);
+    expect(containerProbeArgs('docker', { image: 'braid-agent', extraArgs: [], mounts })).toEqual([
+      'run',
+      '--rm',
+      '--mount',
+      'type=bind,source=/usr,target=/usr,readonly',
+      'braid-agent',
+      'true',
+    ]);
   });
 
   it('publishes separate runs of ports as separate ranges, on 127.0.0.1 only', () => {

@@ -7,6 +7,7 @@ import { findRepo, type RepoInfo } from '../../git/repo.js';
 import { type Capabilities, detectCapabilities } from '../../isolate/sandbox/capabilities.js';
 import { portIsFree } from '../../isolate/workspace/ports.js';
 import { loadConfig } from '../../project/config-file.js';
+import { containerCheck } from '../../run/session/engine-check.js';
 import { openStore } from '../../store/db.js';
 import { notifyCheck } from './notify-check.js';
 import { permissionLines } from './permissions.js';
@@ -145,7 +146,7 @@ async function portsCheck(config: BraidConfig): Promise<DoctorCheck> {
 async function repoChecks(
   cwd: string,
   env: NodeJS.ProcessEnv,
-): Promise<{ checks: DoctorCheck[]; config: BraidConfig; commonDir: string | null }> {
+): Promise<{ checks: DoctorCheck[]; config: BraidConfig; commonDir: string | null; root: string | null }> {
   let repo: RepoInfo;
   try {
     repo = await findRepo(cwd);
@@ -157,6 +158,7 @@ async function repoChecks(
       ],
       config: defaultConfig(),
       commonDir: null,
+      root: null,
     };
   }
   const checks = [check('repository', true, false, repo.root)];
@@ -192,7 +194,7 @@ async function repoChecks(
       ),
     );
   }
-  return { checks, config, commonDir: repo.commonDir };
+  return { checks, config, commonDir: repo.commonDir, root: repo.root };
 }
 
 /** Every check, in display order; never throws for a missing tool. */
@@ -202,8 +204,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
   const git = await gitCheck();
   const repo = git.ok
     ? await repoChecks(options.cwd, env)
-    : { checks: [], config: defaultConfig(), commonDir: null };
-  const [tmux, rg, mergiraf, notifySend, sandbox, ...agents] = await Promise.all([
+    : { checks: [], config: defaultConfig(), commonDir: null, root: null };
+  const [tmux, rg, mergiraf, notifySend, sandbox, engine, ...agents] = await Promise.all([
     optionalTool(
       'tmux',
       'tmux',
@@ -226,6 +228,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
       'Install libnotify (Debian: apt-get install libnotify-bin) for desktop notifications (notify.desktop).',
     ),
     probe(),
+    containerCheck(repo.config, repo.root),
     ...AGENTS.map(([cmd, hint]) => optionalTool(`agent ${cmd}`, cmd, `Install it: ${hint}`)),
   ]);
   const ports = await portsCheck(repo.config);
@@ -239,6 +242,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
     ...repo.checks,
     tmux,
     ...sandboxChecks(sandbox),
+    check('container engine', engine.ok, false, engine.detail, engine.hint),
     rg,
     mergiraf,
     notifySend,

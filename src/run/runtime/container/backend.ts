@@ -7,6 +7,7 @@ import {
   INNER_SESSION,
   INNER_TMUX,
 } from '../../../core/container-args.js';
+import { type HostUser, rootfsArgs } from '../../../core/container-engine.js';
 import { BraidError } from '../../../core/errors.js';
 import { waitUntil } from '../../../exec/process-group.js';
 import { ProcessError } from '../../../exec/run.js';
@@ -19,7 +20,11 @@ import type {
   SessionState,
   StopOptions,
 } from '../types.js';
-import { detectEngine, type EngineName, engine, inspectContainer } from './engine.js';
+import { detectEngine, type EngineName, engine, engineRootlessCached, inspectContainer } from './engine.js';
+
+function hostUser(): HostUser | undefined {
+  return process.getuid && process.getgid ? { uid: process.getuid(), gid: process.getgid() } : undefined;
+}
 
 const CAPTURE_LINES = 100;
 /** Between graceful-stop keys: long enough for the agent to read each key on its own. */
@@ -60,8 +65,8 @@ export class ContainerBackend implements SessionBackend {
     const c = spec.container;
     if (!c) throw new BraidError('E_BACKEND', `task ${spec.task} has no container settings`);
     const name = await detectEngine(c.engine);
-    if (c.rootfs && name === 'docker')
-      throw new BraidError('E_CONFIG', 'container.rootfs needs podman', 'Set container.image instead.');
+    // Refused before anything is removed or created: docker has no --rootfs.
+    if (c.rootfs) rootfsArgs(name, c.rootfs);
     await engine(name, ['rm', '-f', c.name], { allowFailure: true });
     return name;
   }
@@ -84,6 +89,10 @@ export class ContainerBackend implements SessionBackend {
     writeFileSync(envFile, envFileText(env), { mode: 0o600 });
     chmodSync(envFile, 0o600);
     const args = containerRunArgs({
+      engine: name,
+      // Only rootful docker needs the answer (the user the session runs as): podman is not asked.
+      rootless: name === 'docker' ? await engineRootlessCached(name) : false,
+      hostUser: hostUser(),
       name: c.name,
       labels: c.labels,
       image: c.image,

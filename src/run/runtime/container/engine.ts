@@ -1,8 +1,14 @@
 /** The container engine braid drives: podman, or docker where that is what the user has. */
+import {
+  type EngineName,
+  listArgs,
+  parseRootless,
+  rootlessInfoArgs,
+} from '../../../core/container-engine.js';
 import { BraidError, isBraidError } from '../../../core/errors.js';
 import { type RunResult, run } from '../../../exec/run.js';
 
-export type EngineName = 'podman' | 'docker';
+export type { EngineName };
 export type EnginePreference = EngineName | 'auto';
 
 /** Long enough for a first `run` that creates the engine's storage; a hung engine still ends. */
@@ -69,9 +75,7 @@ export async function labelledContainers(
   name: EngineName,
   labels: Record<string, string>,
 ): Promise<Array<{ name: string; task: string }>> {
-  const filters = Object.entries(labels).flatMap(([k, v]) => ['--filter', `label=${k}=${v}`]);
-  const format = '{{.Names}}|{{index .Labels "braid.task"}}';
-  const res = await engine(name, ['ps', '-a', ...filters, '--format', format], { allowFailure: true });
+  const res = await engine(name, listArgs(name, labels), { allowFailure: true });
   if (res.code !== 0) return [];
   return res.stdout
     .split('\n')
@@ -80,4 +84,29 @@ export async function labelledContainers(
       const [n, task] = line.split('|');
       return { name: n, task: task ?? '' };
     });
+}
+
+export interface RootlessAnswer {
+  rootless: boolean;
+  /** The engine's own words when `info` failed (docker's daemon not running, podman's storage broken). */
+  error: string | null;
+}
+
+const rootlessCache = new Map<EngineName, boolean>();
+
+/** Whether the engine runs rootless, from its `info`. */
+export async function engineRootless(name: EngineName): Promise<RootlessAnswer> {
+  const res = await engine(name, rootlessInfoArgs(name), { allowFailure: true, timeoutMs: 30_000 });
+  if (res.code !== 0)
+    return { rootless: false, error: res.stderr.trim() || `${name} info exited with ${res.code}` };
+  return { rootless: parseRootless(name, res.stdout), error: null };
+}
+
+/** The same, asked once per process: a session start needs it for the user it runs as (docker). */
+export async function engineRootlessCached(name: EngineName): Promise<boolean> {
+  const known = rootlessCache.get(name);
+  if (known !== undefined) return known;
+  const answer = await engineRootless(name);
+  if (!answer.error) rootlessCache.set(name, answer.rootless);
+  return answer.rootless;
 }
