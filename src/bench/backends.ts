@@ -34,15 +34,24 @@ export interface BackendsBench {
 
 const MARK = 'agent-started';
 /** Without them runc fails on this kind of host (setting rlimits: operation not permitted). */
-const ULIMITS = ['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
+export const ULIMITS = ['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=8192:8192'];
 const PROMPT = `: > ${MARK}; exec sleep 600`;
 
-function hostRootfs(dir: string): string {
+export function hostRootfs(dir: string): string {
   for (const d of ['etc', 'tmp', 'proc', 'dev', 'sys', 'root', 'run'])
     mkdirSync(path.join(dir, d), { recursive: true });
   for (const d of ['bin', 'sbin', 'lib', 'lib64'])
     if (existsSync(path.join('/', d))) symlinkSync(`usr/${d}`, path.join(dir, d));
   return dir;
+}
+
+/** Every container of this repository (by braid's label), whatever state it is in. */
+export async function removeContainers(commonDir: string): Promise<void> {
+  const opts = { cwd: '/', allowFailure: true, timeoutMs: 120_000 };
+  const ps = await run('podman', ['ps', '-a', '-q', '--filter', `label=braid.repo=${commonDir}`], opts).catch(
+    () => null,
+  );
+  for (const id of ps?.stdout.split('\n').filter(Boolean) ?? []) await run('podman', ['rm', '-f', id], opts);
 }
 
 export async function benchBackends(): Promise<BackendsBench> {

@@ -28,15 +28,22 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   }
-  if (!only || only === 'supervisor') {
-    const s = await benchSupervisor();
+  for (const backend of ['local', 'container'] as const) {
+    // The container run is the backends bench's part: the supervisor's cost per remote session.
+    if (
+      backend === 'local'
+        ? only && only !== 'supervisor'
+        : only !== 'backends' && only !== 'supervisor-container'
+    )
+      continue;
+    const s = await benchSupervisor(10, 20, backend);
     const t = SUPERVISOR_TARGETS;
     const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
     process.stdout.write(
       [
-        `supervisor: idle with ${s.sessions} live sessions (${s.hookSessions} fake-claude with hooks, ${s.screenSessions} read from the screen) over ${s.windowSeconds} s`,
+        `supervisor (${s.backend} sessions): idle with ${s.sessions} live sessions (${s.hookSessions} fake-claude with hooks, ${s.screenSessions} read from the screen) over ${s.windowSeconds} s`,
         `  RSS peak ${s.rssMbMax.toFixed(1)} MB (mean ${s.rssMbMean.toFixed(1)} MB), target under ${t.rssMb} MB: ${verdict(s.rssMbMax < t.rssMb)}`,
-        `  CPU ${s.cpuPercent.toFixed(2)} % of a core, target under ${t.cpuPercent} %: ${verdict(s.cpuPercent < t.cpuPercent)}`,
+        `  CPU ${s.cpuPercent.toFixed(2)} % of a core (${(s.cpuPercent / s.sessions).toFixed(3)} % per session), target under ${t.cpuPercent} %: ${verdict(s.cpuPercent < t.cpuPercent)}`,
         `  task statuses at the end: ${Object.entries(s.statuses)
           .map(([k, n]) => `${n} ${k}`)
           .join(', ')}`,

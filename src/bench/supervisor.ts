@@ -4,7 +4,7 @@
  * The mix is what users run: half Claude Code (fake-claude, status from hooks and its status file,
  * transcripts to read), half custom agents read from the screen (a tmux capture every pass).
  */
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { openProject } from '../project/project.js';
 import { braidCommand } from '../run/session/lifecycle.js';
 import { handleOf } from '../run/session/reach.js';
 import { listTasks } from '../store/tasks.js';
+import { hostRootfs, removeContainers, ULIMITS } from './backends.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FAKE_CLAUDE = path.join(ROOT, 'test/fixtures/fake-claude');
@@ -25,6 +26,8 @@ const FAKE_CLAUDE = path.join(ROOT, 'test/fixtures/fake-claude');
 export const SUPERVISOR_TARGETS = { rssMb: 80, cpuPercent: 1 };
 
 export interface SupervisorBench {
+  /** Where the sessions ran: on this machine, or one container each (podman, a root filesystem from the host). */
+  backend: 'local' | 'container';
   sessions: number;
   hookSessions: number;
   screenSessions: number;
@@ -36,6 +39,8 @@ export interface SupervisorBench {
   loops: Array<{ name: string; intervalMs: number; runs: number; lastDurationMs: number | null }>;
   /** Task statuses at the end: the sessions must still be live for the figures to mean anything. */
   statuses: Record<string, number>;
+  /** Why a session failed, when one did (the figures then cover fewer live sessions). */
+  failures: string[];
 }
 
 /** utime + stime + cutime + cstime of a process, in clock ticks (children count once reaped). */
@@ -47,7 +52,27 @@ function cpuTicks(pid: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function benchSupervisor(sessions = 10, windowSeconds = 20): Promise<SupervisorBench> {
+/** braid.yaml lines putting every session in a container: the host's /usr, the fake agent's config folder. */
+function containerYaml(parent: string, claudeDir: string): string[] {
+  const rootfs = hostRootfs(path.join(parent, 'rootfs'));
+  const q = JSON.stringify;
+  return [
+    'backend: container',
+    'container:',
+    '  engine: podman',
+    `  rootfs: ${q(rootfs)}`,
+    ...(existsSync('/usr/bin/runc') ? ['  runtime: runc'] : []),
+    `  args: ${q(ULIMITS)}`,
+    `  mounts: ${q(['/usr:/usr:ro', claudeDir])}`,
+    `  env: ${q(['PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/tmp', `CLAUDE_CONFIG_DIR=${claudeDir}`])}`,
+  ];
+}
+
+export async function benchSupervisor(
+  sessions = 10,
+  windowSeconds = 20,
+  backend: 'local' | 'container' = 'local',
+): Promise<SupervisorBench> {
   const parent = realpathSync(mkdtempSync(path.join(tmpdir(), 'braid-bench-supervisor-')));
   const socket = `braid-bench-${process.pid}`;
   const env: NodeJS.ProcessEnv = {
@@ -77,6 +102,7 @@ export async function benchSupervisor(sessions = 10, windowSeconds = 20): Promis
         `  claude-like: { command: [${q(process.execPath)}, ${q(FAKE_CLAUDE)}, "--settings", "{settings}", "{prompt}"], status: hooks }`,
         // A custom agent that prints now and then, as a REPL-style tool does: braid reads its screen.
         '  screen-agent: { command: ["sh", "-c", "while :; do date; sleep 30; done"], status: screen }',
+        ...(backend === 'container' ? containerYaml(parent, claudeDir) : []),
         '',
       ].join('\n'),
     );
@@ -91,12 +117,14 @@ export async function benchSupervisor(sessions = 10, windowSeconds = 20): Promis
       const agent = i < hookSessions ? 'claude-like' : 'screen-agent';
       // fake-claude answers the prompt (tokens into its transcript), fires Stop and waits for the next one.
       const prompt = i < hookSessions ? '@tokens 2000 300' : 'unused';
-      await run(node, [main, 'new', `s${i}`, '--agent', agent, '-p', prompt], {
+      const made = await run(node, [main, 'new', `s${i}`, '--agent', agent, '-p', prompt], {
         cwd: dir,
         env,
         replaceEnv: true,
         timeoutMs: 120_000,
+        allowFailure: true,
       });
+      if (made.code !== 0) throw new Error(`braid new s${i}: ${made.stderr}`);
     }
     const { pid } = await startSupervisor(project, { wait: true, env: { ...env, BRAID_NO_SUPERVISOR: '0' } });
     await sleep(5000); // past its first pass of every loop (radar's first scan included)
@@ -118,6 +146,7 @@ export async function benchSupervisor(sessions = 10, windowSeconds = 20): Promis
     }));
     const mb = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
     return {
+      backend,
       sessions,
       hookSessions,
       screenSessions: sessions - hookSessions,
@@ -126,6 +155,9 @@ export async function benchSupervisor(sessions = 10, windowSeconds = 20): Promis
       rssMbMean: mb(rss.reduce((a, b) => a + b, 0) / rss.length),
       cpuPercent: Math.round(cpuPercent * 100) / 100,
       loops,
+      failures: listTasks(project.store)
+        .filter((t) => t.status === 'failed')
+        .map((t) => `${t.name}: ${t.statusDetail ?? 'no detail'}`),
       statuses: listTasks(project.store).reduce<Record<string, number>>((acc, t) => {
         acc[t.status] = (acc[t.status] ?? 0) + 1;
         return acc;
@@ -142,6 +174,7 @@ export async function benchSupervisor(sessions = 10, windowSeconds = 20): Promis
         // already gone
       }
     }
+    if (backend === 'container') await removeContainers(project.repo.commonDir);
     project.close();
     await run('tmux', ['-L', socket, 'kill-server'], { cwd: '/', env, replaceEnv: true, allowFailure: true });
     rmSync(parent, { recursive: true, force: true });

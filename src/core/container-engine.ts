@@ -47,7 +47,7 @@ export function userArgs(engine: EngineName, rootless: boolean, user: HostUser |
   return ['--user', `${user.uid}:${user.gid}`];
 }
 
-/** A root filesystem folder instead of an image: podman's `--rootfs`; docker has none. */
+/** A root filesystem folder instead of an image: podman's `--rootfs`, with a /tmp of its own; docker has none. */
 export function rootfsArgs(engine: EngineName, rootfs: string): string[] {
   if (engine === 'docker')
     throw new BraidError(
@@ -55,7 +55,8 @@ export function rootfsArgs(engine: EngineName, rootfs: string): string[] {
       'container.rootfs needs podman (docker runs images only)',
       'Set container.image instead, or container.engine: podman.',
     );
-  return ['--rootfs', rootfs];
+  // One folder serves every container (and the host): its /tmp would be shared, tmux's socket in it too.
+  return ['--tmpfs', '/tmp:rw,mode=1777', '--rootfs', rootfs];
 }
 
 /** `ps` of the containers carrying these labels, one `name|task` line each (the label read per engine). */

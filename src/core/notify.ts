@@ -33,8 +33,7 @@ function statusNotice(e: BraidEvent<'status.changed'>): { event: NotifyEvent; wh
   const { from, to, detail } = e.data;
   if (from === to) return null;
   const why = detail ? `: ${clip(detail)}` : '';
-  // `limited` comes from the usage-limit work; compared as text so an older union still compiles.
-  if ((to as string) === 'limited') return { event: 'limited', what: `hit a usage limit${why}` };
+  if (to === 'limited') return { event: 'limited', what: `hit a usage limit${why}` };
   if (to === 'waiting') return { event: 'waiting', what: `needs input${why}` };
   if (to === 'failed') return { event: 'failed', what: `failed${why}` };
   if (to === 'exited') return { event: 'finished', what: 'finished' };

@@ -110,6 +110,8 @@ describe('the container run argv, from braid.yaml and the task', () => {
       tty: false,
     });
     expect(values(argv, '--rootfs')).toEqual(['/srv/root']);
+    // Containers of one root filesystem share its folder: each gets a /tmp of its own (tmux's socket is there).
+    expect(values(argv, '--tmpfs')).toEqual(['/tmp:rw,mode=1777']);
     expect(values(argv, '--runtime')).toEqual(['runc']);
     expect(argv).not.toContain('-t');
     expect(() => containerRunArgs({ ...base, rootfs: '/srv/root' })).toThrow(/exactly one/);
@@ -189,6 +191,8 @@ describe('the container run argv, from braid.yaml and the task', () => {
       'x',
       '-v',
       '/usr:/usr:ro',
+      '--tmpfs',
+      '/tmp:rw,mode=1777',
       '--rootfs',
       '/srv/root',
       'true',
