@@ -1,26 +1,17 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { provisionTask } from '../src/isolate/workspace/provision.js';
 import { DiskLoop } from '../src/orchestrate/supervisor/disk-loop.js';
 import { openStore } from '../src/store/db.js';
 import { diskUses } from '../src/store/disk.js';
 import { updateTask } from '../src/store/tasks.js';
-import { cliJson, requireBuiltCli, runCli } from './helpers/cli.js';
+import { cliJson } from './helpers/cli.js';
 import { projectFor } from './helpers/project.js';
-import { type TempRepo, tempRepo } from './helpers/repo.js';
+import { repoPerTest, startShellTask } from './helpers/shell-task.js';
 import { until } from './helpers/wait.js';
 
-let repo: TempRepo | null = null;
-
-beforeAll(async () => {
-  await requireBuiltCli();
-}, 120_000);
-
-afterEach(() => {
-  repo?.cleanup();
-  repo = null;
-});
+const makeRepo = repoPerTest();
 
 const MB = 1024 * 1024;
 interface LsTask {
@@ -32,13 +23,11 @@ interface LsTask {
 
 describe('disk use', () => {
   it('ls --fresh measures each worktree (node_modules too), ls and stats show the figure, gc reports what it frees', async () => {
-    repo = await tempRepo({ files: { 'braid.yaml': 'deps: none\n', 'README.md': 'x\n' } });
+    const repo = await makeRepo({ files: { 'braid.yaml': 'deps: none\n', 'README.md': 'x\n' } });
     const dir = repo.dir;
     const script =
       'mkdir -p node_modules/pkg && head -c 3000000 /dev/urandom > node_modules/pkg/blob && touch done';
-    const res = await runCli(dir, ['new', 'big', '--agent', 'shell', '--headless', '-p', script]);
-    expect(res.code, res.stderr).toBe(0);
-    const wt = path.join(repo.parent, 'repo.braid', 'big');
+    const wt = await startShellTask(repo, 'big', script);
     await until('the blob written', () => existsSync(path.join(wt, 'done')));
 
     const before = Date.now();
@@ -87,7 +76,7 @@ describe('disk use', () => {
   }, 90_000);
 
   it("the supervisor's disk loop measures each task once per interval and keeps the figure in the store", async () => {
-    repo = await tempRepo({ files: { 'braid.yaml': 'deps: none\n', 'README.md': 'x\n' } });
+    const repo = await makeRepo({ files: { 'braid.yaml': 'deps: none\n', 'README.md': 'x\n' } });
     const project = await projectFor(repo.dir);
     try {
       const task = await provisionTask(project, { name: 'measured' });

@@ -1,24 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cliJson, requireBuiltCli, runCli } from './helpers/cli.js';
-import { type TempRepo, tempRepo } from './helpers/repo.js';
+import { describe, expect, it } from 'vitest';
+import { cliJson } from './helpers/cli.js';
+import { repoPerTest, startShellTask } from './helpers/shell-task.js';
 import { until } from './helpers/wait.js';
 
-let repo: TempRepo | null = null;
-
-beforeAll(async () => {
-  await requireBuiltCli();
-}, 120_000);
-
-afterEach(() => {
-  repo?.cleanup();
-  repo = null;
-});
+const makeRepo = repoPerTest();
 
 describe('sparse checkouts', () => {
   it('gives a task only its cone on disk; the gate sees the whole merged tree and the work lands', async () => {
-    repo = await tempRepo({
+    const repo = await makeRepo({
       files: {
         // The gate fails unless the folders outside the cone are there.
         'braid.yaml':
@@ -32,17 +23,7 @@ describe('sparse checkouts', () => {
     });
     const dir = repo.dir;
     // The agent edits in its cone and leaves it uncommitted: landing commits it (git add -A keeps the rest).
-    const res = await runCli(dir, [
-      'new',
-      'web',
-      '--agent',
-      'shell',
-      '--headless',
-      '-p',
-      'echo changed >> apps/web/index.js',
-    ]);
-    expect(res.code, res.stderr).toBe(0);
-    const wt = path.join(repo.parent, 'repo.braid', 'web');
+    const wt = await startShellTask(repo, 'web', 'echo changed >> apps/web/index.js');
     const on = (rel: string) => existsSync(path.join(wt, rel));
     for (const rel of ['README.md', 'braid.yaml', 'apps/web/index.js', 'libs/ui/button.js'])
       expect(on(rel), rel).toBe(true);

@@ -1,26 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cliJson, requireBuiltCli, runCli } from './helpers/cli.js';
-import { type TempRepo, tempRepo } from './helpers/repo.js';
+import { describe, expect, it } from 'vitest';
+import { cliJson, runCli } from './helpers/cli.js';
+import { repoPerTest, startShellTask } from './helpers/shell-task.js';
 import { until } from './helpers/wait.js';
 
-let repo: TempRepo | null = null;
-
-beforeAll(async () => {
-  await requireBuiltCli();
-}, 120_000);
-
-afterEach(() => {
-  repo?.cleanup();
-  repo = null;
-});
+const makeRepo = repoPerTest();
 
 const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8').trim() : '');
 
 describe('workdir', () => {
   it("starts the agent in braid.yaml's workdir or the task's own, and refuses one outside the worktree", async () => {
-    repo = await tempRepo({
+    const repo = await makeRepo({
       files: {
         'braid.yaml': 'deps: none\nworkdir: packages/api\n',
         'packages/api/index.js': 'api\n',
@@ -28,20 +19,7 @@ describe('workdir', () => {
       },
     });
     const dir = repo.dir;
-    const start = async (name: string, extra: string[] = []) => {
-      const res = await runCli(dir, [
-        'new',
-        name,
-        '--agent',
-        'shell',
-        '--headless',
-        '-p',
-        'pwd > here.txt',
-        ...extra,
-      ]);
-      expect(res.code, res.stderr).toBe(0);
-      return path.join(repo?.parent ?? '', 'repo.braid', name);
-    };
+    const start = (name: string, extra: string[] = []) => startShellTask(repo, name, 'pwd > here.txt', extra);
     const api = await start('api');
     const web = await start('web', ['--workdir', 'packages/web']);
     await until(
