@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { run } from '../src/exec/run.js';
 import { openProject, type Project } from '../src/project/project.js';
 import { lastEditEventId, listEvents } from '../src/store/events.js';
 import { getLock } from '../src/store/locks.js';
@@ -157,6 +158,36 @@ describe('the radar from the agents hooks', () => {
     // B learns on its next hook too (the pair was recomputed from A's side).
     const forB = await hook(b, 'b', 'PreToolUse', read);
     expect(forB.hookSpecificOutput.additionalContext).toMatch(/task a also changes a\.txt line 11/);
+  });
+
+  it('a Bash-only edit (sed: HEAD and index unchanged) collides, and the radar has it without waiting for a pass', async () => {
+    repo = await tempRepo({ files: { 'a.txt': lines(10) } });
+    project = await openProject(repo.dir);
+    const a = await addTask('a');
+    const b = await addTask('b');
+    const sedHook = async (dir: string, task: string, script: string) => {
+      await run('sed', ['-i', script, 'a.txt'], { cwd: dir });
+      const since = Date.now();
+      await hook(dir, task, 'PostToolUse', {
+        tool_name: 'Bash',
+        tool_input: { command: `sed -i '${script}' a.txt` },
+        tool_response: { stdout: '', stderr: '', interrupted: false },
+      });
+      await rescanned(task, since);
+    };
+    await sedHook(b, 'b', '4s/.*/b by sed/');
+    await sedHook(a, 'a', '4s/.*/a by sed/');
+    // No supervisor runs here: the findings come from the hooks' own rescans.
+    const next = await hook(a, 'a', 'PreToolUse', read);
+    expect(next.hookSpecificOutput.additionalContext).toMatch(
+      /task b also changes a\.txt line 4 \(your changes conflict with it\)/,
+    );
+    const radar = JSON.parse((await runCli(repo.dir, ['radar', '--json'])).stdout) as {
+      pairs: Array<{ a: string; b: string; files: string[]; kind: string }>;
+    };
+    expect(radar.pairs).toEqual([
+      expect.objectContaining({ a: 'a', b: 'b', files: ['a.txt'], kind: 'textual' }),
+    ]);
   });
 
   it('a failed Bash call (PostToolUseFailure, e.g. a conflicted git merge) rescans what it wrote', async () => {
