@@ -330,6 +330,7 @@ async function startTask(
       options: {
         backend: chooseBackend(opts.backend, spec.backend, project.config.backend),
         ...(spec.workdir ? { workdir: spec.workdir } : {}),
+        ...(spec.sparse ? { sparse: spec.sparse } : {}),
       },
       runId,
       needs: spec.needs,
