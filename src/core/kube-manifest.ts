@@ -91,9 +91,10 @@ const SEND_BUNDLE = [
   'fi',
 ].join('\n');
 
-/** The agent container's command: the recorded agent (tmux or alone), then its work sent back. */
+/** The agent container's command: the agent (alone, or in tmux under the recorder), then its work sent back. */
 function podCommand(mode: 'tmux' | 'headless', argv: string[]): string[] {
-  const inner = containerCommand(mode, argv);
+  // Headless output goes straight to the pod's log; the pod's exit code is the agent's.
+  const inner = mode === 'tmux' ? containerCommand(mode, argv) : argv;
   const script = ['"$@"', 'code=$?', SEND_BUNDLE, 'exit "$code"'].join('\n');
   return ['sh', '-c', script, 'braid-pod', ...inner];
 }
@@ -133,8 +134,8 @@ export function podManifest(input: PodInput): Record<string, unknown> {
     BRAID_BRANCH: input.branch,
     BRAID_BASE: input.base,
     BRAID_WORKDIR: input.workdir,
-    // Headless output is the pod's log (a tmux pod's log is its terminal); the pod's exit code is the agent's.
-    BRAID_LOG: input.mode === 'tmux' ? '/dev/null' : '/dev/stdout',
+    // Only the recorder around tmux reads these: the pod's log is its terminal, its exit code the agent's.
+    BRAID_LOG: '/dev/null',
     BRAID_EXIT_FILE: `${POD_WORK_DIR}/exit.json`,
   });
   const volumeMounts = [{ name: 'work', mountPath: POD_WORK_DIR }];
