@@ -17,6 +17,7 @@ import {
   podLogTail,
   watchPod,
 } from '../src/run/runtime/kubernetes/pods.js';
+import { cliJson } from './helpers/cli.js';
 import { type KubeDouble, startKubeDouble } from './helpers/kube-api.js';
 import { GIT_TEST_ENV, g, type TempRepo, tempRepo } from './helpers/repo.js';
 
@@ -33,7 +34,9 @@ const hooks: Array<{ task: string; event: string; payload: unknown }> = [];
 const collected: Array<{ task: string; incoming: string; fastForward: boolean }> = [];
 
 beforeAll(async () => {
-  repo = await tempRepo({ files: { 'README.md': '# demo\n' } });
+  repo = await tempRepo({
+    files: { 'README.md': '# demo\n', 'braid.yaml': 'kubernetes: { image: host, namespace: agents }\n' },
+  });
   await g(repo.dir, 'worktree', 'add', '-q', '-b', 'braid/t1', path.join(repo.parent, 't1'));
   double = await startKubeDouble(repo.parent);
   kube = new KubeClient(loadKubeTarget(undefined, { KUBECONFIG: double.kubeconfig }));
@@ -45,6 +48,21 @@ afterAll(async () => {
   await endpoint.close();
   await double?.close();
   repo?.cleanup();
+});
+
+describe('braid doctor with kubernetes: in braid.yaml', () => {
+  it('names the context, the server and the image, and says the cluster answers', async () => {
+    const res = await cliJson<{ checks: Array<{ name: string; ok: boolean; detail: string }> }>(
+      repo.dir,
+      ['doctor'],
+      { KUBECONFIG: double.kubeconfig },
+    );
+    const k = res.checks.find((c) => c.name === 'kubernetes');
+    expect(k?.ok).toBe(true);
+    expect(k?.detail).toBe(
+      `context double, ${double.url}, namespace agents (Kubernetes v1.31.0-double); image host`,
+    );
+  }, 120_000);
 });
 
 describe('a task pod, through the Kubernetes API (the double) and braid’s endpoint', () => {

@@ -182,6 +182,8 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
   const server = http.createServer((req, res) => {
     if (req.headers.authorization !== `Bearer ${token}`) return status(res, 401, 'Unauthorized');
     const url = new URL(req.url ?? '/', 'http://double');
+    if (url.pathname === '/version')
+      return json(res, { major: '1', minor: '31', gitVersion: 'v1.31.0-double' });
     const podRoute = /^\/api\/v1\/namespaces\/([^/]+)\/pods(?:\/([^/]+))?(\/log)?$/.exec(url.pathname);
     const policyRoute =
       /^\/apis\/networking\.k8s\.io\/v1\/namespaces\/([^/]+)\/networkpolicies(?:\/([^/]+))?$/.exec(

@@ -8,6 +8,7 @@ import { type Capabilities, detectCapabilities } from '../../isolate/sandbox/cap
 import { portIsFree } from '../../isolate/workspace/ports.js';
 import { loadConfig } from '../../project/config-file.js';
 import { openStore } from '../../store/db.js';
+import { kubeCheck } from './kube-check.js';
 import { notifyCheck } from './notify-check.js';
 import { permissionLines } from './permissions.js';
 
@@ -231,6 +232,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
   const ports = await portsCheck(repo.config);
   const n = notifyCheck(repo.config, repo.commonDir, notifySend.ok);
   const notifications = check('notifications', n.ok, false, n.detail, n.hint);
+  const kube = await kubeCheck(repo.config, env);
+  const kubernetes = kube ? [check('kubernetes', kube.ok, false, kube.detail, kube.hint)] : [];
   const permissions = permissionLines(repo.config).map((l) =>
     check(`permissions ${l.agent}`, true, false, l.detail),
   );
@@ -245,6 +248,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
     notifications,
     ...agents,
     ...permissions,
+    ...kubernetes,
     ports,
   ];
 }
