@@ -11,6 +11,7 @@ import {
   createPod,
   deletePod,
   deletePolicy,
+  execInPod,
   followPodLog,
   getPod,
   listPods,
@@ -172,5 +173,57 @@ describe('a task pod, through the Kubernetes API (the double) and braid’s endp
     expect(state.problem).toMatch(/the step 'fetch' failed/);
     await deletePod(kube, 'agents', name);
     expect(existsSync(path.join(worktree, 'never'))).toBe(false);
+  }, 120_000);
+
+  it('runs commands in a running pod over a WebSocket: stdin in and closed, stdout, stderr, exit code', async () => {
+    const worktree = path.join(repo.parent, 't1');
+    const token = newTaskToken();
+    endpoint.register({ task: 't3', token, worktree, branch: 'braid/t1' });
+    const name = kubePodName('repo', path.join(repo.dir, '.git'), 't3');
+    await createPod(
+      kube,
+      'agents',
+      podManifest({
+        name,
+        namespace: 'agents',
+        labels: kubeLabels('repo', path.join(repo.dir, '.git'), 't3'),
+        annotations: {},
+        image: 'host',
+        mode: 'headless',
+        // The agent waits for a line through a fifo: what exec sends is all that lets it end.
+        argv: ['sh', '-c', 'mkfifo /work/fifo && echo ready && read x < /work/fifo && echo "got $x"'],
+        env: {},
+        workdir: '/work/repo',
+        branch: 'braid/t1',
+        base: (await g(worktree, 'rev-parse', 'HEAD')).trim(),
+        endpoint: endpoint.urlFor('t3'),
+        token,
+      }),
+    );
+    await watchPod(kube, 'agents', name, (p) => (p?.status?.phase === 'Running' ? true : undefined));
+    const log = await followPodLog(kube, 'agents', name, 'agent');
+    let seen = '';
+    for await (const chunk of log) {
+      seen += (chunk as Buffer).toString('utf8');
+      if (seen.includes('ready')) break;
+    }
+    const res = await execInPod(
+      kube,
+      'agents',
+      name,
+      'agent',
+      ['sh', '-c', 'cat > /work/fifo; echo sent; echo warned >&2; exit 3'],
+      'hello\n',
+    );
+    expect(res).toEqual({ stdout: 'sent\n', stderr: 'warned\n', exitCode: 3 });
+    const ok = await execInPod(kube, 'agents', name, 'agent', ['true']);
+    expect(ok.exitCode).toBe(0);
+    const ended = await watchPod(kube, 'agents', name, (p) => {
+      const s = p && podState(p);
+      return s && !s.alive ? s : undefined;
+    });
+    expect(ended.exitCode).toBe(0);
+    expect(await podLogTail(kube, 'agents', name, 'agent', 5)).toContain('got hello');
+    await deletePod(kube, 'agents', name);
   }, 120_000);
 });

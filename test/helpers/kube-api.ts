@@ -3,11 +3,13 @@
  * by label, delete, watch), their logs (tail, follow) and network policies (create, delete, list). A "pod" is
  * real processes whose image is this host: each container runs under bubblewrap with the pod's emptyDir
  * bound at /work, init containers first, with only the pod's environment (and the host's PATH, its "image").
+ * Exec is a WebSocket on the exec subresource (v5.channel.k8s.io, else v4), running the command the same way.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { WebSocketServer } from 'ws';
 
 interface Container {
   name: string;
@@ -100,29 +102,9 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
     const next = (i: number) => {
       if (r.deleted || i >= steps.length) return;
       const { c, init: isInit } = steps[i];
-      const env: Record<string, string> = {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: path.join(r.dir, 'home'),
-      };
-      for (const e of c.env ?? []) env[e.name] = e.value;
-      const work = path.join(r.dir, 'work');
-      const mountPath = c.volumeMounts?.[0]?.mountPath ?? '/work';
-      const argv = [
-        '--dev-bind',
-        '/',
-        '/',
-        '--bind',
-        work,
-        mountPath,
-        '--chdir',
-        c.workingDir ?? '/',
-        '--die-with-parent',
-        '--',
-        ...c.command,
-      ];
       const log = { text: '', ended: false, followers: new Set<http.ServerResponse>() };
       r.logs.set(c.name, log);
-      const child = spawn(POD_RUNTIME, argv, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = inContainer(r, c, c.command, 'ignore');
       r.child = child;
       const out = (chunk: Buffer) => {
         log.text += chunk.toString('utf8');
@@ -167,6 +149,19 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
       });
     };
     next(0);
+  };
+
+  /** One process in a pod's container: the host's root, the pod's emptyDir, the container's environment. */
+  const inContainer = (r: Running, c: Container, command: string[], stdin: 'ignore' | 'pipe') => {
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: path.join(r.dir, 'home'),
+    };
+    for (const e of c.env ?? []) env[e.name] = e.value;
+    const mountPath = c.volumeMounts?.[0]?.mountPath ?? '/work';
+    const argv = ['--dev-bind', '/', '/', '--bind', path.join(r.dir, 'work'), mountPath];
+    argv.push('--chdir', c.workingDir ?? '/', '--die-with-parent', '--', ...command);
+    return spawn(POD_RUNTIME, argv, { env, detached: true, stdio: [stdin, 'pipe', 'pipe'] });
   };
 
   const kill = (r: Running) => {
@@ -280,6 +275,47 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
       res.on('close', () => l.followers.delete(res));
     });
   });
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (offered) =>
+      ['v5.channel.k8s.io', 'v4.channel.k8s.io'].find((p) => offered.has(p)) ?? false,
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://double');
+    const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/.exec(url.pathname);
+    const r = m ? pods.get(`${m[1]}/${decodeURIComponent(m[2])}`) : undefined;
+    const c = r?.pod.spec.containers.find((x) => x.name === (url.searchParams.get('container') ?? 'agent'));
+    const refuse = (code: number, text: string) => {
+      socket.end(`HTTP/1.1 ${code} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    };
+    if (req.headers.authorization !== `Bearer ${token}`) return refuse(401, 'Unauthorized');
+    if (!r || !c || r.pod.status.phase !== 'Running') return refuse(404, 'Not Found');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const child = inContainer(r, c, url.searchParams.getAll('command'), 'pipe');
+      const send = (channel: number) => (data: Buffer) =>
+        ws.send(Buffer.concat([Buffer.from([channel]), data]));
+      child.stdout?.on('data', send(1));
+      child.stderr?.on('data', send(2));
+      ws.on('message', (data: Buffer) => {
+        if (data[0] === 0) child.stdin?.write(data.subarray(1));
+        else if (data[0] === 255 && data[1] === 0) child.stdin?.end();
+      });
+      child.on('close', (code) => {
+        const status =
+          code === 0
+            ? { metadata: {}, status: 'Success' }
+            : {
+                metadata: {},
+                status: 'Failure',
+                message: `command terminated with non-zero exit code: ${code}`,
+                reason: 'NonZeroExitCode',
+                details: { causes: [{ reason: 'ExitCode', message: String(code ?? 137) }] },
+              };
+        send(3)(Buffer.from(JSON.stringify(status)));
+        ws.close();
+      });
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const kubeconfig = path.join(dir, 'kubeconfig');
@@ -303,6 +339,8 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
     close: async () => {
       for (const r of pods.values()) kill(r);
       for (const w of watchers) w.res.end();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       for (const r of pods.values()) rmSync(r.dir, { recursive: true, force: true });

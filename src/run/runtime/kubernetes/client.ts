@@ -7,12 +7,37 @@ import http from 'node:http';
 import https from 'node:https';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import WebSocket from 'ws';
 import { parse as parseYaml } from 'yaml';
 import { BraidError } from '../../../core/errors.js';
 import { type KubeTarget, kubeconfigPaths, kubeTarget, type Secretish } from '../../../core/kubeconfig.js';
 
 /** A plain request ends well before this; watches and log streams have none. */
 const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Kubernetes' exec channels: the first byte of every WebSocket message. */
+const CHANNEL = { stdin: 0, stdout: 1, stderr: 2, error: 3, close: 255 } as const;
+/** v5 can close stdin (channel 255); v4 cannot, but every server since 1.4 speaks it. */
+const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** The exit code in the error channel's Status: Success is 0, NonZeroExitCode carries the code. */
+function execExitCode(status: string): number {
+  const s = JSON.parse(status) as {
+    status?: string;
+    message?: string;
+    details?: { causes?: Array<{ reason?: string; message?: string }> };
+  };
+  if (s.status === 'Success') return 0;
+  const cause = s.details?.causes?.find((c) => c.reason === 'ExitCode');
+  if (cause?.message) return Number(cause.message);
+  throw new BraidError('E_BACKEND', `exec failed: ${s.message ?? status}`);
+}
 
 export interface WatchEvent<T> {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -64,20 +89,21 @@ export class KubeClient {
   private readonly agent: http.Agent;
   private readonly headers: Record<string, string>;
   private readonly url: URL;
+  private readonly tls: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean };
 
   constructor(readonly target: KubeTarget) {
     this.url = new URL(target.server);
     const token = read(target.token, false)?.toString('utf8').trim();
     this.headers = token ? { authorization: `Bearer ${token}` } : {};
+    this.tls = {
+      ca: read(target.ca, true),
+      cert: read(target.cert, true),
+      key: read(target.key, true),
+      rejectUnauthorized: !target.insecure,
+    };
     this.agent =
       this.url.protocol === 'https:'
-        ? new https.Agent({
-            keepAlive: true,
-            ca: read(target.ca, true),
-            cert: read(target.cert, true),
-            key: read(target.key, true),
-            rejectUnauthorized: !target.insecure,
-          })
+        ? new https.Agent({ keepAlive: true, ...this.tls })
         : new http.Agent({ keepAlive: true });
   }
 
@@ -203,6 +229,53 @@ export class KubeClient {
   /** A log stream (`follow` keeps it open while the container runs). */
   logStream(apiPath: string, signal?: AbortSignal): Promise<http.IncomingMessage> {
     return this.open('GET', apiPath, undefined, { signal });
+  }
+
+  /**
+   * Runs `command` in a pod's container over a WebSocket (the exec subresource): `stdin` is sent and then
+   * closed (v5), stdout and stderr are collected, the exit code comes from the error channel's Status.
+   */
+  exec(apiPath: string, command: string[], stdin?: string): Promise<ExecResult> {
+    const query = new URLSearchParams();
+    for (const part of command) query.append('command', part);
+    query.set('stdout', 'true');
+    query.set('stderr', 'true');
+    if (stdin !== undefined) query.set('stdin', 'true');
+    const url = new URL(`${apiPath}${apiPath.includes('?') ? '&' : '?'}${query}`, this.url);
+    url.protocol = this.url.protocol === 'https:' ? 'wss:' : 'ws:';
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, EXEC_PROTOCOLS, { headers: this.headers, ...this.tls });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let status = '';
+      ws.on('open', () => {
+        if (stdin === undefined) return;
+        ws.send(Buffer.concat([Buffer.from([CHANNEL.stdin]), Buffer.from(stdin)]));
+        if (ws.protocol.startsWith('v5.')) ws.send(Buffer.from([CHANNEL.close, CHANNEL.stdin]));
+      });
+      ws.on('message', (data: Buffer) => {
+        const body = data.subarray(1);
+        if (data[0] === CHANNEL.stdout) out.push(body);
+        else if (data[0] === CHANNEL.stderr) err.push(body);
+        else if (data[0] === CHANNEL.error) status += body.toString('utf8');
+      });
+      ws.on('unexpected-response', (_req, res) =>
+        reject(new KubeApiError(res.statusCode ?? 0, `exec ${apiPath}: HTTP ${res.statusCode}`)),
+      );
+      ws.on('error', (e) => reject(new BraidError('E_BACKEND', `exec ${apiPath}: ${e.message}`)));
+      ws.on('close', () => {
+        try {
+          const exitCode = status ? execExitCode(status) : 0;
+          resolve({
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(err).toString('utf8'),
+            exitCode,
+          });
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 /** Pods and their egress policies through the API: create, read, list by label, watch, logs, delete. */
 import { labelSelector, type PodObject } from '../../../core/kube-status.js';
-import type { KubeClient, WatchEvent } from './client.js';
+import type { ExecResult, KubeClient, WatchEvent } from './client.js';
 
 const podsPath = (ns: string) => `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`;
 const podPath = (ns: string, name: string) => `${podsPath(ns)}/${encodeURIComponent(name)}`;
@@ -89,4 +89,16 @@ export async function applyPolicy(
 
 export function deletePolicy(kube: KubeClient, ns: string, name: string): Promise<void> {
   return kube.remove(`${policiesPath(ns)}/${encodeURIComponent(name)}`);
+}
+
+/** A command in the pod's container (attach and send go through this), its stdin sent and closed. */
+export function execInPod(
+  kube: KubeClient,
+  ns: string,
+  name: string,
+  container: string,
+  command: string[],
+  stdin?: string,
+): Promise<ExecResult> {
+  return kube.exec(`${podPath(ns, name)}/exec?container=${encodeURIComponent(container)}`, command, stdin);
 }
