@@ -227,3 +227,45 @@ describe('a task pod, through the Kubernetes API (the double) and braid’s endp
     await deletePod(kube, 'agents', name);
   }, 120_000);
 });
+
+// Last: gc also removes the worktree the tests above made by hand (no task owns it).
+describe('braid gc with kubernetes: in braid.yaml', () => {
+  it("deletes this repository's pods (and their policies) whose task is gone, and no one else's", async () => {
+    const ghost = (repoName: string, commonDir: string, task: string) => {
+      const name = kubePodName(repoName, commonDir, task);
+      const labels = kubeLabels(repoName, commonDir, task);
+      return { name, labels };
+    };
+    const mine = ghost('repo', path.join(repo.dir, '.git'), 'ghost');
+    const theirs = ghost('other', '/elsewhere/.git', 'ghost');
+    for (const p of [mine, theirs]) {
+      await applyPolicy(kube, 'agents', egressPolicy({ ...p, namespace: 'agents', peers: [] }));
+      await createPod(
+        kube,
+        'agents',
+        podManifest({
+          ...p,
+          namespace: 'agents',
+          annotations: {},
+          image: 'host',
+          mode: 'headless',
+          argv: ['true'],
+          env: {},
+          workdir: '/work/repo',
+          branch: 'none',
+          base: 'HEAD',
+          endpoint: endpoint.urlFor('nobody'),
+          token: 'x',
+        }),
+      );
+    }
+    const gc = await cliJson<{ actions: Array<{ kind: string; target: string }> }>(repo.dir, ['gc'], {
+      KUBECONFIG: double.kubeconfig,
+    });
+    expect(gc.actions.filter((a) => a.kind === 'orphan-pod').map((a) => a.target)).toEqual([mine.name]);
+    expect(double.pods().map((p) => p.metadata.name)).toEqual([theirs.name]);
+    expect(double.policies().map((p) => p.metadata.name)).toEqual([theirs.name]);
+    await deletePod(kube, 'agents', theirs.name);
+    await deletePolicy(kube, 'agents', theirs.name);
+  }, 120_000);
+});
