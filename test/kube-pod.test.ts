@@ -207,6 +207,9 @@ describe('a task pod, through the Kubernetes API (the double) and braid’s endp
       seen += (chunk as Buffer).toString('utf8');
       if (seen.includes('ready')) break;
     }
+    // While the agent waits: a command without stdin; then the line that lets the agent end.
+    const ok = await execInPod(kube, 'agents', name, 'agent', ['true']);
+    expect(ok.exitCode).toBe(0);
     const res = await execInPod(
       kube,
       'agents',
@@ -216,8 +219,6 @@ describe('a task pod, through the Kubernetes API (the double) and braid’s endp
       'hello\n',
     );
     expect(res).toEqual({ stdout: 'sent\n', stderr: 'warned\n', exitCode: 3 });
-    const ok = await execInPod(kube, 'agents', name, 'agent', ['true']);
-    expect(ok.exitCode).toBe(0);
     const ended = await watchPod(kube, 'agents', name, (p) => {
       const s = p && podState(p);
       return s && !s.alive ? s : undefined;

@@ -289,7 +289,8 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
       socket.end(`HTTP/1.1 ${code} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     };
     if (req.headers.authorization !== `Bearer ${token}`) return refuse(401, 'Unauthorized');
-    if (!r || !c || r.pod.status.phase !== 'Running') return refuse(404, 'Not Found');
+    if (!r || !c) return refuse(404, 'Not Found');
+    if (r.pod.status.phase !== 'Running') return refuse(400, `Bad Request (pod is ${r.pod.status.phase})`);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const child = inContainer(r, c, url.searchParams.getAll('command'), 'pipe');
       const send = (channel: number) => (data: Buffer) =>
