@@ -85,6 +85,23 @@ const containerSchema = z
   .strict()
   .default({ engine: 'auto', args: [], mounts: [], env: [] });
 
+/** The Kubernetes backend: which cluster (kubeconfig context), namespace, image, and where pods may connect. */
+const kubernetesSchema = z
+  .object({
+    /** A context of the kubeconfig (KUBECONFIG or ~/.kube/config); its current context when absent. */
+    context: z.string().min(1).optional(),
+    namespace: z.string().min(1).default('default'),
+    image: z.string().min(1).optional(),
+    /** HOST[:PORT] or CIDR[:PORT] pods may reach besides DNS, the model's API and braid's endpoint. */
+    egress: z.array(z.string().min(1)).default([]),
+    /** NAME copies braid's value, NAME=value sets one; nothing else of the host's environment goes in. */
+    env: z.array(z.string()).default([]),
+    /** The URL pods reach braid's endpoint at (it listens on 127.0.0.1 unless told otherwise; docs/backends.md). */
+    endpoint: httpUrl.optional(),
+  })
+  .strict()
+  .default({ namespace: 'default', egress: [], env: [] });
+
 /** Spending limits, in braid.yaml and in plans alike. */
 export const budgetSchema = z
   .object({
@@ -179,6 +196,7 @@ export const configSchema = z
     /** Where sessions run: this machine, or one container per task (docs/backends.md). */
     backend: z.enum(BACKEND_NAMES).default('local'),
     container: containerSchema,
+    kubernetes: kubernetesSchema,
     max_parallel: z.number().int().min(1).max(64).default(3),
     budget: budgetSchema.optional(),
     sandbox: z

@@ -81,7 +81,7 @@ export function containerName(repoName: string, commonDir: string, task: string)
 }
 
 /** A short stable hash (FNV-1a, 32 bits): two repositories of one name get two container names. */
-function fnv1a(text: string): number {
+export function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
   return h;

@@ -4,6 +4,7 @@ import { collectWorkspaceGarbage, type GcAction } from '../isolate/workspace/gc.
 import { collectLandGarbage } from '../land/gc.js';
 import type { Project } from '../project/project.js';
 import { removeOrphanContainers } from '../run/session/container-gc.js';
+import { removeOrphanPods } from '../run/session/kube-gc.js';
 import { clearStaleLocks } from '../store/locks.js';
 import { listTasks } from '../store/tasks.js';
 
@@ -17,6 +18,12 @@ export async function collectGarbage(project: Project): Promise<GcAction[]> {
       kind: 'orphan-container',
       target: c.name,
       detail: `removed: task '${c.task}' no longer exists`,
+    });
+  for (const p of await removeOrphanPods(project))
+    actions.push({
+      kind: 'orphan-pod',
+      target: p.name,
+      detail: `deleted: task '${p.task}' no longer exists`,
     });
   // Last: a dead land's gate row was how its orphaned gate was found.
   for (const lock of clearStaleLocks(project.store))

@@ -23,6 +23,7 @@ export interface GcAction {
     | 'orphan-scratch'
     | 'orphan-database'
     | 'orphan-container'
+    | 'orphan-pod'
     | 'stale-lease'
     | 'stale-lock'
     | 'stale-gate'

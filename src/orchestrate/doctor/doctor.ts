@@ -9,6 +9,7 @@ import { portIsFree } from '../../isolate/workspace/ports.js';
 import { loadConfig } from '../../project/config-file.js';
 import { containerCheck } from '../../run/session/engine-check.js';
 import { openStore } from '../../store/db.js';
+import { kubeCheck } from './kube-check.js';
 import { notifyCheck } from './notify-check.js';
 import { permissionLines } from './permissions.js';
 
@@ -234,6 +235,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
   const ports = await portsCheck(repo.config);
   const n = notifyCheck(repo.config, repo.commonDir, notifySend.ok);
   const notifications = check('notifications', n.ok, false, n.detail, n.hint);
+  const kube = await kubeCheck(repo.config, env);
+  const kubernetes = kube ? [check('kubernetes', kube.ok, false, kube.detail, kube.hint)] : [];
   const permissions = permissionLines(repo.config).map((l) =>
     check(`permissions ${l.agent}`, true, false, l.detail),
   );
@@ -249,6 +252,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
     notifications,
     ...agents,
     ...permissions,
+    ...kubernetes,
     ports,
   ];
 }

@@ -1,0 +1,184 @@
+/** The Kubernetes backend's decisions, as data: the pod of a task, its egress policy, names and labels. */
+import { containerCommand, fnv1a } from './container-args.js';
+import { BraidError } from './errors.js';
+import { parseSize } from './size.js';
+
+/** Labels `braid gc` selects a repository's pods by (values are label-safe: no paths). */
+const REPO_LABEL = 'braid.dev/repo';
+const TASK_LABEL = 'braid.dev/task';
+/** The repository's git common dir in full (a label value cannot hold a path). */
+const REPO_PATH_ANNOTATION = 'braid.dev/repo-path';
+/** The work folder every pod shares between its init step and the agent (an emptyDir, never a host path). */
+const POD_WORK_DIR = '/work';
+const BUNDLE_FILE = `${POD_WORK_DIR}/in.bundle`;
+const OUT_BUNDLE_FILE = `${POD_WORK_DIR}/out.bundle`;
+
+/** A repository's label value: its name and a hash of its git common dir, ≤ 63 label-safe characters. */
+function kubeRepoLabel(repoName: string, commonDir: string): string {
+  const slug =
+    repoName
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'repo';
+  return `${slug}-${fnv1a(commonDir).toString(16).padStart(8, '0')}`;
+}
+
+/** Labels of a task's pod and its policy. */
+export function kubeLabels(repoName: string, commonDir: string, task: string): Record<string, string> {
+  return { [REPO_LABEL]: kubeRepoLabel(repoName, commonDir), [TASK_LABEL]: task };
+}
+
+/** Annotations of a task's pod: what a label value cannot hold. */
+export function kubeAnnotations(commonDir: string): Record<string, string> {
+  return { [REPO_PATH_ANNOTATION]: commonDir };
+}
+
+/** A DNS-1123 pod name, ≤ 63 characters: `_` in a task name becomes `-`, with a hash so `a_b` and `a-b` differ. */
+export function kubePodName(repoName: string, commonDir: string, task: string): string {
+  const repo = fnv1a(`${repoName}\0${commonDir}`).toString(16).padStart(8, '0');
+  const base = task.replace(/_/g, '-');
+  const suffix = base === task ? '' : `-${fnv1a(task).toString(16).slice(0, 6)}`;
+  return `braid-${repo}-${base}${suffix}`.slice(0, 63).replace(/-+$/, '');
+}
+
+export interface KubeLimits {
+  memory?: string;
+  cpu?: number;
+}
+
+export interface PodInput {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  image: string;
+  mode: 'tmux' | 'headless';
+  argv: string[];
+  /** Every variable the pod gets: nothing else of the host's goes in. */
+  env: Record<string, string>;
+  /** The task's checkout inside the pod (under POD_WORK_DIR). */
+  workdir: string;
+  branch: string;
+  /** The base commit: what comes back is the branch's commits since it. */
+  base: string;
+  /** The coordinator's endpoint for this task (bundle in, bundle out, hooks). */
+  endpoint: string;
+  token: string;
+  limits?: KubeLimits;
+}
+
+/**
+ * The init step: fetch the repository's bundle from the coordinator (the per-task token as a bearer) and
+ * clone the task's branch from it. node is the HTTP client: every agent image has it, not every one has curl.
+ */
+const FETCH_BUNDLE = [
+  'set -e',
+  `node -e 'fetch(process.env.BRAID_ENDPOINT + "/bundle", { headers: { authorization: "Bearer " + process.env.BRAID_TOKEN } }).then(async (r) => { if (!r.ok) throw new Error("the bundle: HTTP " + r.status); require("fs").writeFileSync("${BUNDLE_FILE}", Buffer.from(await r.arrayBuffer())); }).catch((e) => { console.error(e.message); process.exit(1); })'`,
+  `git clone -q --branch "$BRAID_BRANCH" "${BUNDLE_FILE}" "$BRAID_WORKDIR"`,
+  `rm -f "${BUNDLE_FILE}"`,
+].join('\n');
+
+/**
+ * After the agent: the branch's new commits since the base as a bundle, posted to the coordinator, which
+ * fetches it into refs/braid/incoming/<task>. The agent's own exit code is the pod's.
+ */
+const SEND_BUNDLE = [
+  'cd "$BRAID_WORKDIR"',
+  'if [ -n "$(git rev-list -1 "$BRAID_BASE..$BRAID_BRANCH" 2>/dev/null)" ]; then',
+  `  git bundle create -q "${OUT_BUNDLE_FILE}" "$BRAID_BRANCH" "^$BRAID_BASE" &&`,
+  `  node -e 'fetch(process.env.BRAID_ENDPOINT + "/bundle", { method: "POST", headers: { authorization: "Bearer " + process.env.BRAID_TOKEN }, body: require("fs").readFileSync("${OUT_BUNDLE_FILE}") }).then((r) => { if (!r.ok) throw new Error("sending the work: HTTP " + r.status); }).catch((e) => { console.error(e.message); process.exit(1); })'`,
+  'fi',
+].join('\n');
+
+/** The agent container's command: the agent (alone, or in tmux under the recorder), then its work sent back. */
+function podCommand(mode: 'tmux' | 'headless', argv: string[]): string[] {
+  // Headless output goes straight to the pod's log; the pod's exit code is the agent's.
+  const inner = mode === 'tmux' ? containerCommand(mode, argv) : argv;
+  const script = ['"$@"', 'code=$?', SEND_BUNDLE, 'exit "$code"'].join('\n');
+  return ['sh', '-c', script, 'braid-pod', ...inner];
+}
+
+/** Kubernetes quantities: memory in bytes (binary units as braid.yaml writes them), CPU in millicores. */
+export function kubeResources(limits: KubeLimits | undefined): { limits?: Record<string, string> } {
+  const out: Record<string, string> = {};
+  if (limits?.memory) out.memory = String(parseSize(limits.memory));
+  if (limits?.cpu) out.cpu = `${Math.max(1, Math.round(limits.cpu * 1000))}m`;
+  return Object.keys(out).length ? { limits: out } : {};
+}
+
+function envList(env: Record<string, string>): Array<{ name: string; value: string }> {
+  return Object.entries(env).map(([name, value]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name))
+      throw new BraidError('E_CONFIG', `the variable ${name} cannot be passed to a pod`, 'Rename it.');
+    return { name, value };
+  });
+}
+
+/**
+ * The task's pod: one agent container after one init step, sharing an emptyDir; no service-account token,
+ * no host paths, no service links, limits from braid.yaml, and only the environment given.
+ */
+export function podManifest(input: PodInput): Record<string, unknown> {
+  if (!input.image)
+    throw new BraidError(
+      'E_CONFIG',
+      'the kubernetes backend needs kubernetes.image in braid.yaml',
+      'Set kubernetes.image to an image with node, git, tmux and the agent CLIs (docs/backends.md).',
+    );
+  const env = envList({
+    TERM: 'xterm-256color',
+    ...input.env,
+    BRAID_ENDPOINT: input.endpoint,
+    BRAID_TOKEN: input.token,
+    BRAID_BRANCH: input.branch,
+    BRAID_BASE: input.base,
+    BRAID_WORKDIR: input.workdir,
+    // Only the recorder around tmux reads these: the pod's log is its terminal, its exit code the agent's.
+    BRAID_LOG: '/dev/null',
+    BRAID_EXIT_FILE: `${POD_WORK_DIR}/exit.json`,
+  });
+  const volumeMounts = [{ name: 'work', mountPath: POD_WORK_DIR }];
+  const securityContext = { allowPrivilegeEscalation: false };
+  const tty = input.mode === 'tmux';
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: input.name,
+      namespace: input.namespace,
+      labels: input.labels,
+      annotations: input.annotations,
+    },
+    spec: {
+      restartPolicy: 'Never',
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      volumes: [{ name: 'work', emptyDir: {} }],
+      initContainers: [
+        {
+          name: 'fetch',
+          image: input.image,
+          command: ['sh', '-c', FETCH_BUNDLE],
+          env,
+          volumeMounts,
+          securityContext,
+        },
+      ],
+      containers: [
+        {
+          name: 'agent',
+          image: input.image,
+          command: podCommand(input.mode, input.argv),
+          workingDir: input.workdir,
+          env,
+          volumeMounts,
+          securityContext,
+          resources: kubeResources(input.limits),
+          tty,
+          stdin: tty,
+        },
+      ],
+    },
+  };
+}
