@@ -22,6 +22,9 @@ import {
   withDetail,
 } from './land-entry.js';
 
+/** How often a batch whose compare-and-swap failed (main moved) is rebuilt as a batch before its changes go alone. */
+const BATCH_REBUILDS = 2;
+
 interface Member {
   entry: QueueEntry;
   task: Task;
@@ -171,7 +174,7 @@ async function buildChain(ctx: LandContext, entries: QueueEntry[]): Promise<Chai
   const cwd = ctx.repo.root;
   const first = getTask(ctx.store, entries[0].task);
   // A change that kept missing main's moves goes the single path, which gives up in time.
-  if (!first || entries[0].attempt > 0) return null;
+  if (!first || entries[0].attempt >= BATCH_REBUILDS) return null;
   const base = await targetBranch(ctx, first);
   const main = await readRef(cwd, `refs/heads/${base}`);
   if (!main) return null;
@@ -181,7 +184,7 @@ async function buildChain(ctx: LandContext, entries: QueueEntry[]): Promise<Chai
   const identityEnv = await userIdentityEnv(cwd);
   for (const entry of entries) {
     const task = getTask(ctx.store, entry.task);
-    if (!task || entry.attempt > 0) break;
+    if (!task || entry.attempt >= BATCH_REBUILDS) break;
     if (task.base !== first.base && (await targetBranch(ctx, task)) !== base) break;
     if (ctx.config.land.commit_uncommitted) await commitUncommitted(ctx, task);
     const tip = await readRef(cwd, `refs/heads/${task.branch}`);
