@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -25,16 +25,27 @@ const HOLD_ONCE = [
   'if [ -e "$d/hold" ] && [ ! -e "$d/held" ]; then echo $$ > "$d/held"; while [ ! -e "$d/go" ]; do sleep 0.1; done; fi',
 ].join('\n');
 
+/**
+ * Once armed (a `barrier` file), gate runs wait until three are running at once (each records the
+ * PORT it was given): gates run one after another would never get past it.
+ */
+const BARRIER = [
+  'if [ -e "$d/barrier" ] && [ ! -e "$d/released" ]; then mkdir -p "$d/arrived"; echo "$PORT" > "$d/arrived/$$"',
+  '  while [ ! -e "$d/released" ]; do [ "$(ls "$d/arrived" | wc -l)" -ge 3 ] && touch "$d/released"; sleep 0.1; done',
+  'fi',
+].join('\n');
+
 interface Report {
   landed: Array<{ name: string; commit: string; batch?: number; gated?: string }>;
   rejected: Array<{ name: string; reason: string; conflictFiles: string[] }>;
   handedBack: Array<{ name: string; conflictFiles: string[] }>;
 }
 
-async function setup(): Promise<{ env: Record<string, string>; start: string }> {
-  fx = await landFixture({ gateExtra: HOLD_ONCE });
+async function setup(yaml?: string): Promise<{ env: Record<string, string>; start: string }> {
+  fx = await landFixture({ gateExtra: `${HOLD_ONCE}\n${BARRIER}` });
   const config = path.join(fx.repo.parent, 'braid.yaml');
-  writeFileSync(config, `gate: sh ${path.join(fx.repo.parent, 'gate.sh')}\ngate_timeout: 120\n`);
+  const gate = `sh ${path.join(fx.repo.parent, 'gate.sh')}`;
+  writeFileSync(config, yaml?.replace('GATE', gate) ?? `gate: ${gate}\ngate_timeout: 120\ngate_slots: 1\n`);
   return { env: { BRAID_CONFIG: config }, start: await fx.repo.git('rev-parse', 'main') };
 }
 
@@ -186,5 +197,48 @@ describe('braid land: a batch meets a conflict, a kill, a moved main', () => {
     expect(await mainNeverRed(start)).toEqual(['outside', 'Do u', 'Do v', 'Do w']);
     expect(landedCounts()).toEqual({ u: 1, v: 1, w: 1 });
     expect(res.stderr).toContain('moved during the gate');
+  });
+
+  it('speculation: main+a, main+a+b, main+a+b+c gated at once in three slots; the red middle one is dropped', async () => {
+    const { env, start } = await setup('gate: { command: GATE, slots: 3, timeout: 120 }\n');
+    await fx.addTask('a', { 'a.txt': 'a\n' });
+    await fx.addTask('b', { 'b.txt': 'BROKEN\n' });
+    await fx.addTask('c', { 'c.txt': 'c\n' });
+    writeFileSync(path.join(fx.repo.parent, 'barrier'), '');
+
+    const res = await runCli(fx.repo.dir, ['land', 'a', 'b', 'c', '--json'], { env, timeoutMs: 120_000 });
+
+    expect(res.code, res.stderr).toBe(3);
+    const report = JSON.parse(res.stdout) as Report;
+    // a's prefix passed on its own; c was rebuilt on main without b and gated alone.
+    expect(report.landed.map((l) => [l.name, l.gated])).toEqual([
+      ['a', 'own'],
+      ['c', undefined],
+    ]);
+    expect(report.rejected).toMatchObject([{ name: 'b' }]);
+    expect(report.rejected[0].reason).toMatch(/gate failed twice/);
+    expect(await mainNeverRed(start)).toEqual(['Do a', 'Do c']);
+    // The first round: three prefixes, three slots, each its own worktree beside the tasks' and its own ports.
+    const db = new Database(path.join(fx.ctx.repo.commonDir, 'braid', 'state.db'), { readonly: true });
+    const runs = db
+      .prepare("SELECT data FROM events WHERE kind = 'land.gate-run' ORDER BY id")
+      .all()
+      .map((r) => JSON.parse((r as { data: string }).data) as { prefix?: number; slot?: number });
+    db.close();
+    expect(
+      runs
+        .slice(0, 3)
+        .map((r) => [r.prefix, r.slot])
+        .sort(),
+    ).toEqual([
+      [1, 0],
+      [2, 1],
+      [3, 2],
+    ]);
+    const arrived = path.join(fx.repo.parent, 'arrived');
+    const ports = readdirSync(arrived).map((f) => readFileSync(path.join(arrived, f), 'utf8').trim());
+    expect(new Set(ports).size).toBe(3);
+    for (const slot of [0, 1, 2])
+      expect(existsSync(path.join(fx.repo.parent, 'repo.braid', `_gate-${slot}`, '.git'))).toBe(true);
   });
 });

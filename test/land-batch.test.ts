@@ -110,7 +110,7 @@ describe('braid land with batches, killed', () => {
     fx = await landFixture();
     const { repo } = fx;
     const config = path.join(repo.parent, 'braid.yaml');
-    writeFileSync(config, `gate: sh ${path.join(repo.parent, 'gate.sh')}\ngate_timeout: 60\n`);
+    writeFileSync(config, `gate: sh ${path.join(repo.parent, 'gate.sh')}\ngate_timeout: 60\ngate_slots: 1\n`);
     const env = { BRAID_CONFIG: config };
     for (const t of ['x', 'y', 'z']) await fx.addTask(t, { [`${t}.txt`]: `${t}\n` });
     const before = await repo.git('rev-parse', 'main');
