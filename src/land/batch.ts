@@ -4,7 +4,7 @@ import { nextGateRound } from '../core/queue-speculate.js';
 import type { Task } from '../core/task.js';
 import { buildCandidate, userIdentityEnv } from '../git/candidate.js';
 import { git } from '../git/git.js';
-import { casUpdateRef, readRef } from '../git/refs.js';
+import { casUpdateRef, readRef, readRefs } from '../git/refs.js';
 import { appendEvent } from '../store/events.js';
 import { treePassedGate } from '../store/gate-history.js';
 import { pausePoint } from '../store/journal.js';
@@ -174,7 +174,7 @@ async function landPrefix(
   const out: LandOutcome[] = [];
   for (const [i, m] of members.slice(0, k).entries()) {
     const from = i === 0 ? main : members[i - 1].commit;
-    const info = { id: batch, gated: gatedAs(i, k, ownGreen), checkoutMoved: true };
+    const info = { id: batch, gated: gatedAs(i, k, ownGreen), checkoutMoved: true, base };
     out.push(await finishLanded(ctx, m.entry, m.task, from, m.commit, null, info));
   }
   return out;
@@ -193,12 +193,20 @@ async function buildChain(ctx: LandContext, entries: QueueEntry[]): Promise<Chai
   let on = main;
   let onTree = await git(['rev-parse', `${main}^{tree}`], { cwd });
   const identityEnv = await userIdentityEnv(cwd);
+  // Every member's tip in one call (commitUncommitted may move one: that one is read again).
+  const branchOf = (e: QueueEntry) => getTask(ctx.store, e.task)?.branch;
+  const refs = entries
+    .map(branchOf)
+    .filter((b): b is string => !!b)
+    .map((b) => `refs/heads/${b}`);
+  const tips = await readRefs(cwd, refs);
   for (const entry of entries) {
     const task = getTask(ctx.store, entry.task);
     if (!task || entry.attempt >= BATCH_REBUILDS) break;
     if (task.base !== first.base && (await targetBranch(ctx, task)) !== base) break;
-    if (ctx.config.land.commit_uncommitted) await commitUncommitted(ctx, task);
-    const tip = await readRef(cwd, `refs/heads/${task.branch}`);
+    const committed = ctx.config.land.commit_uncommitted && (await commitUncommitted(ctx, task));
+    const ref = `refs/heads/${task.branch}`;
+    const tip = committed ? await readRef(cwd, ref) : (tips.get(ref) ?? null);
     if (!tip || tip === task.baseCommit || (await migrationClash(ctx, on, tip))) break;
     const strategy = ctx.config.land.strategy;
     const cand = await buildCandidate({
