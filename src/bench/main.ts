@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   if (!only || only === 'queue') {
     const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     process.stdout.write(
-      `queue: 20 changes, a gate of ${GATE_MS} ms (node), culprits fail it on every tree holding them\n`,
+      `queue: 20 changes, a gate of ${GATE_MS} ms (${process.env.BENCH_GATE === 'node' ? 'node' : 'sleep'}), culprits fail it on every tree holding them\n`,
     );
     await benchQueue((q) => {
       const b = q.batched;
