@@ -42,6 +42,8 @@ describe('braid ui over a real project', () => {
       expect(row).toMatch(/clean\s+idle/);
       expect(frame()).toContain('TASK');
       expect(frame()).toContain('queue: empty');
+      // The queue's health from the read model: depth, batch and window, slots busy, waits, rates.
+      expect(frame()).toMatch(/depth 0 · next batch \d+, window \d+ · slots 0\/\d+ busy/);
       updateTask(project.store, 'other', { status: 'waiting', statusDetail: 'permission for Bash' });
       await shows('waiting (permission for Bash)');
     } finally {

@@ -294,6 +294,12 @@ describe('web dashboard in Chromium', () => {
     expect(await repo.git('rev-parse', 'main')).not.toBe(before);
     expect(await repo.git('show', 'main:feature.txt')).toBe('landed feature');
     await page.locator('#queue .stage[data-stage="landed"] .card[data-task="delta"]').waitFor();
+    // The queue's health under the pipeline, from the same read model.
+    expect(await page.locator('#queue-health [data-health="depth"] b').textContent()).toBe('0');
+    expect(await page.locator('#queue-health [data-health="slots busy"] b').textContent()).toMatch(/^0\/\d$/);
+    expect(await page.locator('#queue-health [data-health="runs per landed"] b').textContent()).toMatch(
+      /^\d/,
+    );
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-landed.png'), fullPage: true });
   });
 

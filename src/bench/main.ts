@@ -3,7 +3,7 @@ import os from 'node:os';
 import { benchBackends } from './backends.js';
 import { benchHookSpool } from './hook-spool.js';
 import { benchLs, LS_TARGET_RATIO } from './ls.js';
-import { benchQueue, GATE_MS } from './queue.js';
+import { benchQueue, GATE_MS, SLOTS } from './queue.js';
 import { benchRadar } from './radar.js';
 import { benchSupervisor, cpuTarget, SUPERVISOR_TARGETS } from './supervisor.js';
 import { benchWorktrees } from './worktrees.js';
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   if (!only || only === 'queue') {
     const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     process.stdout.write(
-      `queue: 20 changes, a gate of ${GATE_MS} ms (node), culprits fail it on every tree holding them\n`,
+      `queue: 20 changes, a gate of ${GATE_MS} ms (${process.env.BENCH_GATE === 'node' ? 'node' : 'sleep'}), culprits fail it on every tree holding them\n`,
     );
     await benchQueue((q) => {
       const b = q.batched;
@@ -85,6 +85,10 @@ async function main(): Promise<void> {
         `  p ${Math.round(q.p * 100)} % (${q.culprits} culprits): batched ${secs(b.wallMs)}, ${b.gateRuns} gate runs, ${b.landed} landed, ${b.rejected} rejected, ${b.redOnMain} red on main`,
         `    sequential N·T ${secs(q.nTimesTMs)} -> ${(q.nTimesTMs / b.wallMs).toFixed(1)}x faster; ${(b.gateRuns / Math.max(1, b.landed)).toFixed(2)} gate runs per landed change`,
       ];
+      const s = q.speculative;
+      lines.push(
+        `    speculative, ${SLOTS} gate slots: ${secs(s.wallMs)}, ${s.gateRuns} gate runs, ${s.landed} landed, ${s.rejected} rejected, ${s.redOnMain} red on main -> ${(q.nTimesTMs / s.wallMs).toFixed(1)}x faster than sequential; ${(s.gateRuns / Math.max(1, s.landed)).toFixed(2)} gate runs per landed change`,
+      );
       if (one)
         lines.push(
           `    one change per gate run (land.batch 1): ${secs(one.wallMs)}, ${one.gateRuns} gate runs, ${one.landed} landed, ${one.redOnMain} red on main -> batched ${(one.wallMs / b.wallMs).toFixed(1)}x faster`,

@@ -182,6 +182,8 @@ export const configSchema = z
     pricing: z.string().min(1).optional(),
     gate: z.string().min(1).optional(),
     gate_timeout: z.number().int().positive().default(1800),
+    /** Gates run at once by the merge queue (`gate.slots` in braid.yaml); unset: from the machine's cores. */
+    gate_slots: z.number().int().min(1).max(4).optional(),
     land: z
       .object({
         strategy: z.enum(['squash', 'rebase', 'merge']).default('squash'),
@@ -254,7 +256,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 
 /** Validates parsed YAML; throws E_CONFIG listing every problem. */
 export function parseConfig(raw: unknown, source: string): BraidConfig {
-  const res = configSchema.safeParse(raw ?? {});
+  const res = configSchema.safeParse(hoistGate(raw ?? {}));
   if (!res.success) {
     const lines = formatIssues(res.error.issues);
     throw new BraidError(
@@ -264,6 +266,25 @@ export function parseConfig(raw: unknown, source: string): BraidConfig {
     );
   }
   return res.data;
+}
+
+/**
+ * `gate` may also be written as a map, `{ command, slots, timeout }`: its keys become `gate`,
+ * `gate_slots` and `gate_timeout` (a key the map leaves out keeps the top-level one).
+ */
+function hoistGate(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || !('gate' in raw)) return raw;
+  const { gate, ...rest } = raw as Record<string, unknown>;
+  if (typeof gate !== 'object' || gate === null || Array.isArray(gate)) return raw;
+  const { command, slots, timeout, ...unknown } = gate as Record<string, unknown>;
+  return {
+    ...rest,
+    ...(command === undefined ? {} : { gate: command }),
+    ...(slots === undefined ? {} : { gate_slots: slots }),
+    ...(timeout === undefined ? {} : { gate_timeout: timeout }),
+    // Unknown keys inside the map are reported under their own names.
+    ...Object.fromEntries(Object.entries(unknown).map(([k, v]) => [`gate.${k}`, v])),
+  };
 }
 
 export function defaultConfig(): BraidConfig {

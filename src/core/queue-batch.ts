@@ -54,25 +54,9 @@ export function nextBisectStep(n: number, runs: PrefixRuns): BisectStep {
     .filter(([, r]) => r.includes(false) && r.includes(true))
     .map(([k]) => k)
     .sort((a, b) => a - b);
-  const green = (k: number) => k === 0 || (runs.get(k)?.includes(true) ?? false);
-  const red = (k: number) => {
-    const r = runs.get(k);
-    return r !== undefined && r.length > 0 && !r.includes(true);
-  };
   if (!runs.get(n)?.length) return { kind: 'gate', prefix: n, why: 'batch' };
-  let lo = 0;
-  for (let k = n; k > 0; k--)
-    if (green(k)) {
-      lo = k;
-      break;
-    }
+  const { lo, hi } = bisectBounds(n, runs);
   if (lo === n) return { kind: 'done', land: n, culprit: null, flaky };
-  let hi = n;
-  for (let k = lo + 1; k <= n; k++)
-    if (red(k)) {
-      hi = k;
-      break;
-    }
   if (hi > lo + 1) return { kind: 'gate', prefix: (lo + hi + 1) >> 1, why: 'bisect' };
   // hi = lo + 1: change hi-1 turns green into red. Confirm once before blaming it.
   if ((runs.get(hi)?.length ?? 0) < 2) return { kind: 'gate', prefix: hi, why: 'recheck' };
@@ -84,10 +68,38 @@ export function nextBisectStep(n: number, runs: PrefixRuns): BisectStep {
   return { kind: 'done', land: lo, culprit: hi - 1, flaky };
 }
 
+/**
+ * The largest green prefix (`lo`, 0 = main) and the smallest red one above it (`hi`, n when none
+ * above it ran red yet): the culprit lies between them.
+ */
+export function bisectBounds(n: number, runs: PrefixRuns): { lo: number; hi: number } {
+  const green = (k: number) => k === 0 || (runs.get(k)?.includes(true) ?? false);
+  const red = (k: number) => {
+    const r = runs.get(k);
+    return r !== undefined && r.length > 0 && !r.includes(true);
+  };
+  let lo = 0;
+  for (let k = n; k > 0; k--)
+    if (green(k)) {
+      lo = k;
+      break;
+    }
+  let hi = n;
+  for (let k = lo + 1; k <= n; k++)
+    if (red(k)) {
+      hi = k;
+      break;
+    }
+  return { lo, hi };
+}
+
 /** How a landed change's tree was gated: its own exact tree, or it lies inside a batch whose final tree was. */
 export type GatedAs = 'own' | 'batch';
 
-/** For the changes landing as prefix `land` of a batch: only the last one's own tree was gated. */
-export function gatedAs(index: number, land: number): GatedAs {
-  return index === land - 1 ? 'own' : 'batch';
+/**
+ * For the changes landing as prefix `land` of a batch: the last one's own tree was gated, and so was
+ * any other whose prefix passed on its own (speculation gates several prefixes, `ownGreen` lists them).
+ */
+export function gatedAs(index: number, land: number, ownGreen: ReadonlySet<number> = new Set()): GatedAs {
+  return index === land - 1 || ownGreen.has(index + 1) ? 'own' : 'batch';
 }

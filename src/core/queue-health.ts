@@ -15,6 +15,11 @@ export interface QueueHealth {
   depth: number;
   /** How many changes the next batch will gate together. */
   batchSize: number;
+  /** How many queued changes the next round takes (a batch per gate slot). */
+  windowSize: number;
+  /** Gate slots (gates run at once), and how many run a gate now. */
+  slots: number;
+  slotsBusy: number;
   landed: number;
   gateRuns: number;
   /** Gate runs per landed change (null before the first landing). */
@@ -29,17 +34,30 @@ export interface QueueHealth {
 
 const ACTIVE = new Set(['queued', 'building', 'gating', 'waiting_agent']);
 
+/** The queue's sizes now: the next batch and window, the slots and the busy ones. */
+export interface QueueSizes {
+  batchSize: number;
+  windowSize: number;
+  slots: number;
+  slotsBusy: number;
+}
+
 export function queueHealth(
   entries: readonly QueueEntry[],
   gate: GateCounts,
-  batchSize: number,
+  sizes: number | QueueSizes,
 ): QueueHealth {
+  const s =
+    typeof sizes === 'number' ? { batchSize: sizes, windowSize: sizes, slots: 1, slotsBusy: 0 } : sizes;
   const landed = entries.filter((e) => e.state === 'landed');
   const waits = landed.map((e) => Math.max(0, e.updatedAt - e.enqueuedAt)).sort((a, b) => a - b);
   const rate = (n: number) => (gate.runs > 0 ? round(n / gate.runs) : null);
   return {
     depth: entries.filter((e) => ACTIVE.has(e.state)).length,
-    batchSize,
+    batchSize: s.batchSize,
+    windowSize: s.windowSize,
+    slots: s.slots,
+    slotsBusy: s.slotsBusy,
     landed: landed.length,
     gateRuns: gate.runs,
     gateRunsPerLanded: landed.length > 0 ? round(gate.runs / landed.length) : null,

@@ -29,6 +29,19 @@ export async function readRef(cwd: string, ref: string): Promise<string | null> 
   return out || null;
 }
 
+/** Several branch tips in one git call (a batch reads every member's): full ref name → commit. */
+export async function readRefs(cwd: string, refs: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (refs.length === 0) return out;
+  const lines = await git(['for-each-ref', '--format=%(refname) %(objectname)', '--', ...refs], { cwd });
+  for (const line of lines.split('\n')) {
+    const at = line.lastIndexOf(' ');
+    // for-each-ref matches prefixes too: keep only the refs asked for.
+    if (at > 0 && refs.includes(line.slice(0, at))) out.set(line.slice(0, at), line.slice(at + 1));
+  }
+  return out;
+}
+
 /** True when `ancestor` is reachable from `descendant` (equal counts). */
 export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {
   const res = await gitRun(['merge-base', '--is-ancestor', ancestor, descendant], {

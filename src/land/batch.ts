@@ -1,9 +1,10 @@
-import { gatedAs, nextBisectStep } from '../core/queue-batch.js';
+import { gatedAs } from '../core/queue-batch.js';
 import type { QueueEntry } from '../core/queue-plan.js';
+import { nextGateRound } from '../core/queue-speculate.js';
 import type { Task } from '../core/task.js';
 import { buildCandidate, userIdentityEnv } from '../git/candidate.js';
 import { git } from '../git/git.js';
-import { casUpdateRef, readRef } from '../git/refs.js';
+import { casUpdateRef, readRef, readRefs } from '../git/refs.js';
 import { appendEvent } from '../store/events.js';
 import { treePassedGate } from '../store/gate-history.js';
 import { pausePoint } from '../store/journal.js';
@@ -11,7 +12,7 @@ import { updateEntry } from '../store/queue.js';
 import { getTask, updateTask } from '../store/tasks.js';
 import { bringCheckoutsForward, checkoutBlockers } from './checkout.js';
 import { type LandContext, type LandOutcome, outcomeOf, targetBranch } from './context.js';
-import { type GateRun, recordFlaky, runGate } from './gate.js';
+import { type GateRun, gateSlotsOf, recordFlaky, runGate } from './gate.js';
 import {
   commitUncommitted,
   finishLanded,
@@ -21,6 +22,10 @@ import {
   reject,
   withDetail,
 } from './land-entry.js';
+import { scratchDir } from './scratch.js';
+
+/** How often a batch whose compare-and-swap failed (main moved) is rebuilt as a batch before its changes go alone. */
+const BATCH_REBUILDS = 2;
 
 interface Member {
   entry: QueueEntry;
@@ -68,6 +73,7 @@ export async function landBatch(ctx: LandContext, entries: QueueEntry[]): Promis
   ctx.onProgress?.(`batch of ${members.length} (${tasks.join(', ')}) on ${base} (${main.slice(0, 8)})`);
 
   const settings = gateSettings(ctx);
+  const slots = gateSlotsOf(ctx);
   const n = members.length;
   const results = new Map<number, boolean[]>();
   const lastRun = new Map<number, GateRun>();
@@ -75,25 +81,31 @@ export async function landBatch(ctx: LandContext, entries: QueueEntry[]): Promis
   if (treePassedGate(store, mainTree)) results.set(0, [true]);
   let runs = 0;
   for (;;) {
-    const step = nextBisectStep(n, results);
+    const step = nextGateRound(n, results, slots);
     if (step.kind === 'gate') {
-      const k = step.prefix;
-      const who = k === 0 ? members[0] : members[k - 1];
-      const commit = k === 0 ? main : who.commit;
-      ctx.onProgress?.(
-        k === 0
-          ? `batch: checking ${base} alone`
-          : `batch: gating ${k === n ? 'all' : `the first ${k}`} of ${n} (${step.why}) ${commit.slice(0, 8)}`,
+      // One round: each prefix in its own slot's worktree, all at once; the round ends when all have.
+      const round = await Promise.all(
+        step.prefixes.map(async (k, slot) => {
+          const who = k === 0 ? members[0] : members[k - 1];
+          const commit = k === 0 ? main : who.commit;
+          ctx.onProgress?.(
+            k === 0
+              ? `batch: checking ${base} alone`
+              : `batch: gating ${k === n ? 'all' : `the first ${k}`} of ${n} (${step.why}${slots > 1 ? `, slot ${slot}` : ''}) ${commit.slice(0, 8)}`,
+          );
+          const inSlot = { ...settings, slot, scratch: scratchDir(ctx.repo, ctx.config.worktrees, slot) };
+          const label = k === 0 ? 'main' : 'candidate';
+          const run = await runGate(inSlot, who.task.name, commit, label, { batch, prefix: k, slot });
+          return { k, who, run };
+        }),
       );
-      const run = await runGate(settings, who.task.name, commit, k === 0 ? 'main' : 'candidate', {
-        batch,
-        prefix: k,
-      });
-      runs++;
-      results.set(k, [...(results.get(k) ?? []), run.passed]);
-      const first = lastRun.get(k);
-      if (run.passed && first && !first.passed) recordFlaky(settings, who.task.name, first, batch);
-      lastRun.set(k, run);
+      for (const { k, who, run } of round) {
+        runs++;
+        results.set(k, [...(results.get(k) ?? []), run.passed]);
+        const first = lastRun.get(k);
+        if (run.passed && first && !first.passed) recordFlaky(settings, who.task.name, first, batch);
+        lastRun.set(k, run);
+      }
       continue;
     }
     const record = (landed: number) =>
@@ -106,7 +118,8 @@ export async function landBatch(ctx: LandContext, entries: QueueEntry[]): Promis
       requeue(ctx, members.slice(1));
       return out;
     }
-    const landed = await landPrefix(ctx, chain, step.land, batch);
+    const ownGreen = new Set([...results].filter(([, r]) => r.includes(true)).map(([k]) => k));
+    const landed = await landPrefix(ctx, chain, step.land, batch, ownGreen);
     // Left queued (a dirty checkout: not retried in this run) or main moved (rebuilt at once).
     if (landed === 'blocked') return members.map((m) => outcomeOf({ ...m.entry, state: 'queued' }));
     if (landed === 'moved') return [];
@@ -132,6 +145,7 @@ async function landPrefix(
   chain: Chain,
   k: number,
   batch: number,
+  ownGreen: ReadonlySet<number>,
 ): Promise<LandOutcome[] | 'blocked' | 'moved'> {
   if (k === 0) return [];
   const { members, main, base } = chain;
@@ -148,7 +162,7 @@ async function landPrefix(
   }
   // How each is recorded if the landing is interrupted after the compare-and-swap.
   for (const [i, m] of members.slice(0, k).entries())
-    updateEntry(ctx.store, m.entry.id, { gated: gatedAs(i, k) });
+    updateEntry(ctx.store, m.entry.id, { gated: gatedAs(i, k, ownGreen) });
   if (!(await casUpdateRef(cwd, mainRef, top, main, `braid land ${members.length} as a batch`))) {
     ctx.onProgress?.(`batch: ${base} moved during the gate; rebuilding`);
     requeue(ctx, members, null, true);
@@ -160,7 +174,7 @@ async function landPrefix(
   const out: LandOutcome[] = [];
   for (const [i, m] of members.slice(0, k).entries()) {
     const from = i === 0 ? main : members[i - 1].commit;
-    const info = { id: batch, gated: gatedAs(i, k), checkoutMoved: true };
+    const info = { id: batch, gated: gatedAs(i, k, ownGreen), checkoutMoved: true, base };
     out.push(await finishLanded(ctx, m.entry, m.task, from, m.commit, null, info));
   }
   return out;
@@ -171,7 +185,7 @@ async function buildChain(ctx: LandContext, entries: QueueEntry[]): Promise<Chai
   const cwd = ctx.repo.root;
   const first = getTask(ctx.store, entries[0].task);
   // A change that kept missing main's moves goes the single path, which gives up in time.
-  if (!first || entries[0].attempt > 0) return null;
+  if (!first || entries[0].attempt >= BATCH_REBUILDS) return null;
   const base = await targetBranch(ctx, first);
   const main = await readRef(cwd, `refs/heads/${base}`);
   if (!main) return null;
@@ -179,12 +193,20 @@ async function buildChain(ctx: LandContext, entries: QueueEntry[]): Promise<Chai
   let on = main;
   let onTree = await git(['rev-parse', `${main}^{tree}`], { cwd });
   const identityEnv = await userIdentityEnv(cwd);
+  // Every member's tip in one call (commitUncommitted may move one: that one is read again).
+  const branchOf = (e: QueueEntry) => getTask(ctx.store, e.task)?.branch;
+  const refs = entries
+    .map(branchOf)
+    .filter((b): b is string => !!b)
+    .map((b) => `refs/heads/${b}`);
+  const tips = await readRefs(cwd, refs);
   for (const entry of entries) {
     const task = getTask(ctx.store, entry.task);
-    if (!task || entry.attempt > 0) break;
+    if (!task || entry.attempt >= BATCH_REBUILDS) break;
     if (task.base !== first.base && (await targetBranch(ctx, task)) !== base) break;
-    if (ctx.config.land.commit_uncommitted) await commitUncommitted(ctx, task);
-    const tip = await readRef(cwd, `refs/heads/${task.branch}`);
+    const committed = ctx.config.land.commit_uncommitted && (await commitUncommitted(ctx, task));
+    const ref = `refs/heads/${task.branch}`;
+    const tip = committed ? await readRef(cwd, ref) : (tips.get(ref) ?? null);
     if (!tip || tip === task.baseCommit || (await migrationClash(ctx, on, tip))) break;
     const strategy = ctx.config.land.strategy;
     const cand = await buildCandidate({

@@ -19,8 +19,8 @@ export interface LandContext {
    * handed back): the ones whose run has ended are resumed with their conflict now.
    */
   resumeWaiting?: (entries: QueueEntry[]) => Promise<void>;
-  /** Environment (ports…) for the gate run of a task. */
-  leaseEnv?: (task: string) => Promise<Record<string, string>>;
+  /** Environment (ports…) for the gate run of a task in gate slot `slot` (each slot has its own ports). */
+  leaseEnv?: (task: string, slot?: number) => Promise<Record<string, string>>;
   /** Prepares the gate's scratch worktree (dependencies) before each gate run. */
   prepareGate?: (dir: string) => Promise<void>;
   onProgress?: (line: string) => void;

@@ -63,3 +63,8 @@ function groupRunsGate(pgid: number): boolean {
   if (all === null) return true; // without /proc the recorded group is trusted
   return all.some((p) => p.pgrp === pgid && (readEnviron(p.pid)?.includes('BRAID_GATE=1') ?? false));
 }
+
+/** How many gate slots run a gate now (their recorded group is alive). */
+export function busyGateSlots(store: Store): number {
+  return listLocks(store).filter((row) => /^gate-\d+$/.test(row.name) && groupAlive(row.pid)).length;
+}

@@ -1,8 +1,10 @@
 import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { isBraidError } from '../core/errors.js';
 import { type NoTestsFound, noTestsFound } from '../core/gate-output.js';
 import { gateVerdict } from '../core/queue-plan.js';
+import { gateSlots } from '../core/queue-speculate.js';
 import { run } from '../exec/run.js';
 import { git } from '../git/git.js';
 import type { Store } from '../store/db.js';
@@ -21,7 +23,9 @@ export interface GateSettings {
   command: string | undefined;
   timeoutSec: number;
   /** Ports and similar for the task, as environment variables (none by default). */
-  leaseEnv?: (task: string) => Promise<Record<string, string>>;
+  leaseEnv?: (task: string, slot?: number) => Promise<Record<string, string>>;
+  /** The gate slot this run uses (its scratch worktree is `scratch`); 0 when unset. */
+  slot?: number;
   /** Installs dependencies in the scratch worktree before each run (node_modules survives between runs). */
   prepare?: (dir: string) => Promise<void>;
   onProgress?: (line: string) => void;
@@ -91,6 +95,11 @@ export async function gateCandidate(
   }
 }
 
+/** How many gates the queue runs at once: braid.yaml `gate.slots`, else from the machine's cores. */
+export function gateSlotsOf(ctx: { config: { gate_slots?: number } }): number {
+  return gateSlots(ctx.config.gate_slots, availableParallelism());
+}
+
 /** A red run whose candidate then passed: recorded (with its output) as flaky, not held against the task. */
 export function recordFlaky(settings: GateSettings, task: string, red: GateRun, batch?: number): void {
   settings.onProgress?.(`${task}: the gate failed, then passed on the same tree: recorded as flaky`);
@@ -113,7 +122,7 @@ export async function runGate(
   task: string,
   commit: string,
   label: 'candidate' | 'main',
-  at: { batch: number; prefix: number } | null = null,
+  at: { batch: number; prefix: number; slot?: number } | null = null,
 ): Promise<GateRun> {
   const tree = await git(['rev-parse', `${commit}^{tree}`], { cwd: settings.repoDir });
   if (!settings.command)
@@ -143,7 +152,8 @@ export async function runGate(
   out.write(
     `# braid gate (${label}) for ${task}\n# commit ${commit} tree ${tree}\n# $ ${settings.command}\n`,
   );
-  const leased = settings.leaseEnv ? await settings.leaseEnv(task) : {};
+  const slot = settings.slot ?? 0;
+  const leased = settings.leaseEnv ? await settings.leaseEnv(task, slot) : {};
   const env = { ...leased, BRAID_TASK: task, BRAID_GATE: '1', BRAID_GATE_COMMIT: commit };
   let exitCode: number | null = null;
   let timedOut = false;
@@ -160,7 +170,7 @@ export async function runGate(
       processGroup: true,
       timeoutMs: settings.timeoutSec * 1000,
       onSpawn: (pid) => {
-        if (settings.store) group = recordGateGroup(settings.store, 0, pid, task);
+        if (settings.store) group = recordGateGroup(settings.store, slot, pid, task);
       },
       onLine: (line) => {
         out.write(`${line}\n`);
@@ -174,7 +184,7 @@ export async function runGate(
     if (!isBraidError(err, 'E_TIMEOUT')) throw err;
     timedOut = true;
   } finally {
-    if (settings.store && group) clearGateGroup(settings.store, 0, group);
+    if (settings.store && group) clearGateGroup(settings.store, slot, group);
   }
   const seconds = (Date.now() - started) / 1000;
   if (timedOut) settings.onProgress?.(`gate for ${task} timed out after ${settings.timeoutSec} s; ended it`);

@@ -1,6 +1,6 @@
 import { git } from '../git/git.js';
 import type { GcAction } from '../isolate/workspace/gc.js';
-import { GATE_LESSEE } from '../isolate/workspace/ports.js';
+import { isGateLessee } from '../isolate/workspace/ports.js';
 import { withWorktreeLock } from '../isolate/workspace/worktree-lock.js';
 import type { Project } from '../project/project.js';
 import { portLessees, releasePorts } from '../store/ports.js';
@@ -30,11 +30,11 @@ export async function collectLandGarbage(project: Project): Promise<GcAction[]> 
     if (removed.length > 0)
       await withWorktreeLock(repo.root, () => git(['worktree', 'prune'], { cwd: repo.root }));
     // The gate's block is kept between gates while a queue runs; with no live queue it is stale.
-    if (portLessees(store).includes(GATE_LESSEE)) {
-      releasePorts(store, GATE_LESSEE);
+    for (const lessee of portLessees(store).filter(isGateLessee)) {
+      releasePorts(store, lessee);
       actions.push({
         kind: 'stale-lease',
-        target: GATE_LESSEE,
+        target: lessee,
         detail: 'released the merge-queue gate ports (no queue is running)',
       });
     }

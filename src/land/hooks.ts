@@ -5,7 +5,7 @@ import type { QueueEntry } from '../core/queue-plan.js';
 import type { Task } from '../core/task.js';
 import { cloneNodeModules, decideDeps } from '../isolate/workspace/deps.js';
 import { taskEnvironment } from '../isolate/workspace/env.js';
-import { GATE_LESSEE, leasePorts } from '../isolate/workspace/ports.js';
+import { GATE_LESSEE, gateLessee, leasePorts } from '../isolate/workspace/ports.js';
 import { removeTask } from '../isolate/workspace/remove.js';
 import { runSetup } from '../isolate/workspace/setup.js';
 import type { Project } from '../project/project.js';
@@ -34,9 +34,9 @@ export function defaultLandHooks(project: Project, say: (line: string) => void =
     },
     handBack: (task, message) => handBackToAgent(project, task, message, say),
     resumeWaiting: (entries) => resumeWaitingHandBacks(project, entries, say),
-    leaseEnv: async (name) => {
-      // The gate gets ports of its own: the task's dev server may still hold the task's.
-      const ports = await leasePorts(project.store, GATE_LESSEE, project.config.ports);
+    leaseEnv: async (name, slot = 0) => {
+      // Each gate slot gets ports of its own: the task's dev server may still hold the task's.
+      const ports = await leasePorts(project.store, gateLessee(slot), project.config.ports);
       return taskEnvironment(project.repo, { name }, ports);
     },
     prepareGate: (dir) => prepareGateDependencies(project, dir, say),

@@ -143,10 +143,10 @@ export async function finishLanded(
   from: string,
   commit: string,
   note: string | null,
-  batch: { id: number; gated: GatedAs; checkoutMoved?: boolean } | null = null,
+  batch: { id: number; gated: GatedAs; checkoutMoved?: boolean; base?: string } | null = null,
 ): Promise<LandOutcome> {
   const store = ctx.store;
-  const base = task ? await targetBranch(ctx, task) : (ctx.config.base ?? 'main');
+  const base = batch?.base ?? (task ? await targetBranch(ctx, task) : (ctx.config.base ?? 'main'));
   // A batch brings the checkouts to its top once, not once per change.
   if (from !== commit && !batch?.checkoutMoved) {
     for (const w of await bringCheckoutsForward(ctx.repo.root, `refs/heads/${base}`, from, commit))
@@ -291,16 +291,16 @@ export async function messageFor(cwd: string, task: Task, main: string, tip: str
   return squashMessage(task.name, task.prompt, subjects ? subjects.split('\n') : []);
 }
 
-/** The agent's unfinished edits are part of its work: commit them on its branch before landing. */
-export async function commitUncommitted(ctx: LandContext, task: Task): Promise<void> {
-  if (!existsSync(task.worktree)) return;
-  if ((await worktreeChanges(task.worktree)).length === 0) return;
+/** The agent's unfinished edits are part of its work: commit them on its branch before landing (true when it did). */
+export async function commitUncommitted(ctx: LandContext, task: Task): Promise<boolean> {
+  if (!existsSync(task.worktree)) return false;
+  if ((await worktreeChanges(task.worktree)).length === 0) return false;
   const head = await git(['symbolic-ref', '--quiet', 'HEAD'], { cwd: task.worktree, allowFailure: true });
   if (head !== `refs/heads/${task.branch}`) {
     ctx.onProgress?.(
       `${task.name}: worktree is not on ${task.branch}; its uncommitted changes are not landed`,
     );
-    return;
+    return false;
   }
   const env = await userIdentityEnv(task.worktree);
   await git(['add', '-A', '--', '.'], { cwd: task.worktree, env });
@@ -311,4 +311,5 @@ export async function commitUncommitted(ctx: LandContext, task: Task): Promise<v
   });
   appendEvent(ctx.store, task.name, 'land.committed-uncommitted', {});
   ctx.onProgress?.(`${task.name}: committed uncommitted work in ${task.worktree}`);
+  return true;
 }

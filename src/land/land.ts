@@ -1,5 +1,6 @@
 import { BATCH_HISTORY, nextBatchSize } from '../core/queue-batch.js';
 import { planNextStep, type QueueEntry } from '../core/queue-plan.js';
+import { speculationWindow } from '../core/queue-speculate.js';
 import type { TaskStatus } from '../core/task.js';
 import { isAncestor, readRef } from '../git/refs.js';
 import { appendEvent, lastEventId } from '../store/events.js';
@@ -9,6 +10,7 @@ import { activeEntries, enqueue, updateEntry } from '../store/queue.js';
 import { getTask, updateTask } from '../store/tasks.js';
 import { landBatch } from './batch.js';
 import { type LandContext, type LandOutcome, targetBranch } from './context.js';
+import { gateSlotsOf } from './gate.js';
 import { endStaleGateGroups } from './gate-group.js';
 import { finishLanded, landEntry } from './land-entry.js';
 import { asQueueHolder, QUEUE_LOCK, type QueueHolder } from './queue-lock.js';
@@ -49,7 +51,7 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
     await resumeEndedWaits(ctx);
     for (;;) {
       const entries = activeEntries(ctx.store);
-      const batch = batchSize(ctx);
+      const batch = windowSize(ctx);
       const step = planNextStep({ entries, tips: await waitingTips(ctx, entries), skip, batch });
       if (step.kind === 'idle') return outcomes;
       if (step.kind === 'recover') {
@@ -82,6 +84,12 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
 export function batchSize(ctx: Pick<LandContext, 'config' | 'store'>): number {
   const cap = ctx.config.land.batch;
   return cap > 1 ? nextBatchSize(recentBatchOutcomes(ctx.store, BATCH_HISTORY), cap) : 1;
+}
+
+/** How many queued changes the next round takes: a batch per gate slot (`land.batch: 1` keeps one). */
+export function windowSize(ctx: Pick<LandContext, 'config' | 'store'>): number {
+  const size = batchSize(ctx);
+  return size > 1 ? speculationWindow(size, gateSlotsOf(ctx)) : 1;
 }
 
 /** One change gated on its own tree; its outcome counts in the batch history like a batch of one. */

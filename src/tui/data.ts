@@ -16,7 +16,7 @@ import { startSession } from '../run/session/lifecycle.js';
 import { attachArgv } from '../run/session/reach.js';
 import { EventFeed, lastEventId } from '../store/events.js';
 import { ReadModel } from '../view/board.js';
-import { recentQueue } from '../view/queue-view.js';
+import { healthLine, recentQueue } from '../view/queue-view.js';
 import { radarFindings } from '../view/radar-view.js';
 import { taskDetail } from '../view/task-detail.js';
 import { type QueueRowInput, type RowInput, shownInFeed } from './rows.js';
@@ -27,6 +27,8 @@ export interface UiSnapshot {
   at: number;
   tasks: RowInput[];
   queue: QueueRowInput[];
+  /** The queue's health on one line (the read model's, as `braid queue` prints it). */
+  queueHealth: string;
   findings: PairFinding[];
   /** The latest events worth a line, oldest first, from the event feed. */
   events: BraidEvent[];
@@ -72,6 +74,7 @@ export function projectData(project: Project, options: { radarEveryMs?: number }
         at: board.at,
         tasks: board.tasks,
         queue: recentQueue(board.queue),
+        queueHealth: healthLine(board.queueHealth),
         findings: radarFindings(board.radar),
         events: recent,
       };

@@ -46,7 +46,7 @@ export function TaskTable({ snap, selected }: { snap: UiSnapshot | null; selecte
 
 export function QueueTable({ snap }: { snap: UiSnapshot | null }) {
   if (!snap) return null;
-  if (!snap.queue.length) return <Text dimColor>{'\n'}queue: empty</Text>;
+  if (!snap.queue.length) return <Text dimColor>{`\nqueue: empty · ${snap.queueHealth}`}</Text>;
   const [head, ...lines] = layout(
     ['QUEUE', 'STATE', 'TRY', 'FOR', 'REASON'],
     snap.queue.map((q) => queueCells(q, snap.at)),
@@ -58,6 +58,7 @@ export function QueueTable({ snap }: { snap: UiSnapshot | null }) {
       {rows.map((row) => (
         <Text key={row.id} wrap="truncate-end">{`  ${row.line}`}</Text>
       ))}
+      <Text dimColor wrap="truncate-end">{`  ${snap.queueHealth}`}</Text>
     </Box>
   );
 }

@@ -3,11 +3,12 @@
  * git and the sessions (`braid ls` shows its task rows). Each face renders it its own way.
  */
 import type { BraidEvent } from '../core/events.js';
+import type { QueueHealth } from '../core/queue-health.js';
 import type { QueueEntry } from '../core/queue-plan.js';
 import type { Project } from '../project/project.js';
 import { recentEvents } from '../store/events.js';
 import type { RadarReport } from '../watch/radar/scan.js';
-import { queueView } from './queue-view.js';
+import { queueHealthView, queueView } from './queue-view.js';
 import { RadarWatch } from './radar-view.js';
 import { type TaskView, taskViews } from './task-view.js';
 import { UsageCharts } from './usage-charts.js';
@@ -21,6 +22,8 @@ export interface Board {
   tasks: TaskView[];
   /** The merge queue's newest entries and every active one, oldest first. */
   queue: QueueEntry[];
+  /** The queue's health: depth, batch and window size, slots busy, waits, runs per landed, rates. */
+  queueHealth: QueueHealth;
   radar: RadarReport | null;
   /** Why the last radar scan failed, or null. */
   radarError: string | null;
@@ -64,6 +67,7 @@ export class ReadModel {
       repo: this.project.repo.root,
       tasks,
       queue: queueView(store),
+      queueHealth: queueHealthView(this.project),
       radar: radar.report,
       radarError: radar.error,
       events: this.eventCount > 0 ? recentEvents(store, this.eventCount) : [],

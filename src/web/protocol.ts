@@ -9,6 +9,7 @@ import type { Board } from '../view/board.js';
 import type { TaskDetail } from '../view/task-detail.js';
 import type { UsageSeries } from '../view/usage-series.js';
 
+export type { QueueHealth } from '../core/queue-health.js';
 export type { QueueEntry } from '../core/queue-plan.js';
 export type { PairFinding } from '../core/radar.js';
 export type { TaskView } from '../view/task-view.js';

@@ -85,7 +85,10 @@ export async function landFixture(
   writeFileSync(script, gateScript(record, options.gateExtra));
   const info = await findRepo(repo.dir);
   const store = openStore(info.commonDir);
-  const config = parseConfig({ gate: `sh ${script}`, gate_timeout: 60, ...options.config }, 'test');
+  const config = parseConfig(
+    { gate: `sh ${script}`, gate_timeout: 60, gate_slots: 1, ...options.config },
+    'test',
+  );
   const lines: string[] = [];
   const ctx: LandContext = { repo: info, config, store, onProgress: (l) => lines.push(l) };
   return {

@@ -33,6 +33,9 @@ describe('queue health', () => {
     expect(h).toEqual({
       depth: 3,
       batchSize: 6,
+      windowSize: 6,
+      slots: 1,
+      slotsBusy: 0,
       landed: 20,
       gateRuns: 25,
       gateRunsPerLanded: 1.25,
@@ -49,6 +52,17 @@ describe('queue health', () => {
       gateRunsPerLanded: null,
       waitP50Ms: null,
       failureRate: null,
+    });
+  });
+
+  it('carries the window and the gate slots, busy and all', () => {
+    const sizes = { batchSize: 4, windowSize: 12, slots: 3, slotsBusy: 2 };
+    expect(queueHealth([], { runs: 0, red: 0, flaky: 0 }, sizes)).toMatchObject(sizes);
+    // A bare batch size is one slot, its window the batch.
+    expect(queueHealth([], { runs: 0, red: 0, flaky: 0 }, 4)).toMatchObject({
+      windowSize: 4,
+      slots: 1,
+      slotsBusy: 0,
     });
   });
 });

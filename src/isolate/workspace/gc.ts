@@ -10,7 +10,7 @@ import { listTasks } from '../../store/tasks.js';
 import { dropOrphanDatabases } from './database-orphans.js';
 import { diskBytes } from './disk.js';
 import { isMainCheckout } from './main-checkout.js';
-import { GATE_LESSEE } from './ports.js';
+import { isGateLessee } from './ports.js';
 import { recoverTask } from './recover.js';
 import { removeTask, removeWorktree } from './remove.js';
 import { withWorktreeLock } from './worktree-lock.js';
@@ -117,7 +117,7 @@ export async function collectWorkspaceGarbage(project: Project): Promise<GcActio
     }
   }
   for (const task of portLessees(store)) {
-    if (names.has(task) || task === GATE_LESSEE) continue;
+    if (names.has(task) || isGateLessee(task)) continue;
     releasePorts(store, task);
     actions.push({
       kind: 'stale-lease',

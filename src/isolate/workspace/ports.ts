@@ -59,3 +59,12 @@ export async function leasePorts(store: Store, task: string, plan: PortPlan): Pr
 
 /** The lessee of the merge queue's gate ports: not a task name (names cannot hold parentheses). */
 export const GATE_LESSEE = '(gate)';
+
+/** Each gate slot's own port block: slot 0 keeps the name it always had. */
+export function gateLessee(slot: number): string {
+  return slot === 0 ? GATE_LESSEE : `(gate-${slot})`;
+}
+
+export function isGateLessee(name: string): boolean {
+  return name === GATE_LESSEE || /^\(gate-\d+\)$/.test(name);
+}

@@ -1,5 +1,5 @@
 /** The merge queue as a pipeline: a column per stage, a card per entry (the latest few landed and sent back). */
-import type { QueueEntry } from '../protocol.js';
+import type { QueueEntry, QueueHealth } from '../protocol.js';
 import { byId, el } from './dom.js';
 import { age } from './format.js';
 import { state } from './state.js';
@@ -43,4 +43,33 @@ export function renderQueue(): void {
     pipe.append(col);
   }
   box.append(pipe);
+  const h = state.snap?.queueHealth;
+  if (h) box.append(healthRow(h));
+}
+
+/** The queue's health under the pipeline: the read model's figures, one labelled value each. */
+function healthRow(h: QueueHealth): HTMLDivElement {
+  const secs = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(1)} s`);
+  const pct = (r: number | null) => (r === null ? '–' : `${Math.round(r * 100)} %`);
+  const row = el('div', null, 'queue-health muted');
+  row.id = 'queue-health';
+  const parts: Array<[string, string]> = [
+    ['depth', String(h.depth)],
+    ['batch', String(h.batchSize)],
+    ['window', String(h.windowSize)],
+    ['slots busy', `${h.slotsBusy}/${h.slots}`],
+    ['wait p50', secs(h.waitP50Ms)],
+    ['wait p95', secs(h.waitP95Ms)],
+    ['runs per landed', h.gateRunsPerLanded === null ? '–' : String(h.gateRunsPerLanded)],
+    ['red', pct(h.failureRate)],
+    ['flaky', pct(h.flakeRate)],
+  ];
+  for (const [label, value] of parts) {
+    const item = el('span', `${label} `);
+    item.dataset.health = label;
+    item.append(el('b', value));
+    row.append(item, ' · ');
+  }
+  row.lastChild?.remove();
+  return row;
 }

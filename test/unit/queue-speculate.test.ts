@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { nextBisectStep } from '../../src/core/queue-batch.js';
+import {
+  type GateRound,
+  gateSlots,
+  nextGateRound,
+  SLOTS_CAP,
+  speculationWindow,
+} from '../../src/core/queue-speculate.js';
+
+/**
+ * Drives the rounds for a window of n changes against a gate red on any prefix holding a culprit
+ * (flaky: those prefixes are red on their first run only); returns the decision and each round's prefixes.
+ */
+function simulate(n: number, slots: number, culprits: readonly number[], flaky: readonly number[] = []) {
+  const runs = new Map<number, boolean[]>([[0, [true]]]);
+  const rounds: number[][] = [];
+  for (let i = 0; i < 50; i++) {
+    const round: GateRound = nextGateRound(n, runs, slots);
+    if (round.kind !== 'gate') return { round, rounds };
+    expect(round.prefixes.length).toBeLessThanOrEqual(slots);
+    expect(new Set(round.prefixes).size).toBe(round.prefixes.length);
+    rounds.push(round.prefixes);
+    for (const k of round.prefixes) {
+      const prior = runs.get(k) ?? [];
+      const flake = flaky.includes(k) && prior.length === 0;
+      runs.set(k, [...prior, !culprits.some((c) => c < k) && !flake]);
+    }
+  }
+  throw new Error('speculation did not end');
+}
+
+describe('gate slots', () => {
+  it('default to one per core but one, at least 1 and at most the cap; braid.yaml wins within the cap', () => {
+    expect(gateSlots(undefined, 1)).toBe(1);
+    expect(gateSlots(undefined, 2)).toBe(1);
+    expect(gateSlots(undefined, 4)).toBe(3);
+    expect(gateSlots(undefined, 64)).toBe(SLOTS_CAP);
+    expect(gateSlots(3, 2)).toBe(3);
+    expect(gateSlots(9, 2)).toBe(SLOTS_CAP);
+  });
+
+  it('the window is a batch per slot, so it grows and halves with the batch size', () => {
+    expect(speculationWindow(4, 1)).toBe(4);
+    expect(speculationWindow(4, 3)).toBe(12);
+    expect(speculationWindow(2, 3)).toBe(6);
+  });
+});
+
+describe('speculative rounds', () => {
+  it('one slot asks exactly what the bisection asks', () => {
+    const runs = new Map<number, boolean[]>([
+      [0, [true]],
+      [8, [false]],
+    ]);
+    const step = nextBisectStep(8, runs);
+    expect(nextGateRound(8, runs, 1)).toEqual(
+      step.kind === 'gate' ? { kind: 'gate', prefixes: [step.prefix], why: step.why } : step,
+    );
+  });
+
+  it('main+A, main+A+B, main+A+B+C at once; all green land in one round', () => {
+    const { round, rounds } = simulate(3, 3, []);
+    expect(rounds).toEqual([[1, 2, 3]]);
+    expect(round).toEqual({ kind: 'done', land: 3, culprit: null, flaky: [] });
+  });
+
+  it('a red middle candidate: the one before it lands, it is rejected after one recheck, the rest go back', () => {
+    const { round, rounds } = simulate(3, 3, [1]);
+    expect(rounds).toEqual([[1, 2, 3], [2]]);
+    expect(round).toEqual({ kind: 'done', land: 1, culprit: 1, flaky: [] });
+  });
+
+  it('each candidate may be a batch: 16 changes on 4 slots find any one culprit in at most 3 rounds', () => {
+    for (let c = 0; c < 16; c++) {
+      const { round, rounds } = simulate(16, 4, [c]);
+      expect(round).toMatchObject({ kind: 'done', land: c, culprit: c });
+      expect(rounds.length, `culprit ${c}`).toBeLessThanOrEqual(3);
+      expect(rounds[0]).toEqual([4, 8, 12, 16]);
+    }
+  });
+
+  it('finds the first culprit for every window, slot count and pair of culprits', () => {
+    for (let n = 1; n <= 10; n++)
+      for (let slots = 1; slots <= 4; slots++)
+        for (let a = 0; a < n; a++)
+          for (let b = a; b < n; b++) {
+            const { round } = simulate(n, slots, [a, b]);
+            expect(round, `n ${n} slots ${slots} culprits ${a},${b}`).toMatchObject({
+              kind: 'done',
+              land: a,
+              culprit: a,
+            });
+          }
+  });
+
+  it('a flaky red prefix is re-run and does not reject anyone', () => {
+    const { round } = simulate(8, 4, [], [8]);
+    expect(round).toMatchObject({ kind: 'done', land: 8, culprit: null });
+  });
+
+  it('a culprit at the front checks main in the same round as its recheck', () => {
+    const runs = new Map<number, boolean[]>([[1, [false]]]);
+    expect(nextGateRound(4, new Map([...runs, [4, [false]]]), 2)).toEqual({
+      kind: 'gate',
+      prefixes: [1, 0],
+      why: 'recheck',
+    });
+  });
+});
