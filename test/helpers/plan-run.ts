@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import path from 'node:path';
 import type { BraidEvent, EventKind } from '../../src/core/events.js';
 import { findRepo } from '../../src/git/repo.js';
+import { stopSupervisor } from '../../src/orchestrate/supervisor/control.js';
+import { openProject } from '../../src/project/project.js';
 import { openStore } from '../../src/store/db.js';
 import { listEvents } from '../../src/store/events.js';
 import { listTasks } from '../../src/store/tasks.js';
@@ -65,7 +67,9 @@ export async function planRepo(configExtra = ''): Promise<PlanRepo> {
     },
     async cleanup() {
       await killSessions(repo.dir);
-      repo.cleanup();
+      await stopSupervisorOf(repo.dir, env);
+      // A hook or supervisor write still landing in .git/braid would fail a single removal.
+      await repo.cleanupEventually();
     },
   };
 }
@@ -122,6 +126,18 @@ export async function killSessions(dir: string): Promise<void> {
     } catch {
       // already gone
     }
+  }
+}
+
+/** Stops the repository's supervisor if one runs: it keeps writing in .git/braid until its grace ends. */
+async function stopSupervisorOf(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  if (!existsSync(path.join(dir, '.git', 'braid'))) return;
+  const project = await openProject(dir, { ...process.env, ...env }).catch(() => null);
+  if (!project) return;
+  try {
+    await stopSupervisor(project, 2000);
+  } finally {
+    project.close();
   }
 }
 
