@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { SlowestFirstSequencer } from './test/sequencer.js';
 
 // Two projects: `unit` runs pure, in-process tests (core logic, parsers) in seconds, with no build;
 // `e2e` runs the built CLI, git, tmux, SQLite and agents as real processes. `npm test` runs both,
@@ -29,8 +28,6 @@ export default defineConfig({
         },
       },
     ],
-    // The longest files start first, so the run does not end with one of them alone (test/sequencer.ts).
-    sequence: { sequencer: SlowestFirstSequencer },
     // Two cores: real git, tmux and SQLite processes compete, so keep the fan-out modest.
     maxWorkers: 3,
   },
