@@ -121,6 +121,33 @@ describe('braid run with a budget', () => {
     // Its work is committed on its branch, not landed.
     expect(await ctx.repo.git('show', 'braid/pricey:work.txt')).toBe('kept');
     expect(await ctx.repo.git('ls-tree', '--name-only', 'main')).not.toContain('work.txt');
+
+    // The plan run again with a higher budget: the paused task resumes its conversation and finishes.
+    const raised = planYaml(
+      [
+        {
+          name: 'pricey',
+          script: '@write work.txt kept ;; @tokens 175000 0 ;; @tokens 175000 0',
+          agent: 'claude',
+        },
+      ],
+      'budget: { task_usd: 5 }',
+    );
+    expect(ctx.plan(raised)).toBe(file);
+    const again = await runCli(ctx.repo.dir, ['run', file, '--json'], { env, timeoutMs: 60_000 });
+    expect(again.code, `${again.stderr}\n${again.stdout}`).toBe(0);
+    expect((JSON.parse(again.stdout) as RunReport).tasks[0]).toMatchObject({
+      name: 'pricey',
+      outcome: 'landed',
+    });
+    const after = await snapshot(ctx.repo.dir);
+    expect(after.events('pricey', 'budget.raised').map((e) => e.data)).toEqual([
+      { taskUsd: 5, resumed: true },
+    ]);
+    const starts = after.events('pricey', 'session.started').map((e) => e.data.resume);
+    expect(starts).toEqual([false, true]);
+    expect(after.byName.get('pricey')?.options.budget).toMatchObject({ task_usd: 5 });
+    expect(await ctx.repo.git('show', 'main:work.txt')).toBe('kept');
   });
 
   it('reports the stop in --json and stops everything once the run budget is spent', async () => {

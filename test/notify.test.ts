@@ -158,9 +158,11 @@ describe('notifications', () => {
 
     // Recorded while no supervisor runs: the next one tells it, and nothing twice.
     await cli(['down', '--json']);
-    const budget = appendEvent(p.store, 't3', 'budget.stopped', {
-      reason: 'task used $5.20 of $5',
-      committed: true,
+    const budget = appendEvent(p.store, 't3', 'status.changed', {
+      from: 'exited',
+      to: 'paused',
+      source: 'process',
+      detail: 'budget: task spent $5.20 of $5.00',
     });
     await cli(['up', '--json']);
     await until('the budget notification', () => received.length >= 6, 15_000);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cliJson, requireBuiltCli, runCli } from './helpers/cli.js';
@@ -63,5 +63,18 @@ describe('sparse checkouts', () => {
     expect(await repo.git('show', 'main:apps/api/main.js')).toBe('api');
     expect(await repo.git('show', 'main:libs/db/db.js')).toBe('db');
     expect(readFileSync(path.join(dir, 'apps/api/main.js'), 'utf8')).toBe('api\n');
+
+    // A plan's task gives its own cone, over braid.yaml's.
+    const plan = path.join(repo.parent, 'plan.yaml');
+    writeFileSync(
+      plan,
+      'tasks:\n  - { name: api, agent: shell, prompt: "echo more >> apps/api/main.js", sparse: [apps/api] }\n',
+    );
+    const ran = await runCli(dir, ['run', plan], { timeoutMs: 90_000 });
+    expect(ran.code, `${ran.stdout}\n${ran.stderr}`).toBe(0);
+    const api = path.join(repo.parent, 'repo.braid', 'api');
+    for (const rel of ['README.md', 'apps/api/main.js'])
+      expect(existsSync(path.join(api, rel)), rel).toBe(true);
+    for (const rel of ['apps/web', 'libs']) expect(existsSync(path.join(api, rel)), rel).toBe(false);
   }, 120_000);
 });

@@ -90,3 +90,15 @@ export function budgetAction(
   if (check.level === 'warn' && !alreadyWarned) return { kind: 'warn', reason: check.reason };
   return { kind: 'none' };
 }
+
+/**
+ * A plan run again with a higher `task_usd` than a paused task was stopped under: the new limit, which
+ * resumes it; null when the plan gives no more than before (the task stays paused).
+ */
+export function raisedTaskUsd(recorded: Budget | undefined, planned: Budget | undefined): number | null {
+  const next = planned?.task_usd;
+  if (next === undefined) return null;
+  const before = recorded?.task_usd;
+  // Stopped under no dollar limit (tokens, the run's): a dollar limit alone would not let it go on.
+  return before !== undefined && next > before ? next : null;
+}

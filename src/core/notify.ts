@@ -29,12 +29,24 @@ export interface Notification {
 
 const clip = (s: string, n = 300) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-function statusNotice(e: BraidEvent<'status.changed'>): { event: NotifyEvent; what: string } | null {
+function statusNotice(
+  e: BraidEvent<'status.changed'>,
+  budgetStops?: Set<string>,
+): { event: NotifyEvent; what: string } | null {
   const { from, to, detail } = e.data;
   if (from === to) return null;
   const why = detail ? `: ${clip(detail)}` : '';
-  // `limited` comes from the usage-limit work; compared as text so an older union still compiles.
-  if ((to as string) === 'limited') return { event: 'limited', what: `hit a usage limit${why}` };
+  // Told by the status itself, never by reading its words: paused is the budget's, limited the usage limit's.
+  if (to === 'paused') {
+    if (e.task) budgetStops?.delete(e.task);
+    return {
+      event: 'budget',
+      what: `budget reached${detail ? `: ${clip(detail.replace(/^budget: /, ''))}` : ''}`,
+    };
+  }
+  if (to === 'limited') return { event: 'limited', what: `hit a usage limit${why}` };
+  // The session a budget is stopping ends on the way to paused: that is no finish nor failure.
+  if (e.task && budgetStops?.has(e.task) && to !== 'waiting') return null;
   if (to === 'waiting') return { event: 'waiting', what: `needs input${why}` };
   if (to === 'failed') return { event: 'failed', what: `failed${why}` };
   if (to === 'exited') return { event: 'finished', what: 'finished' };
@@ -43,26 +55,35 @@ function statusNotice(e: BraidEvent<'status.changed'>): { event: NotifyEvent; wh
   return null;
 }
 
-function notice(e: BraidEvent): { event: NotifyEvent; what: string } | null {
+function notice(e: BraidEvent, budgetStops?: Set<string>): { event: NotifyEvent; what: string } | null {
   switch (e.kind) {
     case 'status.changed':
-      return statusNotice(e);
+      return statusNotice(e, budgetStops);
     case 'land.landed':
       return { event: 'landed', what: `landed (${e.data.commit.slice(0, 10)})` };
     case 'land.rejected':
       return { event: 'rejected', what: `was not landed: ${clip(e.data.reason)}` };
     case 'land.handed-back':
       return { event: 'handed-back', what: `conflict handed back: ${clip(e.data.files.join(', '))}` };
-    case 'budget.stopped':
-      return { event: 'budget', what: `budget reached: ${clip(e.data.reason)}` };
+    case 'budget.stopping':
+      if (e.task) budgetStops?.add(e.task);
+      return null;
     default:
       return null;
   }
 }
 
-/** The notification an event makes, or null when it is not one users are told about. */
-export function notificationFor(e: BraidEvent, repoName: string): Notification | null {
-  const n = notice(e);
+/**
+ * The notification an event makes, or null when it is not one users are told about. `budgetStops`
+ * (kept by the caller across its passes) holds the tasks a budget is stopping, noted from `budget.stopping`
+ * until their status turns `paused`, which is what tells "budget reached".
+ */
+export function notificationFor(
+  e: BraidEvent,
+  repoName: string,
+  budgetStops?: Set<string>,
+): Notification | null {
+  const n = notice(e, budgetStops);
   if (!n) return null;
   const who = e.task ?? repoName;
   return {

@@ -18,6 +18,8 @@ const planTaskSchema = z
     stack: z.boolean().default(false),
     /** The folder of the worktree its session starts in; braid.yaml's workdir otherwise. */
     workdir: relPath.optional(),
+    /** Cone paths of this task's sparse checkout; braid.yaml's `sparse` otherwise. */
+    sparse: z.array(relPath).min(1).optional(),
   })
   .strict();
 

@@ -19,6 +19,8 @@ export interface HeadlessUsage {
   denials: PermissionDenial[];
   /** The final `result` text (an error's message, e.g. a usage limit's "… resets …"), when given. */
   resultText?: string | null;
+  /** A `rate_limit_event` that rejected the run: when its limit resets (ms since epoch, to the second). */
+  limitResetsAt?: number | null;
 }
 
 type Json = Record<string, unknown>;
@@ -63,6 +65,7 @@ export function parseStreamJsonLog(text: string, pricing: PricingTable = DEFAULT
   let sessionId: string | null = null;
   let result: Json | null = null;
   let model: string | null = null;
+  let limitResetsAt: number | null = null;
   for (const ev of jsonLines(text)) {
     if (typeof ev.session_id === 'string') sessionId = ev.session_id;
     if (ev.type === 'system' && ev.subtype === 'init' && typeof ev.model === 'string') model = ev.model;
@@ -81,6 +84,7 @@ export function parseStreamJsonLog(text: string, pricing: PricingTable = DEFAULT
       });
     }
     if (ev.type === 'result') result = ev;
+    if (ev.type === 'rate_limit_event') limitResetsAt = rejectedUntil(ev.rate_limit_info) ?? limitResetsAt;
   }
   if (!result) {
     const totals = totalsOf(ledger.entries(), pricing);
@@ -113,7 +117,14 @@ export function parseStreamJsonLog(text: string, pricing: PricingTable = DEFAULT
     totals,
     denials: denialsOf(result),
     resultText: typeof result.result === 'string' ? result.result : null,
+    limitResetsAt,
   };
+}
+
+/** Claude Code 2.1's `rate_limit_event` (subscriptions): `{status: "rejected", resetsAt: <epoch s>}`. */
+function rejectedUntil(info: unknown): number | null {
+  if (!isObject(info) || info.status !== 'rejected') return null;
+  return typeof info.resetsAt === 'number' && info.resetsAt > 0 ? info.resetsAt * 1000 : null;
 }
 
 /**

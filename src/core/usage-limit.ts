@@ -10,7 +10,7 @@ export interface LimitHit {
 
 /** What Claude Code prints when a plan's usage limit or the API's rate limit is reached. */
 const LIMIT_WORDS =
-  /usage limit|hit your limit|limit reached|rate[_ ]limit|\b429\b|limit will reset|limits will reset|try again later/i;
+  /usage limit|hit your [^.·\n]{0,40}limit|limit reached|rate[_ ]limit|\b429\b|limit will reset|limits will reset|try again later/i;
 
 /** Without a reset time, try again after this long (a 429 says only "try again later"). */
 export const UNKNOWN_RESET_MS = 5 * 60_000;
@@ -21,7 +21,7 @@ export function parseLimit(message: string | null | undefined, now: number): Lim
   return { resetAt: parseResetTime(message, now) };
 }
 
-/** The reset time in a message: `…|<epoch seconds>`, an ISO time, or a clock time with an optional zone. */
+/** The reset time in a message: `…|<epoch seconds>`, an ISO time, or a (dated) clock time with an optional zone. */
 function parseResetTime(message: string, now: number): number | null {
   const epoch = /\|\s*(\d{10,13})\b/.exec(message) ?? /\bresets?(?:\s+at)?\s+(\d{10,13})\b/i.exec(message);
   if (epoch) {
@@ -33,14 +33,49 @@ function parseResetTime(message: string, now: number): number | null {
     const t = Date.parse(iso[0]);
     if (Number.isFinite(t)) return t;
   }
+  const dated = DATED_RESET.exec(message);
+  if (dated) return datedTime(dated, now);
   const clock = /\breset[s]?(?:\s+at)?\s+(\d{1,2})(?::(\d\d))?\s*([ap])\.?m\.?(?:\s*\(([^)]+)\))?/i.exec(
     message,
   );
   if (!clock) return null;
-  let hour = Number(clock[1]) % 12;
-  if (clock[3].toLowerCase() === 'p') hour += 12;
-  const minute = clock[2] ? Number(clock[2]) : 0;
-  return nextClockTime(hour, minute, clock[4]?.trim() ?? null, now);
+  return (
+    nextClockTime(hourOf(clock[1], clock[3]), minuteOf(clock[2]), clock[4]?.trim() ?? null, now) +
+    SHOWN_MINUTE_MS
+  );
+}
+
+/**
+ * Claude Code shows a reset to the minute, seconds cut off: the limit may last up to a minute past the
+ * time shown, so braid waits for the end of that minute rather than resume into the same limit.
+ */
+const SHOWN_MINUTE_MS = 60_000;
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** A reset more than a day ahead: "resets Dec 8, 3pm (Europe/Paris)", "resets Jan 2, 2027, 9:30am". */
+const DATED_RESET =
+  /\bresets?(?:\s+at)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),?\s+(?:(\d{4}),?\s+)?(\d{1,2})(?::(\d\d))?\s*([ap])\.?m\.?(?:\s*\(([^)]+)\))?/i;
+
+function hourOf(hour: string, ampm: string): number {
+  return (Number(hour) % 12) + (ampm.toLowerCase() === 'p' ? 12 : 0);
+}
+
+function minuteOf(minute: string | undefined): number {
+  return minute ? Number(minute) : 0;
+}
+
+/** A dated reset in its zone; without a year, the first such date not long past. */
+function datedTime(m: RegExpExecArray, now: number): number {
+  const zone = m[7]?.trim() ?? null;
+  const month = MONTHS.indexOf(m[1].toLowerCase());
+  const at = (year: number) => {
+    const local = Date.UTC(year, month, Number(m[2]), hourOf(m[4], m[6]), minuteOf(m[5]));
+    return local - zoneOffsetMinutes(zone, local) * 60_000 + SHOWN_MINUTE_MS;
+  };
+  if (m[3]) return at(Number(m[3]));
+  const year = new Date(now).getUTCFullYear();
+  return at(year) < now - 24 * 60 * 60_000 ? at(year + 1) : at(year);
 }
 
 /** Minutes the zone is ahead of UTC at `at` (0 for an unknown zone: better a guess than nothing). */

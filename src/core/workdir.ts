@@ -22,3 +22,13 @@ export function taskWorkdir(
 ): string | undefined {
   return typeof options.workdir === 'string' && options.workdir ? options.workdir : configured;
 }
+
+/** The task's own cone paths (a plan's task `sparse:`) win over braid.yaml's; none: a full checkout. */
+export function taskSparse(
+  options: Record<string, unknown>,
+  configured: readonly string[] | undefined,
+): string[] {
+  const own = options.sparse;
+  if (Array.isArray(own) && own.length && own.every((p) => typeof p === 'string')) return own as string[];
+  return [...(configured ?? [])];
+}

@@ -1,6 +1,7 @@
 /** `braid budget <task> <usd>`: a task's dollar limit raised; one paused for its budget resumes its conversation. */
-import type { Budget } from '../core/budget.js';
+import { type Budget, raisedTaskUsd } from '../core/budget.js';
 import { BraidError } from '../core/errors.js';
+import type { Task } from '../core/task.js';
 import type { Project } from '../project/project.js';
 import { startSession } from '../run/session/lifecycle.js';
 import { appendEvent } from '../store/events.js';
@@ -40,4 +41,19 @@ export async function raiseBudget(project: Project, name: string, taskUsd: numbe
     });
   }
   return { name, budget, resumed };
+}
+
+/** `braid run` again with a higher budget in the plan: each task paused for its budget under a lower one resumes. */
+export async function resumeRaisedBudgets(
+  project: Project,
+  tasks: readonly Task[],
+  planned: Budget | undefined,
+): Promise<RaiseResult[]> {
+  const out: RaiseResult[] = [];
+  for (const task of tasks) {
+    if (task.status !== 'paused') continue;
+    const next = raisedTaskUsd(task.options.budget as Budget | undefined, planned);
+    if (next !== null) out.push(await raiseBudget(project, task.name, next));
+  }
+  return out;
 }

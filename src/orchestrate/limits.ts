@@ -6,8 +6,9 @@
 import type { Task } from '../core/task.js';
 import { agentLimitedUntil, dueForRestart, type LimitedTask, limitDetail } from '../core/usage-limit.js';
 import type { Project } from '../project/project.js';
+import { getAgent } from '../run/agents/registry.js';
 import { startSession } from '../run/session/lifecycle.js';
-import { handleOf, sessionAlive, typeIntoSession } from '../run/session/reach.js';
+import { handleOf, pressKeys, sessionAlive, typeIntoSession } from '../run/session/reach.js';
 import { appendEvent } from '../store/events.js';
 import { getTask, listTasks, updateTask } from '../store/tasks.js';
 
@@ -95,6 +96,15 @@ export class LimitLoop {
     return due;
   }
 
+  /** What the agent shows at its limit is closed first (Claude Code's menu), else the words go into it. */
+  private dismissKeys(agent: string): string[] {
+    try {
+      return getAgent(agent, this.project.config).limitDismissKeys ?? [];
+    } catch {
+      return [];
+    }
+  }
+
   private async resume(name: string): Promise<void> {
     const { store } = this.project;
     const task = getTask(store, name);
@@ -106,6 +116,7 @@ export class LimitLoop {
       // An interactive session still at its prompt is told to go on; an ended one resumes by its id.
       if (handle && !memo.held && (await sessionAlive(this.project, name, handle))) {
         updateTask(store, name, { status: 'working', statusSource: 'process', statusDetail: null, options });
+        await pressKeys(handle, this.dismissKeys(task.agent));
         await typeIntoSession(handle, LIMIT_CONTINUE_PROMPT);
         appendEvent(store, name, 'limit.resumed', { resume: true, typed: true });
         return;

@@ -30,6 +30,15 @@ export interface Reply {
   model?: string;
   /** The reply is sent only once this settles: the session stays mid-turn until the test says so. */
   hold?: Promise<unknown>;
+  /** Answer with this HTTP error instead (e.g. a 429 usage limit); `blocks` are then not sent. */
+  error?: ApiError;
+}
+
+interface ApiError {
+  status: number;
+  type: string;
+  message: string;
+  headers?: Record<string, string>;
 }
 
 interface TurnContext {
@@ -60,6 +69,8 @@ interface RecordedRequest {
   scripted: boolean;
   /** What the server answered with (messages requests only). */
   reply: { blocks: Block[]; usage: ServedUsage; model: string; stopReason: string } | null;
+  /** The HTTP error answered instead of a reply, or null. */
+  error: ApiError | null;
 }
 
 interface MessagesBody {
@@ -120,6 +131,25 @@ export const readFile = (filePath: string): Reply => tool('Read', { file_path: f
 export const bash = (command: string, description = 'Run a command'): Reply =>
   tool('Bash', { command, description });
 
+/**
+ * The API's answer to a Claude subscription past its usage limit until `resetAt` (ms): a 429 with the
+ * unified rate-limit headers, which Claude Code (signed in with a subscription token) turns into
+ * "You've hit your session limit · resets <time>" instead of retrying.
+ */
+export const usageLimit = (resetAt: number): Reply => ({
+  blocks: [],
+  error: {
+    status: 429,
+    type: 'rate_limit_error',
+    message: 'Rate limited',
+    headers: {
+      'anthropic-ratelimit-unified-status': 'rejected',
+      'anthropic-ratelimit-unified-reset': String(Math.floor(resetAt / 1000)),
+      'anthropic-ratelimit-unified-representative-claim': 'five_hour',
+    },
+  },
+});
+
 /** Starts the server on a random port of 127.0.0.1. */
 export async function messagesApi(options: MessagesApiOptions = {}): Promise<MessagesApi> {
   const scripts = new Map<string, Script>();
@@ -152,6 +182,7 @@ export async function messagesApi(options: MessagesApiOptions = {}): Promise<Mes
         sessionId: typeof header === 'string' ? header : null,
         scripted: Array.isArray(body?.tools) && (body?.tools?.length ?? 0) > 0,
         reply: null,
+        error: null,
       };
       requests.push(record);
       answer(record, res);
@@ -182,6 +213,12 @@ export async function messagesApi(options: MessagesApiOptions = {}): Promise<Mes
 
   function send(record: RecordedRequest, reply: Reply, res: http.ServerResponse): void {
     if (!record.body) return;
+    if (reply.error) {
+      record.error = reply.error;
+      const { status, type, message, headers } = reply.error;
+      json(res, status, { type: 'error', error: { type, message } }, headers);
+      return;
+    }
     const usage = { ...(record.scripted ? baseUsage : sideUsage), ...reply.usage };
     const model = reply.model ?? options.model ?? record.body.model ?? 'claude-sonnet-4-5';
     const stopReason = reply.blocks.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn';
@@ -299,8 +336,13 @@ function textsIn(body: MessagesBody): string[] {
   return out;
 }
 
-function json(res: http.ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'request-id': requestId() });
+function json(
+  res: http.ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'request-id': requestId(), ...headers });
   res.end(JSON.stringify(value));
 }
 

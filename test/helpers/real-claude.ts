@@ -18,6 +18,12 @@ export const noRealClaude = realClaude
 /** Any key works against the local server; Claude Code asks once about a key it has not seen approved. */
 const TEST_API_KEY = 'sk-ant-api03-braid-offline-test-key-0123456789abcdefghij';
 
+/** A made-up subscription token: Claude Code then reads the API's usage-limit headers as a subscriber's. */
+const TEST_OAUTH_TOKEN = 'sk-ant-oat01-braid-offline-test-token-0123456789abcdefghij';
+
+/** How Claude Code signs in: an API key (default), or a Claude subscription (usage limits with resets). */
+type Auth = 'api-key' | 'subscription';
+
 interface RealClaudeEnv {
   /** For runCli: the session inherits it through braid. */
   env: NodeJS.ProcessEnv;
@@ -31,7 +37,12 @@ interface RealClaudeEnv {
  * `trusted` folder's trust dialog accepted (a linked worktree is looked up at its main checkout),
  * and a private HOME.
  */
-function realClaudeEnv(parent: string, api: MessagesApi, trusted: string[]): RealClaudeEnv {
+function realClaudeEnv(
+  parent: string,
+  api: MessagesApi,
+  trusted: string[],
+  auth: Auth = 'api-key',
+): RealClaudeEnv {
   const configDir = path.join(parent, 'claude-config');
   const home = path.join(parent, 'home');
   mkdirSync(configDir, { recursive: true });
@@ -49,7 +60,9 @@ function realClaudeEnv(parent: string, api: MessagesApi, trusted: string[]): Rea
     HOME: home,
     CLAUDE_CONFIG_DIR: configDir,
     ANTHROPIC_BASE_URL: api.url,
-    ANTHROPIC_API_KEY: TEST_API_KEY,
+    ...(auth === 'api-key'
+      ? { ANTHROPIC_API_KEY: TEST_API_KEY }
+      : { ANTHROPIC_API_KEY: '', CLAUDE_CODE_OAUTH_TOKEN: TEST_OAUTH_TOKEN }),
     // No telemetry, update checks or other calls to the real service.
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_AUTOUPDATER: '1',
@@ -94,6 +107,7 @@ export async function realClaudeRepo(
     files?: Record<string, string>;
     env?: NodeJS.ProcessEnv;
     api?: MessagesApiOptions;
+    auth?: Auth;
   } = {},
 ): Promise<RealClaudeRepo> {
   const repo = await tempRepo({ files: options.files ?? { 'README.md': '# sample\n' } });
@@ -101,7 +115,7 @@ export async function realClaudeRepo(
   const yaml = ['agent: claude', ...deps, ...(options.yaml ?? []), ''].join('\n');
   await repo.commit('braid config', { 'braid.yaml': yaml });
   const api = await messagesApi(options.api);
-  const claude = realClaudeEnv(repo.parent, api, [repo.dir]);
+  const claude = realClaudeEnv(repo.parent, api, [repo.dir], options.auth);
   const env = { ...claude.env, ...options.env };
   const task = async (name: string) =>
     (await cliJson<{ tasks: TaskRow[] }>(repo.dir, ['ls'], env)).tasks.find((t) => t.name === name);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { raisedTaskUsd } from '../../src/core/budget.js';
 import { loginFileFor, loginLines, unitName, unitText } from '../../src/core/login-service.js';
 import { type EndedSession, lostWithHost, REVIVE_PROMPT, reviveFollowUp } from '../../src/core/revive.js';
 
@@ -62,5 +63,17 @@ describe('the login service', () => {
     expect(loginLines(spec)[1]).toBe(
       "(cd '/home/u/my repo' && '/usr/bin/node' '/opt/braid/dist/cli/main.js' 'up' >/dev/null 2>&1 &)",
     );
+  });
+});
+
+describe('a plan run again with a higher budget', () => {
+  it('resumes a paused task only when the plan gives it more than it was stopped under', () => {
+    expect(raisedTaskUsd({ task_usd: 1 }, { task_usd: 5 })).toBe(5);
+    expect(raisedTaskUsd({ task_usd: 1 }, { task_usd: 1 })).toBeNull();
+    expect(raisedTaskUsd({ task_usd: 5 }, { task_usd: 2 })).toBeNull();
+    // Stopped by tokens or the run's budget: a dollar limit given now does not lift those.
+    expect(raisedTaskUsd({ task_tokens: 1000 }, { task_usd: 2 })).toBeNull();
+    expect(raisedTaskUsd({ task_usd: 1 }, { run_usd: 10 })).toBeNull();
+    expect(raisedTaskUsd(undefined, undefined)).toBeNull();
   });
 });

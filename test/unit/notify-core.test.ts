@@ -45,9 +45,9 @@ describe('which events notify', () => {
         't1 conflict handed back: a.ts, b.ts',
       ],
       [
-        ev('budget.stopped', { reason: 'task used $5.10 of $5', committed: true }),
+        status('working', 'paused', 'budget: task spent $5.10 of $5.00'),
         'budget',
-        't1 budget reached: task used $5.10 of $5',
+        't1 budget reached: task spent $5.10 of $5.00',
       ],
     ];
     for (const [e, event, text] of cases) {
@@ -64,9 +64,35 @@ describe('which events notify', () => {
       status('waiting', 'waiting', 'again'),
       ev('land.queued', { entry: 1 }),
       ev('budget.warned', { reason: '80 %' }),
+      // The pause tells it (once), not the stop's own record.
+      ev('budget.stopped', { reason: 'task used $5.10 of $5', committed: true }),
       ev('hook.received', { event: 'Stop' }),
     ])
       expect(notificationFor(e, 'shop'), JSON.stringify(e)).toBeNull();
+  });
+});
+
+describe('a budget stop', () => {
+  it('is told once, as budget reached, not as the session finishing or failing on the way', () => {
+    const stops = new Set<string>();
+    const told = [
+      ev('budget.stopping', { reason: 'task spent $1.02 of $1.00', wholeRun: false }),
+      status('working', 'exited', 'prompt_input_exit'),
+      status('idle', 'failed', 'exit 130'),
+      status('exited', 'paused', 'budget: task spent $1.02 of $1.00'),
+      // Resumed by a raised budget: its turns are news again.
+      status('working', 'idle'),
+    ].map((e) => notificationFor(e, 'shop', stops)?.event ?? null);
+    expect(told).toEqual([null, null, null, 'budget', 'finished']);
+    // Another task's end meanwhile is still told.
+    stops.add('t1');
+    expect(
+      notificationFor(
+        ev('status.changed', { from: 'working', to: 'exited', source: 'hook', detail: null }, 't2'),
+        'shop',
+        stops,
+      )?.event,
+    ).toBe('finished');
   });
 });
 

@@ -14,18 +14,41 @@ describe('usage limit messages', () => {
     expect(parseLimit('Claude AI usage limit reached|1750708800', NOW)).toEqual({ resetAt: 1750708800_000 });
   });
 
-  it('reads a clock time in the named zone', () => {
-    // 3pm in Paris in December is 14:00 UTC.
+  it('reads a clock time in the named zone, to the end of the minute shown', () => {
+    // 3pm in Paris in December is 14:00 UTC; Claude Code cuts the seconds off, so braid waits out the minute.
     expect(parseLimit("You've hit your limit · resets 3pm (Europe/Paris)", NOW)?.resetAt).toBe(
-      Date.UTC(2026, 11, 6, 14, 0),
+      Date.UTC(2026, 11, 6, 14, 1),
     );
     // 1:30am in Dhaka (UTC+6) has passed today: tomorrow's, 19:30 UTC today.
     expect(parseLimit("You've hit your limit · resets 1:30am (Asia/Dhaka)", NOW)?.resetAt).toBe(
-      Date.UTC(2026, 11, 6, 19, 30),
+      Date.UTC(2026, 11, 6, 19, 31),
     );
     expect(
       parseLimit('Claude usage limit reached. Your limit will reset at 9am (America/Chicago).', NOW)?.resetAt,
-    ).toBe(Date.UTC(2026, 11, 6, 15, 0));
+    ).toBe(Date.UTC(2026, 11, 6, 15, 1));
+  });
+
+  it("reads Claude Code 2.1's subscription messages, within the day and dated", () => {
+    // What 2.1.197 prints (and passes as the StopFailure hook's last_assistant_message) at a 429 with a reset.
+    expect(parseLimit("You've hit your session limit · resets 11:53pm (UTC)", NOW)?.resetAt).toBe(
+      Date.UTC(2026, 11, 6, 23, 54),
+    );
+    // A minute already begun is still ahead: the end of it, not tomorrow's.
+    const at = Date.UTC(2026, 11, 6, 23, 53, 20);
+    expect(parseLimit("You've hit your session limit · resets 11:53pm (UTC)", at)?.resetAt).toBe(
+      Date.UTC(2026, 11, 6, 23, 54),
+    );
+    expect(parseLimit("You've hit your weekly limit · resets Dec 8, 3pm (Europe/Paris)", NOW)?.resetAt).toBe(
+      Date.UTC(2026, 11, 8, 14, 1),
+    );
+    expect(parseLimit("You've hit your Opus limit · resets Jan 2, 9:30am (UTC)", NOW)?.resetAt).toBe(
+      Date.UTC(2027, 0, 2, 9, 31),
+    );
+    expect(parseLimit("You've hit your usage limit · resets Mar 1, 2027, 10am (UTC)", NOW)?.resetAt).toBe(
+      Date.UTC(2027, 2, 1, 10, 1),
+    );
+    // The hook's error field alone says only which failure it was.
+    expect(parseLimit('rate_limit', NOW)).toEqual({ resetAt: null });
   });
 
   it('reads an ISO time', () => {

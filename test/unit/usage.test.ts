@@ -196,6 +196,19 @@ describe('headless logs', () => {
     expect(parseStreamJsonLog('garbage\n').reported).toBe(false);
   });
 
+  it("takes a limit's reset to the second from Claude Code 2.1's rate_limit_event", () => {
+    // As 2.1.197 printed it (subscription, 429 with the unified headers); the result says it to the minute.
+    const log = [
+      '{"type":"rate_limit_event","rate_limit_info":{"status":"rejected","resetsAt":1796601210,"rateLimitType":"five_hour"}}',
+      '{"type":"result","subtype":"success","is_error":true,"api_error_status":429,"num_turns":1,"result":"You\'ve hit your session limit · resets 11:53pm (UTC)","session_id":"s","total_cost_usd":0,"usage":{}}',
+    ].join('\n');
+    const u = parseStreamJsonLog(log);
+    expect(u).toMatchObject({ isError: true, limitResetsAt: 1796601210_000 });
+    expect(u.resultText).toMatch(/^You've hit your session limit/);
+    const allowed = log.replace('"rejected"', '"allowed"');
+    expect(parseStreamJsonLog(allowed).limitResetsAt).toBeNull();
+  });
+
   it('reads codex exec --json turns; its cost stays unknown', () => {
     const log = [
       '{"type":"thread.started","thread_id":"t-1"}',

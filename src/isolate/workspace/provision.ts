@@ -3,6 +3,7 @@ import path from 'node:path';
 import { BraidError } from '../../core/errors.js';
 import { assertTaskName, taskBranch, worktreeLocation } from '../../core/names.js';
 import type { Task } from '../../core/task.js';
+import { taskSparse } from '../../core/workdir.js';
 import { git } from '../../git/git.js';
 import { currentBranch, hasCommits, refExists, resolveCommit } from '../../git/repo.js';
 import { sparseCheckout } from '../../git/sparse.js';
@@ -157,7 +158,7 @@ async function buildWorkspace(
   if (todo('worktree')) {
     say(`creating worktree ${where.worktree}`);
     // A sparse task's worktree is filled after its cone is set: a big checkout never lands whole.
-    const sparse = config.sparse ?? [];
+    const sparse = taskSparse(getTask(store, req.name)?.options ?? req.options ?? {}, config.sparse);
     const noCheckout = sparse.length ? ['--no-checkout'] : [];
     await withWorktreeLock(repo.root, () =>
       git(

@@ -18,6 +18,7 @@ import type { Project } from '../../project/project.js';
 import { refreshSession } from '../../run/session/lifecycle.js';
 import { appendEvent } from '../../store/events.js';
 import { getTask, mergeTaskOptions, updateTask } from '../../store/tasks.js';
+import { resumeRaisedBudgets } from '../budget-raise.js';
 import { startOrHold } from '../limits.js';
 import { reviveLostSessions } from '../revive.js';
 import { BudgetWatch } from './budget-watch.js';
@@ -161,6 +162,9 @@ export async function runPlan(project: Project, plan: Plan, options: RunOptions)
       record(t.name, 'plan.task-adopted', { status: existing.status });
     await recoverTask(project, t.name);
   }
+  // Paused for a budget the plan now raises: resumed in the same conversation (a budget.raised event).
+  const ours = plan.tasks.map((t) => getTask(store, t.name)).filter((t): t is Task => t?.runId === runId);
+  await resumeRaisedBudgets(sessionProject, ours, options.budget);
   // Tasks stopped for budget before this invocation stay stopped (and are not counted as failed).
   watch.restore(plan.tasks.map((t) => getTask(store, t.name)).filter((t): t is Task => t?.runId === runId));
   // Sessions that died with the machine are not failures of the agent: they run again.
@@ -326,6 +330,7 @@ async function startTask(
       options: {
         backend: chooseBackend(opts.backend, spec.backend, project.config.backend),
         ...(spec.workdir ? { workdir: spec.workdir } : {}),
+        ...(spec.sparse ? { sparse: spec.sparse } : {}),
       },
       runId,
       needs: spec.needs,

@@ -28,6 +28,7 @@ export async function runLoop(
     state.runs += 1;
     state.lastRunAt = began;
     state.lastDurationMs = Date.now() - began;
+    state.totalMs = (state.totalMs ?? 0) + state.lastDurationMs;
     onRan();
     try {
       await sleep(spec.intervalMs, undefined, { signal });
@@ -44,6 +45,7 @@ export function initialLoopState(spec: LoopSpec): LoopState {
     runs: 0,
     lastRunAt: null,
     lastDurationMs: null,
+    totalMs: 0,
     lastError: null,
   };
 }

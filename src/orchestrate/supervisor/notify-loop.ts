@@ -34,6 +34,8 @@ export interface NotifyFailure {
 export class NotifyLoop {
   private feed: EventFeed | null = null;
   private readonly retryMs: number;
+  /** Tasks a budget is stopping: their session's end is told as "budget reached", not "finished". */
+  private readonly budgetStops = new Set<string>();
 
   constructor(
     private readonly project: Project,
@@ -64,7 +66,7 @@ export class NotifyLoop {
     const channels = enabledChannels(settings);
     const events = feed.next({ limit: 500 });
     const items = events.flatMap((e) => {
-      const n = channels.length ? notificationFor(e, this.project.repo.name) : null;
+      const n = channels.length ? notificationFor(e, this.project.repo.name, this.budgetStops) : null;
       if (!n || !wantsEvent(settings, n.event)) return [];
       return channels.map((channel) => ({ channel, notification: n }));
     });

@@ -9,6 +9,8 @@ export interface LoopState {
   runs: number;
   lastRunAt: number | null;
   lastDurationMs: number | null;
+  /** Wall time of every run so far: what the loop costs, beside its interval (the bench reads it). */
+  totalMs?: number;
   lastError: string | null;
 }
 

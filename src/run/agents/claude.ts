@@ -62,4 +62,6 @@ export const claudeAgent: AgentAdapter = {
   policy: claudeAgentPolicy,
   // Ctrl-C twice quits an interactive session and fires SessionEnd.
   gracefulStop: { keys: ['Escape', 'C-c', 'C-c'], signal: 'SIGTERM' },
+  // 2.1 opens a /rate-limit-options menu at a subscription's limit: typed text would land in it.
+  limitDismissKeys: ['Escape'],
 };

@@ -48,7 +48,7 @@ export function recordHookEvent(store: Store, input: HookRecordInput): HookRecor
     appendEvent(store, task.name, 'agent.permission-denied', { denials: [denial], source: 'hook' }, at);
   }
   // A turn that failed on a usage or rate limit: when it resets (an unknown reset is retried a bit later).
-  const limit = event === 'StopFailure' ? parseLimit(str(payload.error) ?? str(payload.reason), at) : null;
+  const limit = event === 'StopFailure' ? parseLimit(failureText(payload), at) : null;
   const limitResetAt = limit ? (limit.resetAt ?? at + UNKNOWN_RESET_MS) : null;
   const change =
     isHookEvent(event) && !stale && !refusal
@@ -110,6 +110,7 @@ export function payloadToRecord(p: HookPayload): HookPayload {
     notification_type: str(p.notification_type),
     reason: str(p.reason),
     error: str(p.error),
+    error_details: str(p.error_details)?.slice(0, LAST_MESSAGE_CHARS),
     source: str(p.source),
     // One character over the clip length: clipping the slice gives what clipping the whole gives.
     prompt: str(p.prompt)?.slice(0, PROMPT_CHARS + 1),
@@ -153,6 +154,15 @@ function eventData(event: string, p: HookPayload): HookEventData {
   const data: HookEventData = { event };
   for (const [k, v] of Object.entries(fields)) if (v != null) data[k as keyof typeof fields] = v;
   return data;
+}
+
+/**
+ * What a StopFailure says: Claude Code 2.1 gives a kind in `error` (`rate_limit`) and the words the user
+ * saw, with the reset time, only in `last_assistant_message` ("You've hit your session limit · resets …").
+ */
+function failureText(p: HookPayload): string | null {
+  const parts = [str(p.error) ?? str(p.reason), str(p.error_details), str(p.last_assistant_message)];
+  return parts.filter(Boolean).join(' · ') || null;
 }
 
 function str(v: unknown): string | null {

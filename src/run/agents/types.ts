@@ -51,6 +51,8 @@ export interface AgentAdapter {
   policy?(inputs: PermissionInputs): AgentPolicy;
   /** How to ask the agent to stop: tmux keys sent in order, then a signal if it is still alive. */
   gracefulStop?: { keys?: string[]; signal?: NodeJS.Signals };
+  /** tmux keys that close what an interactive session shows at a usage limit, before braid types into it. */
+  limitDismissKeys?: string[];
 }
 
 /** A prompt that starts with '-' would be read as an option: end the options first. */

@@ -30,6 +30,17 @@ export async function sessionAlive(project: Project, name: string, handle: Sessi
   return (await backendOf(handle).status(handle, sessionPaths(project, name).exitPath)).alive;
 }
 
+/** Between keys pressed one by one: an agent reads ESC and the next key in one read as an Alt key. */
+const KEY_GAP_MS = 300;
+
+/** Presses tmux keys one at a time, each read on its own (e.g. Escape to close a menu before typing). */
+export async function pressKeys(handle: SessionHandle, keys: readonly string[]): Promise<void> {
+  for (const key of keys) {
+    await backendOf(handle).sendKeys(handle, [key]);
+    await new Promise((resolve) => setTimeout(resolve, KEY_GAP_MS));
+  }
+}
+
 /** Types text literally (never read as tmux keys), then Enter. */
 export async function typeIntoSession(handle: SessionHandle, text: string): Promise<void> {
   await backendOf(handle).send(handle, text);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { refusalDetail } from '../../core/refusals.js';
 import { nextStatus, type StatusSignal } from '../../core/status.js';
-import { parseStreamJsonLog } from '../../core/stream-json.js';
+import { type HeadlessUsage, parseStreamJsonLog } from '../../core/stream-json.js';
 import { LIVE_STATUSES, type Task } from '../../core/task.js';
 import { limitDetail, parseLimit, UNKNOWN_RESET_MS } from '../../core/usage-limit.js';
 import { descendantsOf } from '../../exec/proc.js';
@@ -120,19 +120,19 @@ async function explainHeadlessEnd(project: Project, name: string): Promise<void>
       appendEvent(store, name, 'status.changed', { from: 'exited', to: 'failed', source: 'process', detail });
     return;
   }
-  if (task.status === 'failed' && outcome.isError && noteLimit(project, task, outcome.resultText ?? null))
-    return;
+  if (task.status === 'failed' && outcome.isError && noteLimit(project, task, outcome)) return;
   if (task.status !== 'failed' || !outcome.isError || !outcome.subtype) return;
   const detail = `${task.statusDetail ?? 'failed'}: the agent reported ${outcome.subtype}`;
   if (!task.statusDetail?.includes(outcome.subtype)) updateTask(store, name, { statusDetail: detail });
 }
 
 /** A headless run that ended on a usage or rate limit is `limited`, not failed: it resumes at the reset. */
-function noteLimit(project: Project, task: Task, resultText: string | null): boolean {
+function noteLimit(project: Project, task: Task, outcome: HeadlessUsage): boolean {
   const now = Date.now();
-  const limit = parseLimit(resultText, now);
+  const limit = parseLimit(outcome.resultText, now);
   if (!limit) return false;
-  const resetAt = limit.resetAt ?? now + UNKNOWN_RESET_MS;
+  // The rate_limit_event's reset is to the second; the result's words only to the minute.
+  const resetAt = outcome.limitResetsAt ?? limit.resetAt ?? now + UNKNOWN_RESET_MS;
   const detail = limitDetail(resetAt);
   const store = project.store;
   updateTask(store, task.name, {
