@@ -1,4 +1,4 @@
-import { mkdirSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BraidError, isBraidError } from '../src/core/errors.js';
@@ -67,6 +67,36 @@ describe('git runner', () => {
     expect((inside as BraidError).message).toMatch(/is inside a repository's git folder, not its checkout$/);
     const outside = await findRepo(repo.parent).catch((e: unknown) => e);
     expect((outside as BraidError).message).toBe(`${repo.parent} is not inside a git repository`);
+  });
+
+  it("checks git's version once per git build: later commands in the repository spawn no git --version", async () => {
+    repo = await tempRepo();
+    // A git first on PATH that logs its arguments and runs the real one.
+    const realGit = (process.env.PATH ?? '')
+      .split(path.delimiter)
+      .map((dir) => path.join(dir, 'git'))
+      .find((file) => existsSync(file));
+    const bin = path.join(repo.parent, 'bin');
+    const log = path.join(repo.parent, 'git-calls.log');
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realGit}' "$@"\n`, {
+      mode: 0o755,
+    });
+    const env = { PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+    const versionChecks = () =>
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => l === '--version').length;
+
+    for (let i = 0; i < 2; i++) expect((await runCli(repo.dir, ['ls', '--json'], { env })).code).toBe(0);
+    expect(versionChecks()).toBe(1);
+    expect(readFileSync(path.join(repo.dir, '.git', 'braid', 'git-version'), 'utf8')).toMatch(
+      /\ngit version /,
+    );
+    // Another git at that place (upgraded: new mtime) is checked again.
+    utimesSync(path.join(bin, 'git'), new Date(), new Date(Date.now() + 5_000));
+    expect((await runCli(repo.dir, ['ls', '--json'], { env })).code).toBe(0);
+    expect(versionChecks()).toBe(2);
   });
 
   it('refuses refs that look like options', async () => {

@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { BraidError } from '../core/errors.js';
 import { git, gitOk, requireGit } from './git.js';
+import { cachedGitVersion, rememberGitVersion } from './version-cache.js';
 
 export interface RepoInfo {
   /** Top of the worktree braid was called from. */
@@ -16,14 +17,17 @@ export interface RepoInfo {
 
 /** Finds the repository around `cwd`; every worktree of one repository yields the same root and commonDir. */
 export async function findRepo(cwd: string): Promise<RepoInfo> {
-  await requireGit(cwd);
   let out: string;
   try {
     out = await git(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], { cwd });
   } catch {
+    // Too old a git fails here too: say that rather than "no repository".
+    await requireGit(cwd);
     throw await notACheckout(cwd);
   }
   const [toplevel, commonDirRaw] = out.split('\n');
+  // The version is checked before the answer is used; this git's earlier check counts (no spawn).
+  if (!cachedGitVersion(commonDirRaw)) rememberGitVersion(commonDirRaw, await requireGit(cwd));
   const commonDir = realpathSync(commonDirRaw);
   // A usual repository's main worktree is the parent of its `.git`: no need to read every worktree.
   const root =

@@ -5,7 +5,8 @@ import { run } from '../../src/exec/run.js';
 import { until } from './wait.js';
 
 /**
- * Identity and settings every test repository gets: forced main, inline identity, no background gc,
+ * Identity and settings every test repository gets: forced main, inline identity, no background gc
+ * (nor the `git maintenance run --auto` each commit would start),
  * and none of the user's own git config (system or global: an empty file, visible in a sandbox too).
  */
 export const GIT_TEST_ENV = {
@@ -52,7 +53,7 @@ export async function tempRepo(options: TempRepoOptions = {}): Promise<TempRepo>
   // One write instead of a git process per setting: the suite makes hundreds of repositories.
   appendFileSync(
     path.join(dir, '.git', 'config'),
-    '[user]\n\tname = Braid Test\n\temail = test@braid.invalid\n[gc]\n\tauto = 0\n[commit]\n\tgpgsign = false\n',
+    '[user]\n\tname = Braid Test\n\temail = test@braid.invalid\n[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n[commit]\n\tgpgsign = false\n',
   );
   const repo: TempRepo = {
     dir,
