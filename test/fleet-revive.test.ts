@@ -92,7 +92,7 @@ describe('braid up after a reboot', () => {
       env,
     );
     const revived = new Map(up.revived.map((r) => [r.name, r]));
-    expect([...revived.keys()].sort()).toEqual(['h1', 'i1', 'i2']);
+    expect([...revived.keys()].sort(), JSON.stringify(up)).toEqual(['h1', 'i1', 'i2']);
     expect(revived.get('h1')?.runtime).toBe('headless');
     expect(revived.get('i1')?.runtime).toBe('tmux');
 

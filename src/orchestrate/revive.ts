@@ -103,6 +103,9 @@ export function revivedSince(project: Project, since: number): ReviveReport {
   const kinds = ['session.revived', 'session.revive-failed'] as const;
   for (const e of listEvents(project.store, { since, kinds })) {
     if (!e.task) continue;
+    // Each task once, as its last attempt ended (a failed try that a later pass brought back is revived).
+    report.failed = report.failed.filter((f) => f.name !== e.task);
+    report.revived = report.revived.filter((r) => r.name !== e.task);
     if (e.kind === 'session.revive-failed') report.failed.push({ name: e.task, reason: e.data.reason });
     else
       report.revived.push({

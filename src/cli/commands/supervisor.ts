@@ -45,6 +45,9 @@ async function afterFirstPass(project: Project, since: number): Promise<ReviveRe
     if (!status.running || (reconcile && reconcile.runs > 0) || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 100));
   }
+  // A late hook of a dead session can flip it back to working during that pass, which then skips it:
+  // one more pass from here (claims keep every session started once), reported with the supervisor's.
+  await reviveLostSessions(project).catch(() => null);
   return revivedSince(project, since);
 }
 
