@@ -51,6 +51,36 @@ afterAll(async () => {
   repo?.cleanup();
 });
 
+/** A headless pod of this repository's task `task` in namespace agents; what a test does not set is inert. */
+async function startTaskPod(
+  task: string,
+  fields: Partial<Parameters<typeof podManifest>[0]>,
+): Promise<string> {
+  const commonDir = path.join(repo.dir, '.git');
+  const name = kubePodName('repo', commonDir, task);
+  await createPod(
+    kube,
+    'agents',
+    podManifest({
+      name,
+      namespace: 'agents',
+      labels: kubeLabels('repo', commonDir, task),
+      annotations: {},
+      image: 'host',
+      mode: 'headless',
+      argv: ['true'],
+      env: {},
+      workdir: '/work/repo',
+      branch: 'braid/t1',
+      base: 'HEAD',
+      endpoint: endpoint.urlFor(task),
+      token: 'x',
+      ...fields,
+    }),
+  );
+  return name;
+}
+
 describe('braid doctor with kubernetes: in braid.yaml', () => {
   it('names the context, the server and the image, and says the cluster answers', async () => {
     const res = await cliJson<{ checks: Array<{ name: string; ok: boolean; detail: string }> }>(
@@ -145,26 +175,7 @@ describe('a task pod, through the Kubernetes API (the double) and braid’s endp
     const unknown = await fetch(`${endpoint.urlFor('nobody')}/bundle`);
     expect(unknown.status).toBe(404);
 
-    const name = kubePodName('repo', path.join(repo.dir, '.git'), 't2');
-    await createPod(
-      kube,
-      'agents',
-      podManifest({
-        name,
-        namespace: 'agents',
-        labels: kubeLabels('repo', path.join(repo.dir, '.git'), 't2'),
-        annotations: {},
-        image: 'host',
-        mode: 'headless',
-        argv: ['sh', '-c', 'echo never'],
-        env: {},
-        workdir: '/work/repo',
-        branch: 'braid/t1',
-        base: 'HEAD',
-        endpoint: endpoint.urlFor('t2'),
-        token: 'not-the-token',
-      }),
-    );
+    const name = await startTaskPod('t2', { argv: ['sh', '-c', 'echo never'], token: 'not-the-token' });
     const state = await watchPod(kube, 'agents', name, (p) => {
       const s = p && podState(p);
       return s && !s.alive ? s : undefined;
@@ -179,27 +190,12 @@ describe('a task pod, through the Kubernetes API (the double) and braid’s endp
     const worktree = path.join(repo.parent, 't1');
     const token = newTaskToken();
     endpoint.register({ task: 't3', token, worktree, branch: 'braid/t1' });
-    const name = kubePodName('repo', path.join(repo.dir, '.git'), 't3');
-    await createPod(
-      kube,
-      'agents',
-      podManifest({
-        name,
-        namespace: 'agents',
-        labels: kubeLabels('repo', path.join(repo.dir, '.git'), 't3'),
-        annotations: {},
-        image: 'host',
-        mode: 'headless',
-        // The agent waits for a line through a fifo: what exec sends is all that lets it end.
-        argv: ['sh', '-c', 'mkfifo /work/fifo && echo ready && read x < /work/fifo && echo "got $x"'],
-        env: {},
-        workdir: '/work/repo',
-        branch: 'braid/t1',
-        base: (await g(worktree, 'rev-parse', 'HEAD')).trim(),
-        endpoint: endpoint.urlFor('t3'),
-        token,
-      }),
-    );
+    const name = await startTaskPod('t3', {
+      // The agent waits for a line through a fifo: what exec sends is all that lets it end.
+      argv: ['sh', '-c', 'mkfifo /work/fifo && echo ready && read x < /work/fifo && echo "got $x"'],
+      base: (await g(worktree, 'rev-parse', 'HEAD')).trim(),
+      token,
+    });
     await watchPod(kube, 'agents', name, (p) => (p?.status?.phase === 'Running' ? true : undefined));
     const log = await followPodLog(kube, 'agents', name, 'agent');
     let seen = '';
