@@ -55,16 +55,17 @@ afterAll(async () => {
 async function startTaskPod(
   task: string,
   fields: Partial<Parameters<typeof podManifest>[0]>,
+  owner = { repoName: 'repo', commonDir: path.join(repo.dir, '.git') },
 ): Promise<string> {
-  const commonDir = path.join(repo.dir, '.git');
-  const name = kubePodName('repo', commonDir, task);
+  const { repoName, commonDir } = owner;
+  const name = kubePodName(repoName, commonDir, task);
   await createPod(
     kube,
     'agents',
     podManifest({
       name,
       namespace: 'agents',
-      labels: kubeLabels('repo', commonDir, task),
+      labels: kubeLabels(repoName, commonDir, task),
       annotations: {},
       image: 'host',
       mode: 'headless',
@@ -228,41 +229,23 @@ describe('a task pod, through the Kubernetes API (the double) and braid’s endp
 // Last: gc also removes the worktree the tests above made by hand (no task owns it).
 describe('braid gc with kubernetes: in braid.yaml', () => {
   it("deletes this repository's pods (and their policies) whose task is gone, and no one else's", async () => {
-    const ghost = (repoName: string, commonDir: string, task: string) => {
-      const name = kubePodName(repoName, commonDir, task);
-      const labels = kubeLabels(repoName, commonDir, task);
-      return { name, labels };
-    };
-    const mine = ghost('repo', path.join(repo.dir, '.git'), 'ghost');
-    const theirs = ghost('other', '/elsewhere/.git', 'ghost');
-    for (const p of [mine, theirs]) {
-      await applyPolicy(kube, 'agents', egressPolicy({ ...p, namespace: 'agents', peers: [] }));
-      await createPod(
-        kube,
-        'agents',
-        podManifest({
-          ...p,
-          namespace: 'agents',
-          annotations: {},
-          image: 'host',
-          mode: 'headless',
-          argv: ['true'],
-          env: {},
-          workdir: '/work/repo',
-          branch: 'none',
-          base: 'HEAD',
-          endpoint: endpoint.urlFor('nobody'),
-          token: 'x',
-        }),
-      );
+    const mine = { repoName: 'repo', commonDir: path.join(repo.dir, '.git') };
+    const theirs = { repoName: 'other', commonDir: '/elsewhere/.git' };
+    const names: string[] = [];
+    for (const owner of [mine, theirs]) {
+      const labels = kubeLabels(owner.repoName, owner.commonDir, 'ghost');
+      const name = kubePodName(owner.repoName, owner.commonDir, 'ghost');
+      await applyPolicy(kube, 'agents', egressPolicy({ name, labels, namespace: 'agents', peers: [] }));
+      names.push(await startTaskPod('ghost', { branch: 'none', endpoint: endpoint.urlFor('nobody') }, owner));
     }
+    const [mineName, theirsName] = names as [string, string];
     const gc = await cliJson<{ actions: Array<{ kind: string; target: string }> }>(repo.dir, ['gc'], {
       KUBECONFIG: double.kubeconfig,
     });
-    expect(gc.actions.filter((a) => a.kind === 'orphan-pod').map((a) => a.target)).toEqual([mine.name]);
-    expect(double.pods().map((p) => p.metadata.name)).toEqual([theirs.name]);
-    expect(double.policies().map((p) => p.metadata.name)).toEqual([theirs.name]);
-    await deletePod(kube, 'agents', theirs.name);
-    await deletePolicy(kube, 'agents', theirs.name);
+    expect(gc.actions.filter((a) => a.kind === 'orphan-pod').map((a) => a.target)).toEqual([mineName]);
+    expect(double.pods().map((p) => p.metadata.name)).toEqual([theirsName]);
+    expect(double.policies().map((p) => p.metadata.name)).toEqual([theirsName]);
+    await deletePod(kube, 'agents', theirsName);
+    await deletePolicy(kube, 'agents', theirsName);
   }, 120_000);
 });
