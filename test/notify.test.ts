@@ -3,12 +3,11 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { stopSupervisor } from '../src/orchestrate/supervisor/control.js';
 import { eventLogPath } from '../src/orchestrate/supervisor/event-log.js';
 import type { Project } from '../src/project/project.js';
 import { appendEvent } from '../src/store/events.js';
 import { cliJson, ROOT, requireBuiltCli, runCli } from './helpers/cli.js';
-import { projectFor } from './helpers/project.js';
+import { closeProject, projectFor } from './helpers/project.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 import { until } from './helpers/wait.js';
 
@@ -75,8 +74,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   if (project) {
-    await stopSupervisor(project, 2000);
-    project.close();
+    await closeProject(project);
     project = null;
   }
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));

@@ -1,9 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { stopSupervisor } from '../src/orchestrate/supervisor/control.js';
 import { eventLogPath, type LoggedEvent, readEventLog } from '../src/orchestrate/supervisor/event-log.js';
 import { openProject, type Project } from '../src/project/project.js';
 import { appendEvent } from '../src/store/events.js';
 import { requireBuiltCli, runCli } from './helpers/cli.js';
+import { closeProject } from './helpers/project.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 import { until } from './helpers/wait.js';
 
@@ -24,8 +24,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   if (project) {
-    await stopSupervisor(project, 2000);
-    project.close();
+    await closeProject(project);
     project = null;
   }
   repo?.cleanup();

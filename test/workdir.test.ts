@@ -29,30 +29,12 @@ describe('workdir', () => {
     expect(read(path.join(api, 'packages/api/here.txt'))).toBe(path.join(api, 'packages/api'));
     expect(read(path.join(web, 'packages/web/here.txt'))).toBe(path.join(web, 'packages/web'));
 
-    const out = await runCli(dir, [
-      'new',
-      'out',
-      '--agent',
-      'shell',
-      '--headless',
-      '-p',
-      'true',
-      '--workdir',
-      '../..',
-    ]);
+    const refused = (name: string, workdir: string) =>
+      runCli(dir, ['new', name, '--agent', 'shell', '--headless', '-p', 'true', '--workdir', workdir]);
+    const out = await refused('out', '../..');
     expect(out.code).not.toBe(0);
     expect(out.stderr).toContain("workdir '../..' leads outside");
-    const missing = await runCli(dir, [
-      'new',
-      'gone',
-      '--agent',
-      'shell',
-      '--headless',
-      '-p',
-      'true',
-      '--workdir',
-      'nope',
-    ]);
+    const missing = await refused('gone', 'nope');
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain("workdir 'nope' is not a folder");
     const ls = await cliJson<{ tasks: Array<{ name: string }> }>(dir, ['ls']);

@@ -8,6 +8,7 @@ import {
   userArgs,
 } from './container-engine.js';
 import { BraidError } from './errors.js';
+import { RECORD_EXIT_LINES } from './exit-recorder.js';
 import { parseSize } from './size.js';
 
 export type { Mount };
@@ -56,11 +57,7 @@ export const INNER_SESSION = 'main';
 const CONTAINER_RECORDER = [
   'mode=$1; shift',
   'if [ "$mode" = tmux ]; then tmux -L braid pipe-pane -o \'cat >> "$BRAID_LOG"\'; else exec >> "$BRAID_LOG" 2>&1; fi',
-  'trap : INT TERM HUP',
-  '"$@"',
-  'code=$?',
-  'printf \'{"exitCode":%s,"signal":null,"endedAt":"%s"}\\n\' "$code" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$BRAID_EXIT_FILE.tmp" && mv -f "$BRAID_EXIT_FILE.tmp" "$BRAID_EXIT_FILE"',
-  'exit "$code"',
+  ...RECORD_EXIT_LINES,
 ].join('\n');
 
 /** The container's command: the agent under the recorder, in a tmux session (interactive) or alone. */

@@ -2,12 +2,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import path from 'node:path';
 import type { BraidEvent, EventKind } from '../../src/core/events.js';
 import { findRepo } from '../../src/git/repo.js';
-import { stopSupervisor } from '../../src/orchestrate/supervisor/control.js';
 import { openProject } from '../../src/project/project.js';
 import { openStore } from '../../src/store/db.js';
 import { listEvents } from '../../src/store/events.js';
 import { listTasks } from '../../src/store/tasks.js';
 import { ROOT } from './cli.js';
+import { closeProject } from './project.js';
 import { GIT_TEST_ENV, type TempRepo, tempRepo } from './repo.js';
 
 const FAKE = path.join(ROOT, 'test/fixtures/fake-claude');
@@ -134,11 +134,7 @@ async function stopSupervisorOf(dir: string, env: NodeJS.ProcessEnv): Promise<vo
   if (!existsSync(path.join(dir, '.git', 'braid'))) return;
   const project = await openProject(dir, { ...process.env, ...env }).catch(() => null);
   if (!project) return;
-  try {
-    await stopSupervisor(project, 2000);
-  } finally {
-    project.close();
-  }
+  await closeProject(project);
 }
 
 export const gitEnv = GIT_TEST_ENV;

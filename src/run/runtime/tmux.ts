@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { BraidError } from '../../core/errors.js';
+import { RECORD_EXIT_LINES } from '../../core/exit-recorder.js';
 import { isProcessAlive, processStartTime } from '../../exec/pid.js';
 import { terminateGroup, waitUntil } from '../../exec/process-group.js';
 import { ProcessError } from '../../exec/run.js';
@@ -36,17 +37,10 @@ export function tmuxSessionName(repoName: string): string {
 
 /** tmux hands a single-word command to the shell; `env --` makes it an exec like the rest. */
 /**
- * The pane runs the agent under a small fixed sh script that records its exit code: tmux 3.3 can lose
- * a dead pane's status when pipe-pane is attached. The traps are handlers, not ignores, so the agent
- * keeps default signals; the script outlives Ctrl-C/TERM/HUP only to write the record. argv stays "$@".
+ * The pane runs the agent under the exit recorder (core/exit-recorder.ts): tmux 3.3 can lose a dead pane's
+ * status when pipe-pane is attached. argv stays "$@".
  */
-const EXIT_RECORDER = [
-  'trap : INT TERM HUP',
-  '"$@"',
-  'code=$?',
-  'printf \'{"exitCode":%s,"signal":null,"endedAt":"%s"}\\n\' "$code" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$BRAID_EXIT_FILE.tmp" && mv -f "$BRAID_EXIT_FILE.tmp" "$BRAID_EXIT_FILE"',
-  'exit "$code"',
-].join('\n');
+const EXIT_RECORDER = RECORD_EXIT_LINES.join('\n');
 
 function execArgv(argv: string[]): string[] {
   return ['sh', '-c', EXIT_RECORDER, 'braid-session', ...argv];
