@@ -1,19 +1,8 @@
 /** Dashboard access: one random token per server, carried in the first URL and then in an HttpOnly cookie. */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { tokensEqual } from '../exec/token.js';
 
 const COOKIE_NAME = 'braid_token';
-
-export function newToken(): string {
-  return randomBytes(24).toString('base64url');
-}
-
-/** Constant-time comparison; hashing first gives equal lengths, so the length does not leak either. */
-export function tokensEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};

@@ -2,11 +2,11 @@
  * braid's endpoint for pods: each task's bundle in (GET), its work back (POST), its hook events, each
  * behind the task's own bearer token. Listens on 127.0.0.1 unless told otherwise (docs/backends.md).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { newToken, tokensEqual } from '../../../exec/token.js';
 import { createBranchBundle, receiveBundle } from '../../../git/bundle.js';
 
 /** A pod's hook event or bundle is small; more is refused. */
@@ -28,15 +28,7 @@ export interface EndpointEvents {
 }
 
 /** A new per-task token. */
-export function newTaskToken(): string {
-  return randomBytes(24).toString('base64url');
-}
-
-function sameToken(given: string, want: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(want);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+export const newTaskToken = newToken;
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -96,7 +88,7 @@ export class KubeEndpoint {
     const task = m ? this.tasks.get(decodeURIComponent(m[1])) : undefined;
     const auth = req.headers.authorization ?? '';
     if (!m || !task) return void res.writeHead(404).end();
-    if (!auth.startsWith('Bearer ') || !sameToken(auth.slice(7), task.token))
+    if (!auth.startsWith('Bearer ') || !tokensEqual(auth.slice(7), task.token))
       return void res.writeHead(401).end();
     if (m[2] === 'bundle' && req.method === 'GET') return this.sendBundle(task, res);
     if (m[2] === 'bundle' && req.method === 'POST') return this.takeBundle(task, req, res);
