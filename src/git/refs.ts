@@ -29,17 +29,22 @@ export async function readRef(cwd: string, ref: string): Promise<string | null> 
   return out || null;
 }
 
-/** Several branch tips in one git call (a batch reads every member's): full ref name → commit. */
-export async function readRefs(cwd: string, refs: readonly string[]): Promise<Map<string, string>> {
+/** Every ref matching the patterns (for-each-ref's prefixes), in one git call: full ref name → commit. */
+export async function refsMatching(cwd: string, patterns: readonly string[]): Promise<Map<string, string>> {
+  const lines = await git(['for-each-ref', '--format=%(refname) %(objectname)', '--', ...patterns], { cwd });
   const out = new Map<string, string>();
-  if (refs.length === 0) return out;
-  const lines = await git(['for-each-ref', '--format=%(refname) %(objectname)', '--', ...refs], { cwd });
   for (const line of lines.split('\n')) {
     const at = line.lastIndexOf(' ');
-    // for-each-ref matches prefixes too: keep only the refs asked for.
-    if (at > 0 && refs.includes(line.slice(0, at))) out.set(line.slice(0, at), line.slice(at + 1));
+    if (at > 0) out.set(line.slice(0, at), line.slice(at + 1));
   }
   return out;
+}
+
+/** Several branch tips in one git call (a batch reads every member's): full ref name → commit. */
+export async function readRefs(cwd: string, refs: readonly string[]): Promise<Map<string, string>> {
+  if (refs.length === 0) return new Map();
+  // for-each-ref matches prefixes too: keep only the refs asked for.
+  return new Map([...(await refsMatching(cwd, refs))].filter(([ref]) => refs.includes(ref)));
 }
 
 /** True when `ancestor` is reachable from `descendant` (equal counts). */

@@ -1,17 +1,11 @@
 /** A worktree's HEAD and index read from its files, and every branch tip in one git call. */
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { git } from './git.js';
+import { refsMatching } from './refs.js';
 
 /** Every local branch's commit, by full ref name (`refs/heads/…`): one process for all tasks. */
-export async function branchTips(root: string): Promise<Map<string, string>> {
-  const out = await git(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/'], { cwd: root });
-  const tips = new Map<string, string>();
-  for (const line of out.split('\n')) {
-    const at = line.indexOf(' ');
-    if (at > 0) tips.set(line.slice(at + 1), line.slice(0, at));
-  }
-  return tips;
+export function branchTips(root: string): Promise<Map<string, string>> {
+  return refsMatching(root, ['refs/heads/']);
 }
 
 export interface WorktreeFiles {
