@@ -200,3 +200,38 @@ describe.each(['jest', 'vitest'] as const)('the gate runs a real %s project', (k
     SLOW,
   );
 });
+
+describe('speculation on a real jest project', () => {
+  it(
+    'gates prefixes side by side in two slots, each a worktree outside .git; the red middle change is dropped, the rest land green',
+    async () => {
+      // The default adaptive batch: `land.batch: 1` would gate one change at a time, with no window to spread.
+      project = await gateProjectRepo('jest', GATE.jest, { yaml: 'gate_slots: 2\n' });
+      const p = project;
+      const [slug, initials] = good('jest');
+      await p.addTask('slug', slug.files);
+      await p.addTask('shout', red('jest'));
+      await p.addTask('initials', initials.files);
+
+      const report = await land(p, ['slug', 'shout', 'initials']);
+
+      expect(report.landed.map((l) => l.name)).toEqual(['slug', 'initials']);
+      expect(report.rejected.map((r) => r.name)).toEqual(['shout']);
+      // jest found and ran the red change's test in a gate worktree: the failure is its own.
+      expect(report.rejected[0].reason).toContain('test/shout.test.js');
+      expect(report.rejected[0].reason).not.toMatch(/found no tests/);
+      // Both slots were used, each beside the task worktrees, none inside .git.
+      const worktrees = await p.repo.git('worktree', 'list', '--porcelain');
+      for (const slot of ['_gate-0', '_gate-1'])
+        expect(worktrees).toContain(`worktree ${path.join(p.repo.parent, 'repo.braid', slot)}\n`);
+      expect(worktrees).not.toContain(p.info.commonDir);
+      // main holds the two green changes and its own tests pass there.
+      const total = OWN_TESTS + 2;
+      expect(await testsIn('jest', p.repo.dir)).toEqual({
+        code: 0,
+        counts: { passed: total, failed: 0, total },
+      });
+    },
+    SLOW,
+  );
+});
