@@ -22,6 +22,10 @@ export const GATE_MS = Number(process.env.BENCH_GATE_MS ?? 2000);
 const ONE_AT_A_TIME = process.env.BENCH_QUEUE_SERIAL === '1';
 /** Gate slots of the speculative run (BENCH_GATE_SLOTS): the fixed-time gate sleeps, so slots beyond the cores still overlap. */
 export const SLOTS = Number(process.env.BENCH_GATE_SLOTS ?? 4);
+/** The failure rates to run (BENCH_QUEUE_RATES, e.g. `0,0.25`). */
+const RATES = (process.env.BENCH_QUEUE_RATES ?? '0,0.05,0.1,0.25').split(',').map(Number);
+/** BENCH_QUEUE_ONLY=speculative skips the one-slot batched run (profiling one path). */
+const ONLY_SPECULATIVE = process.env.BENCH_QUEUE_ONLY === 'speculative';
 /**
  * The stand-in for CI: waits T (a remote CI run costs this machine next to nothing), then fails on a
  * tree holding a culprit's file. BENCH_GATE=node uses node sleeping T instead (the first figures'
@@ -46,8 +50,8 @@ export interface QueueBench {
   culprits: number;
   /** N plain runs of the gate command, one after another: the sequential N·T of this machine. */
   nTimesTMs: number;
-  /** Batches on one gate slot. */
-  batched: QueueRun;
+  /** Batches on one gate slot (null with BENCH_QUEUE_ONLY=speculative). */
+  batched: QueueRun | null;
   /** Batches with speculation over SLOTS gate slots. */
   speculative: QueueRun;
   /** The queue with land.batch 1 (BENCH_QUEUE_SERIAL=1): one change per candidate, a red one re-run and main checked. */
@@ -71,12 +75,12 @@ function pickCulprits(p: number): Set<number> {
 
 export async function benchQueue(
   onResult: (q: QueueBench) => void,
-  rates: readonly number[] = [0, 0.05, 0.1, 0.25],
+  rates: readonly number[] = RATES,
 ): Promise<void> {
   for (const p of rates) {
     const culprits = pickCulprits(p);
     const nTimesTMs = await plainGateRuns();
-    const batched = await queueRun(culprits, 8, 1);
+    const batched = ONLY_SPECULATIVE ? null : await queueRun(culprits, 8, 1);
     const speculative = await queueRun(culprits, 8, SLOTS);
     const oneAtATime = ONE_AT_A_TIME ? await queueRun(culprits, 1, 1) : null;
     onResult({ p, culprits: culprits.size, nTimesTMs, batched, speculative, oneAtATime });

@@ -18,13 +18,17 @@ export function gateSlots(configured: number | undefined, cores: number): number
   return Math.max(1, Math.min(SLOTS_CAP, Math.floor(wanted)));
 }
 
-/** How many queued changes one round takes: a batch per slot (the batch size adapts, so the window does). */
+/**
+ * How many queued changes one round takes: a batch per slot (the batch size adapts, so the window does).
+ * At a batch size of 1 (after red batches) the slots still speculate, one change each: a round of
+ * main+A, main+A+B, … costs the wall time of one gate run, and idle slots would save nothing.
+ */
 export function speculationWindow(batchSize: number, slots: number): number {
   return Math.max(1, batchSize) * Math.max(1, slots);
 }
 
 export type GateRound =
-  /** Gate these prefixes at once, one per slot (0 is main alone). */
+  /** Gate these prefixes at once, one per slot (0 is main alone); a prefix may appear twice (its recheck in the same round). */
   | { kind: 'gate'; prefixes: number[]; why: 'batch' | 'bisect' | 'recheck' | 'main' }
   | Exclude<BisectStep, { kind: 'gate' }>;
 
@@ -55,10 +59,35 @@ export function nextGateRound(n: number, runs: PrefixRuns, slots: number): GateR
     // Every prefix of the gap fits this round: the red one above it is re-run alongside, so the
     // recheck a culprit needs is already done when it turns out to be that one.
     const recheck = inside.length === hi - lo - 1 && inside.length < s && (runs.get(hi)?.length ?? 0) < 2;
-    return { kind: 'gate', prefixes: recheck ? [...inside, hi] : inside, why: 'bisect' };
+    const prefixes = recheck ? [...inside, hi] : inside;
+    // Slots still free run the gap's prefixes a second time (smallest first), then main when the
+    // gap starts there: whichever turns out the decisive red has its recheck done in this round.
+    const extra = [...inside, ...(lo === 0 && !ran(0) ? [0] : [])].slice(0, Math.max(0, s - prefixes.length));
+    return { kind: 'gate', prefixes: [...prefixes, ...extra], why: 'bisect' };
   }
   if (step.why === 'recheck' && lo === 0 && !ran(0))
     // A culprit at the very front needs main checked too: both in one round.
     return { kind: 'gate', prefixes: [hi, 0], why: 'recheck' };
   return { kind: 'gate', prefixes: [step.prefix], why: step.why };
+}
+
+/**
+ * With slots to spare, the recheck a suspect needs (its prefix red once, the one before it green)
+ * need not hold up the queue: the green prefix lands now, and the suspect's recheck runs in one slot
+ * beside the next window, which is built without it. Red again: rejected as before; green: flaky,
+ * and it goes back to the front of the queue. Null when the bisection does not ask for such a
+ * recheck, with one slot, or when the gap starts at a main whose tree has no green run (main must be
+ * checked first, so a red main is not blamed on the change).
+ */
+export function deferredRecheck(
+  n: number,
+  runs: PrefixRuns,
+  slots: number,
+): { land: number; suspect: number } | null {
+  if (slots < 2) return null;
+  const step = nextBisectStep(n, runs);
+  if (step.kind !== 'gate' || step.why !== 'recheck') return null;
+  const { lo, hi } = bisectBounds(n, runs);
+  if (hi !== lo + 1 || (lo === 0 && !runs.get(0)?.includes(true))) return null;
+  return { land: lo, suspect: hi - 1 };
 }

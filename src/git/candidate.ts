@@ -108,12 +108,16 @@ async function readCommit(cwd: string, commit: string): Promise<CommitInfo> {
  * never fails on a machine without user.name.
  */
 export async function userIdentityEnv(cwd: string): Promise<Record<string, string>> {
-  const name = await gitRun(['config', '--get', 'user.name'], { cwd, allowFailure: true });
-  const email = await gitRun(['config', '--get', 'user.email'], { cwd, allowFailure: true });
+  // Both keys in one git process: the names of the user.* keys that are set.
+  const res = await gitRun(['config', '--name-only', '--get-regexp', '^user\\.(name|email)$'], {
+    cwd,
+    allowFailure: true,
+  });
+  const keys = new Set(res.code === 0 ? res.stdout.split('\n').map((k) => k.trim()) : []);
   const env = process.env;
-  const hasName = name.code === 0 || Boolean(env.GIT_AUTHOR_NAME && env.GIT_COMMITTER_NAME);
+  const hasName = keys.has('user.name') || Boolean(env.GIT_AUTHOR_NAME && env.GIT_COMMITTER_NAME);
   const hasEmail =
-    email.code === 0 || Boolean(env.GIT_AUTHOR_EMAIL && env.GIT_COMMITTER_EMAIL) || Boolean(env.EMAIL);
+    keys.has('user.email') || Boolean(env.GIT_AUTHOR_EMAIL && env.GIT_COMMITTER_EMAIL) || Boolean(env.EMAIL);
   return hasName && hasEmail ? {} : { ...BRAID_IDENTITY };
 }
 

@@ -67,3 +67,16 @@ export async function worktreesOnBranch(cwd: string, ref: string): Promise<strin
   }
   return dirs;
 }
+
+/** A branch's commit and its tree, read together (one git process); null when the branch does not exist. */
+export async function readCommitAndTree(
+  cwd: string,
+  ref: string,
+): Promise<{ commit: string; tree: string } | null> {
+  const res = await gitRun(['log', '-1', '--format=%H %T', '--end-of-options', `${ref}^{commit}`, '--'], {
+    cwd,
+    allowFailure: true,
+  });
+  const [commit, tree] = res.code === 0 ? res.stdout.trim().split(' ') : [];
+  return commit && tree ? { commit, tree } : null;
+}

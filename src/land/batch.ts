@@ -1,10 +1,11 @@
+import { subjectsOf } from '../core/commit-graph.js';
 import { gatedAs } from '../core/queue-batch.js';
 import type { QueueEntry } from '../core/queue-plan.js';
-import { nextGateRound } from '../core/queue-speculate.js';
+import { deferredRecheck, nextGateRound } from '../core/queue-speculate.js';
 import type { Task } from '../core/task.js';
-import { buildCandidate, userIdentityEnv } from '../git/candidate.js';
-import { git } from '../git/git.js';
-import { casUpdateRef, readRef, readRefs } from '../git/refs.js';
+import { buildCandidate, squashMessage, userIdentityEnv } from '../git/candidate.js';
+import { commitsBeyond } from '../git/commit-log.js';
+import { casUpdateRef, readCommitAndTree, readRef, readRefs, worktreesOnBranch } from '../git/refs.js';
 import { appendEvent } from '../store/events.js';
 import { treePassedGate } from '../store/gate-history.js';
 import { pausePoint } from '../store/journal.js';
@@ -17,11 +18,11 @@ import {
   commitUncommitted,
   finishLanded,
   gateSettings,
-  messageFor,
   migrationClash,
   reject,
   withDetail,
 } from './land-entry.js';
+import { type PendingRecheck, recheckAlone, runRecheck, settleRecheck } from './recheck.js';
 import { scratchDir } from './scratch.js';
 
 /** How often a batch whose compare-and-swap failed (main moved) is rebuilt as a batch before its changes go alone. */
@@ -31,29 +32,43 @@ interface Member {
   entry: QueueEntry;
   task: Task;
   tip: string;
-  /** Main plus this change and every one before it in the batch. */
+  /** Main plus this change and every one before it in the batch, and that commit's tree. */
   commit: string;
+  tree: string;
 }
 
 /** A batch: the changes that build cleanly one on top of the other, from main at `main`. */
 interface Chain {
   base: string;
   main: string;
+  mainTree: string;
   members: Member[];
+}
+
+/** What a batch did: its outcomes, and the suspect it set aside for a recheck beside the next window. */
+export interface BatchResult {
+  outcomes: LandOutcome[];
+  recheck: PendingRecheck | null;
 }
 
 /**
  * Lands queued entries as one batch: builds main + each change in turn (stopping before the first
  * that does not build cleanly: it goes down the single path and its ladder next), gates the whole,
  * bisects a red one over its prefixes, moves main once to the largest green prefix, rejects the
- * first culprit and re-queues the rest. Returns null when fewer than two changes build cleanly
- * (nothing was changed: the caller lands the first entry alone).
+ * first culprit and re-queues the rest. With slots to spare a suspect's recheck is deferred (see
+ * recheck.ts): `pending`, an earlier batch's, runs beside this one's first round. Returns null when
+ * fewer than two changes build cleanly (nothing was changed, `pending` not run: the caller lands
+ * the first entry alone).
  */
-export async function landBatch(ctx: LandContext, entries: QueueEntry[]): Promise<LandOutcome[] | null> {
+export async function landBatch(
+  ctx: LandContext,
+  entries: QueueEntry[],
+  pending: PendingRecheck | null = null,
+): Promise<BatchResult | null> {
   const chain = await buildChain(ctx, entries);
   if (!chain) return null;
   const store = ctx.store;
-  const { members, main, base } = chain;
+  const { members, main, base, mainTree } = chain;
   const tasks = members.map((m) => m.task.name);
   const batch = appendEvent(store, null, 'land.batch-started', { tasks, size: members.length });
   // The intent: every member gating at its own prefix; a crash from here on is sorted out by recover.
@@ -77,28 +92,48 @@ export async function landBatch(ctx: LandContext, entries: QueueEntry[]): Promis
   const n = members.length;
   const results = new Map<number, boolean[]>();
   const lastRun = new Map<number, GateRun>();
-  const mainTree = await git(['rev-parse', `${main}^{tree}`], { cwd: ctx.repo.root });
   if (treePassedGate(store, mainTree)) results.set(0, [true]);
   let runs = 0;
+  let recheck = slots > 1 ? pending : null;
+  // Settled before this batch's rounds when there is no slot to spare for it.
+  const early: LandOutcome[] = pending && !recheck ? await recheckAlone(ctx, pending) : [];
+  const done = (outcomes: LandOutcome[], next: PendingRecheck | null = null): BatchResult => ({
+    outcomes: [...early, ...outcomes],
+    recheck: next,
+  });
+  const record = (landed: number) =>
+    appendEvent(store, null, 'land.batch', { batch, tasks, size: n, green: landed === n, landed, runs });
   for (;;) {
-    const step = nextGateRound(n, results, slots);
-    if (step.kind === 'gate') {
+    const deferred = deferredRecheck(n, results, slots);
+    const step = deferred ? null : nextGateRound(n, results, recheck ? slots - 1 : slots);
+    if (step?.kind === 'gate') {
       // One round: each prefix in its own slot's worktree, all at once; the round ends when all have.
-      const round = await Promise.all(
-        step.prefixes.map(async (k, slot) => {
-          const who = k === 0 ? members[0] : members[k - 1];
-          const commit = k === 0 ? main : who.commit;
-          ctx.onProgress?.(
-            k === 0
-              ? `batch: checking ${base} alone`
-              : `batch: gating ${k === n ? 'all' : `the first ${k}`} of ${n} (${step.why}${slots > 1 ? `, slot ${slot}` : ''}) ${commit.slice(0, 8)}`,
-          );
-          const inSlot = { ...settings, slot, scratch: scratchDir(ctx.repo, ctx.config.worktrees, slot) };
-          const label = k === 0 ? 'main' : 'candidate';
-          const run = await runGate(inSlot, who.task.name, commit, label, { batch, prefix: k, slot });
-          return { k, who, run };
-        }),
-      );
+      const beside = recheck;
+      recheck = null;
+      const [round, second] = await Promise.all([
+        Promise.all(
+          step.prefixes.map(async (k, slot) => {
+            const who = k === 0 ? members[0] : members[k - 1];
+            const commit = k === 0 ? main : members[k - 1].commit;
+            const tree = k === 0 ? mainTree : members[k - 1].tree;
+            ctx.onProgress?.(
+              k === 0
+                ? `batch: checking ${base} alone`
+                : `batch: gating ${k === n ? 'all' : `the first ${k}`} of ${n} (${step.why}${slots > 1 ? `, slot ${slot}` : ''}) ${commit.slice(0, 8)}`,
+            );
+            const inSlot = { ...settings, slot, scratch: scratchDir(ctx.repo, ctx.config.worktrees, slot) };
+            const label = k === 0 ? 'main' : 'candidate';
+            const run = await runGate(inSlot, who.task.name, commit, label, { batch, prefix: k, slot }, tree);
+            return { k, who, run };
+          }),
+        ),
+        beside ? runRecheck(ctx, beside, slots - 1) : null,
+      ]);
+      if (beside && second) {
+        runs++;
+        const settled = settleRecheck(ctx, beside, second);
+        if (settled) early.push(settled);
+      }
       for (const { k, who, run } of round) {
         runs++;
         results.set(k, [...(results.get(k) ?? []), run.passed]);
@@ -108,34 +143,54 @@ export async function landBatch(ctx: LandContext, entries: QueueEntry[]): Promis
       }
       continue;
     }
-    const record = (landed: number) =>
-      appendEvent(store, null, 'land.batch', { batch, tasks, size: n, green: landed === n, landed, runs });
-    if (step.kind === 'main-red') {
+    if (step?.kind === 'main-red') {
       record(0);
       const mainRun = lastRun.get(0);
       const reason = `${base} itself is red: the gate fails on ${base} alone (log: ${mainRun?.log}); fix ${base} first`;
       const out = [reject(ctx, members[0].entry, members[0].task, withDetail(reason, mainRun))];
       requeue(ctx, members.slice(1));
-      return out;
+      return done(out);
     }
+    const land = deferred ? deferred.land : (step?.land ?? 0);
+    const culprit = deferred ? null : (step?.culprit ?? null);
     const ownGreen = new Set([...results].filter(([, r]) => r.includes(true)).map(([k]) => k));
-    const landed = await landPrefix(ctx, chain, step.land, batch, ownGreen);
+    const landed = await landPrefix(ctx, chain, land, batch, ownGreen);
     // Left queued (a dirty checkout: not retried in this run) or main moved (rebuilt at once).
-    if (landed === 'blocked') return members.map((m) => outcomeOf({ ...m.entry, state: 'queued' }));
-    if (landed === 'moved') return [];
+    if (landed === 'blocked') return done(members.map((m) => outcomeOf({ ...m.entry, state: 'queued' })));
+    if (landed === 'moved') return done([]);
     const outcomes = landed;
-    record(step.land);
-    if (step.culprit !== null) {
-      const c = members[step.culprit];
-      const run = lastRun.get(step.culprit + 1);
-      const withoutIt =
-        step.culprit === 0 ? `${base} alone passes` : `the batch before it (${step.culprit}) passes`;
+    record(land);
+    const blamed = deferred ? deferred.suspect : culprit;
+    const withoutIt = blamed === 0 ? `${base} alone passes` : `the batch before it (${blamed}) passes`;
+    if (deferred) {
+      const s = members[deferred.suspect];
+      const first = lastRun.get(deferred.suspect + 1);
+      requeue(ctx, members.slice(land));
+      if (!first) throw new Error('unreachable: a suspect has a red run');
+      ctx.onProgress?.(`batch: ${s.task.name} failed once; its recheck runs beside the next window`);
+      const prefix = deferred.suspect + 1;
+      const next = {
+        entry: s.entry,
+        task: s.task,
+        commit: s.commit,
+        tree: s.tree,
+        first,
+        batch,
+        prefix,
+        base,
+        withoutIt,
+      };
+      return done(outcomes, next);
+    }
+    if (culprit !== null) {
+      const c = members[culprit];
+      const run = lastRun.get(culprit + 1);
       const reason = `the gate failed twice on ${base} plus the batch up to ${c.task.name}, while ${withoutIt} (log: ${run?.log})`;
       const entry = updateEntry(store, c.entry.id, { gateLog: run?.log ?? null });
       outcomes.push(reject(ctx, entry, c.task, withDetail(reason, run)));
     }
-    requeue(ctx, members.slice(step.land + (step.culprit === null ? 0 : 1)));
-    return outcomes;
+    requeue(ctx, members.slice(land + (culprit === null ? 0 : 1)));
+    return done(outcomes);
   }
 }
 
@@ -152,7 +207,8 @@ async function landPrefix(
   const cwd = ctx.repo.root;
   const mainRef = `refs/heads/${base}`;
   const top = members[k - 1].commit;
-  const blockers = await checkoutBlockers(cwd, mainRef, main, top);
+  const checkouts = await worktreesOnBranch(cwd, mainRef);
+  const blockers = await checkoutBlockers(cwd, mainRef, main, top, checkouts);
   if (blockers.length) {
     const b = blockers[0];
     const reason = `the checkout of ${base} at ${b.dir} has local changes to ${b.files.join(', ')}; commit or stash them, then braid land again`;
@@ -170,7 +226,8 @@ async function landPrefix(
   }
   // Test seam (BRAID_PAUSE_AT=land:cas): stopped between moving main and recording it.
   pausePoint('land', 'cas');
-  for (const w of await bringCheckoutsForward(cwd, mainRef, main, top)) ctx.onProgress?.(`warning: ${w}`);
+  for (const w of await bringCheckoutsForward(cwd, mainRef, main, top, checkouts))
+    ctx.onProgress?.(`warning: ${w}`);
   const out: LandOutcome[] = [];
   for (const [i, m] of members.slice(0, k).entries()) {
     const from = i === 0 ? main : members[i - 1].commit;
@@ -186,12 +243,18 @@ async function buildChain(ctx: LandContext, entries: QueueEntry[]): Promise<Chai
   const first = getTask(ctx.store, entries[0].task);
   // A change that kept missing main's moves goes the single path, which gives up in time.
   if (!first || entries[0].attempt >= BATCH_REBUILDS) return null;
-  const base = await targetBranch(ctx, first);
-  const main = await readRef(cwd, `refs/heads/${base}`);
-  if (!main) return null;
+  // The task's own base when it is a branch (read once with its tree), else targetBranch's answer.
+  let base = first.base;
+  let head = base ? await readCommitAndTree(cwd, `refs/heads/${base}`) : null;
+  if (!head) {
+    base = await targetBranch(ctx, first);
+    head = await readCommitAndTree(cwd, `refs/heads/${base}`);
+  }
+  if (!head || !base) return null;
+  const main = head.commit;
   const members: Member[] = [];
   let on = main;
-  let onTree = await git(['rev-parse', `${main}^{tree}`], { cwd });
+  let onTree = head.tree;
   const identityEnv = await userIdentityEnv(cwd);
   // Every member's tip in one call (commitUncommitted may move one: that one is read again).
   const branchOf = (e: QueueEntry) => getTask(ctx.store, e.task)?.branch;
@@ -200,6 +263,7 @@ async function buildChain(ctx: LandContext, entries: QueueEntry[]): Promise<Chai
     .filter((b): b is string => !!b)
     .map((b) => `refs/heads/${b}`);
   const tips = await readRefs(cwd, refs);
+  const ready: Array<{ entry: QueueEntry; task: Task; tip: string }> = [];
   for (const entry of entries) {
     const task = getTask(ctx.store, entry.task);
     if (!task || entry.attempt >= BATCH_REBUILDS) break;
@@ -207,23 +271,35 @@ async function buildChain(ctx: LandContext, entries: QueueEntry[]): Promise<Chai
     const committed = ctx.config.land.commit_uncommitted && (await commitUncommitted(ctx, task));
     const ref = `refs/heads/${task.branch}`;
     const tip = committed ? await readRef(cwd, ref) : (tips.get(ref) ?? null);
-    if (!tip || tip === task.baseCommit || (await migrationClash(ctx, on, tip))) break;
-    const strategy = ctx.config.land.strategy;
+    if (!tip || tip === task.baseCommit) break;
+    ready.push({ entry, task, tip });
+  }
+  // Every member's commit subjects (for its message) from one git log, not one per member.
+  const log = await commitsBeyond(
+    cwd,
+    main,
+    ready.map((r) => r.tip),
+  );
+  const strategy = ctx.config.land.strategy;
+  for (const [i, { entry, task, tip }] of ready.entries()) {
+    if (await migrationClash(ctx, on, tip)) break;
+    // A merge commit brings the earlier members' own commits along: theirs are not this one's.
+    const earlier = strategy === 'merge' ? ready.slice(0, i).map((r) => r.tip) : [];
     const cand = await buildCandidate({
       cwd,
       main: on,
       tip,
       strategy,
-      message: await messageFor(cwd, task, on, tip),
+      message: squashMessage(task.name, task.prompt, subjectsOf(log, tip, earlier)),
       mainTree: onTree,
       identityEnv,
     });
     if (!cand.ok || cand.empty) break;
-    members.push({ entry, task, tip, commit: cand.commit });
+    members.push({ entry, task, tip, commit: cand.commit, tree: cand.tree });
     on = cand.commit;
     onTree = cand.tree;
   }
-  return members.length >= 2 ? { base, main, members } : null;
+  return members.length >= 2 ? { base, main, mainTree: head.tree, members } : null;
 }
 
 /** Back in the queue, to be rebuilt on the new main (a failed compare-and-swap counts as an attempt). */

@@ -34,8 +34,10 @@ export async function checkoutBlockers(
   ref: string,
   from: string,
   to: string,
+  /** The checkouts of `ref` when the caller already listed them. */
+  checkouts?: readonly string[],
 ): Promise<CheckoutBlocker[]> {
-  const dirs = await worktreesOnBranch(repoDir, ref);
+  const dirs = checkouts ?? (await worktreesOnBranch(repoDir, ref));
   if (dirs.length === 0) return [];
   const changed = await changedBetween(repoDir, from, to);
   const blockers: CheckoutBlocker[] = [];
@@ -56,9 +58,10 @@ export async function bringCheckoutsForward(
   ref: string,
   from: string,
   to: string,
+  checkouts?: readonly string[],
 ): Promise<string[]> {
   const warnings: string[] = [];
-  for (const dir of await worktreesOnBranch(repoDir, ref)) {
+  for (const dir of checkouts ?? (await worktreesOnBranch(repoDir, ref))) {
     await gitRun(['update-index', '-q', '--refresh'], { cwd: dir, allowFailure: true });
     const res = await gitRun(['read-tree', '-m', '-u', from, to], { cwd: dir, allowFailure: true });
     if (res.code !== 0) {

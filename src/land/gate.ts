@@ -123,8 +123,10 @@ export async function runGate(
   commit: string,
   label: 'candidate' | 'main',
   at: { batch: number; prefix: number; slot?: number } | null = null,
+  knownTree?: string,
 ): Promise<GateRun> {
-  const tree = await git(['rev-parse', `${commit}^{tree}`], { cwd: settings.repoDir });
+  // A batch knows every prefix's tree from building it: no rev-parse per run.
+  const tree = knownTree ?? (await git(['rev-parse', `${commit}^{tree}`], { cwd: settings.repoDir }));
   if (!settings.command)
     return {
       passed: true,

@@ -286,7 +286,7 @@ async function subjectOf(cwd: string, commit: string): Promise<string> {
 }
 
 /** Squash and merge commits say what the task was for, and list the commits they stand for. */
-export async function messageFor(cwd: string, task: Task, main: string, tip: string): Promise<string> {
+async function messageFor(cwd: string, task: Task, main: string, tip: string): Promise<string> {
   const subjects = await git(['log', '--reverse', '--format=%s', `${main}..${tip}`], { cwd });
   return squashMessage(task.name, task.prompt, subjects ? subjects.split('\n') : []);
 }

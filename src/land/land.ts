@@ -8,12 +8,13 @@ import { gateRunsSince, recentBatchOutcomes } from '../store/gate-history.js';
 import { withLockIfFree } from '../store/locks.js';
 import { activeEntries, enqueue, updateEntry } from '../store/queue.js';
 import { getTask, updateTask } from '../store/tasks.js';
-import { landBatch } from './batch.js';
+import { type BatchResult, landBatch } from './batch.js';
 import { type LandContext, type LandOutcome, targetBranch } from './context.js';
 import { gateSlotsOf } from './gate.js';
 import { endStaleGateGroups } from './gate-group.js';
 import { finishLanded, landEntry } from './land-entry.js';
 import { asQueueHolder, QUEUE_LOCK, type QueueHolder } from './queue-lock.js';
+import { type PendingRecheck, recheckAlone } from './recheck.js';
 
 /** Puts tasks at the end of the queue in the order given (a task already queued keeps its place). */
 export function enqueueTasks(ctx: LandContext, names: readonly string[]): QueueEntry[] {
@@ -45,6 +46,8 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
   const res = await withLockIfFree(ctx.store, QUEUE_LOCK, `braid land (pid ${process.pid})`, async () => {
     const outcomes: LandOutcome[] = [];
     const skip = new Set<number>();
+    // A suspect set aside by a batch, its recheck still to run (beside the next window, or alone).
+    let pending: PendingRecheck | null = null;
     // A holder that died mid-gate may have left its gate running in the scratch worktree.
     for (const g of await endStaleGateGroups(ctx.store, { holdsQueue: true }))
       ctx.onProgress?.(`ended an orphaned gate (process group ${g.pgid}, ${g.holder})`);
@@ -52,7 +55,13 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
     for (;;) {
       const entries = activeEntries(ctx.store);
       const batch = windowSize(ctx);
-      const step = planNextStep({ entries, tips: await waitingTips(ctx, entries), skip, batch });
+      const aside = pending ? new Set([...skip, pending.entry.id]) : skip;
+      const step = planNextStep({ entries, tips: await waitingTips(ctx, entries), skip: aside, batch });
+      if (step.kind === 'idle' && pending) {
+        outcomes.push(...(await recheckAlone(ctx, pending)));
+        pending = null;
+        continue;
+      }
       if (step.kind === 'idle') return outcomes;
       if (step.kind === 'recover') {
         const done = await recover(ctx, step.entry);
@@ -66,8 +75,16 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
         });
         ctx.onProgress?.(`${step.entry.task}: new commit after the hand-back; re-queued`);
       } else {
-        const batched = step.entries.length > 1 ? await landBatch(ctx, step.entries) : null;
-        const done = batched ?? [await landAlone(ctx, step.entries[0])];
+        const batched: BatchResult | null =
+          step.entries.length > 1 ? await landBatch(ctx, step.entries, pending) : null;
+        if (!batched && pending) {
+          // Nothing to gate beside it: the recheck first, then the queue is planned again.
+          outcomes.push(...(await recheckAlone(ctx, pending)));
+          pending = null;
+          continue;
+        }
+        pending = batched?.recheck ?? null;
+        const done = batched?.outcomes ?? [await landAlone(ctx, step.entries[0])];
         for (const outcome of done) {
           if (outcome.state === 'queued') skip.add(outcome.entryId);
           outcomes.push(outcome);
@@ -86,10 +103,9 @@ export function batchSize(ctx: Pick<LandContext, 'config' | 'store'>): number {
   return cap > 1 ? nextBatchSize(recentBatchOutcomes(ctx.store, BATCH_HISTORY), cap) : 1;
 }
 
-/** How many queued changes the next round takes: a batch per gate slot (`land.batch: 1` keeps one). */
+/** How many queued changes the next round takes: a batch per gate slot, even a batch of one (`land.batch: 1` keeps one). */
 export function windowSize(ctx: Pick<LandContext, 'config' | 'store'>): number {
-  const size = batchSize(ctx);
-  return size > 1 ? speculationWindow(size, gateSlotsOf(ctx)) : 1;
+  return ctx.config.land.batch > 1 ? speculationWindow(batchSize(ctx), gateSlotsOf(ctx)) : 1;
 }
 
 /** One change gated on its own tree; its outcome counts in the batch history like a batch of one. */

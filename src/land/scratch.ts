@@ -49,11 +49,14 @@ export async function prepareScratch(place: ScratchPlace, commit: string): Promi
   const { repoDir, commonDir, dir } = place;
   for (const old of await dropLegacyScratch(repoDir, commonDir))
     place.onProgress?.(`moved the gate's scratch worktree out of .git: removed ${old}, now ${dir}`);
-  const state = await scratchState(dir, commonDir);
+  const state = stillOurs(dir) ? 'ours' : await scratchState(dir, commonDir);
   if (state === 'ours') {
-    await resetScratch(dir);
+    // A merge the ladder left (a killed run) is aborted; otherwise checkout -f alone resets index and files.
+    const admin = adminDirOf(dir);
+    if (!admin || existsSync(path.join(admin, 'MERGE_HEAD'))) await resetScratch(dir);
     await git(['checkout', '-q', '--detach', '-f', commit], { cwd: dir });
     await git(['clean', '-q', '-ffdx', '-e', 'node_modules'], { cwd: dir });
+    remember(dir);
     return dir;
   }
   if (state === 'foreign' || state === 'on-branch') throw notOurs(dir, state);
@@ -65,7 +68,42 @@ export async function prepareScratch(place: ScratchPlace, commit: string): Promi
   });
   // Marks it braid's in git's own admin folder for it, so gc never takes a user's worktree for one.
   writeFileSync(path.join(await adminDir(dir), SCRATCH_MARK), 'braid gate scratch worktree\n');
+  remember(dir);
   return dir;
+}
+
+/** Scratch folders this process found to be ours, with their `.git` file's text (git asked once, not per gate run). */
+const verified = new Map<string, string>();
+
+function dotGitText(dir: string): string | null {
+  try {
+    return readFileSync(path.join(dir, '.git'), 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** The worktree's admin folder, read from its `.git` file (null when that is not a `gitdir:` file). */
+function adminDirOf(dir: string): string | null {
+  const target = /^gitdir: (.+)$/m.exec(dotGitText(dir) ?? '')?.[1]?.trim();
+  return target ? path.resolve(dir, target) : null;
+}
+
+function remember(dir: string): void {
+  const text = dotGitText(dir);
+  if (text) verified.set(dir, text);
+}
+
+/** Verified before, same `.git` file, its admin folder still there and HEAD still detached (never a branch). */
+function stillOurs(dir: string): boolean {
+  const known = verified.get(dir);
+  if (known === undefined || dotGitText(dir) !== known) return false;
+  const admin = adminDirOf(dir);
+  try {
+    return !!admin && !readFileSync(path.join(admin, 'HEAD'), 'utf8').startsWith('ref:');
+  } catch {
+    return false;
+  }
 }
 
 /** Leaves no half-done merge behind (the ladder merges in the scratch worktree). */

@@ -19,7 +19,9 @@ function simulate(n: number, slots: number, culprits: readonly number[], flaky: 
     const round: GateRound = nextGateRound(n, runs, slots);
     if (round.kind !== 'gate') return { round, rounds };
     expect(round.prefixes.length).toBeLessThanOrEqual(slots);
-    expect(new Set(round.prefixes).size).toBe(round.prefixes.length);
+    // A prefix runs at most twice in a round (its recheck beside its first run).
+    for (const k of round.prefixes)
+      expect(round.prefixes.filter((x) => x === k).length).toBeLessThanOrEqual(2);
     rounds.push(round.prefixes);
     for (const k of round.prefixes) {
       const prior = runs.get(k) ?? [];
@@ -44,6 +46,8 @@ describe('gate slots', () => {
     expect(speculationWindow(4, 1)).toBe(4);
     expect(speculationWindow(4, 3)).toBe(12);
     expect(speculationWindow(2, 3)).toBe(6);
+    // After red batches (size 1) the slots still speculate, one change each.
+    expect(speculationWindow(1, 4)).toBe(4);
   });
 });
 
@@ -78,6 +82,24 @@ describe('speculative rounds', () => {
       expect(rounds.length, `culprit ${c}`).toBeLessThanOrEqual(3);
       expect(rounds[0]).toEqual([4, 8, 12, 16]);
     }
+  });
+
+  it('slots left over in a bisection round run the gap twice: 8 changes on 4 slots decide any one culprit in 2 rounds', () => {
+    expect(simulate(8, 4, [4]).rounds).toEqual([
+      [2, 4, 6, 8],
+      [5, 6, 5],
+    ]);
+    for (let c = 0; c < 8; c++) {
+      const { round, rounds } = simulate(8, 4, [c]);
+      expect(round).toMatchObject({ kind: 'done', land: c, culprit: c });
+      expect(rounds.length, `culprit ${c}`).toBe(2);
+    }
+  });
+
+  it('a gap that starts at main checks main in a slot left over', () => {
+    // Main's tree has no green run yet: prefix 1 twice and main beside it decide a culprit at the front.
+    const runs = new Map<number, boolean[]>([[2, [false]]]);
+    expect(nextGateRound(2, runs, 4)).toEqual({ kind: 'gate', prefixes: [1, 2, 1, 0], why: 'bisect' });
   });
 
   it('finds the first culprit for every window, slot count and pair of culprits', () => {
