@@ -12,7 +12,8 @@ import { until } from './helpers/wait.js';
 let fx: LandFixture;
 afterEach(() => {
   // A gate left waiting must not outlive the test.
-  if (fx && existsSync(path.join(fx.repo.parent, 'hold'))) writeFileSync(path.join(fx.repo.parent, 'go'), '');
+  if (fx && ['hold', 'hold-all'].some((f) => existsSync(path.join(fx.repo.parent, f))))
+    writeFileSync(path.join(fx.repo.parent, 'go'), '');
   fx?.close();
 });
 beforeAll(async () => {
@@ -23,6 +24,13 @@ beforeAll(async () => {
 const HOLD_ONCE = [
   'd="$(dirname "$0")"',
   'if [ -e "$d/hold" ] && [ ! -e "$d/held" ]; then echo $$ > "$d/held"; while [ ! -e "$d/go" ]; do sleep 0.1; done; fi',
+].join('\n');
+
+/** Once armed (a `hold-all` file), every gate run records its pid in `held.d` and waits for a `go` file. */
+const HOLD_ALL = [
+  'if [ -e "$d/hold-all" ] && [ ! -e "$d/go" ]; then mkdir -p "$d/held.d"; echo $$ > "$d/held.d/$$"',
+  '  while [ ! -e "$d/go" ]; do sleep 0.1; done',
+  'fi',
 ].join('\n');
 
 /**
@@ -42,7 +50,7 @@ interface Report {
 }
 
 async function setup(yaml?: string): Promise<{ env: Record<string, string>; start: string }> {
-  fx = await landFixture({ gateExtra: `${HOLD_ONCE}\n${BARRIER}` });
+  fx = await landFixture({ gateExtra: `${HOLD_ONCE}\n${HOLD_ALL}\n${BARRIER}` });
   const config = path.join(fx.repo.parent, 'braid.yaml');
   const gate = `sh ${path.join(fx.repo.parent, 'gate.sh')}`;
   writeFileSync(config, yaml?.replace('GATE', gate) ?? `gate: ${gate}\ngate_timeout: 120\ngate_slots: 1\n`);
@@ -91,8 +99,6 @@ function landedCounts(): Record<string, number> {
   }
 }
 
-const heldPid = () => Number(readFileSync(path.join(fx.repo.parent, 'held'), 'utf8').trim());
-
 describe('braid land: a batch meets a conflict, a kill, a moved main', () => {
   it('a conflict inside a batch goes down the ladder alone; the rest of the batch lands', async () => {
     const { env, start } = await setup();
@@ -114,25 +120,28 @@ describe('braid land: a batch meets a conflict, a kill, a moved main', () => {
     expect(await mainNeverRed(start)).toEqual(['Do a', 'Do b', 'Do d']);
   });
 
-  it('SIGKILLed while a batch is gating: gc ends the orphaned gate, land lands each change once', async () => {
-    const { env, start } = await setup();
+  it('SIGKILLed while three gate slots run a round: gc ends every orphaned gate, land lands each change once', async () => {
+    const { env, start } = await setup('gate: { command: GATE, slots: 3, timeout: 120 }\n');
     await fx.addTask('x', { 'x.txt': 'x\n' });
     await fx.addTask('y', { 'y.txt': 'BROKEN\n' });
     await fx.addTask('z', { 'z.txt': 'z\n' });
-    arm();
+    const held = path.join(fx.repo.parent, 'held.d');
+    writeFileSync(path.join(fx.repo.parent, 'hold-all'), '');
     const landing = landInBackground(['x', 'y', 'z'], env);
-    await until('the batch gate to run', () => existsSync(path.join(fx.repo.parent, 'held')));
+    await until('the round to run in three slots', () => existsSync(held) && readdirSync(held).length === 3);
     process.kill(landing.pid(), 'SIGKILL');
     expect((await landing.done).signal).toBe('SIGKILL');
-    const gate = heldPid();
-    expect(processState(gate)).not.toBeNull();
+    const gates = readdirSync(held).map(Number);
+    for (const gate of gates) expect(processState(gate)).not.toBeNull();
     expect(await fx.repo.git('rev-parse', 'main')).toBe(start);
 
     const gc = JSON.parse((await runCli(fx.repo.dir, ['gc', '--json'], { env })).stdout) as {
       actions: Array<{ kind: string }>;
     };
-    expect(gc.actions.map((a) => a.kind)).toContain('stale-gate');
-    await until('the orphaned gate to end', () => [null, 'Z'].includes(processState(gate)));
+    expect(gc.actions.filter((a) => a.kind === 'stale-gate')).toHaveLength(3);
+    await until('the orphaned gates to end', () => gates.every((g) => [null, 'Z'].includes(processState(g))));
+    // Disarmed: the next land's gates run through.
+    writeFileSync(path.join(fx.repo.parent, 'go'), '');
     const res = await runCli(fx.repo.dir, ['land', '--json'], { env });
 
     expect(res.code, res.stderr).toBe(3);

@@ -135,7 +135,12 @@ async function queueRun(culprits: ReadonlySet<number>, batch: number, slots: num
     }
     await git('checkout', '-q', 'main');
     const config = parseConfig({ gate: GATE, gate_timeout: 60, gate_slots: slots, land: { batch } }, 'bench');
-    const ctx = { repo: info, config, store };
+    // BENCH_VERBOSE=1: the queue's progress lines with the time since the start, on stderr.
+    const t = performance.now();
+    const onProgress = process.env.BENCH_VERBOSE
+      ? (line: string) => process.stderr.write(`${((performance.now() - t) / 1000).toFixed(1)} ${line}\n`)
+      : undefined;
+    const ctx = { repo: info, config, store, onProgress };
     const t0 = performance.now();
     enqueueTasks(ctx, names);
     await processQueue(ctx);

@@ -7,7 +7,13 @@
  * above the largest green prefix, which the next round splits S ways (a k-ary bisection). The
  * decisions (land, culprit, main red) are nextBisectStep's, so one slot behaves exactly as before.
  */
-import { type BisectStep, bisectBounds, nextBisectStep, type PrefixRuns } from './queue-batch.js';
+import {
+  BATCH_START,
+  type BisectStep,
+  bisectBounds,
+  nextBisectStep,
+  type PrefixRuns,
+} from './queue-batch.js';
 
 /** The most gate slots the queue uses, whatever the machine or braid.yaml says. */
 export const SLOTS_CAP = 4;
@@ -23,8 +29,12 @@ export function gateSlots(configured: number | undefined, cores: number): number
  * At a batch size of 1 (after red batches) the slots still speculate, one change each: a round of
  * main+A, main+A+B, … costs the wall time of one gate run, and idle slots would save nothing.
  */
-export function speculationWindow(batchSize: number, slots: number): number {
-  return Math.max(1, batchSize) * Math.max(1, slots);
+export function speculationWindow(batchSize: number, slots: number, queued?: number): number {
+  const w = Math.max(1, batchSize) * Math.max(1, slots);
+  // Fewer than a window left behind would cost a round of its own: the window takes them too
+  // (up to S × the starting batch size), which costs at most one more round of search when red.
+  if (queued === undefined || slots < 2 || queued - w >= w) return w;
+  return Math.min(queued, Math.max(w, slots * BATCH_START));
 }
 
 export type GateRound =

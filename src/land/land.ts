@@ -54,8 +54,8 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
     await resumeEndedWaits(ctx);
     for (;;) {
       const entries = activeEntries(ctx.store);
-      const batch = windowSize(ctx);
       const aside = pending ? new Set([...skip, pending.entry.id]) : skip;
+      const batch = windowSize(ctx, entries.filter((e) => e.state === 'queued' && !aside.has(e.id)).length);
       const step = planNextStep({ entries, tips: await waitingTips(ctx, entries), skip: aside, batch });
       if (step.kind === 'idle' && pending) {
         outcomes.push(...(await recheckAlone(ctx, pending)));
@@ -104,8 +104,8 @@ export function batchSize(ctx: Pick<LandContext, 'config' | 'store'>): number {
 }
 
 /** How many queued changes the next round takes: a batch per gate slot, even a batch of one (`land.batch: 1` keeps one). */
-export function windowSize(ctx: Pick<LandContext, 'config' | 'store'>): number {
-  return ctx.config.land.batch > 1 ? speculationWindow(batchSize(ctx), gateSlotsOf(ctx)) : 1;
+export function windowSize(ctx: Pick<LandContext, 'config' | 'store'>, queued?: number): number {
+  return ctx.config.land.batch > 1 ? speculationWindow(batchSize(ctx), gateSlotsOf(ctx), queued) : 1;
 }
 
 /** One change gated on its own tree; its outcome counts in the batch history like a batch of one. */

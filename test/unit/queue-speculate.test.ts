@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nextBisectStep } from '../../src/core/queue-batch.js';
 import {
+  deferredRecheck,
   type GateRound,
   gateSlots,
   nextGateRound,
@@ -48,6 +49,16 @@ describe('gate slots', () => {
     expect(speculationWindow(2, 3)).toBe(6);
     // After red batches (size 1) the slots still speculate, one change each.
     expect(speculationWindow(1, 4)).toBe(4);
+  });
+
+  it('a tail shorter than a window joins it (up to slots × the starting batch), never with one slot', () => {
+    expect(speculationWindow(2, 4, 20)).toBe(8); // 12 left behind: a window of its own
+    expect(speculationWindow(2, 4, 12)).toBe(12); // 4 left behind would cost a round
+    expect(speculationWindow(1, 4, 30)).toBe(4);
+    expect(speculationWindow(1, 4, 7)).toBe(7);
+    expect(speculationWindow(8, 4, 40)).toBe(32);
+    expect(speculationWindow(2, 4, 3)).toBe(3);
+    expect(speculationWindow(4, 1, 6)).toBe(4);
   });
 });
 
@@ -128,5 +139,49 @@ describe('speculative rounds', () => {
       prefixes: [1, 0],
       why: 'recheck',
     });
+  });
+});
+
+describe('a deferred recheck', () => {
+  const round1 = (main: boolean[] | null) =>
+    new Map<number, boolean[]>([
+      ...(main ? ([[0, main]] as const) : []),
+      [1, [true]],
+      [2, [false]],
+      [3, [false]],
+      [4, [false]],
+    ]);
+
+  it('a suspect after a green prefix: the prefix lands now, the suspect is rechecked beside the next window', () => {
+    expect(deferredRecheck(4, round1([true]), 4)).toEqual({ land: 1, suspect: 1 });
+    // The green prefix need not be main's: main's own tree is not needed when a prefix above it passed.
+    expect(deferredRecheck(4, round1(null), 2)).toEqual({ land: 1, suspect: 1 });
+  });
+
+  it('not with one slot, not while the gap is open, not before a main with no green run is checked', () => {
+    expect(deferredRecheck(4, round1([true]), 1)).toBeNull();
+    expect(
+      deferredRecheck(
+        8,
+        new Map([
+          [0, [true]],
+          [4, [true]],
+          [8, [false]],
+        ]),
+        4,
+      ),
+    ).toBeNull();
+    const front = new Map<number, boolean[]>([
+      [1, [false]],
+      [2, [false]],
+    ]);
+    expect(deferredRecheck(2, front, 4)).toBeNull();
+    expect(deferredRecheck(2, new Map([...front, [0, [true]]]), 4)).toEqual({ land: 0, suspect: 0 });
+  });
+
+  it('not once the suspect has its second run (the bisection decides)', () => {
+    const twice = new Map([...round1([true]), [2, [false, false]]]);
+    expect(deferredRecheck(4, twice, 4)).toBeNull();
+    expect(nextBisectStep(4, twice)).toMatchObject({ kind: 'done', land: 1, culprit: 1 });
   });
 });
