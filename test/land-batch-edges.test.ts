@@ -33,6 +33,10 @@ const HOLD_ALL = [
   'fi',
 ].join('\n');
 
+/** Once armed (a `flaky-c` file), the first gate run on a tree holding c.txt fails. */
+const FLAKY_C =
+  'if [ -e "$d/flaky-c" ] && [ -e c.txt ] && [ ! -e "$d/flaked" ]; then touch "$d/flaked"; exit 1; fi';
+
 /**
  * Once armed (a `barrier` file), gate runs wait until three are running at once (each records the
  * PORT it was given): gates run one after another would never get past it.
@@ -50,7 +54,7 @@ interface Report {
 }
 
 async function setup(yaml?: string): Promise<{ env: Record<string, string>; start: string }> {
-  fx = await landFixture({ gateExtra: `${HOLD_ONCE}\n${HOLD_ALL}\n${BARRIER}` });
+  fx = await landFixture({ gateExtra: `${HOLD_ONCE}\n${HOLD_ALL}\n${FLAKY_C}\n${BARRIER}` });
   const config = path.join(fx.repo.parent, 'braid.yaml');
   const gate = `sh ${path.join(fx.repo.parent, 'gate.sh')}`;
   writeFileSync(config, yaml?.replace('GATE', gate) ?? `gate: ${gate}\ngate_timeout: 120\ngate_slots: 1\n`);
@@ -249,5 +253,24 @@ describe('braid land: a batch meets a conflict, a kill, a moved main', () => {
     expect(new Set(ports).size).toBe(3);
     for (const slot of [0, 1, 2])
       expect(existsSync(path.join(fx.repo.parent, 'repo.braid', `_gate-${slot}`, '.git'))).toBe(true);
+  });
+
+  it('a suspect red once is rechecked after the green prefix before it lands; green then: flaky, and it lands next', async () => {
+    const { env, start } = await setup('gate: { command: GATE, slots: 2, timeout: 120 }\n');
+    for (const t of ['a', 'b', 'c']) await fx.addTask(t, { [`${t}.txt`]: `${t}\n` });
+    writeFileSync(path.join(fx.repo.parent, 'flaky-c'), '');
+
+    const res = await runCli(fx.repo.dir, ['land', 'a', 'b', 'c', '--json'], { env, timeoutMs: 120_000 });
+
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout) as Report;
+    expect(report.landed.map((l) => l.name)).toEqual(['a', 'b', 'c']);
+    expect(res.stderr).toContain('its recheck runs beside the next window');
+    expect(await mainNeverRed(start)).toEqual(['Do a', 'Do b', 'Do c']);
+    expect(landedCounts()).toEqual({ a: 1, b: 1, c: 1 });
+    const db = new Database(path.join(fx.ctx.repo.commonDir, 'braid', 'state.db'), { readonly: true });
+    const flaky = db.prepare("SELECT task FROM events WHERE kind = 'land.gate-flaky'").all();
+    db.close();
+    expect(flaky).toEqual([{ task: 'c' }]);
   });
 });
