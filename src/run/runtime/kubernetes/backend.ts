@@ -36,6 +36,8 @@ import type { KeeperSpec } from './keeper.js';
 import { applyPolicy, createPod, deletePod, deletePolicy, execInPod } from './pods.js';
 
 const CAPTURE_LINES = 100;
+/** The keeper's main: it takes hooks in as `braid hook` does, which lives above this stage (orchestrate). */
+const KEEPER_MAIN = 'orchestrate/kube-keeper.js';
 /** The keeper listens within moments; this only bounds a keeper that cannot start at all. */
 const KEEPER_READY_MS = 15_000;
 
@@ -143,15 +145,11 @@ export class KubeBackend implements SessionBackend {
     const specPath = path.join(dir, 'keeper.json');
     writeFileSync(specPath, JSON.stringify(keeper), { mode: 0o600 });
     chmodSync(specPath, 0o600);
-    const pid = await spawnDetached(
-      process.execPath,
-      [builtModule('run/runtime/kubernetes/keeper.js'), specPath],
-      {
-        cwd: k.worktree,
-        env: process.env,
-        logFile: path.join(dir, 'keeper.log'),
-      },
-    );
+    const pid = await spawnDetached(process.execPath, [builtModule(KEEPER_MAIN), specPath], {
+      cwd: k.worktree,
+      env: process.env,
+      logFile: path.join(dir, 'keeper.log'),
+    });
     const handle: SessionHandle = {
       runtime: spec.mode,
       pid,

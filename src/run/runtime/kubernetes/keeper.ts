@@ -1,13 +1,11 @@
 /**
  * The keeper of one task's pod: a detached process on this machine (as the headless runner is for a local
  * session) that serves the task's endpoint (the bundle in, the work back, hook events), watches the pod, copies
- * its log into the task's log and writes the exit record when the pod ends; then it exits.
- * argv: <spec file> (JSON, mode 0600, deleted once read: it holds the task's token).
+ * its log into the task's log and writes the exit record when the pod ends; then it exits. Its main is
+ * orchestrate/kube-keeper.ts, which takes the hooks in as `braid hook` does.
  */
 import { appendFileSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { podState } from '../../../core/kube-status.js';
-import { builtModule } from '../../../exec/built.js';
-import { run } from '../../../exec/run.js';
 import { writeExitRecord } from '../exit-record.js';
 import { KubeClient, loadKubeTarget } from './client.js';
 import { KubeEndpoint } from './endpoint.js';
@@ -30,25 +28,22 @@ export interface KeeperSpec {
   readyPath: string;
 }
 
-/** A hook is answered well within Claude Code's 10 s hook timeout. */
-const HOOK_TIMEOUT_MS = 8_000;
 /** After the pod ended, how long its log stream may take to drain. */
 const LOG_DRAIN_MS = 5_000;
 /** Everything the container printed, when the stream was never followed. */
 const WHOLE_LOG_LINES = 1_000_000;
 
-/** Exactly what `braid hook <event>` does for a local session, run here: the answer goes back to the pod. */
-async function forwardHook(spec: KeeperSpec, event: string, payload: unknown): Promise<string | null> {
-  // The pod's paths mean nothing here: the checkout is the worktree, the transcript stays in the pod.
+/** Takes one hook event in (records it, answers it): what `braid hook <event>` does for a local session. */
+export type HookTaker = (
+  spec: KeeperSpec,
+  event: string,
+  payload: Record<string, unknown>,
+) => Promise<string | null>;
+
+/** The pod's paths mean nothing here: the checkout is the worktree, the transcript stays in the pod. */
+function localPayload(spec: KeeperSpec, payload: unknown): Record<string, unknown> {
   const { transcript_path: _, ...rest } = (payload ?? {}) as Record<string, unknown>;
-  const res = await run(process.execPath, [builtModule('cli/main.js'), 'hook', event], {
-    cwd: spec.worktree,
-    env: { ...process.env, BRAID_TASK: spec.task, BRAID_REPO: spec.repoRoot },
-    input: JSON.stringify({ ...rest, cwd: spec.worktree }),
-    timeoutMs: HOOK_TIMEOUT_MS,
-    allowFailure: true,
-  });
-  return res.stdout.trim() || null;
+  return { ...rest, cwd: spec.worktree };
 }
 
 async function copyLog(kube: KubeClient, spec: KeeperSpec, signal: AbortSignal): Promise<boolean> {
@@ -84,12 +79,14 @@ async function keep(
   return end;
 }
 
-async function main(): Promise<void> {
-  const specPath = process.argv[2] ?? '';
+/** Serves, watches and records one pod until it ends. `specPath`: JSON, mode 0600, deleted once read (it holds the token). */
+export async function runKeeper(specPath: string, takeHook: HookTaker): Promise<void> {
   const spec = JSON.parse(readFileSync(specPath, 'utf8')) as KeeperSpec;
   rmSync(specPath, { force: true });
   const kube = new KubeClient(loadKubeTarget(spec.context));
-  const endpoint = new KubeEndpoint({ onHook: (_task, event, payload) => forwardHook(spec, event, payload) });
+  const endpoint = new KubeEndpoint({
+    onHook: (_task, event, payload) => takeHook(spec, event, localPayload(spec, payload)),
+  });
   endpoint.register({ task: spec.task, token: spec.token, worktree: spec.worktree, branch: spec.branch });
   const url = await endpoint.listen(spec.listenHost, spec.listenPort);
   writeFileSync(`${spec.readyPath}.tmp`, JSON.stringify({ url }));
@@ -109,11 +106,3 @@ async function main(): Promise<void> {
   await endpoint.close();
   kube.close();
 }
-
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    process.stderr.write(`braid kube keeper: ${err.stack ?? err.message}\n`);
-    process.exit(1);
-  },
-);
