@@ -3,6 +3,7 @@ import path from 'node:path';
 import { containerEnv } from '../../core/container-args.js';
 import { BraidError } from '../../core/errors.js';
 import { modelApiTarget } from '../../core/kube-egress.js';
+import { endpointListen } from '../../core/kube-endpoint.js';
 import {
   kubeAnnotations,
   kubeLabels,
@@ -70,8 +71,7 @@ export function kubeLaunch(
   const { repo, config } = project;
   const k = config.kubernetes;
   if (!k.image) throw noImage();
-  const endpointHost = k.endpoint ? new URL(k.endpoint).hostname.replace(/^\[|\]$/g, '') : undefined;
-  const endpointPort = k.endpoint ? Number(new URL(k.endpoint).port || 0) : 0;
+  const listen = endpointListen(k);
   const limits = config.limits;
   return {
     context: k.context,
@@ -86,8 +86,8 @@ export function kubeLaunch(
     base: task.baseCommit,
     workdir: podWorkdir(project, task, opts.cwd),
     settings: opts.settings,
-    listenHost: k.listen ?? endpointHost ?? '127.0.0.1',
-    listenPort: endpointPort,
+    listenHost: listen.host,
+    listenPort: listen.port,
     publicUrl: k.endpoint,
     egress: k.egress,
     modelApi: modelApiTarget(task.agent, opts.env),

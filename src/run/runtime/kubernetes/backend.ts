@@ -15,6 +15,7 @@ import {
   egressPolicy,
   egressTargets,
 } from '../../../core/kube-egress.js';
+import { podEndpointBase } from '../../../core/kube-endpoint.js';
 import { podManifest } from '../../../core/kube-manifest.js';
 import { builtModule } from '../../../exec/built.js';
 import { spawnDetached } from '../../../exec/detached.js';
@@ -62,14 +63,6 @@ async function withClient<T>(context: string | undefined, fn: (kube: KubeClient)
 function pod(handle: SessionHandle): { pod: string; namespace: string; context?: string } {
   if (!handle.pod || !handle.namespace) throw new BraidError('E_SESSION', 'this session has no pod recorded');
   return { pod: handle.pod, namespace: handle.namespace, context: handle.context };
-}
-
-/** The URL pods are given: the configured one (its port, when it names none, the keeper's), else the keeper's own. */
-function publicBase(configured: string | undefined, listening: string): string {
-  if (!configured) return listening;
-  const url = new URL(configured);
-  if (!url.port) url.port = new URL(listening).port;
-  return url.toString().replace(/\/+$/, '');
 }
 
 /** A NetworkPolicy names addresses: host names are resolved now (every address they have). */
@@ -169,7 +162,7 @@ export class KubeBackend implements SessionBackend {
           `See ${path.join(dir, 'keeper.log')}; check kubernetes.listen and kubernetes.endpoint.`,
         );
       const { url } = JSON.parse(readFileSync(readyPath, 'utf8')) as { url: string };
-      const endpoint = `${publicBase(k.publicUrl, url)}/k/${encodeURIComponent(spec.task)}`;
+      const endpoint = `${podEndpointBase(k.publicUrl, url)}/k/${encodeURIComponent(spec.task)}`;
       const manifest = podManifest({
         name: k.podName,
         namespace: k.namespace,
