@@ -138,11 +138,16 @@ export class KubeBackend implements SessionBackend {
     const specPath = path.join(dir, 'keeper.json');
     writeFileSync(specPath, JSON.stringify(keeper), { mode: 0o600 });
     chmodSync(specPath, 0o600);
-    const pid = await spawnDetached(process.execPath, [builtModule(KEEPER_MAIN), specPath], {
-      cwd: k.worktree,
-      env: process.env,
-      logFile: path.join(dir, 'keeper.log'),
-    });
+    // A small young generation, as the supervisor's: a keeper allocates little and lives as long as its pod.
+    const pid = await spawnDetached(
+      process.execPath,
+      ['--max-semi-space-size=1', builtModule(KEEPER_MAIN), specPath],
+      {
+        cwd: k.worktree,
+        env: process.env,
+        logFile: path.join(dir, 'keeper.log'),
+      },
+    );
     const handle: SessionHandle = {
       runtime: spec.mode,
       pid,

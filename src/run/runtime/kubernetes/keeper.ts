@@ -5,11 +5,11 @@
  * orchestrate/kube-keeper.ts, which takes the hooks in as `braid hook` does.
  */
 import { appendFileSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { podState } from '../../../core/kube-status.js';
+import { type PodObject, podState } from '../../../core/kube-status.js';
 import { writeExitRecord } from '../exit-record.js';
-import { KubeClient, loadKubeTarget } from './client.js';
+import { KubeClient, loadKubeTarget, WatchEndedError } from './client.js';
 import { KubeEndpoint } from './endpoint.js';
-import { followPodLog, podLogTail, watchPod } from './pods.js';
+import { followPodLog, getPod, podLogTail, watchPod } from './pods.js';
 
 export interface KeeperSpec {
   task: string;
@@ -63,12 +63,23 @@ async function keep(
 ): Promise<{ exitCode: number | null; why: string | null }> {
   const drain = new AbortController();
   let follow: Promise<boolean> | null = null;
-  const end = await watchPod(kube, spec.namespace, spec.pod, (pod) => {
+  const until = (pod: PodObject | null) => {
     if (!pod) return { exitCode: null, why: 'the pod was deleted' };
     if (!follow && pod.status?.phase === 'Running') follow = copyLog(kube, spec, drain.signal);
     const state = podState(pod);
     return state.alive ? undefined : { exitCode: state.exitCode, why: state.problem };
-  });
+  };
+  let end: { exitCode: number | null; why: string | null } | undefined;
+  while (!end) {
+    try {
+      end = await watchPod(kube, spec.namespace, spec.pod, until);
+    } catch (err) {
+      // A server ends a watch after a while; a new one starts with the pod as it is (or finds it gone).
+      if (!(err instanceof WatchEndedError)) throw err;
+      const now = await getPod(kube, spec.namespace, spec.pod);
+      end = now ? until(now) : until(null);
+    }
+  }
   const timer = setTimeout(() => drain.abort(), LOG_DRAIN_MS);
   const followed = follow ? await (follow as Promise<boolean>) : false;
   clearTimeout(timer);
