@@ -79,7 +79,11 @@ describe('the kubernetes backend, through the CLI and the API-server double', ()
     expect(created.stderr).not.toMatch(/error|braid:/i);
     expect(created.code).toBe(0);
     expect(double.pods().map((p) => p.metadata.labels?.['braid.dev/task'])).toEqual(['t1']);
-    expect(double.policies()).toHaveLength(1);
+    // Default-deny egress but DNS, the model's API (ANTHROPIC_BASE_URL) and the keeper's endpoint, both here.
+    const [policy] = double.policies() as Array<{
+      spec: { egress: Array<{ to?: unknown[]; ports: unknown[] }> };
+    }>;
+    expect(policy.spec.egress.flatMap((r) => r.to ?? [])).toEqual([{ ipBlock: { cidr: '127.0.0.1/32' } }]);
 
     const ended = await until(
       't1 exited',
