@@ -9,7 +9,10 @@ import {
   podHookCommand,
   podManifest,
 } from '../../src/core/kube-manifest.js';
+import { INNER_SESSION, INNER_TMUX } from '../../src/core/container-args.js';
 import { claudeSettingsWith } from '../../src/run/agents/claude-settings.js';
+import { backendOf } from '../../src/run/runtime/backend.js';
+import { KubeBackend } from '../../src/run/runtime/kubernetes/backend.js';
 
 const input = (over: Partial<PodInput> = {}): PodInput => ({
   name: 'braid-00000000-t1',
@@ -78,5 +81,39 @@ describe('a task on the kubernetes backend', () => {
     expect(podEndpointBase('https://bastion.example:7450/', 'http://127.0.0.1:7450')).toBe(
       'https://bastion.example:7450',
     );
+  });
+});
+
+describe("reaching a pod's session", () => {
+  const handle = {
+    runtime: 'tmux' as const,
+    pid: 1,
+    backend: 'kubernetes' as const,
+    pod: 'braid-1-t1',
+    namespace: 'agents',
+    context: 'kind-braid',
+  };
+
+  it('attaches through kubectl exec with a terminal into the tmux inside; a headless pod has nothing to attach', () => {
+    const backend = new KubeBackend();
+    expect(backend.attach(handle)).toEqual([
+      'kubectl',
+      '--context',
+      'kind-braid',
+      '-n',
+      'agents',
+      'exec',
+      '-it',
+      'braid-1-t1',
+      '-c',
+      'agent',
+      '--',
+      ...INNER_TMUX,
+      'attach-session',
+      '-t',
+      INNER_SESSION,
+    ]);
+    expect(backend.attach({ ...handle, runtime: 'headless' })).toBeNull();
+    expect(backendOf(handle).kind).toBe('kubernetes');
   });
 });
