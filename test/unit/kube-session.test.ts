@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backendOfOptions, chooseBackend } from '../../src/core/backend.js';
 import { configSchema } from '../../src/core/config.js';
+import { INNER_SESSION, INNER_TMUX } from '../../src/core/container-args.js';
 import { endpointListen, podEndpointBase } from '../../src/core/kube-endpoint.js';
 import {
   kubeLabels,
@@ -9,7 +10,6 @@ import {
   podHookCommand,
   podManifest,
 } from '../../src/core/kube-manifest.js';
-import { INNER_SESSION, INNER_TMUX } from '../../src/core/container-args.js';
 import { claudeSettingsWith } from '../../src/run/agents/claude-settings.js';
 import { backendOf } from '../../src/run/runtime/backend.js';
 import { KubeBackend } from '../../src/run/runtime/kubernetes/backend.js';
