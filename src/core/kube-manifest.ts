@@ -14,6 +14,10 @@ const BUNDLE_FILE = `${POD_WORK_DIR}/in.bundle`;
 const OUT_BUNDLE_FILE = `${POD_WORK_DIR}/out.bundle`;
 /** The agent's settings (Claude Code's hooks), written from BRAID_AGENT_SETTINGS before the agent starts. */
 export const POD_SETTINGS_FILE = `${POD_WORK_DIR}/agent-settings.json`;
+/** The agent's pid in its container: `braid stop` ends the agent by it, and the pod sends the work back. */
+const POD_AGENT_PID_FILE = `${POD_WORK_DIR}/agent.pid`;
+/** What `braid stop` runs in the pod (through exec): TERM to the agent alone. */
+export const POD_STOP_AGENT = ['sh', '-c', `kill -TERM "$(cat ${POD_AGENT_PID_FILE})"`];
 
 /**
  * A pod's hook command (a shell string, as Claude Code runs hooks): the payload posted to braid's endpoint with
@@ -117,7 +121,10 @@ function podCommand(mode: 'tmux' | 'headless', argv: string[]): string[] {
   // Headless output goes straight to the pod's log; the pod's exit code is the agent's.
   const inner = mode === 'tmux' ? containerCommand(mode, argv) : argv;
   const settings = `if [ -n "$BRAID_AGENT_SETTINGS" ]; then printf '%s' "$BRAID_AGENT_SETTINGS" > "${POD_SETTINGS_FILE}"; fi`;
-  const script = [settings, '"$@"', 'code=$?', SEND_BUNDLE, 'exit "$code"'].join('\n');
+  // The agent in the background with its pid on file (stdin kept: a tmux client needs its terminal), so a stop
+  // can end the agent alone and this script still sends the work back.
+  const run = ['"$@" 0<&0 &', `echo "$!" > "${POD_AGENT_PID_FILE}"`, 'wait "$!"'];
+  const script = [settings, ...run, 'code=$?', SEND_BUNDLE, 'exit "$code"'].join('\n');
   return ['sh', '-c', script, 'braid-pod', ...inner];
 }
 

@@ -6,6 +6,7 @@ import { endpointListen, podEndpointBase } from '../../src/core/kube-endpoint.js
 import {
   kubeLabels,
   POD_SETTINGS_FILE,
+  POD_STOP_AGENT,
   type PodInput,
   podHookCommand,
   podManifest,
@@ -50,6 +51,11 @@ describe('a task on the kubernetes backend', () => {
     expect(JSON.parse(env.BRAID_AGENT_SETTINGS)).toEqual(JSON.parse(settings));
     const script = agent.command[2];
     expect(script.indexOf(POD_SETTINGS_FILE)).toBeLessThan(script.indexOf('"$@"'));
+    // The agent's pid on file for braid stop, which ends the agent alone: the script goes on to send the work.
+    const pidFile = /echo "\$!" > "([^"]+)"/.exec(script)?.[1];
+    expect(pidFile).toBe('/work/agent.pid');
+    expect(POD_STOP_AGENT.join(' ')).toContain(`cat ${pidFile}`);
+    expect(script.indexOf('wait "$!"')).toBeLessThan(script.indexOf('git bundle create'));
     const bare = agentOf(podManifest(input()));
     expect(bare.env.map((e) => e.name)).not.toContain('BRAID_AGENT_SETTINGS');
   });

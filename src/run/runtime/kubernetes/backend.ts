@@ -16,7 +16,7 @@ import {
   egressTargets,
 } from '../../../core/kube-egress.js';
 import { podEndpointBase } from '../../../core/kube-endpoint.js';
-import { podManifest } from '../../../core/kube-manifest.js';
+import { POD_STOP_AGENT, podManifest } from '../../../core/kube-manifest.js';
 import { builtModule } from '../../../exec/built.js';
 import { spawnDetached } from '../../../exec/detached.js';
 import { isProcessAlive, processStartTime } from '../../../exec/pid.js';
@@ -265,7 +265,10 @@ export class KubeBackend implements SessionBackend {
   /** The pod sends its work itself when the agent ends; the keeper takes it into refs/braid/incoming/<task>. */
   async collect(): Promise<void> {}
 
-  /** The agent's stop keys (tmux), then the pod deleted: commits not yet sent back are lost with it. */
+  /**
+   * The agent's stop keys (tmux), then TERM to the agent in the pod (its commits still go back), then the pod
+   * deleted: what the agent had not committed, or a pod that does not end, is lost with it.
+   */
   async stop(handle: SessionHandle, opts: StopOptions): Promise<void> {
     const gone = () => !handle.pid || !groupAlive(handle.pid);
     if (gone()) return;
@@ -274,6 +277,11 @@ export class KubeBackend implements SessionBackend {
       if (await waitUntil(gone, opts.graceMs ?? 3_000)) return;
     }
     const p = pod(handle);
+    // TERM to the agent alone: the pod's script then sends its commits back and the pod ends.
+    const ended = await withClient(p.context, (kube) =>
+      execInPod(kube, p.namespace, p.pod, 'agent', POD_STOP_AGENT),
+    ).catch(() => null);
+    if (ended?.exitCode === 0 && (await waitUntil(gone, opts.termMs ?? 5_000))) return;
     await withClient(p.context, (kube) => deletePod(kube, p.namespace, p.pod)).catch(() => {});
     // The keeper sees the pod go, records the end and exits; one that cannot is ended.
     if (await waitUntil(gone, opts.termMs ?? 5_000)) return;
