@@ -75,6 +75,8 @@ describe('the kubernetes backend, through the CLI and the API-server double', ()
       '@say done in the pod',
       '```',
     ].join('\n');
+    // A note for every later session: it reaches the pod's agent in a hook's answer.
+    expect((await braid('note', 'tabs, not spaces, in the pod')).code).toBe(0);
     const created = await braid('new', 't1', '--backend', 'kubernetes', '--headless', '-p', prompt);
     expect(created.stderr).not.toMatch(/error|braid:/i);
     expect(created.code).toBe(0);
@@ -103,6 +105,7 @@ describe('the kubernetes backend, through the CLI and the API-server double', ()
 
     const logs = await braid('logs', 't1');
     expect(logs.stdout).toContain('done in the pod');
+    expect(logs.stdout).toContain('tabs, not spaces, in the pod');
 
     const landed = await cliJson<{ landed: Array<{ name: string }> }>(repo.dir, ['land', 't1'], env);
     expect(landed.landed.map((l) => l.name)).toEqual(['t1']);
