@@ -1,6 +1,4 @@
-import { HOOK_RESPONDERS } from '../../orchestrate/hook-responders.js';
-import { receiveHook } from '../../run/agents/hook-receiver.js';
-import { editsFiles, rescanAfterEdit } from '../../watch/radar/hook.js';
+import { takeHook } from '../../orchestrate/hook-intake.js';
 
 /** Give up on a payload that never ends: the agent waits for this hook. */
 const STDIN_TIMEOUT_MS = 2_000;
@@ -11,18 +9,8 @@ const STDIN_TIMEOUT_MS = 2_000;
  */
 export async function runHook(event: string): Promise<void> {
   const stdin = await readStdin(STDIN_TIMEOUT_MS);
-  const payload = parseJson(stdin);
-  const edits = editsFiles(event, payload);
-  const outcome = await receiveHook({ event, stdin, env: process.env, cwd: process.cwd() }, HOOK_RESPONDERS);
-  if (outcome.output) process.stdout.write(`${outcome.output}\n`);
-  if (outcome.task && outcome.commonDir && edits) {
-    // Awaits only the start of a detached rescan: findings go out on the agent's next hook; a radar failure must never reach the agent.
-    await rescanAfterEdit(
-      outcome.commonDir,
-      typeof payload.cwd === 'string' ? payload.cwd : process.cwd(),
-      outcome.task,
-    ).catch(() => {});
-  }
+  const output = await takeHook(event, stdin, process.env, process.cwd());
+  if (output) process.stdout.write(`${output}\n`);
   // Whatever happened, the agent must carry on.
   process.exitCode = 0;
 }
@@ -42,13 +30,4 @@ function readStdin(timeoutMs: number): Promise<string> {
     process.stdin.on('end', done);
     process.stdin.on('error', done);
   });
-}
-
-function parseJson(text: string): Record<string, unknown> {
-  try {
-    const value = JSON.parse(text);
-    return value && typeof value === 'object' ? value : {};
-  } catch {
-    return {};
-  }
 }
