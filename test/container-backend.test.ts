@@ -222,11 +222,11 @@ describe('the container backend, through the CLI', () => {
     );
   });
 
-  it('refuses the kubernetes backend before creating anything', async (ctx) => {
+  it('refuses the kubernetes backend without kubernetes.image before creating anything', async (ctx) => {
     if (problem) ctx.skip(problem);
     const res = await braid('new', 'k1', '--backend', 'kubernetes', '-p', 'x');
-    expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/kubernetes backend is not built yet/);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/the kubernetes backend needs kubernetes.image/);
     expect(await row('k1')).toBeUndefined();
   });
 });

@@ -4,8 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type BraidError, isBraidError } from '../src/core/errors.js';
 import { run } from '../src/exec/run.js';
 import { GitError, git, parseGitVersion } from '../src/git/git.js';
+import { branchTips } from '../src/git/refs.js';
 import { findRepo, resolveCommit } from '../src/git/repo.js';
-import { branchTips, commonDirOf } from '../src/git/worktree-state.js';
+import { commonDirOf } from '../src/git/worktree-state.js';
 import { runCli } from './helpers/cli.js';
 import { g, type TempRepo, tempRepo } from './helpers/repo.js';
 

@@ -1,20 +1,25 @@
 /**
  * Builds dist once, before any test file runs (one tsc run: the CLI and the web dashboard's browser
- * client, dist/web/client, alike). Tests spawn the built CLI; a build while other files
+ * client, dist/web/client, alike; then the CLI's bundle, scripts/bundle.mjs). Tests spawn the built CLI; a build while other files
  * run rewrites modules under them, and they fail importing half-written files. Meanwhile the npm
  * projects the real-gate tests land on get their node_modules (npm ci, only when missing or stale).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { run } from '../src/exec/run.js';
 import { CLI, ROOT } from './helpers/cli.js';
 import { installGateProjects } from './helpers/gate-projects.js';
 
 export default async function buildBeforeTests(): Promise<void> {
-  // tsc still emits when an unrelated module fails to type-check; `npm run check` reports that.
+  // tsc still emits when an unrelated module fails to type-check; `npm run check` reports that. The
+  // bundle step needs tsc's output, so it runs only after tsc, and a failure of its own stops the run.
   const build = builtIsCurrent()
     ? Promise.resolve()
-    : run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, timeoutMs: 300_000, allowFailure: true });
+    : run('npx', ['tsc', '-p', 'tsconfig.build.json'], {
+        cwd: ROOT,
+        timeoutMs: 300_000,
+        allowFailure: true,
+      }).then(() => run(process.execPath, ['scripts/bundle.mjs'], { cwd: ROOT, timeoutMs: 300_000 }));
   await Promise.all([build, installGateProjects()]);
   if (!existsSync(CLI)) throw new Error(`the build did not produce ${CLI}`);
 }
@@ -25,6 +30,8 @@ export default async function buildBeforeTests(): Promise<void> {
  * and tsc's ~15 s of CPU is skipped. tsc rewrites every output on each build, so a stale one shows.
  */
 function builtIsCurrent(): boolean {
+  // tsc's CLI without its bundle (a build stopped between the two) is rebuilt whole.
+  if (!existsSync(CLI) || !readFileSync(CLI, 'utf8').includes('// braid: bundled')) return false;
   const configs = ['tsconfig.json', 'tsconfig.build.json'].map((f) => statSync(path.join(ROOT, f)).mtimeMs);
   const newestConfig = Math.max(...configs);
   const src = path.join(ROOT, 'src');

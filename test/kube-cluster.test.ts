@@ -20,6 +20,7 @@ import {
   watchPod,
 } from '../src/run/runtime/kubernetes/pods.js';
 import { kubeClusterInfo } from '../src/run/session/kube-cluster.js';
+import { cliJson, runCli } from './helpers/cli.js';
 import { GIT_TEST_ENV, g, type TempRepo, tempRepo } from './helpers/repo.js';
 import { until } from './helpers/wait.js';
 
@@ -122,4 +123,63 @@ describe('a task pod on a real cluster', () => {
       120_000,
     );
   }, 600_000);
+});
+
+describe('braid new --backend kubernetes on a real cluster, through the CLI', () => {
+  it('runs the shell agent in a pod; its commit comes back onto the branch and lands; rm deletes the pod', async (ctx) => {
+    if (problem) ctx.skip(problem);
+    const podEnv = Object.entries(GIT_TEST_ENV).map(([k, v]) => `${k}=${v}`);
+    const cli = await tempRepo({ files: { 'README.md': '# demo\n' } });
+    try {
+      await cli.commit('braid.yaml', {
+        'braid.yaml': [
+          'agent: shell',
+          'deps: none',
+          'kubernetes:',
+          `  image: ${JSON.stringify(image)}`,
+          `  namespace: ${JSON.stringify(namespace)}`,
+          `  endpoint: ${JSON.stringify(`http://${endpointHost}`)}`,
+          `  env: ${JSON.stringify(podEnv)}`,
+          '',
+        ].join('\n'),
+      });
+      const env = { KUBECONFIG: process.env.KUBECONFIG };
+      const prompt = 'echo from a pod > k.txt && git add k.txt && git commit -qm "pod work"';
+      const created = await runCli(
+        cli.dir,
+        ['new', 'k1', '--backend', 'kubernetes', '--headless', '-p', prompt],
+        {
+          env,
+          timeoutMs: 300_000,
+        },
+      );
+      expect(created.code).toBe(0);
+      const row = async () =>
+        (
+          await cliJson<{ tasks: Array<{ name: string; exitCode: number | null; backend: string }> }>(
+            cli.dir,
+            ['ls'],
+            env,
+          )
+        ).tasks[0];
+      const ended = await until(
+        'k1 ended',
+        async () => ((await row())?.exitCode !== null ? row() : undefined),
+        300_000,
+      );
+      expect(ended).toMatchObject({ backend: 'kubernetes', exitCode: 0 });
+      const landed = await cliJson<{ landed: Array<{ name: string }> }>(cli.dir, ['land', 'k1'], env);
+      expect(landed.landed.map((l) => l.name)).toEqual(['k1']);
+      expect(await cli.git('show', 'main:k.txt')).toBe('from a pod');
+      expect((await runCli(cli.dir, ['rm', 'k1'], { env })).code).toBe(0);
+      const labels = kubeLabels(path.basename(cli.dir), path.join(cli.dir, '.git'), 'k1');
+      await until(
+        'the pod is gone',
+        async () => (await listPods(kube, namespace, labels)).length === 0,
+        120_000,
+      );
+    } finally {
+      cli.cleanup();
+    }
+  }, 900_000);
 });

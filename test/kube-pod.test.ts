@@ -28,6 +28,7 @@ let kube: KubeClient;
 const endpoint = new KubeEndpoint({
   onHook: async (task, event, payload) => {
     hooks.push({ task, event, payload });
+    return null;
   },
   onCollected: (task, result) => collected.push({ task, ...result }),
 });

@@ -1,19 +1,31 @@
 #!/usr/bin/env node
-import { CommanderError } from 'commander';
 import { BraidError, EXIT } from '../core/errors.js';
-import { programFor } from './program.js';
 
 /** The single top-level catch: known errors print message + hint, unknown ones print the stack. */
 async function main(): Promise<void> {
-  const program = await programFor(process.argv);
+  const argv = process.argv;
+  if (isPlainHookCall(argv)) {
+    // Every tool use of every agent runs this: no commander, no other command's modules.
+    const { runHook } = await import('./commands/hook-action.js');
+    await runHook(argv[3]);
+    return;
+  }
+  const { programFor } = await import('./program.js');
+  const program = await programFor(argv);
   try {
-    await program.parseAsync(process.argv);
+    await program.parseAsync(argv);
   } catch (err) {
-    process.exitCode = reportError(err);
+    process.exitCode = await reportError(err);
   }
 }
 
-export function reportError(err: unknown): number {
+/** `braid hook <event>` exactly as agent settings write it; `--help` and mistakes go through commander. */
+function isPlainHookCall(argv: readonly string[]): boolean {
+  return argv.length === 4 && argv[2] === 'hook' && /^[A-Za-z]+$/.test(argv[3]);
+}
+
+async function reportError(err: unknown): Promise<number> {
+  const { CommanderError } = await import('commander');
   if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (err instanceof BraidError) {
     process.stderr.write(`braid: ${err.message}\n`);

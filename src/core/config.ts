@@ -98,6 +98,8 @@ const kubernetesSchema = z
     env: z.array(z.string()).default([]),
     /** The URL pods reach braid's endpoint at (it listens on 127.0.0.1 unless told otherwise; docs/backends.md). */
     endpoint: httpUrl.optional(),
+    /** The address braid's endpoint listens on: else the endpoint's host when given, else 127.0.0.1. */
+    listen: z.string().min(1).optional(),
   })
   .strict()
   .default({ namespace: 'default', egress: [], env: [] });

@@ -34,7 +34,7 @@ export interface EventDataByKind {
   'session.started': {
     runtime: RuntimeKind;
     /** Absent in events from before backends: local. */
-    backend?: 'local' | 'container';
+    backend?: 'local' | 'container' | 'kubernetes';
     argv0: string;
     resume: boolean;
     permissions: string | null;

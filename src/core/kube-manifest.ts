@@ -12,6 +12,29 @@ const REPO_PATH_ANNOTATION = 'braid.dev/repo-path';
 const POD_WORK_DIR = '/work';
 const BUNDLE_FILE = `${POD_WORK_DIR}/in.bundle`;
 const OUT_BUNDLE_FILE = `${POD_WORK_DIR}/out.bundle`;
+/** The agent's settings (Claude Code's hooks), written from BRAID_AGENT_SETTINGS before the agent starts. */
+export const POD_SETTINGS_FILE = `${POD_WORK_DIR}/agent-settings.json`;
+/** The agent's pid in its container: `braid stop` ends the agent by it, and the pod sends the work back. */
+const POD_AGENT_PID_FILE = `${POD_WORK_DIR}/agent.pid`;
+/** What `braid stop` runs in the pod (through exec): TERM to the agent alone. */
+export const POD_STOP_AGENT = ['sh', '-c', `kill -TERM "$(cat ${POD_AGENT_PID_FILE})"`];
+
+/**
+ * A pod's hook command (a shell string, as Claude Code runs hooks): the payload posted to braid's endpoint with
+ * the task's token, the answer (notes, radar findings as hook JSON) printed back; it never fails the agent.
+ */
+export function podHookCommand(event: string): string {
+  if (!/^[A-Za-z]+$/.test(event)) throw new BraidError('E_USAGE', `'${event}' is not a hook event name`);
+  const script = [
+    'const c = [];',
+    'process.stdin.on("data", (d) => c.push(d)).on("end", () =>',
+    ' fetch(process.env.BRAID_ENDPOINT + "/hook/" + process.argv[1], { method: "POST",',
+    '  headers: { authorization: "Bearer " + process.env.BRAID_TOKEN }, body: Buffer.concat(c),',
+    '  signal: AbortSignal.timeout(8000) })',
+    ' .then((r) => (r.ok ? r.text() : "")).then((t) => { if (t) process.stdout.write(t); }).catch(() => {}));',
+  ].join('');
+  return `node -e '${script}' ${event}`;
+}
 
 /** A repository's label value: its name and a hash of its git common dir, ≤ 63 label-safe characters. */
 function kubeRepoLabel(repoName: string, commonDir: string): string {
@@ -66,6 +89,8 @@ export interface PodInput {
   endpoint: string;
   token: string;
   limits?: KubeLimits;
+  /** The agent's settings file's text (written to POD_SETTINGS_FILE in the pod), when it takes one. */
+  settings?: string;
 }
 
 /**
@@ -95,7 +120,11 @@ const SEND_BUNDLE = [
 function podCommand(mode: 'tmux' | 'headless', argv: string[]): string[] {
   // Headless output goes straight to the pod's log; the pod's exit code is the agent's.
   const inner = mode === 'tmux' ? containerCommand(mode, argv) : argv;
-  const script = ['"$@"', 'code=$?', SEND_BUNDLE, 'exit "$code"'].join('\n');
+  const settings = `if [ -n "$BRAID_AGENT_SETTINGS" ]; then printf '%s' "$BRAID_AGENT_SETTINGS" > "${POD_SETTINGS_FILE}"; fi`;
+  // The agent in the background with its pid on file (stdin kept: a tmux client needs its terminal), so a stop
+  // can end the agent alone and this script still sends the work back.
+  const run = ['"$@" 0<&0 &', `echo "$!" > "${POD_AGENT_PID_FILE}"`, 'wait "$!"'];
+  const script = [settings, ...run, 'code=$?', SEND_BUNDLE, 'exit "$code"'].join('\n');
   return ['sh', '-c', script, 'braid-pod', ...inner];
 }
 
@@ -134,6 +163,7 @@ export function podManifest(input: PodInput): Record<string, unknown> {
     BRAID_BRANCH: input.branch,
     BRAID_BASE: input.base,
     BRAID_WORKDIR: input.workdir,
+    ...(input.settings ? { BRAID_AGENT_SETTINGS: input.settings } : {}),
     // Only the recorder around tmux reads these: the pod's log is its terminal, its exit code the agent's.
     BRAID_LOG: '/dev/null',
     BRAID_EXIT_FILE: `${POD_WORK_DIR}/exit.json`,

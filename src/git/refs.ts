@@ -30,7 +30,7 @@ export async function readRef(cwd: string, ref: string): Promise<string | null> 
 }
 
 /** Every ref matching the patterns (for-each-ref's prefixes), in one git call: full ref name → commit. */
-export async function refsMatching(cwd: string, patterns: readonly string[]): Promise<Map<string, string>> {
+async function refsMatching(cwd: string, patterns: readonly string[]): Promise<Map<string, string>> {
   const lines = await git(['for-each-ref', '--format=%(refname) %(objectname)', '--', ...patterns], { cwd });
   const out = new Map<string, string>();
   for (const line of lines.split('\n')) {
@@ -38,6 +38,11 @@ export async function refsMatching(cwd: string, patterns: readonly string[]): Pr
     if (at > 0) out.set(line.slice(0, at), line.slice(at + 1));
   }
   return out;
+}
+
+/** Every local branch's commit, by full ref name (`refs/heads/…`): one process for all tasks. */
+export function branchTips(root: string): Promise<Map<string, string>> {
+  return refsMatching(root, ['refs/heads/']);
 }
 
 /** Several branch tips in one git call (a batch reads every member's): full ref name → commit. */

@@ -1,12 +1,9 @@
-/** A worktree's HEAD and index read from its files, and every branch tip in one git call. */
+/**
+ * A worktree's HEAD and index read from its files, without git: a hook process reads these on every
+ * tool use, so nothing here may load the process runner (branch tips are refs.ts's branchTips).
+ */
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { refsMatching } from './refs.js';
-
-/** Every local branch's commit, by full ref name (`refs/heads/…`): one process for all tasks. */
-export function branchTips(root: string): Promise<Map<string, string>> {
-  return refsMatching(root, ['refs/heads/']);
-}
 
 export interface WorktreeFiles {
   /** The symbolic ref HEAD points to, or null when detached. */

@@ -9,7 +9,7 @@ import {
   eventKindOf,
   LEGACY_EVENT_KINDS,
 } from '../core/events.js';
-import { EDITING_TOOLS } from '../core/radar.js';
+import { EDITING_TOOLS } from '../core/radar-messages.js';
 import type { PermissionDenial } from '../core/refusals.js';
 import type { Store } from './db.js';
 

@@ -4,7 +4,7 @@ import { eventLine } from '../core/event-lines.js';
 import type { BraidEvent } from '../core/events.js';
 import { alignedLines, formatBytes, formatDuration } from '../core/format.js';
 import type { PairFinding } from '../core/radar.js';
-import { sideLabel } from '../core/radar.js';
+import { sideLabel } from '../core/radar-messages.js';
 import type { TokenCounts } from '../core/task.js';
 
 /** What one task row needs; a subset of TaskView so tests and other sources can feed it. */

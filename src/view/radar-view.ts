@@ -1,5 +1,5 @@
 /** The conflict radar as the faces show it: a scan now and then, the stored findings in between. */
-import { baseSide, type PairFinding } from '../core/radar.js';
+import { baseSide, type PairFinding } from '../core/radar-messages.js';
 import type { Project } from '../project/project.js';
 import { cachedReport, type RadarReport, scanRadar } from '../watch/radar/scan.js';
 import { liveTasks } from '../watch/radar/snapshots.js';

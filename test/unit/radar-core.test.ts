@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { compileGlob } from '../../src/core/glob.js';
 import {
-  baseSide,
   classifyPair,
-  formatRanges,
-  messagesFor,
   migrationCollisions,
   orderPair,
-  type PairFinding,
   pairsToRecompute,
   withLines,
 } from '../../src/core/radar.js';
+import { baseSide, formatRanges, messagesFor, type PairFinding } from '../../src/core/radar-messages.js';
 import {
   migrationNumber,
   parseNameStatusZ,

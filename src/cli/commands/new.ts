@@ -72,7 +72,7 @@ export function register(program: Command): void {
     )
     .option(
       '--backend <backend>',
-      'where the session runs: local or container (default: backend in braid.yaml)',
+      'where the session runs: local, container or kubernetes (default: backend in braid.yaml)',
     )
     .option('--needs <names...>', 'tasks this one depends on (recorded for the plan runner)')
     .option('--workdir <dir>', "start the agent in this folder of the worktree (over braid.yaml's workdir)")
@@ -88,10 +88,10 @@ export function register(program: Command): void {
           ...(opts.workdir ? { workdir: opts.workdir } : {}),
         };
         const backend = chooseBackend(opts.backend, project.config.backend);
-        if (backend === 'container' && (opts.readonly || opts.sandbox))
+        if (backend !== 'local' && (opts.readonly || opts.sandbox))
           throw new BraidError(
             'E_USAGE',
-            `--${opts.readonly ? 'readonly' : 'sandbox'} is for local sessions: a container is its own sandbox`,
+            `--${opts.readonly ? 'readonly' : 'sandbox'} is for local sessions: a ${backend === 'container' ? 'container' : 'pod'} is its own sandbox`,
             'Drop the flag, or use --backend local.',
           );
         await checkBackendUsable(project, backend);

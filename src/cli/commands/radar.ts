@@ -1,7 +1,7 @@
 /** `braid radar`: which live tasks would conflict with each other or with the base branch. */
 import type { Command } from 'commander';
 import { table } from '../../core/format.js';
-import { formatRanges, type PairFinding } from '../../core/radar.js';
+import { formatRanges, type PairFinding } from '../../core/radar-messages.js';
 import { withProject } from '../../project/project.js';
 import { type RadarReport, scanRadar } from '../../watch/radar/scan.js';
 import { bold, dim, printJson } from '../output.js';

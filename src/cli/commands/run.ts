@@ -39,7 +39,7 @@ export function register(program: Command): void {
     .option('--interactive', 'run the agents in tmux instead of headless')
     .option(
       '--backend <backend>',
-      "where every task's session runs: local or container (default: the plan's, then braid.yaml's)",
+      "where every task's session runs: local, container or kubernetes (default: the plan's, then braid.yaml's)",
     )
     .option('--json', 'print the final report as JSON')
     .addHelpText(

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { builtModule } from '../../exec/built.js';
 import { gitWritablePaths } from './git-paths.js';
 import { hiddenMounts, readablePaths } from './hidden-paths.js';
@@ -134,10 +133,7 @@ function agentPaths(home: string, agent: string): string[] {
   return out;
 }
 
-/** The compiled launcher next to this module, or dist/ when running from sources (tests). */
+/** The compiled launcher (from sources too: tests run the built one). */
 function proxyLauncherScript(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const sibling = path.join(here, 'proxy-launcher.js');
-  if (existsSync(sibling)) return sibling;
   return builtModule('isolate/sandbox/proxy-launcher.js');
 }

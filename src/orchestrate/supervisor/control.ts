@@ -1,6 +1,5 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BraidError } from '../../core/errors.js';
+import { builtModule } from '../../exec/built.js';
 import { spawnDetached } from '../../exec/detached.js';
 import { isProcessAlive } from '../../exec/pid.js';
 import type { Project } from '../../project/project.js';
@@ -38,7 +37,7 @@ export function supervisorStatus(project: Project): SupervisorStatus {
 
 /** The light entry point (no CLI, no web server) that a detached supervisor runs. */
 function supervisorMain(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
+  return builtModule('orchestrate/supervisor/main.js');
 }
 
 export interface StartResult {

@@ -42,12 +42,18 @@ export function claudeSettings(task: string, braidCommand: string[]): Record<str
       );
     }
   }
+  return claudeSettingsWith(task, (event) => hookCommand(braidCommand, event));
+}
+
+/** The settings with each registered event's hook command made by `commandOf` (a pod's posts to braid's endpoint). */
+export function claudeSettingsWith(
+  task: string,
+  commandOf: (event: string) => string,
+): Record<string, unknown> {
   const hooks: Record<string, unknown> = {};
   for (const event of REGISTERED_HOOK_EVENTS) {
     // No matcher: every tool, every notification type, every session source.
-    hooks[event] = [
-      { hooks: [{ type: 'command', command: hookCommand(braidCommand, event), timeout: HOOK_TIMEOUT_S }] },
-    ];
+    hooks[event] = [{ hooks: [{ type: 'command', command: commandOf(event), timeout: HOOK_TIMEOUT_S }] }];
   }
   // BRAID_TASK is also in the session's environment; this keeps hooks right if Claude Code drops it.
   return { env: { BRAID_TASK: task }, hooks };

@@ -2,7 +2,6 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { StatusChange } from '../../core/status.js';
 import type { Task } from '../../core/task.js';
-import { run } from '../../exec/run.js';
 import { commonDirOf } from '../../git/worktree-state.js';
 import { openStore, type Store, storePath } from '../../store/db.js';
 import { pausePoint } from '../../store/journal.js';
@@ -192,6 +191,8 @@ async function braidRepoOf(
 }
 
 async function findCommonDir(cwd: string): Promise<string | null> {
+  // Loaded only here: most hooks name their repository from its files, and the runner's modules cost start-up time.
+  const { run } = await import('../../exec/run.js');
   const res = await run('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], {
     cwd,
     timeoutMs: GIT_TIMEOUT_MS,

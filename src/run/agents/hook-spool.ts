@@ -2,7 +2,6 @@
  * The hook spool: when braid's store is busy or broken, `braid hook` appends its event here and
  * exits 0; whoever next holds the store (a hook, the supervisor, `braid ls`) applies the spool first.
  */
-import { randomBytes } from 'node:crypto';
 import {
   appendFileSync,
   closeSync,
@@ -50,7 +49,8 @@ export function spoolPath(commonDir: string): string {
 }
 
 export function newSpoolId(): string {
-  return `${Date.now().toString(36)}-${process.pid}-${randomBytes(6).toString('hex')}`;
+  // No node:crypto: a hook loads this on every tool use. Time and pid already separate writers; the random part separates calls.
+  return `${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { BackendKind } from '../../core/backend.js';
 import { ContainerBackend } from './container/backend.js';
 import { getRuntime } from './index.js';
+import { KubeBackend } from './kubernetes/backend.js';
 import type {
   BackendLaunch,
   SendOptions,
@@ -15,7 +16,7 @@ import type {
   StopOptions,
 } from './types.js';
 
-export type { ContainerLaunch, SessionBackend } from './types.js';
+export type { ContainerLaunch, KubeLaunch, SessionBackend } from './types.js';
 
 /** tmux and headless on this machine: every call goes to the runtime the handle names. */
 class LocalBackend implements SessionBackend {
@@ -49,10 +50,11 @@ class LocalBackend implements SessionBackend {
 }
 
 export function backendFor(kind: BackendKind): SessionBackend {
-  return kind === 'container' ? new ContainerBackend() : new LocalBackend();
+  if (kind === 'container') return new ContainerBackend();
+  return kind === 'kubernetes' ? new KubeBackend() : new LocalBackend();
 }
 
 /** The backend that started this session (recorded in its handle). */
 export function backendOf(handle: SessionHandle): SessionBackend {
-  return backendFor(handle.backend === 'container' ? 'container' : 'local');
+  return backendFor(handle.backend ?? 'local');
 }

@@ -28,10 +28,14 @@ export interface SessionHandle {
   /** headless: the log, whose tail stands in for a screen. */
   logPath?: string;
   /** Where the session runs; absent: this machine (tmux or headless). */
-  backend?: 'container';
+  backend?: 'container' | 'kubernetes';
   /** container: its name and the engine that runs it. */
   container?: string;
   engine?: 'podman' | 'docker';
+  /** kubernetes: the pod, where it is, and the kubeconfig context (pid is then the local keeper's). */
+  pod?: string;
+  namespace?: string;
+  context?: string;
 }
 
 export interface SessionState {
@@ -108,10 +112,40 @@ export interface ContainerLaunch {
   name: string;
 }
 
+/** What the Kubernetes backend needs beyond a local launch (resolved by run/session from braid.yaml). */
+export interface KubeLaunch {
+  context?: string;
+  namespace: string;
+  image: string;
+  podName: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** The main checkout here (hooks are recorded in its store). */
+  repoRoot: string;
+  /** The task's worktree and branch here: the bundle goes out from them and the work comes back into them. */
+  worktree: string;
+  branch: string;
+  /** The commit the branch started from: only the commits since it come back. */
+  base: string;
+  /** The task's checkout inside the pod. */
+  workdir: string;
+  /** Claude Code's settings for the pod (its hooks post to the endpoint), or null for other agents. */
+  settings: Record<string, unknown> | null;
+  /** Where the local endpoint listens, and the URL pods reach it at (its port, when absent, is the endpoint's). */
+  listenHost: string;
+  listenPort: number;
+  publicUrl?: string;
+  /** `HOST[:PORT]`/`CIDR[:PORT]` the pod may reach, and the agent's model API (already a target). */
+  egress: string[];
+  modelApi: { host: string; port: number } | null;
+  limits?: { memory?: string; cpu?: number };
+}
+
 export interface BackendLaunch extends LaunchSpec {
   /** tmux (interactive) or headless, wherever the session runs. */
   mode: RuntimeKind;
   container?: ContainerLaunch;
+  kube?: KubeLaunch;
 }
 
 export interface SessionBackend {

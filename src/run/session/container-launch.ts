@@ -15,6 +15,7 @@ import type { Project } from '../../project/project.js';
 import { taskPortBlock } from '../../store/ports.js';
 import type { ContainerLaunch } from '../runtime/backend.js';
 import { detectEngine } from '../runtime/container/engine.js';
+import { checkKubeUsable } from './kube-launch.js';
 
 /** braid's hook command inside a container: its install is mounted at the same path, node is the image's. */
 export function containerBraidCommand(main: string): string[] {
@@ -56,8 +57,9 @@ export function containerSessionEnv(
   return containerEnv(project.config.container.env, host, taskEnv);
 }
 
-/** Before anything is created: the container backend needs an engine and an image (or a root filesystem). */
+/** Before anything is created: a container needs an engine and an image (or a root filesystem); a pod, its cluster. */
 export async function checkBackendUsable(project: Project, kind: BackendKind): Promise<void> {
+  if (kind === 'kubernetes') return checkKubeUsable(project);
   if (kind !== 'container') return;
   const c = project.config.container;
   if (!c.image === !c.rootfs)

@@ -19,6 +19,7 @@ import type { AgentAdapter, LaunchContext } from '../agents/types.js';
 import { backendFor, backendOf } from '../runtime/backend.js';
 import { confineLaunch, killTaskCgroup, removeTaskCgroup } from './confine.js';
 import { containerBraidCommand, containerLaunch, containerSessionEnv } from './container-launch.js';
+import { kubeLaunch, kubeSessionEnv, podAgentSettings } from './kube-launch.js';
 import { handleOf, sessionPaths } from './reach.js';
 import { refreshTaskStatus } from './refresh.js';
 import { checkedSessionCwd } from './workdir.js';
@@ -74,11 +75,15 @@ export async function startSession(
   }
   const backendKind = backendOfOptions(task.options);
   const inContainer = backendKind === 'container';
+  const inPod = backendKind === 'kubernetes';
   const agent = getAgent(task.agent, config);
-  // Inside a container the agent is the image's: PATH here says nothing about it.
-  if (!inContainer) await checkInstalled(agent, options.env ?? process.env);
-  const settingsPath =
-    agent.statusMode === 'hooks'
+  // Inside a container or a pod the agent is the image's: PATH here says nothing about it.
+  if (!inContainer && !inPod) await checkInstalled(agent, options.env ?? process.env);
+  // A pod's hooks post to braid's endpoint; their settings file is written inside the pod.
+  const podSettings = inPod && agent.statusMode === 'hooks' ? podAgentSettings(name) : null;
+  const settingsPath = podSettings
+    ? podSettings.path
+    : agent.statusMode === 'hooks'
       ? await writeClaudeSettings({
           dir: path.join(braidDir(repo.commonDir), 'agents', name),
           task: name,
@@ -102,7 +107,11 @@ export async function startSession(
     ...dbEnv,
     ...policy?.env,
   });
-  const env = inContainer ? containerSessionEnv(project, taskEnv, options.env) : taskEnv;
+  const env = inContainer
+    ? containerSessionEnv(project, taskEnv, options.env)
+    : inPod
+      ? kubeSessionEnv(project, taskEnv, options.env)
+      : taskEnv;
   const paths = sessionPaths(project, name);
   const backend = backendFor(backendKind);
   if (handle)
@@ -112,10 +121,11 @@ export async function startSession(
   // The last run's outcome must not be read as this run's.
   rmSync(paths.exitPath, { force: true });
   const cwd = checkedSessionCwd(task, config);
-  // A container is its own confinement (namespaces, limits): bubblewrap and cgroups are for local sessions.
-  const confined = inContainer
-    ? { argv, env, cleanup: async () => {} }
-    : await confineLaunch(project, task, { argv, env, cwd });
+  // A container or a pod is its own confinement (namespaces, limits): bubblewrap and cgroups are for local sessions.
+  const confined =
+    inContainer || inPod
+      ? { argv, env, cleanup: async () => {} }
+      : await confineLaunch(project, task, { argv, env, cwd });
   const started = await backend
     .start({
       task: name,
@@ -127,6 +137,9 @@ export async function startSession(
       layout: config.layout,
       mode: runtimeKind,
       container: inContainer ? containerLaunch(project, task) : undefined,
+      kube: inPod
+        ? kubeLaunch(project, task, { cwd, env, settings: podSettings?.settings ?? null })
+        : undefined,
     })
     .catch(async (err) => {
       await confined.cleanup().catch(() => {});

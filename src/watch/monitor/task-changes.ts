@@ -13,8 +13,9 @@ import {
   recountNeeded,
 } from '../../core/task-changes.js';
 import { git } from '../../git/git.js';
+import { branchTips } from '../../git/refs.js';
 import { worktreeChanges } from '../../git/snapshot.js';
-import { branchTips, worktreeFiles } from '../../git/worktree-state.js';
+import { worktreeFiles } from '../../git/worktree-state.js';
 import { saveChanges, storedChanges } from '../../store/changes.js';
 import type { Store } from '../../store/db.js';
 

@@ -1,8 +1,7 @@
-import { EDITING_TOOLS } from '../../core/radar.js';
+import { EDITING_TOOLS } from '../../core/radar-messages.js';
 import type { HookPayload, HookResponder } from '../../run/agents/hook-responders.js';
 import { openStore } from '../../store/db.js';
 import { pendingRadarMessages } from './notify.js';
-import { rescanRunning, spawnRescanWorker } from './rescan.js';
 
 export function editsFiles(event: string, payload: HookPayload): boolean {
   // A failed command may have edited files all the same (a conflicted git merge writes markers).
@@ -29,6 +28,8 @@ const RESCAN_BUSY_TIMEOUT_MS = 1_000;
  * finds another at work exits).
  */
 export async function rescanAfterEdit(commonDir: string, cwd: string, task: string): Promise<void> {
+  // Loaded only after an edit: a hook for any other event should not pay for the process runner.
+  const { rescanRunning, spawnRescanWorker } = await import('./rescan.js');
   let running = false;
   try {
     const store = openStore(commonDir, { busyTimeoutMs: RESCAN_BUSY_TIMEOUT_MS });

@@ -1,5 +1,5 @@
 /** Once-per-finding radar messages for an agent (the hook receiver passes them on as additionalContext). */
-import { messagesFor } from '../../core/radar.js';
+import { messagesFor } from '../../core/radar-messages.js';
 import type { Store } from '../../store/db.js';
 import { forgetToldFindings, listFindings, markFindingsTold, toldFindingKeys } from '../../store/radar.js';
 

@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import type { Task } from '../../core/task.js';
-import { branchTips, worktreeFiles } from '../../git/worktree-state.js';
+import { branchTips } from '../../git/refs.js';
+import { worktreeFiles } from '../../git/worktree-state.js';
 import { storedChanges } from '../../store/changes.js';
 import type { Store } from '../../store/db.js';
 

@@ -4,7 +4,7 @@
  * started from scans once more before it lets go of the task.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { builtModule } from '../../exec/built.js';
 import { spawnDetached } from '../../exec/detached.js';
 import type { Store } from '../../store/db.js';
 import { lockHeld } from '../../store/locks.js';
@@ -19,7 +19,7 @@ export function rescanRunning(store: Store, task: string): boolean {
   return lockHeld(store, rescanLockName(task));
 }
 
-const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rescan-main.js');
+const WORKER = builtModule('watch/radar/rescan-main.js');
 
 /** Where detached rescans write what went wrong. */
 function rescanLogPath(commonDir: string): string {

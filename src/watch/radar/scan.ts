@@ -1,14 +1,7 @@
 /** `scanRadar`: snapshot live tasks, merge-tree the pairs whose sides changed, cache and report findings. */
 import { BraidError } from '../../core/errors.js';
-import {
-  baseSide,
-  classifyPair,
-  isBaseSide,
-  type PairFinding,
-  pairsToRecompute,
-  type SideState,
-  withLines,
-} from '../../core/radar.js';
+import { classifyPair, pairsToRecompute, type SideState, withLines } from '../../core/radar.js';
+import { baseSide, isBaseSide, type PairFinding } from '../../core/radar-messages.js';
 import type { Task } from '../../core/task.js';
 import { gitRun } from '../../git/git.js';
 import { mergeTrees } from '../../git/merge-tree.js';

@@ -85,6 +85,13 @@ class KubeApiError extends BraidError {
   }
 }
 
+/** The server closed a watch (API servers end them after a while): the caller watches again. */
+export class WatchEndedError extends BraidError {
+  constructor(apiPath: string) {
+    super('E_BACKEND', `the watch of ${apiPath} ended before what braid waited for`);
+  }
+}
+
 export class KubeClient {
   private readonly agent: http.Agent;
   private readonly headers: Record<string, string>;
@@ -219,7 +226,7 @@ export class KubeClient {
           if (done !== undefined) return done;
         }
       }
-      throw new BraidError('E_BACKEND', `the watch of ${apiPath} ended before what braid waited for`);
+      throw new WatchEndedError(apiPath);
     } finally {
       signal?.removeEventListener('abort', onAbort);
       ctl.abort();

@@ -21,8 +21,11 @@ export interface EndpointTask {
 }
 
 export interface EndpointEvents {
-  /** A hook event from a pod (Claude Code's hook JSON), as `braid hook <event>` gets it locally. */
-  onHook?: (task: string, event: string, payload: unknown) => Promise<void>;
+  /**
+   * A hook event from a pod (Claude Code's hook JSON), as `braid hook <event>` gets it locally; what it
+   * returns (hook JSON for the agent) is the answer's body, printed by the pod's hook command.
+   */
+  onHook?: (task: string, event: string, payload: unknown) => Promise<string | null>;
   /** The pod's work arrived and is on the task's branch (or only in incoming, when not a fast-forward). */
   onCollected?: (task: string, result: { incoming: string; fastForward: boolean }) => void;
 }
@@ -94,8 +97,9 @@ export class KubeEndpoint {
     if (m[2] === 'bundle' && req.method === 'POST') return this.takeBundle(task, req, res);
     if (m[3] && req.method === 'POST') {
       const body = (await readBody(req)).toString('utf8');
-      await this.events.onHook?.(task.task, m[3], body ? JSON.parse(body) : {});
-      return void res.writeHead(204).end();
+      const answer = await this.events.onHook?.(task.task, m[3], body ? JSON.parse(body) : {});
+      if (!answer) return void res.writeHead(204).end();
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(answer);
     }
     res.writeHead(405).end();
   }
