@@ -120,3 +120,20 @@ export function agentBudgetEnd(outcome: {
     detail: `budget: the agent stopped at its --max-budget-usd limit (${AGENT_BUDGET_SUBTYPE})`,
   };
 }
+
+/** agentBudgetEnd of a stream-json log's text (or its tail): its last `result` line decides. */
+export function agentBudgetEndOfLog(text: string): ReturnType<typeof agentBudgetEnd> {
+  const lines = text.split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i].trim();
+    if (!line.startsWith('{') || !line.includes('"result"')) continue;
+    try {
+      const v = JSON.parse(line) as { type?: unknown; subtype?: unknown };
+      if (v.type !== 'result') continue;
+      return agentBudgetEnd({ finished: true, subtype: typeof v.subtype === 'string' ? v.subtype : null });
+    } catch {
+      // a torn or foreign line: look further up
+    }
+  }
+  return null;
+}

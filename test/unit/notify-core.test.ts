@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentBudgetEnd } from '../../src/core/budget.js';
+import { agentBudgetEnd, agentBudgetEndOfLog } from '../../src/core/budget.js';
 import { parseConfig } from '../../src/core/config.js';
 import type { BraidEvent, EventDataByKind, EventKind } from '../../src/core/events.js';
 import {
@@ -119,6 +119,17 @@ describe('a headless run stopping itself at --max-budget-usd', () => {
     expect(agentBudgetEnd(parseStreamJsonLog(result('success')))).toBeNull();
     expect(agentBudgetEnd(parseStreamJsonLog(result('error_during_execution')))).toBeNull();
     expect(agentBudgetEnd(parseStreamJsonLog('{"type":"system","subtype":"init"}\n'))).toBeNull();
+  });
+
+  it("is read from the log's last result line, as the SessionEnd hook reads the log's tail", () => {
+    const init = '{"type":"system","subtype":"init"}\n';
+    expect(agentBudgetEndOfLog(`${init}${result('error_max_budget_usd')}`)?.status).toBe('paused');
+    // A resumed run's own result decides, not the earlier run's.
+    expect(agentBudgetEndOfLog(`${result('error_max_budget_usd')}${init}${result('success')}`)).toBeNull();
+    expect(agentBudgetEndOfLog(`…torn line"}\n${result('error_max_budget_usd')}{"type":"res`)?.status).toBe(
+      'paused',
+    );
+    expect(agentBudgetEndOfLog(init)).toBeNull();
   });
 });
 

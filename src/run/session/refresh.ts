@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { agentBudgetEnd } from '../../core/budget.js';
+import { agentBudgetEndOfLog } from '../../core/budget.js';
 import { refusalDetail } from '../../core/refusals.js';
 import { nextStatus, type StatusSignal } from '../../core/status.js';
 import { type HeadlessUsage, parseStreamJsonLog } from '../../core/stream-json.js';
@@ -134,10 +134,11 @@ async function explainHeadlessEnd(project: Project, name: string): Promise<void>
 
 /** A headless Claude run that ended itself at --max-budget-usd goes straight to `paused` (the budget watch keeps its work). */
 function pausedAtBudget(project: Project, task: Task): boolean {
-  if (!task.logPath || !LIVE_STATUSES.includes(task.status)) return false;
-  let end: ReturnType<typeof agentBudgetEnd>;
+  const open = (t: Task) => LIVE_STATUSES.includes(t.status) || endedByHook(t);
+  if (!task.logPath || !open(task)) return false;
+  let end: ReturnType<typeof agentBudgetEndOfLog>;
   try {
-    end = agentBudgetEnd(parseStreamJsonLog(readFileSync(task.logPath, 'utf8')));
+    end = agentBudgetEndOfLog(readFileSync(task.logPath, 'utf8'));
   } catch {
     return false;
   }
@@ -145,7 +146,7 @@ function pausedAtBudget(project: Project, task: Task): boolean {
   const detail = end.detail;
   project.store.tx(() => {
     const now = getTask(project.store, task.name);
-    if (!now || !LIVE_STATUSES.includes(now.status)) return;
+    if (!now || !open(now)) return;
     updateTask(project.store, task.name, {
       status: end.status,
       statusSource: 'process',
