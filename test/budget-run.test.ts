@@ -118,6 +118,10 @@ describe('braid run with a budget', () => {
     expect(task?.agent).toBe('claude');
     expect(readFileSync(task?.logPath ?? '', 'utf8')).toContain('"subtype":"error_max_budget_usd"');
     expect(events('pricey', 'budget.stopped')).toHaveLength(1);
+    // Straight to paused: no failed (or finished) on the way for a notification to tell first.
+    const ends = events('pricey', 'status.changed').map((e) => e.data.to);
+    expect(ends).toContain('paused');
+    expect(ends.filter((to) => to === 'failed' || to === 'exited')).toEqual([]);
     // Its work is committed on its branch, not landed.
     expect(await ctx.repo.git('show', 'braid/pricey:work.txt')).toBe('kept');
     expect(await ctx.repo.git('ls-tree', '--name-only', 'main')).not.toContain('work.txt');

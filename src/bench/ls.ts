@@ -99,8 +99,8 @@ export async function benchLs(tasks = 50, runs = 5): Promise<LsBench> {
   const full = await fixture(parent, 'full', tasks);
   const baselineCli = process.env.BENCH_BASELINE ?? null;
   const old = baselineCli ? await fixture(parent, 'old', tasks) : null;
-  // The baseline predates task_changes: give it the store it knows.
-  if (old) {
+  // A baseline that predates task_changes gets the store it knows (BENCH_BASELINE_SCHEMA=none: keep it).
+  if (old && process.env.BENCH_BASELINE_SCHEMA !== 'none') {
     const oldProject = await openProject(old);
     rewindBeforeChanges(oldProject.store, Number(process.env.BENCH_BASELINE_SCHEMA ?? 8));
     oldProject.close();

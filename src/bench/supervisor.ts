@@ -139,7 +139,13 @@ export async function benchSupervisor(
       });
       if (made.code !== 0) throw new Error(`braid new s${i}: ${made.stderr}`);
     }
-    const { pid } = await startSupervisor(project, { wait: true, env: { ...env, BRAID_NO_SUPERVISOR: '0' } });
+    // BENCH_CPU_PROF=<dir>: the supervisor writes a V8 CPU profile there when it stops.
+    const prof = process.env.BENCH_CPU_PROF;
+    const { pid } = await startSupervisor(project, {
+      wait: true,
+      env: { ...env, BRAID_NO_SUPERVISOR: '0' },
+      nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
+    });
     // Steady state: every loop past its first pass (radar's first scan, the first count of every task).
     const warmed = Date.now();
     while (
@@ -206,9 +212,9 @@ export async function benchSupervisor(
   }
 }
 
-/** `node dist/bench/supervisor.js`: runs this benchmark alone. */
+/** `node dist/bench/supervisor.js [sessions] [seconds]`: runs this benchmark alone. */
 if (import.meta.url === `file://${process.argv[1]}`) {
-  benchSupervisor().then(
+  benchSupervisor(Number(process.argv[2] ?? 10), Number(process.argv[3] ?? 20)).then(
     (r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`),
     (err) => {
       process.stderr.write(`${(err as Error).stack}\n`);

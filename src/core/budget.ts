@@ -102,3 +102,38 @@ export function raisedTaskUsd(recorded: Budget | undefined, planned: Budget | un
   // Stopped under no dollar limit (tokens, the run's): a dollar limit alone would not let it go on.
   return before !== undefined && next > before ? next : null;
 }
+
+/** The subtype of Claude Code's final `result` when it stopped itself at its --max-budget-usd. */
+export const AGENT_BUDGET_SUBTYPE = 'error_max_budget_usd';
+
+/**
+ * How a headless run that stopped itself at its dollar limit ends: paused for budget (its work kept,
+ * resumed when the budget is raised), never failed nor finished. Null for any other end.
+ */
+export function agentBudgetEnd(outcome: {
+  finished: boolean;
+  subtype: string | null;
+}): { status: 'paused'; detail: string } | null {
+  if (!outcome.finished || outcome.subtype !== AGENT_BUDGET_SUBTYPE) return null;
+  return {
+    status: 'paused',
+    detail: `budget: the agent stopped at its --max-budget-usd limit (${AGENT_BUDGET_SUBTYPE})`,
+  };
+}
+
+/** agentBudgetEnd of a stream-json log's text (or its tail): its last `result` line decides. */
+export function agentBudgetEndOfLog(text: string): ReturnType<typeof agentBudgetEnd> {
+  const lines = text.split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i].trim();
+    if (!line.startsWith('{') || !line.includes('"result"')) continue;
+    try {
+      const v = JSON.parse(line) as { type?: unknown; subtype?: unknown };
+      if (v.type !== 'result') continue;
+      return agentBudgetEnd({ finished: true, subtype: typeof v.subtype === 'string' ? v.subtype : null });
+    } catch {
+      // a torn or foreign line: look further up
+    }
+  }
+  return null;
+}

@@ -27,6 +27,8 @@ export interface WorktreeNow {
   indexSig: string;
   /** When the task's status last changed (an agent's turn ended, it exited…): its files may have too. */
   activityAt: number;
+  /** False when its agent is not at work (idle, waiting, ended): only a person edits its files then. */
+  editing?: boolean;
 }
 
 export interface RecountPolicy {
@@ -37,6 +39,15 @@ export interface RecountPolicy {
   trustBy: readonly CountedBy[];
   /** …for this long, when nothing cheap to check says the worktree changed. */
   trustMs: number;
+  /** …or this long for a task whose agent is not at work and was not since the count (default trustMs). */
+  idleTrustMs?: number;
+}
+
+/** Statuses in which an agent may be changing its worktree's files. */
+const EDITING: readonly string[] = ['starting', 'working'];
+
+export function editingStatus(status: string): boolean {
+  return EDITING.includes(status);
 }
 
 export interface Recount {
@@ -55,9 +66,11 @@ export function recountNeeded(
   const dirty =
     committed ||
     stored.indexSig !== now.indexSig ||
-    stored.dirtyAt < now.activityAt ||
+    // A turn that began since the count has changed nothing yet; the one that ended since may have.
+    (now.editing !== true && stored.dirtyAt < now.activityAt) ||
     !policy.trustBy.includes(stored.dirtyBy) ||
-    policy.now - stored.dirtyAt > policy.trustMs;
+    policy.now - stored.dirtyAt >
+      (now.editing === false ? (policy.idleTrustMs ?? policy.trustMs) : policy.trustMs);
   return { committed, dirty };
 }
 

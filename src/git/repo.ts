@@ -1,8 +1,9 @@
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BraidError } from '../core/errors.js';
 import { git, gitOk, requireGit } from './git.js';
 import { cachedGitVersion, rememberGitVersion } from './version-cache.js';
+import { checkoutOf } from './worktree-state.js';
 
 export interface RepoInfo {
   /** Top of the worktree braid was called from. */
@@ -16,7 +17,9 @@ export interface RepoInfo {
 }
 
 /** Finds the repository around `cwd`; every worktree of one repository yields the same root and commonDir. */
-export async function findRepo(cwd: string): Promise<RepoInfo> {
+export async function findRepo(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<RepoInfo> {
+  const known = repoFromFiles(cwd, env);
+  if (known) return known;
   let out: string;
   try {
     out = await git(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], { cwd });
@@ -35,6 +38,28 @@ export async function findRepo(cwd: string): Promise<RepoInfo> {
       ? path.dirname(commonDir)
       : await mainWorktreeFromList(cwd, commonDir);
   return { toplevel: realpathSync(toplevel), root, commonDir, name: path.basename(root) };
+}
+
+/**
+ * The repository read from its files, as `git rev-parse` would answer, when that is plain: a usual
+ * checkout (or a linked worktree of one) of this user, a git already checked here, no config that
+ * moves the work tree. Null otherwise: then git answers (every command would else spawn it first).
+ */
+function repoFromFiles(cwd: string, env: NodeJS.ProcessEnv): RepoInfo | null {
+  const found = checkoutOf(cwd, env);
+  if (!found || path.basename(found.commonDir) !== '.git' || !cachedGitVersion(found.commonDir)) return null;
+  try {
+    if (statSync(found.commonDir).uid !== process.getuid?.()) return null; // safe.directory is git's call
+    const config = readFileSync(path.join(found.commonDir, 'config'), 'utf8');
+    if (/^\s*(worktree\s*=|bare\s*=\s*true)/im.test(config)) return null;
+  } catch {
+    return null;
+  }
+  // Inside the git folder itself git answers with an error, not a checkout.
+  const inside = path.relative(found.toplevel, realpathSync(cwd));
+  if (inside === '.git' || inside.startsWith(`.git${path.sep}`)) return null;
+  const root = path.dirname(found.commonDir);
+  return { toplevel: found.toplevel, root, commonDir: found.commonDir, name: path.basename(root) };
 }
 
 /** Why there is no work tree here: a bare repository or a .git folder need other words than "no repository". */

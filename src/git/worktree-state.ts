@@ -55,6 +55,14 @@ const DISCOVERY_ENV = ['GIT_DIR', 'GIT_COMMON_DIR', 'GIT_WORK_TREE', 'GIT_CEILIN
  * null when the environment steers git's discovery or nothing plain was found (then ask git).
  */
 export function commonDirOf(dir: string, env: NodeJS.ProcessEnv): string | null {
+  return checkoutOf(dir, env)?.commonDir ?? null;
+}
+
+/** The checkout around `dir` (its top folder) and its shared git folder, read as commonDirOf reads them. */
+export function checkoutOf(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): { toplevel: string; commonDir: string } | null {
   if (DISCOVERY_ENV.some((k) => env[k])) return null;
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     if (existsSync(path.join(d, '.git'))) {
@@ -64,7 +72,7 @@ export function commonDirOf(dir: string, env: NodeJS.ProcessEnv): string | null 
         // A linked worktree's folder names the shared one; a main checkout's .git is the shared one.
         const link = path.join(gitDir, 'commondir');
         const common = existsSync(link) ? path.resolve(gitDir, readFileSync(link, 'utf8').trim()) : gitDir;
-        return realpathSync(common);
+        return { toplevel: realpathSync(d), commonDir: realpathSync(common) };
       } catch {
         return null;
       }

@@ -1,11 +1,7 @@
 import { type BackendKind, backendOfOptions } from '../core/backend.js';
 import type { PermissionDenial } from '../core/refusals.js';
 import { LIVE_STATUSES, type Task, type TokenCounts } from '../core/task.js';
-import { measureTaskDisks } from '../isolate/workspace/disk.js';
-import { markInterruptedProvisions } from '../isolate/workspace/finish-provision.js';
 import type { Project } from '../project/project.js';
-import { taskCgroupUsage } from '../run/session/confine.js';
-import { refreshAllSessions } from '../run/session/refresh.js';
 import { diskUses } from '../store/disk.js';
 import { latestRefusals } from '../store/events.js';
 import { taskPorts } from '../store/ports.js';
@@ -83,10 +79,23 @@ export interface TaskViewOptions {
   freshDisk?: boolean;
 }
 
+/** A task whose session braid may still have to look at (refreshAllSessions picks among these). */
+function mayHaveSession(task: Task): boolean {
+  return !!task.options.session && (LIVE_STATUSES.includes(task.status) || task.statusSource === 'hook');
+}
+
 export async function taskViews(project: Project, options: TaskViewOptions = {}): Promise<TaskView[]> {
+  // Modules each step needs are loaded only when some task needs the step: ls is run often, by scripts too.
+  const before = listTasks(project.store);
   // Liveness and screens are polled, not pushed: read them before showing anything.
-  if (options.refresh !== false) await refreshAllSessions(project);
-  markInterruptedProvisions(project);
+  if (options.refresh !== false && before.some(mayHaveSession)) {
+    const { refreshAllSessions } = await import('../run/session/refresh.js');
+    await refreshAllSessions(project);
+  }
+  if (before.some((t) => t.status === 'provisioning')) {
+    const { markInterruptedProvisions } = await import('../isolate/workspace/finish-provision.js');
+    markInterruptedProvisions(project);
+  }
   const tasks = listTasks(project.store);
   // The supervisor samples every 10 s over a longer window than ls can afford to wait.
   const samples = latestSamples(project.store);
@@ -99,7 +108,9 @@ export async function taskViews(project: Project, options: TaskViewOptions = {})
     fresh: options.fresh,
   }).catch(() => new Map());
   // The supervisor measures disk use every few minutes; --fresh measures now.
-  if (options.freshDisk) await measureTaskDisks(project.store, tasks);
+  if (options.freshDisk)
+    await (await import('../isolate/workspace/disk.js')).measureTaskDisks(project.store, tasks);
+  const confine = tasks.some((t) => t.options.cgroup) ? await import('../run/session/confine.js') : null;
   const disk = diskUses(project.store);
   return Promise.all(
     tasks.map(async (task): Promise<TaskView> => {
@@ -109,7 +120,8 @@ export async function taskViews(project: Project, options: TaskViewOptions = {})
       // Tokens and cost: counted now, else the stored sample that still holds.
       const s = counted ?? (sampled && usageHolds(task, sampled, now) ? sampled : undefined);
       const c = changes.get(task.name);
-      const cg = await taskCgroupUsage(task).catch(() => null); // a task's cgroup counts daemons too
+      // A task's cgroup counts daemons too.
+      const cg = confine ? await confine.taskCgroupUsage(task).catch(() => null) : null;
       return {
         name: task.name,
         branch: task.branch,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { agentBudgetEnd, agentBudgetEndOfLog } from '../../src/core/budget.js';
 import { parseConfig } from '../../src/core/config.js';
 import type { BraidEvent, EventDataByKind, EventKind } from '../../src/core/events.js';
 import {
@@ -12,6 +13,7 @@ import {
   wantsEvent,
   webhookBody,
 } from '../../src/core/notify.js';
+import { parseStreamJsonLog } from '../../src/core/stream-json.js';
 import { notifyCheck } from '../../src/orchestrate/doctor/notify-check.js';
 
 let nextId = 1;
@@ -93,6 +95,41 @@ describe('a budget stop', () => {
         stops,
       )?.event,
     ).toBe('finished');
+  });
+});
+
+describe('a headless run stopping itself at --max-budget-usd', () => {
+  const result = (subtype: string) =>
+    `{"type":"result","subtype":"${subtype}","is_error":${subtype !== 'success'},"num_turns":2}\n`;
+
+  it('ends paused for budget, told as budget reached and never as failed', () => {
+    const end = agentBudgetEnd(parseStreamJsonLog(result('error_max_budget_usd')));
+    expect(end).toEqual({
+      status: 'paused',
+      detail: 'budget: the agent stopped at its --max-budget-usd limit (error_max_budget_usd)',
+    });
+    const told = notificationFor(status('working', end!.status, end!.detail), 'shop');
+    expect(told).toMatchObject({
+      event: 'budget',
+      text: 't1 budget reached: the agent stopped at its --max-budget-usd limit (error_max_budget_usd)',
+    });
+  });
+
+  it('leaves every other end to the exit code: a success, another error, a run cut short', () => {
+    expect(agentBudgetEnd(parseStreamJsonLog(result('success')))).toBeNull();
+    expect(agentBudgetEnd(parseStreamJsonLog(result('error_during_execution')))).toBeNull();
+    expect(agentBudgetEnd(parseStreamJsonLog('{"type":"system","subtype":"init"}\n'))).toBeNull();
+  });
+
+  it("is read from the log's last result line, as the SessionEnd hook reads the log's tail", () => {
+    const init = '{"type":"system","subtype":"init"}\n';
+    expect(agentBudgetEndOfLog(`${init}${result('error_max_budget_usd')}`)?.status).toBe('paused');
+    // A resumed run's own result decides, not the earlier run's.
+    expect(agentBudgetEndOfLog(`${result('error_max_budget_usd')}${init}${result('success')}`)).toBeNull();
+    expect(agentBudgetEndOfLog(`…torn line"}\n${result('error_max_budget_usd')}{"type":"res`)?.status).toBe(
+      'paused',
+    );
+    expect(agentBudgetEndOfLog(init)).toBeNull();
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type ChangeFigures,
   changedCount,
+  editingStatus,
   type RecountPolicy,
   recountNeeded,
   type WorktreeNow,
@@ -42,6 +43,23 @@ describe('recountNeeded', () => {
     expect(recountNeeded(stored, { ...now, indexSig: 'i2' }, ls)).toEqual(dirtyOnly);
     expect(recountNeeded(stored, { ...now, activityAt: 1_500 }, ls)).toEqual(dirtyOnly);
     expect(recountNeeded(stored, now, { ...ls, now: 1_000 + 75_001 })).toEqual(dirtyOnly);
+  });
+
+  it('trusts a count longer while the agent is not at work, but not past its last status change', () => {
+    const idle = { ...ls, idleTrustMs: 315_000, now: 1_000 + 200_000 };
+    expect(recountNeeded(stored, { ...now, editing: false }, idle)).toEqual({
+      committed: false,
+      dirty: false,
+    });
+    expect(recountNeeded(stored, { ...now, editing: true }, idle)).toEqual({ committed: false, dirty: true });
+    expect(recountNeeded(stored, { ...now, editing: false, activityAt: 1_500 }, idle).dirty).toBe(true);
+    expect(recountNeeded(stored, { ...now, editing: false }, { ...idle, now: 1_000 + 315_001 }).dirty).toBe(
+      true,
+    );
+    // A turn begun since the count waits for the minute's recount (or its end) instead.
+    expect(recountNeeded(stored, { ...now, editing: true, activityAt: 1_500 }, ls).dirty).toBe(false);
+    expect(editingStatus('working') && editingStatus('starting')).toBe(true);
+    expect(editingStatus('idle') || editingStatus('waiting') || editingStatus('exited')).toBe(false);
   });
 
   it("ls recounts what it counted itself: only the supervisor's counts are trusted", () => {

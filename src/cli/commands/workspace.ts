@@ -2,8 +2,6 @@ import type { Command } from 'commander';
 import { BraidError } from '../../core/errors.js';
 import { formatBytes, formatDuration, table } from '../../core/format.js';
 import { exportLines, migrationEnv, taskEnvironment } from '../../isolate/workspace/env.js';
-import { removeTaskAction } from '../../orchestrate/actions.js';
-import { collectGarbage, reclaimableTasks } from '../../orchestrate/gc.js';
 import { withProject } from '../../project/project.js';
 import { drainHookSpool } from '../../run/agents/hook-spool.js';
 import { taskPorts } from '../../store/ports.js';
@@ -97,6 +95,7 @@ export function register(program: Command): void {
       await withProject(process.cwd(), async (project) => {
         const removed = [];
         for (const name of names) {
+          const { removeTaskAction } = await import('../../orchestrate/actions.js');
           const res = await removeTaskAction(project, name, { force: opts.force });
           removed.push(res);
           if (!opts.json) {
@@ -119,6 +118,8 @@ export function register(program: Command): void {
     )
     .action(async (opts: { json?: boolean }) => {
       await withProject(process.cwd(), async (project) => {
+        // Loaded here, not with ls (same module): gc reaches containers and clusters.
+        const { collectGarbage, reclaimableTasks } = await import('../../orchestrate/gc.js');
         const actions = await collectGarbage(project);
         const reclaimedBytes = actions.reduce((sum, a) => sum + (a.bytes ?? 0), 0);
         const reclaimable = await reclaimableTasks(project);

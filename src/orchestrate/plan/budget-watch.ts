@@ -1,4 +1,4 @@
-import { type Budget, budgetAction, checkBudget } from '../../core/budget.js';
+import { AGENT_BUDGET_SUBTYPE, type Budget, budgetAction, checkBudget } from '../../core/budget.js';
 import { LIVE_STATUSES, type Task } from '../../core/task.js';
 import { totalTokens } from '../../core/usage.js';
 import { gitOk } from '../../git/git.js';
@@ -106,7 +106,9 @@ export class BudgetWatch {
 
   /** Headless Claude Code that hit --max-budget-usd ended itself: it counts as stopped for budget. */
   private async noticeAgentStop(task: Task): Promise<void> {
-    if (task.status !== 'failed' || !task.statusDetail?.includes('error_max_budget_usd')) return;
+    // Paused by the session's refresh from the run's final result; failed by an older braid.
+    if (!['failed', 'paused'].includes(task.status) || !task.statusDetail?.includes(AGENT_BUDGET_SUBTYPE))
+      return;
     const limit = this.budget?.task_usd;
     const reason = `the agent stopped at its --max-budget-usd limit${limit === undefined ? '' : ` of $${limit.toFixed(2)}`} (error_max_budget_usd)`;
     this.stopped.set(task.name, `stopped for budget: ${reason}`);
@@ -142,8 +144,11 @@ const BUDGET_KINDS = ['budget.warned', 'budget.stopping', 'budget.stopped', 'bud
 /** Paused, not failed: the work is kept on its branch and a raised budget resumes the conversation. */
 function pauseForBudget(project: Project, name: string, reason: string): void {
   const task = getTask(project.store, name);
-  if (!task || task.status === 'paused') return;
   const detail = `budget: ${reason}`;
+  // Already paused (the agent stopped itself): only the words gain the limit, no second change is told.
+  if (task?.status === 'paused' && task.statusDetail !== detail)
+    updateTask(project.store, name, { statusDetail: detail });
+  if (!task || task.status === 'paused') return;
   updateTask(project.store, name, { status: 'paused', statusSource: 'process', statusDetail: detail });
   appendEvent(project.store, name, 'status.changed', {
     from: task.status,

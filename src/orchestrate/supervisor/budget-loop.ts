@@ -1,4 +1,4 @@
-import type { Budget } from '../../core/budget.js';
+import { AGENT_BUDGET_SUBTYPE, type Budget } from '../../core/budget.js';
 import { LIVE_STATUSES, type Task } from '../../core/task.js';
 import type { Project } from '../../project/project.js';
 import { listTasks } from '../../store/tasks.js';
@@ -22,7 +22,8 @@ export class BudgetLoop {
       groups.set(key, [...(groups.get(key) ?? []), task]);
     }
     for (const [key, tasks] of groups) {
-      if (!tasks.some((t) => LIVE_STATUSES.includes(t.status))) continue;
+      // A run that paused itself at its dollar limit is looked at once more: its work is to be kept.
+      if (!tasks.some((t) => LIVE_STATUSES.includes(t.status) || pausedByAgent(t))) continue;
       const budget = this.budgetOf(tasks);
       if (!budget) continue;
       const id = `${key} ${JSON.stringify(budget)}`;
@@ -42,4 +43,8 @@ export class BudgetLoop {
     const recorded = tasks.map((t) => t.options.budget as Budget | undefined).find((b) => b);
     return recorded ?? this.project.config.budget;
   }
+}
+
+function pausedByAgent(task: Task): boolean {
+  return task.status === 'paused' && !!task.statusDetail?.includes(AGENT_BUDGET_SUBTYPE);
 }

@@ -49,14 +49,15 @@ export interface StartResult {
 /** Starts a detached supervisor unless one runs; with `wait`, until it holds the lock. */
 export async function startSupervisor(
   project: Project,
-  options: { wait?: boolean; env?: NodeJS.ProcessEnv } = {},
+  options: { wait?: boolean; env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[] } = {},
 ): Promise<StartResult> {
   const running = supervisorHolder(project);
   if (running) return { pid: running.pid, started: false };
   // A small young generation: the supervisor allocates little, and idle RSS is what users see.
   const pid = await spawnDetached(
     process.execPath,
-    ['--max-semi-space-size=1', supervisorMain(), project.repo.root],
+    // nodeArgs: the benchmark's profiler flags (`--cpu-prof`), never user input.
+    ['--max-semi-space-size=1', ...(options.nodeArgs ?? []), supervisorMain(), project.repo.root],
     {
       cwd: project.repo.root,
       env: options.env ?? process.env,

@@ -38,8 +38,8 @@ export class Reconciler {
     // The baseline is taken before the first pass refreshes anything, so changes that pass makes are logged too.
     if (this.passes === 1) for (const t of before) this.seen.set(t.name, t.status);
     const due = before.filter((t) => this.needsRuntimeCheck(t, full));
-    // One `tmux list-panes` for the whole pass instead of a tmux call per session.
-    const hint = await paneHint(due);
+    // Live panes answered from their logs; one `tmux list-panes` when a pane may be gone, and every full sweep.
+    const hint = await paneHint(this.project, due, full);
     for (const task of due) {
       // A hook-ended task is read at the moment its process is found gone, not from the pass's snapshot.
       const fresh = endedByHookWithoutCode(task) ? {} : hint;

@@ -26,6 +26,9 @@ export const SUPERVISOR_LOCK = 'supervisor';
 /** Statuses that keep the supervisor around: a session may run, or work is on its way to main. */
 const KEEPS_ALIVE: readonly TaskStatus[] = [...LIVE_STATUSES, 'provisioning', 'queued', 'landing', 'limited'];
 
+/** The state file (`braid up --json`'s loops) lags the loops by at most this much. */
+const PUBLISH_MS = 2_000;
+
 export type StopReason = 'idle' | 'signal' | 'lost-lock' | 'repo-gone';
 
 export interface RunSupervisorOptions {
@@ -144,17 +147,28 @@ export async function runSupervisor(
     loops: specs.map(initialLoopState),
     idleSince: null,
   };
-  const publish = () => {
+  let published = 0;
+  let pending: NodeJS.Timeout | null = null;
+  const write = () => {
+    pending = null;
+    published = Date.now();
     state.idleSince = idleSince;
     if (!stop.signal.aborted) writeState(stateFile, state);
   };
-  publish();
+  // Loops finish a run every second or so: their report is written at most once per PUBLISH_MS.
+  const publish = () => {
+    if (pending) return;
+    pending = setTimeout(write, Math.max(0, published + PUBLISH_MS - Date.now()));
+    pending.unref();
+  };
+  write();
   log.append({ kind: 'supervisor.started', pid: process.pid, loops: specs.map((s) => s.name) });
   const onError = (loop: string, err: unknown) =>
     log.append({ kind: 'loop.error', loop, message: (err as Error).message ?? String(err) });
   try {
     await Promise.all(specs.map((spec, i) => runLoop(spec, state.loops[i], stop.signal, onError, publish)));
   } finally {
+    if (pending) clearTimeout(pending);
     if (options.handleSignals)
       for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(s, onSignal);
     removeState(stateFile, process.pid);

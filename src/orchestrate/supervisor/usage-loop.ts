@@ -1,6 +1,5 @@
 import { LIVE_STATUSES, type Task } from '../../core/task.js';
 import { isProcessAlive } from '../../exec/pid.js';
-import { readProcessTable } from '../../exec/proc.js';
 import { projectPricing } from '../../project/pricing.js';
 import type { Project } from '../../project/project.js';
 import { pruneSamples, saveSamples, type UsageSample } from '../../store/samples.js';
@@ -29,11 +28,9 @@ export class UsageLoop {
     const tasks = listTasks(this.project.store);
     const due = tasks.filter((t) => this.isDue(t));
     const running = due.filter((t) => t.pid && isProcessAlive(t.pid));
-    // One walk of /proc serves every session.
-    const table = running.length > 0 ? readProcessTable() : undefined;
     const now = Date.now();
     const samples = due.map((t): UsageSample => {
-      const r = running.includes(t) ? this.cpu!.sample(t.pid!, table) : null;
+      const r = running.includes(t) ? this.cpu!.sample(t.pid!) : null;
       if (!r && t.pid) this.cpu!.forget(t.pid);
       const u = this.tracker.usage(t).totals;
       return {

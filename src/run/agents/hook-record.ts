@@ -1,3 +1,5 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { agentBudgetEndOfLog } from '../../core/budget.js';
 import type { HookEventData } from '../../core/events.js';
 import { targetOf } from '../../core/refusals.js';
 import {
@@ -7,7 +9,7 @@ import {
   type StatusChange,
   type StatusSignal,
 } from '../../core/status.js';
-import type { Task } from '../../core/task.js';
+import { LIVE_STATUSES, type Task } from '../../core/task.js';
 import { parseLimit, UNKNOWN_RESET_MS } from '../../core/usage-limit.js';
 import type { Store } from '../../store/db.js';
 import { appendEvent } from '../../store/events.js';
@@ -50,8 +52,11 @@ export function recordHookEvent(store: Store, input: HookRecordInput): HookRecor
   // A turn that failed on a usage or rate limit: when it resets (an unknown reset is retried a bit later).
   const limit = event === 'StopFailure' ? parseLimit(failureText(payload), at) : null;
   const limitResetAt = limit ? (limit.resetAt ?? at + UNKNOWN_RESET_MS) : null;
-  const change =
-    isHookEvent(event) && !stale && !refusal
+  // A headless run ending itself at its dollar limit prints its result first: paused, not told as exited.
+  const budgetEnd = event === 'SessionEnd' && !stale ? headlessBudgetEnd(task) : null;
+  const change: StatusChange | null = budgetEnd
+    ? { status: budgetEnd.status, source: 'process', detail: budgetEnd.detail }
+    : isHookEvent(event) && !stale && !refusal
       ? nextStatus(
           { status: task.status, source: task.statusSource, detail: task.statusDetail },
           hookSignal(event, payload, limitResetAt),
@@ -85,6 +90,25 @@ export function recordHookEvent(store: Store, input: HookRecordInput): HookRecor
     );
   }
   return { task, change };
+}
+
+/** The last 64 KiB of a headless session's stream-json log hold its final result. */
+const LOG_TAIL_BYTES = 65_536;
+
+function headlessBudgetEnd(task: Task): ReturnType<typeof agentBudgetEndOfLog> {
+  if (task.runtime !== 'headless' || !task.logPath || !LIVE_STATUSES.includes(task.status)) return null;
+  let fd: number | null = null;
+  try {
+    fd = openSync(task.logPath, 'r');
+    const size = fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.min(size, LOG_TAIL_BYTES));
+    readSync(fd, buf, 0, buf.length, size - buf.length);
+    return agentBudgetEndOfLog(buf.toString('utf8'));
+  } catch {
+    return null;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }
 
 function asksPermission(event: string, p: HookPayload): boolean {

@@ -1,12 +1,14 @@
 /** Reaching a task's session from outside run/session: its handle, its liveness, typing into it, attaching. */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Task } from '../../core/task.js';
+import { isProcessAlive } from '../../exec/pid.js';
 import { taskLogDir } from '../../isolate/workspace/paths.js';
 import type { Project } from '../../project/project.js';
 import { backendOf } from '../runtime/backend.js';
 import { readExitRecord } from '../runtime/exit-record.js';
 import { TmuxRuntime } from '../runtime/tmux.js';
-import type { ExitRecord, SessionHandle, StateHint } from '../runtime/types.js';
+import type { ExitRecord, PaneInfo, SessionHandle, StateHint } from '../runtime/types.js';
 
 export type { SessionHandle, StateHint } from '../runtime/types.js';
 
@@ -51,9 +53,34 @@ export function attachArgv(handle: SessionHandle, insideTmux: boolean): string[]
   return backendOf(handle).attach(handle, insideTmux);
 }
 
-/** One `tmux list-panes` for a whole pass over these tasks, instead of a tmux call per session. */
-export async function paneHint(tasks: readonly Task[]): Promise<StateHint> {
-  return tasks.some((t) => handleOf(t)?.runtime === 'tmux' && !handleOf(t)?.backend)
-    ? { panes: await new TmuxRuntime().allPanes() }
-    : {};
+/**
+ * What a pass over these tasks needs of their tmux panes, with at most one tmux call. Unless `full`,
+ * a pane whose process still runs is answered from its session log (pipe-pane appends all its output
+ * there, so the log's mtime is its last activity) and tmux is not asked at all; otherwise one
+ * `tmux list-panes` answers every pane.
+ */
+export async function paneHint(project: Project, tasks: readonly Task[], full = true): Promise<StateHint> {
+  const handles = tasks
+    .map((t) => ({ name: t.name, handle: handleOf(t) }))
+    .filter(({ handle }) => handle?.runtime === 'tmux' && !handle.backend);
+  if (handles.length === 0) return {};
+  const panes = new Map<string, PaneInfo>();
+  for (const { name, handle } of handles) {
+    const known = full ? null : paneFromLog(handle!, sessionPaths(project, name).logPath);
+    if (!known) return { panes: await new TmuxRuntime().allPanes() };
+    panes.set(handle!.target!, known);
+  }
+  return { panes };
+}
+
+/** A live pane as its process and its log show it, or null when only tmux can tell. */
+function paneFromLog(handle: SessionHandle, logPath: string): PaneInfo | null {
+  if (!handle.target || !isProcessAlive(handle.pid, handle.pidStart)) return null;
+  try {
+    // tmux's window_activity is whole seconds; the log's mtime is read the same way.
+    const activityAt = Math.floor(statSync(logPath).mtimeMs / 1000);
+    return { dead: false, status: null, signal: null, pid: handle.pid, activityAt };
+  } catch {
+    return null;
+  }
 }

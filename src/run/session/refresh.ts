@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { agentBudgetEndOfLog } from '../../core/budget.js';
 import { refusalDetail } from '../../core/refusals.js';
 import { nextStatus, type StatusSignal } from '../../core/status.js';
 import { type HeadlessUsage, parseStreamJsonLog } from '../../core/stream-json.js';
@@ -15,7 +16,7 @@ import { getAgent } from '../agents/registry.js';
 import type { AgentAdapter } from '../agents/types.js';
 import { backendOf } from '../runtime/backend.js';
 import type { SessionBackend, SessionHandle, StateHint } from '../runtime/types.js';
-import { handleOf, sessionPaths } from './reach.js';
+import { handleOf, paneHint, sessionPaths } from './reach.js';
 
 /** A hooks agent silent this long after its start gets a note in its status detail. */
 const SILENT_HOOKS_MS = 20_000;
@@ -65,6 +66,9 @@ export async function refreshTaskStatusReading(
   if (state.alive && !LIVE_STATUSES.includes(task.status)) return { task, runtimeSaidEnded: false };
   if (!state.alive) {
     if (task.exitCode !== state.exitCode) updateTask(project.store, name, { exitCode: state.exitCode });
+    // Read before the exit is applied: a run that stopped at its budget is paused, never told as failed first.
+    if (handle.runtime === 'headless' && pausedAtBudget(project, task))
+      return { task: getTask(project.store, name), runtimeSaidEnded: true };
     applySignal(project, name, { kind: 'process', alive: false, exitCode: state.exitCode });
     if (handle.runtime === 'headless') await explainHeadlessEnd(project, name);
     return { task: getTask(project.store, name), runtimeSaidEnded: true };
@@ -84,7 +88,9 @@ export async function refreshAllSessions(project: Project): Promise<void> {
   const live = listTasks(project.store).filter(
     (t) => handleOf(t) && (LIVE_STATUSES.includes(t.status) || endedByHook(t)),
   );
-  await Promise.all(live.map((t) => refreshTaskStatus(project, t.name).catch(() => null)));
+  // One look at tmux (or none: live panes are answered from their logs) for all of them.
+  const hint = await paneHint(project, live, false).catch(() => ({}));
+  await Promise.all(live.map((t) => refreshTaskStatus(project, t.name, Date.now(), hint).catch(() => null)));
 }
 
 /**
@@ -124,6 +130,36 @@ async function explainHeadlessEnd(project: Project, name: string): Promise<void>
   if (task.status !== 'failed' || !outcome.isError || !outcome.subtype) return;
   const detail = `${task.statusDetail ?? 'failed'}: the agent reported ${outcome.subtype}`;
   if (!task.statusDetail?.includes(outcome.subtype)) updateTask(store, name, { statusDetail: detail });
+}
+
+/** A headless Claude run that ended itself at --max-budget-usd goes straight to `paused` (the budget watch keeps its work). */
+function pausedAtBudget(project: Project, task: Task): boolean {
+  const open = (t: Task) => LIVE_STATUSES.includes(t.status) || endedByHook(t);
+  if (!task.logPath || !open(task)) return false;
+  let end: ReturnType<typeof agentBudgetEndOfLog>;
+  try {
+    end = agentBudgetEndOfLog(readFileSync(task.logPath, 'utf8'));
+  } catch {
+    return false;
+  }
+  if (!end) return false;
+  const detail = end.detail;
+  project.store.tx(() => {
+    const now = getTask(project.store, task.name);
+    if (!now || !open(now)) return;
+    updateTask(project.store, task.name, {
+      status: end.status,
+      statusSource: 'process',
+      statusDetail: detail,
+    });
+    appendEvent(project.store, task.name, 'status.changed', {
+      from: now.status,
+      to: end.status,
+      source: 'process',
+      detail,
+    });
+  });
+  return true;
 }
 
 /** A headless run that ended on a usage or rate limit is `limited`, not failed: it resumes at the reset. */

@@ -1,4 +1,4 @@
-import { type ProcStat, processTree, readProcessTable, rssBytesOf } from '../../exec/proc.js';
+import { descendantsOf, type ProcStat, processTree, readStat, rssBytesOf } from '../../exec/proc.js';
 import { run } from '../../exec/run.js';
 
 export interface TreeSample {
@@ -9,21 +9,23 @@ export interface TreeSample {
   ticks: Map<string, number>;
 }
 
-/** A snapshot of a process tree: null when the root is not running. */
-export function sampleTree(
-  root: number,
-  table: Map<number, ProcStat> = readProcessTable(),
-): TreeSample | null {
-  const pids = processTree(root, table);
-  if (pids.length === 0) return null;
+/**
+ * A snapshot of a process tree: null when the root is not running. Without a process table the tree
+ * is read from the kernel's children lists: a few files a session instead of every process's.
+ */
+export function sampleTree(root: number, table?: Map<number, ProcStat>): TreeSample | null {
+  const found = table ? processTree(root, table) : descendantsOf(root);
+  const pids: number[] = [];
   let rssBytes = 0;
   const ticks = new Map<string, number>();
-  for (const pid of pids) {
+  for (const pid of found) {
+    const info = table?.get(pid) ?? readStat(pid);
+    if (!info) continue; // ended between the two reads
+    pids.push(pid);
     rssBytes += rssBytesOf(pid) ?? 0;
-    const info = table.get(pid)!;
     ticks.set(`${pid}:${info.startTime}`, info.cpuTicks);
   }
-  return { at: Date.now(), pids, rssBytes, ticks };
+  return pids.length === 0 ? null : { at: Date.now(), pids, rssBytes, ticks };
 }
 
 export interface ResourceUsage {

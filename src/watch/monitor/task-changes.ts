@@ -9,6 +9,7 @@ import {
   type ChangeFigures,
   type CountedBy,
   changedCount,
+  editingStatus,
   type RecountPolicy,
   recountNeeded,
 } from '../../core/task-changes.js';
@@ -32,16 +33,29 @@ export interface ChangesOptions {
   by: CountedBy;
   trustBy: readonly CountedBy[];
   trustMs: number;
+  idleTrustMs?: number;
 }
 
-/** How `braid ls` reads: the supervisor's counts of the last 75 s (it recounts every minute and on any change it sees). */
-export const LS_CHANGES: ChangesOptions = { by: 'ls', trustBy: ['supervisor'], trustMs: 75_000 };
+/**
+ * How `braid ls` reads: the supervisor's counts of the last 75 s (it recounts every minute and on any
+ * change it sees), of the last 5¼ minutes for a task whose agent is not at work.
+ */
+export const LS_CHANGES: ChangesOptions = {
+  by: 'ls',
+  trustBy: ['supervisor'],
+  trustMs: 75_000,
+  idleTrustMs: 315_000,
+};
 
-/** How the supervisor counts: again on any sign of change, and at least once a minute (edits that touch no index). */
+/**
+ * How the supervisor counts: again on any sign of change, at least once a minute while the agent
+ * works (edits that touch no index), every 5 minutes while it does not (edits by hand).
+ */
 export const SUPERVISOR_CHANGES: ChangesOptions = {
   by: 'supervisor',
   trustBy: ['supervisor'],
   trustMs: 60_000,
+  idleTrustMs: 300_000,
 };
 
 /** Runs `fn` over `items` with at most `limit` in flight (git processes compete for the cores). */
@@ -84,6 +98,7 @@ export async function taskChanges(
     now,
     trustBy: options.trustBy,
     trustMs: options.trustMs,
+    idleTrustMs: options.idleTrustMs,
   };
   const out = new Map<string, TaskChanges>();
   const recounted: ChangeFigures[] = [];
@@ -99,7 +114,13 @@ export async function taskChanges(
     const prev = stored.get(task.name) ?? null;
     const need = recountNeeded(
       prev,
-      { head, baseCommit, indexSig: files.indexSig, activityAt: task.statusSince },
+      {
+        head,
+        baseCommit,
+        indexSig: files.indexSig,
+        activityAt: task.statusSince,
+        editing: editingStatus(task.status),
+      },
       policy,
     );
     try {
