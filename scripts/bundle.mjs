@@ -1,44 +1,60 @@
-// Bundles the CLI that tsc built (dist/cli/main.js and everything it imports) into dist/cli/main.js plus
-// the chunks its commands load lazily. Every agent hook and every command is a new node process: one
-// file to load instead of hundreds of modules takes about a third off the CPU of a command (docs/benchmarks.md).
-// The chunks stay in dist/cli, two levels under the package, as exec/built.ts expects of any module.
+// Bundles what tsc built for the processes braid starts often (the CLI, which every agent hook is, the
+// radar's rescan worker after each edit, the headless runner, the supervisor, a pod's keeper) into one
+// module each plus shared chunks. Every one is a new node process: a few files to load instead of
+// hundreds of modules takes about a third off a command's CPU (docs/benchmarks.md). Each entry replaces
+// tsc's module at its own path; the chunks go to dist/cli. exec/built.ts finds the package from any depth.
 import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI_DIR = path.join(ROOT, 'dist/cli');
-const ENTRY = path.join(CLI_DIR, 'main.js');
+const DIST = path.join(ROOT, 'dist');
+const ENTRIES = [
+  'cli/main',
+  'watch/radar/rescan-main',
+  'run/runtime/headless-runner',
+  'orchestrate/supervisor/main',
+  'orchestrate/kube-keeper',
+];
+const CHUNK_DIR = 'cli';
 const MARK = '// braid: bundled';
 const CHUNK = /^chunk-.*\.js$/;
 
-if (readFileSync(ENTRY, 'utf8').includes(MARK)) {
-  console.error(`bundle: ${ENTRY} is already a bundle; run tsc first (npm run build)`);
-  process.exit(1);
+for (const entry of ENTRIES) {
+  const file = path.join(DIST, `${entry}.js`);
+  if (readFileSync(file, 'utf8').includes(MARK)) {
+    console.error(`bundle: ${file} is already a bundle; run tsc first (npm run build)`);
+    process.exit(1);
+  }
 }
 
 const bundle = await rolldown({
-  input: ENTRY,
+  input: Object.fromEntries(ENTRIES.map((e) => [e, path.join(DIST, `${e}.js`)])),
   platform: 'node',
   // A native addon is loaded from its package; ink's devtools are only imported in its DEV mode.
   external: [/^better-sqlite3(\/|$)/, 'react-devtools-core'],
   logLevel: 'warn',
 });
-const staging = mkdtempSync(path.join(ROOT, 'dist/.bundle-'));
+const staging = mkdtempSync(path.join(DIST, '.bundle-'));
 try {
   await bundle.write({
     dir: staging,
     format: 'esm',
-    entryFileNames: 'main.js',
-    chunkFileNames: 'chunk-[name]-[hash].js',
+    entryFileNames: '[name].js',
+    chunkFileNames: `${CHUNK_DIR}/chunk-[name]-[hash].js`,
     banner: MARK,
   });
   await bundle.close();
-  for (const old of readdirSync(CLI_DIR).filter((f) => CHUNK.test(f))) rmSync(path.join(CLI_DIR, old));
-  // Chunks first: the new main.js imports them by name.
-  const files = readdirSync(staging).sort((a, b) => (a === 'main.js') - (b === 'main.js'));
-  for (const file of files) renameSync(path.join(staging, file), path.join(CLI_DIR, file));
+  const chunkDir = path.join(DIST, CHUNK_DIR);
+  for (const old of readdirSync(chunkDir).filter((f) => CHUNK.test(f))) rmSync(path.join(chunkDir, old));
+  // Chunks first: the new entries import them by name.
+  const written = readdirSync(staging, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.relative(staging, path.join(d.parentPath, d.name)));
+  const isEntry = (rel) => ENTRIES.includes(rel.replace(/\.js$/, ''));
+  for (const rel of [...written.filter((r) => !isEntry(r)), ...written.filter(isEntry)])
+    renameSync(path.join(staging, rel), path.join(DIST, rel));
 } finally {
   rmSync(staging, { recursive: true, force: true });
 }

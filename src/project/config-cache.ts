@@ -6,19 +6,20 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import type { BraidConfig } from '../core/config.js';
+import { builtModule } from '../exec/built.js';
 import type { RepoInfo } from '../git/repo.js';
 import { configPath } from './config-path.js';
 
 /** This build of the schema: a rebuilt or upgraded braid may read the same file differently. */
 function schemaStamp(): string | null {
   try {
-    const st = statSync(fileURLToPath(new URL('../core/config.js', import.meta.url)));
+    if (import.meta.url.endsWith('.ts')) return null; // running from sources (tests): no cache
+    const st = statSync(builtModule('core/config.js'));
     return `${st.mtimeMs}:${st.size}`;
   } catch {
-    return null; // running from sources (tests): no cache
+    return null; // no built schema to key on: no cache
   }
 }
 
