@@ -79,11 +79,12 @@ describe('braid up after a reboot', () => {
     });
     expect((await braid('stop', 'stopped')).code).toBe(0);
 
-    // The machine goes down: every agent SIGKILLed with its recorder, the tmux server gone.
-    const headless = before.find((r) => r.name === 'h1') as Row;
-    process.kill(-(headless.pid as number), 'SIGKILL');
+    // The machine goes down: every agent SIGKILLed with its recorder, the tmux server gone. A pane's
+    // agent would otherwise outlive its server for a moment and fire a late hook, which no reboot does.
+    const killed = before.filter((r) => r.pid);
+    for (const row of killed) killHard(row.pid as number);
     await server.kill();
-    await until('the headless session is gone', () => !isProcessAlive(headless.pid));
+    await until('every session is gone', () => killed.every((r) => !isProcessAlive(r.pid)));
     const seen = launches().length;
 
     const up = await cliJson<{ revived: Array<{ name: string; runtime: string; agentSessionId: string }> }>(
@@ -158,3 +159,15 @@ describe('braid up --install', () => {
     expect(existsSync(login.path)).toBe(false);
   });
 });
+
+/** SIGKILL to a process's group, or to it alone when it leads none; one already gone is fine. */
+function killHard(pid: number): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, 'SIGKILL');
+      return;
+    } catch {
+      // not a group leader, or gone
+    }
+  }
+}

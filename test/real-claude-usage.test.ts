@@ -105,7 +105,8 @@ describe.skipIf(!!noRealClaude)(
         env: p.env,
       });
       expect(started.code, started.stderr).toBe(0);
-      const ended = await p.statusOf('pricey', ['exited', 'failed']);
+      // Claude Code ended its own run at --max-budget-usd: the task is paused for its budget, not failed.
+      const ended = await p.statusOf('pricey', ['paused']);
       const log = readFileSync((await snapshot(p.repo.dir)).byName.get('pricey')?.logPath ?? '', 'utf8');
       expect(log).toContain('"subtype":"error_max_budget_usd"');
       // Stopped by the first reply that took it over $0.10 (Claude Code checks after each call).

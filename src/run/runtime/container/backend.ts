@@ -12,6 +12,7 @@ import { BraidError } from '../../../core/errors.js';
 import { waitUntil } from '../../../exec/process-group.js';
 import { ProcessError } from '../../../exec/run.js';
 import { readExitRecord } from '../exit-record.js';
+import { sendKeysToInnerTmux, sendToInnerTmux } from '../inner-tmux.js';
 import type {
   BackendLaunch,
   SendOptions,
@@ -162,20 +163,12 @@ export class ContainerBackend implements SessionBackend {
     return [name, 'exec', '-it', container, ...INNER_TMUX, 'attach-session', '-t', INNER_SESSION];
   }
 
-  async send(handle: SessionHandle, text: string, opts: SendOptions = {}): Promise<void> {
-    if (handle.runtime !== 'tmux')
-      throw new BraidError(
-        'E_SESSION',
-        'headless sessions take no input',
-        'Start the task in tmux (without --headless) to talk to it.',
-      );
-    if (text) await this.tmux(handle, ['send-keys', '-l', '-t', INNER_SESSION, '--', text]);
-    if (opts.enter !== false) await this.tmux(handle, ['send-keys', '-t', INNER_SESSION, 'Enter']);
+  send(handle: SessionHandle, text: string, opts: SendOptions = {}): Promise<void> {
+    return sendToInnerTmux(handle, text, opts, (args) => this.tmux(handle, args));
   }
 
-  async sendKeys(handle: SessionHandle, keys: string[]): Promise<void> {
-    if (keys.length === 0 || handle.runtime !== 'tmux') return;
-    await this.tmux(handle, ['send-keys', '-t', INNER_SESSION, '--', ...keys]);
+  sendKeys(handle: SessionHandle, keys: string[]): Promise<void> {
+    return sendKeysToInnerTmux(handle, keys, (args) => this.tmux(handle, args));
   }
 
   private async tmux(handle: SessionHandle, args: string[]): Promise<void> {

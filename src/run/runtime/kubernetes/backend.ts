@@ -23,6 +23,7 @@ import { isProcessAlive, processStartTime } from '../../../exec/pid.js';
 import { groupAlive, terminateGroup, waitUntil } from '../../../exec/process-group.js';
 import { newToken } from '../../../exec/token.js';
 import { readExitRecord } from '../exit-record.js';
+import { sendKeysToInnerTmux, sendToInnerTmux } from '../inner-tmux.js';
 import type {
   BackendLaunch,
   KubeLaunch,
@@ -236,20 +237,12 @@ export class KubeBackend implements SessionBackend {
     ];
   }
 
-  async send(handle: SessionHandle, text: string, opts: SendOptions = {}): Promise<void> {
-    if (handle.runtime !== 'tmux')
-      throw new BraidError(
-        'E_SESSION',
-        'headless sessions take no input',
-        'Start the task in tmux (without --headless) to talk to it.',
-      );
-    if (text) await this.tmux(handle, ['send-keys', '-l', '-t', INNER_SESSION, '--', text]);
-    if (opts.enter !== false) await this.tmux(handle, ['send-keys', '-t', INNER_SESSION, 'Enter']);
+  send(handle: SessionHandle, text: string, opts: SendOptions = {}): Promise<void> {
+    return sendToInnerTmux(handle, text, opts, (args) => this.tmux(handle, args));
   }
 
-  async sendKeys(handle: SessionHandle, keys: string[]): Promise<void> {
-    if (keys.length === 0 || handle.runtime !== 'tmux') return;
-    await this.tmux(handle, ['send-keys', '-t', INNER_SESSION, '--', ...keys]);
+  sendKeys(handle: SessionHandle, keys: string[]): Promise<void> {
+    return sendKeysToInnerTmux(handle, keys, (args) => this.tmux(handle, args));
   }
 
   /** tmux inside the pod's agent container, over the API's exec. */
