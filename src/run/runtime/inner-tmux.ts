@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { INNER_SESSION } from '../../core/container-args.js';
 import { BraidError } from '../../core/errors.js';
 import type { SendOptions, SessionHandle } from './types.js';
@@ -30,4 +31,20 @@ export async function sendKeysToInnerTmux(
 ): Promise<void> {
   if (keys.length === 0 || handle.runtime !== 'tmux') return;
   await tmux(['send-keys', '-t', INNER_SESSION, '--', ...keys]);
+}
+
+/** How much of a container's or pod's screen `capture` returns. */
+export const CAPTURE_LINES = 100;
+
+/** The end of a session's log: what `capture` shows when the screen itself cannot be read. */
+export function logTail(logPath: string | undefined): string {
+  if (!logPath) return '';
+  try {
+    return readFileSync(logPath, 'utf8')
+      .split('\n')
+      .slice(-CAPTURE_LINES - 1)
+      .join('\n');
+  } catch {
+    return '';
+  }
 }

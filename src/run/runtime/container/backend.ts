@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   containerCommand,
@@ -12,7 +12,7 @@ import { BraidError } from '../../../core/errors.js';
 import { waitUntil } from '../../../exec/process-group.js';
 import { ProcessError } from '../../../exec/run.js';
 import { readExitRecord } from '../exit-record.js';
-import { sendKeysToInnerTmux, sendToInnerTmux } from '../inner-tmux.js';
+import { CAPTURE_LINES, logTail, sendKeysToInnerTmux, sendToInnerTmux } from '../inner-tmux.js';
 import type {
   BackendLaunch,
   SendOptions,
@@ -27,7 +27,6 @@ function hostUser(): HostUser | undefined {
   return process.getuid && process.getgid ? { uid: process.getuid(), gid: process.getgid() } : undefined;
 }
 
-const CAPTURE_LINES = 100;
 /** Between graceful-stop keys: long enough for the agent to read each key on its own. */
 const GRACE_KEY_GAP_MS = 300;
 
@@ -35,18 +34,6 @@ function ids(handle: SessionHandle): { engine: EngineName; container: string } {
   if (!handle.container || !handle.engine)
     throw new BraidError('E_SESSION', 'this session has no container recorded');
   return { engine: handle.engine, container: handle.container };
-}
-
-function logTail(logPath: string | undefined): string {
-  if (!logPath) return '';
-  try {
-    return readFileSync(logPath, 'utf8')
-      .split('\n')
-      .slice(-CAPTURE_LINES - 1)
-      .join('\n');
-  } catch {
-    return '';
-  }
 }
 
 /**

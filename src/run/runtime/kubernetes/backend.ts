@@ -23,7 +23,7 @@ import { isProcessAlive, processStartTime } from '../../../exec/pid.js';
 import { groupAlive, terminateGroup, waitUntil } from '../../../exec/process-group.js';
 import { newToken } from '../../../exec/token.js';
 import { readExitRecord } from '../exit-record.js';
-import { sendKeysToInnerTmux, sendToInnerTmux } from '../inner-tmux.js';
+import { logTail, sendKeysToInnerTmux, sendToInnerTmux } from '../inner-tmux.js';
 import type {
   BackendLaunch,
   KubeLaunch,
@@ -37,7 +37,6 @@ import { KubeClient, loadKubeTarget } from './client.js';
 import type { KeeperSpec } from './keeper.js';
 import { applyPolicy, createPod, deletePod, deletePolicy, execInPod } from './pods.js';
 
-const CAPTURE_LINES = 100;
 /** The keeper's main: it takes hooks in as `braid hook` does, which lives above this stage (orchestrate). */
 const KEEPER_MAIN = 'orchestrate/kube-keeper.js';
 /** The keeper listens within moments; this only bounds a keeper that cannot start at all. */
@@ -85,18 +84,6 @@ async function resolvePeers(targets: readonly EgressTarget[]): Promise<EgressPee
     for (const a of addrs) peers.push({ cidr: asCidr(a.address) as string, port: t.port });
   }
   return peers;
-}
-
-function logTail(logPath: string | undefined): string {
-  if (!logPath) return '';
-  try {
-    return readFileSync(logPath, 'utf8')
-      .split('\n')
-      .slice(-CAPTURE_LINES - 1)
-      .join('\n');
-  } catch {
-    return '';
-  }
 }
 
 export class KubeBackend implements SessionBackend {
