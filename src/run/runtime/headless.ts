@@ -4,8 +4,8 @@ import { BraidError } from '../../core/errors.js';
 import { builtModule } from '../../exec/built.js';
 import { spawnDetached } from '../../exec/detached.js';
 import { isProcessAlive, processStartTime } from '../../exec/pid.js';
-import { groupAlive, terminateGroup } from '../../exec/process-group.js';
-import { readExitRecord } from './exit-record.js';
+import { terminateGroup } from '../../exec/process-group.js';
+import { runnerSessionState } from './runner-state.js';
 import type { LaunchSpec, Runtime, SessionHandle, SessionState, StopOptions } from './types.js';
 
 export interface HeadlessOptions {
@@ -48,16 +48,7 @@ export class HeadlessRuntime implements Runtime {
   }
 
   async state(handle: SessionHandle, exitPath: string): Promise<SessionState> {
-    // The runner writes the record as its last act: once it exists the session is over,
-    // even while the runner's zombie waits for its parent.
-    const record = readExitRecord(exitPath);
-    // A runner killed before it could record (a stop right after start) leaves a zombie or nothing:
-    // what counts is a live member of its group, the agent included.
-    const ours = isProcessAlive(handle.pid, handle.pidStart) || !isProcessAlive(handle.pid);
-    const alive = !record && !!handle.pid && ours && groupAlive(handle.pid);
-    // The runner may have recorded and exited between the two reads above: read the record again.
-    const final = record ?? (alive ? null : readExitRecord(exitPath));
-    return { alive, exitCode: final?.exitCode ?? null, pid: handle.pid };
+    return runnerSessionState(handle, exitPath);
   }
 
   async send(): Promise<void> {

@@ -22,8 +22,8 @@ import { spawnDetached } from '../../../exec/detached.js';
 import { isProcessAlive, processStartTime } from '../../../exec/pid.js';
 import { groupAlive, terminateGroup, waitUntil } from '../../../exec/process-group.js';
 import { newToken } from '../../../exec/token.js';
-import { readExitRecord } from '../exit-record.js';
 import { logTail, sendKeysToInnerTmux, sendToInnerTmux } from '../inner-tmux.js';
+import { runnerSessionState } from '../runner-state.js';
 import type {
   BackendLaunch,
   KubeLaunch,
@@ -189,11 +189,7 @@ export class KubeBackend implements SessionBackend {
 
   /** The keeper watches the pod and records its end; until then, the keeper alive is the session alive. */
   async status(handle: SessionHandle, exitPath: string): Promise<SessionState> {
-    const record = readExitRecord(exitPath);
-    const ours = isProcessAlive(handle.pid, handle.pidStart) || !isProcessAlive(handle.pid);
-    const alive = !record && !!handle.pid && ours && groupAlive(handle.pid);
-    const final = record ?? (alive ? null : readExitRecord(exitPath));
-    return { alive, exitCode: final?.exitCode ?? null, pid: handle.pid };
+    return runnerSessionState(handle, exitPath);
   }
 
   /** The pod's log, as the keeper copies it here. */
