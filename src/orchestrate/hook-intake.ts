@@ -1,16 +1,7 @@
 /** One hook event taken in, as `braid hook <event>` does and as a pod's keeper does for its hooks: recorded, answered, rescanned. */
-import { receiveHook } from '../run/agents/hook-receiver.js';
+import { parsePayload, receiveHook } from '../run/agents/hook-receiver.js';
 import { editsFiles, rescanAfterEdit } from '../watch/radar/hook.js';
 import { HOOK_RESPONDERS } from './hook-responders.js';
-
-function parseJson(text: string): Record<string, unknown> {
-  try {
-    const value = JSON.parse(text);
-    return value && typeof value === 'object' ? value : {};
-  } catch {
-    return {};
-  }
-}
 
 /** What to print for the agent (hook JSON), or null. Never throws: whatever happened, the agent carries on. */
 export async function takeHook(
@@ -19,7 +10,7 @@ export async function takeHook(
   env: NodeJS.ProcessEnv,
   cwd: string,
 ): Promise<string | null> {
-  const payload = parseJson(stdin);
+  const payload = parsePayload(stdin);
   const edits = editsFiles(event, payload);
   const outcome = await receiveHook({ event, stdin, env, cwd }, HOOK_RESPONDERS);
   if (outcome.task && outcome.commonDir && edits) {

@@ -204,7 +204,8 @@ async function findCommonDir(cwd: string): Promise<string | null> {
   return dir ? realpathSync(dir) : null;
 }
 
-function parsePayload(text: string): HookPayload {
+/** A hook's stdin as its payload: anything but a JSON object is an empty one. */
+export function parsePayload(text: string): HookPayload {
   try {
     const value = JSON.parse(text) as unknown;
     return value && typeof value === 'object' && !Array.isArray(value) ? (value as HookPayload) : {};
