@@ -4,7 +4,7 @@ import { agentBudgetEndOfLog } from '../../core/budget.js';
 import { refusalDetail } from '../../core/refusals.js';
 import { nextStatus, type StatusSignal } from '../../core/status.js';
 import { type HeadlessUsage, parseStreamJsonLog } from '../../core/stream-json.js';
-import { LIVE_STATUSES, type Task } from '../../core/task.js';
+import { LIVE_STATUSES, type Task, type TaskStatus } from '../../core/task.js';
 import { limitDetail, parseLimit, UNKNOWN_RESET_MS } from '../../core/usage-limit.js';
 import { descendantsOf } from '../../exec/proc.js';
 import { readRef } from '../../git/refs.js';
@@ -147,19 +147,21 @@ function pausedAtBudget(project: Project, task: Task): boolean {
   project.store.tx(() => {
     const now = getTask(project.store, task.name);
     if (!now || !open(now)) return;
-    updateTask(project.store, task.name, {
-      status: end.status,
-      statusSource: 'process',
-      statusDetail: detail,
-    });
-    appendEvent(project.store, task.name, 'status.changed', {
-      from: now.status,
-      to: end.status,
-      source: 'process',
-      detail,
-    });
+    setProcessStatus(project.store, now, end.status, detail);
   });
   return true;
+}
+
+/** The task's status as its process's end says, recorded with its change event. */
+function setProcessStatus(
+  store: Project['store'],
+  task: Task,
+  to: TaskStatus,
+  detail: string,
+  patch: Partial<Omit<Task, 'name'>> = {},
+): void {
+  updateTask(store, task.name, { status: to, statusSource: 'process', statusDetail: detail, ...patch });
+  appendEvent(store, task.name, 'status.changed', { from: task.status, to, source: 'process', detail });
 }
 
 /** A headless run that ended on a usage or rate limit is `limited`, not failed: it resumes at the reset. */
@@ -171,17 +173,8 @@ function noteLimit(project: Project, task: Task, outcome: HeadlessUsage): boolea
   const resetAt = outcome.limitResetsAt ?? limit.resetAt ?? now + UNKNOWN_RESET_MS;
   const detail = limitDetail(resetAt);
   const store = project.store;
-  updateTask(store, task.name, {
-    status: 'limited',
-    statusSource: 'process',
-    statusDetail: detail,
+  setProcessStatus(store, task, 'limited', detail, {
     options: { ...task.options, limit: { resetAt, hitAt: now } },
-  });
-  appendEvent(store, task.name, 'status.changed', {
-    from: task.status,
-    to: 'limited',
-    source: 'process',
-    detail,
   });
   appendEvent(store, task.name, 'limit.hit', { resetAt, agent: task.agent, source: 'result' });
   return true;
