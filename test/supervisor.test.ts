@@ -356,7 +356,10 @@ describe('the supervisor', () => {
       );
       expect([found.a, found.b].sort()).toEqual(['left', 'right']);
       expect(found.files).toEqual(['shared.txt']);
-      expect(events(p)).toContainEqual(expect.objectContaining({ kind: 'radar.changed', pairs: 1 }));
+      // The loop stores its findings before it logs the change: wait for the log line too.
+      await until('the radar loop to log the change', () =>
+        events(p).some((e) => e.kind === 'radar.changed' && e.pairs === 1),
+      );
       // Nothing was committed: the radar read the live worktrees.
       expect(await repo.git('rev-parse', 'braid/left')).toBe(await repo.git('rev-parse', 'main'));
     } finally {
