@@ -146,10 +146,15 @@ describe('braid land / braid queue', () => {
       await until(`main to move for ${name}`, () =>
         pauseAt ? processState(pid) === 'T' : readFileSync(mainRef, 'utf8').trim() !== before,
       );
-      process.kill(pid, 'SIGKILL');
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone already: an unpaused land may finish before the kill, its bookkeeping whole.
+      }
       const killed = await landing;
 
-      expect(killed.signal).toBe('SIGKILL');
+      if (pauseAt) expect(killed.signal).toBe('SIGKILL');
+      else expect(killed.signal === 'SIGKILL' || killed.code === 0, JSON.stringify(killed)).toBe(true);
       // Never in between: main is exactly one commit past before, whose tree passed the gate.
       expect(await repo.git('rev-parse', 'main~1')).toBe(before);
       expect(readFileSync(record, 'utf8')).toContain(`${await repo.git('rev-parse', 'main^{tree}')} pass`);

@@ -119,9 +119,11 @@ async function resumeWaitingHandBacks(
     } catch (err) {
       // Nothing else would deliver it: the conflict is the user's now.
       const reason = `conflicts in ${entry.conflictFiles.join(', ')}: the agent could not be resumed with them (${(err as Error).message}); resolve by hand, then braid land ${entry.task}`;
-      updateEntry(store, entry.id, { state: 'conflict', reason });
-      updateTask(store, entry.task, { status: 'conflict', statusDetail: reason });
-      appendEvent(store, entry.task, 'land.conflict', { files: entry.conflictFiles, after: 'hand-back' });
+      store.tx(() => {
+        updateEntry(store, entry.id, { state: 'conflict', reason });
+        updateTask(store, entry.task, { status: 'conflict', statusDetail: reason });
+        appendEvent(store, entry.task, 'land.conflict', { files: entry.conflictFiles, after: 'hand-back' });
+      });
       say(`${entry.task}: ${reason}`);
     }
   }

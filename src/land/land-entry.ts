@@ -78,25 +78,33 @@ export async function landEntry(ctx: LandContext, entry: QueueEntry): Promise<La
         onProgress: say,
       });
       if (ladder.kind === 'handed-back') {
-        entry = updateEntry(store, entry.id, {
-          state: 'waiting_agent',
-          reason: ladder.message,
-          conflictFiles: cand.conflictFiles,
+        const files = cand.conflictFiles;
+        entry = store.tx(() => {
+          const waiting = updateEntry(store, entry.id, {
+            state: 'waiting_agent',
+            reason: ladder.message,
+            conflictFiles: files,
+          });
+          // The hand-back may have started a resolver session: keep the status it set.
+          const now = getTask(store, task.name)?.status;
+          updateTask(store, task.name, {
+            ...(now === 'landing' ? { status: restoreStatus(waiting) } : {}),
+            statusDetail: `conflict handed back: ${files.join(', ')}`,
+          });
+          appendEvent(store, task.name, 'land.handed-back', { files });
+          return waiting;
         });
-        // The hand-back may have started a resolver session: keep the status it set.
-        const now = getTask(store, task.name)?.status;
-        updateTask(store, task.name, {
-          ...(now === 'landing' ? { status: restoreStatus(entry) } : {}),
-          statusDetail: `conflict handed back: ${cand.conflictFiles.join(', ')}`,
-        });
-        appendEvent(store, task.name, 'land.handed-back', { files: cand.conflictFiles });
         return outcomeOf(entry);
       }
       if (ladder.kind === 'conflict') {
         const reason = `conflicts with ${base} in ${ladder.files.join(', ')}: merge ${base} into ${task.branch}, resolve, commit, then braid land ${task.name}`;
-        entry = updateEntry(store, entry.id, { state: 'conflict', reason, conflictFiles: ladder.files });
-        updateTask(store, task.name, { status: 'conflict', statusDetail: reason });
-        appendEvent(store, task.name, 'land.conflict', { files: ladder.files });
+        const files = ladder.files;
+        entry = store.tx(() => {
+          const conflicted = updateEntry(store, entry.id, { state: 'conflict', reason, conflictFiles: files });
+          updateTask(store, task.name, { status: 'conflict', statusDetail: reason });
+          appendEvent(store, task.name, 'land.conflict', { files });
+          return conflicted;
+        });
         return outcomeOf(entry);
       }
       replayed = false; // a resolved tree lands as one commit
@@ -153,20 +161,25 @@ export async function finishLanded(
       ctx.onProgress?.(`warning: ${w}`);
   }
   const gated = batch?.gated ?? 'own';
-  entry = updateEntry(store, entry.id, { state: 'landed', candidate: commit, reason: note, gated });
-  if (task) {
-    updateTask(store, task.name, { status: 'landed', statusDetail: note, landedCommit: commit });
-    // The branch tip that landed: its commits count as on main even after main changes those lines again.
-    if (entry.tip) mergeTaskOptions(store, task.name, { landedTip: entry.tip });
-  }
-  appendEvent(store, entry.task, 'land.landed', {
-    commit,
-    mainBefore: from,
-    gated,
-    ...(batch ? { batch: batch.id } : {}),
+  // One transaction: a kill between the entry's and the task's records would leave the task `landing` for good
+  // (the entry, no longer active, is never recovered).
+  entry = store.tx(() => {
+    const landed = updateEntry(store, entry.id, { state: 'landed', candidate: commit, reason: note, gated });
+    if (task) {
+      updateTask(store, task.name, { status: 'landed', statusDetail: note, landedCommit: commit });
+      // The branch tip that landed: its commits count as on main even after main changes those lines again.
+      if (landed.tip) mergeTaskOptions(store, task.name, { landedTip: landed.tip });
+    }
+    appendEvent(store, landed.task, 'land.landed', {
+      commit,
+      mainBefore: from,
+      gated,
+      ...(batch ? { batch: batch.id } : {}),
+    });
+    if (from !== commit)
+      appendEvent(store, null, 'main.moved', { branch: base, from, to: commit, task: landed.task });
+    return landed;
   });
-  if (from !== commit)
-    appendEvent(store, null, 'main.moved', { branch: base, from, to: commit, task: entry.task });
   ctx.onProgress?.(`${entry.task}: landed ${commit.slice(0, 8)}${note ? ` (${note})` : ''}`);
   if (task && ctx.config.land.cleanup && ctx.removeTask) await ctx.removeTask(task.name);
   return outcomeOf(entry, commit);
@@ -222,10 +235,14 @@ export function withDetail(reason: string, run: GateRun | undefined): string {
 
 export function reject(ctx: LandContext, entry: QueueEntry, task: Task | null, reason: string): LandOutcome {
   const store = ctx.store;
-  entry = updateEntry(store, entry.id, { state: 'rejected', reason });
-  if (task)
-    updateTask(store, task.name, { status: restoreStatus(entry), statusDetail: `not landed: ${reason}` });
-  appendEvent(store, entry.task, 'land.rejected', { reason });
+  // One transaction, as for a landing: the entry and its task never disagree after a kill.
+  entry = store.tx(() => {
+    const rejected = updateEntry(store, entry.id, { state: 'rejected', reason });
+    if (task)
+      updateTask(store, task.name, { status: restoreStatus(rejected), statusDetail: `not landed: ${reason}` });
+    appendEvent(store, rejected.task, 'land.rejected', { reason });
+    return rejected;
+  });
   ctx.onProgress?.(`${entry.task}: not landed: ${reason}`);
   return outcomeOf(entry);
 }

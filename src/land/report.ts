@@ -105,9 +105,11 @@ function giveUpHandBacks(project: Project, ended: QueueEntry[], say: (line: stri
     const e = getEntry(store, before.id);
     if (e?.state !== 'waiting_agent') continue;
     const reason = `conflicts in ${e.conflictFiles.join(', ')}: handed back, but the agent ended without committing a resolution; resolve by hand, then braid land ${e.task}`;
-    updateEntry(store, e.id, { state: 'conflict', reason });
-    updateTask(store, e.task, { status: 'conflict', statusDetail: reason });
-    appendEvent(store, e.task, 'land.conflict', { files: e.conflictFiles, after: 'hand-back' });
+    store.tx(() => {
+      updateEntry(store, e.id, { state: 'conflict', reason });
+      updateTask(store, e.task, { status: 'conflict', statusDetail: reason });
+      appendEvent(store, e.task, 'land.conflict', { files: e.conflictFiles, after: 'hand-back' });
+    });
     say(`${e.task}: ${reason}`);
   }
 }
