@@ -2,13 +2,27 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isBraidError } from '../src/core/errors.js';
 import { isProcessAlive } from '../src/exec/pid.js';
-import { run } from '../src/exec/run.js';
+import { run, shellArgsOneStream } from '../src/exec/run.js';
 import { ROOT } from './helpers/cli.js';
 
 const FIXTURES = path.join(ROOT, 'test/fixtures/exec');
 const fixture = (name: string) => path.join(FIXTURES, name);
 
 describe('run: output', () => {
+  it('keeps a shell command\'s stdout and stderr lines in the order written, the command passed verbatim', async () => {
+    const lines: Array<[string, string]> = [];
+    // Alternating streams, as a test runner prints failures (stderr) then its summary (stdout).
+    const command = `for i in $(seq 1 200); do echo "out $i"; echo "err $i" >&2; done; echo 'a "quoted" $HOME'`;
+    const res = await run('sh', shellArgsOneStream(command), {
+      cwd: FIXTURES,
+      onLine: (line, stream) => lines.push([line, stream]),
+    });
+    expect(res.code).toBe(0);
+    const expected = Array.from({ length: 200 }, (_, i) => [`out ${i + 1}`, `err ${i + 1}`]).flat();
+    expect(lines.map(([l]) => l)).toEqual([...expected, `a "quoted" $HOME`]);
+    expect(new Set(lines.map(([, s]) => s))).toEqual(new Set(['stdout']));
+  });
+
   it('keeps a UTF-8 character whole when it arrives in two chunks', async () => {
     const lines: string[] = [];
     const res = await run(fixture('split-utf8'), [], {

@@ -234,3 +234,11 @@ const TOOL_HINTS: Record<string, string> = {
 export function toolHint(command: string): string {
   return TOOL_HINTS[command] ?? `Install ${command} or put it on PATH.`;
 }
+
+/**
+ * `sh -c command` with its stderr joined to its stdout, as a terminal shows them: one pipe keeps the
+ * order they were written in (a test runner's summary after its failures). The command is an argument, never spliced.
+ */
+export function shellArgsOneStream(command: string): string[] {
+  return ['-c', 'exec 2>&1; exec sh -c "$1"', 'sh', command];
+}

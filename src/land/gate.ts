@@ -5,7 +5,7 @@ import { isBraidError } from '../core/errors.js';
 import { type NoTestsFound, noTestsFound } from '../core/gate-output.js';
 import { gateVerdict } from '../core/queue-plan.js';
 import { gateSlots } from '../core/queue-speculate.js';
-import { run } from '../exec/run.js';
+import { run, shellArgsOneStream } from '../exec/run.js';
 import { git } from '../git/git.js';
 import type { Store } from '../store/db.js';
 import { appendEvent } from '../store/events.js';
@@ -165,7 +165,7 @@ export async function runGate(
   const started = Date.now();
   try {
     // Its own process group: a timeout ends everything the gate started, not just sh.
-    const res = await run('sh', ['-c', settings.command], {
+    const res = await run('sh', shellArgsOneStream(settings.command), {
       cwd: dir,
       env,
       allowFailure: true,

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { BraidError, isBraidError } from '../../core/errors.js';
-import { run } from '../../exec/run.js';
+import { run, shellArgsOneStream } from '../../exec/run.js';
 
 export interface SetupRun {
   commands: string[];
@@ -35,7 +35,7 @@ export async function runSetup(setup: SetupRun): Promise<void> {
       STILL_RUNNING_MS,
     );
     // Its own process group, as the gate: a timeout ends what sh started (npm ci and its children).
-    const res = await run('sh', ['-c', command], {
+    const res = await run('sh', shellArgsOneStream(command), {
       cwd: setup.cwd,
       env: setup.env,
       timeoutMs: setup.timeoutSeconds * 1000,
