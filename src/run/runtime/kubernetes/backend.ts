@@ -281,9 +281,19 @@ export class KubeBackend implements SessionBackend {
 
   /**
    * The agent's stop keys (tmux), then TERM to the agent in the pod (its commits still go back), then the pod
-   * deleted: what the agent had not committed, or a pod that does not end, is lost with it.
+   * deleted: what the agent had not committed, or a pod that does not end, is lost with it. An ended pod holds
+   * nothing more (its work and log came back): it goes too, with its policy, so a stopped task has no pod.
    */
   async stop(handle: SessionHandle, opts: StopOptions): Promise<void> {
+    await this.end(handle, opts);
+    const p = pod(handle);
+    await withClient(p.context, async (kube) => {
+      await deletePod(kube, p.namespace, p.pod);
+      await deletePolicy(kube, p.namespace, p.pod);
+    }).catch(() => {});
+  }
+
+  private async end(handle: SessionHandle, opts: StopOptions): Promise<void> {
     const gone = () => !handle.pid || !groupAlive(handle.pid);
     if (gone()) return;
     if (handle.runtime === 'tmux' && opts.graceKeys?.length) {
