@@ -1,5 +1,5 @@
 /**
- * Pods against the tests' API-server double (test/helpers/kube-api.ts, bundled here when the bench runs: there
+ * Pods against the tests' API-server double (test/helpers/kube-api.ts, bundled when the bench runs: there
  * is no cluster; its "pods" are bubblewrap on this host): from `braid new --headless --backend kubernetes` to
  * the agent running in its pod, one task and then ten at once; then what the ten keepers cost this machine
  * (CPU and RSS over a window) while their agents wait.
@@ -16,7 +16,6 @@ import { git } from '../git/git.js';
 import { BRAID_IDENTITY } from '../git/snapshot.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const DOUBLE_SOURCE = path.join(ROOT, 'test/helpers/kube-api.ts');
 /** Beside node_modules, so the bundle's one external import (ws) resolves. */
 const DOUBLE_BUNDLE = path.join(ROOT, 'node_modules/.cache/braid/kube-double.mjs');
 const WINDOW_SECONDS = 20;
@@ -38,17 +37,12 @@ export interface KubeBench {
   windowSeconds: number;
 }
 
+/** The double, bundled by a script (src/ imports no test code, and the bundler is a dev dependency). */
 async function loadDouble(): Promise<{ startKubeDouble: (dir: string) => Promise<Double> }> {
-  const { rolldown } = await import('rolldown');
-  const bundle = await rolldown({
-    input: DOUBLE_SOURCE,
-    platform: 'node',
-    external: [/^node:/, 'ws'],
-    logLevel: 'warn',
+  await run(process.execPath, [path.join(ROOT, 'scripts/bundle-kube-double.mjs')], {
+    cwd: ROOT,
+    timeoutMs: 120_000,
   });
-  mkdirSync(path.dirname(DOUBLE_BUNDLE), { recursive: true });
-  await bundle.write({ file: DOUBLE_BUNDLE, format: 'esm' });
-  await bundle.close();
   return import(pathToFileURL(DOUBLE_BUNDLE).href);
 }
 
