@@ -1,12 +1,17 @@
 /**
  * The Kubernetes backend through the CLI, against the API-server double (its "pods" are local processes under
  * bubblewrap): new → the scripted agent commits in the pod's clone → hooks and the work come back through the
- * keeper's endpoint → ls, logs → land → rm leaves no pod.
+ * keeper's endpoint → ls, logs → land → rm leaves no pod. Then a reboot (the keeper killed, the pod running on)
+ * and `braid up`; `braid stop` and a resume; two pods' work colliding on the radar.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventKind } from '../src/core/events.js';
+import { isProcessAlive } from '../src/exec/pid.js';
+import { openStore } from '../src/store/db.js';
+import { listEvents } from '../src/store/events.js';
 import { cliJson, ROOT, runCli } from './helpers/cli.js';
 import { type KubeDouble, startKubeDouble } from './helpers/kube-api.js';
 import { GIT_TEST_ENV, type TempRepo, tempRepo } from './helpers/repo.js';
@@ -15,10 +20,13 @@ import { until } from './helpers/wait.js';
 interface Row {
   name: string;
   status: string;
+  statusDetail: string | null;
   backend: string;
   exitCode: number | null;
   agentSessionId: string | null;
   branch: string;
+  worktree: string;
+  pid: number | null;
 }
 
 let repo: TempRepo;
@@ -28,6 +36,32 @@ let binDir: string | undefined;
 const braid = (...args: string[]) => runCli(repo.dir, args, { env, timeoutMs: 120_000 });
 const row = async (name: string) =>
   (await cliJson<{ tasks: Row[] }>(repo.dir, ['ls'], env)).tasks.find((t) => t.name === name);
+/** The task's events as the store holds them (a hook taken in by a keeper is one). */
+const events = <K extends EventKind>(task: string, kinds: K[]) => {
+  const store = openStore(path.join(repo.dir, '.git'));
+  try {
+    return listEvents<K>(store, { task, kinds });
+  } finally {
+    store.close();
+  }
+};
+const podOf = (task: string) => double.pods().find((p) => p.metadata.labels?.['braid.dev/task'] === task);
+/** Once the agent's commit came back as a hook (PostToolUse of its Bash): it then waits at its @waitfile. */
+const committedOnce = (task: string) =>
+  until(`${task} committed in its pod`, async () => {
+    const hooked = events(task, ['hook.received']).some(
+      (e) => e.data.event === 'PostToolUse' && e.data.tool === 'Bash',
+    );
+    const r = hooked ? await row(task) : undefined;
+    return r?.agentSessionId && r.pid ? r : undefined;
+  });
+const ended = (task: string) =>
+  until(`${task} ended`, async () => {
+    const r = await row(task);
+    // The end as the keeper recorded it (a SessionEnd hook alone says exited before that).
+    return r && r.exitCode !== null ? r : undefined;
+  });
+const script = (...lines: string[]) => ['```', ...lines, '```'].join('\n');
 
 beforeAll(async () => {
   repo = await tempRepo({ files: { 'README.md': '# demo\n' } });
@@ -61,6 +95,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // The supervisor `braid up` started first: it would bring sessions back.
+  if (repo) await runCli(repo.dir, ['down'], { env });
   await double?.close();
   repo?.cleanup();
   if (binDir) rmSync(binDir, { recursive: true, force: true });
@@ -114,5 +150,113 @@ describe('the kubernetes backend, through the CLI and the API-server double', ()
     expect((await braid('rm', 't1')).code).toBe(0);
     expect(double.pods()).toEqual([]);
     expect(double.policies()).toEqual([]);
+  }, 240_000);
+
+  it('after a reboot, braid up re-attaches a keeper to the pod still running: the agent is not restarted, its hooks, log and work flow again', async () => {
+    const release = path.join(binDir as string, 'release-t2');
+    const prompt = script(
+      '@write a.txt before',
+      '@commit before the reboot',
+      `@waitfile ${release}`,
+      '@write b.txt after',
+      '@commit after the reboot',
+      '@say back after the reboot',
+    );
+    expect((await braid('new', 't2', '--backend', 'kubernetes', '--headless', '-p', prompt)).code).toBe(0);
+    const before = await committedOnce('t2');
+    const uid = podOf('t2')?.metadata.uid;
+    // The machine goes down: every braid process SIGKILLed (no supervisor runs here before braid up), the keeper
+    // with it; the pod, on its cluster, runs on.
+    const keeper = before.pid as number;
+    process.kill(keeper, 'SIGKILL');
+    await until('the keeper is gone', () => !isProcessAlive(keeper));
+
+    const up = await cliJson<{
+      revived: Array<{ name: string }>;
+      reattached: Array<{ name: string; pod: string; pid: number }>;
+    }>(repo.dir, ['up'], env);
+    expect(up.revived, JSON.stringify(up)).toEqual([]);
+    expect(up.reattached.map((r) => [r.name, r.pod])).toEqual([['t2', podOf('t2')?.metadata.name]]);
+    // The same pod, its agent never restarted: one session.started, the same conversation.
+    expect(podOf('t2')?.metadata.uid).toBe(uid);
+    expect(events('t2', ['session.started'])).toHaveLength(1);
+    const back = await row('t2');
+    expect(back).toMatchObject({ status: 'working', agentSessionId: before.agentSessionId });
+    // A new keeper, alive, and the one the task's handle names.
+    expect(back?.pid).not.toBe(keeper);
+    expect(isProcessAlive(back?.pid ?? null)).toBe(true);
+    expect(readFileSync(`/proc/${back?.pid}/cmdline`, 'utf8')).toContain('kube-keeper');
+    const reattachedAt = events('t2', ['session.reattached'])[0]?.id ?? Infinity;
+
+    writeFileSync(release, '');
+    const done = await ended('t2');
+    expect(done).toMatchObject({ status: 'exited', exitCode: 0 });
+    // The hooks of after the reboot reached the new keeper, and the work came back through its endpoint.
+    const hooksAfter = events('t2', ['hook.received']).filter((e) => e.id > reattachedAt);
+    expect(hooksAfter.map((e) => e.data.event)).toContain('SessionEnd');
+    expect(await repo.git('log', '--format=%s', done.branch)).toMatch(
+      /^after the reboot\nbefore the reboot\n/,
+    );
+    const logs = await braid('logs', 't2');
+    expect(logs.stdout).toContain('back after the reboot');
+    expect((await braid('down')).code).toBe(0);
+    expect((await braid('rm', 't2', '--force')).code).toBe(0);
+  }, 240_000);
+
+  it('braid stop ends the pod and keeps what it committed; braid start resumes the recorded session in a new pod', async () => {
+    const never = path.join(binDir as string, 'never-t3');
+    const prompt = script('@write s.txt kept', '@commit kept before the stop', `@waitfile ${never}`);
+    expect((await braid('new', 't3', '--backend', 'kubernetes', '--headless', '-p', prompt)).code).toBe(0);
+    const running = await committedOnce('t3');
+    const first = podOf('t3')?.metadata.uid;
+
+    expect((await braid('stop', 't3')).code).toBe(0);
+    // No pod left (nor its policy); the task stopped, its commit back on its branch and in its worktree.
+    expect(podOf('t3')).toBeUndefined();
+    expect(double.policies().filter((p) => p.metadata.labels?.['braid.dev/task'] === 't3')).toEqual([]);
+    const stopped = await row('t3');
+    expect(stopped?.status).toBe('failed');
+    expect(stopped?.statusDetail).toMatch(/stopped with braid stop/);
+    expect(await repo.git('log', '-1', '--format=%s', running.branch)).toBe('kept before the stop');
+    expect(readFileSync(path.join(running.worktree, 's.txt'), 'utf8')).toBe('kept\n');
+
+    // Resumed: a new pod, the agent given the recorded session id; it clones the branch with the kept commit.
+    expect((await braid('start', 't3', '--headless')).code).toBe(0);
+    const again = podOf('t3');
+    expect(again?.metadata.uid).not.toBe(first);
+    const command = (again?.spec.containers[0].command ?? []).join(' ');
+    expect(command).toContain(`--resume ${running.agentSessionId}`);
+    const done = await ended('t3');
+    expect(done.agentSessionId).toBe(running.agentSessionId);
+    expect(events('t3', ['session.started']).map((e) => e.data.resume)).toEqual([false, true]);
+    expect((await braid('rm', 't3', '--force')).code).toBe(0);
+    expect(podOf('t3')).toBeUndefined();
+  }, 240_000);
+
+  it('the radar sees two pods collide once their work came back onto their branches', async () => {
+    const made = await Promise.all(
+      ['r1', 'r2'].map((name) =>
+        braid(
+          'new',
+          name,
+          '--backend',
+          'kubernetes',
+          '--headless',
+          '-p',
+          script(`@write clash.txt written by ${name}`, `@commit ${name} clash`),
+        ),
+      ),
+    );
+    expect(made.map((r) => r.code)).toEqual([0, 0]);
+    for (const name of ['r1', 'r2']) expect(await ended(name)).toMatchObject({ exitCode: 0 });
+    const radar = await cliJson<{ pairs: Array<{ a: string; b: string; kind: string; files: string[] }> }>(
+      repo.dir,
+      ['radar'],
+      env,
+    );
+    expect(radar.pairs).toEqual([
+      expect.objectContaining({ a: 'r1', b: 'r2', kind: 'textual', files: ['clash.txt'] }),
+    ]);
+    for (const name of ['r1', 'r2']) expect((await braid('rm', name, '--force')).code).toBe(0);
   }, 240_000);
 });

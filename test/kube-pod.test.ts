@@ -148,6 +148,11 @@ describe('a task pod, through the Kubernetes API (the double) and braid’s endp
     });
     expect(ended).toEqual({ alive: false, exitCode: 0, problem: null });
     expect(await podLogTail(kube, 'agents', name, 'agent', 5)).toContain('agent done');
+    // sinceTime (what a re-attached keeper reads from): nothing from after the end, all from before the start.
+    const later = new Date(Date.now() + 2_000).toISOString();
+    expect(await podLogTail(kube, 'agents', name, 'agent', 5, later)).toBe('');
+    const earlier = new Date(Date.now() - 600_000).toISOString();
+    expect(await podLogTail(kube, 'agents', name, 'agent', 5, earlier)).toContain('agent done');
 
     // The work came back as a bundle: in refs/braid/incoming/t1 and, fast-forwarded, on the branch and its files.
     expect(collected).toEqual([{ task: 't1', incoming: 'refs/braid/incoming/t1', fastForward: true }]);

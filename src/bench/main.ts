@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import os from 'node:os';
 import { benchBackends } from './backends.js';
+import { benchKubeBackend } from './backends-kube.js';
 import { benchHookSpool } from './hook-spool.js';
 import { benchLs, LS_TARGET_RATIO } from './ls.js';
 import { benchQueue, GATE_MS, SLOTS } from './queue.js';
@@ -148,6 +149,17 @@ async function main(): Promise<void> {
             `  ${r.backend.padEnd(9)} one task ${(r.oneMs / 1000).toFixed(2)} s, ten at once ${(r.tenMs / 1000).toFixed(2)} s`,
         ),
         ...(b.skipped ? [`  container: not measured (${b.skipped})`] : []),
+        '',
+      ].join('\n'),
+    );
+  }
+  if (!only || only === 'backends' || only === 'backends-kube') {
+    const k = await benchKubeBackend();
+    process.stdout.write(
+      [
+        'backends: braid new --headless --backend kubernetes until the agent runs, against the API-server double',
+        `  kubernetes one task ${(k.oneMs / 1000).toFixed(2)} s, ten at once ${(k.tenMs / 1000).toFixed(2)} s`,
+        `  each of the ten keepers over ${k.windowSeconds} s while its agent waited: CPU ${k.keeperCpuPercentMean.toFixed(2)} % of a core (max ${k.keeperCpuPercentMax.toFixed(2)} %), RSS ${k.keeperRssMbMean.toFixed(1)} MB (max ${k.keeperRssMbMax.toFixed(1)} MB)`,
         '',
       ].join('\n'),
     );

@@ -20,6 +20,8 @@ export function eventLine(e: BraidEvent): string | null {
       return `${who}: back after a restart (${e.data.runtime}, ${e.data.resume ? 'conversation resumed' : 'started afresh'})`;
     case 'session.revive-failed':
       return `${who}: could not bring its session back: ${e.data.reason}`;
+    case 'session.reattached':
+      return `${who}: re-attached to its running pod${e.data.pod ? ` ${e.data.pod}` : ''} (the agent was not restarted)`;
     case 'session.confine-note':
       return `${who}: ${e.data.note}`;
     case 'agent.permission-denied':

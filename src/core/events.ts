@@ -42,6 +42,8 @@ export interface EventDataByKind {
   /** A session that died with the machine or the tmux server started again (`braid up`, the supervisor). */
   'session.revived': { resume: boolean; runtime: RuntimeKind };
   'session.revive-failed': { reason: string };
+  /** A session that ran on elsewhere (its pod) while its watcher here died with the machine got a new watcher. */
+  'session.reattached': { pod: string | null; pid: number | null };
   /** Something about how the session is confined (cgroup limits unavailable…). */
   'session.confine-note': { note: string };
   /** Tool uses the agent was refused: from a run's final result, or a permission prompt nobody could answer. */
@@ -134,6 +136,7 @@ const KIND_LIST: { [K in EventKind]: true } = {
   'session.started': true,
   'session.revived': true,
   'session.revive-failed': true,
+  'session.reattached': true,
   'session.confine-note': true,
   'agent.permission-denied': true,
   'limit.hit': true,

@@ -1,6 +1,7 @@
 /** The Kubernetes backend's decisions, as data: the pod of a task, its egress policy, names and labels. */
 import { containerCommand, fnv1a } from './container-args.js';
 import { BraidError } from './errors.js';
+import type { PodObject } from './kube-status.js';
 import { parseSize } from './size.js';
 
 /** Labels `braid gc` selects a repository's pods by (values are label-safe: no paths). */
@@ -211,4 +212,30 @@ export function podManifest(input: PodInput): Record<string, unknown> {
       ],
     },
   };
+}
+
+/** What a running pod was told of its keeper: the token it sends and the port of the endpoint it posts to. */
+export interface PodKeeperLink {
+  token: string;
+  port: number;
+}
+
+/**
+ * Read back from a task's pod (the inverse of podManifest's environment): a keeper that comes back after a
+ * restart must listen where the pod already posts, and take the token it already has. Null: not one of braid's.
+ */
+export function podKeeperLink(pod: Pick<PodObject, 'spec'>): PodKeeperLink | null {
+  const env = pod.spec?.containers?.find((c) => c.name === 'agent')?.env ?? [];
+  const value = (name: string) => env.find((e) => e.name === name)?.value;
+  const token = value('BRAID_TOKEN');
+  const endpoint = value('BRAID_ENDPOINT');
+  if (!token || !endpoint) return null;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return null;
+  }
+  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+  return { token, port };
 }

@@ -12,6 +12,8 @@ interface ContainerStatus {
 /** The subset of a Pod object braid reads. */
 export interface PodObject {
   metadata: { name: string; labels?: Record<string, string>; resourceVersion?: string };
+  /** Its containers' environment: what the pod was told of its keeper. */
+  spec?: { containers?: Array<{ name: string; env?: Array<{ name: string; value?: string }> }> };
   status?: {
     phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
     message?: string;

@@ -7,6 +7,7 @@ import { LIVE_STATUSES, type RuntimeKind, type Task, type TaskStatus } from '../
 import type { Project } from '../project/project.js';
 import { refreshSession, startSession } from '../run/session/lifecycle.js';
 import { exitRecordOf, handleOf } from '../run/session/reach.js';
+import { reattachSession } from '../run/session/reattach.js';
 import { appendEvent, listEvents } from '../store/events.js';
 import { claimForRevive, getTask, listTasks, updateTask } from '../store/tasks.js';
 
@@ -18,8 +19,16 @@ interface Revived {
   agentSessionId: string | null;
 }
 
+/** A session whose pod still ran: only its keeper was started again. */
+interface Reattached {
+  name: string;
+  pod: string | null;
+  pid: number | null;
+}
+
 export interface ReviveReport {
   revived: Revived[];
+  reattached: Reattached[];
   failed: Array<{ name: string; reason: string }>;
 }
 
@@ -41,7 +50,7 @@ export async function reviveLostSessions(
   project: Project,
   options: { only?: ReadonlySet<string> } = {},
 ): Promise<ReviveReport> {
-  const report: ReviveReport = { revived: [], failed: [] };
+  const report: ReviveReport = { revived: [], reattached: [], failed: [] };
   const candidates = listTasks(project.store).filter(
     (t) =>
       handleOf(t) &&
@@ -52,11 +61,23 @@ export async function reviveLostSessions(
     // A status still saying "working" from before the reboot is read again first.
     const task = (await refreshSession(project, before.name).catch(() => null)) ?? before;
     if (!diedWithHost(project, task)) continue;
-    const prompt = reviveFollowUp(task.runtime, statusBeforeDeath(project, task));
+    const statusBefore = statusBeforeDeath(project, task);
+    const prompt = reviveFollowUp(task.runtime, statusBefore);
     // Whoever claims it first (braid up, the supervisor, a plan run) starts it; the others leave it.
     if (!claimForRevive(project.store, task.name, task.statusSince)) continue;
     const resume = !!task.agentSessionId;
     try {
+      // A pod that still runs lost only its keeper: a new one, and the agent goes on undisturbed.
+      const reattached = await reattachSession(project, task.name);
+      if (reattached) {
+        backAsBefore(project, task, statusBefore);
+        report.reattached.push({ name: task.name, pod: reattached.pod ?? null, pid: reattached.pid });
+        appendEvent(project.store, task.name, 'session.reattached', {
+          pod: reattached.pod ?? null,
+          pid: reattached.pid,
+        });
+        continue;
+      }
       const started = await startSession(project, task.name, { resume, resumeFollowUp: prompt });
       const revived = {
         name: task.name,
@@ -87,6 +108,19 @@ export async function reviveLostSessions(
   return report;
 }
 
+/** A re-attached session's status is what it was before its watcher died (the next hook corrects it). */
+function backAsBefore(project: Project, task: Task, before: TaskStatus | null): void {
+  const to = before && LIVE_STATUSES.includes(before) ? before : 'working';
+  const detail = 'its keeper came back after a restart';
+  updateTask(project.store, task.name, { status: to, statusSource: 'process', statusDetail: detail });
+  appendEvent(project.store, task.name, 'status.changed', {
+    from: task.status,
+    to,
+    source: 'process',
+    detail,
+  });
+}
+
 /** What the session was doing when it died: the status its last change to `failed` came from. */
 function statusBeforeDeath(project: Project, task: Task): TaskStatus | null {
   const changes = listEvents(project.store, {
@@ -99,14 +133,17 @@ function statusBeforeDeath(project: Project, task: Task): TaskStatus | null {
 
 /** What was brought back since `since` (ms), from the events: what `braid up` reports of a supervisor's start. */
 export function revivedSince(project: Project, since: number): ReviveReport {
-  const report: ReviveReport = { revived: [], failed: [] };
-  const kinds = ['session.revived', 'session.revive-failed'] as const;
+  const report: ReviveReport = { revived: [], reattached: [], failed: [] };
+  const kinds = ['session.revived', 'session.revive-failed', 'session.reattached'] as const;
   for (const e of listEvents(project.store, { since, kinds })) {
     if (!e.task) continue;
     // Each task once, as its last attempt ended (a failed try that a later pass brought back is revived).
     report.failed = report.failed.filter((f) => f.name !== e.task);
     report.revived = report.revived.filter((r) => r.name !== e.task);
+    report.reattached = report.reattached.filter((r) => r.name !== e.task);
     if (e.kind === 'session.revive-failed') report.failed.push({ name: e.task, reason: e.data.reason });
+    else if (e.kind === 'session.reattached')
+      report.reattached.push({ name: e.task, pod: e.data.pod, pid: e.data.pid });
     else
       report.revived.push({
         name: e.task,

@@ -1,6 +1,6 @@
 /**
  * A Kubernetes API server double speaking the real wire protocol for what braid uses: pods (create, get, list
- * by label, delete, watch), their logs (tail, follow) and network policies (create, delete, list). A "pod" is
+ * by label, delete, watch), their logs (tail, follow, sinceTime) and network policies (create, delete, list). A "pod" is
  * real processes whose image is this host: each container runs under bubblewrap with the pod's emptyDir
  * bound at /work, init containers first, with only the pod's environment (and the host's PATH, its "image").
  * Exec is a WebSocket on the exec subresource (v5.channel.k8s.io, else v4), running the command the same way.
@@ -36,7 +36,13 @@ interface Running {
   dir: string;
   child: ChildProcess | null;
   deleted: boolean;
-  logs: Map<string, { text: string; ended: boolean; followers: Set<http.ServerResponse> }>;
+  logs: Map<string, ContainerLog>;
+}
+/** A container's output, each chunk with when it came (sinceTime reads from a time on). */
+interface ContainerLog {
+  chunks: Array<{ at: number; text: string }>;
+  ended: boolean;
+  followers: Set<http.ServerResponse>;
 }
 interface Watcher {
   ns: string;
@@ -102,12 +108,12 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
     const next = (i: number) => {
       if (r.deleted || i >= steps.length) return;
       const { c, init: isInit } = steps[i];
-      const log = { text: '', ended: false, followers: new Set<http.ServerResponse>() };
+      const log: ContainerLog = { chunks: [], ended: false, followers: new Set<http.ServerResponse>() };
       r.logs.set(c.name, log);
       const child = inContainer(r, c, c.command, 'ignore');
       r.child = child;
       const out = (chunk: Buffer) => {
-        log.text += chunk.toString('utf8');
+        log.chunks.push({ at: Date.now(), text: chunk.toString('utf8') });
         for (const f of log.followers) f.write(chunk);
       };
       child.stdout?.on('data', out);
@@ -261,13 +267,19 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
       const l = r.logs.get(container);
       if (!l) return status(res, 400, `container "${container}" in pod "${name}" is waiting to start`);
       const tail = Number(url.searchParams.get('tailLines') ?? 0);
+      // The API's sinceTime is whole seconds: what came in that second is sent again.
+      const since = Date.parse(url.searchParams.get('sinceTime') ?? '') || 0;
+      const all = l.chunks
+        .filter((c) => c.at >= since)
+        .map((c) => c.text)
+        .join('');
       const text =
         tail > 0
-          ? l.text
+          ? all
               .split('\n')
               .slice(-tail - 1)
               .join('\n')
-          : l.text;
+          : all;
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.write(text);
       if (url.searchParams.get('follow') !== 'true' || l.ended) return res.end();

@@ -14,6 +14,7 @@ import {
   kubePodName,
   kubeResources,
   type PodInput,
+  podKeeperLink,
   podManifest,
 } from '../../src/core/kube-manifest.js';
 
@@ -132,6 +133,13 @@ describe('the pod of a task', () => {
     } catch (err) {
       expect(isBraidError(err, 'E_CONFIG')).toBe(true);
     }
+  });
+
+  it("reads back from a pod where its keeper must listen and the token it sends (a keeper's re-attach)", () => {
+    expect(podKeeperLink(podManifest(input()))).toEqual({ token: 'secret-token', port: 7070 });
+    // A public URL with its scheme's default port written away.
+    expect(podKeeperLink(podManifest(input({ endpoint: 'https://braid.example/k/t1' })))?.port).toBe(443);
+    expect(podKeeperLink({ spec: { containers: [{ name: 'agent', env: [] }] } })).toBeNull();
   });
 
   it('names pods as DNS labels, distinct for tasks that differ in _ and -', () => {

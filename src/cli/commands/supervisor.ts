@@ -56,6 +56,8 @@ function renderRevive(report: ReviveReport): string {
     (r) =>
       `revived ${r.name} (${r.runtime}, ${r.agentSessionId ? `resumed ${r.agentSessionId}` : 'started afresh'})\n`,
   );
+  for (const r of report.reattached)
+    lines.push(`re-attached ${r.name} to its running pod${r.pod ? ` ${r.pod}` : ''} (keeper pid ${r.pid})\n`);
   for (const f of report.failed) lines.push(`could not revive ${f.name}: ${f.reason}\n`);
   return lines.join('');
 }
@@ -96,12 +98,16 @@ export function register(program: Command): void {
     )
     .option('--via <how>', 'with --install: systemd | login-file')
     .option('--uninstall', 'remove what --install wrote')
-    .option('--json', 'print {"running","started","pid","loops":[…],"revived":[…],"failed":[…]}')
+    .option(
+      '--json',
+      'print {"running","started","pid","loops":[…],"revived":[…],"reattached":[…],"failed":[…]}',
+    )
     .addHelpText(
       'after',
       '\nbraid new and braid run start it by themselves; it exits once no task is live.\n' +
         'Sessions that died with the machine or the tmux server (no exit of their own) come back in their\n' +
-        'worktree, interactive ones in tmux, headless ones headless; stopped and ended tasks stay ended.',
+        'worktree, interactive ones in tmux, headless ones headless; stopped and ended tasks stay ended.\n' +
+        'A pod session whose pod still runs gets a new keeper instead (its agent is not restarted).',
     )
     .action(async (opts: UpOptions) => {
       await withProject(process.cwd(), async (project) => {

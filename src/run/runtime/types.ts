@@ -148,6 +148,18 @@ export interface BackendLaunch extends LaunchSpec {
   kube?: KubeLaunch;
 }
 
+/** What a new watcher for a session whose watcher died needs (run/session resolves it from the task). */
+export interface ReattachSpec {
+  task: string;
+  worktree: string;
+  branch: string;
+  repoRoot: string;
+  /** Where this machine's end of the session listens (the pod's keeper: braid.yaml's kubernetes.listen). */
+  listenHost: string;
+  logPath: string;
+  exitPath: string;
+}
+
 export interface SessionBackend {
   readonly kind: BackendKind;
   /** Makes the place ready (an engine that answers, no stale container of the same name). */
@@ -164,4 +176,9 @@ export interface SessionBackend {
   collect(handle: SessionHandle): Promise<void>;
   stop(handle: SessionHandle, opts: StopOptions): Promise<void>;
   remove(handle: SessionHandle): Promise<void>;
+  /**
+   * A session watched by a process of braid's that died (a reboot killed it) while the session itself runs on
+   * elsewhere (a pod): a new watcher, and the handle that names it; null when the session is gone too.
+   */
+  reattach?(handle: SessionHandle, spec: ReattachSpec): Promise<SessionHandle | null>;
 }

@@ -4,7 +4,7 @@
  * a pod what the headless runner is to a local session: status is its exit record, else its liveness.
  */
 import { lookup } from 'node:dns/promises';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { INNER_SESSION, INNER_TMUX } from '../../../core/container-args.js';
 import { BraidError } from '../../../core/errors.js';
@@ -16,7 +16,8 @@ import {
   egressTargets,
 } from '../../../core/kube-egress.js';
 import { podEndpointBase } from '../../../core/kube-endpoint.js';
-import { POD_STOP_AGENT, podManifest } from '../../../core/kube-manifest.js';
+import { POD_STOP_AGENT, podKeeperLink, podManifest } from '../../../core/kube-manifest.js';
+import { podState } from '../../../core/kube-status.js';
 import { builtModule } from '../../../exec/built.js';
 import { spawnDetached } from '../../../exec/detached.js';
 import { isProcessAlive, processStartTime } from '../../../exec/pid.js';
@@ -27,6 +28,7 @@ import { runnerSessionState } from '../runner-state.js';
 import type {
   BackendLaunch,
   KubeLaunch,
+  ReattachSpec,
   SendOptions,
   SessionBackend,
   SessionHandle,
@@ -35,7 +37,7 @@ import type {
 } from '../types.js';
 import { KubeClient, loadKubeTarget } from './client.js';
 import type { KeeperSpec } from './keeper.js';
-import { applyPolicy, createPod, deletePod, deletePolicy, execInPod } from './pods.js';
+import { applyPolicy, createPod, deletePod, deletePolicy, execInPod, getPod } from './pods.js';
 
 /** The keeper's main: it takes hooks in as `braid hook` does, which lives above this stage (orchestrate). */
 const KEEPER_MAIN = 'orchestrate/kube-keeper.js';
@@ -86,6 +88,49 @@ async function resolvePeers(targets: readonly EgressTarget[]): Promise<EgressPee
   return peers;
 }
 
+/** When the task's log was last written: a re-attached keeper copies the pod's log from then on. */
+function logMtime(logPath: string): string | undefined {
+  try {
+    return statSync(logPath).mtime.toISOString();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts a pod's keeper (detached) and waits until its endpoint listens: its pid, its URL, the token. The
+ * spec file holds the token: mode 0600, and the keeper deletes it once read.
+ */
+async function startKeeper(
+  spec: Omit<KeeperSpec, 'readyPath'>,
+): Promise<{ pid: number; url: string; token: string }> {
+  const dir = path.dirname(spec.exitPath);
+  mkdirSync(dir, { recursive: true });
+  const readyPath = path.join(dir, 'keeper.ready.json');
+  rmSync(readyPath, { force: true });
+  const specPath = path.join(dir, 'keeper.json');
+  writeFileSync(specPath, JSON.stringify({ ...spec, readyPath }), { mode: 0o600 });
+  chmodSync(specPath, 0o600);
+  // A small young generation, as the supervisor's: a keeper allocates little and lives as long as its pod.
+  const pid = await spawnDetached(
+    process.execPath,
+    ['--max-semi-space-size=1', builtModule(KEEPER_MAIN), specPath],
+    { cwd: spec.worktree, env: process.env, logFile: path.join(dir, 'keeper.log') },
+  );
+  const ready = await waitUntil(() => existsSync(readyPath) || !groupAlive(pid), KEEPER_READY_MS);
+  if (!ready || !existsSync(readyPath)) {
+    await terminateGroup(pid, 0);
+    rmSync(specPath, { force: true });
+    throw new BraidError(
+      'E_BACKEND',
+      `braid's endpoint for task ${spec.task} did not start`,
+      `See ${path.join(dir, 'keeper.log')}; check kubernetes.listen and kubernetes.endpoint.`,
+    );
+  }
+  const { url } = JSON.parse(readFileSync(readyPath, 'utf8')) as { url: string };
+  return { pid, url, token: spec.token };
+}
+
 export class KubeBackend implements SessionBackend {
   readonly kind = 'kubernetes' as const;
 
@@ -102,15 +147,10 @@ export class KubeBackend implements SessionBackend {
     const k = need(spec);
     if (spec.argv.length === 0) throw new BraidError('E_SESSION', `task ${spec.task} has no command`);
     await this.provision(spec);
-    const dir = path.dirname(spec.exitPath);
-    mkdirSync(dir, { recursive: true });
     mkdirSync(path.dirname(spec.logPath), { recursive: true });
-    const token = newToken();
-    const readyPath = path.join(dir, 'keeper.ready.json');
-    rmSync(readyPath, { force: true });
-    const keeper: KeeperSpec = {
+    const keeper = await startKeeper({
       task: spec.task,
-      token,
+      token: newToken(),
       worktree: k.worktree,
       branch: k.branch,
       repoRoot: k.repoRoot,
@@ -121,25 +161,11 @@ export class KubeBackend implements SessionBackend {
       listenPort: k.listenPort,
       logPath: spec.logPath,
       exitPath: spec.exitPath,
-      readyPath,
-    };
-    const specPath = path.join(dir, 'keeper.json');
-    writeFileSync(specPath, JSON.stringify(keeper), { mode: 0o600 });
-    chmodSync(specPath, 0o600);
-    // A small young generation, as the supervisor's: a keeper allocates little and lives as long as its pod.
-    const pid = await spawnDetached(
-      process.execPath,
-      ['--max-semi-space-size=1', builtModule(KEEPER_MAIN), specPath],
-      {
-        cwd: k.worktree,
-        env: process.env,
-        logFile: path.join(dir, 'keeper.log'),
-      },
-    );
+    });
     const handle: SessionHandle = {
       runtime: spec.mode,
-      pid,
-      pidStart: processStartTime(pid),
+      pid: keeper.pid,
+      pidStart: processStartTime(keeper.pid),
       backend: 'kubernetes',
       pod: k.podName,
       namespace: k.namespace,
@@ -147,15 +173,7 @@ export class KubeBackend implements SessionBackend {
       logPath: spec.logPath,
     };
     try {
-      const ready = await waitUntil(() => existsSync(readyPath) || !groupAlive(pid), KEEPER_READY_MS);
-      if (!ready || !existsSync(readyPath))
-        throw new BraidError(
-          'E_BACKEND',
-          `braid's endpoint for task ${spec.task} did not start`,
-          `See ${path.join(dir, 'keeper.log')}; check kubernetes.listen and kubernetes.endpoint.`,
-        );
-      const { url } = JSON.parse(readFileSync(readyPath, 'utf8')) as { url: string };
-      const endpoint = `${podEndpointBase(k.publicUrl, url)}/k/${encodeURIComponent(spec.task)}`;
+      const endpoint = `${podEndpointBase(k.publicUrl, keeper.url)}/k/${encodeURIComponent(spec.task)}`;
       const manifest = podManifest({
         name: k.podName,
         namespace: k.namespace,
@@ -169,7 +187,7 @@ export class KubeBackend implements SessionBackend {
         branch: k.branch,
         base: k.base,
         endpoint,
-        token,
+        token: keeper.token,
         limits: k.limits,
         settings: k.settings ? JSON.stringify(k.settings) : undefined,
       });
@@ -180,11 +198,31 @@ export class KubeBackend implements SessionBackend {
         await createPod(kube, k.namespace, manifest);
       });
     } catch (err) {
-      await terminateGroup(pid, 0);
-      rmSync(specPath, { force: true });
+      await terminateGroup(keeper.pid, 0);
       throw err;
     }
     return handle;
+  }
+
+  /**
+   * A keeper killed with its machine, its pod still running: a new keeper where the pod already posts (the port
+   * and token read back from the pod), copying the log on from where the last one stopped. Null: no live pod.
+   */
+  async reattach(handle: SessionHandle, spec: ReattachSpec): Promise<SessionHandle | null> {
+    const p = pod(handle);
+    const found = await withClient(p.context, (kube) => getPod(kube, p.namespace, p.pod));
+    const link = found ? podKeeperLink(found) : null;
+    if (!found || !link || !podState(found).alive) return null;
+    const keeper = await startKeeper({
+      ...spec,
+      token: link.token,
+      context: p.context,
+      namespace: p.namespace,
+      pod: p.pod,
+      listenPort: link.port,
+      logSince: logMtime(spec.logPath),
+    });
+    return { ...handle, pid: keeper.pid, pidStart: processStartTime(keeper.pid) };
   }
 
   /** The keeper watches the pod and records its end; until then, the keeper alive is the session alive. */
@@ -243,9 +281,19 @@ export class KubeBackend implements SessionBackend {
 
   /**
    * The agent's stop keys (tmux), then TERM to the agent in the pod (its commits still go back), then the pod
-   * deleted: what the agent had not committed, or a pod that does not end, is lost with it.
+   * deleted: what the agent had not committed, or a pod that does not end, is lost with it. An ended pod holds
+   * nothing more (its work and log came back): it goes too, with its policy, so a stopped task has no pod.
    */
   async stop(handle: SessionHandle, opts: StopOptions): Promise<void> {
+    await this.end(handle, opts);
+    const p = pod(handle);
+    await withClient(p.context, async (kube) => {
+      await deletePod(kube, p.namespace, p.pod);
+      await deletePolicy(kube, p.namespace, p.pod);
+    }).catch(() => {});
+  }
+
+  private async end(handle: SessionHandle, opts: StopOptions): Promise<void> {
     const gone = () => !handle.pid || !groupAlive(handle.pid);
     if (gone()) return;
     if (handle.runtime === 'tmux' && opts.graceKeys?.length) {

@@ -26,6 +26,8 @@ export interface KeeperSpec {
   exitPath: string;
   /** Written once the endpoint listens: `{"url": …}`. */
   readyPath: string;
+  /** A keeper re-attached after a restart: the log from then on (ISO time; an earlier keeper copied the rest). */
+  logSince?: string;
 }
 
 /** After the pod ended, how long its log stream may take to drain. */
@@ -48,7 +50,7 @@ function localPayload(spec: KeeperSpec, payload: unknown): Record<string, unknow
 
 async function copyLog(kube: KubeClient, spec: KeeperSpec, signal: AbortSignal): Promise<boolean> {
   try {
-    const stream = await followPodLog(kube, spec.namespace, spec.pod, 'agent', signal);
+    const stream = await followPodLog(kube, spec.namespace, spec.pod, 'agent', signal, spec.logSince);
     for await (const chunk of stream) appendFileSync(spec.logPath, chunk as Buffer);
     return true;
   } catch {
@@ -84,7 +86,14 @@ async function keep(
   const followed = follow ? await (follow as Promise<boolean>) : false;
   clearTimeout(timer);
   if (!followed && end.why !== 'the pod was deleted') {
-    const text = await podLogTail(kube, spec.namespace, spec.pod, 'agent', WHOLE_LOG_LINES).catch(() => '');
+    const text = await podLogTail(
+      kube,
+      spec.namespace,
+      spec.pod,
+      'agent',
+      WHOLE_LOG_LINES,
+      spec.logSince,
+    ).catch(() => '');
     appendFileSync(spec.logPath, text);
   }
   return end;

@@ -52,6 +52,10 @@ export function watchPod<R>(
   );
 }
 
+/** The log query's `sinceTime` (RFC 3339, whole seconds as the API takes it). */
+const since = (time: string | undefined) =>
+  time ? `&sinceTime=${encodeURIComponent(new Date(time).toISOString().replace(/\.\d+Z$/, 'Z'))}` : '';
+
 /** The last `tail` lines of a container's log. */
 export async function podLogTail(
   kube: KubeClient,
@@ -59,22 +63,29 @@ export async function podLogTail(
   name: string,
   container: string,
   tail: number,
+  sinceTime?: string,
 ): Promise<string> {
-  const res = await kube.logStream(`${podPath(ns, name)}/log?container=${container}&tailLines=${tail}`);
+  const res = await kube.logStream(
+    `${podPath(ns, name)}/log?container=${container}&tailLines=${tail}${since(sinceTime)}`,
+  );
   const chunks: Buffer[] = [];
   for await (const c of res) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** A container's log as it is written, until it ends or `signal` aborts. */
+/** A container's log as it is written, until it ends or `signal` aborts; from `sinceTime` (ISO) when given. */
 export function followPodLog(
   kube: KubeClient,
   ns: string,
   name: string,
   container: string,
   signal?: AbortSignal,
+  sinceTime?: string,
 ) {
-  return kube.logStream(`${podPath(ns, name)}/log?container=${container}&follow=true`, signal);
+  return kube.logStream(
+    `${podPath(ns, name)}/log?container=${container}&follow=true${since(sinceTime)}`,
+    signal,
+  );
 }
 
 export async function applyPolicy(
