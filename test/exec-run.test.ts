@@ -9,7 +9,7 @@ const FIXTURES = path.join(ROOT, 'test/fixtures/exec');
 const fixture = (name: string) => path.join(FIXTURES, name);
 
 describe('run: output', () => {
-  it('keeps a shell command\'s stdout and stderr lines in the order written, the command passed verbatim', async () => {
+  it("keeps a shell command's stdout and stderr lines in the order written, the command passed verbatim", async () => {
     const lines: Array<[string, string]> = [];
     // Alternating streams, as a test runner prints failures (stderr) then its summary (stdout).
     const command = `for i in $(seq 1 200); do echo "out $i"; echo "err $i" >&2; done; echo 'a "quoted" $HOME'`;

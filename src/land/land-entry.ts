@@ -100,7 +100,11 @@ export async function landEntry(ctx: LandContext, entry: QueueEntry): Promise<La
         const reason = `conflicts with ${base} in ${ladder.files.join(', ')}: merge ${base} into ${task.branch}, resolve, commit, then braid land ${task.name}`;
         const files = ladder.files;
         entry = store.tx(() => {
-          const conflicted = updateEntry(store, entry.id, { state: 'conflict', reason, conflictFiles: files });
+          const conflicted = updateEntry(store, entry.id, {
+            state: 'conflict',
+            reason,
+            conflictFiles: files,
+          });
           updateTask(store, task.name, { status: 'conflict', statusDetail: reason });
           appendEvent(store, task.name, 'land.conflict', { files });
           return conflicted;
@@ -239,7 +243,10 @@ export function reject(ctx: LandContext, entry: QueueEntry, task: Task | null, r
   entry = store.tx(() => {
     const rejected = updateEntry(store, entry.id, { state: 'rejected', reason });
     if (task)
-      updateTask(store, task.name, { status: restoreStatus(rejected), statusDetail: `not landed: ${reason}` });
+      updateTask(store, task.name, {
+        status: restoreStatus(rejected),
+        statusDetail: `not landed: ${reason}`,
+      });
     appendEvent(store, rejected.task, 'land.rejected', { reason });
     return rejected;
   });
