@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REVIVE_PROMPT } from '../src/core/revive.js';
@@ -59,6 +59,16 @@ afterAll(async () => {
 const ctx = () => p as RealClaudeRepo;
 const braid = (...args: string[]) => runCli(ctx().repo.dir, args, { env: ctx().env, timeoutMs: 90_000 });
 
+/** True once Claude Code's own transcript of session `id` holds `words` (it writes it after the request goes out). */
+function transcriptHas(id: string, words: string): boolean {
+  const projects = path.join(ctx().configDir, 'projects');
+  if (!existsSync(projects)) return false;
+  return readdirSync(projects).some((dir) => {
+    const file = path.join(projects, dir, `${id}.jsonl`);
+    return existsSync(file) && readFileSync(file, 'utf8').includes(words);
+  });
+}
+
 /** The first scripted request of a session whose latest prompt contains `words`, and what it carried. */
 function requestAfterPrompt(workdir: string, words: string) {
   const r = ctx()
@@ -83,7 +93,11 @@ describe.skipIf(!!noRealClaude)(
       expect(made.code, made.stderr).toBe(0);
       const before = await until('reviver mid-turn with its session id', async () => {
         const row = await ctx().task('reviver');
-        return api.requestsOf('reviver').length >= 2 && row?.agentSessionId && row.status === 'working'
+        // The tool use in its transcript too: a reboot before Claude Code wrote it would lose it for real.
+        return api.requestsOf('reviver').length >= 2 &&
+          row?.agentSessionId &&
+          row.status === 'working' &&
+          transcriptHas(row.agentSessionId, 'first half')
           ? row
           : null;
       });
