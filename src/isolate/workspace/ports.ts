@@ -9,11 +9,13 @@ import { leaseBlock, leasedPorts, type PortMap, taskPorts } from '../../store/po
 const NO_SUCH_ADDRESS = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT']);
 
 /**
- * A port is free when braid can bind it on 127.0.0.1 and on `::` (every IPv6 address and, dual-stack,
- * every IPv4 one): a dev server listening on any interface counts. A host without IPv6 skips `::`.
+ * A port is free when braid can bind it on 127.0.0.1 and on every address: a dev server listening on
+ * any interface counts. With no host, node binds `::` (every IPv6 address and, dual-stack, every IPv4
+ * one), or `0.0.0.0` on a host without IPv6; naming `::` instead would cost each process ~30 ms of
+ * CPU compiling node's IPv6 address pattern.
  */
 export async function portIsFree(port: number): Promise<boolean> {
-  for (const host of ['127.0.0.1', '::']) {
+  for (const host of ['127.0.0.1', undefined]) {
     const ok = await new Promise<boolean>((resolve) => {
       const server = net.createServer();
       server.once('error', (err: NodeJS.ErrnoException) => resolve(NO_SUCH_ADDRESS.has(err.code ?? '')));
