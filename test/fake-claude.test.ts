@@ -65,9 +65,10 @@ beforeEach(async () => {
   mkdirSync(bin);
   symlinkSync(FAKE, path.join(bin, 'claude'));
 });
-afterEach(() => {
+afterEach(async () => {
   store.close();
-  repo.cleanup();
+  // A detached radar rescan started by the last edit hook may still be writing under .git/braid.
+  await repo.cleanupEventually();
 });
 
 describe('fake-claude with braid settings', () => {

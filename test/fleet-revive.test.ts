@@ -1,7 +1,11 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isProcessAlive } from '../src/exec/pid.js';
+import { isProcessAlive, processStartTime } from '../src/exec/pid.js';
+import { findRepo } from '../src/git/repo.js';
+import { openStore } from '../src/store/db.js';
+import { claimForRevive, getTask } from '../src/store/tasks.js';
 import { cliJson, fakeClaudeOnPath, requireBuiltCli, runCli } from './helpers/cli.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
 import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
@@ -120,6 +124,43 @@ describe('braid up after a reboot', () => {
     writeFileSync(release, '');
     // Several sessions started, killed and brought back on a busy machine.
   }, 300_000);
+});
+
+describe('a session being brought back', () => {
+  it('is not read as failed while its reviver starts it, and is once that reviver died', async () => {
+    // No supervisor here: this test plays the reviver itself.
+    await braid('down');
+    expect(
+      (await braid('new', 'claimed', '--agent', 'shell', '--headless', '-p', 'exec sleep 600')).code,
+    ).toBe(0);
+    const live = await until('claimed running', async () =>
+      (await ls()).find((r) => r.name === 'claimed' && r.pid),
+    );
+    killHard(live.pid as number);
+    await until(
+      'claimed failed',
+      async () => (await ls()).find((r) => r.name === 'claimed')?.status === 'failed',
+    );
+
+    // A reviver (a live process) claims it; its handle is still the dead session's.
+    const reviver = spawn('sleep', ['600'], { stdio: 'ignore' });
+    const store = openStore((await findRepo(repo.dir)).commonDir);
+    try {
+      const pid = reviver.pid as number;
+      const since = getTask(store, 'claimed')?.statusSince as number;
+      expect(
+        claimForRevive(store, 'claimed', since, { pid, pidStart: processStartTime(pid), label: 'test' }),
+      ).toBe(true);
+      expect((await ls()).find((r) => r.name === 'claimed')?.status).toBe('starting');
+      // The claim lapses with its claimant: the dead session reads as failed again, for the next braid up.
+      reviver.kill('SIGKILL');
+      await until('the reviver gone', () => !isProcessAlive(pid));
+      expect((await ls()).find((r) => r.name === 'claimed')?.status).toBe('failed');
+    } finally {
+      reviver.kill('SIGKILL');
+      store.close();
+    }
+  });
 });
 
 describe('braid up --install', () => {

@@ -110,9 +110,10 @@ beforeEach(async () => {
   commonDir = (await findRepo(repo.dir)).commonDir;
   store = openStore(commonDir);
 });
-afterEach(() => {
+afterEach(async () => {
   store.close();
-  repo.cleanup();
+  // A detached radar rescan started by an edit hook may still be writing under .git/braid.
+  await repo.cleanupEventually();
 });
 
 describe('the hook spool', () => {

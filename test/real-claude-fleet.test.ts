@@ -93,11 +93,12 @@ describe.skipIf(!!noRealClaude)(
       expect(made.code, made.stderr).toBe(0);
       const before = await until('reviver mid-turn with its session id', async () => {
         const row = await ctx().task('reviver');
-        // The tool use in its transcript too: a reboot before Claude Code wrote it would lose it for real.
+        // The tool's result in its transcript too: a resume drops a tool use whose result was never written,
+        // as it would after a real reboot at that moment.
         return api.requestsOf('reviver').length >= 2 &&
           row?.agentSessionId &&
           row.status === 'working' &&
-          transcriptHas(row.agentSessionId, 'first half')
+          transcriptHas(row.agentSessionId, '"type":"tool_result"')
           ? row
           : null;
       });

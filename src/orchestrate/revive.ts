@@ -9,7 +9,8 @@ import { refreshSession, startSession } from '../run/session/lifecycle.js';
 import { exitRecordOf, handleOf } from '../run/session/reach.js';
 import { reattachSession } from '../run/session/reattach.js';
 import { appendEvent, listEvents } from '../store/events.js';
-import { claimForRevive, getTask, listTasks, updateTask } from '../store/tasks.js';
+import { selfHolder } from '../store/locks.js';
+import { claimForRevive, getTask, listTasks, releaseReviveClaim, updateTask } from '../store/tasks.js';
 
 interface Revived {
   name: string;
@@ -64,7 +65,8 @@ export async function reviveLostSessions(
     const statusBefore = statusBeforeDeath(project, task);
     const prompt = reviveFollowUp(task.runtime, statusBefore);
     // Whoever claims it first (braid up, the supervisor, a plan run) starts it; the others leave it.
-    if (!claimForRevive(project.store, task.name, task.statusSince)) continue;
+    const claimant = selfHolder(`revive of ${task.name}`);
+    if (!claimForRevive(project.store, task.name, task.statusSince, claimant)) continue;
     const resume = !!task.agentSessionId;
     try {
       // A pod that still runs lost only its keeper: a new one, and the agent goes on undisturbed.
@@ -103,6 +105,8 @@ export async function reviveLostSessions(
       appendEvent(project.store, task.name, 'session.revive-failed', { reason });
       if (task.runId)
         appendEvent(project.store, task.name, 'plan.task-revive-failed', { runId: task.runId, reason });
+    } finally {
+      releaseReviveClaim(project.store, task.name, claimant);
     }
   }
   return report;

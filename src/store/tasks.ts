@@ -1,5 +1,6 @@
 import type { StatusSource, Task, TaskOptions, TaskStatus } from '../core/task.js';
 import type { Store } from './db.js';
+import { type LockHolder, lockHeld, recordLock, releaseLock } from './locks.js';
 
 interface TaskRow {
   name: string;
@@ -172,14 +173,31 @@ export function deleteTask(store: Store, name: string): void {
 /**
  * Takes a session that died with the machine for starting again: only one caller wins (the status must
  * still be the `failed` seen at `statusSince`), so braid up, the supervisor and a plan run never start it twice.
+ * The winner holds the task's revive lock until `releaseReviveClaim`: meanwhile the task's handle is still
+ * the dead session's, and a refresh must not read that as the new session failing (`reviveInProgress`).
  */
-export function claimForRevive(store: Store, name: string, statusSince: number): boolean {
-  const now = Date.now();
-  const res = store.db
-    .prepare(
-      `UPDATE tasks SET status = 'starting', status_source = 'process', status_detail = ?,
-         status_since = ?, updated_at = ? WHERE name = ? AND status = 'failed' AND status_since = ?`,
-    )
-    .run('coming back after a restart', now, now, name, statusSince);
-  return res.changes === 1;
+export function claimForRevive(store: Store, name: string, statusSince: number, holder: LockHolder): boolean {
+  return store.tx(() => {
+    const now = Date.now();
+    const res = store.db
+      .prepare(
+        `UPDATE tasks SET status = 'starting', status_source = 'process', status_detail = ?,
+           status_since = ?, updated_at = ? WHERE name = ? AND status = 'failed' AND status_since = ?`,
+      )
+      .run('coming back after a restart', now, now, name, statusSince);
+    if (res.changes !== 1) return false;
+    recordLock(store, reviveLockName(name), holder);
+    return true;
+  });
+}
+
+const reviveLockName = (task: string) => `revive.${task}`;
+
+export function releaseReviveClaim(store: Store, name: string, holder: LockHolder): void {
+  releaseLock(store, reviveLockName(name), holder);
+}
+
+/** True while a live process that claimed the task for revival is starting it (a dead claimant's claim lapses). */
+export function reviveInProgress(store: Store, name: string): boolean {
+  return lockHeld(store, reviveLockName(name));
 }

@@ -11,7 +11,7 @@ import { readRef } from '../../git/refs.js';
 import { worktreeChanges } from '../../git/snapshot.js';
 import type { Project } from '../../project/project.js';
 import { appendEvent } from '../../store/events.js';
-import { getTask, listTasks, mergeTaskOptions, updateTask } from '../../store/tasks.js';
+import { getTask, listTasks, mergeTaskOptions, reviveInProgress, updateTask } from '../../store/tasks.js';
 import { getAgent } from '../agents/registry.js';
 import type { AgentAdapter } from '../agents/types.js';
 import { backendOf } from '../runtime/backend.js';
@@ -58,6 +58,9 @@ export async function refreshTaskStatusReading(
 ): Promise<RefreshReading> {
   const task = getTask(project.store, name);
   if (!task) return { task: null, runtimeSaidEnded: false };
+  // Being brought back: its handle is still the dead session's until the reviver has started the new one.
+  if (task.status === 'starting' && reviveInProgress(project.store, name))
+    return { task, runtimeSaidEnded: false };
   const handle = handleOf(task);
   if (!handle || !(LIVE_STATUSES.includes(task.status) || endedByHook(task)))
     return { task, runtimeSaidEnded: false };
