@@ -76,13 +76,23 @@ export async function refreshTaskStatusReading(
     return { task: getTask(project.store, name), runtimeSaidEnded: true };
   }
   const agent = agentOf(project, task);
-  if (agent?.statusFile && state.pid) readAgentFile(project, name, agent, state.pid);
+  // Whether anything below may have written the task (a quiet screen, the usual case, writes nothing).
+  let wrote = false;
+  if (agent?.statusFile && state.pid) {
+    readAgentFile(project, name, agent, state.pid);
+    wrote = true;
+  }
   if (agent?.statusMode === 'screen')
-    await readScreen(project, task, runtime, handle, agent, now, state.activityAt ?? null);
-  if (agent?.statusMode === 'hooks') noticeSilentHooks(project, name, now);
-  if (agent?.statusMode === 'process' && task.status === 'starting')
+    wrote = (await readScreen(project, task, runtime, handle, agent, now, state.activityAt ?? null)) || wrote;
+  if (agent?.statusMode === 'hooks') {
+    noticeSilentHooks(project, name, now);
+    wrote = true;
+  }
+  if (agent?.statusMode === 'process' && task.status === 'starting') {
     applySignal(project, name, { kind: 'process', alive: true, exitCode: null, isTheWork: true });
-  return { task: getTask(project.store, name), runtimeSaidEnded: false };
+    wrote = true;
+  }
+  return { task: wrote ? getTask(project.store, name) : task, runtimeSaidEnded: false };
 }
 
 /** Refreshes every task with a live session, side by side. */
@@ -234,7 +244,10 @@ function noticeSilentHooks(project: Project, name: string, now: number): void {
   updateTask(project.store, task.name, { statusDetail: detail });
 }
 
-/** Screen source: a changed pane means working, one unchanged for the agent's idle time means idle. */
+/**
+ * Screen source: a changed pane means working, one unchanged for the agent's idle time means idle.
+ * Returns whether it may have written the task.
+ */
 async function readScreen(
   project: Project,
   task: Task,
@@ -243,18 +256,22 @@ async function readScreen(
   agent: AgentAdapter,
   now: number,
   activityAt: number | null,
-): Promise<void> {
+): Promise<boolean> {
   const memo = task.options.screen as ScreenMemo | undefined;
+  const screenIdleAfterMs = agent.screenIdleMs;
   // No output since the second of the last capture: the screen is as it was (tmux counts whole seconds).
   const quiet =
     memo?.capturedAt !== undefined && activityAt !== null && activityAt < Math.floor(memo.capturedAt / 1000);
   if (quiet) {
     const signal: StatusSignal = { kind: 'screen', changing: false, stableForMs: now - memo.changedAt };
-    applySignal(project, task.name, signal, { screenIdleAfterMs: agent.screenIdleMs });
-    return;
+    // An idle screen staying idle, every pass: decided on the task just read, without a transaction.
+    const current = { status: task.status, source: task.statusSource, detail: task.statusDetail };
+    if (!nextStatus(current, signal, { screenIdleAfterMs })) return false;
+    applySignal(project, task.name, signal, { screenIdleAfterMs });
+    return true;
   }
   const text = await runtime.logs(handle).catch(() => null);
-  if (text === null) return;
+  if (text === null) return false;
   // Trailing blank lines come and go with the pane's size: they are not activity.
   const hash = createHash('sha1').update(text.replace(/\s+$/, '')).digest('hex');
   const changing = !memo || memo.hash !== hash;
@@ -263,7 +280,8 @@ async function readScreen(
   if (changing || activityAt !== null)
     mergeTaskOptions(project.store, task.name, { screen: { hash, changedAt, capturedAt: Date.now() } });
   const signal: StatusSignal = { kind: 'screen', changing, stableForMs: now - changedAt };
-  applySignal(project, task.name, signal, { screenIdleAfterMs: agent.screenIdleMs });
+  applySignal(project, task.name, signal, { screenIdleAfterMs });
+  return true;
 }
 
 interface ApplyOptions {

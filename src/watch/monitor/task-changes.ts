@@ -120,6 +120,7 @@ export async function taskChanges(
         indexSig: files.indexSig,
         activityAt: task.statusSince,
         editing: editingStatus(task.status),
+        screenTurns: task.statusSource === 'screen',
       },
       policy,
     );
