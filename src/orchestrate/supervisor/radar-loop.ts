@@ -1,3 +1,4 @@
+import { radarRescanNeeded } from '../../core/radar.js';
 import type { Task } from '../../core/task.js';
 import { editingStatus } from '../../core/task-changes.js';
 import type { Project } from '../../project/project.js';
@@ -58,15 +59,15 @@ export class RadarLoop {
     }
   }
 
-  /**
-   * Hook-reported agents re-scan after each edit and change status each turn: the signature suffices.
-   * Other agents' edits show in no signature until the changes loop counts them: one at work is
-   * scanned unless counted since its last scan; one not at work only edits by hand, seen once counted.
-   */
   private moved(task: Task, sigs: RadarSignatures): boolean {
     const now = sigs.tasks.get(task.name);
-    if (now?.signature !== this.seen.get(task.name)) return true;
-    if (task.statusSource === 'hook' || !editingStatus(task.status)) return false;
-    return (now?.countedAt ?? 0) <= (this.scannedAt.get(task.name) ?? 0);
+    return radarRescanNeeded({
+      hookReported: task.statusSource === 'hook',
+      atWork: editingStatus(task.status),
+      signature: now?.signature ?? '',
+      scannedSignature: this.seen.get(task.name),
+      countedAt: now?.countedAt ?? 0,
+      scannedAt: this.scannedAt.get(task.name) ?? 0,
+    });
   }
 }
