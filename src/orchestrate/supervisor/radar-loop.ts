@@ -1,6 +1,7 @@
 import { radarRescanNeeded } from '../../core/radar.js';
 import type { Task } from '../../core/task.js';
 import { editingStatus } from '../../core/task-changes.js';
+import type { BranchTipsCache } from '../../git/refs.js';
 import type { Project } from '../../project/project.js';
 import { type RadarSignatures, radarSignatures } from '../../watch/radar/precheck.js';
 import { scanRadar } from '../../watch/radar/scan.js';
@@ -23,13 +24,16 @@ export class RadarLoop {
   constructor(
     private readonly project: Project,
     private readonly log: EventLog,
+    private readonly tips?: BranchTipsCache,
   ) {}
 
   async pass(): Promise<void> {
     const live = liveTasks(this.project.store);
     if (live.length === 0) return;
     const base = this.project.config.base ?? live[0].base;
-    const sigs = await radarSignatures(this.project.store, this.project.repo.root, live, base);
+    const { store, repo } = this.project;
+    const tips = this.tips;
+    const sigs = await radarSignatures(store, repo.root, live, base, tips && (() => tips.get()));
     const changed = live.filter((t) => this.moved(t, sigs)).map((t) => t.name);
     const full =
       Date.now() - this.lastFullAt >= FULL_SCAN_EVERY_MS ||

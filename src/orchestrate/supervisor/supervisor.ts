@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { BraidError } from '../../core/errors.js';
 import { LIVE_STATUSES, type TaskStatus } from '../../core/task.js';
+import { BranchTipsCache } from '../../git/refs.js';
 import type { Project } from '../../project/project.js';
 import { listLocks, releaseLock, selfHolder, tryAcquireLock } from '../../store/locks.js';
 import { listTasks } from '../../store/tasks.js';
@@ -77,7 +78,9 @@ export async function runSupervisor(
   const reconciler = new Reconciler(project, log);
   const queue = new QueueLoop(project, log);
   const usage = new UsageLoop(project, options.env);
-  const radar = new RadarLoop(project, log);
+  // The changes and radar loops ask for every branch tip; git only when a ref moved.
+  const tips = new BranchTipsCache(repo.root, repo.commonDir);
+  const radar = new RadarLoop(project, log, tips);
   const budget = new BudgetLoop(project);
   const limits = new LimitLoop(project, staggerFromEnv(options.env));
   const relay = new EventRelay(project, log);
@@ -124,7 +127,10 @@ export async function runSupervisor(
       // Files, ahead and behind per task, stored so braid ls and the dashboards need not ask git.
       name: 'changes',
       intervalMs: timings.usageMs,
-      run: async () => void (await taskChanges(store, repo.root, listTasks(store), SUPERVISOR_CHANGES)),
+      run: async () => {
+        const options = { ...SUPERVISOR_CHANGES, tips: () => tips.get() };
+        await taskChanges(store, repo.root, listTasks(store), options);
+      },
     },
     { name: 'radar', intervalMs: timings.radarMs, run: () => radar.pass() },
     { name: 'queue', intervalMs: timings.queueMs, run: () => queue.pass() },

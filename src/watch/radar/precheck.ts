@@ -27,8 +27,9 @@ export async function radarSignatures(
   root: string,
   tasks: Task[],
   baseBranch: string,
+  tipsOf: () => Promise<Map<string, string>> = () => branchTips(root),
 ): Promise<RadarSignatures> {
-  const tips = await branchTips(root);
+  const tips = await tipsOf();
   const changes = storedChanges(store);
   const out: RadarSignatures = { base: tips.get(`refs/heads/${baseBranch}`) ?? '', tasks: new Map() };
   for (const t of tasks) {
