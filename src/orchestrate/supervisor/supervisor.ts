@@ -27,8 +27,10 @@ export const SUPERVISOR_LOCK = 'supervisor';
 /** Statuses that keep the supervisor around: a session may run, or work is on its way to main. */
 const KEEPS_ALIVE: readonly TaskStatus[] = [...LIVE_STATUSES, 'provisioning', 'queued', 'landing', 'limited'];
 
-/** The state file (`braid up --json`'s loops) lags the loops by at most this much. */
-const PUBLISH_MS = 2_000;
+/** The state file (`braid up --json`'s loops) lags the loops' counters by at most this much… */
+const PUBLISH_MS = 10_000;
+/** …and a loop's first run or a change of its error by at most this much. */
+const PUBLISH_SOON_MS = 2_000;
 
 export type StopReason = 'idle' | 'signal' | 'lost-lock' | 'repo-gone';
 
@@ -155,6 +157,7 @@ export async function runSupervisor(
   };
   let published = 0;
   let pending: NodeJS.Timeout | null = null;
+  let pendingAt = 0;
   const write = () => {
     pending = null;
     published = Date.now();
@@ -162,9 +165,12 @@ export async function runSupervisor(
     if (!stop.signal.aborted) writeState(stateFile, state);
   };
   // Loops finish a run every second or so: their report is written at most once per PUBLISH_MS.
-  const publish = () => {
-    if (pending) return;
-    pending = setTimeout(write, Math.max(0, published + PUBLISH_MS - Date.now()));
+  const publish = (notable: boolean) => {
+    const at = published + (notable ? PUBLISH_SOON_MS : PUBLISH_MS);
+    if (pending && pendingAt <= at) return;
+    if (pending) clearTimeout(pending);
+    pendingAt = at;
+    pending = setTimeout(write, Math.max(0, at - Date.now()));
     pending.unref();
   };
   write();
