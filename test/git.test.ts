@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type BraidError, isBraidError } from '../src/core/errors.js';
 import { run } from '../src/exec/run.js';
 import { GitError, git, parseGitVersion } from '../src/git/git.js';
-import { branchTips } from '../src/git/refs.js';
+import { BranchTipsCache, branchTips } from '../src/git/refs.js';
 import { findRepo, resolveCommit } from '../src/git/repo.js';
 import { commonDirOf } from '../src/git/worktree-state.js';
 import { runCli } from './helpers/cli.js';
@@ -35,6 +35,36 @@ describe('git runner', () => {
     expect(commonDirOf(wt, { GIT_DIR: path.join(repo.dir, '.git') })).toBeNull();
     // One process for every branch tip.
     expect((await branchTips(repo.dir)).get('refs/heads/side')).toBe(await repo.git('rev-parse', 'side'));
+  });
+
+  it('asks git for the branch tips again only once a ref folder or packed-refs changed', async () => {
+    repo = await tempRepo();
+    await repo.git('branch', 'braid/t1');
+    const common = path.join(repo.dir, '.git');
+    const cache = new BranchTipsCache(repo.dir, common);
+    const first = await repo.git('rev-parse', 'main');
+    // Stamps set a minute back: settled, so the cache may stand for them.
+    const settle = (at: Date) => {
+      for (const dir of ['refs/heads', 'refs/heads/braid', 'packed-refs'])
+        if (existsSync(path.join(common, dir))) utimesSync(path.join(common, dir), at, at);
+    };
+    const minuteAgo = new Date(Date.now() - 60_000);
+    settle(minuteAgo);
+    expect((await cache.get()).get('refs/heads/braid/t1')).toBe(first);
+    // Every stamp put back as it was after a commit: the tips are kept, no git asked.
+    await repo.commit('next', { 'next.txt': 'x' });
+    const next = await repo.git('rev-parse', 'main');
+    settle(minuteAgo);
+    expect((await cache.get()).get('refs/heads/main')).toBe(first);
+    // A folder's stamp moved: asked again.
+    await repo.git('update-ref', 'refs/heads/braid/t1', next);
+    settle(new Date(Date.now() - 30_000));
+    const tips = await cache.get();
+    expect(tips.get('refs/heads/braid/t1')).toBe(next);
+    expect(tips.get('refs/heads/main')).toBe(next);
+    // A fresh stamp (its file system may not tell two changes in it apart) is never trusted.
+    await repo.git('update-ref', 'refs/heads/braid/t1', first);
+    expect((await cache.get()).get('refs/heads/braid/t1')).toBe(first);
   });
 
   it('finds the same repository from a linked worktree in a path with spaces', async () => {

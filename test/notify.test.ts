@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventLogPath } from '../src/orchestrate/supervisor/event-log.js';
 import type { Project } from '../src/project/project.js';
-import { appendEvent } from '../src/store/events.js';
+import { appendEvent, listEvents } from '../src/store/events.js';
+import { getTask } from '../src/store/tasks.js';
 import { cliJson, ROOT, requireBuiltCli, runCli } from './helpers/cli.js';
 import { closeProject, projectFor } from './helpers/project.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
@@ -173,6 +174,40 @@ describe('notifications', () => {
     );
     expect(list.deliveries).toHaveLength(9);
     expect(list.deliveries.every((d) => d.state === 'sent')).toBe(true);
+  }, 90_000);
+
+  it('tells a headless run that ended on a usage limit as limited, never as failed first', async () => {
+    const url = await receiver();
+    repo = await tempRepo();
+    const p = await projectFor(repo.dir, `notify:\n  webhook: ${url}/hook\n  events: [failed, limited]\n`);
+    project = p;
+    await cli(['up', '--json']);
+    // The run's last word is Claude's result for a usage limit, then it exits 1: no hook told the limit.
+    const reset = Math.floor(Date.now() / 1000) + 3600;
+    const result = JSON.stringify({
+      type: 'result',
+      subtype: 'error_during_execution',
+      is_error: true,
+      result: `Claude AI usage limit reached|${reset}`,
+    });
+    await cli(['new', 'capped', '--agent', 'shell', '--headless', '-p', `echo '${result}'; exit 1`]);
+
+    type Deliveries = { deliveries: Array<{ state: string; event: string; task: string | null }> };
+    const sent = await until(
+      'the limited notification sent',
+      async () => {
+        const list = await cliJson<Deliveries>(repo?.dir ?? '', ['notify'], env());
+        return list.deliveries.some((d) => d.event === 'limited' && d.state === 'sent') && list.deliveries;
+      },
+      30_000,
+    );
+    // A failed on the way would have been recorded before the limit (its event comes first).
+    expect(sent.map((d) => [d.task, d.event])).toEqual([['capped', 'limited']]);
+    const task = getTask(p.store, 'capped');
+    expect(task).toMatchObject({ status: 'limited', exitCode: 1 });
+    const statuses = listEvents(p.store, { task: 'capped', kinds: ['status.changed'] }).map((e) => e.data.to);
+    expect(statuses).not.toContain('failed');
+    expect(received.map((r) => JSON.parse(r.body).event)).toEqual(['limited']);
   }, 90_000);
 
   it('retries a failing endpoint, then records the failure without the secret; braid carries on', async () => {

@@ -41,6 +41,9 @@ export interface SupervisorBench {
   rssMbMean: number;
   /** Percent of one core over the window, children included. */
   cpuPercent: number;
+  /** Of cpuPercent: the supervisor's own process, and the children it reaped (git, tmux). */
+  ownCpuPercent: number;
+  childCpuPercent: number;
   /** Each loop: its runs and wall time inside the window (the first passes are before it). */
   loops: Array<{
     name: string;
@@ -56,11 +59,11 @@ export interface SupervisorBench {
   failures: string[];
 }
 
-/** utime + stime + cutime + cstime of a process, in clock ticks (children count once reaped). */
-function cpuTicks(pid: number): number {
+/** utime + stime (own) and cutime + cstime (children, counted once reaped) of a process, in clock ticks. */
+function cpuTicks(pid: number): { own: number; children: number } {
   const stat = readStat(pid);
   if (!stat) throw new Error(`process ${pid} is gone`);
-  return stat.cpuTicks + stat.childCpuTicks;
+  return { own: stat.cpuTicks, children: stat.childCpuTicks };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -166,7 +169,10 @@ export async function benchSupervisor(
       await sleep(1000);
     }
     const seconds = (Date.now() - began) / 1000;
-    const cpuPercent = ((cpuTicks(pid) - before) / hz / seconds) * 100;
+    const after = cpuTicks(pid);
+    const percent = (ticks: number) => Math.round((ticks / hz / seconds) * 100 * 100) / 100;
+    const own = after.own - before.own;
+    const children = after.children - before.children;
     const loops = supervisorStatus(project).loops.map((l) => ({
       name: l.name,
       intervalMs: l.intervalMs,
@@ -184,7 +190,9 @@ export async function benchSupervisor(
       windowSeconds: Math.round(seconds),
       rssMbMax: mb(Math.max(...rss)),
       rssMbMean: mb(rss.reduce((a, b) => a + b, 0) / rss.length),
-      cpuPercent: Math.round(cpuPercent * 100) / 100,
+      cpuPercent: percent(own + children),
+      ownCpuPercent: percent(own),
+      childCpuPercent: percent(children),
       loops,
       failures: listTasks(project.store)
         .filter((t) => t.status === 'failed')

@@ -28,6 +28,31 @@ export function orderPair(x: string, y: string): [string, string] {
   return x < y ? [x, y] : [y, x];
 }
 
+/** What the radar loop knows of a live task before spawning git. */
+export interface RadarWatch {
+  /** Its status comes from hooks: each edit re-scans it, each turn moves its signature. */
+  hookReported: boolean;
+  /** Its agent is at work (starting, working): it may be changing its files right now. */
+  atWork: boolean;
+  /** Its cheap signature now, and at the last scan that covered it (undefined: never scanned). */
+  signature: string;
+  scannedSignature: string | undefined;
+  /** When the changes loop last counted its files, and when its last scan began (0: never). */
+  countedAt: number;
+  scannedAt: number;
+}
+
+/**
+ * Whether the radar loop re-scans a task. A moved signature always does. An agent without hooks
+ * edits unseen by any signature until the changes loop counts its files: at work, it is scanned
+ * unless counted since its last scan; not at work, only a person edits it, seen once counted.
+ */
+export function radarRescanNeeded(w: RadarWatch): boolean {
+  if (w.signature !== w.scannedSignature) return true;
+  if (w.hookReported || !w.atWork) return false;
+  return w.countedAt <= w.scannedAt;
+}
+
 /**
  * Every pair of sides (task × task, task × base; never base × base) whose cached result is missing
  * or was computed on another tree of either side; with `scope`, only pairs involving those tasks.

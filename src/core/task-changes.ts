@@ -29,6 +29,8 @@ export interface WorktreeNow {
   activityAt: number;
   /** False when its agent is not at work (idle, waiting, ended): only a person edits its files then. */
   editing?: boolean;
+  /** Its turns are guessed from its screen (any output is one): a turn's end recounts at most once per trustMs. */
+  screenTurns?: boolean;
 }
 
 export interface RecountPolicy {
@@ -63,14 +65,16 @@ export function recountNeeded(
 ): Recount {
   if (!stored || policy.fresh) return { committed: true, dirty: true };
   const committed = stored.head !== now.head || stored.baseCommit !== now.baseCommit;
+  const age = policy.now - stored.dirtyAt;
   const dirty =
     committed ||
     stored.indexSig !== now.indexSig ||
     // A turn that began since the count has changed nothing yet; the one that ended since may have.
-    (now.editing !== true && stored.dirtyAt < now.activityAt) ||
+    (now.editing !== true &&
+      stored.dirtyAt < now.activityAt &&
+      !(now.screenTurns && age <= policy.trustMs)) ||
     !policy.trustBy.includes(stored.dirtyBy) ||
-    policy.now - stored.dirtyAt >
-      (now.editing === false ? (policy.idleTrustMs ?? policy.trustMs) : policy.trustMs);
+    age > (now.editing === false ? (policy.idleTrustMs ?? policy.trustMs) : policy.trustMs);
   return { committed, dirty };
 }
 

@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { git, gitRun } from './git.js';
 
 /**
@@ -43,6 +45,66 @@ async function refsMatching(cwd: string, patterns: readonly string[]): Promise<M
 /** Every local branch's commit, by full ref name (`refs/heads/…`): one process for all tasks. */
 export function branchTips(root: string): Promise<Map<string, string>> {
   return refsMatching(root, ['refs/heads/']);
+}
+
+/** A stamp newer than this may still be followed by a change its file system cannot tell apart. */
+const SETTLED_MS = 2_000;
+
+/**
+ * The stat stamps of what a branch update rewrites (git renames a loose ref into its folder, or the
+ * whole packed-refs file): null when they cannot stand for the refs (reftable, an unreadable folder)
+ * or one is too fresh to trust.
+ */
+function branchRefsStamp(commonDir: string, now: number): string | null {
+  if (existsSync(path.join(commonDir, 'reftable'))) return null;
+  const parts: string[] = [];
+  const stamp = (file: string): boolean => {
+    try {
+      const st = statSync(file, { bigint: true });
+      if (now - Number(st.mtimeMs) < SETTLED_MS) return false;
+      parts.push(`${file}\0${st.mtimeNs}\0${st.size}\0${st.ino}`);
+      return true;
+    } catch {
+      parts.push(`${file}\0none`);
+      return true;
+    }
+  };
+  if (!stamp(path.join(commonDir, 'packed-refs'))) return null;
+  const folders = [path.join(commonDir, 'refs', 'heads')];
+  while (folders.length > 0) {
+    const dir = folders.pop() as string;
+    if (!stamp(dir)) return null;
+    try {
+      for (const e of readdirSync(dir, { withFileTypes: true }))
+        if (e.isDirectory()) folders.push(path.join(dir, e.name));
+    } catch {
+      // gone meanwhile: its stamp says so
+    }
+  }
+  return parts.join('\n');
+}
+
+/**
+ * branchTips for a process that asks every few seconds: git is asked again only when a ref folder
+ * or packed-refs changed since (a stat of each instead of a process).
+ */
+export class BranchTipsCache {
+  private stamp: string | null = null;
+  private tips: Map<string, string> | null = null;
+
+  constructor(
+    private readonly root: string,
+    private readonly commonDir: string,
+  ) {}
+
+  async get(): Promise<Map<string, string>> {
+    // Taken before git reads: a ref moved meanwhile changes the next stamp.
+    const stamp = branchRefsStamp(this.commonDir, Date.now());
+    if (stamp !== null && stamp === this.stamp && this.tips) return this.tips;
+    this.tips = await branchTips(this.root);
+    this.stamp = stamp;
+    return this.tips;
+  }
 }
 
 /** Several branch tips in one git call (a batch reads every member's): full ref name → commit. */

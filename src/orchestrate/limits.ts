@@ -9,6 +9,7 @@ import type { Project } from '../project/project.js';
 import { getAgent } from '../run/agents/registry.js';
 import { startSession } from '../run/session/lifecycle.js';
 import { handleOf, pressKeys, sessionAlive, typeIntoSession } from '../run/session/reach.js';
+import { setProcessStatus } from '../run/session/refresh.js';
 import { appendEvent } from '../store/events.js';
 import { getTask, listTasks, updateTask } from '../store/tasks.js';
 
@@ -57,17 +58,8 @@ export async function startOrHold(project: Project, name: string): Promise<numbe
     return null;
   }
   const detail = `start held: ${limitDetail(until)}`;
-  updateTask(project.store, name, {
-    status: 'limited',
-    statusSource: 'process',
-    statusDetail: detail,
+  setProcessStatus(project.store, task, 'limited', detail, {
     options: { ...task.options, limit: { resetAt: until, held: true } },
-  });
-  appendEvent(project.store, name, 'status.changed', {
-    from: task.status,
-    to: 'limited',
-    source: 'process',
-    detail,
   });
   appendEvent(project.store, name, 'limit.start-held', { resetAt: until, agent: task.agent });
   return until;
@@ -127,13 +119,7 @@ export class LimitLoop {
       appendEvent(store, name, 'limit.resumed', { resume, typed: false });
     } catch (err) {
       const reason = `could not resume after the limit: ${(err as Error).message}`;
-      updateTask(store, name, { status: 'failed', statusSource: 'process', statusDetail: reason, options });
-      appendEvent(store, name, 'status.changed', {
-        from: 'limited',
-        to: 'failed',
-        source: 'process',
-        detail: reason,
-      });
+      setProcessStatus(store, task, 'failed', reason, { options });
     }
   }
 }

@@ -5,6 +5,7 @@ import {
   migrationCollisions,
   orderPair,
   pairsToRecompute,
+  radarRescanNeeded,
   withLines,
 } from '../../src/core/radar.js';
 import { baseSide, formatRanges, messagesFor, type PairFinding } from '../../src/core/radar-messages.js';
@@ -79,6 +80,34 @@ describe('radar parsers', () => {
     expect(migrationNumber('V12__init.sql')).toBe('12');
     expect(migrationNumber('20240101120000_users.rb')).toBe('20240101120000');
     expect(migrationNumber('README.md')).toBeNull();
+  });
+});
+
+describe('radarRescanNeeded', () => {
+  const still = {
+    hookReported: false,
+    atWork: false,
+    signature: 's1',
+    scannedSignature: 's1',
+    countedAt: 5_000,
+    scannedAt: 1_000,
+  };
+
+  it('re-scans any task whose signature moved, or that was never scanned', () => {
+    expect(radarRescanNeeded({ ...still, signature: 's2' })).toBe(true);
+    expect(radarRescanNeeded({ ...still, scannedSignature: undefined })).toBe(true);
+    expect(radarRescanNeeded({ ...still, hookReported: true, signature: 's2' })).toBe(true);
+  });
+
+  it('skips an unmoved task with hooks, or without hooks and not at work', () => {
+    expect(radarRescanNeeded(still)).toBe(false);
+    expect(radarRescanNeeded({ ...still, hookReported: true, atWork: true, countedAt: 0 })).toBe(false);
+  });
+
+  it('re-scans a task without hooks at work unless its files were counted since its last scan', () => {
+    expect(radarRescanNeeded({ ...still, atWork: true })).toBe(false);
+    expect(radarRescanNeeded({ ...still, atWork: true, countedAt: 1_000 })).toBe(true);
+    expect(radarRescanNeeded({ ...still, atWork: true, countedAt: 0 })).toBe(true);
   });
 });
 

@@ -62,6 +62,16 @@ describe('recountNeeded', () => {
     expect(editingStatus('idle') || editingStatus('waiting') || editingStatus('exited')).toBe(false);
   });
 
+  it('recounts after a turn read from the screen at most once per trust period', () => {
+    const idle = { ...ls, idleTrustMs: 315_000 };
+    const turnEnded = { ...now, editing: false, activityAt: 1_500, screenTurns: true };
+    // Any output is such a turn: within the trust period the count stands…
+    expect(recountNeeded(stored, turnEnded, { ...idle, now: 1_000 + 75_000 }).dirty).toBe(false);
+    // …past it the turn's end recounts, not only the idle period's end.
+    expect(recountNeeded(stored, turnEnded, { ...idle, now: 1_000 + 75_001 }).dirty).toBe(true);
+    expect(recountNeeded(stored, { ...turnEnded, indexSig: 'i2' }, idle).dirty).toBe(true);
+  });
+
   it("ls recounts what it counted itself: only the supervisor's counts are trusted", () => {
     expect(recountNeeded({ ...stored, dirtyBy: 'ls' }, now, ls)).toEqual({ committed: false, dirty: true });
   });

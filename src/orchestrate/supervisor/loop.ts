@@ -14,10 +14,12 @@ export async function runLoop(
   state: LoopState,
   signal: AbortSignal,
   onError: (loop: string, err: unknown) => void,
-  onRan: () => void,
+  /** After each run; `notable` when it was the first or its error state changed (worth telling soon). */
+  onRan: (notable: boolean) => void,
 ): Promise<void> {
   while (!signal.aborted) {
     const began = Date.now();
+    const errorBefore = state.lastError;
     try {
       await spec.run();
       state.lastError = null;
@@ -29,7 +31,7 @@ export async function runLoop(
     state.lastRunAt = began;
     state.lastDurationMs = Date.now() - began;
     state.totalMs = (state.totalMs ?? 0) + state.lastDurationMs;
-    onRan();
+    onRan(state.runs === 1 || state.lastError !== errorBefore);
     try {
       await sleep(spec.intervalMs, undefined, { signal });
     } catch {

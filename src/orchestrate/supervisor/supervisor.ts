@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { BraidError } from '../../core/errors.js';
 import { LIVE_STATUSES, type TaskStatus } from '../../core/task.js';
+import { BranchTipsCache } from '../../git/refs.js';
 import type { Project } from '../../project/project.js';
 import { listLocks, releaseLock, selfHolder, tryAcquireLock } from '../../store/locks.js';
 import { listTasks } from '../../store/tasks.js';
@@ -26,8 +27,10 @@ export const SUPERVISOR_LOCK = 'supervisor';
 /** Statuses that keep the supervisor around: a session may run, or work is on its way to main. */
 const KEEPS_ALIVE: readonly TaskStatus[] = [...LIVE_STATUSES, 'provisioning', 'queued', 'landing', 'limited'];
 
-/** The state file (`braid up --json`'s loops) lags the loops by at most this much. */
-const PUBLISH_MS = 2_000;
+/** The state file (`braid up --json`'s loops) lags the loops' counters by at most this much… */
+const PUBLISH_MS = 10_000;
+/** …and a loop's first run or a change of its error by at most this much. */
+const PUBLISH_SOON_MS = 2_000;
 
 export type StopReason = 'idle' | 'signal' | 'lost-lock' | 'repo-gone';
 
@@ -77,7 +80,9 @@ export async function runSupervisor(
   const reconciler = new Reconciler(project, log);
   const queue = new QueueLoop(project, log);
   const usage = new UsageLoop(project, options.env);
-  const radar = new RadarLoop(project, log);
+  // The changes and radar loops ask for every branch tip; git only when a ref moved.
+  const tips = new BranchTipsCache(repo.root, repo.commonDir);
+  const radar = new RadarLoop(project, log, tips);
   const budget = new BudgetLoop(project);
   const limits = new LimitLoop(project, staggerFromEnv(options.env));
   const relay = new EventRelay(project, log);
@@ -124,7 +129,10 @@ export async function runSupervisor(
       // Files, ahead and behind per task, stored so braid ls and the dashboards need not ask git.
       name: 'changes',
       intervalMs: timings.usageMs,
-      run: async () => void (await taskChanges(store, repo.root, listTasks(store), SUPERVISOR_CHANGES)),
+      run: async () => {
+        const options = { ...SUPERVISOR_CHANGES, tips: () => tips.get() };
+        await taskChanges(store, repo.root, listTasks(store), options);
+      },
     },
     { name: 'radar', intervalMs: timings.radarMs, run: () => radar.pass() },
     { name: 'queue', intervalMs: timings.queueMs, run: () => queue.pass() },
@@ -149,6 +157,7 @@ export async function runSupervisor(
   };
   let published = 0;
   let pending: NodeJS.Timeout | null = null;
+  let pendingAt = 0;
   const write = () => {
     pending = null;
     published = Date.now();
@@ -156,9 +165,12 @@ export async function runSupervisor(
     if (!stop.signal.aborted) writeState(stateFile, state);
   };
   // Loops finish a run every second or so: their report is written at most once per PUBLISH_MS.
-  const publish = () => {
-    if (pending) return;
-    pending = setTimeout(write, Math.max(0, published + PUBLISH_MS - Date.now()));
+  const publish = (notable: boolean) => {
+    const at = published + (notable ? PUBLISH_SOON_MS : PUBLISH_MS);
+    if (pending && pendingAt <= at) return;
+    if (pending) clearTimeout(pending);
+    pendingAt = at;
+    pending = setTimeout(write, Math.max(0, at - Date.now()));
     pending.unref();
   };
   write();

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { agentBudgetEndOfLog } from '../../core/budget.js';
 import { refusalDetail } from '../../core/refusals.js';
 import { nextStatus, type StatusSignal } from '../../core/status.js';
-import { type HeadlessUsage, parseStreamJsonLog } from '../../core/stream-json.js';
+import { parseStreamJsonLog } from '../../core/stream-json.js';
 import { LIVE_STATUSES, type Task, type TaskStatus } from '../../core/task.js';
 import { limitDetail, parseLimit, UNKNOWN_RESET_MS } from '../../core/usage-limit.js';
 import { descendantsOf } from '../../exec/proc.js';
@@ -69,21 +69,33 @@ export async function refreshTaskStatusReading(
   if (state.alive && !LIVE_STATUSES.includes(task.status)) return { task, runtimeSaidEnded: false };
   if (!state.alive) {
     if (task.exitCode !== state.exitCode) updateTask(project.store, name, { exitCode: state.exitCode });
-    // Read before the exit is applied: a run that stopped at its budget is paused, never told as failed first.
-    if (handle.runtime === 'headless' && pausedAtBudget(project, task))
+    const log = handle.runtime === 'headless' ? readLog(task) : null;
+    // Read before the exit is applied: a run that stopped at its budget is paused, one stopped by a usage
+    // limit is limited; neither is told as failed first (a notification would say so).
+    if (log !== null && endedByItsLog(project, task, log, state.exitCode))
       return { task: getTask(project.store, name), runtimeSaidEnded: true };
     applySignal(project, name, { kind: 'process', alive: false, exitCode: state.exitCode });
-    if (handle.runtime === 'headless') await explainHeadlessEnd(project, name);
+    if (log !== null) await explainHeadlessEnd(project, name, log);
     return { task: getTask(project.store, name), runtimeSaidEnded: true };
   }
   const agent = agentOf(project, task);
-  if (agent?.statusFile && state.pid) readAgentFile(project, name, agent, state.pid);
+  // Whether anything below may have written the task (a quiet screen, the usual case, writes nothing).
+  let wrote = false;
+  if (agent?.statusFile && state.pid) {
+    readAgentFile(project, name, agent, state.pid);
+    wrote = true;
+  }
   if (agent?.statusMode === 'screen')
-    await readScreen(project, task, runtime, handle, agent, now, state.activityAt ?? null);
-  if (agent?.statusMode === 'hooks') noticeSilentHooks(project, name, now);
-  if (agent?.statusMode === 'process' && task.status === 'starting')
+    wrote = (await readScreen(project, task, runtime, handle, agent, now, state.activityAt ?? null)) || wrote;
+  if (agent?.statusMode === 'hooks') {
+    noticeSilentHooks(project, name, now);
+    wrote = true;
+  }
+  if (agent?.statusMode === 'process' && task.status === 'starting') {
     applySignal(project, name, { kind: 'process', alive: true, exitCode: null, isTheWork: true });
-  return { task: getTask(project.store, name), runtimeSaidEnded: false };
+    wrote = true;
+  }
+  return { task: wrote ? getTask(project.store, name) : task, runtimeSaidEnded: false };
 }
 
 /** Refreshes every task with a live session, side by side. */
@@ -96,20 +108,24 @@ export async function refreshAllSessions(project: Project): Promise<void> {
   await Promise.all(live.map((t) => refreshTaskStatus(project, t.name, Date.now(), hint).catch(() => null)));
 }
 
+/** A headless run's stream-json log, or null when it has none (yet). */
+function readLog(task: Task): string | null {
+  if (!task.logPath) return null;
+  try {
+    return readFileSync(task.logPath, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A headless Claude run says in its final stream-json `result` why it failed (e.g. error_max_budget_usd)
  * and which tool uses it was refused: refusals are recorded, and a run that was refused and changed
  * nothing has failed, whatever its exit code.
  */
-async function explainHeadlessEnd(project: Project, name: string): Promise<void> {
+async function explainHeadlessEnd(project: Project, name: string, log: string): Promise<void> {
   const task = getTask(project.store, name);
-  if (!task?.logPath || !['failed', 'exited'].includes(task.status)) return;
-  let log: string;
-  try {
-    log = readFileSync(task.logPath, 'utf8');
-  } catch {
-    return;
-  }
+  if (!task || !['failed', 'exited'].includes(task.status)) return;
   const outcome = parseStreamJsonLog(log);
   if (!outcome.finished) return;
   const store = project.store;
@@ -120,43 +136,63 @@ async function explainHeadlessEnd(project: Project, name: string): Promise<void>
       changedNothing: nothing,
     });
     const detail = refusalDetail(outcome.denials, nothing);
-    const fails = nothing && task.status === 'exited';
-    updateTask(store, name, {
-      statusDetail: detail,
-      ...(fails ? { status: 'failed', statusSource: 'process' } : {}),
-    });
-    if (fails)
-      appendEvent(store, name, 'status.changed', { from: 'exited', to: 'failed', source: 'process', detail });
+    if (nothing && task.status === 'exited') setProcessStatus(store, task, 'failed', detail);
+    else updateTask(store, name, { statusDetail: detail });
     return;
   }
-  if (task.status === 'failed' && outcome.isError && noteLimit(project, task, outcome)) return;
   if (task.status !== 'failed' || !outcome.isError || !outcome.subtype) return;
   const detail = `${task.statusDetail ?? 'failed'}: the agent reported ${outcome.subtype}`;
   if (!task.statusDetail?.includes(outcome.subtype)) updateTask(store, name, { statusDetail: detail });
 }
 
-/** A headless Claude run that ended itself at --max-budget-usd goes straight to `paused` (the budget watch keeps its work). */
-function pausedAtBudget(project: Project, task: Task): boolean {
-  const open = (t: Task) => LIVE_STATUSES.includes(t.status) || endedByHook(t);
-  if (!task.logPath || !open(task)) return false;
-  let end: ReturnType<typeof agentBudgetEndOfLog>;
-  try {
-    end = agentBudgetEndOfLog(readFileSync(task.logPath, 'utf8'));
-  } catch {
-    return false;
-  }
-  if (!end) return false;
-  const detail = end.detail;
-  project.store.tx(() => {
-    const now = getTask(project.store, task.name);
-    if (!now || !open(now)) return;
-    setProcessStatus(project.store, now, end.status, detail);
+const openForItsEnd = (t: Task) => LIVE_STATUSES.includes(t.status) || endedByHook(t);
+
+/**
+ * A headless run whose log says it ended at its --max-budget-usd (`paused`: the budget watch keeps its
+ * work) or at a usage limit (`limited`: it resumes at the reset) gets that status straight from the
+ * running one. Returns whether it did.
+ */
+function endedByItsLog(project: Project, task: Task, log: string, exitCode: number | null): boolean {
+  if (!openForItsEnd(task)) return false;
+  const budget = agentBudgetEndOfLog(log);
+  const limit = budget ? null : limitAtEnd(task, log, exitCode);
+  if (!budget && !limit) return false;
+  const store = project.store;
+  return store.tx(() => {
+    const now = getTask(store, task.name);
+    if (!now || !openForItsEnd(now)) return false;
+    if (budget) setProcessStatus(store, now, budget.status, budget.detail);
+    else if (limit) {
+      const hitAt = Date.now();
+      setProcessStatus(store, now, 'limited', limitDetail(limit.resetAt), {
+        options: { ...now.options, limit: { resetAt: limit.resetAt, hitAt } },
+      });
+      appendEvent(store, now.name, 'limit.hit', {
+        resetAt: limit.resetAt,
+        agent: now.agent,
+        source: 'result',
+      });
+    }
+    return true;
   });
-  return true;
 }
 
-/** The task's status as its process's end says, recorded with its change event. */
-function setProcessStatus(
+/** The usage limit a run that failed (its exit would say so) reported in its final `result`, if any. */
+function limitAtEnd(task: Task, log: string, exitCode: number | null): { resetAt: number } | null {
+  const current = { status: task.status, source: task.statusSource, detail: task.statusDetail };
+  if (nextStatus(current, { kind: 'process', alive: false, exitCode })?.status !== 'failed') return null;
+  const outcome = parseStreamJsonLog(log);
+  // A refused run is explained by its refusals, not by the words of its result.
+  if (!outcome.finished || !outcome.isError || outcome.denials.length) return null;
+  const now = Date.now();
+  const limit = parseLimit(outcome.resultText, now);
+  if (!limit) return null;
+  // The rate_limit_event's reset is to the second; the result's words only to the minute.
+  return { resetAt: outcome.limitResetsAt ?? limit.resetAt ?? now + UNKNOWN_RESET_MS };
+}
+
+/** The task's status as its process's end says, recorded with its change event (the one writer of both). */
+export function setProcessStatus(
   store: Project['store'],
   task: Task,
   to: TaskStatus,
@@ -165,22 +201,6 @@ function setProcessStatus(
 ): void {
   updateTask(store, task.name, { status: to, statusSource: 'process', statusDetail: detail, ...patch });
   appendEvent(store, task.name, 'status.changed', { from: task.status, to, source: 'process', detail });
-}
-
-/** A headless run that ended on a usage or rate limit is `limited`, not failed: it resumes at the reset. */
-function noteLimit(project: Project, task: Task, outcome: HeadlessUsage): boolean {
-  const now = Date.now();
-  const limit = parseLimit(outcome.resultText, now);
-  if (!limit) return false;
-  // The rate_limit_event's reset is to the second; the result's words only to the minute.
-  const resetAt = outcome.limitResetsAt ?? limit.resetAt ?? now + UNKNOWN_RESET_MS;
-  const detail = limitDetail(resetAt);
-  const store = project.store;
-  setProcessStatus(store, task, 'limited', detail, {
-    options: { ...task.options, limit: { resetAt, hitAt: now } },
-  });
-  appendEvent(store, task.name, 'limit.hit', { resetAt, agent: task.agent, source: 'result' });
-  return true;
 }
 
 /** Commits on the task's branch since its base, or edits in its worktree. */
@@ -227,7 +247,10 @@ function noticeSilentHooks(project: Project, name: string, now: number): void {
   updateTask(project.store, task.name, { statusDetail: detail });
 }
 
-/** Screen source: a changed pane means working, one unchanged for the agent's idle time means idle. */
+/**
+ * Screen source: a changed pane means working, one unchanged for the agent's idle time means idle.
+ * Returns whether it may have written the task.
+ */
 async function readScreen(
   project: Project,
   task: Task,
@@ -236,18 +259,22 @@ async function readScreen(
   agent: AgentAdapter,
   now: number,
   activityAt: number | null,
-): Promise<void> {
+): Promise<boolean> {
   const memo = task.options.screen as ScreenMemo | undefined;
+  const screenIdleAfterMs = agent.screenIdleMs;
   // No output since the second of the last capture: the screen is as it was (tmux counts whole seconds).
   const quiet =
     memo?.capturedAt !== undefined && activityAt !== null && activityAt < Math.floor(memo.capturedAt / 1000);
   if (quiet) {
     const signal: StatusSignal = { kind: 'screen', changing: false, stableForMs: now - memo.changedAt };
-    applySignal(project, task.name, signal, { screenIdleAfterMs: agent.screenIdleMs });
-    return;
+    // An idle screen staying idle, every pass: decided on the task just read, without a transaction.
+    const current = { status: task.status, source: task.statusSource, detail: task.statusDetail };
+    if (!nextStatus(current, signal, { screenIdleAfterMs })) return false;
+    applySignal(project, task.name, signal, { screenIdleAfterMs });
+    return true;
   }
   const text = await runtime.logs(handle).catch(() => null);
-  if (text === null) return;
+  if (text === null) return false;
   // Trailing blank lines come and go with the pane's size: they are not activity.
   const hash = createHash('sha1').update(text.replace(/\s+$/, '')).digest('hex');
   const changing = !memo || memo.hash !== hash;
@@ -256,7 +283,8 @@ async function readScreen(
   if (changing || activityAt !== null)
     mergeTaskOptions(project.store, task.name, { screen: { hash, changedAt, capturedAt: Date.now() } });
   const signal: StatusSignal = { kind: 'screen', changing, stableForMs: now - changedAt };
-  applySignal(project, task.name, signal, { screenIdleAfterMs: agent.screenIdleMs });
+  applySignal(project, task.name, signal, { screenIdleAfterMs });
+  return true;
 }
 
 interface ApplyOptions {

@@ -34,6 +34,8 @@ export interface ChangesOptions {
   trustBy: readonly CountedBy[];
   trustMs: number;
   idleTrustMs?: number;
+  /** Where the branch tips come from (default: one `git for-each-ref`). */
+  tips?: () => Promise<Map<string, string>>;
 }
 
 /**
@@ -90,7 +92,7 @@ export async function taskChanges(
   tasks: Task[],
   options: ChangesOptions,
 ): Promise<Map<string, TaskChanges>> {
-  const tips = await branchTips(root);
+  const tips = await (options.tips ? options.tips() : branchTips(root));
   const stored = storedChanges(store);
   const now = Date.now();
   const policy: RecountPolicy = {
@@ -120,6 +122,7 @@ export async function taskChanges(
         indexSig: files.indexSig,
         activityAt: task.statusSince,
         editing: editingStatus(task.status),
+        screenTurns: task.statusSource === 'screen',
       },
       policy,
     );

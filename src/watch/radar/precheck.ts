@@ -1,9 +1,10 @@
 /**
- * What the radar loop checks before spawning git: a task's HEAD and index (read from files), its
- * last status change, and the size and mtime of the files last counted as uncommitted. Equal
- * signatures mean a snapshot would record the same worktree, but for edits no cheap check sees
- * (a clean tracked file edited in place, a new untracked file): the changes pass's minute recount
- * and the loop's periodic full scan catch those.
+ * What the radar loop checks before spawning git: a task's HEAD and index (read from files), and the
+ * size and mtime of the files last counted as uncommitted (the changes loop's count); for a task whose
+ * status comes from hooks also its last status change and when it was last counted (each turn end is
+ * then looked at). Equal signatures mean a snapshot would record the same worktree, but for edits no
+ * cheap check sees (a clean tracked file edited in place, a new untracked file) until the changes
+ * loop counts them again, or the loop's periodic full scan.
  */
 import { createHash } from 'node:crypto';
 import { lstatSync } from 'node:fs';
@@ -14,24 +15,30 @@ import { worktreeFiles } from '../../git/worktree-state.js';
 import { storedChanges } from '../../store/changes.js';
 import type { Store } from '../../store/db.js';
 
-/** The base branch's tip under BASE_KEY, each task's signature under its name. */
-export const BASE_KEY = '\0base';
+export interface RadarSignatures {
+  /** The base branch's tip. */
+  base: string;
+  /** Each task's signature, and when the changes loop last counted its files (0: never). */
+  tasks: Map<string, { signature: string; countedAt: number }>;
+}
 
 export async function radarSignatures(
   store: Store,
   root: string,
   tasks: Task[],
   baseBranch: string,
-): Promise<Map<string, string>> {
-  const tips = await branchTips(root);
+  tipsOf: () => Promise<Map<string, string>> = () => branchTips(root),
+): Promise<RadarSignatures> {
+  const tips = await tipsOf();
   const changes = storedChanges(store);
-  const out = new Map<string, string>([[BASE_KEY, tips.get(`refs/heads/${baseBranch}`) ?? '']]);
+  const out: RadarSignatures = { base: tips.get(`refs/heads/${baseBranch}`) ?? '', tasks: new Map() };
   for (const t of tasks) {
     const files = worktreeFiles(t.worktree);
     const head = files?.oid ?? (files?.ref ? tips.get(files.ref) : null) ?? '';
-    const hash = createHash('sha1').update(`${head}\0${files?.indexSig}\0${t.statusSince}`);
+    const hash = createHash('sha1').update(`${head}\0${files?.indexSig}`);
     const counted = changes.get(t.name);
-    hash.update(`\0${counted?.dirtyAt ?? 0}`);
+    // A screen-read agent's "turns" come and go with its output: only what its files show counts.
+    if (t.statusSource === 'hook') hash.update(`\0${t.statusSince}\0${counted?.dirtyAt ?? 0}`);
     for (const rel of counted?.dirty ?? []) {
       try {
         const st = lstatSync(path.join(t.worktree, rel), { bigint: true });
@@ -40,7 +47,7 @@ export async function radarSignatures(
         hash.update(`\0${rel}\0missing`);
       }
     }
-    out.set(t.name, hash.digest('hex'));
+    out.tasks.set(t.name, { signature: hash.digest('hex'), countedAt: counted?.dirtyAt ?? 0 });
   }
   return out;
 }

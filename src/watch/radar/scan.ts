@@ -5,6 +5,7 @@ import { baseSide, isBaseSide, type PairFinding } from '../../core/radar-message
 import type { Task } from '../../core/task.js';
 import { gitRun } from '../../git/git.js';
 import { mergeTrees } from '../../git/merge-tree.js';
+import { readRefs } from '../../git/refs.js';
 import { currentBranch } from '../../git/repo.js';
 import type { Project } from '../../project/project.js';
 import type { Store } from '../../store/db.js';
@@ -99,7 +100,14 @@ export async function scanRadar(project: Project, options: { tasks?: string[] } 
       throw new BraidError('E_NO_TASK', `no live task named '${name}'`, 'See the live tasks with braid ls.');
   }
   const rescan = (name: string) => !options.tasks || options.tasks.includes(name);
-  const snaps = await pool(live, 3, (t) => currentSnapshot(store, t, rescan(t.name)));
+  // Whether the snapshot refs still exist: one git process for the scan, only if a fingerprint matched.
+  let refs: Promise<Map<string, string>> | null = null;
+  const radarRefs = () =>
+    (refs ??= readRefs(
+      cwd,
+      live.filter((t) => rescan(t.name)).map((t) => radarRef(t.name)),
+    ));
+  const snaps = await pool(live, 3, (t) => currentSnapshot(store, t, rescan(t.name), radarRefs));
   const sides: Side[] = snaps.map((s) => ({ name: s.task, commit: s.commit, tree: s.tree }));
   const branch = await radarBaseBranch(project, live);
   const mainSide = await baseBranchSide(cwd, branch);

@@ -4,7 +4,7 @@ import { existsSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { parseStatusV2 } from '../../core/radar-parse.js';
 import type { Task } from '../../core/task.js';
-import { git, gitOk } from '../../git/git.js';
+import { git } from '../../git/git.js';
 import { snapshotWorktree } from '../../git/snapshot.js';
 import type { Store } from '../../store/db.js';
 import { getSnapshot, type StoredSnapshot, saveSnapshot } from '../../store/radar.js';
@@ -46,17 +46,16 @@ export interface RadarSnapshot extends StoredSnapshot {
   fresh: boolean;
 }
 
+/** The radar refs that exist (full name → commit), asked once for every task of a scan. */
+export type RadarRefs = () => Promise<Map<string, string>>;
+
 /** Snapshots one task's worktree unless its fingerprint matches the last snapshot (and its ref still exists). */
-async function refreshSnapshot(store: Store, task: Task): Promise<RadarSnapshot> {
+async function refreshSnapshot(store: Store, task: Task, refs: RadarRefs): Promise<RadarSnapshot> {
   const ref = radarRef(task.name);
   const fingerprint = await worktreeFingerprint(task.worktree);
   const stored = getSnapshot(store, task.name);
-  if (stored && stored.fingerprint === fingerprint) {
-    const refOk = await gitOk(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
-      cwd: task.worktree,
-    });
-    if (refOk) return { ...stored, fresh: false };
-  }
+  if (stored && stored.fingerprint === fingerprint && (await refs()).has(ref))
+    return { ...stored, fresh: false };
   const snap = await snapshotWorktree(task.worktree, {
     ref,
     message: `braid radar snapshot of ${task.name}`,
@@ -67,7 +66,12 @@ async function refreshSnapshot(store: Store, task: Task): Promise<RadarSnapshot>
 }
 
 /** The stored snapshot when `rescan` is false and one exists, else a refreshed one. */
-export async function currentSnapshot(store: Store, task: Task, rescan: boolean): Promise<RadarSnapshot> {
+export async function currentSnapshot(
+  store: Store,
+  task: Task,
+  rescan: boolean,
+  refs: RadarRefs,
+): Promise<RadarSnapshot> {
   const stored = rescan ? null : getSnapshot(store, task.name);
-  return stored ? { ...stored, fresh: false } : refreshSnapshot(store, task);
+  return stored ? { ...stored, fresh: false } : refreshSnapshot(store, task, refs);
 }
