@@ -187,6 +187,30 @@ describe('tmux runtime', () => {
     expect(JSON.parse(read(s.exitPath) ?? '{}')).toMatchObject({ exitCode: null });
   });
 
+  it('after a restart of the server, an old handle whose pane id names a new session leaves that session alone', async () => {
+    // Its own server: a fresh one numbers its panes from %0, so the old and the new pane share an id.
+    const own = tmuxServer();
+    try {
+      const rt = getRuntime('tmux', { socket: own.socket });
+      const before = spec('reboot', 'old', ['sleep', '600']);
+      const old = await rt.start(before);
+      await own.kill();
+      const after = spec('reboot', 'new', ['sleep', '600']);
+      const fresh = await rt.start(after);
+      expect(fresh.target).toBe(old.target);
+
+      expect((await rt.state(old, before.exitPath)).alive).toBe(false);
+      await expect(rt.send(old, 'typed into the wrong session')).rejects.toThrow(/is gone/);
+      await expect(rt.capture(old)).rejects.toThrow(/is gone/);
+      await rt.stop(old, { termMs: 1_000 });
+      await rt.remove(old);
+      const still = await rt.state(fresh, after.exitPath);
+      expect(still).toMatchObject({ alive: true, pid: fresh.pid });
+    } finally {
+      await own.kill();
+    }
+  });
+
   it('sends text without Enter when asked, and stop ends leftovers of a dead pane', async () => {
     const rt = getRuntime('tmux', { socket: server.socket });
     const script =

@@ -158,15 +158,24 @@ export class TmuxRuntime implements Runtime {
     return new Map(res.stdout.split('\n').filter(Boolean).map(parsePane));
   }
 
+  /**
+   * The handle's pane, or null when it is gone or is another session's: a new tmux server numbers its
+   * panes from %0 again, so after a reboot an old handle's id may name a pane some other task now runs in.
+   */
+  private async ownPane(handle: SessionHandle): Promise<PaneInfo | null> {
+    const info = handle.target ? await this.paneInfo(handle.target) : null;
+    return info && isOwnPane(handle, info) ? info : null;
+  }
+
   async state(handle: SessionHandle, exitPath: string, hint: StateHint = {}): Promise<SessionState> {
     const known = hint.panes && handle.target ? hint.panes.get(handle.target) : undefined;
     // A pane missing from a snapshot may be newer than it: ask tmux itself.
-    let info = known ?? (handle.target ? await this.paneInfo(handle.target) : null);
+    let info = known && isOwnPane(handle, known) ? known : await this.ownPane(handle);
     // tmux marks a pane dead on the pty's EOF, a moment before the recorder's file or tmux's status exist.
     const unknown = () => info?.dead && info.status === null && !info.signal && !readExitRecord(exitPath);
     for (let i = 0; i < 40 && unknown(); i++) {
       await new Promise((r) => setTimeout(r, 25));
-      info = handle.target ? await this.paneInfo(handle.target) : null;
+      info = await this.ownPane(handle);
     }
     if (!info) {
       return { alive: false, exitCode: readExitRecord(exitPath)?.exitCode ?? null, pid: handle.pid };
@@ -188,17 +197,21 @@ export class TmuxRuntime implements Runtime {
 
   async send(handle: SessionHandle, text: string, opts: SendOptions = {}): Promise<void> {
     const pane = this.target(handle);
-    if (!(await this.paneInfo(pane))) throw new BraidError('E_SESSION', `tmux pane ${pane} is gone`);
+    if (!(await this.ownPane(handle))) throw new BraidError('E_SESSION', `tmux pane ${pane} is gone`);
     if (text) await this.client.run(['send-keys', '-l', '-t', pane, '--', text]);
     if (opts.enter !== false) await this.client.run(['send-keys', '-t', pane, 'Enter']);
   }
 
   async sendKeys(handle: SessionHandle, keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.client.run(['send-keys', '-t', this.target(handle), '--', ...keys]);
+    const pane = this.target(handle);
+    if (!(await this.ownPane(handle))) throw new BraidError('E_SESSION', `tmux pane ${pane} is gone`);
+    await this.client.run(['send-keys', '-t', pane, '--', ...keys]);
   }
 
   async capture(handle: SessionHandle): Promise<string> {
+    if (!(await this.ownPane(handle)))
+      throw new BraidError('E_SESSION', `tmux pane ${handle.target} is gone`);
     const res = await this.client.run(['capture-pane', '-p', '-J', '-S', '-100', '-t', this.target(handle)], {
       allowFailure: true,
     });
@@ -207,9 +220,9 @@ export class TmuxRuntime implements Runtime {
   }
 
   async stop(handle: SessionHandle, opts: StopOptions): Promise<void> {
-    const pane = this.target(handle);
-    const gone = async () => (await this.paneInfo(pane))?.dead ?? true;
-    const info = await this.paneInfo(pane);
+    this.target(handle); // throws when no pane was recorded
+    const gone = async () => (await this.ownPane(handle))?.dead ?? true;
+    const info = await this.ownPane(handle);
     if (!info) return;
     if (info.dead) {
       // Leftover background children keep the dead leader's group (and so its number) alive;
@@ -233,7 +246,7 @@ export class TmuxRuntime implements Runtime {
   }
 
   async remove(handle: SessionHandle): Promise<void> {
-    if (!handle.target) return;
+    if (!handle.target || !(await this.ownPane(handle))) return;
     await this.client.run(['kill-pane', '-t', handle.target], { allowFailure: true });
   }
 
@@ -243,4 +256,9 @@ export class TmuxRuntime implements Runtime {
     const verb = insideTmux ? 'switch-client' : 'attach-session';
     return [...tmuxBase(this.client.socket), verb, '-t', handle.target];
   }
+}
+
+/** Whether `info` is the pane the handle started: its process is the one recorded (unknown either side: assumed). */
+function isOwnPane(handle: SessionHandle, info: PaneInfo): boolean {
+  return !handle.pid || !info.pid || info.pid === handle.pid;
 }
