@@ -63,18 +63,21 @@ afterAll(async () => {
 });
 
 describe('braid up after a reboot', () => {
-  it('brings back interactive and headless sessions by their session id; a stopped one stays stopped', async () => {
+  it('brings back three interactive and two headless sessions by their session id; a stopped one stays stopped', async () => {
     const release = path.join(repo.parent, 'release');
+    // i1 sits at its prompt; the others are mid-turn when the machine goes down.
     const made = await Promise.all([
       braid('new', 'i1', '-p', '@write one.txt one'),
       braid('new', 'i2', '-p', `@waitfile ${release}`),
+      braid('new', 'i3', '-p', `@waitfile ${release}`),
       braid('new', 'h1', '--headless', '-p', `@waitfile ${release}`),
+      braid('new', 'h2', '--headless', '-p', `@waitfile ${release}`),
       braid('new', 'stopped', '-p', '@write s.txt s'),
     ]);
     expect(
       made.map((r) => r.code),
       made.map((r) => r.stderr).join('\n'),
-    ).toEqual([0, 0, 0, 0]);
+    ).toEqual([0, 0, 0, 0, 0, 0]);
     const before = await until('every session has its agent session id', async () => {
       const rows = await ls();
       return rows.every((r) => r.agentSessionId) && rows.find((r) => r.name === 'i1')?.status === 'idle'
@@ -97,25 +100,27 @@ describe('braid up after a reboot', () => {
       env,
     );
     const revived = new Map(up.revived.map((r) => [r.name, r]));
-    expect([...revived.keys()].sort(), JSON.stringify(up)).toEqual(['h1', 'i1', 'i2']);
-    expect(revived.get('h1')?.runtime).toBe('headless');
-    expect(revived.get('i1')?.runtime).toBe('tmux');
+    const interactive = ['i1', 'i2', 'i3'];
+    const headless = ['h1', 'h2'];
+    expect([...revived.keys()].sort(), JSON.stringify(up)).toEqual([...headless, ...interactive]);
+    for (const name of headless) expect(revived.get(name)?.runtime).toBe('headless');
+    for (const name of interactive) expect(revived.get(name)?.runtime).toBe('tmux');
 
-    const relaunched = await until('three agents launched again', () => {
+    const relaunched = await until('five agents launched again', () => {
       const l = launches().slice(seen);
-      return l.length >= 3 ? l : undefined;
+      return l.length >= 5 ? l : undefined;
     });
-    for (const name of ['i1', 'i2', 'h1']) {
+    for (const name of [...interactive, ...headless]) {
       const row = before.find((r) => r.name === name) as Row;
       const launch = relaunched.find((l) => l.cwd === realpathSync(row.worktree));
       expect(launch, `${name} relaunched in its worktree`).toBeDefined();
       const at = launch?.argv.indexOf('--resume') ?? -1;
       expect(launch?.argv[at + 1]).toBe(row.agentSessionId);
-      expect(launch?.argv.includes('-p')).toBe(name === 'h1');
+      expect(launch?.argv.includes('-p')).toBe(headless.includes(name));
     }
     // The interactive ones run in panes of a new tmux server, in their worktrees.
     const panes = await server.run(['list-panes', '-a', '-F', '#{window_name} #{pane_current_path}']);
-    for (const name of ['i1', 'i2']) {
+    for (const name of interactive) {
       const row = before.find((r) => r.name === name) as Row;
       expect(panes.split('\n')).toContain(`${name} ${row.worktree}`);
     }
