@@ -6,7 +6,7 @@ async function main(): Promise<void> {
   const argv = process.argv;
   if (isPlainHookCall(argv)) {
     // Every tool use of every agent runs this: no commander, no other command's modules.
-    const { runHook } = await import('./commands/hook-action.js');
+    const { runHook } = await import('./hook.js');
     await runHook(argv[3]);
     return;
   }
