@@ -196,7 +196,14 @@ describe.skipIf(!!noRealClaude)(
         'capped resumed after its reset',
         () => requestAfterPrompt('capped', 'usage limit has reset'),
         180_000,
-      );
+      ).catch(async (err) => {
+        // What the session showed and what braid did about its limit, to see why it did not go on.
+        const pane = await tmux?.run(['capture-pane', '-p', '-J', '-t', 'braid-repo:capped']);
+        const told = (await snapshot(repo.dir))
+          .events('capped')
+          .map((e) => `${new Date(e.at).toISOString()} ${e.kind} ${JSON.stringify(e.data)}`);
+        throw new Error(`${(err as Error).message}\n${pane}\n${told.join('\n')}`);
+      });
       expect(resumed).toContain('Do the capped work');
       expect(api.requestsOf('capped').filter((r) => r.error).length).toBeGreaterThan(0);
       const back = await ctx().statusOf('capped', ['idle', 'exited', 'failed']);
