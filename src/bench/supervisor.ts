@@ -4,7 +4,15 @@
  * The mix is what users run: half Claude Code (fake-claude, status from hooks and its status file,
  * transcripts to read), half custom agents read from the screen (a tmux capture every pass).
  */
-import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +26,7 @@ import { braidCommand } from '../run/session/lifecycle.js';
 import { handleOf } from '../run/session/reach.js';
 import { listTasks } from '../store/tasks.js';
 import { hostRootfs, removeContainers, ULIMITS } from './backends.js';
+import { type Double, loadDouble } from './backends-kube.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FAKE_CLAUDE = path.join(ROOT, 'test/fixtures/fake-claude');
@@ -31,8 +40,11 @@ export function cpuTarget(sessions: number): number {
 }
 
 export interface SupervisorBench {
-  /** Where the sessions ran: on this machine, or one container each (podman, a root filesystem from the host). */
-  backend: 'local' | 'container';
+  /**
+   * Where the sessions ran: on this machine, one container each (podman, a root filesystem from the host), or
+   * one pod each on the tests' API-server double (its pods are bubblewrap on this host; a keeper per pod here).
+   */
+  backend: SupervisorBackend;
   sessions: number;
   hookSessions: number;
   screenSessions: number;
@@ -57,6 +69,31 @@ export interface SupervisorBench {
   statuses: Record<string, number>;
   /** Why a session failed, when one did (the figures then cover fewer live sessions). */
   failures: string[];
+}
+
+export type SupervisorBackend = 'local' | 'container' | 'kubernetes';
+
+/**
+ * braid.yaml lines putting every session in a pod of the double. The pod's /work is its emptyDir (it hides this
+ * host's /work), so the fake agent comes from a folder outside it, and its config folder is the pod's own.
+ */
+function kubeYaml(parent: string): string[] {
+  const bin = path.join(parent, 'bin');
+  mkdirSync(bin, { recursive: true });
+  copyFileSync(FAKE_CLAUDE, path.join(bin, 'fake-claude'));
+  const podEnv = [
+    `PATH=${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin`,
+    'HOME=/work',
+    'CLAUDE_CONFIG_DIR=/work/claude',
+    'ANTHROPIC_BASE_URL=http://127.0.0.1:9',
+  ];
+  return [
+    'backend: kubernetes',
+    'kubernetes:',
+    '  image: host',
+    '  namespace: agents',
+    `  env: ${JSON.stringify(podEnv)}`,
+  ];
 }
 
 /** utime + stime (own) and cutime + cstime (children, counted once reaped) of a process, in clock ticks. */
@@ -87,7 +124,7 @@ function containerYaml(parent: string, claudeDir: string): string[] {
 export async function benchSupervisor(
   sessions = 10,
   windowSeconds = 20,
-  backend: 'local' | 'container' = 'local',
+  backend: SupervisorBackend = 'local',
 ): Promise<SupervisorBench> {
   const parent = realpathSync(mkdtempSync(path.join(tmpdir(), 'braid-bench-supervisor-')));
   const socket = `braid-bench-${process.pid}`;
@@ -104,6 +141,16 @@ export async function benchSupervisor(
   const claudeDir = path.join(parent, 'claude');
   env.CLAUDE_CONFIG_DIR = claudeDir;
   const hookSessions = Math.ceil(sessions / 2);
+  let double: Double | undefined;
+  if (backend === 'kubernetes') {
+    double = await (await loadDouble()).startKubeDouble(parent);
+    env.KUBECONFIG = double.kubeconfig;
+  }
+  // In a pod the fake agent is the copy kubeYaml puts outside the pod's /work, found on the pod's PATH.
+  const fakeClaude =
+    backend === 'kubernetes'
+      ? [JSON.stringify('fake-claude')]
+      : [JSON.stringify(process.execPath), JSON.stringify(FAKE_CLAUDE)];
   const project = await (async () => {
     await run('mkdir', ['-p', dir], { cwd: parent });
     await git(['init', '-q', '-b', 'main'], { cwd: dir });
@@ -115,10 +162,11 @@ export async function benchSupervisor(
       [
         'deps: none',
         'agents:',
-        `  claude-like: { command: [${q(process.execPath)}, ${q(FAKE_CLAUDE)}, "--settings", "{settings}", "{prompt}"], status: hooks }`,
+        `  claude-like: { command: [${fakeClaude.join(', ')}, "--settings", "{settings}", "{prompt}"], status: hooks }`,
         // A custom agent that prints now and then, as a REPL-style tool does: braid reads its screen.
         '  screen-agent: { command: ["sh", "-c", "while :; do date; sleep 30; done"], status: screen }',
         ...(backend === 'container' ? containerYaml(parent, claudeDir) : []),
+        ...(backend === 'kubernetes' ? kubeYaml(parent) : []),
         '',
       ].join('\n'),
     );
@@ -214,15 +262,17 @@ export async function benchSupervisor(
       }
     }
     if (backend === 'container') await removeContainers(project.repo.commonDir);
+    await double?.close();
     project.close();
     await run('tmux', ['-L', socket, 'kill-server'], { cwd: '/', env, replaceEnv: true, allowFailure: true });
     rmSync(parent, { recursive: true, force: true });
   }
 }
 
-/** `node dist/bench/supervisor.js [sessions] [seconds]`: runs this benchmark alone. */
+/** `node dist/bench/supervisor.js [sessions] [seconds] [local|container|kubernetes]`: this benchmark alone. */
 if (import.meta.url === `file://${process.argv[1]}`) {
-  benchSupervisor(Number(process.argv[2] ?? 10), Number(process.argv[3] ?? 20)).then(
+  const backend = (process.argv[4] ?? 'local') as SupervisorBackend;
+  benchSupervisor(Number(process.argv[2] ?? 10), Number(process.argv[3] ?? 20), backend).then(
     (r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`),
     (err) => {
       process.stderr.write(`${(err as Error).stack}\n`);
