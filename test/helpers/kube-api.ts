@@ -9,9 +9,8 @@
  * an exec's resize messages (channel 4) set that terminal's size. Each pod's tmux sockets are its own
  * (TMUX_TMPDIR in the pod's folder), as a container's /tmp would be.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
@@ -211,7 +210,7 @@ export async function startKubeDouble(dir: string, opts: { tls?: boolean } = {})
         notify('MODIFIED', r);
       }
       child.on('close', (code, signal) => {
-        if (c.tty) endPodTmux(r);
+        if (c.tty) endPodTmuxTracked(r);
         log.ended = true;
         for (const f of log.followers) f.end();
         log.followers.clear();
@@ -271,15 +270,36 @@ export async function startKubeDouble(dir: string, opts: { tls?: boolean } = {})
     return spawn(POD_RUNTIME, argv, { env, detached: true, stdio: [stdin, 'pipe', 'pipe'] });
   };
 
-  /** A pod's tmux server outlives the container's first process (it is a daemon): it ends with the pod. */
-  const endPodTmux = (r: Running) => {
+  /**
+   * A pod's tmux server outlives the container's first process (it is a daemon), and its panes' processes
+   * outlive the server (braid's recorder ignores SIGHUP): each pane's group is killed, then the server.
+   */
+  const endPodTmux = async (r: Running) => {
     const env = { ...process.env, TMUX_TMPDIR: path.join(r.dir, 'tmp') };
-    spawn('tmux', ['-L', 'braid', 'kill-server'], { env, stdio: 'ignore' }).on('error', () => {});
+    const tmux = (args: string[]) =>
+      new Promise<string>((resolve) =>
+        execFile('tmux', ['-L', 'braid', ...args], { env }, (_err, stdout) => resolve(String(stdout ?? ''))),
+      );
+    const panes = await tmux(['list-panes', '-a', '-F', '#{pane_pid}']);
+    for (const pid of panes
+      .split('\n')
+      .map(Number)
+      .filter((n) => n > 0)) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {}
+    }
+    await tmux(['kill-server']);
+  };
+  const tmuxEnds = new Set<Promise<void>>();
+  const endPodTmuxTracked = (r: Running) => {
+    const p = endPodTmux(r).finally(() => tmuxEnds.delete(p));
+    tmuxEnds.add(p);
   };
 
   const kill = (r: Running) => {
     r.deleted = true;
-    endPodTmux(r);
+    endPodTmuxTracked(r);
     const pid = r.child?.pid;
     if (pid && r.child?.exitCode === null) {
       try {
@@ -505,7 +525,9 @@ export async function startKubeDouble(dir: string, opts: { tls?: boolean } = {})
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const r of pods.values()) rmSync(r.dir, { recursive: true, force: true });
+      await Promise.all(tmuxEnds);
+      // A killed pod's processes may still be closing files in its folder: retried.
+      for (const r of pods.values()) rmSync(r.dir, { recursive: true, force: true, maxRetries: 10 });
     },
   };
 }
