@@ -55,6 +55,11 @@ async function main(): Promise<void> {
           `supervisor (${s.backend} sessions): idle with ${s.sessions} live sessions (${s.hookSessions} fake-claude with hooks, ${s.screenSessions} read from the screen) over ${s.windowSeconds} s, after every loop's first passes`,
           `  RSS peak ${s.rssMbMax.toFixed(1)} MB (mean ${s.rssMbMean.toFixed(1)} MB), target under ${t.rssMb} MB: ${verdict(s.rssMbMax < t.rssMb)}`,
           `  CPU ${s.cpuPercent.toFixed(2)} % of a core (${(s.cpuPercent / s.sessions).toFixed(3)} % per session; own ${s.ownCpuPercent.toFixed(2)} %, children ${s.childCpuPercent.toFixed(2)} %), target under ${cpu} %: ${verdict(s.cpuPercent < cpu)}`,
+          ...(s.keeperCpuPercent === undefined
+            ? []
+            : [
+                `  the ${s.sessions} keepers (one per pod, not the supervisor's): ${s.keeperCpuPercent.toFixed(2)} % of a core together`,
+              ]),
           `  task statuses at the end: ${Object.entries(s.statuses)
             .map(([k, n]) => `${n} ${k}`)
             .join(', ')}`,

@@ -65,6 +65,11 @@ export interface SupervisorBench {
     windowRuns: number;
     windowBusyMs: number;
   }>;
+  /**
+   * Pods only: their keepers (one process per pod on this machine, not the supervisor's children) over the same
+   * window, all of them together, in percent of one core, with the children they reaped.
+   */
+  keeperCpuPercent?: number;
   /** Task statuses at the end: the sessions must still be live for the figures to mean anything. */
   statuses: Record<string, number>;
   /** Why a session failed, when one did (the figures then cover fewer live sessions). */
@@ -209,6 +214,18 @@ export async function benchSupervisor(
     await sleep(2000);
     const loopsBefore = new Map(supervisorStatus(project).loops.map((l) => [l.name, l]));
     const hz = 100;
+    const keepers =
+      backend === 'kubernetes'
+        ? listTasks(project.store)
+            .map((t) => handleOf(t)?.pid)
+            .filter((p): p is number => !!p)
+        : [];
+    const keeperTicks = () =>
+      keepers.reduce((sum, k) => {
+        const t = cpuTicks(k);
+        return sum + t.own + t.children;
+      }, 0);
+    const keepersBefore = keeperTicks();
     const before = cpuTicks(pid);
     const began = Date.now();
     const rss: number[] = [];
@@ -218,6 +235,7 @@ export async function benchSupervisor(
     }
     const seconds = (Date.now() - began) / 1000;
     const after = cpuTicks(pid);
+    const keepersAfter = keeperTicks();
     const percent = (ticks: number) => Math.round((ticks / hz / seconds) * 100 * 100) / 100;
     const own = after.own - before.own;
     const children = after.children - before.children;
@@ -241,6 +259,7 @@ export async function benchSupervisor(
       cpuPercent: percent(own + children),
       ownCpuPercent: percent(own),
       childCpuPercent: percent(children),
+      ...(keepers.length ? { keeperCpuPercent: percent(keepersAfter - keepersBefore) } : {}),
       loops,
       failures: listTasks(project.store)
         .filter((t) => t.status === 'failed')
