@@ -161,7 +161,6 @@ export async function benchSupervisor(
     await git(['init', '-q', '-b', 'main'], { cwd: dir });
     writeFileSync(path.join(dir, 'README.md'), '# bench\n');
     await run('mkdir', ['-p', claudeDir], { cwd: parent });
-    const q = JSON.stringify;
     writeFileSync(
       path.join(parent, 'braid.yaml'),
       [

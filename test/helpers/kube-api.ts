@@ -58,7 +58,7 @@ interface Watcher {
   res: http.ServerResponse;
 }
 
-export interface ExecRecord {
+interface ExecRecord {
   pod: string;
   container: string;
   command: string[];
@@ -82,6 +82,8 @@ export interface KubeDouble {
 const POD_RUNTIME = 'bwrap';
 /** What gives a `tty: true` container (or a tty exec) its terminal: a pty whose output is script's stdout. */
 const PTY_RUNTIME = 'script';
+/** What makes the double's certificate. */
+const CERT_TOOL = 'openssl';
 
 /** One argument for `sh -c`, quoted (script takes the command as a shell string). */
 const shellQuote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -135,7 +137,7 @@ function selfSigned(dir: string): { key: Buffer; cert: Buffer } {
   const key = path.join(dir, 'double.key');
   const cert = path.join(dir, 'double.crt');
   execFileSync(
-    'openssl',
+    CERT_TOOL,
     [
       'req',
       '-x509',
