@@ -21,7 +21,7 @@ const DOUBLE_BUNDLE = path.join(ROOT, 'node_modules/.cache/braid/kube-double.mjs
 const WINDOW_SECONDS = 20;
 const CLOCK_HZ = 100;
 
-interface Double {
+export interface Double {
   kubeconfig: string;
   close(): Promise<void>;
 }
@@ -38,7 +38,7 @@ export interface KubeBench {
 }
 
 /** The double, bundled by a script (src/ imports no test code, and the bundler is a dev dependency). */
-async function loadDouble(): Promise<{ startKubeDouble: (dir: string) => Promise<Double> }> {
+export async function loadDouble(): Promise<{ startKubeDouble: (dir: string) => Promise<Double> }> {
   await run(process.execPath, [path.join(ROOT, 'scripts/bundle-kube-double.mjs')], {
     cwd: ROOT,
     timeoutMs: 120_000,

@@ -6,7 +6,7 @@ import { benchHookSpool } from './hook-spool.js';
 import { benchLs, LS_TARGET_RATIO } from './ls.js';
 import { benchQueue, GATE_MS, SLOTS } from './queue.js';
 import { benchRadar } from './radar.js';
-import { benchSupervisor, cpuTarget, SUPERVISOR_TARGETS } from './supervisor.js';
+import { benchSupervisor, cpuTarget, SUPERVISOR_TARGETS, type SupervisorBackend } from './supervisor.js';
 import { benchWorktrees } from './worktrees.js';
 
 /** `npm run bench`: the figures recorded in docs/benchmarks.md. */
@@ -31,12 +31,18 @@ async function main(): Promise<void> {
   }
   {
     // 10 and 50 idle sessions (BRAID_BENCH_SESSIONS=10 runs one size), each against its own CPU target;
-    // 10 in containers for the backends bench (the supervisor's cost per remote session).
+    // For the backends bench, the same number local, in containers and in pods (the cost per remote session).
     const sizes = process.env.BRAID_BENCH_SESSIONS ? [Number(process.env.BRAID_BENCH_SESSIONS)] : [10, 50];
-    const runs: Array<[number, 'local' | 'container']> = [
+    // BRAID_BENCH_REMOTE_SESSIONS: how many sessions of each backend the backends bench compares (10 unless set).
+    const remote = Number(process.env.BRAID_BENCH_REMOTE_SESSIONS ?? 10);
+    const runs: Array<[number, SupervisorBackend]> = [
       ...(!only || only === 'supervisor' ? sizes.map((n): [number, 'local'] => [n, 'local']) : []),
+      ...(only === 'backends' ? [[remote, 'local'] as [number, 'local']] : []),
       ...(only === 'backends' || only === 'supervisor-container'
-        ? [[10, 'container'] as [number, 'container']]
+        ? [[remote, 'container'] as [number, 'container']]
+        : []),
+      ...(only === 'backends' || only === 'supervisor-kube'
+        ? [[remote, 'kubernetes'] as [number, 'kubernetes']]
         : []),
     ];
     for (const [size, backend] of runs) {
@@ -49,6 +55,11 @@ async function main(): Promise<void> {
           `supervisor (${s.backend} sessions): idle with ${s.sessions} live sessions (${s.hookSessions} fake-claude with hooks, ${s.screenSessions} read from the screen) over ${s.windowSeconds} s, after every loop's first passes`,
           `  RSS peak ${s.rssMbMax.toFixed(1)} MB (mean ${s.rssMbMean.toFixed(1)} MB), target under ${t.rssMb} MB: ${verdict(s.rssMbMax < t.rssMb)}`,
           `  CPU ${s.cpuPercent.toFixed(2)} % of a core (${(s.cpuPercent / s.sessions).toFixed(3)} % per session; own ${s.ownCpuPercent.toFixed(2)} %, children ${s.childCpuPercent.toFixed(2)} %), target under ${cpu} %: ${verdict(s.cpuPercent < cpu)}`,
+          ...(s.keeperCpuPercent === undefined
+            ? []
+            : [
+                `  the ${s.sessions} keepers (one per pod, not the supervisor's): ${s.keeperCpuPercent.toFixed(2)} % of a core together`,
+              ]),
           `  task statuses at the end: ${Object.entries(s.statuses)
             .map(([k, n]) => `${n} ${k}`)
             .join(', ')}`,

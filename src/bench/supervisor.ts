@@ -4,7 +4,15 @@
  * The mix is what users run: half Claude Code (fake-claude, status from hooks and its status file,
  * transcripts to read), half custom agents read from the screen (a tmux capture every pass).
  */
-import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +26,7 @@ import { braidCommand } from '../run/session/lifecycle.js';
 import { handleOf } from '../run/session/reach.js';
 import { listTasks } from '../store/tasks.js';
 import { hostRootfs, removeContainers, ULIMITS } from './backends.js';
+import { type Double, loadDouble } from './backends-kube.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FAKE_CLAUDE = path.join(ROOT, 'test/fixtures/fake-claude');
@@ -31,8 +40,11 @@ export function cpuTarget(sessions: number): number {
 }
 
 export interface SupervisorBench {
-  /** Where the sessions ran: on this machine, or one container each (podman, a root filesystem from the host). */
-  backend: 'local' | 'container';
+  /**
+   * Where the sessions ran: on this machine, one container each (podman, a root filesystem from the host), or
+   * one pod each on the tests' API-server double (its pods are bubblewrap on this host; a keeper per pod here).
+   */
+  backend: SupervisorBackend;
   sessions: number;
   hookSessions: number;
   screenSessions: number;
@@ -53,10 +65,40 @@ export interface SupervisorBench {
     windowRuns: number;
     windowBusyMs: number;
   }>;
+  /**
+   * Pods only: their keepers (one process per pod on this machine, not the supervisor's children) over the same
+   * window, all of them together, in percent of one core, with the children they reaped.
+   */
+  keeperCpuPercent?: number;
   /** Task statuses at the end: the sessions must still be live for the figures to mean anything. */
   statuses: Record<string, number>;
   /** Why a session failed, when one did (the figures then cover fewer live sessions). */
   failures: string[];
+}
+
+export type SupervisorBackend = 'local' | 'container' | 'kubernetes';
+
+/**
+ * braid.yaml lines putting every session in a pod of the double. The pod's /work is its emptyDir (it hides this
+ * host's /work), so the fake agent comes from a folder outside it, and its config folder is the pod's own.
+ */
+function kubeYaml(parent: string): string[] {
+  const bin = path.join(parent, 'bin');
+  mkdirSync(bin, { recursive: true });
+  copyFileSync(FAKE_CLAUDE, path.join(bin, 'fake-claude'));
+  const podEnv = [
+    `PATH=${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin`,
+    'HOME=/work',
+    'CLAUDE_CONFIG_DIR=/work/claude',
+    'ANTHROPIC_BASE_URL=http://127.0.0.1:9',
+  ];
+  return [
+    'backend: kubernetes',
+    'kubernetes:',
+    '  image: host',
+    '  namespace: agents',
+    `  env: ${JSON.stringify(podEnv)}`,
+  ];
 }
 
 /** utime + stime (own) and cutime + cstime (children, counted once reaped) of a process, in clock ticks. */
@@ -87,7 +129,7 @@ function containerYaml(parent: string, claudeDir: string): string[] {
 export async function benchSupervisor(
   sessions = 10,
   windowSeconds = 20,
-  backend: 'local' | 'container' = 'local',
+  backend: SupervisorBackend = 'local',
 ): Promise<SupervisorBench> {
   const parent = realpathSync(mkdtempSync(path.join(tmpdir(), 'braid-bench-supervisor-')));
   const socket = `braid-bench-${process.pid}`;
@@ -104,21 +146,31 @@ export async function benchSupervisor(
   const claudeDir = path.join(parent, 'claude');
   env.CLAUDE_CONFIG_DIR = claudeDir;
   const hookSessions = Math.ceil(sessions / 2);
+  let double: Double | undefined;
+  if (backend === 'kubernetes') {
+    double = await (await loadDouble()).startKubeDouble(parent);
+    env.KUBECONFIG = double.kubeconfig;
+  }
+  // In a pod the fake agent is the copy kubeYaml puts outside the pod's /work, found on the pod's PATH.
+  const fakeClaude =
+    backend === 'kubernetes'
+      ? [JSON.stringify('fake-claude')]
+      : [JSON.stringify(process.execPath), JSON.stringify(FAKE_CLAUDE)];
   const project = await (async () => {
     await run('mkdir', ['-p', dir], { cwd: parent });
     await git(['init', '-q', '-b', 'main'], { cwd: dir });
     writeFileSync(path.join(dir, 'README.md'), '# bench\n');
     await run('mkdir', ['-p', claudeDir], { cwd: parent });
-    const q = JSON.stringify;
     writeFileSync(
       path.join(parent, 'braid.yaml'),
       [
         'deps: none',
         'agents:',
-        `  claude-like: { command: [${q(process.execPath)}, ${q(FAKE_CLAUDE)}, "--settings", "{settings}", "{prompt}"], status: hooks }`,
+        `  claude-like: { command: [${fakeClaude.join(', ')}, "--settings", "{settings}", "{prompt}"], status: hooks }`,
         // A custom agent that prints now and then, as a REPL-style tool does: braid reads its screen.
         '  screen-agent: { command: ["sh", "-c", "while :; do date; sleep 30; done"], status: screen }',
         ...(backend === 'container' ? containerYaml(parent, claudeDir) : []),
+        ...(backend === 'kubernetes' ? kubeYaml(parent) : []),
         '',
       ].join('\n'),
     );
@@ -161,6 +213,18 @@ export async function benchSupervisor(
     await sleep(2000);
     const loopsBefore = new Map(supervisorStatus(project).loops.map((l) => [l.name, l]));
     const hz = 100;
+    const keepers =
+      backend === 'kubernetes'
+        ? listTasks(project.store)
+            .map((t) => handleOf(t)?.pid)
+            .filter((p): p is number => !!p)
+        : [];
+    const keeperTicks = () =>
+      keepers.reduce((sum, k) => {
+        const t = cpuTicks(k);
+        return sum + t.own + t.children;
+      }, 0);
+    const keepersBefore = keeperTicks();
     const before = cpuTicks(pid);
     const began = Date.now();
     const rss: number[] = [];
@@ -170,6 +234,7 @@ export async function benchSupervisor(
     }
     const seconds = (Date.now() - began) / 1000;
     const after = cpuTicks(pid);
+    const keepersAfter = keeperTicks();
     const percent = (ticks: number) => Math.round((ticks / hz / seconds) * 100 * 100) / 100;
     const own = after.own - before.own;
     const children = after.children - before.children;
@@ -193,6 +258,7 @@ export async function benchSupervisor(
       cpuPercent: percent(own + children),
       ownCpuPercent: percent(own),
       childCpuPercent: percent(children),
+      ...(keepers.length ? { keeperCpuPercent: percent(keepersAfter - keepersBefore) } : {}),
       loops,
       failures: listTasks(project.store)
         .filter((t) => t.status === 'failed')
@@ -214,15 +280,17 @@ export async function benchSupervisor(
       }
     }
     if (backend === 'container') await removeContainers(project.repo.commonDir);
+    await double?.close();
     project.close();
     await run('tmux', ['-L', socket, 'kill-server'], { cwd: '/', env, replaceEnv: true, allowFailure: true });
     rmSync(parent, { recursive: true, force: true });
   }
 }
 
-/** `node dist/bench/supervisor.js [sessions] [seconds]`: runs this benchmark alone. */
+/** `node dist/bench/supervisor.js [sessions] [seconds] [local|container|kubernetes]`: this benchmark alone. */
 if (import.meta.url === `file://${process.argv[1]}`) {
-  benchSupervisor(Number(process.argv[2] ?? 10), Number(process.argv[3] ?? 20)).then(
+  const backend = (process.argv[4] ?? 'local') as SupervisorBackend;
+  benchSupervisor(Number(process.argv[2] ?? 10), Number(process.argv[3] ?? 20), backend).then(
     (r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`),
     (err) => {
       process.stderr.write(`${(err as Error).stack}\n`);

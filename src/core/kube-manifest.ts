@@ -122,9 +122,10 @@ function podCommand(mode: 'tmux' | 'headless', argv: string[]): string[] {
   // Headless output goes straight to the pod's log; the pod's exit code is the agent's.
   const inner = mode === 'tmux' ? containerCommand(mode, argv) : argv;
   const settings = `if [ -n "$BRAID_AGENT_SETTINGS" ]; then printf '%s' "$BRAID_AGENT_SETTINGS" > "${POD_SETTINGS_FILE}"; fi`;
-  // The agent in the background with its pid on file (stdin kept: a tmux client needs its terminal), so a stop
-  // can end the agent alone and this script still sends the work back.
-  const run = ['"$@" 0<&0 &', `echo "$!" > "${POD_AGENT_PID_FILE}"`, 'wait "$!"'];
+  // The agent in the background with its pid on file, so a stop can end the agent alone and this script still
+  // sends the work back. Its stdin is the terminal (a tmux client needs it): sh gives a background job /dev/null
+  // before its own redirections, so the terminal goes through fd 3 (`0<&0` would be /dev/null already).
+  const run = ['exec 3<&0', '"$@" 0<&3 3<&- &', `echo "$!" > "${POD_AGENT_PID_FILE}"`, 'wait "$!"'];
   const script = [settings, ...run, 'code=$?', SEND_BUNDLE, 'exit "$code"'].join('\n');
   return ['sh', '-c', script, 'braid-pod', ...inner];
 }

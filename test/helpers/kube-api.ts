@@ -4,10 +4,15 @@
  * real processes whose image is this host: each container runs under bubblewrap with the pod's emptyDir
  * bound at /work, init containers first, with only the pod's environment (and the host's PATH, its "image").
  * Exec is a WebSocket on the exec subresource (v5.channel.k8s.io, else v4), running the command the same way.
+ * A container with `tty: true` (and an exec with `tty=true`, as `kubectl exec -it` asks) runs on a real
+ * pseudo-terminal the double owns (util-linux `script`), its stdin kept open as the API's `stdin: true` does;
+ * an exec's resize messages (channel 4) set that terminal's size. Each pod's tmux sockets are its own
+ * (TMUX_TMPDIR in the pod's folder), as a container's /tmp would be.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 
@@ -15,6 +20,8 @@ interface Container {
   name: string;
   command: string[];
   workingDir?: string;
+  tty?: boolean;
+  stdin?: boolean;
   env?: Array<{ name: string; value: string }>;
   volumeMounts?: Array<{ name: string; mountPath: string }>;
 }
@@ -51,18 +58,59 @@ interface Watcher {
   res: http.ServerResponse;
 }
 
+interface ExecRecord {
+  pod: string;
+  container: string;
+  command: string[];
+  tty: boolean;
+  stdin: boolean;
+  resized: Array<{ Width: number; Height: number }>;
+}
+
 export interface KubeDouble {
   url: string;
   kubeconfig: string;
   /** Pods by name, as the double holds them (deleted ones are gone). */
   pods(): Pod[];
   policies(): Array<{ metadata: { name: string; labels?: Record<string, string> }; spec: unknown }>;
+  /** Every exec the double ran, as asked: a terminal or not, and the sizes its resize channel set. */
+  execs(): ExecRecord[];
   close(): Promise<void>;
 }
 
 /** What runs a pod's containers: the host as the image, the emptyDir bound in. */
 const POD_RUNTIME = 'bwrap';
+/** What gives a `tty: true` container (or a tty exec) its terminal: a pty whose output is script's stdout. */
+const PTY_RUNTIME = 'script';
+/** What makes the double's certificate. */
+const CERT_TOOL = 'openssl';
 
+/** One argument for `sh -c`, quoted (script takes the command as a shell string). */
+const shellQuote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
+
+/** The core group's resources the double serves. */
+const DISCOVERY_V1 = {
+  kind: 'APIResourceList',
+  groupVersion: 'v1',
+  resources: [
+    {
+      name: 'pods',
+      singularName: 'pod',
+      namespaced: true,
+      kind: 'Pod',
+      shortNames: ['po'],
+      verbs: ['create', 'delete', 'get', 'list', 'watch'],
+    },
+    {
+      name: 'pods/exec',
+      singularName: '',
+      namespaced: true,
+      kind: 'PodExecOptions',
+      verbs: ['create', 'get'],
+    },
+    { name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] },
+  ],
+};
 const status = (res: http.ServerResponse, code: number, message: string) => {
   res.writeHead(code, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, code }));
@@ -81,12 +129,50 @@ const parseSelector = (text: string | null): Record<string, string> =>
 const matches = (pod: Pod, labels: Record<string, string>) =>
   Object.entries(labels).every(([k, v]) => pod.metadata.labels?.[k] === v);
 
-export async function startKubeDouble(dir: string): Promise<KubeDouble> {
+/**
+ * A self-signed certificate for 127.0.0.1 (kubectl sends credentials only over TLS): the key, and the
+ * certificate, which the kubeconfig names as the cluster's CA.
+ */
+function selfSigned(dir: string): { key: Buffer; cert: Buffer } {
+  const key = path.join(dir, 'double.key');
+  const cert = path.join(dir, 'double.crt');
+  execFileSync(
+    CERT_TOOL,
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
+  return { key: readFileSync(key), cert: readFileSync(cert) };
+}
+
+/**
+ * The double on 127.0.0.1. With `tls`, it serves HTTPS with a certificate of its own (in the kubeconfig as the
+ * CA): what kubectl needs to send the token at all (client-go drops credentials over plain HTTP).
+ */
+export async function startKubeDouble(dir: string, opts: { tls?: boolean } = {}): Promise<KubeDouble> {
   const token = 'double-token';
   const pods = new Map<string, Running>();
   const policies = new Map<string, { metadata: { name: string }; spec: unknown }>();
   const watchers = new Set<Watcher>();
   let version = 1;
+  const execs: ExecRecord[] = [];
 
   const notify = (type: 'ADDED' | 'MODIFIED' | 'DELETED', r: Running) => {
     r.pod.metadata.resourceVersion = String(++version);
@@ -110,7 +196,7 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
       const { c, init: isInit } = steps[i];
       const log: ContainerLog = { chunks: [], ended: false, followers: new Set<http.ServerResponse>() };
       r.logs.set(c.name, log);
-      const child = inContainer(r, c, c.command, 'ignore');
+      const child = inContainer(r, c, c.command, c.tty ? { ttyFile: path.join(r.dir, `${c.name}.tty`) } : {});
       r.child = child;
       const out = (chunk: Buffer) => {
         log.chunks.push({ at: Date.now(), text: chunk.toString('utf8') });
@@ -126,6 +212,7 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
         notify('MODIFIED', r);
       }
       child.on('close', (code, signal) => {
+        if (c.tty) endPodTmuxTracked(r);
         log.ended = true;
         for (const f of log.followers) f.end();
         log.followers.clear();
@@ -157,21 +244,64 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
     next(0);
   };
 
-  /** One process in a pod's container: the host's root, the pod's emptyDir, the container's environment. */
-  const inContainer = (r: Running, c: Container, command: string[], stdin: 'ignore' | 'pipe') => {
+  /**
+   * One process in a pod's container: the host's root, the pod's emptyDir, the container's environment. With
+   * `ttyFile`, it runs on a pseudo-terminal (whose device path is written there, for resizes) and its stdin is
+   * a pipe kept open; without, stdin is a pipe only when `stdin` asks for one.
+   */
+  const inContainer = (
+    r: Running,
+    c: Container,
+    command: string[],
+    opts: { ttyFile?: string; stdin?: boolean },
+  ) => {
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: path.join(r.dir, 'home'),
+      TMUX_TMPDIR: path.join(r.dir, 'tmp'),
     };
     for (const e of c.env ?? []) env[e.name] = e.value;
     const mountPath = c.volumeMounts?.[0]?.mountPath ?? '/work';
     const argv = ['--dev-bind', '/', '/', '--bind', path.join(r.dir, 'work'), mountPath];
-    argv.push('--chdir', c.workingDir ?? '/', '--die-with-parent', '--', ...command);
+    argv.push('--chdir', c.workingDir ?? '/', '--die-with-parent', '--');
+    if (opts.ttyFile) {
+      const line = `tty > ${shellQuote(opts.ttyFile)}; exec ${command.map(shellQuote).join(' ')}`;
+      argv.push(PTY_RUNTIME, '-qfec', line, '/dev/null');
+    } else argv.push(...command);
+    const stdin = opts.ttyFile || opts.stdin ? 'pipe' : 'ignore';
     return spawn(POD_RUNTIME, argv, { env, detached: true, stdio: [stdin, 'pipe', 'pipe'] });
+  };
+
+  /**
+   * A pod's tmux server outlives the container's first process (it is a daemon), and its panes' processes
+   * outlive the server (braid's recorder ignores SIGHUP): each pane's group is killed, then the server.
+   */
+  const endPodTmux = async (r: Running) => {
+    const env = { ...process.env, TMUX_TMPDIR: path.join(r.dir, 'tmp') };
+    const tmux = (args: string[]) =>
+      new Promise<string>((resolve) =>
+        execFile('tmux', ['-L', 'braid', ...args], { env }, (_err, stdout) => resolve(String(stdout ?? ''))),
+      );
+    const panes = await tmux(['list-panes', '-a', '-F', '#{pane_pid}']);
+    for (const pid of panes
+      .split('\n')
+      .map(Number)
+      .filter((n) => n > 0)) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {}
+    }
+    await tmux(['kill-server']);
+  };
+  const tmuxEnds = new Set<Promise<void>>();
+  const endPodTmuxTracked = (r: Running) => {
+    const p = endPodTmux(r).finally(() => tmuxEnds.delete(p));
+    tmuxEnds.add(p);
   };
 
   const kill = (r: Running) => {
     r.deleted = true;
+    endPodTmuxTracked(r);
     const pid = r.child?.pid;
     if (pid && r.child?.exitCode === null) {
       try {
@@ -180,11 +310,16 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
     }
   };
 
-  const server = http.createServer((req, res) => {
+  const tls = opts.tls ? selfSigned(dir) : undefined;
+  const handler: http.RequestListener = (req, res) => {
     if (req.headers.authorization !== `Bearer ${token}`) return status(res, 401, 'Unauthorized');
     const url = new URL(req.url ?? '/', 'http://double');
     if (url.pathname === '/version')
       return json(res, { major: '1', minor: '31', gitVersion: 'v1.31.0-double' });
+    // Discovery, as kubectl reads it before an exec (the legacy, unaggregated form).
+    if (url.pathname === '/api') return json(res, { kind: 'APIVersions', versions: ['v1'] });
+    if (url.pathname === '/apis') return json(res, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
+    if (url.pathname === '/api/v1') return json(res, DISCOVERY_V1);
     const podRoute = /^\/api\/v1\/namespaces\/([^/]+)\/pods(?:\/([^/]+))?(\/log)?$/.exec(url.pathname);
     const policyRoute =
       /^\/apis\/networking\.k8s\.io\/v1\/namespaces\/([^/]+)\/networkpolicies(?:\/([^/]+))?$/.exec(
@@ -221,6 +356,7 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
         const podDir = mkdtempSync(path.join(dir, 'pod-'));
         mkdirSync(path.join(podDir, 'work'));
         mkdirSync(path.join(podDir, 'home'));
+        mkdirSync(path.join(podDir, 'tmp'));
         writeFileSync(path.join(podDir, 'pod.json'), JSON.stringify(body, null, 2));
         const pod: Pod = {
           ...body,
@@ -286,7 +422,8 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
       l.followers.add(res);
       res.on('close', () => l.followers.delete(res));
     });
-  });
+  };
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   const wss = new WebSocketServer({
     noServer: true,
     handleProtocols: (offered) =>
@@ -304,14 +441,46 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
     if (!r || !c) return refuse(404, 'Not Found');
     if (r.pod.status.phase !== 'Running') return refuse(400, `Bad Request (pod is ${r.pod.status.phase})`);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const child = inContainer(r, c, url.searchParams.getAll('command'), 'pipe');
+      const tty = url.searchParams.get('tty') === 'true';
+      const command = url.searchParams.getAll('command');
+      const record: ExecRecord = {
+        pod: r.pod.metadata.name,
+        container: c.name,
+        command,
+        tty,
+        stdin: url.searchParams.get('stdin') === 'true',
+        resized: [],
+      };
+      execs.push(record);
+      const ttyFile = tty ? path.join(r.dir, `exec-${execs.length}.tty`) : undefined;
+      const child = inContainer(r, c, command, { ttyFile, stdin: true });
       const send = (channel: number) => (data: Buffer) =>
         ws.send(Buffer.concat([Buffer.from([channel]), data]));
       child.stdout?.on('data', send(1));
       child.stderr?.on('data', send(2));
+      // The terminal's size, as the last resize asked: set once the terminal exists (it writes its path first).
+      let size: { Width: number; Height: number } | undefined;
+      const resize = () => {
+        const device = ttyFile && existsSync(ttyFile) ? readFileSync(ttyFile, 'utf8').trim() : '';
+        if (!size || !device.startsWith('/dev/')) return;
+        const dims = ['cols', String(size.Width), 'rows', String(size.Height)];
+        spawn('stty', ['-F', device, ...dims], { stdio: 'ignore' }).on('error', () => {});
+      };
+      if (tty) child.stdout?.once('data', resize);
       ws.on('message', (data: Buffer) => {
         if (data[0] === 0) child.stdin?.write(data.subarray(1));
-        else if (data[0] === 255 && data[1] === 0) child.stdin?.end();
+        else if (data[0] === 4) {
+          size = JSON.parse(data.subarray(1).toString('utf8')) as { Width: number; Height: number };
+          record.resized.push(size);
+          resize();
+        } else if (data[0] === 255 && data[1] === 0) child.stdin?.end();
+      });
+      // A terminal client gone hangs its terminal up: the pty's side ends, the command gets SIGHUP.
+      ws.on('close', () => {
+        if (!tty || child.exitCode !== null || !child.pid) return;
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {}
       });
       child.on('close', (code) => {
         const status =
@@ -325,12 +494,13 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
                 details: { causes: [{ reason: 'ExitCode', message: String(code ?? 137) }] },
               };
         send(3)(Buffer.from(JSON.stringify(status)));
-        ws.close();
+        ws.close(1000);
       });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const ca = tls ? `, certificate-authority-data: ${tls.cert.toString('base64')}` : '';
   const kubeconfig = path.join(dir, 'kubeconfig');
   writeFileSync(
     kubeconfig,
@@ -338,7 +508,7 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
       'apiVersion: v1',
       'kind: Config',
       'current-context: double',
-      `clusters: [{ name: double, cluster: { server: "${url}" } }]`,
+      `clusters: [{ name: double, cluster: { server: "${url}"${ca} } }]`,
       `users: [{ name: tester, user: { token: ${token} } }]`,
       'contexts: [{ name: double, context: { cluster: double, user: tester, namespace: agents } }]',
       '',
@@ -349,6 +519,7 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
     kubeconfig,
     pods: () => [...pods.values()].map((r) => r.pod),
     policies: () => [...policies.values()] as ReturnType<KubeDouble['policies']>,
+    execs: () => execs,
     close: async () => {
       for (const r of pods.values()) kill(r);
       for (const w of watchers) w.res.end();
@@ -356,7 +527,9 @@ export async function startKubeDouble(dir: string): Promise<KubeDouble> {
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const r of pods.values()) rmSync(r.dir, { recursive: true, force: true });
+      await Promise.all(tmuxEnds);
+      // A killed pod's processes may still be closing files in its folder: retried.
+      for (const r of pods.values()) rmSync(r.dir, { recursive: true, force: true, maxRetries: 10 });
     },
   };
 }
