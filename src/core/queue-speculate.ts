@@ -38,8 +38,17 @@ export function speculationWindow(batchSize: number, slots: number, queued?: num
 }
 
 export type GateRound =
-  /** Gate these prefixes at once, one per slot (0 is main alone); a prefix may appear twice (its recheck in the same round). */
-  | { kind: 'gate'; prefixes: number[]; why: 'batch' | 'bisect' | 'recheck' | 'main' }
+  /**
+   * Gate these prefixes at once, one per slot (0 is main alone); a prefix may appear twice (its recheck
+   * in the same round). `alternative`: one more slot gates prefix `lo` plus every later change outside
+   * the lane of change `suspect` (core/queue-lanes.ts), the window as it lands if that change is the culprit.
+   */
+  | {
+      kind: 'gate';
+      prefixes: number[];
+      why: 'batch' | 'bisect' | 'recheck' | 'main';
+      alternative?: { lo: number; suspect: number };
+    }
   | Exclude<BisectStep, { kind: 'gate' }>;
 
 /** Up to `count` prefixes strictly between lo and hi, evenly spaced. */
@@ -51,8 +60,11 @@ function between(lo: number, hi: number, count: number): number[] {
   return [...new Set(out)].filter((k) => k > lo && k < hi);
 }
 
-/** The next round for a window of `n` changes given every run so far, using up to `slots` gates at once. */
-export function nextGateRound(n: number, runs: PrefixRuns, slots: number): GateRound {
+/**
+ * The next round for a window of `n` changes given every run so far, using up to `slots` gates at once.
+ * `alternatives`: the caller can build a candidate that leaves a change (and its lane) out.
+ */
+export function nextGateRound(n: number, runs: PrefixRuns, slots: number, alternatives = false): GateRound {
   const step = nextBisectStep(n, runs);
   if (step.kind !== 'gate') return step;
   const s = Math.max(1, slots);
@@ -66,6 +78,8 @@ export function nextGateRound(n: number, runs: PrefixRuns, slots: number): GateR
   const { lo, hi } = bisectBounds(n, runs);
   if (step.why === 'bisect') {
     const inside = between(lo, hi, s).filter((k) => !ran(k));
+    const bet = alternatives ? betOnFirst(lo, hi, inside, runs, s) : null;
+    if (bet) return bet;
     // Every prefix of the gap fits this round: the red one above it is re-run alongside, so the
     // recheck a culprit needs is already done when it turns out to be that one.
     const recheck = inside.length === hi - lo - 1 && inside.length < s && (runs.get(hi)?.length ?? 0) < 2;
@@ -79,6 +93,30 @@ export function nextGateRound(n: number, runs: PrefixRuns, slots: number): GateR
     // A culprit at the very front needs main checked too: both in one round.
     return { kind: 'gate', prefixes: [hi, 0], why: 'recheck' };
   return { kind: 'gate', prefixes: [step.prefix], why: step.why };
+}
+
+/**
+ * A bisection round whose whole gap fits with two slots to spare bets on the gap's first change (the
+ * only one whose prefix before it is already green): its prefix a second time, and the rest of the
+ * window without it and its lane. If it is the culprit, the round both confirms it and gates what lands
+ * after it, instead of a round for each. Remaining slots: the red prefix above the gap re-run, then the
+ * gap's other prefixes a second time. Null when the round has no room for the bet.
+ */
+function betOnFirst(lo: number, hi: number, inside: number[], runs: PrefixRuns, s: number): GateRound | null {
+  const first = lo + 1;
+  // Main as the base must be proven green first (a red main is never blamed on a change).
+  const baseGreen = lo > 0 || (runs.get(0)?.includes(true) ?? false);
+  if (!baseGreen || inside[0] !== first || inside.length !== hi - lo - 1 || inside.length + 2 > s)
+    return null;
+  const spare = s - inside.length - 2;
+  const recheck = (runs.get(hi)?.length ?? 0) < 2 ? [hi] : [];
+  const fill = [...recheck, ...inside.slice(1)].slice(0, spare);
+  return {
+    kind: 'gate',
+    prefixes: [...inside, first, ...fill],
+    why: 'bisect',
+    alternative: { lo, suspect: lo },
+  };
 }
 
 /**
