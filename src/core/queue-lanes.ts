@@ -21,9 +21,10 @@ function touchesAny(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * A lane number per change, in queue order: a change that touches no file of any change ahead of it
- * opens a new lane; one that touches a single lane joins it; one that touches several joins them all
- * (they become one lane from there). Unknown files (null) join every lane ahead: a change whose files
- * braid could not read is never taken for independent. Lanes are numbered by their first change.
+ * opens a new lane; one that touches a single lane joins it; one that touches several merges them into
+ * one (every change in them answers that lane: leaving one out then leaves out more than it must, never
+ * less). Unknown files (null) share every lane, ahead and behind: a change whose files braid could
+ * not read is never taken for independent. Lanes are numbered by their first change.
  */
 export function assignLanes(files: ReadonlyArray<readonly string[] | null>): number[] {
   // Union-find over the changes: parent[i] is i's lane representative (the smallest index in it).

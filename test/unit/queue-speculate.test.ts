@@ -13,13 +13,19 @@ import {
  * Drives the rounds for a window of n changes against a gate red on any prefix holding a culprit
  * (flaky: those prefixes are red on their first run only); returns the decision and each round's prefixes.
  */
-function simulate(n: number, slots: number, culprits: readonly number[], flaky: readonly number[] = []) {
+function simulate(
+  n: number,
+  slots: number,
+  culprits: readonly number[],
+  flaky: readonly number[] = [],
+  alternatives = false,
+) {
   const runs = new Map<number, boolean[]>([[0, [true]]]);
   const rounds: number[][] = [];
   for (let i = 0; i < 50; i++) {
-    const round: GateRound = nextGateRound(n, runs, slots);
+    const round: GateRound = nextGateRound(n, runs, slots, alternatives);
     if (round.kind !== 'gate') return { round, rounds };
-    expect(round.prefixes.length).toBeLessThanOrEqual(slots);
+    expect(round.prefixes.length + (round.alternative ? 1 : 0)).toBeLessThanOrEqual(slots);
     // A prefix runs at most twice in a round (its recheck beside its first run).
     for (const k of round.prefixes)
       expect(round.prefixes.filter((x) => x === k).length).toBeLessThanOrEqual(2);
@@ -125,6 +131,54 @@ describe('speculative rounds', () => {
               culprit: a,
             });
           }
+  });
+
+  it("with two slots to spare a bisection round bets on the gap's first change: its second run and the window without it", () => {
+    const runs = new Map<number, boolean[]>([
+      [0, [true]],
+      [3, [true]],
+      [6, [true]],
+      [9, [false]],
+      [12, [false]],
+    ]);
+    expect(nextGateRound(12, runs, 4, true)).toEqual({
+      kind: 'gate',
+      prefixes: [7, 8, 7],
+      why: 'bisect',
+      alternative: { lo: 6, suspect: 6 },
+    });
+    // Without a way to build the alternative: the red prefix above the gap re-run instead.
+    expect(nextGateRound(12, runs, 4)).toEqual({ kind: 'gate', prefixes: [7, 8, 9, 7], why: 'bisect' });
+    // A one-change gap leaves a slot more: the red prefix above it is re-run too.
+    const narrow = new Map<number, boolean[]>([
+      [0, [true]],
+      [2, [true]],
+      [4, [false]],
+    ]);
+    expect(nextGateRound(4, narrow, 4, true)).toMatchObject({ prefixes: [3, 3, 4], alternative: { lo: 2 } });
+  });
+
+  it('no bet when the gap does not fit with two slots to spare, or on a main with no green run', () => {
+    const wide = new Map<number, boolean[]>([
+      [0, [true]],
+      [4, [true]],
+      [8, [false]],
+    ]);
+    expect(nextGateRound(8, wide, 4, true)).toEqual({ kind: 'gate', prefixes: [5, 6, 7, 8], why: 'bisect' });
+    const front = new Map<number, boolean[]>([[3, [false]]]);
+    expect(nextGateRound(3, front, 4, true)).not.toHaveProperty('alternative');
+    expect(nextGateRound(3, new Map([...front, [0, [true]]]), 4, true)).toMatchObject({
+      alternative: { lo: 0, suspect: 0 },
+    });
+  });
+
+  it('the bet never changes what the bisection decides', () => {
+    for (let n = 1; n <= 10; n++)
+      for (let a = 0; a < n; a++)
+        for (let b = a; b < n; b++) {
+          const { round } = simulate(n, 4, [a, b], [], true);
+          expect(round, `n ${n} culprits ${a},${b}`).toMatchObject({ kind: 'done', land: a, culprit: a });
+        }
   });
 
   it('a flaky red prefix is re-run and does not reject anyone', () => {
