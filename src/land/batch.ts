@@ -7,6 +7,7 @@ import type { Task } from '../core/task.js';
 import { buildCandidate, squashMessage, userIdentityEnv } from '../git/candidate.js';
 import { filesChangedEach } from '../git/changed-files.js';
 import { commitsBeyond } from '../git/commit-log.js';
+import { type CommitWriter, openCommitWriter } from '../git/commit-writer.js';
 import { casUpdateRef, readCommitAndTree, readRef, readRefs, worktreesOnBranch } from '../git/refs.js';
 import { appendEvent } from '../store/events.js';
 import { treePassedGate } from '../store/gate-history.js';
@@ -67,6 +68,9 @@ interface Chain {
   main: string;
   mainTree: string;
   members: Member[];
+  /** How its commits were written (an alternative candidate writes its own the same way). */
+  identityEnv: Record<string, string>;
+  writeCommit: CommitWriter | null;
 }
 
 /** What a batch did: its outcomes, and the suspect it set aside for a recheck beside the next window. */
@@ -325,7 +329,7 @@ async function gateAlternative(
   const cwd = ctx.repo.root;
   let on = bet.lo === 0 ? chain.main : members[bet.lo - 1].commit;
   let onTree = bet.lo === 0 ? chain.mainTree : members[bet.lo - 1].tree;
-  const identityEnv = await userIdentityEnv(cwd);
+  const { identityEnv, writeCommit } = chain;
   const alt: Alternative = { ...bet, commits: [], trees: [], runs: [] };
   for (const i of bet.members) {
     const m = members[i];
@@ -338,6 +342,7 @@ async function gateAlternative(
       message: m.message,
       mainTree: onTree,
       identityEnv,
+      writeCommit,
     });
     if (!cand.ok || cand.empty) return null;
     alt.commits.push(cand.commit);
@@ -376,6 +381,7 @@ async function buildChain(ctx: LandContext, entries: QueueEntry[]): Promise<Chai
   let on = main;
   let onTree = head.tree;
   const identityEnv = await userIdentityEnv(cwd);
+  const writeCommit = await openCommitWriter(cwd, ctx.repo.commonDir, identityEnv);
   // Every member's tip in one call (commitUncommitted may move one: that one is read again).
   const branchOf = (e: QueueEntry) => getTask(ctx.store, e.task)?.branch;
   const refs = entries
@@ -414,13 +420,14 @@ async function buildChain(ctx: LandContext, entries: QueueEntry[]): Promise<Chai
       message,
       mainTree: onTree,
       identityEnv,
+      writeCommit,
     });
     if (!cand.ok || cand.empty) break;
     members.push({ entry, task, tip, commit: cand.commit, tree: cand.tree, message });
     on = cand.commit;
     onTree = cand.tree;
   }
-  return members.length >= 2 ? { base, main, mainTree: head.tree, members } : null;
+  return members.length >= 2 ? { base, main, mainTree: head.tree, members, identityEnv, writeCommit } : null;
 }
 
 /** Back in the queue, to be rebuilt on the new main (a failed compare-and-swap counts as an attempt). */
