@@ -80,14 +80,16 @@ export function nextGateRound(n: number, runs: PrefixRuns, slots: number, altern
     const inside = between(lo, hi, s).filter((k) => !ran(k));
     const bet = alternatives ? betOnFirst(lo, hi, inside, runs, s) : null;
     if (bet) return bet;
+    // A gap that starts at a main with no green run: main first, as a culprit at the front can be
+    // neither rejected nor set aside for a deferred recheck before main is known green.
+    const main = lo === 0 && !ran(0) ? [0] : [];
     // Every prefix of the gap fits this round: the red one above it is re-run alongside, so the
     // recheck a culprit needs is already done when it turns out to be that one.
-    const recheck = inside.length === hi - lo - 1 && inside.length < s && (runs.get(hi)?.length ?? 0) < 2;
-    const prefixes = recheck ? [...inside, hi] : inside;
-    // Slots still free run the gap's prefixes a second time (smallest first), then main when the
-    // gap starts there: whichever turns out the decisive red has its recheck done in this round.
-    const extra = [...inside, ...(lo === 0 && !ran(0) ? [0] : [])].slice(0, Math.max(0, s - prefixes.length));
-    return { kind: 'gate', prefixes: [...prefixes, ...extra], why: 'bisect' };
+    const fits = inside.length === hi - lo - 1 && (runs.get(hi)?.length ?? 0) < 2;
+    // Slots still free run the gap's prefixes a second time (smallest first): whichever turns out
+    // the decisive red has its recheck done in this round.
+    const prefixes = [...inside, ...main, ...(fits ? [hi] : []), ...inside].slice(0, s);
+    return { kind: 'gate', prefixes, why: 'bisect' };
   }
   if (step.why === 'recheck' && lo === 0 && !ran(0))
     // A culprit at the very front needs main checked too: both in one round.

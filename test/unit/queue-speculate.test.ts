@@ -113,10 +113,20 @@ describe('speculative rounds', () => {
     }
   });
 
-  it('a gap that starts at main checks main in a slot left over', () => {
+  it('a gap that starts at main checks main in the first slot left over, before re-running anything', () => {
     // Main's tree has no green run yet: prefix 1 twice and main beside it decide a culprit at the front.
     const runs = new Map<number, boolean[]>([[2, [false]]]);
-    expect(nextGateRound(2, runs, 4)).toEqual({ kind: 'gate', prefixes: [1, 2, 1, 0], why: 'bisect' });
+    expect(nextGateRound(2, runs, 4)).toEqual({ kind: 'gate', prefixes: [1, 0, 2, 1], why: 'bisect' });
+    // One slot left: main rather than the red prefix's re-run, so a culprit at the front can be set
+    // aside for a deferred recheck at once (a culprit at the back is, without its re-run).
+    const four = new Map<number, boolean[]>([[4, [false]]]);
+    expect(nextGateRound(4, four, 4)).toEqual({ kind: 'gate', prefixes: [1, 2, 3, 0], why: 'bisect' });
+    expect(
+      deferredRecheck(4, new Map([...four, [0, [true]], [1, [false]], [2, [false]], [3, [false]]]), 4),
+    ).toEqual({
+      land: 0,
+      suspect: 0,
+    });
   });
 
   it('finds the first culprit for every window, slot count and pair of culprits', () => {
