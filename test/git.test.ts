@@ -5,6 +5,7 @@ import { type BraidError, isBraidError } from '../src/core/errors.js';
 import { run } from '../src/exec/run.js';
 import { openCommitWriter } from '../src/git/commit-writer.js';
 import { GitError, git, parseGitVersion } from '../src/git/git.js';
+import { readManifests } from '../src/git/manifests.js';
 import { branchTips } from '../src/git/refs.js';
 import { findRepo, resolveCommit } from '../src/git/repo.js';
 import { commonDirOf } from '../src/git/worktree-state.js';
@@ -122,6 +123,22 @@ describe('git runner', () => {
     expect(await repo.git('cat-file', '-t', byGit)).toBe('commit');
     await repo.git('config', 'commit.gpgsign', 'true');
     expect(await openCommitWriter(repo.dir, path.join(repo.dir, '.git'), env)).toBeNull();
+  });
+
+  it("reads the tracked package.json and tsconfig files of a commit in two processes, not node_modules' ones", async () => {
+    repo = await tempRepo();
+    const commit = await repo.commit('workspace', {
+      'package.json': '{ "name": "röot" }\n',
+      'packages/a b/package.json': '{ "name": "a" }\n',
+      'packages/a b/tsconfig.json': '{ "references": [] }\n',
+      'packages/a b/node_modules/x/package.json': '{}\n',
+      'src/main.ts': 'x\n',
+    });
+    expect(await readManifests(repo.dir, commit)).toEqual([
+      { path: 'package.json', text: '{ "name": "röot" }\n' },
+      { path: 'packages/a b/package.json', text: '{ "name": "a" }\n' },
+      { path: 'packages/a b/tsconfig.json', text: '{ "references": [] }\n' },
+    ]);
   });
 
   it('refuses refs that look like options', async () => {

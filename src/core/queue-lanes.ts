@@ -1,3 +1,5 @@
+import { dependentsOf, type UnitGraph, unitOf } from './queue-graph.js';
+
 /**
  * Lanes of a speculation window, pure: changes whose touched files are disjoint from everything ahead
  * of them in other lanes. A lane guarantees only this: leaving a lane's changes out of a candidate
@@ -24,9 +26,22 @@ function touchesAny(a: readonly string[], b: readonly string[]): boolean {
  * opens a new lane; one that touches a single lane joins it; one that touches several merges them into
  * one (every change in them answers that lane: leaving one out then leaves out more than it must, never
  * less). Unknown files (null) share every lane, ahead and behind: a change whose files braid could
- * not read is never taken for independent. Lanes are numbered by their first change.
+ * not read is never taken for independent. With a build `graph` (core/queue-graph.ts), a change in a
+ * unit that depends on a unit another touches (or the other way round) is in its lane too; a file in
+ * no unit belongs to the root, which every unit depends on. Lanes are numbered by their first change.
  */
-export function assignLanes(files: ReadonlyArray<readonly string[] | null>): number[] {
+export function assignLanes(
+  files: ReadonlyArray<readonly string[] | null>,
+  graph?: UnitGraph | null,
+): number[] {
+  const reach = graph ? dependentsOf(graph) : null;
+  const units = files.map((f) => (graph && f ? new Set(f.map((file) => unitOf(file, graph))) : null));
+  // With a build graph, a change in a unit that depends on one the other touches shares its lane.
+  const dependent = (a: number, b: number) =>
+    !!reach &&
+    [...(units[a] ?? [])].some((ua) =>
+      [...(units[b] ?? [])].some((ub) => reach.get(ub)?.has(ua) || reach.get(ua)?.has(ub)),
+    );
   // Union-find over the changes: parent[i] is i's lane representative (the smallest index in it).
   const parent = files.map((_, i) => i);
   const find = (i: number): number => {
@@ -45,7 +60,7 @@ export function assignLanes(files: ReadonlyArray<readonly string[] | null>): num
     const mine = files[i];
     for (let j = 0; j < i; j++) {
       const theirs = files[j];
-      if (mine === null || theirs === null || touchesAny(mine, theirs)) join(i, j);
+      if (mine === null || theirs === null || touchesAny(mine, theirs) || dependent(i, j)) join(i, j);
     }
   }
   return files.map((_, i) => find(i));

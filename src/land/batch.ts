@@ -1,5 +1,6 @@
 import { subjectsOf } from '../core/commit-graph.js';
 import { type GatedAs, gatedAs } from '../core/queue-batch.js';
+import { unitGraph } from '../core/queue-graph.js';
 import { alternativeMembers, assignLanes } from '../core/queue-lanes.js';
 import type { QueueEntry } from '../core/queue-plan.js';
 import { deferredRecheck, nextGateRound } from '../core/queue-speculate.js';
@@ -8,6 +9,7 @@ import { buildCandidate, squashMessage, userIdentityEnv } from '../git/candidate
 import { filesChangedEach } from '../git/changed-files.js';
 import { commitsBeyond } from '../git/commit-log.js';
 import { type CommitWriter, openCommitWriter } from '../git/commit-writer.js';
+import { readManifests } from '../git/manifests.js';
 import { casUpdateRef, readCommitAndTree, readRef, readRefs, worktreesOnBranch } from '../git/refs.js';
 import { appendEvent } from '../store/events.js';
 import { treePassedGate } from '../store/gate-history.js';
@@ -306,12 +308,20 @@ async function landMembers(
   return out;
 }
 
-/** Each member's lane, from the files its candidate changes on the one before it (one git process). */
+/**
+ * Each member's lane, from the files its candidate changes on the one before it (one git process) and
+ * main's package workspace and TypeScript project graph (two more).
+ */
 async function lanesOf(ctx: LandContext, chain: Chain): Promise<number[]> {
   const pairs = chain.members.map(
     (m, i) => [m.commit, i === 0 ? chain.main : chain.members[i - 1].commit] as const,
   );
-  return assignLanes(await filesChangedEach(ctx.repo.root, pairs));
+  // Unreadable: every change in one lane (no bet), or lanes by files alone; never a failed landing.
+  const [files, manifests] = await Promise.all([
+    filesChangedEach(ctx.repo.root, pairs).catch(() => pairs.map(() => null)),
+    readManifests(ctx.repo.root, chain.main).catch(() => []),
+  ]);
+  return assignLanes(files, unitGraph(manifests));
 }
 
 /**
