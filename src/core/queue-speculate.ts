@@ -40,16 +40,31 @@ export function speculationWindow(batchSize: number, slots: number, queued?: num
 export type GateRound =
   /**
    * Gate these prefixes at once, one per slot (0 is main alone); a prefix may appear twice (its recheck
-   * in the same round). `alternative`: one more slot gates prefix `lo` plus every later change outside
-   * the lane of change `suspect` (core/queue-lanes.ts), the window as it lands if that change is the culprit.
+   * in the same round). `alternatives`: one more slot each gates prefix `lo` plus every later change
+   * outside the lane of change `suspect` (core/queue-lanes.ts), the window as it lands if that change
+   * is the culprit.
    */
   | {
       kind: 'gate';
       prefixes: number[];
       why: 'batch' | 'bisect' | 'recheck' | 'main';
-      alternative?: { lo: number; suspect: number };
+      alternatives?: Bet[];
     }
   | Exclude<BisectStep, { kind: 'gate' }>;
+
+/** An alternative candidate: prefix `lo`, then the window's later changes outside the lane of change `suspect`. */
+export interface Bet {
+  lo: number;
+  suspect: number;
+}
+
+/**
+ * Whether the caller can build alternatives, and whether anything is queued behind the window (a
+ * suspect's deferred recheck then has a next window to run beside).
+ */
+export interface BetOptions {
+  behind: boolean;
+}
 
 /** Up to `count` prefixes strictly between lo and hi, evenly spaced. */
 function between(lo: number, hi: number, count: number): number[] {
@@ -62,9 +77,9 @@ function between(lo: number, hi: number, count: number): number[] {
 
 /**
  * The next round for a window of `n` changes given every run so far, using up to `slots` gates at once.
- * `alternatives`: the caller can build a candidate that leaves a change (and its lane) out.
+ * `bets`: the caller can build a candidate that leaves a change (and its lane) out.
  */
-export function nextGateRound(n: number, runs: PrefixRuns, slots: number, alternatives = false): GateRound {
+export function nextGateRound(n: number, runs: PrefixRuns, slots: number, bets?: BetOptions): GateRound {
   const step = nextBisectStep(n, runs);
   if (step.kind !== 'gate') return step;
   const s = Math.max(1, slots);
@@ -78,7 +93,7 @@ export function nextGateRound(n: number, runs: PrefixRuns, slots: number, altern
   const { lo, hi } = bisectBounds(n, runs);
   if (step.why === 'bisect') {
     const inside = between(lo, hi, s).filter((k) => !ran(k));
-    const bet = alternatives ? betOnFirst(lo, hi, inside, runs, s) : null;
+    const bet = bets ? betOnSuspects(lo, hi, inside, runs, s, bets.behind) : null;
     if (bet) return bet;
     // A gap that starts at a main with no green run: main first, as a culprit at the front can be
     // neither rejected nor set aside for a deferred recheck before main is known green.
@@ -98,26 +113,43 @@ export function nextGateRound(n: number, runs: PrefixRuns, slots: number, altern
 }
 
 /**
- * A bisection round whose whole gap fits with two slots to spare bets on the gap's first change (the
- * only one whose prefix before it is already green): its prefix a second time, and the rest of the
- * window without it and its lane. If it is the culprit, the round both confirms it and gates what lands
- * after it, instead of a round for each. Remaining slots: the red prefix above the gap re-run, then the
- * gap's other prefixes a second time. Null when the round has no room for the bet.
+ * A bisection round whose whole gap fits with two slots to spare bets on its suspects: an alternative
+ * candidate that leaves one out. With changes queued behind the window, on the gap's first and its
+ * last change (the suspect's second run can wait: deferred, beside the next window); with none, on the
+ * first only, and its prefix runs a second time in the same round (a deferred recheck would then cost
+ * a round of its own). The first's alternative stands on a prefix already green; the last's on the
+ * gap's top prefix, gated in this round. If the culprit is one bet on, what lands after it is gated in
+ * the round that finds it. Remaining slots: the red prefix above the gap re-run, then the gap's
+ * prefixes a second time. Null when the round has no room for a bet.
  */
-function betOnFirst(lo: number, hi: number, inside: number[], runs: PrefixRuns, s: number): GateRound | null {
+function betOnSuspects(
+  lo: number,
+  hi: number,
+  inside: number[],
+  runs: PrefixRuns,
+  s: number,
+  behind: boolean,
+): GateRound | null {
   const first = lo + 1;
   // Main as the base must be proven green first (a red main is never blamed on a change).
   const baseGreen = lo > 0 || (runs.get(0)?.includes(true) ?? false);
   if (!baseGreen || inside[0] !== first || inside.length !== hi - lo - 1 || inside.length + 2 > s)
     return null;
-  const spare = s - inside.length - 2;
   const recheck = (runs.get(hi)?.length ?? 0) < 2 ? [hi] : [];
-  const fill = [...recheck, ...inside.slice(1)].slice(0, spare);
+  if (behind) {
+    const fill = [...recheck, ...inside].slice(0, s - inside.length - 2);
+    const alternatives = [
+      { lo, suspect: lo },
+      { lo: hi - 1, suspect: hi - 1 },
+    ];
+    return { kind: 'gate', prefixes: [...inside, ...fill], why: 'bisect', alternatives };
+  }
+  const fill = [...recheck, ...inside.slice(1)].slice(0, s - inside.length - 2);
   return {
     kind: 'gate',
     prefixes: [...inside, first, ...fill],
     why: 'bisect',
-    alternative: { lo, suspect: lo },
+    alternatives: [{ lo, suspect: lo }],
   };
 }
 

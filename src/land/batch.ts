@@ -3,7 +3,7 @@ import { type GatedAs, gatedAs } from '../core/queue-batch.js';
 import { unitGraph } from '../core/queue-graph.js';
 import { alternativeMembers, assignLanes } from '../core/queue-lanes.js';
 import type { QueueEntry } from '../core/queue-plan.js';
-import { deferredRecheck, nextGateRound } from '../core/queue-speculate.js';
+import { type Bet, deferredRecheck, nextGateRound } from '../core/queue-speculate.js';
 import type { Task } from '../core/task.js';
 import { buildCandidate, squashMessage, userIdentityEnv } from '../git/candidate.js';
 import { filesChangedEach } from '../git/changed-files.js';
@@ -94,6 +94,8 @@ export async function landBatch(
   ctx: LandContext,
   entries: QueueEntry[],
   pending: PendingRecheck | null = null,
+  /** `behind`: more changes are queued after these (a suspect set aside has a next window to be rechecked beside). */
+  options: { behind: boolean } = { behind: false },
 ): Promise<BatchResult | null> {
   const chain = await buildChain(ctx, entries);
   if (!chain) return null;
@@ -127,7 +129,7 @@ export async function landBatch(
   let recheck = slots > 1 ? pending : null;
   // Each member's lane (core/queue-lanes.ts), read the first time a round can use it; the alternative gated, if any.
   let lanes: number[] | null = null;
-  let alt: Alternative | null = null;
+  const alts: Alternative[] = [];
   // Settled before this batch's rounds when there is no slot to spare for it.
   const early: LandOutcome[] = pending && !recheck ? await recheckAlone(ctx, pending) : [];
   const done = (outcomes: LandOutcome[], next: PendingRecheck | null = null): BatchResult => ({
@@ -139,20 +141,23 @@ export async function landBatch(
   for (;;) {
     const deferred = deferredRecheck(n, results, slots);
     const free = recheck ? slots - 1 : slots;
-    let step = deferred ? null : nextGateRound(n, results, free, slots > 1);
-    let wanted: number[] | null = null;
-    if (step?.kind === 'gate' && step.alternative) {
-      lanes ??= await lanesOf(ctx, chain);
-      wanted = alternativeMembers(lanes, step.alternative.lo, step.alternative.suspect);
-      if (!wanted) step = nextGateRound(n, results, free);
+    const bets = slots > 1 ? { behind: options.behind || members.length < entries.length } : undefined;
+    let step = deferred ? null : nextGateRound(n, results, free, bets);
+    let wanted: Array<Bet & { members: number[] }> = [];
+    if (step?.kind === 'gate' && step.alternatives) {
+      const lanesNow = (lanes ??= await lanesOf(ctx, chain));
+      wanted = step.alternatives.flatMap((b) => {
+        const m = alternativeMembers(lanesNow, b.lo, b.suspect);
+        return m ? [{ ...b, members: m }] : [];
+      });
+      if (!wanted.length) step = nextGateRound(n, results, free);
     }
     if (step?.kind === 'gate') {
       // One round: each prefix in its own slot's worktree, all at once; the round ends when all have.
       const beside = recheck;
       recheck = null;
-      const bet = step.alternative && wanted ? { ...step.alternative, members: wanted } : null;
-      const altSlot = step.prefixes.length;
-      const [round, second, altRun] = await Promise.all([
+      const firstAltSlot = step.prefixes.length;
+      const [round, second, altRuns] = await Promise.all([
         Promise.all(
           step.prefixes.map(async (k, slot) => {
             const who = k === 0 ? members[0] : members[k - 1];
@@ -170,12 +175,13 @@ export async function landBatch(
           }),
         ),
         beside ? runRecheck(ctx, beside, slots - 1) : null,
-        bet ? gateAlternative(ctx, chain, bet, batch, altSlot) : null,
+        Promise.all(wanted.map((bet, i) => gateAlternative(ctx, chain, bet, batch, firstAltSlot + i))),
       ]);
-      if (altRun) {
-        runs++;
-        alt = altRun.alt;
-      }
+      for (const altRun of altRuns)
+        if (altRun) {
+          runs++;
+          alts.push(altRun.alt);
+        }
       if (beside && second) {
         runs++;
         const settled = settleRecheck(ctx, beside, second);
@@ -201,9 +207,13 @@ export async function landBatch(
     const land = deferred ? deferred.land : (step?.land ?? 0);
     const culprit = deferred ? null : (step?.culprit ?? null);
     const ownGreen = new Set([...results].filter(([, r]) => r.includes(true)).map(([k]) => k));
-    // The culprit is the change the alternative left out, and the alternative passed: it lands instead.
+    // The culprit (or the suspect set aside) is the change an alternative left out, and that
+    // alternative passed: it lands instead of the green prefix alone.
+    const blamedNow = deferred ? deferred.suspect : culprit;
     const viaAlt =
-      culprit !== null && alt?.runs.includes(true) && alt.lo === land && alt.suspect === culprit ? alt : null;
+      blamedNow === null
+        ? null
+        : (alts.find((a) => a.runs.includes(true) && a.lo === land && a.suspect === blamedNow) ?? null);
     const landing: Landing[] = members
       .slice(0, land)
       .map((m, i) => ({ member: m, commit: m.commit, gated: gatedAs(i, land, ownGreen) }));
@@ -227,7 +237,11 @@ export async function landBatch(
     if (deferred) {
       const s = members[deferred.suspect];
       const first = lastRun.get(deferred.suspect + 1);
-      requeue(ctx, members.slice(land));
+      const landedNow = new Set(landing.map((l) => l.member));
+      requeue(
+        ctx,
+        members.slice(land).filter((m) => !landedNow.has(m)),
+      );
       if (!first) throw new Error('unreachable: a suspect has a red run');
       ctx.onProgress?.(`batch: ${s.task.name} failed once; its recheck runs beside the next window`);
       const prefix = deferred.suspect + 1;

@@ -18,14 +18,14 @@ function simulate(
   slots: number,
   culprits: readonly number[],
   flaky: readonly number[] = [],
-  alternatives = false,
+  bets?: { behind: boolean },
 ) {
   const runs = new Map<number, boolean[]>([[0, [true]]]);
   const rounds: number[][] = [];
   for (let i = 0; i < 50; i++) {
-    const round: GateRound = nextGateRound(n, runs, slots, alternatives);
+    const round: GateRound = nextGateRound(n, runs, slots, bets);
     if (round.kind !== 'gate') return { round, rounds };
-    expect(round.prefixes.length + (round.alternative ? 1 : 0)).toBeLessThanOrEqual(slots);
+    expect(round.prefixes.length + (round.alternatives?.length ?? 0)).toBeLessThanOrEqual(slots);
     // A prefix runs at most twice in a round (its recheck beside its first run).
     for (const k of round.prefixes)
       expect(round.prefixes.filter((x) => x === k).length).toBeLessThanOrEqual(2);
@@ -143,7 +143,7 @@ describe('speculative rounds', () => {
           }
   });
 
-  it("with two slots to spare a bisection round bets on the gap's first change: its second run and the window without it", () => {
+  it("with two slots to spare and nothing queued behind, a bisection round bets on the gap's first change: its second run and the window without it", () => {
     const runs = new Map<number, boolean[]>([
       [0, [true]],
       [3, [true]],
@@ -151,11 +151,12 @@ describe('speculative rounds', () => {
       [9, [false]],
       [12, [false]],
     ]);
-    expect(nextGateRound(12, runs, 4, true)).toEqual({
+    const last = { behind: false };
+    expect(nextGateRound(12, runs, 4, last)).toEqual({
       kind: 'gate',
       prefixes: [7, 8, 7],
       why: 'bisect',
-      alternative: { lo: 6, suspect: 6 },
+      alternatives: [{ lo: 6, suspect: 6 }],
     });
     // Without a way to build the alternative: the red prefix above the gap re-run instead.
     expect(nextGateRound(12, runs, 4)).toEqual({ kind: 'gate', prefixes: [7, 8, 9, 7], why: 'bisect' });
@@ -165,7 +166,43 @@ describe('speculative rounds', () => {
       [2, [true]],
       [4, [false]],
     ]);
-    expect(nextGateRound(4, narrow, 4, true)).toMatchObject({ prefixes: [3, 3, 4], alternative: { lo: 2 } });
+    expect(nextGateRound(4, narrow, 4, last)).toMatchObject({
+      prefixes: [3, 3, 4],
+      alternatives: [{ lo: 2, suspect: 2 }],
+    });
+  });
+
+  it('with changes queued behind, it bets on the first and the last suspect, their rechecks left to be deferred', () => {
+    const runs = new Map<number, boolean[]>([
+      [0, [true]],
+      [3, [true]],
+      [6, [true]],
+      [9, [false]],
+    ]);
+    // The last's alternative stands on prefix 8, gated in the same round.
+    expect(nextGateRound(9, runs, 4, { behind: true })).toEqual({
+      kind: 'gate',
+      prefixes: [7, 8],
+      why: 'bisect',
+      alternatives: [
+        { lo: 6, suspect: 6 },
+        { lo: 8, suspect: 8 },
+      ],
+    });
+    const narrow = new Map<number, boolean[]>([
+      [0, [true]],
+      [2, [true]],
+      [4, [false]],
+    ]);
+    expect(nextGateRound(4, narrow, 4, { behind: true })).toEqual({
+      kind: 'gate',
+      prefixes: [3, 4],
+      why: 'bisect',
+      alternatives: [
+        { lo: 2, suspect: 2 },
+        { lo: 3, suspect: 3 },
+      ],
+    });
   });
 
   it('no bet when the gap does not fit with two slots to spare, or on a main with no green run', () => {
@@ -174,11 +211,16 @@ describe('speculative rounds', () => {
       [4, [true]],
       [8, [false]],
     ]);
-    expect(nextGateRound(8, wide, 4, true)).toEqual({ kind: 'gate', prefixes: [5, 6, 7, 8], why: 'bisect' });
+    for (const behind of [false, true])
+      expect(nextGateRound(8, wide, 4, { behind })).toEqual({
+        kind: 'gate',
+        prefixes: [5, 6, 7, 8],
+        why: 'bisect',
+      });
     const front = new Map<number, boolean[]>([[3, [false]]]);
-    expect(nextGateRound(3, front, 4, true)).not.toHaveProperty('alternative');
-    expect(nextGateRound(3, new Map([...front, [0, [true]]]), 4, true)).toMatchObject({
-      alternative: { lo: 0, suspect: 0 },
+    expect(nextGateRound(3, front, 4, { behind: false })).not.toHaveProperty('alternatives');
+    expect(nextGateRound(3, new Map([...front, [0, [true]]]), 4, { behind: false })).toMatchObject({
+      alternatives: [{ lo: 0, suspect: 0 }],
     });
   });
 
@@ -186,8 +228,10 @@ describe('speculative rounds', () => {
     for (let n = 1; n <= 10; n++)
       for (let a = 0; a < n; a++)
         for (let b = a; b < n; b++) {
-          const { round } = simulate(n, 4, [a, b], [], true);
-          expect(round, `n ${n} culprits ${a},${b}`).toMatchObject({ kind: 'done', land: a, culprit: a });
+          for (const behind of [false, true]) {
+            const { round } = simulate(n, 4, [a, b], [], { behind });
+            expect(round, `n ${n} culprits ${a},${b}`).toMatchObject({ kind: 'done', land: a, culprit: a });
+          }
         }
   });
 
