@@ -31,9 +31,14 @@ export function gateSlots(configured: number | undefined, cores: number): number
  */
 export function speculationWindow(batchSize: number, slots: number, queued?: number): number {
   const w = Math.max(1, batchSize) * Math.max(1, slots);
+  if (queued === undefined || slots < 2) return w;
+  // All that is queued fits a starting window: one window takes it. With S slots a red window of up
+  // to S × 4 is searched in one round whatever its size, so smaller ones would only add rounds (and,
+  // each round filling every slot, runs).
+  if (queued <= slots * BATCH_START) return queued;
   // Fewer than a window left behind would cost a round of its own: the window takes them too
   // (up to S × the starting batch size), which costs at most one more round of search when red.
-  if (queued === undefined || slots < 2 || queued - w >= w) return w;
+  if (queued - w >= w) return w;
   return Math.min(queued, Math.max(w, slots * BATCH_START));
 }
 

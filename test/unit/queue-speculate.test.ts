@@ -57,11 +57,16 @@ describe('gate slots', () => {
     expect(speculationWindow(1, 4)).toBe(4);
   });
 
-  it('a tail shorter than a window joins it (up to slots × the starting batch), never with one slot', () => {
+  it('a tail shorter than a window joins it, and a queue that fits slots × the starting batch is one window; never with one slot', () => {
     expect(speculationWindow(2, 4, 20)).toBe(8); // 12 left behind: a window of its own
     expect(speculationWindow(2, 4, 12)).toBe(12); // 4 left behind would cost a round
     expect(speculationWindow(1, 4, 30)).toBe(4);
     expect(speculationWindow(1, 4, 7)).toBe(7);
+    // All that is queued fits a starting window (4 × slots): taken whole, whatever the batch size.
+    expect(speculationWindow(1, 4, 9)).toBe(9);
+    expect(speculationWindow(1, 4, 16)).toBe(16);
+    expect(speculationWindow(1, 4, 17)).toBe(4);
+    expect(speculationWindow(2, 3, 12)).toBe(12);
     expect(speculationWindow(8, 4, 40)).toBe(32);
     expect(speculationWindow(2, 4, 3)).toBe(3);
     expect(speculationWindow(4, 1, 6)).toBe(4);
