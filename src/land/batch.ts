@@ -145,7 +145,8 @@ export async function landBatch(
     let step = deferred ? null : nextGateRound(n, results, free, bets);
     let wanted: Array<Bet & { members: number[] }> = [];
     if (step?.kind === 'gate' && step.alternatives) {
-      const lanesNow = (lanes ??= await lanesOf(ctx, chain));
+      lanes ??= await lanesOf(ctx, chain);
+      const lanesNow = lanes;
       wanted = step.alternatives.flatMap((b) => {
         const m = alternativeMembers(lanesNow, b.lo, b.suspect);
         return m ? [{ ...b, members: m }] : [];
