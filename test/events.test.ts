@@ -108,8 +108,23 @@ describe('the event union', () => {
     appendEvent(store, 't1', 'budget.warned', { reason: 'task used 85 %' });
     appendEvent(store, 't1', 'land.landed', { commit: '0123456789abcdef', mainBefore: 'f00' });
     appendEvent(store, 't1', 'hook.received', { event: 'Stop' });
+    const run = {
+      commit: 'abcdef0123456789',
+      tree: 't',
+      passed: true,
+      seconds: 2,
+      log: null,
+      batch: 1,
+      prefix: 5,
+    };
+    appendEvent(store, 't1', 'land.gate-run', { ...run, without: ['t0'] });
     const lines = listEvents(store).map(eventLine);
-    expect(lines).toEqual(['t1: budget warning: task used 85 %', 't1: landed 0123456789', null]);
+    expect(lines).toEqual([
+      't1: budget warning: task used 85 %',
+      't1: landed 0123456789',
+      null,
+      't1: gate passed on abcdef0123 (without t0)',
+    ]);
   });
 
   it('type-checks kinds and data: a wrong kind or shape does not compile (npm run check)', () => {

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BraidError, isBraidError } from '../src/core/errors.js';
 import { run } from '../src/exec/run.js';
+import { openCommitWriter } from '../src/git/commit-writer.js';
 import { GitError, git, parseGitVersion } from '../src/git/git.js';
+import { readManifests } from '../src/git/manifests.js';
 import { BranchTipsCache, branchTips } from '../src/git/refs.js';
 import { findRepo, resolveCommit } from '../src/git/repo.js';
 import { commonDirOf } from '../src/git/worktree-state.js';
@@ -128,6 +130,45 @@ describe('git runner', () => {
     utimesSync(path.join(bin, 'git'), new Date(), new Date(Date.now() + 5_000));
     expect((await runCli(repo.dir, ['ls', '--json'], { env })).code).toBe(0);
     expect(versionChecks()).toBe(2);
+  });
+
+  it('writes a commit object without a git process, byte for byte what commit-tree writes; not when signing', async () => {
+    repo = await tempRepo();
+    const other = await repo.commit('first', { 'b.txt': 'b\n' });
+    const parent = await repo.commit('base', { 'a.txt': 'a\n' });
+    const tree = await repo.git('rev-parse', `${parent}^{tree}`);
+    const env = { GIT_AUTHOR_DATE: '1700000000 +0100', GIT_COMMITTER_DATE: '1700000001 +0100' };
+    const message = 'Subject line\n\nBody with ünïcode\n\nBraid-Task: t\n';
+    const write = await openCommitWriter(repo.dir, path.join(repo.dir, '.git'), env);
+    expect(write).not.toBeNull();
+    const id = write?.(tree, [parent, other], message);
+    const byGit = (
+      await run('git', ['commit-tree', tree, '-p', parent, '-p', other, '-F', '-'], {
+        cwd: repo.dir,
+        env,
+        input: message,
+      })
+    ).stdout.trim();
+    expect(id).toBe(byGit);
+    expect(await repo.git('cat-file', '-t', byGit)).toBe('commit');
+    await repo.git('config', 'commit.gpgsign', 'true');
+    expect(await openCommitWriter(repo.dir, path.join(repo.dir, '.git'), env)).toBeNull();
+  });
+
+  it("reads the tracked package.json and tsconfig files of a commit in two processes, not node_modules' ones", async () => {
+    repo = await tempRepo();
+    const commit = await repo.commit('workspace', {
+      'package.json': '{ "name": "röot" }\n',
+      'packages/a b/package.json': '{ "name": "a" }\n',
+      'packages/a b/tsconfig.json': '{ "references": [] }\n',
+      'packages/a b/node_modules/x/package.json': '{}\n',
+      'src/main.ts': 'x\n',
+    });
+    expect(await readManifests(repo.dir, commit)).toEqual([
+      { path: 'package.json', text: '{ "name": "röot" }\n' },
+      { path: 'packages/a b/package.json', text: '{ "name": "a" }\n' },
+      { path: 'packages/a b/tsconfig.json', text: '{ "references": [] }\n' },
+    ]);
   });
 
   it('refuses refs that look like options', async () => {

@@ -183,6 +183,53 @@ describe('braid land: a batch meets a conflict, a kill, a moved main', () => {
     expect(landedCounts()).toEqual({ p: 1, q: 1, s: 1 });
   });
 
+  it('a bisection bets on the first suspect: the window without it lands in the same round; SIGKILLed at that compare-and-swap, nothing is lost or landed twice', async () => {
+    const { env, start } = await setup('gate: { command: GATE, slots: 4, timeout: 120 }\n');
+    for (const t of ['a', 'b', 'c']) await fx.addTask(t, { [`${t}.txt`]: `${t}\n` });
+    await fx.addTask('d', { 'd.txt': 'BROKEN\n' });
+    for (const t of ['e', 'f']) await fx.addTask(t, { [`${t}.txt`]: `${t}\n` });
+    // Round 1 gates prefixes 2, 3, 5, 6: 3 green, 5 red; round 2 runs prefix 4 twice, 5 again, and a+b+c+e+f.
+    const landing = landInBackground(['a', 'b', 'c', 'd', 'e', 'f'], { ...env, BRAID_PAUSE_AT: 'land:cas' });
+    await until(
+      'the alternative to move main',
+      () => landing.pid() > 0 && processState(landing.pid()) === 'T',
+    );
+    process.kill(landing.pid(), 'SIGKILL');
+    expect((await landing.done).signal).toBe('SIGKILL');
+    // Main moved straight past the culprit to a tree that was gated as it is.
+    expect(await mainNeverRed(start)).toEqual(['Do a', 'Do b', 'Do c', 'Do e', 'Do f']);
+    const db = new Database(path.join(fx.ctx.repo.commonDir, 'braid', 'state.db'), { readonly: true });
+    const runs = db
+      .prepare("SELECT data FROM events WHERE kind = 'land.gate-run' ORDER BY id")
+      .all()
+      .map(
+        (r) =>
+          JSON.parse((r as { data: string }).data) as { prefix: number; passed: boolean; without?: string[] },
+      );
+    db.close();
+    expect(runs.filter((r) => r.without)).toEqual([
+      expect.objectContaining({ prefix: 5, passed: true, without: ['d'] }),
+    ]);
+    expect(runs).toHaveLength(8);
+
+    expect((await runCli(fx.repo.dir, ['gc', '--json'], { env })).code).toBe(0);
+    const res = await runCli(fx.repo.dir, ['land', '--json'], { env });
+
+    expect(res.code, res.stderr).toBe(3);
+    const report = JSON.parse(res.stdout) as Report;
+    expect(report.landed.map((l) => [l.name, l.gated])).toEqual([
+      ['a', 'batch'],
+      // b's prefix and c's passed on their own in round 1.
+      ['b', 'own'],
+      ['c', 'own'],
+      ['e', 'batch'],
+      ['f', 'own'],
+    ]);
+    expect(report.rejected.map((r) => r.name)).toEqual(['d']);
+    expect(await mainNeverRed(start)).toEqual(['Do a', 'Do b', 'Do c', 'Do e', 'Do f']);
+    expect(landedCounts()).toEqual({ a: 1, b: 1, c: 1, e: 1, f: 1 });
+  });
+
   it('main moved outside during the batch gate: the compare-and-swap fails, the batch is rebuilt on it', async () => {
     const { env, start } = await setup();
     for (const t of ['u', 'v', 'w']) await fx.addTask(t, { [`${t}.txt`]: `${t}\n` });

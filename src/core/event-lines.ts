@@ -77,7 +77,7 @@ export function eventLine(e: BraidEvent): string | null {
     case 'land.batch':
       return `batch of ${e.data.size} gated in ${e.data.runs} run${e.data.runs === 1 ? '' : 's'}: ${e.data.landed} landed${e.data.green ? '' : ', red'}`;
     case 'land.gate-run':
-      return `${who}: gate ${e.data.passed ? 'passed' : 'failed'} on ${short(e.data.commit)}`;
+      return `${who}: gate ${e.data.passed ? 'passed' : 'failed'} on ${short(e.data.commit)}${e.data.without?.length ? ` (without ${e.data.without.join(', ')})` : ''}`;
     case 'land.gate-flaky':
       return `${who}: flaky gate on ${short(e.data.commit)} (failed, then passed)`;
     case 'land.rejected':

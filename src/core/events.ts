@@ -105,6 +105,9 @@ export interface EventDataByKind {
     log: string | null;
     batch?: number;
     prefix?: number;
+    slot?: number;
+    /** An alternative candidate's run: the batch's tasks it leaves out (the suspect and its lane). */
+    without?: string[];
   };
   /** A gate run that failed, then passed on the same tree: flaky, not held against the change. */
   'land.gate-flaky': { commit: string; tree: string; log: string | null; tail: string[]; batch?: number };

@@ -31,16 +31,45 @@ export function gateSlots(configured: number | undefined, cores: number): number
  */
 export function speculationWindow(batchSize: number, slots: number, queued?: number): number {
   const w = Math.max(1, batchSize) * Math.max(1, slots);
+  if (queued === undefined || slots < 2) return w;
+  // All that is queued fits a starting window: one window takes it. With S slots a red window of up
+  // to S × 4 is searched in one round whatever its size, so smaller ones would only add rounds (and,
+  // each round filling every slot, runs).
+  if (queued <= slots * BATCH_START) return queued;
   // Fewer than a window left behind would cost a round of its own: the window takes them too
   // (up to S × the starting batch size), which costs at most one more round of search when red.
-  if (queued === undefined || slots < 2 || queued - w >= w) return w;
+  if (queued - w >= w) return w;
   return Math.min(queued, Math.max(w, slots * BATCH_START));
 }
 
 export type GateRound =
-  /** Gate these prefixes at once, one per slot (0 is main alone); a prefix may appear twice (its recheck in the same round). */
-  | { kind: 'gate'; prefixes: number[]; why: 'batch' | 'bisect' | 'recheck' | 'main' }
+  /**
+   * Gate these prefixes at once, one per slot (0 is main alone); a prefix may appear twice (its recheck
+   * in the same round). `alternatives`: one more slot each gates prefix `lo` plus every later change
+   * outside the lane of change `suspect` (core/queue-lanes.ts), the window as it lands if that change
+   * is the culprit.
+   */
+  | {
+      kind: 'gate';
+      prefixes: number[];
+      why: 'batch' | 'bisect' | 'recheck' | 'main';
+      alternatives?: Bet[];
+    }
   | Exclude<BisectStep, { kind: 'gate' }>;
+
+/** An alternative candidate: prefix `lo`, then the window's later changes outside the lane of change `suspect`. */
+export interface Bet {
+  lo: number;
+  suspect: number;
+}
+
+/**
+ * Whether the caller can build alternatives, and whether anything is queued behind the window (a
+ * suspect's deferred recheck then has a next window to run beside).
+ */
+export interface BetOptions {
+  behind: boolean;
+}
 
 /** Up to `count` prefixes strictly between lo and hi, evenly spaced. */
 function between(lo: number, hi: number, count: number): number[] {
@@ -51,8 +80,11 @@ function between(lo: number, hi: number, count: number): number[] {
   return [...new Set(out)].filter((k) => k > lo && k < hi);
 }
 
-/** The next round for a window of `n` changes given every run so far, using up to `slots` gates at once. */
-export function nextGateRound(n: number, runs: PrefixRuns, slots: number): GateRound {
+/**
+ * The next round for a window of `n` changes given every run so far, using up to `slots` gates at once.
+ * `bets`: the caller can build a candidate that leaves a change (and its lane) out.
+ */
+export function nextGateRound(n: number, runs: PrefixRuns, slots: number, bets?: BetOptions): GateRound {
   const step = nextBisectStep(n, runs);
   if (step.kind !== 'gate') return step;
   const s = Math.max(1, slots);
@@ -66,19 +98,64 @@ export function nextGateRound(n: number, runs: PrefixRuns, slots: number): GateR
   const { lo, hi } = bisectBounds(n, runs);
   if (step.why === 'bisect') {
     const inside = between(lo, hi, s).filter((k) => !ran(k));
+    const bet = bets ? betOnSuspects(lo, hi, inside, runs, s, bets.behind) : null;
+    if (bet) return bet;
+    // A gap that starts at a main with no green run: main first, as a culprit at the front can be
+    // neither rejected nor set aside for a deferred recheck before main is known green.
+    const main = lo === 0 && !ran(0) ? [0] : [];
     // Every prefix of the gap fits this round: the red one above it is re-run alongside, so the
     // recheck a culprit needs is already done when it turns out to be that one.
-    const recheck = inside.length === hi - lo - 1 && inside.length < s && (runs.get(hi)?.length ?? 0) < 2;
-    const prefixes = recheck ? [...inside, hi] : inside;
-    // Slots still free run the gap's prefixes a second time (smallest first), then main when the
-    // gap starts there: whichever turns out the decisive red has its recheck done in this round.
-    const extra = [...inside, ...(lo === 0 && !ran(0) ? [0] : [])].slice(0, Math.max(0, s - prefixes.length));
-    return { kind: 'gate', prefixes: [...prefixes, ...extra], why: 'bisect' };
+    const fits = inside.length === hi - lo - 1 && (runs.get(hi)?.length ?? 0) < 2;
+    // Slots still free run the gap's prefixes a second time (smallest first): whichever turns out
+    // the decisive red has its recheck done in this round.
+    const prefixes = [...inside, ...main, ...(fits ? [hi] : []), ...inside].slice(0, s);
+    return { kind: 'gate', prefixes, why: 'bisect' };
   }
   if (step.why === 'recheck' && lo === 0 && !ran(0))
     // A culprit at the very front needs main checked too: both in one round.
     return { kind: 'gate', prefixes: [hi, 0], why: 'recheck' };
   return { kind: 'gate', prefixes: [step.prefix], why: step.why };
+}
+
+/**
+ * A bisection round whose whole gap fits with two slots to spare bets on its suspects: an alternative
+ * candidate that leaves one out. With changes queued behind the window, on the gap's first and its
+ * last change (the suspect's second run can wait: deferred, beside the next window); with none, on the
+ * first only, and its prefix runs a second time in the same round (a deferred recheck would then cost
+ * a round of its own). The first's alternative stands on a prefix already green; the last's on the
+ * gap's top prefix, gated in this round. If the culprit is one bet on, what lands after it is gated in
+ * the round that finds it. Remaining slots: the red prefix above the gap re-run, then the gap's
+ * prefixes a second time. Null when the round has no room for a bet.
+ */
+function betOnSuspects(
+  lo: number,
+  hi: number,
+  inside: number[],
+  runs: PrefixRuns,
+  s: number,
+  behind: boolean,
+): GateRound | null {
+  const first = lo + 1;
+  // Main as the base must be proven green first (a red main is never blamed on a change).
+  const baseGreen = lo > 0 || (runs.get(0)?.includes(true) ?? false);
+  if (!baseGreen || inside[0] !== first || inside.length !== hi - lo - 1 || inside.length + 2 > s)
+    return null;
+  const recheck = (runs.get(hi)?.length ?? 0) < 2 ? [hi] : [];
+  if (behind) {
+    const fill = [...recheck, ...inside].slice(0, s - inside.length - 2);
+    const alternatives = [
+      { lo, suspect: lo },
+      { lo: hi - 1, suspect: hi - 1 },
+    ];
+    return { kind: 'gate', prefixes: [...inside, ...fill], why: 'bisect', alternatives };
+  }
+  const fill = [...recheck, ...inside.slice(1)].slice(0, s - inside.length - 2);
+  return {
+    kind: 'gate',
+    prefixes: [...inside, first, ...fill],
+    why: 'bisect',
+    alternatives: [{ lo, suspect: lo }],
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { CommitWriter } from './commit-writer.js';
 import { git, gitRun } from './git.js';
 import { mergeTrees } from './merge-tree.js';
 import { BRAID_IDENTITY } from './snapshot.js';
@@ -16,6 +17,8 @@ export interface CandidateInput {
   /** Already known (a batch builds many candidates): main's tree and the committer identity. */
   mainTree?: string;
   identityEnv?: Record<string, string>;
+  /** Writes the squash or merge commit without a git process (a batch opens one per window). */
+  writeCommit?: CommitWriter | null;
 }
 
 export type Candidate =
@@ -37,9 +40,11 @@ export async function buildCandidate(input: CandidateInput): Promise<Candidate> 
 export async function commitResolvedTree(input: CandidateInput, tree: string): Promise<Candidate> {
   const mainTree = input.mainTree ?? (await git(['rev-parse', `${input.main}^{tree}`], { cwd: input.cwd }));
   if (tree === mainTree) return { ok: true, commit: input.main, tree, empty: true };
-  const parents = input.strategy === 'merge' ? ['-p', input.main, '-p', input.tip] : ['-p', input.main];
+  const parents = input.strategy === 'merge' ? [input.main, input.tip] : [input.main];
+  if (input.writeCommit)
+    return { ok: true, commit: input.writeCommit(tree, parents, input.message), tree, empty: false };
   const env = input.identityEnv ?? (await userIdentityEnv(input.cwd));
-  const commit = await git(['commit-tree', tree, ...parents, '-F', '-'], {
+  const commit = await git(['commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-F', '-'], {
     cwd: input.cwd,
     env,
     input: input.message,

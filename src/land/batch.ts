@@ -1,10 +1,15 @@
 import { subjectsOf } from '../core/commit-graph.js';
-import { gatedAs } from '../core/queue-batch.js';
+import { type GatedAs, gatedAs } from '../core/queue-batch.js';
+import { unitGraph } from '../core/queue-graph.js';
+import { alternativeMembers, assignLanes } from '../core/queue-lanes.js';
 import type { QueueEntry } from '../core/queue-plan.js';
-import { deferredRecheck, nextGateRound } from '../core/queue-speculate.js';
+import { type Bet, deferredRecheck, nextGateRound } from '../core/queue-speculate.js';
 import type { Task } from '../core/task.js';
 import { buildCandidate, squashMessage, userIdentityEnv } from '../git/candidate.js';
+import { filesChangedEach } from '../git/changed-files.js';
 import { commitsBeyond } from '../git/commit-log.js';
+import { type CommitWriter, openCommitWriter } from '../git/commit-writer.js';
+import { readManifests } from '../git/manifests.js';
 import { casUpdateRef, readCommitAndTree, readRef, readRefs, worktreesOnBranch } from '../git/refs.js';
 import { appendEvent } from '../store/events.js';
 import { treePassedGate } from '../store/gate-history.js';
@@ -35,6 +40,28 @@ interface Member {
   /** Main plus this change and every one before it in the batch, and that commit's tree. */
   commit: string;
   tree: string;
+  /** Its commit message (an alternative candidate builds it again on another base). */
+  message: string;
+}
+
+/**
+ * An alternative candidate: main plus the first `lo` members, then `members` (indices, in order) built
+ * on it, leaving out member `suspect` and the rest of its lane; `commits` and `trees` as built.
+ */
+interface Alternative {
+  lo: number;
+  suspect: number;
+  members: number[];
+  commits: string[];
+  trees: string[];
+  runs: boolean[];
+}
+
+/** One member as it lands: the commit it lands as and how it was gated. */
+interface Landing {
+  member: Member;
+  commit: string;
+  gated: GatedAs;
 }
 
 /** A batch: the changes that build cleanly one on top of the other, from main at `main`. */
@@ -43,6 +70,9 @@ interface Chain {
   main: string;
   mainTree: string;
   members: Member[];
+  /** How its commits were written (an alternative candidate writes its own the same way). */
+  identityEnv: Record<string, string>;
+  writeCommit: CommitWriter | null;
 }
 
 /** What a batch did: its outcomes, and the suspect it set aside for a recheck beside the next window. */
@@ -64,6 +94,8 @@ export async function landBatch(
   ctx: LandContext,
   entries: QueueEntry[],
   pending: PendingRecheck | null = null,
+  /** `behind`: more changes are queued after these (a suspect set aside has a next window to be rechecked beside). */
+  options: { behind: boolean } = { behind: false },
 ): Promise<BatchResult | null> {
   const chain = await buildChain(ctx, entries);
   if (!chain) return null;
@@ -95,6 +127,9 @@ export async function landBatch(
   if (treePassedGate(store, mainTree)) results.set(0, [true]);
   let runs = 0;
   let recheck = slots > 1 ? pending : null;
+  // Each member's lane (core/queue-lanes.ts), read the first time a round can use it; the alternative gated, if any.
+  let lanes: number[] | null = null;
+  const alts: Alternative[] = [];
   // Settled before this batch's rounds when there is no slot to spare for it.
   const early: LandOutcome[] = pending && !recheck ? await recheckAlone(ctx, pending) : [];
   const done = (outcomes: LandOutcome[], next: PendingRecheck | null = null): BatchResult => ({
@@ -105,12 +140,25 @@ export async function landBatch(
     appendEvent(store, null, 'land.batch', { batch, tasks, size: n, green: landed === n, landed, runs });
   for (;;) {
     const deferred = deferredRecheck(n, results, slots);
-    const step = deferred ? null : nextGateRound(n, results, recheck ? slots - 1 : slots);
+    const free = recheck ? slots - 1 : slots;
+    const bets = slots > 1 ? { behind: options.behind || members.length < entries.length } : undefined;
+    let step = deferred ? null : nextGateRound(n, results, free, bets);
+    let wanted: Array<Bet & { members: number[] }> = [];
+    if (step?.kind === 'gate' && step.alternatives) {
+      lanes ??= await lanesOf(ctx, chain);
+      const lanesNow = lanes;
+      wanted = step.alternatives.flatMap((b) => {
+        const m = alternativeMembers(lanesNow, b.lo, b.suspect);
+        return m ? [{ ...b, members: m }] : [];
+      });
+      if (!wanted.length) step = nextGateRound(n, results, free);
+    }
     if (step?.kind === 'gate') {
       // One round: each prefix in its own slot's worktree, all at once; the round ends when all have.
       const beside = recheck;
       recheck = null;
-      const [round, second] = await Promise.all([
+      const firstAltSlot = step.prefixes.length;
+      const [round, second, altRuns] = await Promise.all([
         Promise.all(
           step.prefixes.map(async (k, slot) => {
             const who = k === 0 ? members[0] : members[k - 1];
@@ -128,7 +176,13 @@ export async function landBatch(
           }),
         ),
         beside ? runRecheck(ctx, beside, slots - 1) : null,
+        Promise.all(wanted.map((bet, i) => gateAlternative(ctx, chain, bet, batch, firstAltSlot + i))),
       ]);
+      for (const altRun of altRuns)
+        if (altRun) {
+          runs++;
+          alts.push(altRun.alt);
+        }
       if (beside && second) {
         runs++;
         const settled = settleRecheck(ctx, beside, second);
@@ -154,18 +208,41 @@ export async function landBatch(
     const land = deferred ? deferred.land : (step?.land ?? 0);
     const culprit = deferred ? null : (step?.culprit ?? null);
     const ownGreen = new Set([...results].filter(([, r]) => r.includes(true)).map(([k]) => k));
-    const landed = await landPrefix(ctx, chain, land, batch, ownGreen);
+    // The culprit (or the suspect set aside) is the change an alternative left out, and that
+    // alternative passed: it lands instead of the green prefix alone.
+    const blamedNow = deferred ? deferred.suspect : culprit;
+    const viaAlt =
+      blamedNow === null
+        ? null
+        : (alts.find((a) => a.runs.includes(true) && a.lo === land && a.suspect === blamedNow) ?? null);
+    const landing: Landing[] = members
+      .slice(0, land)
+      .map((m, i) => ({ member: m, commit: m.commit, gated: gatedAs(i, land, ownGreen) }));
+    if (viaAlt) {
+      if (landing.length) landing[landing.length - 1].gated = ownGreen.has(land) ? 'own' : 'batch';
+      for (const [j, i] of viaAlt.members.entries())
+        landing.push({
+          member: members[i],
+          commit: viaAlt.commits[j],
+          gated: j === viaAlt.members.length - 1 ? 'own' : 'batch',
+        });
+    }
+    const landed = await landMembers(ctx, chain, landing, batch);
     // Left queued (a dirty checkout: not retried in this run) or main moved (rebuilt at once).
     if (landed === 'blocked') return done(members.map((m) => outcomeOf({ ...m.entry, state: 'queued' })));
     if (landed === 'moved') return done([]);
     const outcomes = landed;
-    record(land);
+    record(landing.length);
     const blamed = deferred ? deferred.suspect : culprit;
     const withoutIt = blamed === 0 ? `${base} alone passes` : `the batch before it (${blamed}) passes`;
     if (deferred) {
       const s = members[deferred.suspect];
       const first = lastRun.get(deferred.suspect + 1);
-      requeue(ctx, members.slice(land));
+      const landedNow = new Set(landing.map((l) => l.member));
+      requeue(
+        ctx,
+        members.slice(land).filter((m) => !landedNow.has(m)),
+      );
       if (!first) throw new Error('unreachable: a suspect has a red run');
       ctx.onProgress?.(`batch: ${s.task.name} failed once; its recheck runs beside the next window`);
       const prefix = deferred.suspect + 1;
@@ -189,24 +266,30 @@ export async function landBatch(
       const entry = updateEntry(store, c.entry.id, { gateLog: run?.log ?? null });
       outcomes.push(reject(ctx, entry, c.task, withDetail(reason, run)));
     }
-    requeue(ctx, members.slice(land + (culprit === null ? 0 : 1)));
+    const gone = new Set([...landing.map((l) => l.member), ...(culprit === null ? [] : [members[culprit]])]);
+    requeue(
+      ctx,
+      members.slice(land).filter((m) => !gone.has(m)),
+    );
     return done(outcomes);
   }
 }
 
-/** Moves main to prefix `k` with one compare-and-swap and records each change's own commit. */
-async function landPrefix(
+/**
+ * Moves main with one compare-and-swap to the last of `landing` (a green prefix, or a green prefix and
+ * the alternative after it) and records each change's own commit.
+ */
+async function landMembers(
   ctx: LandContext,
   chain: Chain,
-  k: number,
+  landing: Landing[],
   batch: number,
-  ownGreen: ReadonlySet<number>,
 ): Promise<LandOutcome[] | 'blocked' | 'moved'> {
-  if (k === 0) return [];
+  if (landing.length === 0) return [];
   const { members, main, base } = chain;
   const cwd = ctx.repo.root;
   const mainRef = `refs/heads/${base}`;
-  const top = members[k - 1].commit;
+  const top = landing[landing.length - 1].commit;
   const checkouts = await worktreesOnBranch(cwd, mainRef);
   const blockers = await checkoutBlockers(cwd, mainRef, main, top, checkouts);
   if (blockers.length) {
@@ -216,9 +299,12 @@ async function landPrefix(
     ctx.onProgress?.(`batch: left queued: ${reason}`);
     return 'blocked';
   }
-  // How each is recorded if the landing is interrupted after the compare-and-swap.
-  for (const [i, m] of members.slice(0, k).entries())
-    updateEntry(ctx.store, m.entry.id, { gated: gatedAs(i, k, ownGreen) });
+  // How each is recorded if the landing is interrupted after the compare-and-swap (an alternative's
+  // members land as other commits than the ones written at the start: recovery looks for these).
+  ctx.store.tx(() => {
+    for (const l of landing)
+      updateEntry(ctx.store, l.member.entry.id, { gated: l.gated, candidate: l.commit });
+  });
   if (!(await casUpdateRef(cwd, mainRef, top, main, `braid land ${members.length} as a batch`))) {
     ctx.onProgress?.(`batch: ${base} moved during the gate; rebuilding`);
     requeue(ctx, members, null, true);
@@ -229,12 +315,76 @@ async function landPrefix(
   for (const w of await bringCheckoutsForward(cwd, mainRef, main, top, checkouts))
     ctx.onProgress?.(`warning: ${w}`);
   const out: LandOutcome[] = [];
-  for (const [i, m] of members.slice(0, k).entries()) {
-    const from = i === 0 ? main : members[i - 1].commit;
-    const info = { id: batch, gated: gatedAs(i, k, ownGreen), checkoutMoved: true, base };
-    out.push(await finishLanded(ctx, m.entry, m.task, from, m.commit, null, info));
+  for (const [i, l] of landing.entries()) {
+    const from = i === 0 ? main : landing[i - 1].commit;
+    const info = { id: batch, gated: l.gated, checkoutMoved: true, base };
+    out.push(await finishLanded(ctx, l.member.entry, l.member.task, from, l.commit, null, info));
   }
   return out;
+}
+
+/**
+ * Each member's lane, from the files its candidate changes on the one before it (one git process) and
+ * main's package workspace and TypeScript project graph (two more).
+ */
+async function lanesOf(ctx: LandContext, chain: Chain): Promise<number[]> {
+  const pairs = chain.members.map(
+    (m, i) => [m.commit, i === 0 ? chain.main : chain.members[i - 1].commit] as const,
+  );
+  // Unreadable: every change in one lane (no bet), or lanes by files alone; never a failed landing.
+  const [files, manifests] = await Promise.all([
+    filesChangedEach(ctx.repo.root, pairs).catch(() => pairs.map(() => null)),
+    readManifests(ctx.repo.root, chain.main).catch(() => []),
+  ]);
+  return assignLanes(files, unitGraph(manifests));
+}
+
+/**
+ * Builds the alternative (main plus the first `lo` members, then `members` on it) and gates its top in
+ * slot `slot`. A member that does not build cleanly on it gives no alternative (no run).
+ */
+async function gateAlternative(
+  ctx: LandContext,
+  chain: Chain,
+  bet: { lo: number; suspect: number; members: number[] },
+  batch: number,
+  slot: number,
+): Promise<{ alt: Alternative } | null> {
+  const { members } = chain;
+  const cwd = ctx.repo.root;
+  let on = bet.lo === 0 ? chain.main : members[bet.lo - 1].commit;
+  let onTree = bet.lo === 0 ? chain.mainTree : members[bet.lo - 1].tree;
+  const { identityEnv, writeCommit } = chain;
+  const alt: Alternative = { ...bet, commits: [], trees: [], runs: [] };
+  for (const i of bet.members) {
+    const m = members[i];
+    if (await migrationClash(ctx, on, m.tip)) return null;
+    const cand = await buildCandidate({
+      cwd,
+      main: on,
+      tip: m.tip,
+      strategy: ctx.config.land.strategy,
+      message: m.message,
+      mainTree: onTree,
+      identityEnv,
+      writeCommit,
+    });
+    if (!cand.ok || cand.empty) return null;
+    alt.commits.push(cand.commit);
+    alt.trees.push(cand.tree);
+    on = cand.commit;
+    onTree = cand.tree;
+  }
+  const last = members[bet.members[bet.members.length - 1]];
+  const without = members.filter((_, i) => i >= bet.lo && !bet.members.includes(i)).map((m) => m.task.name);
+  ctx.onProgress?.(
+    `batch: gating the first ${bet.lo} and ${bet.members.length} more without ${without.join(', ')} (alternative, slot ${slot}) ${on.slice(0, 8)}`,
+  );
+  const settings = { ...gateSettings(ctx), slot, scratch: scratchDir(ctx.repo, ctx.config.worktrees, slot) };
+  const at = { batch, prefix: bet.lo + bet.members.length, slot, without };
+  const run = await runGate(settings, last.task.name, on, 'candidate', at, onTree);
+  alt.runs.push(run.passed);
+  return { alt };
 }
 
 /** The members that build cleanly in queue order, from the first; null when fewer than two do. */
@@ -256,6 +406,7 @@ async function buildChain(ctx: LandContext, entries: QueueEntry[]): Promise<Chai
   let on = main;
   let onTree = head.tree;
   const identityEnv = await userIdentityEnv(cwd);
+  const writeCommit = await openCommitWriter(cwd, ctx.repo.commonDir, identityEnv);
   // Every member's tip in one call (commitUncommitted may move one: that one is read again).
   const branchOf = (e: QueueEntry) => getTask(ctx.store, e.task)?.branch;
   const refs = entries
@@ -285,21 +436,23 @@ async function buildChain(ctx: LandContext, entries: QueueEntry[]): Promise<Chai
     if (await migrationClash(ctx, on, tip)) break;
     // A merge commit brings the earlier members' own commits along: theirs are not this one's.
     const earlier = strategy === 'merge' ? ready.slice(0, i).map((r) => r.tip) : [];
+    const message = squashMessage(task.name, task.prompt, subjectsOf(log, tip, earlier));
     const cand = await buildCandidate({
       cwd,
       main: on,
       tip,
       strategy,
-      message: squashMessage(task.name, task.prompt, subjectsOf(log, tip, earlier)),
+      message,
       mainTree: onTree,
       identityEnv,
+      writeCommit,
     });
     if (!cand.ok || cand.empty) break;
-    members.push({ entry, task, tip, commit: cand.commit, tree: cand.tree });
+    members.push({ entry, task, tip, commit: cand.commit, tree: cand.tree, message });
     on = cand.commit;
     onTree = cand.tree;
   }
-  return members.length >= 2 ? { base, main, mainTree: head.tree, members } : null;
+  return members.length >= 2 ? { base, main, mainTree: head.tree, members, identityEnv, writeCommit } : null;
 }
 
 /** Back in the queue, to be rebuilt on the new main (a failed compare-and-swap counts as an attempt). */

@@ -122,7 +122,7 @@ export async function runGate(
   task: string,
   commit: string,
   label: 'candidate' | 'main',
-  at: { batch: number; prefix: number; slot?: number } | null = null,
+  at: { batch: number; prefix: number; slot?: number; without?: string[] } | null = null,
   knownTree?: string,
 ): Promise<GateRun> {
   // A batch knows every prefix's tree from building it: no rev-parse per run.

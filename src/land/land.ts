@@ -54,8 +54,9 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
     await resumeEndedWaits(ctx);
     for (;;) {
       const entries = activeEntries(ctx.store);
-      const aside = pending ? new Set([...skip, pending.entry.id]) : skip;
-      const batch = windowSize(ctx, entries.filter((e) => e.state === 'queued' && !aside.has(e.id)).length);
+      const aside: ReadonlySet<number> = pending ? new Set([...skip, pending.entry.id]) : skip;
+      const queued: number = entries.filter((e) => e.state === 'queued' && !aside.has(e.id)).length;
+      const batch = windowSize(ctx, queued);
       const step = planNextStep({ entries, tips: await waitingTips(ctx, entries), skip: aside, batch });
       if (step.kind === 'idle' && pending) {
         outcomes.push(...(await recheckAlone(ctx, pending)));
@@ -76,7 +77,9 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
         ctx.onProgress?.(`${step.entry.task}: new commit after the hand-back; re-queued`);
       } else {
         const batched: BatchResult | null =
-          step.entries.length > 1 ? await landBatch(ctx, step.entries, pending) : null;
+          step.entries.length > 1
+            ? await landBatch(ctx, step.entries, pending, { behind: queued > step.entries.length })
+            : null;
         if (!batched && pending) {
           // Nothing to gate beside it: the recheck first, then the queue is planned again.
           outcomes.push(...(await recheckAlone(ctx, pending)));

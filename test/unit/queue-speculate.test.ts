@@ -13,13 +13,19 @@ import {
  * Drives the rounds for a window of n changes against a gate red on any prefix holding a culprit
  * (flaky: those prefixes are red on their first run only); returns the decision and each round's prefixes.
  */
-function simulate(n: number, slots: number, culprits: readonly number[], flaky: readonly number[] = []) {
+function simulate(
+  n: number,
+  slots: number,
+  culprits: readonly number[],
+  flaky: readonly number[] = [],
+  bets?: { behind: boolean },
+) {
   const runs = new Map<number, boolean[]>([[0, [true]]]);
   const rounds: number[][] = [];
   for (let i = 0; i < 50; i++) {
-    const round: GateRound = nextGateRound(n, runs, slots);
+    const round: GateRound = nextGateRound(n, runs, slots, bets);
     if (round.kind !== 'gate') return { round, rounds };
-    expect(round.prefixes.length).toBeLessThanOrEqual(slots);
+    expect(round.prefixes.length + (round.alternatives?.length ?? 0)).toBeLessThanOrEqual(slots);
     // A prefix runs at most twice in a round (its recheck beside its first run).
     for (const k of round.prefixes)
       expect(round.prefixes.filter((x) => x === k).length).toBeLessThanOrEqual(2);
@@ -51,11 +57,16 @@ describe('gate slots', () => {
     expect(speculationWindow(1, 4)).toBe(4);
   });
 
-  it('a tail shorter than a window joins it (up to slots × the starting batch), never with one slot', () => {
+  it('a tail shorter than a window joins it, and a queue that fits slots × the starting batch is one window; never with one slot', () => {
     expect(speculationWindow(2, 4, 20)).toBe(8); // 12 left behind: a window of its own
     expect(speculationWindow(2, 4, 12)).toBe(12); // 4 left behind would cost a round
     expect(speculationWindow(1, 4, 30)).toBe(4);
     expect(speculationWindow(1, 4, 7)).toBe(7);
+    // All that is queued fits a starting window (4 × slots): taken whole, whatever the batch size.
+    expect(speculationWindow(1, 4, 9)).toBe(9);
+    expect(speculationWindow(1, 4, 16)).toBe(16);
+    expect(speculationWindow(1, 4, 17)).toBe(4);
+    expect(speculationWindow(2, 3, 12)).toBe(12);
     expect(speculationWindow(8, 4, 40)).toBe(32);
     expect(speculationWindow(2, 4, 3)).toBe(3);
     expect(speculationWindow(4, 1, 6)).toBe(4);
@@ -107,10 +118,20 @@ describe('speculative rounds', () => {
     }
   });
 
-  it('a gap that starts at main checks main in a slot left over', () => {
+  it('a gap that starts at main checks main in the first slot left over, before re-running anything', () => {
     // Main's tree has no green run yet: prefix 1 twice and main beside it decide a culprit at the front.
     const runs = new Map<number, boolean[]>([[2, [false]]]);
-    expect(nextGateRound(2, runs, 4)).toEqual({ kind: 'gate', prefixes: [1, 2, 1, 0], why: 'bisect' });
+    expect(nextGateRound(2, runs, 4)).toEqual({ kind: 'gate', prefixes: [1, 0, 2, 1], why: 'bisect' });
+    // One slot left: main rather than the red prefix's re-run, so a culprit at the front can be set
+    // aside for a deferred recheck at once (a culprit at the back is, without its re-run).
+    const four = new Map<number, boolean[]>([[4, [false]]]);
+    expect(nextGateRound(4, four, 4)).toEqual({ kind: 'gate', prefixes: [1, 2, 3, 0], why: 'bisect' });
+    expect(
+      deferredRecheck(4, new Map([...four, [0, [true]], [1, [false]], [2, [false]], [3, [false]]]), 4),
+    ).toEqual({
+      land: 0,
+      suspect: 0,
+    });
   });
 
   it('finds the first culprit for every window, slot count and pair of culprits', () => {
@@ -125,6 +146,98 @@ describe('speculative rounds', () => {
               culprit: a,
             });
           }
+  });
+
+  it("with two slots to spare and nothing queued behind, a bisection round bets on the gap's first change: its second run and the window without it", () => {
+    const runs = new Map<number, boolean[]>([
+      [0, [true]],
+      [3, [true]],
+      [6, [true]],
+      [9, [false]],
+      [12, [false]],
+    ]);
+    const last = { behind: false };
+    expect(nextGateRound(12, runs, 4, last)).toEqual({
+      kind: 'gate',
+      prefixes: [7, 8, 7],
+      why: 'bisect',
+      alternatives: [{ lo: 6, suspect: 6 }],
+    });
+    // Without a way to build the alternative: the red prefix above the gap re-run instead.
+    expect(nextGateRound(12, runs, 4)).toEqual({ kind: 'gate', prefixes: [7, 8, 9, 7], why: 'bisect' });
+    // A one-change gap leaves a slot more: the red prefix above it is re-run too.
+    const narrow = new Map<number, boolean[]>([
+      [0, [true]],
+      [2, [true]],
+      [4, [false]],
+    ]);
+    expect(nextGateRound(4, narrow, 4, last)).toMatchObject({
+      prefixes: [3, 3, 4],
+      alternatives: [{ lo: 2, suspect: 2 }],
+    });
+  });
+
+  it('with changes queued behind, it bets on the first and the last suspect, their rechecks left to be deferred', () => {
+    const runs = new Map<number, boolean[]>([
+      [0, [true]],
+      [3, [true]],
+      [6, [true]],
+      [9, [false]],
+    ]);
+    // The last's alternative stands on prefix 8, gated in the same round.
+    expect(nextGateRound(9, runs, 4, { behind: true })).toEqual({
+      kind: 'gate',
+      prefixes: [7, 8],
+      why: 'bisect',
+      alternatives: [
+        { lo: 6, suspect: 6 },
+        { lo: 8, suspect: 8 },
+      ],
+    });
+    const narrow = new Map<number, boolean[]>([
+      [0, [true]],
+      [2, [true]],
+      [4, [false]],
+    ]);
+    expect(nextGateRound(4, narrow, 4, { behind: true })).toEqual({
+      kind: 'gate',
+      prefixes: [3, 4],
+      why: 'bisect',
+      alternatives: [
+        { lo: 2, suspect: 2 },
+        { lo: 3, suspect: 3 },
+      ],
+    });
+  });
+
+  it('no bet when the gap does not fit with two slots to spare, or on a main with no green run', () => {
+    const wide = new Map<number, boolean[]>([
+      [0, [true]],
+      [4, [true]],
+      [8, [false]],
+    ]);
+    for (const behind of [false, true])
+      expect(nextGateRound(8, wide, 4, { behind })).toEqual({
+        kind: 'gate',
+        prefixes: [5, 6, 7, 8],
+        why: 'bisect',
+      });
+    const front = new Map<number, boolean[]>([[3, [false]]]);
+    expect(nextGateRound(3, front, 4, { behind: false })).not.toHaveProperty('alternatives');
+    expect(nextGateRound(3, new Map([...front, [0, [true]]]), 4, { behind: false })).toMatchObject({
+      alternatives: [{ lo: 0, suspect: 0 }],
+    });
+  });
+
+  it('the bet never changes what the bisection decides', () => {
+    for (let n = 1; n <= 10; n++)
+      for (let a = 0; a < n; a++)
+        for (let b = a; b < n; b++) {
+          for (const behind of [false, true]) {
+            const { round } = simulate(n, 4, [a, b], [], { behind });
+            expect(round, `n ${n} culprits ${a},${b}`).toMatchObject({ kind: 'done', land: a, culprit: a });
+          }
+        }
   });
 
   it('a flaky red prefix is re-run and does not reject anyone', () => {
