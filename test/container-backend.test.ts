@@ -6,7 +6,7 @@ import { run } from '../src/exec/run.js';
 import { CLI, cliJson, ROOT, runCli } from './helpers/cli.js';
 import { containerEngineProblem, engineSettings, HOST_USR_MOUNT, hostRootfs } from './helpers/container.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
-import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { openTerminal, type TmuxServer, tmuxServer } from './helpers/tmux.js';
 import { until } from './helpers/wait.js';
 
 interface Row {
@@ -133,24 +133,16 @@ describe('the container backend, through the CLI', () => {
     // braid attach in a real terminal (a pane of a private tmux server) shows that pane; leaving it ends only the client.
     const term = tmuxServer();
     outer = term;
-    await term.run(
-      [
-        'new-session',
-        '-d',
-        '-s',
-        'term',
-        '-x',
-        '120',
-        '-y',
-        '30',
-        '-c',
-        repo.dir,
-        '--',
-        'env',
-        '-u',
-        'TMUX',
-      ].concat(['BRAID_NO_SUPERVISOR=1', process.execPath, CLI, 'attach', 't1']),
-    );
+    await openTerminal(term, 'term', repo.dir, [
+      'env',
+      '-u',
+      'TMUX',
+      'BRAID_NO_SUPERVISOR=1',
+      process.execPath,
+      CLI,
+      'attach',
+      't1',
+    ]);
     await until('the agent in the attached terminal', async () =>
       (await term.run(['capture-pane', '-p', '-t', 'term:'])).includes('done in the container'),
     );

@@ -24,7 +24,7 @@ import { listEvents } from '../src/store/events.js';
 import { CLI, cliJson, ROOT, runCli } from './helpers/cli.js';
 import { type KubeDouble, startKubeDouble } from './helpers/kube-api.js';
 import { GIT_TEST_ENV, type TempRepo, tempRepo } from './helpers/repo.js';
-import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { openTerminal, type TmuxServer, tmuxServer } from './helpers/tmux.js';
 import { until } from './helpers/wait.js';
 
 const kubectlOnPath = (process.env.PATH ?? '')
@@ -296,19 +296,7 @@ describe('the kubernetes backend, through the CLI and the API-server double', ()
       // braid attach in a real terminal (a pane of a private tmux server): kubectl exec -it into the pod's tmux.
       const term = tmuxServer();
       outer = term;
-      await term.run([
-        'new-session',
-        '-d',
-        '-s',
-        'term',
-        '-x',
-        '120',
-        '-y',
-        '30',
-        '-c',
-        repo.dir,
-        'sleep 600',
-      ]);
+      await openTerminal(term, 'term', repo.dir, ['sleep', '600']);
       await term.run(['set-option', '-g', 'remain-on-exit', 'on']);
       const attachEnv = ['env', '-u', 'TMUX', `KUBECONFIG=${double.kubeconfig}`, 'BRAID_NO_SUPERVISOR=1'];
       await term.run([

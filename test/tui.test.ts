@@ -11,7 +11,7 @@ import { projectData } from '../src/tui/data.js';
 import { CLI, runCli } from './helpers/cli.js';
 import { projectFor } from './helpers/project.js';
 import { type TempRepo, tempRepo } from './helpers/repo.js';
-import { type TmuxServer, tmuxServer } from './helpers/tmux.js';
+import { openTerminal, type TmuxServer, tmuxServer } from './helpers/tmux.js';
 import { dashboard as openDashboard } from './helpers/tui.js';
 import { until } from './helpers/wait.js';
 
@@ -151,29 +151,14 @@ describe('braid ui in real tmux', () => {
     // A server of its own: the one above is configured by braid's runtime for agent sessions.
     const tmux = server();
     const codeFile = path.join(repo.parent, 'ui-exit-code');
-    await tmux.run([
-      'new-session',
-      '-d',
-      '-s',
+    await openTerminal(
+      tmux,
       'ui',
-      '-x',
-      '120',
-      '-y',
-      '30',
-      '-c',
       repo.dir,
-      '-e',
-      `BRAID_TMUX_SOCKET=${tmux.socket}`,
-      '--',
       // tmux 3.3 can leave a dead pane's process unreaped and its status unset: record the code ourselves.
-      'sh',
-      '-c',
-      '"$@"; echo $? > "$0"',
-      codeFile,
-      process.execPath,
-      CLI,
-      'ui',
-    ]);
+      ['sh', '-c', '"$@"; echo $? > "$0"', codeFile, process.execPath, CLI, 'ui'],
+      [`BRAID_TMUX_SOCKET=${tmux.socket}`],
+    );
     const screen = () => tmux.run(['capture-pane', '-p', '-t', 'ui']);
     await until(
       'table',

@@ -14,6 +14,7 @@ import { waitUntil } from '../exec/process-group.js';
 import { run } from '../exec/run.js';
 import { git } from '../git/git.js';
 import { BRAID_IDENTITY } from '../git/snapshot.js';
+import { braidIn } from './backends.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Beside node_modules, so the bundle's one external import (ws) resolves. */
@@ -64,13 +65,7 @@ export async function benchKubeBackend(): Promise<KubeBench> {
     NO_COLOR: '1',
     KUBECONFIG: double.kubeconfig,
   };
-  const braid = (...args: string[]) =>
-    run(process.execPath, [builtModule('cli/main.js'), ...args], {
-      cwd: repo,
-      env,
-      allowFailure: true,
-      timeoutMs: 300_000,
-    });
+  const braid = braidIn(repo, env);
   // The pod sees this host's files but its /work: the agent's first act marks a file out here.
   const prompt = (name: string) => `: > ${path.join(marks, name)}; exec sleep 600`;
   try {

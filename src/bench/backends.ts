@@ -66,13 +66,7 @@ export async function benchBackends(): Promise<BackendsBench> {
   };
   const rootfs = hostRootfs(path.join(parent, 'rootfs'));
   const runtime = existsSync('/usr/bin/runc') ? ['  runtime: runc'] : [];
-  const braid = (...args: string[]) =>
-    run(process.execPath, [builtModule('cli/main.js'), ...args], {
-      cwd: repo,
-      env,
-      allowFailure: true,
-      timeoutMs: 300_000,
-    });
+  const braid = braidIn(repo, env);
   try {
     await git(['init', '-q', '-b', 'main'], { cwd: repo });
     writeFileSync(
@@ -128,4 +122,15 @@ export async function benchBackends(): Promise<BackendsBench> {
   } finally {
     rmSync(parent, { recursive: true, force: true });
   }
+}
+
+/** The built CLI run in `cwd` with `env`, its failures returned (a bench reports them, it does not stop). */
+export function braidIn(cwd: string, env: NodeJS.ProcessEnv) {
+  return (...args: string[]) =>
+    run(process.execPath, [builtModule('cli/main.js'), ...args], {
+      cwd,
+      env,
+      allowFailure: true,
+      timeoutMs: 300_000,
+    });
 }

@@ -33,10 +33,9 @@ export function stripJsonComments(text: string): string {
     const c = text[i];
     if (c === '"') {
       // A string, escapes and all, copied as it is.
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j + 1;
+      const end = stringEnd(text, i);
+      out += text.slice(i, end);
+      i = end;
     } else if (c === '/' && text[i + 1] === '/') {
       while (i < text.length && text[i] !== '\n') i++;
     } else if (c === '/' && text[i + 1] === '*') {
@@ -50,6 +49,13 @@ export function stripJsonComments(text: string): string {
   return dropTrailingCommas(out);
 }
 
+/** Just past the JSON string that opens at `start` (its quote), escapes skipped. */
+function stringEnd(text: string, start: number): number {
+  let j = start + 1;
+  while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+  return j + 1;
+}
+
 const CLOSES = /\s*[}\]]/y;
 
 /** Commas right before a closing bracket, outside strings. */
@@ -59,10 +65,9 @@ function dropTrailingCommas(text: string): string {
   while (i < text.length) {
     const c = text[i];
     if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j + 1;
+      const end = stringEnd(text, i);
+      out += text.slice(i, end);
+      i = end;
       continue;
     }
     CLOSES.lastIndex = i + 1;

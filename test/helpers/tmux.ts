@@ -48,3 +48,29 @@ export function tmuxServer(): TmuxServer {
     },
   };
 }
+
+/**
+ * A terminal for a test to type into and read: a detached session of its own on `server`, 120×30, in `cwd`,
+ * running `argv` (given as tmux takes it after `--`), with `env` lines (`NAME=value`) set for it.
+ */
+export async function openTerminal(
+  server: TmuxServer,
+  name: string,
+  cwd: string,
+  argv: string[],
+  env: string[] = [],
+): Promise<void> {
+  const size = ['-x', '120', '-y', '30'];
+  await server.run([
+    'new-session',
+    '-d',
+    '-s',
+    name,
+    ...size,
+    '-c',
+    cwd,
+    ...env.flatMap((e) => ['-e', e]),
+    '--',
+    ...argv,
+  ]);
+}
