@@ -8,7 +8,6 @@ import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { builtModule } from '../exec/built.js';
 import { readStat, rssBytesOf } from '../exec/proc.js';
 import { waitUntil } from '../exec/process-group.js';
 import { run } from '../exec/run.js';
