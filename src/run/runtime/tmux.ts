@@ -29,6 +29,10 @@ const TILED_WINDOW = 'tasks';
 /** Between the keys of a graceful stop: long enough for the agent to read each key on its own. */
 const GRACE_KEY_GAP_MS = 300;
 const GRACE_ROUNDS = 2;
+/** How long a typed text gets to show on the pane before Enter goes anyway (a program that does not echo it). */
+const ECHO_WAIT_MS = 3_000;
+/** How much of a typed text's end must show: a long one wraps or scrolls, its end is what was read last. */
+const ECHO_TAIL_CHARS = 24;
 
 /** One tmux session per repository; '.' and ':' mean something in tmux targets. */
 export function tmuxSessionName(repoName: string): string {
@@ -199,7 +203,18 @@ export class TmuxRuntime implements Runtime {
     const pane = this.target(handle);
     if (!(await this.ownPane(handle))) throw new BraidError('E_SESSION', `tmux pane ${pane} is gone`);
     if (text) await this.client.run(['send-keys', '-l', '-t', pane, '--', text]);
-    if (opts.enter !== false) await this.client.run(['send-keys', '-t', pane, 'Enter']);
+    if (opts.enter === false) return;
+    // Enter only once the program has read the text (its screen shows it): text and Enter that reach a busy
+    // agent in one read are a paste to Claude Code, and the prompt stays in its input box unsent.
+    if (text) await waitUntil(() => this.shows(pane, text), ECHO_WAIT_MS);
+    await this.client.run(['send-keys', '-t', pane, 'Enter']);
+  }
+
+  /** Whether the pane's screen holds the end of `text` (wrapped lines joined, spaces ignored). */
+  private async shows(pane: string, text: string): Promise<boolean> {
+    const res = await this.client.run(['capture-pane', '-p', '-J', '-t', pane], { allowFailure: true });
+    const squeeze = (s: string) => s.replace(/\s+/g, '');
+    return res.code !== 0 || squeeze(res.stdout).includes(squeeze(text).slice(-ECHO_TAIL_CHARS));
   }
 
   async sendKeys(handle: SessionHandle, keys: string[]): Promise<void> {
