@@ -47,6 +47,23 @@ const BARRIER = [
   'fi',
 ].join('\n');
 
+/**
+ * Once armed (a `pair` file): b's second run on a tree without c (its recheck) waits (up to 30 s) for
+ * c's gate on a tree without b to have seen it running, and c's gate records `together` when it finds
+ * b's recheck started and not yet done. Run one after the other, c finds it done.
+ */
+const PAIR = [
+  'if [ -e "$d/pair" ] && [ -e b.txt ] && [ ! -e c.txt ]; then echo x >> "$d/b-runs"',
+  '  if [ "$(wc -l < "$d/b-runs")" -ge 2 ]; then touch "$d/b-again"',
+  '    i=0; while [ ! -e "$d/c-saw" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; touch "$d/b-done"',
+  '  fi',
+  'fi',
+  'if [ -e "$d/pair" ] && [ -e c.txt ] && [ ! -e b.txt ]; then',
+  '  i=0; while [ ! -e "$d/b-again" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done',
+  '  [ -e "$d/b-again" ] && [ ! -e "$d/b-done" ] && touch "$d/together"; touch "$d/c-saw"',
+  'fi',
+].join('\n');
+
 interface Report {
   landed: Array<{ name: string; commit: string; batch?: number; gated?: string }>;
   rejected: Array<{ name: string; reason: string; conflictFiles: string[] }>;
@@ -54,7 +71,7 @@ interface Report {
 }
 
 async function setup(yaml?: string): Promise<{ env: Record<string, string>; start: string }> {
-  fx = await landFixture({ gateExtra: `${HOLD_ONCE}\n${HOLD_ALL}\n${FLAKY_C}\n${BARRIER}` });
+  fx = await landFixture({ gateExtra: `${HOLD_ONCE}\n${HOLD_ALL}\n${FLAKY_C}\n${BARRIER}\n${PAIR}` });
   const config = path.join(fx.repo.parent, 'braid.yaml');
   const gate = `sh ${path.join(fx.repo.parent, 'gate.sh')}`;
   writeFileSync(config, yaml?.replace('GATE', gate) ?? `gate: ${gate}\ngate_timeout: 120\ngate_slots: 1\n`);
@@ -319,5 +336,24 @@ describe('braid land: a batch meets a conflict, a kill, a moved main', () => {
     const flaky = db.prepare("SELECT task FROM events WHERE kind = 'land.gate-flaky'").all();
     db.close();
     expect(flaky).toEqual([{ task: 'c' }]);
+  });
+  it("a suspect's recheck runs beside the gate of the one change left, not before it", async () => {
+    const { env, start } = await setup('gate: { command: GATE, slots: 2, timeout: 120 }\n');
+    await fx.addTask('a', { 'a.txt': 'a\n' });
+    await fx.addTask('b', { 'b.txt': 'BROKEN\n' });
+    await fx.addTask('c', { 'c.txt': 'c\n' });
+    writeFileSync(path.join(fx.repo.parent, 'pair'), '');
+    // Round 1 gates a+b and a+b+c (red), round 2 a and main (green): a lands, b is set aside red once,
+    // and c is all that is left: its gate and b's recheck go in one round, in the two slots.
+    const res = await runCli(fx.repo.dir, ['land', 'a', 'b', 'c', '--json'], { env, timeoutMs: 120_000 });
+
+    expect(res.code, res.stderr).toBe(3);
+    const report = JSON.parse(res.stdout) as Report;
+    expect(report.landed.map((l) => l.name)).toEqual(['a', 'c']);
+    expect(report.rejected.map((r) => r.name)).toEqual(['b']);
+    expect(report.rejected[0].reason).toContain('failed twice');
+    expect(existsSync(path.join(fx.repo.parent, 'together')), 'c gated while b was rechecked').toBe(true);
+    expect(await mainNeverRed(start)).toEqual(['Do a', 'Do c']);
+    expect(landedCounts()).toEqual({ a: 1, c: 1 });
   });
 });

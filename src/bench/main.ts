@@ -4,7 +4,7 @@ import { benchBackends } from './backends.js';
 import { benchKubeBackend } from './backends-kube.js';
 import { benchHookSpool } from './hook-spool.js';
 import { benchLs, LS_TARGET_RATIO } from './ls.js';
-import { benchQueue, GATE_MS, SLOTS } from './queue.js';
+import { benchQueue, benchQueueSeeds, GATE_MS, SAMPLE, SEED_RANGE, SLOTS } from './queue.js';
 import { benchRadar } from './radar.js';
 import { benchSupervisor, cpuTarget, SUPERVISOR_TARGETS, type SupervisorBackend } from './supervisor.js';
 import { benchWorktrees } from './worktrees.js';
@@ -88,28 +88,40 @@ async function main(): Promise<void> {
   if (!only || only === 'queue') {
     const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     process.stdout.write(
-      `queue: 20 changes, a gate of ${GATE_MS} ms (${process.env.BENCH_GATE === 'node' ? 'node' : 'sleep'}), culprits fail it on every tree holding them\n`,
+      SAMPLE
+        ? "queue: 20 changes to the demo's sample shop, each a module and its test, gated by the sample's real tests (tsc, node --test); a culprit's test fails\n"
+        : `queue: 20 changes, a gate of ${GATE_MS} ms (${process.env.BENCH_GATE === 'node' ? 'node' : 'sleep'}), culprits fail it on every tree holding them\n`,
     );
-    await benchQueue((q) => {
-      const b = q.batched;
-      const one = q.oneAtATime;
-      const lines = [
-        `  p ${Math.round(q.p * 100)} % (${q.culprits} culprits): sequential N·T ${secs(q.nTimesTMs)}`,
-      ];
-      if (b)
-        lines.push(
-          `    batched, 1 gate slot: ${secs(b.wallMs)}, ${b.gateRuns} gate runs, ${b.landed} landed, ${b.rejected} rejected, ${b.redOnMain} red on main -> ${(q.nTimesTMs / b.wallMs).toFixed(1)}x faster; ${(b.gateRuns / Math.max(1, b.landed)).toFixed(2)} gate runs per landed change`,
+    if (SEED_RANGE)
+      await benchQueueSeeds((q) => {
+        const pct = (a: number[], f: number) => a[Math.min(a.length - 1, Math.floor(f * a.length))];
+        const x = (v: number) => `${v.toFixed(1)}x`;
+        const r = (v: number) => v.toFixed(2);
+        process.stdout.write(
+          `  p ${Math.round(q.p * 100)} %, ${q.seeds} culprit picks, speculative on ${SLOTS} slots, sequential N·T ${secs(q.nTimesTMs)}: speed-up min ${x(q.speedUps[0])}, median ${x(pct(q.speedUps, 0.5))}, max ${x(q.speedUps[q.speedUps.length - 1])}; gate runs per landed change median ${r(pct(q.runsPerLanded, 0.5))}, max ${r(q.runsPerLanded[q.runsPerLanded.length - 1])} (${q.runsPerLanded.filter((v) => v > 1.3).length} over 1.3); ${q.redOnMain} red on main\n`,
         );
-      const s = q.speculative;
-      lines.push(
-        `    speculative, ${SLOTS} gate slots: ${secs(s.wallMs)}, ${s.gateRuns} gate runs, ${s.landed} landed, ${s.rejected} rejected, ${s.redOnMain} red on main -> ${(q.nTimesTMs / s.wallMs).toFixed(1)}x faster than sequential; ${(s.gateRuns / Math.max(1, s.landed)).toFixed(2)} gate runs per landed change`,
-      );
-      if (one)
+      });
+    else
+      await benchQueue((q) => {
+        const b = q.batched;
+        const one = q.oneAtATime;
+        const lines = [
+          `  p ${Math.round(q.p * 100)} % (${q.culprits} culprits): sequential N·T ${secs(q.nTimesTMs)}`,
+        ];
+        if (b)
+          lines.push(
+            `    batched, 1 gate slot: ${secs(b.wallMs)}, ${b.gateRuns} gate runs, ${b.landed} landed, ${b.rejected} rejected, ${b.redOnMain} red on main -> ${(q.nTimesTMs / b.wallMs).toFixed(1)}x faster; ${(b.gateRuns / Math.max(1, b.landed)).toFixed(2)} gate runs per landed change`,
+          );
+        const s = q.speculative;
         lines.push(
-          `    one change per gate run (land.batch 1): ${secs(one.wallMs)}, ${one.gateRuns} gate runs, ${one.landed} landed, ${one.redOnMain} red on main -> ${(q.nTimesTMs / one.wallMs).toFixed(1)}x faster than sequential`,
+          `    speculative, ${SLOTS} gate slots: ${secs(s.wallMs)}, ${s.gateRuns} gate runs, ${s.landed} landed, ${s.rejected} rejected, ${s.redOnMain} red on main -> ${(q.nTimesTMs / s.wallMs).toFixed(1)}x faster than sequential; ${(s.gateRuns / Math.max(1, s.landed)).toFixed(2)} gate runs per landed change`,
         );
-      process.stdout.write(`${lines.join('\n')}\n`);
-    });
+        if (one)
+          lines.push(
+            `    one change per gate run (land.batch 1): ${secs(one.wallMs)}, ${one.gateRuns} gate runs, ${one.landed} landed, ${one.redOnMain} red on main -> ${(q.nTimesTMs / one.wallMs).toFixed(1)}x faster than sequential`,
+          );
+        process.stdout.write(`${lines.join('\n')}\n`);
+      });
     process.stdout.write('\n');
   }
   if (!only || only === 'ls') {

@@ -26,20 +26,28 @@ export function gateSlots(configured: number | undefined, cores: number): number
 
 /**
  * How many queued changes one round takes: a batch per slot (the batch size adapts, so the window does).
+ * `busy`: slots the window's first round leaves to other work.
  * At a batch size of 1 (after red batches) the slots still speculate, one change each: a round of
  * main+A, main+A+B, … costs the wall time of one gate run, and idle slots would save nothing.
  */
-export function speculationWindow(batchSize: number, slots: number, queued?: number): number {
+export function speculationWindow(batchSize: number, slots: number, queued?: number, busy = 0): number {
   const w = Math.max(1, batchSize) * Math.max(1, slots);
   if (queued === undefined || slots < 2) return w;
   // All that is queued fits a starting window: one window takes it. With S slots a red window of up
   // to S × 4 is searched in one round whatever its size, so smaller ones would only add rounds (and,
   // each round filling every slot, runs).
   if (queued <= slots * BATCH_START) return queued;
+  // The window halves after red ones, but not below S² changes while that many wait: a red window of
+  // up to S² is decided in one bisection round (S prefixes leave gaps of at most S, whose prefixes
+  // and the red one's recheck fill the next round's S slots), and every round fills every slot, so
+  // a smaller one would save neither rounds nor runs, only leave more for later windows. `busy`
+  // slots run something else in the first round (a suspect's recheck): (S − busy) · S then.
+  const free = Math.max(1, slots - busy);
+  const sized = Math.max(w, Math.min(queued, free * slots));
   // Fewer than a window left behind would cost a round of its own: the window takes them too
-  // (up to S × the starting batch size), which costs at most one more round of search when red.
-  if (queued - w >= w) return w;
-  return Math.min(queued, Math.max(w, slots * BATCH_START));
+  // (up to the free slots × the starting batch size), at most one more round of search when red.
+  if (queued - sized >= sized) return sized;
+  return Math.min(queued, Math.max(sized, free * BATCH_START));
 }
 
 export type GateRound =

@@ -2,13 +2,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { run } from '../exec/run.js';
 
+/** The sample's tests: compile with braid's own TypeScript, then node's test runner. */
+export function sampleTestCommand(toolchain: string): string {
+  const tsc = path.join(toolchain, 'node_modules/typescript/bin/tsc');
+  return `node ${JSON.stringify(tsc)} -p . && node --test dist/test/`;
+}
+
 /**
  * The built-in sample: a tiny TypeScript shop with tests. It compiles with the TypeScript and Node
  * types braid itself was installed with (no install, no network) and runs on `node --test`.
  */
 function sampleFiles(toolchain: string): Record<string, string> {
-  const tsc = path.join(toolchain, 'node_modules/typescript/bin/tsc');
-  const test = `node ${JSON.stringify(tsc)} -p . && node --test dist/test/`;
+  const test = sampleTestCommand(toolchain);
   const tsconfig = {
     compilerOptions: {
       target: 'ES2022',

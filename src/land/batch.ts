@@ -86,9 +86,10 @@ export interface BatchResult {
  * that does not build cleanly: it goes down the single path and its ladder next), gates the whole,
  * bisects a red one over its prefixes, moves main once to the largest green prefix, rejects the
  * first culprit and re-queues the rest. With slots to spare a suspect's recheck is deferred (see
- * recheck.ts): `pending`, an earlier batch's, runs beside this one's first round. Returns null when
- * fewer than two changes build cleanly (nothing was changed, `pending` not run: the caller lands
- * the first entry alone).
+ * recheck.ts): `pending`, an earlier batch's, runs beside this one's first round, even a "batch" of
+ * one change (two gates at once rather than one after the other). Returns null when fewer changes
+ * build cleanly than that (nothing was changed, `pending` not run: the caller lands the first entry
+ * alone).
  */
 export async function landBatch(
   ctx: LandContext,
@@ -97,7 +98,7 @@ export async function landBatch(
   /** `behind`: more changes are queued after these (a suspect set aside has a next window to be rechecked beside). */
   options: { behind: boolean } = { behind: false },
 ): Promise<BatchResult | null> {
-  const chain = await buildChain(ctx, entries);
+  const chain = await buildChain(ctx, entries, pending && gateSlotsOf(ctx) > 1 ? 1 : 2);
   if (!chain) return null;
   const store = ctx.store;
   const { members, main, base, mainTree } = chain;
@@ -387,8 +388,8 @@ async function gateAlternative(
   return { alt };
 }
 
-/** The members that build cleanly in queue order, from the first; null when fewer than two do. */
-async function buildChain(ctx: LandContext, entries: QueueEntry[]): Promise<Chain | null> {
+/** The members that build cleanly in queue order, from the first; null when fewer than `least` do. */
+async function buildChain(ctx: LandContext, entries: QueueEntry[], least: number): Promise<Chain | null> {
   const cwd = ctx.repo.root;
   const first = getTask(ctx.store, entries[0].task);
   // A change that kept missing main's moves goes the single path, which gives up in time.
@@ -452,7 +453,9 @@ async function buildChain(ctx: LandContext, entries: QueueEntry[]): Promise<Chai
     on = cand.commit;
     onTree = cand.tree;
   }
-  return members.length >= 2 ? { base, main, mainTree: head.tree, members, identityEnv, writeCommit } : null;
+  return members.length >= least
+    ? { base, main, mainTree: head.tree, members, identityEnv, writeCommit }
+    : null;
 }
 
 /** Back in the queue, to be rebuilt on the new main (a failed compare-and-swap counts as an attempt). */

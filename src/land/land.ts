@@ -56,7 +56,7 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
       const entries = activeEntries(ctx.store);
       const aside: ReadonlySet<number> = pending ? new Set([...skip, pending.entry.id]) : skip;
       const queued: number = entries.filter((e) => e.state === 'queued' && !aside.has(e.id)).length;
-      const batch = windowSize(ctx, queued);
+      const batch = windowSize(ctx, queued, pending ? 1 : 0);
       const step = planNextStep({ entries, tips: await waitingTips(ctx, entries), skip: aside, batch });
       if (step.kind === 'idle' && pending) {
         outcomes.push(...(await recheckAlone(ctx, pending)));
@@ -76,8 +76,9 @@ export async function processQueue(ctx: LandContext): Promise<ProcessResult> {
         });
         ctx.onProgress?.(`${step.entry.task}: new commit after the hand-back; re-queued`);
       } else {
+        // A suspect's pending recheck goes beside even a single change's gate (landBatch takes one then).
         const batched: BatchResult | null =
-          step.entries.length > 1
+          step.entries.length > 1 || pending
             ? await landBatch(ctx, step.entries, pending, { behind: queued > step.entries.length })
             : null;
         if (!batched && pending) {
@@ -107,8 +108,8 @@ export function batchSize(ctx: Pick<LandContext, 'config' | 'store'>): number {
 }
 
 /** How many queued changes the next round takes: a batch per gate slot, even a batch of one (`land.batch: 1` keeps one). */
-export function windowSize(ctx: Pick<LandContext, 'config' | 'store'>, queued?: number): number {
-  return ctx.config.land.batch > 1 ? speculationWindow(batchSize(ctx), gateSlotsOf(ctx), queued) : 1;
+export function windowSize(ctx: Pick<LandContext, 'config' | 'store'>, queued?: number, busy = 0): number {
+  return ctx.config.land.batch > 1 ? speculationWindow(batchSize(ctx), gateSlotsOf(ctx), queued, busy) : 1;
 }
 
 /** One change gated on its own tree; its outcome counts in the batch history like a batch of one. */

@@ -58,18 +58,29 @@ describe('gate slots', () => {
   });
 
   it('a tail shorter than a window joins it, and a queue that fits slots × the starting batch is one window; never with one slot', () => {
-    expect(speculationWindow(2, 4, 20)).toBe(8); // 12 left behind: a window of its own
     expect(speculationWindow(2, 4, 12)).toBe(12); // 4 left behind would cost a round
-    expect(speculationWindow(1, 4, 30)).toBe(4);
     expect(speculationWindow(1, 4, 7)).toBe(7);
     // All that is queued fits a starting window (4 × slots): taken whole, whatever the batch size.
     expect(speculationWindow(1, 4, 9)).toBe(9);
     expect(speculationWindow(1, 4, 16)).toBe(16);
-    expect(speculationWindow(1, 4, 17)).toBe(4);
     expect(speculationWindow(2, 3, 12)).toBe(12);
     expect(speculationWindow(8, 4, 40)).toBe(32);
     expect(speculationWindow(2, 4, 3)).toBe(3);
     expect(speculationWindow(4, 1, 6)).toBe(4);
+  });
+
+  it('halved after red windows, but never below slots² while that many wait (one bisection round searches that many)', () => {
+    expect(speculationWindow(2, 4, 20)).toBe(16); // not 8: 16 is decided in one round when red
+    expect(speculationWindow(1, 4, 30)).toBe(16);
+    expect(speculationWindow(1, 4, 17)).toBe(16);
+    expect(speculationWindow(1, 2, 10)).toBe(4);
+    expect(speculationWindow(1, 3, 30)).toBe(9);
+    // A slot busy with a suspect's recheck in the first round: (slots − 1) × slots, and the tail rule
+    // takes up to the free slots × the starting batch.
+    expect(speculationWindow(2, 4, 30, 1)).toBe(12);
+    expect(speculationWindow(2, 4, 17, 1)).toBe(12);
+    expect(speculationWindow(2, 4, 20, 1)).toBe(12);
+    expect(speculationWindow(8, 4, 40, 1)).toBe(32); // a grown window stays grown
   });
 });
 
