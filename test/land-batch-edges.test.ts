@@ -287,10 +287,10 @@ describe('braid land: a batch meets a conflict, a kill, a moved main', () => {
 
     expect(res.code, res.stderr).toBe(3);
     const report = JSON.parse(res.stdout) as Report;
-    // a's prefix passed on its own; c was rebuilt on main without b and gated alone.
+    // a's prefix passed on its own; c was rebuilt on main without b and gated on its own tree, beside b's recheck.
     expect(report.landed.map((l) => [l.name, l.gated])).toEqual([
       ['a', 'own'],
-      ['c', undefined],
+      ['c', 'own'],
     ]);
     expect(report.rejected).toMatchObject([{ name: 'b' }]);
     expect(report.rejected[0].reason).toMatch(/gate failed twice/);
