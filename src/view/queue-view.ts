@@ -32,9 +32,12 @@ export function recentQueue(entries: readonly QueueEntry[]): QueueEntry[] {
 /** The queue's health (`braid queue --json` `health`, the TUI's and the web's queue line): over every entry kept. */
 export function queueHealthView(project: Pick<Project, 'store' | 'config'>): QueueHealth {
   const { store } = project;
-  return queueHealth(listQueue(store), gateRunCounts(store), {
+  const entries = listQueue(store);
+  // What the next round would take of what is queued now (a batch per slot when nothing is).
+  const queued = entries.filter((e) => e.state === 'queued').length;
+  return queueHealth(entries, gateRunCounts(store), {
     batchSize: batchSize(project),
-    windowSize: windowSize(project),
+    windowSize: windowSize(project, queued || undefined),
     slots: gateSlotsOf(project),
     slotsBusy: busyGateSlots(store),
   });
