@@ -1,78 +1,28 @@
-import { subjectsOf } from '../core/commit-graph.js';
+/** Landing queued changes as one batch: gating its prefixes over the slots, bisecting a red one, one compare-and-swap. */
 import { type GatedAs, gatedAs } from '../core/queue-batch.js';
-import { unitGraph } from '../core/queue-graph.js';
-import { alternativeMembers, assignLanes } from '../core/queue-lanes.js';
+import { alternativeMembers } from '../core/queue-lanes.js';
 import type { QueueEntry } from '../core/queue-plan.js';
 import { type Bet, deferredRecheck, nextGateRound } from '../core/queue-speculate.js';
-import type { Task } from '../core/task.js';
-import { buildCandidate, squashMessage, userIdentityEnv } from '../git/candidate.js';
-import { filesChangedEach } from '../git/changed-files.js';
-import { commitsBeyond } from '../git/commit-log.js';
-import { type CommitWriter, openCommitWriter } from '../git/commit-writer.js';
-import { readManifests } from '../git/manifests.js';
-import { casUpdateRef, readCommitAndTree, readRef, readRefs, worktreesOnBranch } from '../git/refs.js';
+import { casUpdateRef, worktreesOnBranch } from '../git/refs.js';
 import { appendEvent } from '../store/events.js';
 import { treePassedGate } from '../store/gate-history.js';
 import { pausePoint } from '../store/journal.js';
 import { updateEntry } from '../store/queue.js';
-import { getTask, updateTask } from '../store/tasks.js';
+import { updateTask } from '../store/tasks.js';
+import { type Alternative, gateAlternative, lanesOf } from './batch-alternative.js';
+import { buildChain, type Chain, type Member, requeue } from './batch-chain.js';
 import { bringCheckoutsForward, checkoutBlockers } from './checkout.js';
-import { type LandContext, type LandOutcome, outcomeOf, targetBranch } from './context.js';
+import { type LandContext, type LandOutcome, outcomeOf } from './context.js';
 import { type GateRun, gateSlotsOf, recordFlaky, runGate } from './gate.js';
-import {
-  commitUncommitted,
-  finishLanded,
-  gateSettings,
-  migrationClash,
-  reject,
-  withDetail,
-} from './land-entry.js';
+import { finishLanded, gateSettings, reject, withDetail } from './land-entry.js';
 import { type PendingRecheck, recheckAlone, runRecheck, settleRecheck } from './recheck.js';
 import { scratchDir } from './scratch.js';
-
-/** How often a batch whose compare-and-swap failed (main moved) is rebuilt as a batch before its changes go alone. */
-const BATCH_REBUILDS = 2;
-
-interface Member {
-  entry: QueueEntry;
-  task: Task;
-  tip: string;
-  /** Main plus this change and every one before it in the batch, and that commit's tree. */
-  commit: string;
-  tree: string;
-  /** Its commit message (an alternative candidate builds it again on another base). */
-  message: string;
-}
-
-/**
- * An alternative candidate: main plus the first `lo` members, then `members` (indices, in order) built
- * on it, leaving out member `suspect` and the rest of its lane; `commits` and `trees` as built.
- */
-interface Alternative {
-  lo: number;
-  suspect: number;
-  members: number[];
-  commits: string[];
-  trees: string[];
-  runs: boolean[];
-}
 
 /** One member as it lands: the commit it lands as and how it was gated. */
 interface Landing {
   member: Member;
   commit: string;
   gated: GatedAs;
-}
-
-/** A batch: the changes that build cleanly one on top of the other, from main at `main`. */
-interface Chain {
-  base: string;
-  main: string;
-  mainTree: string;
-  members: Member[];
-  /** How its commits were written (an alternative candidate writes its own the same way). */
-  identityEnv: Record<string, string>;
-  writeCommit: CommitWriter | null;
 }
 
 /** What a batch did: its outcomes, and the suspect it set aside for a recheck beside the next window. */
@@ -322,155 +272,4 @@ async function landMembers(
     out.push(await finishLanded(ctx, l.member.entry, l.member.task, from, l.commit, null, info));
   }
   return out;
-}
-
-/**
- * Each member's lane, from the files its candidate changes on the one before it (one git process) and
- * main's package workspace and TypeScript project graph (two more).
- */
-async function lanesOf(ctx: LandContext, chain: Chain): Promise<number[]> {
-  const pairs = chain.members.map(
-    (m, i) => [m.commit, i === 0 ? chain.main : chain.members[i - 1].commit] as const,
-  );
-  // Unreadable: every change in one lane (no bet), or lanes by files alone; never a failed landing.
-  const [files, manifests] = await Promise.all([
-    filesChangedEach(ctx.repo.root, pairs).catch(() => pairs.map(() => null)),
-    readManifests(ctx.repo.root, chain.main).catch(() => []),
-  ]);
-  return assignLanes(files, unitGraph(manifests));
-}
-
-/**
- * Builds the alternative (main plus the first `lo` members, then `members` on it) and gates its top in
- * slot `slot`. A member that does not build cleanly on it gives no alternative (no run).
- */
-async function gateAlternative(
-  ctx: LandContext,
-  chain: Chain,
-  bet: { lo: number; suspect: number; members: number[] },
-  batch: number,
-  slot: number,
-): Promise<{ alt: Alternative } | null> {
-  const { members } = chain;
-  const cwd = ctx.repo.root;
-  let on = bet.lo === 0 ? chain.main : members[bet.lo - 1].commit;
-  let onTree = bet.lo === 0 ? chain.mainTree : members[bet.lo - 1].tree;
-  const { identityEnv, writeCommit } = chain;
-  const alt: Alternative = { ...bet, commits: [], trees: [], runs: [] };
-  for (const i of bet.members) {
-    const m = members[i];
-    if (await migrationClash(ctx, on, m.tip)) return null;
-    const cand = await buildCandidate({
-      cwd,
-      main: on,
-      tip: m.tip,
-      strategy: ctx.config.land.strategy,
-      message: m.message,
-      mainTree: onTree,
-      identityEnv,
-      writeCommit,
-    });
-    if (!cand.ok || cand.empty) return null;
-    alt.commits.push(cand.commit);
-    alt.trees.push(cand.tree);
-    on = cand.commit;
-    onTree = cand.tree;
-  }
-  const last = members[bet.members[bet.members.length - 1]];
-  const without = members.filter((_, i) => i >= bet.lo && !bet.members.includes(i)).map((m) => m.task.name);
-  ctx.onProgress?.(
-    `batch: gating the first ${bet.lo} and ${bet.members.length} more without ${without.join(', ')} (alternative, slot ${slot}) ${on.slice(0, 8)}`,
-  );
-  const settings = { ...gateSettings(ctx), slot, scratch: scratchDir(ctx.repo, ctx.config.worktrees, slot) };
-  const at = { batch, prefix: bet.lo + bet.members.length, slot, without };
-  const run = await runGate(settings, last.task.name, on, 'candidate', at, onTree);
-  alt.runs.push(run.passed);
-  return { alt };
-}
-
-/** The members that build cleanly in queue order, from the first; null when fewer than `least` do. */
-async function buildChain(ctx: LandContext, entries: QueueEntry[], least: number): Promise<Chain | null> {
-  const cwd = ctx.repo.root;
-  const first = getTask(ctx.store, entries[0].task);
-  // A change that kept missing main's moves goes the single path, which gives up in time.
-  if (!first || entries[0].attempt >= BATCH_REBUILDS) return null;
-  // The task's own base when it is a branch (read once with its tree), else targetBranch's answer.
-  let base = first.base;
-  let head = base ? await readCommitAndTree(cwd, `refs/heads/${base}`) : null;
-  if (!head) {
-    base = await targetBranch(ctx, first);
-    head = await readCommitAndTree(cwd, `refs/heads/${base}`);
-  }
-  if (!head || !base) return null;
-  const main = head.commit;
-  const members: Member[] = [];
-  let on = main;
-  let onTree = head.tree;
-  const identityEnv = await userIdentityEnv(cwd);
-  const writeCommit = await openCommitWriter(cwd, ctx.repo.commonDir, identityEnv);
-  // Every member's tip in one call (commitUncommitted may move one: that one is read again).
-  const branchOf = (e: QueueEntry) => getTask(ctx.store, e.task)?.branch;
-  const refs = entries
-    .map(branchOf)
-    .filter((b): b is string => !!b)
-    .map((b) => `refs/heads/${b}`);
-  const tips = await readRefs(cwd, refs);
-  const ready: Array<{ entry: QueueEntry; task: Task; tip: string }> = [];
-  for (const entry of entries) {
-    const task = getTask(ctx.store, entry.task);
-    if (!task || entry.attempt >= BATCH_REBUILDS) break;
-    if (task.base !== first.base && (await targetBranch(ctx, task)) !== base) break;
-    const committed = ctx.config.land.commit_uncommitted && (await commitUncommitted(ctx, task));
-    const ref = `refs/heads/${task.branch}`;
-    const tip = committed ? await readRef(cwd, ref) : (tips.get(ref) ?? null);
-    if (!tip || tip === task.baseCommit) break;
-    ready.push({ entry, task, tip });
-  }
-  // Every member's commit subjects (for its message) from one git log, not one per member.
-  const log = await commitsBeyond(
-    cwd,
-    main,
-    ready.map((r) => r.tip),
-  );
-  const strategy = ctx.config.land.strategy;
-  for (const [i, { entry, task, tip }] of ready.entries()) {
-    if (await migrationClash(ctx, on, tip)) break;
-    // A merge commit brings the earlier members' own commits along: theirs are not this one's.
-    const earlier = strategy === 'merge' ? ready.slice(0, i).map((r) => r.tip) : [];
-    const message = squashMessage(task.name, task.prompt, subjectsOf(log, tip, earlier));
-    const cand = await buildCandidate({
-      cwd,
-      main: on,
-      tip,
-      strategy,
-      message,
-      mainTree: onTree,
-      identityEnv,
-      writeCommit,
-    });
-    if (!cand.ok || cand.empty) break;
-    members.push({ entry, task, tip, commit: cand.commit, tree: cand.tree, message });
-    on = cand.commit;
-    onTree = cand.tree;
-  }
-  return members.length >= least
-    ? { base, main, mainTree: head.tree, members, identityEnv, writeCommit }
-    : null;
-}
-
-/** Back in the queue, to be rebuilt on the new main (a failed compare-and-swap counts as an attempt). */
-function requeue(ctx: LandContext, members: Member[], reason: string | null = null, moved = false): void {
-  ctx.store.tx(() => {
-    for (const m of members) {
-      updateEntry(ctx.store, m.entry.id, {
-        state: 'queued',
-        candidate: null,
-        reason,
-        batch: null,
-        gated: null,
-        ...(moved ? { attempt: m.entry.attempt + 1 } : {}),
-      });
-      updateTask(ctx.store, m.task.name, { status: 'queued', statusDetail: reason });
-    }
-  });
 }
