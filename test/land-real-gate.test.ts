@@ -217,6 +217,8 @@ describe('speculation on a real jest project', () => {
 
       expect(report.landed.map((l) => l.name)).toEqual(['slug', 'initials']);
       expect(report.rejected.map((r) => r.name)).toEqual(['shout']);
+      // shout, red once, was rechecked beside initials' own gate (a window of one), not before it.
+      expect(report.landed[1]).toMatchObject({ gated: 'own', batch: expect.any(Number) });
       // jest found and ran the red change's test in a gate worktree: the failure is its own.
       expect(report.rejected[0].reason).toContain('test/shout.test.js');
       expect(report.rejected[0].reason).not.toMatch(/found no tests/);
