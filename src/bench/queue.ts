@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../core/config.js';
-import { createSampleRepo, sampleTestCommand } from '../demo/sample.js';
+import { createSampleRepo, sampleTestCommand, writeFiles } from '../demo/sample.js';
 import { run } from '../exec/run.js';
 import { findRepo } from '../git/repo.js';
 import { BRAID_IDENTITY } from '../git/snapshot.js';
@@ -251,12 +251,5 @@ async function queueRun(culprits: ReadonlySet<number>, batch: number, slots: num
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
-  }
-}
-
-function writeFiles(dir: string, files: Record<string, string>): void {
-  for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), content);
   }
 }

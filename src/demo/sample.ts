@@ -83,10 +83,7 @@ const IDENTITY = {
 
 /** Creates the sample repository at `dir` with one commit on main and an untracked .env. */
 export async function createSampleRepo(dir: string, braidYaml: string, toolchain: string): Promise<void> {
-  for (const [rel, content] of Object.entries(sampleFiles(toolchain))) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), content);
-  }
+  writeFiles(dir, sampleFiles(toolchain));
   writeFileSync(path.join(dir, 'braid.yaml'), braidYaml);
   writeFileSync(path.join(dir, '.env'), 'SHOP_SECRET=demo-only\n');
   const git = (...args: string[]) => run('git', args, { cwd: dir, env: IDENTITY });
@@ -96,4 +93,12 @@ export async function createSampleRepo(dir: string, braidYaml: string, toolchain
   await git('config', 'gc.auto', '0');
   await git('add', '-A');
   await git('commit', '-q', '-m', 'sample-shop: first commit');
+}
+
+/** Writes each file at its path under `dir`, making the folders it needs. */
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), content);
+  }
 }
